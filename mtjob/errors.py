@@ -1,0 +1,57 @@
+"""Typed errors. The CLI maps each to one ``Error: ...`` line and an exit code."""
+
+from __future__ import annotations
+
+
+class MtjobError(Exception):
+    """Base class of every error mtjob raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(MtjobError):
+    """A bad setting, flag or config file: a usage error."""
+
+    exit_code = 2
+
+
+class InputError(MtjobError):
+    """One input article cannot be used; the message names the file and the position."""
+
+    exit_code = 1
+
+
+class ModelUnavailableError(MtjobError):
+    """A model is neither a local folder nor in the cache, and the hub cannot be reached."""
+
+    exit_code = 2
+
+
+class UnsafeModelError(MtjobError):
+    """A model ships only pickle weights and the user did not opt in to loading them."""
+
+    exit_code = 2
+
+
+class OutputError(MtjobError):
+    """The output folder cannot be written (permissions, disk full...)."""
+
+    exit_code = 1
+
+
+class LockHeldError(MtjobError):
+    """Another run holds the lock of this output folder and shard."""
+
+    exit_code = 75  # EX_TEMPFAIL: cron wrappers may simply try again later
+
+
+class OutOfMemoryBudgetError(MtjobError):
+    """A batch ran out of memory even at the smallest token budget."""
+
+    exit_code = 1
+
+
+class MissingExtraError(MtjobError):
+    """An optional dependency is needed for the chosen setting."""
+
+    exit_code = 2

@@ -1,0 +1,192 @@
+"""The in-process engine: models in this process, batches run one after another.
+
+The Ray engine runs this same code inside each of its actors.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..batching import Batch, plan_batches, split_batch
+from ..errors import MtjobError, OutOfMemoryBudgetError
+from ..models import is_out_of_memory
+from ..summarize import make_abstract, make_summarizer
+from ..translate.base import GenOptions, Hypothesis, make_translator
+
+if TYPE_CHECKING:
+    from ..config import JobConfig
+    from ..summarize import Summarizer
+    from ..translate.base import Translator
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """One batch to translate: texts, their source token counts, decoding options."""
+
+    texts: tuple[str, ...]
+    lengths: tuple[int, ...]
+    options: GenOptions
+
+
+#: A batch's outcome: its hypotheses in order, or the error that failed it.
+BatchResult = list[Hypothesis] | MtjobError
+#: An article's abstract and method, or the error that failed it.
+SummaryResult = tuple[str, str] | MtjobError
+
+
+class Engine(Protocol):
+    """Where the models run. The job talks to models only through this."""
+
+    def count_tokens(self, texts: list[str]) -> list[int]: ...
+    def model_max_tokens(self) -> int: ...
+    def translate_batches(self, jobs: list[BatchJob],
+                          progress: Progress | None = None) -> list[BatchResult]: ...
+    def summarize(self, documents: list[list[str]]) -> list[SummaryResult]: ...
+    def info(self, with_summary: bool) -> dict[str, Any]: ...
+    def close(self) -> None: ...
+
+
+class BudgetState:
+    """The token budget in force; halved on out-of-memory, and the smaller value sticks."""
+
+    def __init__(self, budget: int, minimum: int) -> None:
+        self.budget = budget
+        self.minimum = minimum
+
+    def shrink(self, failed_cost: int) -> bool:
+        """Halve the budget below the cost of the batch that failed; False at the minimum."""
+        if self.budget <= self.minimum:
+            return False
+        self.budget = max(self.minimum, min(self.budget, failed_cost) // 2)
+        log.warning("out of memory: token budget lowered to %d", self.budget)
+        return True
+
+
+def _free_memory() -> None:
+    gc.collect()
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+    except ImportError:  # pragma: no cover - torch is a hard dependency
+        pass
+
+
+def translate_with_backoff(translator: Translator, job: BatchJob,
+                           state: BudgetState) -> list[Hypothesis]:
+    """Translate one batch; on out-of-memory, re-split it under a halved budget and go on.
+
+    Only out-of-memory errors are retried. When even the minimum budget fails, raises
+    :class:`OutOfMemoryBudgetError`.
+    """
+    pending: list[Batch] = [Batch(tuple(range(len(job.texts))), max(job.lengths))]
+    results: dict[int, Hypothesis] = {}
+    while pending:
+        batch = pending.pop(0)
+        if batch.cost > state.budget and len(batch.indices) > 1:
+            pending[:0] = split_batch(batch, job.lengths, state.budget)
+            continue
+        try:
+            hyps = translator.translate([job.texts[i] for i in batch.indices], job.options)
+        except Exception as exc:
+            if not is_out_of_memory(exc):
+                raise
+            _free_memory()
+            # A lone segment cannot be made smaller: retrying it would only fail again.
+            if len(batch.indices) == 1 or not state.shrink(batch.cost):
+                raise OutOfMemoryBudgetError(
+                    f"out of memory on a batch of {len(batch.indices)} segment(s) "
+                    f"({batch.cost} padded tokens) with the token budget at "
+                    f"{state.budget} (minimum token budget {state.minimum})") from None
+            pending.insert(0, batch)
+            continue
+        results.update(zip(batch.indices, hyps))
+    return [results[i] for i in range(len(job.texts))]
+
+
+class LocalEngine:
+    """Translator and summarizer in this process, created lazily from the config."""
+
+    def __init__(self, config: JobConfig, translator: Translator | None = None,
+                 summarizer: Summarizer | None = None) -> None:
+        self.config = config
+        self._translator = translator
+        self._summarizer = summarizer
+        self.budget = BudgetState(config.batch_tokens, config.min_batch_tokens)
+
+    @property
+    def translator(self) -> Translator:
+        if self._translator is None:
+            self._translator = make_translator(self.config)
+        return self._translator
+
+    @property
+    def summarizer(self) -> Summarizer:
+        if self._summarizer is None:
+            self._summarizer = make_summarizer(self.config)
+        return self._summarizer
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return self.translator.count_tokens(texts)
+
+    def model_max_tokens(self) -> int:
+        return self.translator.model_max_tokens
+
+    def translate_one(self, job: BatchJob) -> BatchResult:
+        """One batch; an error fails this batch's articles, never the whole run."""
+        try:
+            return translate_with_backoff(self.translator, job, self.budget)
+        except MtjobError as exc:
+            return exc
+        except Exception as exc:
+            log.debug("batch failed", exc_info=True)
+            return MtjobError(f"translation failed: {type(exc).__name__}: {exc}")
+
+    def translate_batches(self, jobs: list[BatchJob],
+                          progress: Progress | None = None) -> list[BatchResult]:
+        out: list[BatchResult] = []
+        for job in jobs:
+            out.append(self.translate_one(job))
+            if progress:
+                progress(len(job.texts))
+        return out
+
+    def summarize_one(self, paragraphs: list[str]) -> SummaryResult:
+        try:
+            return make_abstract(paragraphs, self.summarizer, self.config.sum_min_length)
+        except MtjobError as exc:
+            return exc
+        except Exception as exc:  # a model failure on one article must not end the batch
+            log.debug("summary failed", exc_info=True)
+            return MtjobError(f"summarizer failed: {type(exc).__name__}: {exc}")
+
+    def summarize(self, documents: list[list[str]]) -> list[SummaryResult]:
+        return [self.summarize_one(doc) for doc in documents]
+
+    def info(self, with_summary: bool) -> dict[str, Any]:
+        models = {"mt": self.translator.info()}
+        if with_summary:
+            models["summary"] = self.summarizer.info()
+        return models
+
+    def close(self) -> None:
+        self._translator = self._summarizer = None
+        _free_memory()
+
+
+def plan_jobs(texts: list[str], lengths: list[int], limits: list[int], budget: int,
+              options: Callable[[int], GenOptions]) -> tuple[list[Batch], list[BatchJob]]:
+    """Length-sorted, budgeted batches of segments and the jobs that translate them."""
+    batches = plan_batches(lengths, budget)
+    jobs = [BatchJob(tuple(texts[i] for i in b.indices), tuple(lengths[i] for i in b.indices),
+                     options(max(limits[i] for i in b.indices))) for b in batches]
+    return batches, jobs

@@ -1,0 +1,101 @@
+"""The Ray engine: a pool of model actors (one per GPU, or per CPU slot) fed batches of
+segments from all articles of the run. Reading, batching and writing stay in the driver and
+run the same code as the local engine, so outputs are identical."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from ..errors import MissingExtraError
+from .local import BatchJob, BatchResult, LocalEngine, Progress, SummaryResult
+
+if TYPE_CHECKING:
+    from ..config import JobConfig
+
+log = logging.getLogger(__name__)
+
+
+class ModelActor:
+    """Loads the models once (lazily) and serves batches; runs the local engine's code."""
+
+    def __init__(self, config: JobConfig) -> None:
+        self.engine = LocalEngine(config)
+
+    def translate(self, job: BatchJob) -> BatchResult:
+        return self.engine.translate_one(job)
+
+    def summarize(self, paragraphs: list[str]) -> SummaryResult:
+        return self.engine.summarize_one(paragraphs)
+
+    def info(self, with_summary: bool) -> dict[str, Any]:
+        return self.engine.info(with_summary)
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise MissingExtraError("--engine ray needs Ray: pip install 'mtjob[ray]'") from None
+    return ray
+
+
+class RayEngine:
+    """Translation and summaries on Ray actors; token counting (tokenizer only) here."""
+
+    def __init__(self, config: JobConfig, address: str | None, workers: int,
+                 gpus_per_worker: float) -> None:
+        ray = _import_ray()
+        from ray.util import ActorPool
+
+        self._started = not ray.is_initialized() and address is None
+        if not ray.is_initialized():
+            ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING,
+                     log_to_driver=False)
+        # One CPU thread per actor unless told otherwise: actors share the machine's cores.
+        actor_config = replace(config, threads=config.threads or 1) if not gpus_per_worker \
+            else config
+        remote = ray.remote(num_cpus=1, num_gpus=gpus_per_worker)(ModelActor)
+        self._actors = [remote.remote(actor_config) for _ in range(max(1, workers))]
+        self._pool = ActorPool(self._actors)
+        self._ray = ray
+        self._local = LocalEngine(config)
+        log.info("ray engine: %d actor(s), %s GPU(s) each", len(self._actors), gpus_per_worker)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return self._local.count_tokens(texts)
+
+    def model_max_tokens(self) -> int:
+        return self._local.model_max_tokens()
+
+    def translate_batches(self, jobs: list[BatchJob],
+                          progress: Progress | None = None) -> list[BatchResult]:
+        out: list[BatchResult] = []
+        results = self._pool.map(lambda actor, job: actor.translate.remote(job), jobs)
+        for job, result in zip(jobs, results):
+            out.append(result)
+            if progress:
+                progress(len(job.texts))
+        return out
+
+    def summarize(self, documents: list[list[str]]) -> list[SummaryResult]:
+        return list(self._pool.map(lambda actor, doc: actor.summarize.remote(doc), documents))
+
+    def info(self, with_summary: bool) -> dict[str, Any]:
+        return self._ray.get(self._actors[0].info.remote(with_summary))
+
+    def close(self) -> None:
+        for actor in self._actors:
+            self._ray.kill(actor)
+        self._actors = []
+        if self._started:
+            self._ray.shutdown()
+
+
+def ray_engine_factory(address: str | None, workers: int,
+                       gpus_per_worker: float) -> Callable[[JobConfig], RayEngine]:
+    """An engine factory for ``run_shard``; Ray starts only when there is work to do."""
+    _import_ray()  # fail at once, before any file is read, if Ray is missing
+    return lambda config: RayEngine(config, address, workers, gpus_per_worker)

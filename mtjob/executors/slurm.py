@@ -1,0 +1,50 @@
+"""Sharding: which articles a task owns, from ``--shard I/N`` or Slurm's array variables."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+
+from ..errors import ConfigError
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"I/N"`` -> ``(I, N)`` with ``0 <= I < N``."""
+    try:
+        rank_s, world_s = text.split("/")
+        rank, world = int(rank_s), int(world_s)
+    except ValueError:
+        raise ConfigError(f"--shard must look like I/N (for example 0/4), got {text!r}") from None
+    if world < 1 or not 0 <= rank < world:
+        raise ConfigError(f"--shard {text}: need 0 <= I < N")
+    return rank, world
+
+
+def shard_from_env(env: Mapping[str, str] | None = None) -> tuple[int, int] | None:
+    """The shard of a Slurm array task, or None outside an array.
+
+    ``SLURM_ARRAY_TASK_ID`` counts from ``SLURM_ARRAY_TASK_MIN`` (often 1 in user scripts), so
+    the rank is the id minus the minimum; the world is ``SLURM_ARRAY_TASK_COUNT``.
+    """
+    env = os.environ if env is None else env
+    if "SLURM_ARRAY_TASK_ID" not in env or "SLURM_ARRAY_TASK_COUNT" not in env:
+        return None
+    try:
+        task = int(env["SLURM_ARRAY_TASK_ID"])
+        count = int(env["SLURM_ARRAY_TASK_COUNT"])
+        first = int(env.get("SLURM_ARRAY_TASK_MIN", "0"))
+    except ValueError:
+        raise ConfigError("SLURM_ARRAY_TASK_ID/COUNT/MIN are not integers") from None
+    rank = task - first
+    if count < 1 or not 0 <= rank < count:
+        raise ConfigError(f"Slurm array task {task} (min {first}) is outside 0..{count - 1}; "
+                          "use a contiguous array (--array=0-N) or pass --shard I/N")
+    return rank, count
+
+
+def shard_of(doc_id: str, world_size: int) -> int:
+    """The shard that owns an article: a hash of its name, so the assignment does not move
+    when articles are added to or removed from the input folder between array tasks."""
+    digest = hashlib.sha1(doc_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % world_size

@@ -1,0 +1,145 @@
+"""English abstracts: one pass when the text fits the summarizer's window, otherwise chunks
+summarized and then the summaries summarized (hierarchically). The input is never cut."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .models import ModelSource, resolve_model
+from .segment import fit_to_limit, pack
+
+if TYPE_CHECKING:
+    from .config import JobConfig
+
+log = logging.getLogger(__name__)
+
+ABSTRACTIVE = "abstractive"
+HIERARCHICAL = "hierarchical"
+EXTRACTIVE = "extractive"  # text shorter than a summary: it is its own abstract
+DISABLED = "none"
+MAX_LEVELS = 6
+
+
+class Summarizer(Protocol):
+    """An English summarizer. Cheap to create: weights load on the first ``summarize``."""
+
+    def window(self) -> int:
+        """Input tokens the model takes at most (special tokens included)."""
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Input tokens per text, special tokens included."""
+
+    def summarize(self, texts: list[str]) -> list[str]:
+        """One summary per text; every text fits the window."""
+
+    def info(self) -> dict[str, Any]:
+        """Provenance: model id, resolved revision, backend, device, precision."""
+
+
+def _chunks(units: list[str], summarizer: Summarizer) -> list[str]:
+    """Pack paragraphs (split further if one alone is too long) into window-sized chunks."""
+    limit = summarizer.window()
+    pieces: list[str] = []
+    for unit in units:
+        pieces.extend(p + "\n" for p in fit_to_limit(unit, summarizer.count_tokens, limit))
+    budget = max(1, limit - 2)  # special tokens are counted once per chunk, not per piece
+    counts = [n - 2 for n in summarizer.count_tokens(pieces)]
+    return [c.strip() for c in pack(pieces, counts, budget)]
+
+
+def make_abstract(paragraphs: list[str], summarizer: Summarizer,
+                  min_tokens: int) -> tuple[str, str]:
+    """The abstract of an English text given as paragraphs, and the method used."""
+    text = "\n".join(p for p in paragraphs if p.strip())
+    if not text:
+        return "", EXTRACTIVE
+    total = summarizer.count_tokens([text])[0]
+    if total <= min_tokens:
+        return text, EXTRACTIVE
+    if total <= summarizer.window():
+        return summarizer.summarize([text])[0].strip(), ABSTRACTIVE
+    units = [p for p in paragraphs if p.strip()]
+    for level in range(1, MAX_LEVELS + 1):
+        chunks = _chunks(units, summarizer)
+        log.debug("summary level %d: %d chunks", level, len(chunks))
+        units = [s.strip() for s in summarizer.summarize(chunks)]
+        joined = "\n".join(units)
+        if summarizer.count_tokens([joined])[0] <= summarizer.window():
+            return summarizer.summarize([joined])[0].strip(), HIERARCHICAL
+    raise RuntimeError("the summaries did not shrink below the summarizer's window")
+
+
+class TransformersSummarizer:
+    """BART-style summarizer through transformers ``generate``. Loads lazily."""
+
+    batch_size = 4
+
+    def __init__(self, config: JobConfig) -> None:
+        self.config = config
+        self._source: ModelSource | None = None
+        self._tokenizer: Any = None
+        self._model: Any = None
+        self._runtime: dict[str, Any] = {}
+
+    @property
+    def source(self) -> ModelSource:
+        if self._source is None:
+            c = self.config
+            self._source = resolve_model(c.sum_model, c.sum_revision, c.cache_dir,
+                                         c.allow_pickle)
+        return self._source
+
+    @property
+    def tokenizer(self) -> Any:
+        if self._tokenizer is None:
+            from .translate.hf import load_tokenizer
+
+            self._tokenizer = load_tokenizer(self.source)
+        return self._tokenizer
+
+    def window(self) -> int:
+        from .translate.hf import tokenizer_limit
+
+        return tokenizer_limit(self.tokenizer, 1024)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        if not texts:
+            return []
+        return [len(ids) for ids in self.tokenizer(texts, truncation=False)["input_ids"]]
+
+    def _ensure_model(self) -> Any:
+        if self._model is None:
+            from .translate.hf import load_model
+
+            self._model, self._runtime = load_model(self.source, self.config)
+        return self._model
+
+    def summarize(self, texts: list[str]) -> list[str]:
+        import torch
+
+        model = self._ensure_model()
+        c = self.config
+        out: list[str] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = self.tokenizer(texts[start:start + self.batch_size], return_tensors="pt",
+                                   padding=True, truncation=False)
+            batch = {k: v.to(self._runtime["device"]) for k, v in batch.items()}
+            with torch.inference_mode():
+                ids = model.generate(**batch, num_beams=c.sum_beams, do_sample=False,
+                                     min_length=c.sum_min_length, max_length=c.sum_max_length)
+            out.extend(self.tokenizer.batch_decode(ids, skip_special_tokens=True))
+        return out
+
+    def info(self) -> dict[str, Any]:
+        self._ensure_model()
+        return {**self.source.provenance(), **self._runtime}
+
+
+def make_summarizer(config: JobConfig) -> Summarizer:
+    """The summarizer of the configured backend."""
+    if config.backend == "ctranslate2":
+        from .translate.ct2 import CTranslate2Summarizer
+
+        return CTranslate2Summarizer(config)
+    return TransformersSummarizer(config)

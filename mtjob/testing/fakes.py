@@ -1,0 +1,68 @@
+"""Scripted fake models for pipeline tests: no torch, instant, fully predictable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..translate.base import GenOptions, Hypothesis
+
+
+class FakeTranslator:
+    """Counts a token per word (+1 for end of sequence) and 'translates' by tagging words.
+
+    ``script`` may replace the output of a text: ``script(text, options) -> str | None``.
+    ``fail`` may raise for a batch: ``fail(texts, options)`` (to inject out-of-memory errors).
+    Every call is recorded in ``calls``.
+    """
+
+    model_max_tokens = 512
+
+    def __init__(self, script: Callable[[str, GenOptions], str | None] | None = None,
+                 fail: Callable[[list[str], GenOptions], None] | None = None) -> None:
+        self.script = script
+        self.fail = fail
+        self.calls: list[tuple[list[str], GenOptions]] = []
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(t.split()) + 1 for t in texts]
+
+    def translate(self, texts: list[str], options: GenOptions) -> list[Hypothesis]:
+        self.calls.append((list(texts), options))
+        if self.fail:
+            self.fail(texts, options)
+        out = []
+        for text in texts:
+            english = (self.script(text, options) if self.script else None)
+            if english is None:
+                english = " ".join(f"w{len(w)}" for w in text.split())
+            out.append(Hypothesis(english, len(english.split())))
+        return out
+
+    def info(self) -> dict[str, Any]:
+        return {"id": "fake-mt", "revision": "0", "backend": "fake"}
+
+
+class FakeSummarizer:
+    """Summarizes to the first words of each input; a small ``window`` forces chunking."""
+
+    def __init__(self, window: int = 1024, words: int = 8) -> None:
+        self._window = window
+        self.words = words
+        self.inputs: list[str] = []
+
+    def window(self) -> int:
+        return self._window
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(t.split()) + 2 for t in texts]
+
+    def summarize(self, texts: list[str]) -> list[str]:
+        for text in texts:
+            if self.count_tokens([text])[0] > self._window:
+                raise AssertionError("summarizer input longer than its window")
+        self.inputs.extend(texts)
+        return [" ".join(t.split()[:self.words]) for t in texts]
+
+    def info(self) -> dict[str, Any]:
+        return {"id": "fake-sum", "revision": "0", "backend": "fake"}

@@ -1,0 +1,334 @@
+"""Small but real Hugging Face model folders for offline tests, demos and benchmarks.
+
+The folders use the file layout of the hub models (``Helsinki-NLP/opus-mt-ar-en`` and
+``sshleifer/distilbart-cnn-12-6``), so the real loading code runs on them:
+``AutoTokenizer.from_pretrained``, ``AutoModelForSeq2SeqLM.from_pretrained`` and the
+CTranslate2 converter. Tokenizers are trained on a little text; weights are random
+(seeded), so outputs are deterministic gibberish of a sensible length.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import random
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+# The seed article, one paragraph a line, so builds are reproducible without any data file.
+_AR_SEED = """\
+أعلن وزير الخارجية الأميركي جون كيري أن العمل جار لاستئناف نظام وقف إطلاق النار في حلب، بينما قال مسؤول عسكري روسي كبير إن مشاورات نشيطة تجري لإقامة نظام تهدئة في حلب، مع احتمال تنفيذ ذلك غدًا الثلاثاء.
+وقالت وزارة الخارجية الروسية إن وزيرها سيرغي لافروف ناقش مع نظيره الأميركي جون كيري هاتفيًا التسوية السياسية في سوريا.
+وذكرت الوزارة أن الوزيرين قاما بدعوة أطراف النزاع في سوريا للالتزام بنظام وقف الأعمال العدائية.
+وقالت الوزارة إن لافروف وكيري اتفقا على خطوات موسكو وواشنطن كأعضاء المجموعة الدولية لدعم سوريا، بما في ذلك الاستعداد للاجتماع المقبل.
+كيري وميستورا
+وكان كيري قال في ختام لقائه مع المبعوث الأممي إلى سوريا ستيفان دي ميستورا يوم الاثنين في جنيف إن هناك تفاهمًا مع موسكو حول كيفية التقدم في طريق حل مسائل وقف النار في سوريا.
+وأضاف: إن الأمر يتطلب مزيدًا من العمل، قائلاً: " ننتظر في القريب العاجل رؤية تقدم في مباحثات تعزيز نظام وقف إطلاق النار في سوريا".
+وأشار كيري إلى أن المعارضة السورية يجب أن تكون أكثر مسؤولية وتساهم في تثبيت وقف العمليات القتالية، منوهًا باتفاق بين واشنطن وموسكو على تشكيل لجنة جديدة في جنيف للرقابة على وقف إطلاق النار.
+من جانبه، أفاد دي ميستورا بأنه يجري التخطيط لتقوية آليات الرقابة على نظام وقف النار، منوهًا بأنه لا يمكن تبرير ما يحدث في حلب، وإحياء نظام وقف العمليات العدائية أصبح ضرورة ملحة.
+دي ميستورا يزور موسكو
+ومن جهتها، أعلنت المتحدثة باسم وزارة الخارجية الروسية ماريا زاخاروفا أن التسوية السورية ستكون الموضوع الأساسي لمباحثات وزير الخارجية الروسي سيرغي لافروف غدًا الثلاثاء في موسكو مع المبعوث الأممي ستيفان دي ميستورا.
+وسبق أن أفاد مندوب روسيا الدائم في الأمم المتحدة في جنيف ألكسي بورودافكين بأن لافروف ودي ميستورا ينويان بحث نتائج جولة أبريل من المفاوضات السورية في جنيف وآفاق العملية التفاوضية.
+تهدئة
+وعلى هذا الصعيد، نقلت وكالة (انترفاكس) الروسية للأنباء عن مسؤول عسكري روسي قوله يوم الاثنين إن المحادثات مستمرة بشأن ضم محافظة حلب السورية إلى "نظام التهدئة".
+وذكرت الوكالة نقلاً عن الجنرال سيرغي كورالينكو قوله أيضًا في تصريحات من قاعدة احميمم الجوية الروسية في سوريا، إن روسيا والولايات المتحدة والقيادة السورية والمعارضة "المعتدلة" اتفقوا على تمديد "نظام التهدئة" في ضاحية الغوطة الشرقية في دمشق يومين آخرين حتى نهاية الثالث من أيار (مايو).
+ولم يذكر المسؤول العسكري الروسي أية تفاصيل غير أنه أضاف أن "نظام التهدئة" حول العاصمة السورية دمشق قد مُدد إلى الساعة التاسعة مساء الاثنين بتوقيت غرينتش.
+وتشير تصريحات كورالينكو إلى تحول في الموقف الروسي. وكانت موسكو قد قالت السبت إنها لن تجبر الجيش السوري على وقف حملته، التي تهدد بالانهيار الكامل لجهود السلام.
+"""
+
+_EN_SEED = """\
+US Secretary of State John Kerry said work was under way to restore the ceasefire in Aleppo.
+A senior Russian military official said active talks were being held on a truce in the city.
+The truce could come into force as early as Tuesday, the official told reporters.
+Russian Foreign Minister Sergei Lavrov discussed the political settlement in Syria with Kerry by phone.
+Both ministers called on the warring parties to respect the cessation of hostilities.
+Moscow and Washington agreed on the next steps of the International Syria Support Group.
+Kerry met the UN envoy Staffan de Mistura in Geneva on Monday.
+He said there was an understanding with Moscow on how to move forward.
+"We expect to see progress very soon," Kerry told a news conference.
+The opposition must act more responsibly and help to consolidate the ceasefire, he added.
+A new committee in Geneva will monitor violations of the truce around the clock.
+De Mistura said nothing could justify what was happening in Aleppo.
+Reviving the cessation of hostilities has become an urgent necessity, he said.
+Foreign Ministry spokeswoman Maria Zakharova said the talks would focus on the Syrian settlement.
+The envoy will visit Moscow on Tuesday for talks with the Russian foreign minister.
+The April round of negotiations ended in Geneva without a breakthrough.
+The Interfax news agency quoted a Russian general at the Hmeimim air base.
+The regime of calm in eastern Ghouta near Damascus was extended by two days.
+The truce around the capital was extended until 9 p.m. GMT on Monday.
+On Saturday Moscow said it would not force the Syrian army to halt its campaign.
+More than 250 people have been killed in Aleppo in the past two weeks, monitors said.
+Hospitals, markets and schools were hit by air strikes and shelling.
+The United Nations warned of a humanitarian catastrophe in the divided city.
+Aid convoys have not reached the besieged districts since early April.
+Prices of bread and fuel rose sharply as roads into the city were cut.
+The government denied that its aircraft had targeted civilian areas.
+Rebel groups accused the army of preparing a major ground offensive.
+Diplomats said the next round of talks could begin in mid-May.
+Oil prices fell 2.5% on Monday after the report was published.
+The company's profits rose to $1.2 billion in the first quarter of 2016.
+"""
+
+# Characters the seed texts lack, so they tokenize to real pieces rather than <unk>.
+_LATIN_CHARS = "0 1 2 3 4 5 6 7 8 9 . , ; : ! ? ( ) [ ] \" ' - / % $ & + = @ # * _ " + " ".join(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ARABIC_CHARS = ("ا ب ت ث ج ح خ د ذ ر ز س ش ص ض ط ظ ع غ ف ق ك ل م ن ه و ي ء آ أ ؤ إ ئ ى ة ـ"
+                 " ً ٌ ٍ َ ُ ِ ّ ْ ٠ ١ ٢ ٣ ٤ ٥ ٦ ٧ ٨ ٩ ، ؛ ؟ « » …")
+
+_MARIAN_FULL_VOCAB = 62834  # Helsinki-NLP/opus-mt-ar-en
+_BART_FULL_VOCAB = 50264  # sshleifer/distilbart-cnn-12-6 (its <mask> id, 50264, lies outside)
+
+
+def _augment(text: str, copies: int, seed: int, chars: str = _LATIN_CHARS) -> list[str]:
+    """Lines of ``text`` plus word-shuffled copies: more word contexts, so the unigram
+    trainer keeps whole words instead of stopping at a few hundred fragments."""
+    lines = [ln.strip(" &") for ln in text.splitlines() if ln.strip(" &")]
+    rng = random.Random(seed)
+    out = list(lines)
+    for _ in range(copies):
+        for line in lines:
+            words = line.split()
+            rng.shuffle(words)
+            out.append(" ".join(words))
+    return out + [chars] * 3
+
+
+def _train_spm(lines: list[str], vocab_size: int, seed: int) -> bytes:
+    import sentencepiece as spm
+
+    spm.set_random_generator_seed(seed)
+    buf = io.BytesIO()
+    # Marian's own spm layout (</s>=0, <unk>=1, no <s>); hard_vocab_limit=False because
+    # little text cannot fill a large vocabulary.
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines), model_writer=buf, model_type="unigram",
+        vocab_size=vocab_size, hard_vocab_limit=False, character_coverage=1.0,
+        eos_id=0, unk_id=1, bos_id=-1, pad_id=-1, num_threads=1, minloglevel=2,
+    )
+    return buf.getvalue()
+
+
+def _spm_pieces(model: bytes) -> list[str]:
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_proto=model)
+    return [sp.id_to_piece(i) for i in range(sp.get_piece_size())
+            if not (sp.is_control(i) or sp.is_unknown(i))]
+
+
+def _write_json(path: Path, obj: object) -> None:
+    path.write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _sinusoids(n_pos: int, dim: int):
+    """Marian's position table: sines in the first half, cosines in the second."""
+    import torch
+
+    freq = 10000.0 ** (-2 * torch.arange(dim // 2, dtype=torch.float64) / dim)
+    ang = torch.arange(n_pos, dtype=torch.float64)[:, None] * freq
+    return torch.cat([ang.sin(), ang.cos()], 1).float()
+
+
+def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | None = None,
+                    eos_id: int | None = None, ratio: float = 3.0, gain: float = 6.0,
+                    sharp: float = 12.0, noise: float = 0.05) -> None:
+    """Rewire a randomly initialised post-norm encoder-decoder into a monotonic
+    "dictionary" model, in place.
+
+    Purely random weights make greedy outputs stop at once or repeat one token whatever
+    the input. Here decoder step ``t`` reads source token ``t`` (cross-attention keys and
+    queries see only the fastest position sinusoids, so the score peaks where positions
+    match), maps its embedding by a fixed rotation (``rotate``) or identity (a copy) and
+    emits the nearest token. The source ``</s>`` maps onto itself, so outputs vary with
+    the input, are about as long as it and end on their own. Other sublayers keep small
+    random weights so every matrix stays dense and non-zero (int8 conversion needs it).
+    ``keep`` maps the only ids worth emitting to a logit bias in units of the largest
+    logit (other ids are ruled out); ``eos_id``
+    gets a dimension of its own so that only the source ``</s>`` ends a translation.
+    """
+    import torch
+
+    cfg, core = model.config, model.model
+    d, heads = cfg.d_model, cfg.decoder_attention_heads
+    dh, n = d // heads, d // heads // 2
+    gen = torch.Generator().manual_seed(seed)
+    pos_dims = list(range(n)) + list(range(d // 2, d // 2 + n))  # fastest sinusoid pairs
+    # The two slowest sines are ~0 at every position: one is a slot of its own for </s>,
+    # the other stays empty so that it reads LayerNorm's mean shift, which is subtracted.
+    eos_dim, ref_dim = d // 2 - 1, d // 2 - 2
+    tok_dims = [i for i in range(d) if i not in pos_dims and i not in (eos_dim, ref_dim)]
+    scale = d**0.5 if cfg.scale_embedding else 1.0
+    norm = ratio * (d / 2) ** 0.5  # token vectors outweigh the position vector (norm sqrt(d/2))
+    ln_gain = (d / (norm**2 + d / 2)) ** 0.5  # what LayerNorm scales the sum by
+    with torch.no_grad():
+        emb = torch.zeros_like(core.shared.weight)
+        rows = torch.randn(emb.shape[0], len(tok_dims), generator=gen)
+        rows -= rows.mean(1, keepdim=True)  # zero mean: LayerNorm must not shift positions
+        emb[:, tok_dims] = rows * (norm / scale) / rows.norm(dim=1, keepdim=True)
+        if eos_id is not None:
+            emb[eos_id] = 0.0
+            emb[eos_id, tok_dims] = -1.0 / len(tok_dims)
+            emb[eos_id, eos_dim] = 1.0
+            emb[eos_id] *= (norm / scale) / emb[eos_id].norm()
+        emb[cfg.pad_token_id] = 0.0
+        core.shared.weight.copy_(emb)
+        if hasattr(core.encoder.embed_positions, "offset"):  # BART: learned, offset by 2
+            for side in (core.encoder, core.decoder):
+                side.embed_positions.weight[2:] = _sinusoids(cfg.max_position_embeddings, d)
+
+        for layer in list(core.encoder.layers) + list(core.decoder.layers):
+            outs = [layer.self_attn.out_proj, layer.fc2]
+            outs += [layer.encoder_attn.out_proj] if hasattr(layer, "encoder_attn") else []
+            for lin in outs:
+                lin.weight *= noise
+                lin.bias.zero_()
+
+        att = core.decoder.layers[0].encoder_attn
+        freq = 10000.0 ** (-2 * torch.arange(n, dtype=torch.float64) / d)
+        margin = float((1 - freq.cos()).sum())  # score gap between offsets 0 and 1
+        qk = (sharp * dh**0.5 / (ln_gain**2 * margin)) ** 0.5
+        for lin in (att.q_proj, att.k_proj):
+            lin.weight.zero_()
+            lin.bias.zero_()
+            for h in range(heads):
+                rows = torch.arange(h * dh, h * dh + dh)
+                lin.weight[rows, pos_dims] = qk
+                lin.weight[rows, ref_dim] = -qk
+        carry = tok_dims + [eos_dim]
+        rot = torch.eye(len(carry))
+        if rotate:
+            rot[:-1, :-1] = torch.linalg.qr(torch.randn(len(carry) - 1, len(carry) - 1, generator=gen))[0]
+        att.v_proj.weight.zero_()
+        att.v_proj.weight[carry, carry] = 1.0
+        att.v_proj.weight[carry, ref_dim] = -1.0
+        # Position content left in the token dims would add one input-independent direction
+        # to every step; remove its average.
+        table = _sinusoids(256, d)
+        att.v_proj.bias.zero_()
+        att.v_proj.bias[carry] = -ln_gain * (table[:, carry] - table[:, [ref_dim]]).mean(0)
+        att.out_proj.weight.zero_()
+        att.out_proj.weight[torch.tensor(carry)[:, None], torch.tensor(carry)] = gain * rot
+        att.out_proj.bias.zero_()
+        if keep is not None:  # the largest logit is ~norm: unit x3 rows times E rows
+            model.final_logits_bias.fill_(-3.0 * norm)
+            model.final_logits_bias[0, list(keep)] = torch.tensor(list(keep.values())) * norm
+
+
+def build_marian(out_dir: Path, *, full_size: bool = False, seed: int = 0,
+                 corpus: str | None = None) -> Path:
+    """Write an ``opus-mt-ar-en``-shaped MarianMT folder to ``out_dir`` and return it.
+
+    ``corpus`` is Arabic training text for ``source.spm`` (default: the built-in seed
+    article). ``full_size`` gives the real architecture and vocabulary size (~77 M
+    parameters, for benchmarks); otherwise a 64-dim 2+2-layer model builds in seconds.
+    """
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    src_lines = _augment(corpus or _AR_SEED, 40, seed, _ARABIC_CHARS + " " + _LATIN_CHARS)
+    src_spm = _train_spm(src_lines, 8000, seed)
+    tgt_spm = _train_spm(_augment(_EN_SEED, 20, seed), 8000, seed)
+    (out_dir / "source.spm").write_bytes(src_spm)
+    (out_dir / "target.spm").write_bytes(tgt_spm)
+
+    # One joint vocab.json as in the hub model: </s>=0, <unk>=1, pieces, <pad> last.
+    pieces = ["</s>", "<unk>"]
+    pieces += dict.fromkeys(p for p in _spm_pieces(src_spm) + _spm_pieces(tgt_spm) if p not in pieces)
+    if full_size:
+        pieces += [f"<dummy_{i}>" for i in range(_MARIAN_FULL_VOCAB - 1 - len(pieces))]
+    pieces.append("<pad>")
+    pad = len(pieces) - 1
+    _write_json(out_dir / "vocab.json", {p: i for i, p in enumerate(pieces)})
+    _write_json(out_dir / "tokenizer_config.json", {
+        "source_lang": "ar", "target_lang": "en", "separate_vocabs": False,
+        "model_max_length": 512})
+
+    dims = (dict(d_model=512, layers=6, heads=8, ffn=2048) if full_size
+            else dict(d_model=64, layers=2, heads=4, ffn=128))
+    config = MarianConfig(
+        vocab_size=len(pieces), d_model=dims["d_model"],
+        encoder_layers=dims["layers"], decoder_layers=dims["layers"],
+        encoder_attention_heads=dims["heads"], decoder_attention_heads=dims["heads"],
+        encoder_ffn_dim=dims["ffn"], decoder_ffn_dim=dims["ffn"], activation_function="swish",
+        static_position_embeddings=True, share_encoder_decoder_embeddings=True,
+        scale_embedding=True, max_position_embeddings=512, pad_token_id=pad,
+        decoder_start_token_id=pad, eos_token_id=0, bos_token_id=0, forced_eos_token_id=0,
+        architectures=["MarianMTModel"])
+    torch.manual_seed(seed)
+    model = MarianMTModel(config).eval()
+    gen = dict(bad_words_ids=[[pad]], bos_token_id=0, decoder_start_token_id=pad,
+               eos_token_id=0, forced_eos_token_id=0, pad_token_id=pad)
+    model.generation_config = GenerationConfig(num_beams=4, max_length=512, **gen)
+
+    # Emit only target-side pieces and </s>, as a real ar->en model does; favour whole
+    # words so that decoded output reads like (nonsense) English, not letter soup.
+    english = set(_spm_pieces(tgt_spm))
+    keep = {i: 0.0 if p[0] == "\u2581" and p[1:].isalpha() and len(p) > 2 else -0.3
+            for i, p in enumerate(pieces) if p in english}
+    _wire_monotonic(model, seed=seed, rotate=True, eos_id=0, keep={**keep, 0: 0.0})
+    model.save_pretrained(out_dir)  # config.json, generation_config.json, model.safetensors
+    return out_dir
+
+
+def build_bart(out_dir: Path, *, full_size: bool = False, seed: int = 0,
+               corpus: str | None = None) -> Path:
+    """Write a ``distilbart-cnn-12-6``-shaped BART summarizer folder and return it.
+
+    ``corpus`` is English training text for the byte-level BPE (default: built-in news
+    sentences). ``full_size`` gives the real architecture (~306 M parameters); the tiny
+    one uses short generation limits (min 5, max 40 tokens) so tests stay fast.
+    """
+    import torch
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import BartConfig, BartForConditionalGeneration, GenerationConfig
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = _augment(corpus or _EN_SEED, 20, seed)
+    bpe = ByteLevelBPETokenizer()
+    bpe.train_from_iterator(lines, vocab_size=4000, min_frequency=2, show_progress=False,
+                            special_tokens=["<s>", "<pad>", "</s>", "<unk>"])
+    bpe.save_model(str(out_dir))  # vocab.json + merges.txt, the files the hub repo has
+    vocab = json.loads((out_dir / "vocab.json").read_text(encoding="utf-8"))
+    vocab_size = _BART_FULL_VOCAB if full_size else len(vocab)
+    # Filler ids are never produced by the merges; <mask> goes one past the model's
+    # vocab_size exactly as in the hub model.
+    vocab.update({f"<dummy_{i}>": i for i in range(len(vocab), vocab_size)})
+    vocab["<mask>"] = vocab_size
+    _write_json(out_dir / "vocab.json", vocab)
+    _write_json(out_dir / "tokenizer_config.json", {"model_max_length": 1024})
+
+    dims = (dict(d_model=1024, enc=12, dec=6, heads=16, ffn=4096) if full_size
+            else dict(d_model=64, enc=2, dec=1, heads=4, ffn=128))
+    config = BartConfig(
+        vocab_size=vocab_size, d_model=dims["d_model"], encoder_layers=dims["enc"],
+        decoder_layers=dims["dec"], encoder_attention_heads=dims["heads"],
+        decoder_attention_heads=dims["heads"], encoder_ffn_dim=dims["ffn"],
+        decoder_ffn_dim=dims["ffn"], activation_function="gelu", max_position_embeddings=1024,
+        pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2,
+        forced_bos_token_id=0, forced_eos_token_id=2, scale_embedding=False,
+        normalize_before=False, normalize_embedding=True,  # the CTranslate2 converter reads these
+        architectures=["BartForConditionalGeneration"])
+    torch.manual_seed(seed)
+    model = BartForConditionalGeneration(config).eval()
+    lengths = (56, 142) if full_size else (5, 40)
+    model.generation_config = GenerationConfig(
+        num_beams=4, length_penalty=2.0, no_repeat_ngram_size=3, min_length=lengths[0],
+        max_length=lengths[1], early_stopping=True, bos_token_id=0, eos_token_id=2,
+        pad_token_id=1, decoder_start_token_id=2, forced_bos_token_id=0, forced_eos_token_id=2)
+
+    # A copying model: the "summary" is the lead of the input, cut by max_length.
+    _wire_monotonic(model, seed=seed, rotate=False)
+    model.save_pretrained(out_dir)
+    return out_dir
+
+
+def build_tiny_models(root: Path, *, full_size: bool = False, seed: int = 0) -> dict[str, Path]:
+    """Build both folders under ``root``: ``{"mt": root/"marian-ar-en", "sum": root/"bart-sum"}``."""
+    root = Path(root)
+    return {"mt": build_marian(root / "marian-ar-en", full_size=full_size, seed=seed),
+            "sum": build_bart(root / "bart-sum", full_size=full_size, seed=seed)}

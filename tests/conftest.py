@@ -1,0 +1,50 @@
+"""Shared fixtures: an isolated home/cache for every test, tiny real models built once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "examples" / "article.ar.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point every cache and home variable at a temp dir and forbid the hub."""
+    home = tmp_path_factory.mktemp("home")
+    for var in ("HOME", "HF_HOME", "XDG_CACHE_HOME", "MTJOB_CACHE"):
+        monkeypatch.setenv(var, str(home / var.lower()))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TOKENIZERS_PARALLELISM", "false")
+    for var in ("SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN",
+                "SLURM_RESTART_COUNT", "MTJOB_DEBUG"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny MarianMT + BART folders in the real hub layout, built once per session."""
+    from mtjob.testing.tiny_models import build_tiny_models
+
+    return build_tiny_models(tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture
+def sample_inbox(tmp_path: Path) -> Path:
+    """A folder holding the 17-paragraph sample article."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLE, inbox / "article.txt")
+    return inbox
+
+
+@pytest.fixture
+def tiny_args(tiny_models: dict[str, Path]) -> list[str]:
+    """CLI flags that point mtjob at the tiny models, greedy and small for speed."""
+    return ["--mt-model", str(tiny_models["mt"]), "--sum-model", str(tiny_models["sum"]),
+            "--beams", "1", "--sum-beams", "1", "--sum-min-length", "5",
+            "--sum-max-length", "30", "--quiet"]

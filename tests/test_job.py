@@ -1,0 +1,295 @@
+"""The pipeline (run_shard) with scripted fake models: fast, exact, no torch."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mtjob import quality
+from mtjob.config import JobConfig
+from mtjob.errors import LockHeldError
+from mtjob.executors.local import LocalEngine
+from mtjob.job import run_shard
+from mtjob.lock import OutputLock
+from mtjob.outputs import meta_dir, verify
+from mtjob.testing.fakes import FakeSummarizer, FakeTranslator
+
+from .conftest import SAMPLE
+
+
+class OOM(RuntimeError):
+    """Stands in for torch.cuda.OutOfMemoryError (matched by its class name)."""
+
+
+OOM.__name__ = "OutOfMemoryError"
+
+
+def factory(translator=None, summarizer=None, calls=None):
+    def make(config):
+        if calls is not None:
+            calls.append(config)
+        return LocalEngine(config, translator or FakeTranslator(), summarizer or FakeSummarizer())
+    return make
+
+
+def lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+@pytest.fixture
+def cfg() -> JobConfig:
+    return JobConfig(mt_model="fake-mt", sum_model="fake-sum", summary=True, sum_min_length=5)
+
+
+def test_sample_article_gives_17_aligned_records(tmp_path, sample_inbox, cfg):
+    report = run_shard(cfg, [sample_inbox], tmp_path / "out", engine_factory=factory())
+    assert report.done == ["article"] and not report.failed
+    records = lines(tmp_path / "out" / "article.jsonl")
+    assert [r["para_id"] for r in records] == list(range(17))
+    for record in records:
+        # Sentences cover every word of the paragraph, in order, exactly once.
+        assert words(" ".join(s["ar"] for s in record["sentences"])) == words(record["ar"])
+        assert record["en"] == " ".join(s["en"] for s in record["sentences"])
+    assert records[4]["ar"] == "كيري وميستورا"
+    meta = json.loads((tmp_path / "out" / "article.abstract.json").read_text())
+    assert meta["paragraphs"] == 17 and meta["method"] == "abstractive"
+    assert meta["models"]["mt"]["id"] == "fake-mt" and meta["models"]["summary"]["id"] == "fake-sum"
+    assert verify(tmp_path / "out") == []
+
+
+def test_rerun_loads_no_model_and_changes_no_file(tmp_path, sample_inbox, cfg):
+    out = tmp_path / "out"
+    run_shard(cfg, [sample_inbox], out, engine_factory=factory())
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    calls: list = []
+    report = run_shard(cfg, [sample_inbox], out, engine_factory=factory(calls=calls))
+    assert calls == [] and report.skipped == ["article"] and not report.models_loaded
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("change", ["source", "settings", "force", "truncated"])
+def test_changed_article_or_settings_is_redone(tmp_path, sample_inbox, cfg, change):
+    out = tmp_path / "out"
+    run_shard(cfg, [sample_inbox], out, engine_factory=factory())
+    force = False
+    if change == "source":
+        with (sample_inbox / "article.txt").open("a", encoding="utf-8") as handle:
+            handle.write("\nفقرة جديدة.\n")
+    elif change == "settings":
+        cfg = JobConfig(**{**cfg.to_dict(), "beams": 2})
+    elif change == "force":
+        force = True
+    else:
+        data = (out / "article.jsonl").read_bytes()
+        (out / "article.jsonl").write_bytes(data[: len(data) // 2])
+    calls: list = []
+    report = run_shard(cfg, [sample_inbox], out, force=force, engine_factory=factory(calls=calls))
+    assert report.done == ["article"] and len(calls) == 1
+    assert verify(out) == []
+
+
+def test_bad_article_fails_alone(tmp_path, sample_inbox, cfg):
+    (sample_inbox / "bad.txt").write_bytes("مرحبا".encode() + b"\xff\xfe tail\n")
+    (sample_inbox / "empty.txt").write_text("\n&\n  \n&\n", encoding="utf-8")
+    out = tmp_path / "out"
+    report = run_shard(cfg, [sample_inbox], out, engine_factory=factory())
+    assert report.done == ["article"]
+    failed = dict(report.failed)
+    assert "byte 10" in failed[str(sample_inbox / "bad.txt")]
+    assert "no paragraph" in failed[str(sample_inbox / "empty.txt")]
+    manifest = json.loads((meta_dir(out) / "manifest-00000-of-00001.json").read_text())
+    assert manifest["articles"]["bad"]["status"] == "failed"
+    assert not (meta_dir(out) / "completions" / "00000-of-00001").exists()
+    assert not (out / "bad.jsonl").exists()
+
+
+def test_two_shards_cover_ten_articles_exactly_once(tmp_path, cfg):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(10):
+        shutil.copy(SAMPLE, inbox / f"a{i:02d}.txt")
+    out = tmp_path / "out"
+    done = [run_shard(cfg, [inbox], out, rank, 2, engine_factory=factory()).done
+            for rank in (0, 1)]
+    assert not set(done[0]) & set(done[1])
+    assert sorted(done[0] + done[1]) == [f"a{i:02d}" for i in range(10)]
+    assert all(done)  # both shards got work with this seed-free hash split
+    assert (meta_dir(out) / "completions" / "00000-of-00002").exists()
+    assert (meta_dir(out) / "completions" / "00001-of-00002").exists()
+    assert verify(out) == []
+
+
+def test_held_lock_refuses_a_second_run(tmp_path, sample_inbox, cfg):
+    out = tmp_path / "out"
+    out.mkdir()
+    with OutputLock(meta_dir(out) / "lock-00000-of-00001"):
+        with pytest.raises(LockHeldError) as info:
+            run_shard(cfg, [sample_inbox], out, engine_factory=factory())
+    assert info.value.exit_code == 75
+    # A different shard has its own lock.
+    with OutputLock(meta_dir(out) / "lock-00000-of-00001"):
+        run_shard(cfg, [sample_inbox], out, 0, 2, engine_factory=factory())
+
+
+def test_out_of_memory_is_retried_with_a_smaller_budget(tmp_path, sample_inbox, cfg):
+    cfg = JobConfig(**{**cfg.to_dict(), "batch_tokens": 4000, "min_batch_tokens": 16})
+
+    def fail(texts, options):
+        if sum(len(t.split()) + 1 for t in texts) > 120:
+            raise OOM("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    oom = FakeTranslator(fail=fail)
+    run_shard(cfg, [sample_inbox], tmp_path / "a", engine_factory=factory(oom))
+    run_shard(cfg, [sample_inbox], tmp_path / "b", engine_factory=factory())
+    assert (tmp_path / "a" / "article.jsonl").read_bytes() == \
+        (tmp_path / "b" / "article.jsonl").read_bytes()
+    sizes = [len(texts) for texts, _ in oom.calls]
+    assert sizes[0] > sizes[-1]
+    # The budget found carries over: after the first failure no batch is as big again.
+    first_fail = next(i for i, (t, _) in enumerate(oom.calls)
+                      if sum(len(x.split()) + 1 for x in t) > 120)
+    assert all(len(t) < sizes[first_fail] for t, _ in oom.calls[first_fail + 1:])
+
+
+def test_out_of_memory_at_the_minimum_fails_the_article_by_name(tmp_path, sample_inbox, cfg):
+    def fail(texts, options):
+        raise OOM("CUDA out of memory")
+
+    report = run_shard(cfg, [sample_inbox], tmp_path / "out",
+                       engine_factory=factory(FakeTranslator(fail=fail)))
+    assert not report.done
+    [(name, message)] = report.failed
+    assert "article.txt" in message and "minimum token budget" in message
+
+
+def test_other_errors_are_not_retried(tmp_path, sample_inbox, cfg):
+    def fail(texts, options):
+        raise ValueError("bad input ids")
+
+    broken = FakeTranslator(fail=fail)
+    report = run_shard(cfg, [sample_inbox], tmp_path / "out", engine_factory=factory(broken))
+    assert len(broken.calls) == 1  # one batch tried once, no back-off
+    assert "ValueError: bad input ids" in report.failed[0][1]
+
+
+def test_degenerate_output_is_retried_and_flagged(tmp_path, sample_inbox, cfg):
+    def script(text, options):
+        if "لافروف" in text and options.repetition_penalty == 1.0:
+            return "no, " * 30
+        return None
+
+    translator = FakeTranslator(script=script)
+    report = run_shard(cfg, [sample_inbox], tmp_path / "out", engine_factory=factory(translator))
+    records = lines(tmp_path / "out" / "article.jsonl")
+    flagged = [s for r in records for s in r["sentences"] if "retried" in s["flags"]]
+    assert flagged and all("no, no" not in s["en"] for s in flagged)
+    assert all(quality.REPETITION not in s["flags"] for s in flagged)
+    retries = [o for _, o in translator.calls if o.repetition_penalty > 1.0]
+    assert retries and all(o.no_repeat_ngram_size == 3 for o in retries)
+    assert report.flags["retried"] == len(flagged)
+
+
+def test_retry_keeps_the_original_when_it_is_no_better(tmp_path, sample_inbox, cfg):
+    def script(text, options):
+        return "again " * 20 if "لافروف" in text else None
+
+    run_shard(cfg, [sample_inbox], tmp_path / "out",
+              engine_factory=factory(FakeTranslator(script=script)))
+    records = lines(tmp_path / "out" / "article.jsonl")
+    looped = [s for r in records for s in r["sentences"] if "again again" in s["en"]]
+    assert looped and all({"repetition", "retried"} <= set(s["flags"]) for s in looped)
+    assert all("repetition" in r["flags"] for r in records if "لافروف" in r["ar"])
+
+
+def test_numbers_missing_from_the_translation_are_flagged(tmp_path, cfg):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "n.txt").write_text("قتل ٢٠ شخصا عام 2016.\n", encoding="utf-8")
+    run_shard(cfg, [inbox], tmp_path / "out", engine_factory=factory())
+    [record] = lines(tmp_path / "out" / "n.jsonl")
+    assert "numbers_mismatch" in record["flags"]
+
+
+def test_long_text_is_summarized_hierarchically_without_losing_input(tmp_path, cfg):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    paragraphs = [" ".join(f"كلمة{i}_{j}" for j in range(40)) + "." for i in range(30)]
+    (inbox / "long.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    summarizer = FakeSummarizer(window=100, words=10)
+    run_shard(cfg, [inbox], tmp_path / "out", engine_factory=factory(summarizer=summarizer))
+    meta = json.loads((tmp_path / "out" / "long.abstract.json").read_text())
+    assert meta["method"] == "hierarchical"
+    english = [r["en"] for r in lines(tmp_path / "out" / "long.jsonl")]
+    first_level = " ".join(summarizer.inputs[: -1])
+    # Every word of the English text went into the first level of chunks.
+    assert sum(len(e.split()) for e in english) <= len(first_level.split())
+
+
+def test_no_summary_writes_a_null_abstract_and_loads_no_summarizer(tmp_path, sample_inbox, cfg):
+    cfg = JobConfig(**{**cfg.to_dict(), "summary": False})
+
+    class NoSummarizer(FakeSummarizer):
+        def summarize(self, texts):
+            raise AssertionError("summarizer used")
+
+        def info(self):
+            raise AssertionError("summarizer loaded")
+
+    run_shard(cfg, [sample_inbox], tmp_path / "out",
+              engine_factory=factory(summarizer=NoSummarizer()))
+    meta = json.loads((tmp_path / "out" / "article.abstract.json").read_text())
+    assert meta["abstract"] is None and meta["method"] == "none" and "summary" not in meta["models"]
+
+
+def test_hostile_text_is_normalised_never_lost(tmp_path, cfg):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    trojan = "\u202eالنص\u202c معكوس\u2066 هنا\u2069."
+    giant = "ههههه" * 1000
+    long_para = " ".join(["كلمة"] * 1200)
+    text = f"{trojan}\n&\nسطر\u2028ثان\u0085ثالث.\n&\n{giant}\n&\n{long_para}\n&\nنص\x00مع صفر.&\n"
+    (inbox / "hostile.txt").write_text(text, encoding="utf-8")
+    report = run_shard(cfg, [inbox], tmp_path / "out", engine_factory=factory())
+    assert report.done == ["hostile"]
+    raw = (tmp_path / "out" / "hostile.jsonl").read_text(encoding="utf-8")
+    assert len(raw.splitlines()) == 5  # U+2028 / U+0085 escaped: one record per line
+    records = lines(tmp_path / "out" / "hostile.jsonl")
+    assert records[1]["ar"] == "سطر\u2028ثان\u0085ثالث."
+    joined = "".join(s["ar"] for s in records[2]["sentences"])
+    assert joined == giant  # split into pieces under the token limit, nothing cut
+    assert all(s["src_tokens"] <= cfg.max_source_tokens for r in records for s in r["sentences"])
+    assert words(" ".join(s["ar"] for s in records[3]["sentences"])) == words(long_para)
+    assert records[4]["ar"] == "نصمع صفر."
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", json.dumps(
+        [s for r in records for s in r["sentences"]]).replace("\\u202e", ""))
+
+
+def test_input_names_with_spaces_arabic_and_leading_dash(tmp_path, cfg):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    names = ["with space.txt", "مقال.txt", "-dash.txt"]
+    for name in names:
+        shutil.copy(SAMPLE, inbox / name)
+    report = run_shard(cfg, [inbox], tmp_path / "out", engine_factory=factory())
+    assert sorted(report.done) == sorted(Path(n).stem for n in names)
+    assert (tmp_path / "out" / "-dash.jsonl").exists()
+    assert verify(tmp_path / "out") == []
+
+
+def test_duplicate_output_names_are_a_usage_error(tmp_path, cfg):
+    from mtjob.errors import ConfigError
+
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        shutil.copy(SAMPLE, tmp_path / sub / "same.txt")
+    with pytest.raises(ConfigError, match="same.jsonl"):
+        run_shard(cfg, [tmp_path / "a", tmp_path / "b"], tmp_path / "out",
+                  engine_factory=factory())
