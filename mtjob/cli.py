@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from . import signals
 from .errors import MtjobError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -32,14 +32,6 @@ Opt = Annotated
 # Reusable parameter aliases. Config fields default to None = "keep the config file's value".
 StrOpt = Annotated[Optional[str], typer.Option(show_default=False)]
 IntOpt = Annotated[Optional[int], typer.Option(show_default=False)]
-
-
-class _Terminated(SystemExit):
-    """SIGTERM: unwinds like an exception, so atomic writes remove their temp files."""
-
-
-def _on_sigterm(signum: int, frame: Any) -> None:
-    raise _Terminated(128 + signum)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -63,7 +55,7 @@ def _errors() -> Iterator[None]:
         raise _fail(str(exc), exc.exit_code) from None
     except KeyboardInterrupt:
         raise _fail("interrupted; finished articles are kept", 130) from None
-    except _Terminated as exc:
+    except signals.Terminated as exc:
         raise _fail("terminated (SIGTERM); finished articles are kept", int(exc.code)) from None
     except (typer.Exit, typer.Abort):
         raise
@@ -87,6 +79,8 @@ def run(
     config: Opt[Optional[Path], typer.Option(help="TOML config (see configs/).")] = None,
     mt_model: StrOpt = None, mt_revision: StrOpt = None,
     sum_model: StrOpt = None, sum_revision: StrOpt = None,
+    cache_dir: Opt[Optional[str], typer.Option(help="Hugging Face cache (default: HF_HOME).",
+                                               show_default=False)] = None,
     backend: Opt[Optional[str], typer.Option(help="transformers | ctranslate2")] = None,
     device: Opt[Optional[str], typer.Option(help="auto | cpu | cuda")] = None,
     dtype: Opt[Optional[str], typer.Option(help="auto | float32 | float16 | bfloat16")] = None,
@@ -132,14 +126,14 @@ def run(
 
             factory = ray_engine_factory(address=address, workers=workers,
                                          gpus_per_worker=gpus_per_worker)
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        previous = signals.install()
         progress = _progress_bar() if rank == 0 and not quiet else None
         try:
             kwargs: dict[str, Any] = {"engine_factory": factory} if factory else {}
             report = run_shard(cfg, inputs, out, rank, world, force=force, wait_lock=wait_lock,
                                progress=progress.update if progress is not None else None, **kwargs)
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            signals.restore(previous)
             if progress is not None:
                 progress.close()
         log.info("shard %d/%d: %s", rank, world, report.summary_line())
@@ -154,7 +148,7 @@ _CONFIG_FLAGS = {
     "quantize", "threads", "batch_tokens", "min_batch_tokens", "group_articles", "beams",
     "max_source_tokens", "max_length_factor", "max_length_offset", "retry_degenerate",
     "summary", "sum_beams", "sum_min_length", "sum_max_length", "max_file_bytes",
-    "allow_pickle",
+    "allow_pickle", "cache_dir",
 }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, quality
+from . import __version__, quality, signals
 from .config import JobConfig
 from .errors import ConfigError, InputError, MtjobError
 from .executors.local import Engine, LocalEngine, plan_jobs
@@ -178,7 +178,6 @@ class _Runner:
                       abstract: tuple[str, str] | None) -> None:
         """JSONL first, abstract last: the abstract (with the JSONL's hash) marks it done."""
         data = jsonl_bytes(records)
-        atomic_write(jsonl_path(self.out, article.doc_id), data)
         text, method = abstract if abstract is not None else (None, "none")
         meta = {
             "doc_id": article.doc_id, "abstract": text, "method": method,
@@ -188,7 +187,9 @@ class _Runner:
             "flags": dict(sorted(Counter(f for r in records for f in r.flags).items())),
             "mtjob_version": __version__,
         }
-        atomic_write(abstract_path(self.out, article.doc_id), json_bytes(meta))
+        with signals.critical():  # SIGTERM never separates the two files
+            atomic_write(jsonl_path(self.out, article.doc_id), data)
+            atomic_write(abstract_path(self.out, article.doc_id), json_bytes(meta))
 
     def run_group(self, paths: list[Path]) -> None:
         articles: list[Article] = []

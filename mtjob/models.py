@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,9 +52,12 @@ def _download(ref: str, revision: str | None, cache_dir: str | None,
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
 
     patterns = SAFE_PATTERNS + (list(PICKLE_WEIGHTS) if allow_pickle else [])
+    # huggingface_hub reads HF_HUB_OFFLINE once, at import; read it again here so that the
+    # variable is honoured however the process was started.
+    offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
     try:
         return Path(snapshot_download(ref, revision=revision, cache_dir=cache_dir,
-                                      allow_patterns=patterns))
+                                      allow_patterns=patterns, local_files_only=offline))
     except (LocalEntryNotFoundError, OSError) as exc:
         rev = f" at revision {revision}" if revision else ""
         raise ModelUnavailableError(

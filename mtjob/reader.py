@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import ConfigError, InputError
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ def discover_inputs(inputs: list[Path]) -> list[Path]:
         elif item.exists():
             candidates = [item]
         else:
-            raise InputError(f"{item}: no such file or folder")
+            raise ConfigError(f"{item}: no such file or folder")
         for path in candidates:
             key = path.resolve()
             if key not in seen:

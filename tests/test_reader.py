@@ -200,7 +200,9 @@ def test_paragraph_line_numbers(text: str, lines: list[int]) -> None:
         assert source[p.line - 1].strip().startswith(p.text.split()[0])
 
 
-@pytest.mark.parametrize("data", [b"", b"   \n\n", b"&\n&\n", b"\xef\xbb\xbf\n&\n \t&\n", b"\x00\n"])
+@pytest.mark.parametrize("data", [
+    b"", b"   \n\n", b"&\n&\n", b"\xef\xbb\xbf\n&\n \t&\n", b"\x00\n",
+])
 def test_article_without_paragraph_is_input_error(tmp_path: Path, data: bytes) -> None:
     path = write(tmp_path, data)
     with pytest.raises(InputError, match="no paragraph") as info:

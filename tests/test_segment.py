@@ -99,22 +99,35 @@ def _random_text(rng: random.Random) -> str:
     return "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 120)))
 
 
-@pytest.mark.parametrize("seed", range(300))
-def test_property_split_sentences_keeps_everything(seed: int) -> None:
-    text = _random_text(random.Random(seed))
-    assert_exact_cover(text, split_sentences(text))
+# Seeds in chunks: one test item per chunk keeps the run fast; failures name the seed.
+CHUNKS = [range(start, start + 50) for start in range(0, 400, 50)]
 
 
-@pytest.mark.parametrize("seed", range(300))
-def test_property_segment_paragraph_keeps_everything_under_limit(seed: int) -> None:
-    rng = random.Random(10_000 + seed)
-    text = _random_text(rng)
-    limit = rng.randint(3, 12)
-    counter = rng.choice([words_counter, chars_counter])
-    segments = segment_paragraph(text, counter, limit)
-    assert_exact_cover(text, segments)
-    for segment in segments:
-        assert counter([clean_for_model(segment)])[0] <= limit, (segment, limit)
+@pytest.mark.parametrize("seeds", CHUNKS, ids=lambda r: f"seeds{r.start}-{r.stop - 1}")
+def test_property_split_sentences_keeps_everything(seeds: range) -> None:
+    for seed in seeds:
+        text = _random_text(random.Random(seed))
+        try:
+            assert_exact_cover(text, split_sentences(text))
+        except AssertionError as exc:
+            raise AssertionError(f"seed {seed}: {text!r}") from exc
+
+
+@pytest.mark.parametrize("seeds", CHUNKS, ids=lambda r: f"seeds{r.start}-{r.stop - 1}")
+def test_property_segment_paragraph_keeps_everything_under_limit(seeds: range) -> None:
+    for seed in seeds:
+        rng = random.Random(10_000 + seed)
+        text = _random_text(rng)
+        limit = rng.randint(3, 12)
+        counter = rng.choice([words_counter, chars_counter])
+        segments = segment_paragraph(text, counter, limit)
+        try:
+            assert_exact_cover(text, segments)
+            for segment in segments:
+                assert counter([clean_for_model(segment)])[0] <= limit, segment
+        except AssertionError as exc:
+            raise AssertionError(f"seed {seed}, limit {limit}, {counter.__name__}: "
+                                 f"{text!r} -> {segments!r}") from exc
 
 
 # --- token limit guard --------------------------------------------------------------------

@@ -132,7 +132,7 @@ def _sinusoids(n_pos: int, dim: int):
 
 
 def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | None = None,
-                    eos_id: int | None = None, ratio: float = 3.0, gain: float = 6.0,
+                    eos_id: int | None = None, ratio: float = 3.0, gain: float = 20.0,
                     sharp: float = 12.0, noise: float = 0.05) -> None:
     """Rewire a randomly initialised post-norm encoder-decoder into a monotonic
     "dictionary" model, in place.
@@ -181,8 +181,8 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
         for layer in list(core.encoder.layers) + list(core.decoder.layers):
             outs = [layer.self_attn.out_proj, layer.fc2]
             outs += [layer.encoder_attn.out_proj] if hasattr(layer, "encoder_attn") else []
-            for lin in outs:
-                lin.weight *= noise
+            for lin in outs:  # sublayer output grows ~ d * init_std**2: keep it ~d-free
+                lin.weight *= noise * 64 / d
                 lin.bias.zero_()
 
         att = core.decoder.layers[0].encoder_attn

@@ -1,0 +1,5 @@
+"""``python -m mtjob`` = the ``mtjob`` command."""
+
+from .cli import main
+
+main()

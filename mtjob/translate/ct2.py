@@ -1,0 +1,239 @@
+"""The CTranslate2 backend: the same Hugging Face folders, converted once and cached.
+
+A model is converted offline on first use into ``$MTJOB_CACHE/ct2/<id>--<revision>--<type>``
+(atomically, under a file lock, so concurrent jobs never see half a model) and reused after
+that. Tokenization stays with the Hugging Face tokenizer, so token counts, batching and
+decoding match the transformers backend. Inputs are never truncated.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ConfigError, MissingExtraError
+from ..models import ModelSource, resolve_model
+from .base import GenOptions, Hypothesis
+from .hf import load_tokenizer, quiet_transformers
+
+if TYPE_CHECKING:
+    from ..config import JobConfig
+
+log = logging.getLogger(__name__)
+
+
+def import_ctranslate2() -> Any:
+    """The ``ctranslate2`` module, imported only when a model is loaded (~2 s)."""
+    try:
+        import ctranslate2
+    except ImportError:
+        raise MissingExtraError("the ctranslate2 backend needs the ct2 extra: "
+                                "pip install 'mtjob[ct2]'") from None
+    return ctranslate2
+
+
+def cache_root() -> Path:
+    """``$MTJOB_CACHE``, else ``$XDG_CACHE_HOME/mtjob``, else ``~/.cache/mtjob``."""
+    if os.environ.get("MTJOB_CACHE"):
+        return Path(os.environ["MTJOB_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "mtjob"
+
+
+def select_runtime(config: JobConfig) -> tuple[str, str]:
+    """Device and CTranslate2 compute type for the config."""
+    ct2 = import_ctranslate2()
+    has_cuda = ct2.get_cuda_device_count() > 0
+    if config.device == "cuda" and not has_cuda:
+        raise ConfigError("device 'cuda' was asked for but CTranslate2 sees no CUDA GPU")
+    device = ("cuda" if has_cuda else "cpu") if config.device == "auto" else config.device
+    if device == "cpu":
+        if config.dtype not in ("auto", "float32"):
+            log.warning("dtype %s is ignored on CPU by the ctranslate2 backend", config.dtype)
+        return device, "float32" if config.quantize == "none" else "int8"
+    half = "bfloat16" if config.dtype == "bfloat16" else "float16"
+    if config.quantize == "int8":
+        return device, f"int8_{half}"
+    return device, "float32" if config.dtype == "float32" else half
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._-")[-100:] or "model"
+
+
+def converted_model(source: ModelSource, quantization: str) -> Path:
+    """The CTranslate2 folder of ``source``, converting it on first use.
+
+    Weights are stored in the compute type they are loaded with: the cached folder is then
+    what runs (no re-quantization at every start of a Slurm task or Ray actor) and int8
+    entries take a quarter of the disk. The price is one conversion per precision.
+    """
+    root = cache_root() / "ct2"
+    # A local folder is identified by its content hash (the revision), not by where it lies.
+    ref = Path(source.ref).expanduser().name if source.revision.startswith("local-") else source.ref
+    name = f"{_safe(ref)}--{_safe(source.revision)}--{quantization}"
+    target = root / name
+    if (target / "model.bin").is_file():  # os.replace makes it appear only when complete
+        return target
+    ct2 = import_ctranslate2()
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / f"{name}.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the process dies
+        if (target / "model.bin").is_file():  # another process converted it while we waited
+            return target
+        shutil.rmtree(target, ignore_errors=True)  # not ours: we never leave a partial one
+        log.info("converting %s to CTranslate2 (%s)", source.ref, quantization)
+        started = time.monotonic()
+        quiet_transformers()
+        tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
+        try:
+            ct2.converters.TransformersConverter(str(source.path)).convert(
+                str(tmp / "model"), quantization=quantization)
+            os.replace(tmp / "model", target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        log.info("converted %s in %.1f s: %s", source.ref, time.monotonic() - started, target)
+    return target
+
+
+class _CTranslate2Model:
+    """Lazy model resolution, tokenizer and CTranslate2 ``Translator`` shared by both roles."""
+
+    def __init__(self, config: JobConfig, ref: str, revision: str | None) -> None:
+        self.config, self._ref, self._revision = config, ref, revision
+        self._source: ModelSource | None = None
+        self._tokenizer: Any = None
+        self._model: Any = None
+        self._runtime: dict[str, Any] = {}
+
+    @property
+    def source(self) -> ModelSource:
+        if self._source is None:
+            c = self.config
+            self._source = resolve_model(self._ref, self._revision, c.cache_dir, c.allow_pickle)
+        return self._source
+
+    @property
+    def tokenizer(self) -> Any:
+        if self._tokenizer is None:
+            self._tokenizer = load_tokenizer(self.source)
+        return self._tokenizer
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        if not texts:
+            return []
+        ids = self.tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"]
+        return [len(row) for row in ids]
+
+    def tokenizer_limit(self, default: int) -> int:
+        limit = getattr(self.tokenizer, "model_max_length", default)
+        return limit if isinstance(limit, int) and limit < 10**6 else default  # 1e30: unset
+
+    def hf_json(self, name: str) -> dict[str, Any]:
+        path = self.source.path / name
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+    def source_tokens(self, texts: list[str]) -> list[list[str]]:
+        """Token strings with the tokenizer's special tokens; CTranslate2 adds none itself
+        for converted Hugging Face models, and Marian needs the final ``</s>``."""
+        ids = self.tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"]
+        return [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
+
+    def decode(self, tokens: list[str]) -> str:
+        return self.tokenizer.decode(self.tokenizer.convert_tokens_to_ids(tokens),
+                                     skip_special_tokens=True).strip()
+
+    def _ensure_model(self) -> Any:
+        if self._model is None:
+            ct2 = import_ctranslate2()
+            device, compute_type = select_runtime(self.config)
+            path = converted_model(self.source, compute_type)
+            self._model = ct2.Translator(str(path), device=device, compute_type=compute_type,
+                                         intra_threads=self.config.threads, inter_threads=1)
+            self._runtime = {"backend": "ctranslate2", "device": device,
+                             "compute_type": compute_type,
+                             "quantize": "int8" if compute_type.startswith("int8") else "none"}
+        return self._model
+
+    def info(self) -> dict[str, Any]:
+        self._ensure_model()
+        return {**self.source.provenance(), **self._runtime}
+
+
+class CTranslate2Translator(_CTranslate2Model):
+    """MarianMT through CTranslate2 ``translate_batch``. Loads lazily, converts on first use."""
+
+    def __init__(self, config: JobConfig) -> None:
+        super().__init__(config, config.mt_model, config.mt_revision)
+        self._max_tokens: int | None = None
+
+    @property
+    def model_max_tokens(self) -> int:
+        # A property, not a default of 512 until the tokenizer loads: callers read it first.
+        if self._max_tokens is None:
+            limit = self.tokenizer_limit(512)
+            positions = self.hf_json("config.json").get("max_position_embeddings", limit)
+            self._max_tokens = min(limit, positions)
+        return self._max_tokens
+
+    def translate(self, texts: list[str], options: GenOptions) -> list[Hypothesis]:
+        model = self._ensure_model()
+        special = set(self.tokenizer.all_special_tokens)
+        # max_input_length=0: CTranslate2 otherwise cuts sources at 1024 tokens, silently.
+        # Out-of-memory errors propagate as they are: the engine retries smaller batches.
+        results = model.translate_batch(
+            self.source_tokens(texts), beam_size=options.beams, max_input_length=0,
+            max_decoding_length=options.max_new_tokens,
+            no_repeat_ngram_size=options.no_repeat_ngram_size,
+            repetition_penalty=options.repetition_penalty, return_scores=False)
+        hyps = [r.hypotheses[0] for r in results]
+        return [Hypothesis(self.decode(h), sum(1 for t in h if t not in special)) for h in hyps]
+
+
+class CTranslate2Summarizer(_CTranslate2Model):
+    """BART-style summarizer through CTranslate2, decoding as ``generate`` does."""
+
+    batch_size = 4
+
+    def __init__(self, config: JobConfig) -> None:
+        super().__init__(config, config.sum_model, config.sum_revision)
+
+    def window(self) -> int:
+        return self.tokenizer_limit(1024)
+
+    def decoding_options(self) -> tuple[dict[str, Any], list[str] | None]:
+        """CTranslate2 options from the model's generation config (the converter does not
+        carry it over) and the job's lengths, plus the target prefix."""
+        gen, c = self.hf_json("generation_config.json"), self.config
+        # transformers' min/max_length count the decoder start token and, with a forced EOS,
+        # keep the last position for it; CTranslate2 counts neither: shifted to match.
+        reserved = 2 if gen.get("forced_eos_token_id") is not None else 1
+        options = {"beam_size": c.sum_beams, "length_penalty": gen.get("length_penalty", 1.0),
+                   "no_repeat_ngram_size": gen.get("no_repeat_ngram_size") or 0,
+                   "min_decoding_length": max(0, c.sum_min_length - 1),
+                   "max_decoding_length": max(1, c.sum_max_length - reserved),
+                   "max_input_length": 0, "return_scores": False}
+        # BART starts from </s> (the converter's decoder_start_token), then generate()
+        # forces <s>; a target prefix does that here, counted in the lengths just the same.
+        forced = gen.get("forced_bos_token_id")
+        prefix = [self.tokenizer.convert_ids_to_tokens(forced)] if forced is not None else None
+        return options, prefix
+
+    def summarize(self, texts: list[str]) -> list[str]:
+        model = self._ensure_model()
+        options, prefix = self.decoding_options()
+        out: list[str] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = self.source_tokens(texts[start:start + self.batch_size])
+            results = model.translate_batch(
+                batch, target_prefix=[prefix] * len(batch) if prefix else None, **options)
+            out.extend(self.decode(r.hypotheses[0]) for r in results)
+        return out

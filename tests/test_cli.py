@@ -1,0 +1,151 @@
+"""The CLI through typer's CliRunner, on tiny real models: exit codes and error lines."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mtjob.cli import app
+from mtjob.lock import OutputLock
+from mtjob.outputs import meta_dir
+
+from .conftest import REPO
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_help_lists_the_contract_options():
+    result = invoke("run", "--help")
+    assert result.exit_code == 0
+    for option in ("--out", "--config", "--mt-model", "--sum-model", "--device", "--backend",
+                   "--batch-tokens", "--beams", "--no-summary", "--shard", "--force",
+                   "--engine", "--max-length-factor", "--max-length-offset", "--wait-lock"):
+        assert option in result.output
+
+
+def test_run_sample_end_to_end(tmp_path, sample_inbox, tiny_args):
+    out = tmp_path / "out"
+    result = invoke("run", sample_inbox, "--out", out, *tiny_args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""  # stdout stays clean for data
+    recs = records(out / "article.jsonl")
+    assert len(recs) == 17 and [r["para_id"] for r in recs] == list(range(17))
+    assert all(r["en"] and all(s["tgt_tokens"] > 0 for s in r["sentences"]) for r in recs)
+    meta = json.loads((out / "article.abstract.json").read_text())
+    assert meta["abstract"] and meta["method"] in ("abstractive", "extractive")
+    assert meta["models"]["mt"]["revision"].startswith("local-sha256:")
+    assert meta["settings"]["beams"] == 1
+    config = json.loads((meta_dir(out) / "config.json").read_text())
+    assert config["sum_max_length"] == 30
+    assert invoke("verify", out).exit_code == 0
+
+
+def test_config_file_and_flag_override(tmp_path, sample_inbox, tiny_args):
+    conf = tmp_path / "c.toml"
+    conf.write_text('[translation]\nbeams = 3\nmax_length_offset = 7\n[summary]\nsummary = false\n')
+    out = tmp_path / "out"
+    result = invoke("run", sample_inbox, "--out", out, "--config", conf, *tiny_args)
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "article.abstract.json").read_text())
+    assert meta["settings"]["beams"] == 1  # the flag beats the file
+    assert meta["settings"]["max_length_offset"] == 7
+    assert meta["abstract"] is None and meta["method"] == "none"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--config", "missing.toml"], "config file not found"),
+    (["--device", "tpu"], "device must be one of"),
+    (["--shard", "3/2"], "--shard 3/2"),
+    (["--shard", "x"], "I/N"),
+    (["--beams", "0"], "beams must be at least 1"),
+    (["--engine", "spark"], "--engine must be local or ray"),
+])
+def test_usage_errors_exit_2_with_one_line(tmp_path, sample_inbox, args, message):
+    result = invoke("run", sample_inbox, "--out", tmp_path / "out", *args)
+    assert result.exit_code == 2
+    assert f"Error: " in result.output and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_input_is_a_usage_error(tmp_path):
+    result = invoke("run", tmp_path / "nope.txt", "--out", tmp_path / "out")
+    assert result.exit_code == 2 and "nope.txt: no such file" in result.output
+
+
+def test_bad_article_exit_1_others_written(tmp_path, sample_inbox, tiny_args):
+    (sample_inbox / "broken.txt").write_bytes(b"\xd8\xa7\xd9\x84 ok\n\xc3(\n")
+    out = tmp_path / "out"
+    result = invoke("run", sample_inbox, "--out", out, *tiny_args)
+    assert result.exit_code == 1
+    assert "broken.txt: byte 8 (line 2" in result.output
+    assert (out / "article.jsonl").exists() and not (out / "broken.jsonl").exists()
+
+
+def test_lock_held_exits_75(tmp_path, sample_inbox, tiny_args):
+    out = tmp_path / "out"
+    out.mkdir()
+    with OutputLock(meta_dir(out) / "lock-00000-of-00001"):
+        result = invoke("run", sample_inbox, "--out", out, *tiny_args)
+    assert result.exit_code == 75 and "another mtjob run holds" in result.output
+
+
+def test_slurm_array_variables_choose_the_shard(tmp_path, tiny_args, monkeypatch):
+    from mtjob.executors.slurm import shard_of
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(6):
+        (inbox / f"d{i}.txt").write_text(f"خبر رقم {i}.\n", encoding="utf-8")
+    monkeypatch.setenv("SLURM_ARRAY_TASK_ID", "2")
+    monkeypatch.setenv("SLURM_ARRAY_TASK_MIN", "1")
+    monkeypatch.setenv("SLURM_ARRAY_TASK_COUNT", "3")
+    out = tmp_path / "out"
+    assert invoke("run", inbox, "--out", out, *tiny_args, "--no-summary").exit_code == 0
+    expected = sorted(f"d{i}" for i in range(6) if shard_of(f"d{i}", 3) == 1)
+    assert sorted(p.stem for p in out.glob("*.jsonl")) == expected
+    assert (meta_dir(out) / "completions" / "00001-of-00003").exists()
+
+
+def test_model_missing_offline_is_one_clear_line(tmp_path, sample_inbox):
+    result = invoke("run", sample_inbox, "--out", tmp_path / "out",
+                    "--mt-model", "Helsinki-NLP/opus-mt-ar-en", "--no-summary")
+    assert result.exit_code == 2
+    assert "Error: model 'Helsinki-NLP/opus-mt-ar-en' is not in the Hugging Face cache" \
+        in result.output
+    assert "hf download" in result.output and "HF_HOME" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out" / "article.jsonl").exists()
+
+
+def test_ray_missing_names_the_install(tmp_path, sample_inbox, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
+    result = invoke("run", sample_inbox, "--out", tmp_path / "out", "--engine", "ray")
+    assert result.exit_code == 2 and "pip install 'mtjob[ray]'" in result.output
+
+
+def test_verify_names_a_truncated_file(tmp_path, sample_inbox, tiny_args):
+    out = tmp_path / "out"
+    assert invoke("run", sample_inbox, "--out", out, *tiny_args).exit_code == 0
+    data = (out / "article.jsonl").read_bytes()
+    cut = data.rfind(b"\n", 0, len(data) - 1) + 1  # drop the last record whole
+    (out / "article.jsonl").write_bytes(data[:cut])
+    result = invoke("verify", out)
+    assert result.exit_code == 1 and "article.jsonl" in result.output
+    assert "hash" in result.output and "16 records" in result.output
+
+
+def test_example_folder_is_the_sample(tmp_path):
+    text = (REPO / "examples" / "article.ar.txt").read_text(encoding="utf-8")
+    assert text.count("\n&") + text.count("&\n&") >= 17 - 1
+    shutil.copy(REPO / "examples" / "article.ar.txt", tmp_path / "x.txt")

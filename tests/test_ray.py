@@ -1,0 +1,51 @@
+"""The Ray engine on a local Ray instance (2 CPU actors): same bytes as the local engine."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import pytest
+
+from mtjob.outputs import verify
+
+from .conftest import SAMPLE
+from .test_process import make_inbox, mtjob_cmd
+
+pytest.importorskip("ray")
+
+pytestmark = pytest.mark.ray
+
+
+def test_ray_outputs_equal_local_outputs_byte_for_byte(tmp_path, tiny_args):
+    import subprocess
+
+    inbox = make_inbox(tmp_path / "inbox", 5)
+    shutil.copy(SAMPLE, inbox / "sample.txt")
+    args = [*tiny_args, "--threads", "1", "--group-articles", "3"]
+    local, ray_out = tmp_path / "local", tmp_path / "ray"
+    first = subprocess.run(mtjob_cmd("run", inbox, "--out", local, *args),
+                           capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    second = subprocess.run(mtjob_cmd("run", inbox, "--out", ray_out, *args, "--engine", "ray",
+                                      "--workers", "2"),
+                            capture_output=True, text=True, env=_env())
+    assert second.returncode == 0, second.stderr
+    names = sorted(p.name for p in local.glob("*.json*"))
+    assert len(names) == 12
+    assert names == sorted(p.name for p in ray_out.glob("*.json*"))
+    for name in names:
+        assert (local / name).read_bytes() == (ray_out / name).read_bytes(), name
+    assert verify(ray_out) == []
+    # A rerun over the finished folder neither starts Ray nor loads a model.
+    loud = [a for a in args if a != "--quiet"]
+    again = subprocess.run(mtjob_cmd("run", inbox, "--out", ray_out, *loud, "--engine", "ray"),
+                           capture_output=True, text=True, env=_env())
+    assert again.returncode == 0, again.stderr
+    assert "0 done, 6 unchanged" in again.stderr and "ray engine" not in again.stderr
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return {**os.environ, "PYTHONUNBUFFERED": "1", "RAY_AUTH_MODE": "disabled"}
