@@ -16,7 +16,7 @@ from typing import Any
 
 from . import __version__, quality, signals
 from .config import JobConfig
-from .errors import ConfigError, InputError, MtjobError
+from .errors import ConfigError, InputError, MtjobError, OutputError
 from .executors.local import Engine, LocalEngine, plan_jobs
 from .executors.slurm import shard_of
 from .lock import OutputLock
@@ -199,9 +199,16 @@ class _Runner:
             except InputError as exc:
                 self.fail(str(path), str(exc))
         segments: list[_Segment] = []
+        errors: dict[int, str] = {}
         for doc, article in enumerate(articles):
-            segments.extend(self.segments_of(doc, article))
-        errors = self.translate(segments)
+            try:
+                segments.extend(self.segments_of(doc, article))
+            except MtjobError:
+                raise  # a model that cannot be found or loaded concerns every article
+            except Exception as exc:  # a tokenizer failure on odd text fails this article
+                log.debug("segmenting %s failed", article.path, exc_info=True)
+                errors[doc] = f"cannot segment: {type(exc).__name__}: {exc}"
+        errors.update(self.translate(segments))
         if self.config.retry_degenerate:
             suspect = [s for s in segments if s.flags and s.doc not in errors]
             if suspect:
@@ -225,7 +232,11 @@ class _Runner:
             if isinstance(summary, MtjobError):
                 self.fail(str(article.path), f"{article.path}: {summary}")
                 continue
-            self.write_article(article, records, summary)
+            try:
+                self.write_article(article, records, summary)
+            except OutputError as exc:  # disk full, say: this article fails, others may fit
+                self.fail(str(article.path), f"{article.path}: {exc}")
+                continue
             self.report.done.append(article.doc_id)
             self.report.paragraphs += len(records)
             self.report.segments += sum(len(r.sentences) for r in records)

@@ -38,7 +38,9 @@ def _fingerprint(path: Path) -> str:
     """A short content hash of a local model's weights, standing in for a hub revision."""
     digest = hashlib.sha256()
     weights = sorted(path.glob("*.safetensors")) or sorted(path.glob("pytorch_model*.bin"))
-    for item in sorted(path.glob("*.json")) + weights:
+    tokenizer = [p for pattern in ("*.json", "*.spm", "*.model", "*.txt")
+                 for p in sorted(path.glob(pattern))]
+    for item in tokenizer + weights:
         digest.update(item.name.encode())
         with item.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 22), b""):
@@ -124,6 +126,9 @@ def select_dtype(requested: str, device: str) -> str:
 
 def is_out_of_memory(exc: BaseException) -> bool:
     """Only real out-of-memory errors are retried with a smaller batch."""
-    if type(exc).__name__ == "OutOfMemoryError":
+    if type(exc).__name__ == "OutOfMemoryError" or isinstance(exc, MemoryError):
         return True
-    return isinstance(exc, (RuntimeError, MemoryError)) and "out of memory" in str(exc).lower()
+    message = str(exc).lower()
+    # torch/CUDA: "CUDA out of memory"; CTranslate2: "... out of memory" or std::bad_alloc.
+    return isinstance(exc, RuntimeError) and ("out of memory" in message
+                                              or "bad_alloc" in message)

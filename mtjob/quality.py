@@ -21,6 +21,7 @@ REPETITION = "repetition"
 NUMBERS = "numbers_mismatch"
 RETRIED = "retried"
 EMPTY = "empty_source"
+EMPTY_OUTPUT = "empty_translation"
 
 #: Target/source token ratio outside this range is suspicious (source of >= 8 tokens).
 RATIO_RANGE = (0.3, 3.0)
@@ -52,7 +53,11 @@ def detect(source: str, src_tokens: int, output: str, tgt_tokens: int,
            limit: int) -> list[str]:
     """Flags for one translated segment (empty list: nothing suspicious)."""
     flags = []
-    if tgt_tokens >= limit:
+    if not output.strip():
+        flags.append(EMPTY_OUTPUT)
+    # transformers keeps the last slot for the forced end-of-sequence token, so an output cut
+    # by the limit has limit - 1 tokens there (CTranslate2: limit).
+    if tgt_tokens >= limit - 1:
         flags.append(LENGTH_LIMIT)
     if src_tokens >= RATIO_MIN_SOURCE:
         ratio = tgt_tokens / src_tokens
@@ -67,5 +72,5 @@ def detect(source: str, src_tokens: int, output: str, tgt_tokens: int,
 
 def badness(flags: list[str]) -> int:
     """How bad a set of flags is; the retry keeps the output with the lower score."""
-    weights = {REPETITION: 4, LENGTH_LIMIT: 3, LENGTH_RATIO: 2, NUMBERS: 1}
+    weights = {EMPTY_OUTPUT: 5, REPETITION: 4, LENGTH_LIMIT: 3, LENGTH_RATIO: 2, NUMBERS: 1}
     return sum(weights.get(flag, 0) for flag in flags)

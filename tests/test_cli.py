@@ -41,7 +41,10 @@ def test_run_sample_end_to_end(tmp_path, sample_inbox, tiny_args):
     assert result.stdout == ""  # stdout stays clean for data
     recs = records(out / "article.jsonl")
     assert len(recs) == 17 and [r["para_id"] for r in recs] == list(range(17))
-    assert all(r["en"] and all(s["tgt_tokens"] > 0 for s in r["sentences"]) for r in recs)
+    sentences = [s for r in recs for s in r["sentences"]]
+    # Random tiny weights may stop at once on a sentence: that must be flagged, never silent.
+    assert all(s["en"] or "empty_translation" in s["flags"] for s in sentences)
+    assert sum(bool(s["en"]) for s in sentences) > len(sentences) // 2
     meta = json.loads((out / "article.abstract.json").read_text())
     assert meta["abstract"] and meta["method"] in ("abstractive", "extractive")
     assert meta["models"]["mt"]["revision"].startswith("local-sha256:")

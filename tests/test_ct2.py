@@ -183,12 +183,14 @@ def test_greedy_float32_matches_transformers(tiny_models, role):
                        device="cpu", **kw)
     if role == "mt":
         texts = sample_paragraphs(6)
-        ct2, hf = CTranslate2Translator(mt_config(tiny_models, **kw)), TransformersTranslator(hf_cfg)
+        ct2 = CTranslate2Translator(mt_config(tiny_models, **kw))
+        hf = TransformersTranslator(hf_cfg)
         options = GenOptions(beams=1, max_new_tokens=max(hf.count_tokens(texts)) + 20)
         assert ct2.translate(texts, options) == hf.translate(texts, options)
     else:  # short texts end on their own past min_length; long ones stop at max_length
         texts = english_texts()
-        ct2, hf = CTranslate2Summarizer(mt_config(tiny_models, **kw)), TransformersSummarizer(hf_cfg)
+        ct2 = CTranslate2Summarizer(mt_config(tiny_models, **kw))
+        hf = TransformersSummarizer(hf_cfg)
         assert ct2.summarize(texts) == [s.strip() for s in hf.summarize(texts)]
 
 

@@ -293,3 +293,55 @@ def test_duplicate_output_names_are_a_usage_error(tmp_path, cfg):
     with pytest.raises(ConfigError, match="same.jsonl"):
         run_shard(cfg, [tmp_path / "a", tmp_path / "b"], tmp_path / "out",
                   engine_factory=factory())
+
+
+def test_oversized_file_is_refused_and_the_rest_goes_on(tmp_path, sample_inbox, cfg):
+    with (sample_inbox / "huge.txt").open("wb") as handle:
+        handle.truncate(20 * 1024 * 1024)  # 20 MB (sparse): never read whole
+    report = run_shard(cfg, [sample_inbox], tmp_path / "out", engine_factory=factory())
+    assert report.done == ["article"]
+    [(name, message)] = report.failed
+    assert "huge.txt" in message and "20971520 bytes" in message and "max_file_bytes" in message
+
+
+def test_unwritable_output_folder_is_a_clear_error(tmp_path, sample_inbox, cfg):
+    from mtjob.errors import OutputError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(OutputError, match="not writable"):
+        run_shard(cfg, [sample_inbox], blocker / "out", engine_factory=factory())
+    assert blocker.read_text() == "not a folder"
+
+
+def test_disk_full_keeps_existing_outputs(tmp_path, sample_inbox, cfg, monkeypatch):
+    import errno
+    import os
+
+    out = tmp_path / "out"
+    run_shard(cfg, [sample_inbox], out, engine_factory=factory())
+    before = snapshot = {p.name: p.read_bytes() for p in out.glob("*.json*")}
+    real_fsync = os.fsync
+
+    def full(fd):
+        if os.path.basename(os.readlink(f"/proc/self/fd/{fd}")).startswith(".article"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full)
+    report = run_shard(cfg, [sample_inbox], out, force=True, engine_factory=factory())
+    assert report.failed and "disk full" in report.failed[0][1]
+    assert {p.name: p.read_bytes() for p in out.glob("*.json*")} == before == snapshot
+    assert not [p for p in out.iterdir() if p.name.startswith(".article")]
+
+
+def test_wait_lock_waits_for_the_holder(tmp_path, sample_inbox, cfg):
+    import threading
+
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = OutputLock(meta_dir(out) / "lock-00000-of-00001")
+    lock.acquire()
+    threading.Timer(0.5, lock.release).start()
+    report = run_shard(cfg, [sample_inbox], out, wait_lock=10, engine_factory=factory())
+    assert report.done == ["article"]

@@ -162,3 +162,27 @@ def test_sigkill_at_random_points_then_rerun_finishes_exactly(tmp_path, job_args
         redone.append((after, round(delay, 2), finished_before, 20 - finished_before))
     print("kill points (after K written, delay s, finished at kill, redone by rerun):", redone)
     assert len({before for _, _, before, _ in redone}) >= 5  # the points hit different stages
+
+
+def test_cron_script_runs_logs_and_treats_a_held_lock_as_busy(tmp_path, job_args):
+    from mtjob.lock import OutputLock
+
+    from .conftest import REPO
+
+    home = tmp_path / "home"
+    (home / "venv" / "bin").mkdir(parents=True)
+    shim = home / "venv" / "bin" / "mtjob"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m mtjob "$@"\n')
+    shim.chmod(0o755)
+    make_inbox(home / "inbox", 2)
+    env = {**os.environ, "MTJOB_HOME": str(home),
+           "MTJOB_CONFIG": str(REPO / "configs" / "default.toml")}
+    script = REPO / "scripts" / "cron" / "mtjob-nightly.sh"
+    first = subprocess.run(["bash", str(script), *job_args], env=env, capture_output=True)
+    assert first.returncode == 0
+    log = next((home / "logs").glob("mtjob-*.log")).read_text()
+    assert "done" in log and len(list((home / "outputs").glob("*.jsonl"))) == 2
+    with OutputLock(home / "outputs" / "_mtjob" / "lock-00000-of-00001"):
+        busy = subprocess.run(["bash", str(script), *job_args], env=env, capture_output=True)
+    assert busy.returncode == 0
+    assert "another run holds the lock; skipped" in next((home / "logs").glob("*.log")).read_text()

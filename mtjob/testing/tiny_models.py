@@ -145,8 +145,8 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
     the input, are about as long as it and end on their own. Other sublayers keep small
     random weights so every matrix stays dense and non-zero (int8 conversion needs it).
     ``keep`` maps the only ids worth emitting to a logit bias in units of the largest
-    logit (other ids are ruled out); ``eos_id``
-    gets a dimension of its own so that only the source ``</s>`` ends a translation.
+    logit (other ids are ruled out); ``eos_id`` gets a direction of its own, which the
+    rotation keeps, so that only the source ``</s>`` ends a translation.
     """
     import torch
 
@@ -155,23 +155,27 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
     dh, n = d // heads, d // heads // 2
     gen = torch.Generator().manual_seed(seed)
     pos_dims = list(range(n)) + list(range(d // 2, d // 2 + n))  # fastest sinusoid pairs
-    # The two slowest sines are ~0 at every position: one is a slot of its own for </s>,
-    # the other stays empty so that it reads LayerNorm's mean shift, which is subtracted.
-    eos_dim, ref_dim = d // 2 - 1, d // 2 - 2
-    tok_dims = [i for i in range(d) if i not in pos_dims and i not in (eos_dim, ref_dim)]
+    # A slow sine, ~0 at every position, left empty: it reads LayerNorm's mean shift,
+    # which the attention projections subtract.
+    ref_dim = d // 2 - 1
+    tok_dims = [i for i in range(d) if i not in pos_dims and i != ref_dim]
     scale = d**0.5 if cfg.scale_embedding else 1.0
     norm = ratio * (d / 2) ** 0.5  # token vectors outweigh the position vector (norm sqrt(d/2))
     ln_gain = (d / (norm**2 + d / 2)) ** 0.5  # what LayerNorm scales the sum by
     with torch.no_grad():
-        emb = torch.zeros_like(core.shared.weight)
-        rows = torch.randn(emb.shape[0], len(tok_dims), generator=gen)
-        rows -= rows.mean(1, keepdim=True)  # zero mean: LayerNorm must not shift positions
-        emb[:, tok_dims] = rows * (norm / scale) / rows.norm(dim=1, keepdim=True)
+        # Sign vectors: all coordinates the same size, so no spike sets the range that int8
+        # activations (torch dynamic quantization, CTranslate2) must cover.
+        rows = torch.randint(0, 2, (cfg.vocab_size, len(tok_dims)), generator=gen) * 2.0 - 1
+        special = [torch.ones(len(tok_dims))]  # zero mean: LayerNorm must not shift positions
         if eos_id is not None:
-            emb[eos_id] = 0.0
-            emb[eos_id, tok_dims] = -1.0 / len(tok_dims)
-            emb[eos_id, eos_dim] = 1.0
-            emb[eos_id] *= (norm / scale) / emb[eos_id].norm()
+            eos_dir = rows[eos_id] - rows[eos_id].mean()
+            special.append(eos_dir)
+        basis = torch.linalg.qr(torch.stack(special, 1))[0]
+        rows -= rows @ basis @ basis.T
+        if eos_id is not None:
+            rows[eos_id] = eos_dir
+        emb = torch.zeros_like(core.shared.weight)
+        emb[:, tok_dims] = rows * (norm / scale) / rows.norm(dim=1, keepdim=True)
         emb[cfg.pad_token_id] = 0.0
         core.shared.weight.copy_(emb)
         if hasattr(core.encoder.embed_positions, "offset"):  # BART: learned, offset by 2
@@ -196,20 +200,24 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
                 rows = torch.arange(h * dh, h * dh + dh)
                 lin.weight[rows, pos_dims] = qk
                 lin.weight[rows, ref_dim] = -qk
-        carry = tok_dims + [eos_dim]
-        rot = torch.eye(len(carry))
-        if rotate:
-            rot[:-1, :-1] = torch.linalg.qr(torch.randn(len(carry) - 1, len(carry) - 1, generator=gen))[0]
+        rot = torch.eye(len(tok_dims))
+        if rotate:  # random, except that the </s> direction (first column) stays put
+            frame = torch.randn(len(tok_dims), len(tok_dims), generator=gen)
+            frame[:, 0] = eos_dir
+            frame = torch.linalg.qr(frame)[0]
+            rot[1:, 1:] = torch.linalg.qr(torch.randn(len(tok_dims) - 1, len(tok_dims) - 1,
+                                                      generator=gen))[0]
+            rot = frame @ rot @ frame.T
         att.v_proj.weight.zero_()
-        att.v_proj.weight[carry, carry] = 1.0
-        att.v_proj.weight[carry, ref_dim] = -1.0
+        att.v_proj.weight[tok_dims, tok_dims] = 1.0
+        att.v_proj.weight[tok_dims, ref_dim] = -1.0
         # Position content left in the token dims would add one input-independent direction
         # to every step; remove its average.
         table = _sinusoids(256, d)
         att.v_proj.bias.zero_()
-        att.v_proj.bias[carry] = -ln_gain * (table[:, carry] - table[:, [ref_dim]]).mean(0)
+        att.v_proj.bias[tok_dims] = -ln_gain * (table[:, tok_dims] - table[:, [ref_dim]]).mean(0)
         att.out_proj.weight.zero_()
-        att.out_proj.weight[torch.tensor(carry)[:, None], torch.tensor(carry)] = gain * rot
+        att.out_proj.weight[torch.tensor(tok_dims)[:, None], torch.tensor(tok_dims)] = gain * rot
         att.out_proj.bias.zero_()
         if keep is not None:  # the largest logit is ~norm: unit x3 rows times E rows
             model.final_logits_bias.fill_(-3.0 * norm)
@@ -294,7 +302,8 @@ def build_bart(out_dir: Path, *, full_size: bool = False, seed: int = 0,
                             special_tokens=["<s>", "<pad>", "</s>", "<unk>"])
     bpe.save_model(str(out_dir))  # vocab.json + merges.txt, the files the hub repo has
     vocab = json.loads((out_dir / "vocab.json").read_text(encoding="utf-8"))
-    vocab_size = _BART_FULL_VOCAB if full_size else len(vocab)
+    n_real = len(vocab)
+    vocab_size = _BART_FULL_VOCAB if full_size else n_real
     # Filler ids are never produced by the merges; <mask> goes one past the model's
     # vocab_size exactly as in the hub model.
     vocab.update({f"<dummy_{i}>": i for i in range(len(vocab), vocab_size)})
@@ -321,8 +330,10 @@ def build_bart(out_dir: Path, *, full_size: bool = False, seed: int = 0,
         max_length=lengths[1], early_stopping=True, bos_token_id=0, eos_token_id=2,
         pad_token_id=1, decoder_start_token_id=2, forced_bos_token_id=0, forced_eos_token_id=2)
 
-    # A copying model: the "summary" is the lead of the input, cut by max_length.
-    _wire_monotonic(model, seed=seed, rotate=False)
+    # A copying model: the "summary" is the lead of the input, cut by max_length. Filler
+    # ids are ruled out: they must never win when no_repeat_ngram_size blocks the copy.
+    _wire_monotonic(model, seed=seed, rotate=False,
+                    keep={i: 0.0 for i in range(n_real) if i != config.pad_token_id})
     model.save_pretrained(out_dir)
     return out_dir
 

@@ -188,10 +188,11 @@ class CTranslate2Translator(_CTranslate2Model):
         model = self._ensure_model()
         special = set(self.tokenizer.all_special_tokens)
         # max_input_length=0: CTranslate2 otherwise cuts sources at 1024 tokens, silently.
+        # min_decoding_length=1: never an empty translation (transformers allows one).
         # Out-of-memory errors propagate as they are: the engine retries smaller batches.
         results = model.translate_batch(
             self.source_tokens(texts), beam_size=options.beams, max_input_length=0,
-            max_decoding_length=options.max_new_tokens,
+            min_decoding_length=1, max_decoding_length=options.max_new_tokens,
             no_repeat_ngram_size=options.no_repeat_ngram_size,
             repetition_penalty=options.repetition_penalty, return_scores=False)
         hyps = [r.hypotheses[0] for r in results]

@@ -1,0 +1,715 @@
+"""Benchmark the translation job against the naive loop, on models with the real architectures.
+
+Models: random-initialised Helsinki-NLP/opus-mt-ar-en (MarianMT) and distilbart-cnn-12-6 (BART)
+at full size (``mtjob.testing.tiny_models.build_tiny_models(full_size=True)``), built once into
+``outputs/bench/models/``. Compute equals the real models' when output lengths are equal, so
+lengths are forced: the bench copies set ``final_logits_bias[eos] = -1e4`` (the CTranslate2
+converter carries that bias into ``decoder.projection.bias``), so no run ever stops early and
+every segment decodes exactly its limit, ``ceil(1.3 x source tokens)``: ``max_new_tokens`` in
+the naive loop, ``--max-length-factor 1.3 --max-length-offset 0`` in mtjob. A batch decodes to
+its longest member's limit; that waste is counted as time, not as tokens. Every run's output
+tokens are the sum of its own per-segment limits, and each run checks that it really decoded
+them (naive: output length; mtjob: ``tgt_tokens`` in the JSONL).
+
+Runs, each in a fresh process, side by side: (a) ``scripts/bench_naive.py``, ``generate`` per
+paragraph; (b) ``python -m mtjob run --backend transformers``; (c) the same with
+``--backend ctranslate2``; beam 4 and greedy; then a whole job with the summary on, and the
+summarizer alone (700-token input, 60-token output, beam 4) on both backends.
+
+Usage: python scripts/bench.py [--quick] [--only naive,transformers,ctranslate2,full,summarizer,int8]
+       python scripts/bench.py --check-int8
+The tables go to stdout, progress to stderr, the numbers to outputs/bench/bench-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "examples" / "article.ar.txt"
+NAIVE = Path(__file__).resolve().parent / "bench_naive.py"
+FACTOR = 1.3  # output limit per segment, in source tokens, about what a real ar->en model emits
+EOS_BIAS = -1e4
+MT_CAP = 512  # mtjob caps a segment's output limit at the model's source limit
+# Summary length: transformers counts the decoder start in max_length; min 58 rather than 60
+# because mtjob's CTranslate2 summarizer rejects min == max (see the report). With EOS banned
+# both decode to the maximum anyway.
+SUM_MIN, SUM_MAX, SUM_INPUT_TOKENS = 58, 60, 700
+ALL_PARTS = ("naive", "transformers", "ctranslate2", "full", "summarizer", "int8")
+MTJOB_LENGTH_FLAGS = ["--max-length-factor", str(FACTOR), "--max-length-offset", "0"]
+
+log = logging.getLogger("bench")
+
+
+# -- measuring a child process -------------------------------------------------------------
+@dataclass
+class Measured:
+    """What the parent sees of one child: wall time, CPU time, peak RSS, first output."""
+
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+    first_output_s: float | None
+    returncode: int
+    load_before: list[float]
+    load_after: list[float]
+    started: float = field(repr=False, default=0.0)
+
+
+def measure(cmd: list[str], env: dict[str, str], log_path: Path, poll_dir: Path | None = None,
+            timeout: float = 3600.0) -> Measured:
+    """Run ``cmd``; peak RSS and CPU time come from ``wait4`` (this child only, exact), the
+    first output from polling ``poll_dir`` for ``*.jsonl`` every 50 ms."""
+    load_before = list(os.getloadavg())
+    with log_path.open("wb") as sink:
+        started = time.monotonic()
+        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        first = None
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            now = time.monotonic()
+            if pid:
+                break
+            if poll_dir is not None and first is None and any(poll_dir.glob("*.jsonl")):
+                first = now - started
+            if now - started > timeout:
+                log.error("%s: over %.0f s, killed", log_path.stem, timeout)
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                now = time.monotonic()
+                break
+            time.sleep(0.05)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+        log.error("%s exited with %d:\n%s", " ".join(cmd[:4]), proc.returncode, tail)
+    return Measured(wall_s=now - started, cpu_s=usage.ru_utime + usage.ru_stime,
+                    peak_rss_mb=usage.ru_maxrss / 1024, first_output_s=first,
+                    returncode=proc.returncode, load_before=load_before,
+                    load_after=list(os.getloadavg()), started=started)
+
+
+def child_env(models: Path) -> dict[str, str]:
+    """Offline, with the CTranslate2 conversions cached beside the bench models."""
+    env = dict(os.environ)
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", MTJOB_CACHE=str(models / "ct2-cache"),
+               TOKENIZERS_PARALLELISM="false", PYTHONPATH=str(ROOT))
+    return env
+
+
+def run_child(kind: str, spec: dict[str, Any], work: Path, env: dict[str, str],
+              timeout: float = 3600.0) -> tuple[Measured, dict[str, Any]]:
+    """Run one of this script's own child modes in a fresh process; returns its result JSON."""
+    result = work / f"{spec['name']}.result.json"
+    result.unlink(missing_ok=True)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind,
+           "--spec", json.dumps(spec), "--result", str(result)]
+    measured = measure(cmd, env, work / f"{spec['name']}.log", timeout=timeout)
+    data = json.loads(result.read_text(encoding="utf-8")) if result.is_file() else {}
+    return measured, data
+
+
+# -- child modes (fresh processes; the parent imports nothing heavy) ------------------------
+def child_prepare(spec: dict[str, Any]) -> dict[str, Any]:
+    """Build the full-size models once, the EOS-banned copies, and their CTranslate2 folders."""
+    from mtjob.testing.tiny_models import build_tiny_models
+
+    models = Path(spec["models"])
+    out: dict[str, Any] = {}
+    full, noeos = models / "full", models / "noeos"
+    if not full.is_dir():
+        started = time.monotonic()
+        tmp = models / ".full-tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        build_tiny_models(tmp, full_size=True)
+        os.replace(tmp, full)
+        out["build_s"] = time.monotonic() - started
+    if not noeos.is_dir():
+        tmp = models / ".noeos-tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        for name in ("marian-ar-en", "bart-sum"):
+            out[f"eos_banned_{name}"] = ban_eos(full / name, tmp / name)
+        os.replace(tmp, noeos)
+    out["ct2_convert_s"] = convert_ct2([noeos / "marian-ar-en", noeos / "bart-sum"], "int8")
+    return out
+
+
+def ban_eos(src: Path, dst: Path) -> int:
+    """Copy a model folder with ``final_logits_bias[eos]`` set to -1e4; returns the eos id."""
+    from safetensors.torch import load_file, save_file
+
+    dst.mkdir(parents=True)
+    for item in src.iterdir():
+        if item.name != "model.safetensors":
+            shutil.copy2(item, dst / item.name)
+    eos = json.loads((src / "config.json").read_text(encoding="utf-8"))["eos_token_id"]
+    weights = load_file(str(src / "model.safetensors"))
+    weights["final_logits_bias"][0, eos] = EOS_BIAS
+    save_file(weights, str(dst / "model.safetensors"), metadata={"format": "pt"})
+    return eos
+
+
+def convert_ct2(folders: list[Path], compute_type: str) -> dict[str, float]:
+    """Convert through mtjob's own cache, so timed runs find the conversion done."""
+    from mtjob.models import resolve_model
+    from mtjob.translate.ct2 import converted_model
+
+    seconds = {}
+    for folder in folders:
+        started = time.monotonic()
+        converted_model(resolve_model(str(folder), None, None, False), compute_type)
+        seconds[folder.name] = time.monotonic() - started
+    return seconds
+
+
+def _import_backend(backend: str) -> None:
+    """Import the heavy libraries a backend uses, so that loading is timed apart from them."""
+    if backend == "ctranslate2":
+        import ctranslate2  # noqa: F401
+    else:
+        import torch  # noqa: F401
+        from transformers import AutoModelForSeq2SeqLM  # noqa: F401
+    from transformers import AutoTokenizer  # noqa: F401
+
+
+def child_load(spec: dict[str, Any]) -> dict[str, Any]:
+    """mtjob's translator load time: imports, model resolution, tokenizer, weights."""
+    from mtjob.config import JobConfig
+    from mtjob.translate.base import make_translator
+
+    t0 = time.monotonic()
+    _import_backend(spec["backend"])
+    t1 = time.monotonic()
+    translator = make_translator(JobConfig(backend=spec["backend"], mt_model=spec["mt_model"],
+                                           threads=spec["threads"]))
+    _ = translator.source  # type: ignore[attr-defined]  # resolution hashes local weights
+    t2 = time.monotonic()
+    translator.count_tokens(["x"])
+    translator.info()
+    t3 = time.monotonic()
+    return {"import_s": t1 - t0, "resolve_s": t2 - t1, "load_s": t3 - t2,
+            "torch_imported": "torch" in sys.modules, "info": translator.info()}
+
+
+class StepRecorder:
+    """Wraps a loaded model (bench only) to record how many decoder steps each output took."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self.steps: list[int] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+    def generate(self, *args: Any, **kwargs: Any) -> Any:
+        ids = self._model.generate(*args, **kwargs)
+        self.steps += [int(ids.shape[1]) - 1] * int(ids.shape[0])  # minus the decoder start
+        return ids
+
+    def translate_batch(self, *args: Any, **kwargs: Any) -> Any:
+        results = self._model.translate_batch(*args, **kwargs)
+        self.steps += [len(r.hypotheses[0]) for r in results]  # the forced <s> included
+        return results
+
+
+def english_text(count: Any, target: int) -> str:
+    """English news lines (the ones the tiny tokenizers were trained on) up to ~target tokens."""
+    from mtjob.testing.tiny_models import _EN_SEED
+
+    lines = [ln for ln in _EN_SEED.splitlines() if ln.strip()]
+    text, i = "", 0
+    while count([text])[0] < target:
+        text = (text + " " + lines[i % len(lines)]).strip()
+        i += 1
+    return text
+
+
+def child_summarizer(spec: dict[str, Any]) -> dict[str, Any]:
+    """The summarizer alone through mtjob's classes: load, then ``summarize`` a few times."""
+    from mtjob.config import JobConfig
+    from mtjob.summarize import make_summarizer
+
+    t0 = time.monotonic()
+    _import_backend(spec["backend"])
+    t1 = time.monotonic()
+    config = JobConfig(backend=spec["backend"], sum_model=spec["sum_model"],
+                       threads=spec["threads"], quantize=spec["quantize"],
+                       sum_beams=spec["beams"], sum_min_length=SUM_MIN, sum_max_length=SUM_MAX)
+    summarizer: Any = make_summarizer(config)
+    summarizer.count_tokens(["x"])
+    info = summarizer.info()
+    t2 = time.monotonic()
+    text = english_text(summarizer.count_tokens, SUM_INPUT_TOKENS)
+    recorder = StepRecorder(summarizer._model)  # a peek inside, for the step count only
+    summarizer._model = recorder
+    calls = []
+    for _ in range(spec["reps"]):
+        started = time.monotonic()
+        summarizer.summarize([text])
+        calls.append({"seconds": time.monotonic() - started, "done": time.monotonic()})
+    return {"import_s": t1 - t0, "load_s": t2 - t1, "info": info,
+            "input_tokens": summarizer.count_tokens([text])[0], "steps": recorder.steps,
+            "calls": calls, "torch_imported": "torch" in sys.modules}
+
+
+def child_int8(spec: dict[str, Any]) -> dict[str, Any]:
+    """Greedy translations of the sample, float32 vs int8, on each backend: how many differ."""
+    from mtjob.testing.tiny_models import build_tiny_models
+
+    models = Path(spec["models"])
+    out: dict[str, Any] = {}
+    for size in spec["sizes"]:
+        folder = models / size / "marian-ar-en"
+        if size == "tiny" and not folder.is_dir():
+            tmp = models / ".tiny-tmp"
+            shutil.rmtree(tmp, ignore_errors=True)
+            build_tiny_models(tmp)
+            os.replace(tmp, models / "tiny")
+        outputs = _greedy_outputs(folder, spec["threads"])
+        pairs = [("transformers float32", "transformers int8"),
+                 ("ctranslate2 float32", "ctranslate2 int8"),
+                 ("transformers float32", "ctranslate2 int8")]
+        out[size] = {"segments": len(outputs["transformers float32"]),
+                     "output_tokens": sum(map(len, outputs["transformers float32"])),
+                     "pairs": [compare(a, b, outputs[a], outputs[b]) for a, b in pairs]}
+    return out
+
+
+def _greedy_outputs(folder: Path, threads: int) -> dict[str, list[list[str]]]:
+    """Output token strings per segment (batch 1, greedy, mtjob's default length limits)."""
+    import ctranslate2
+    import torch
+
+    from mtjob.config import JobConfig
+    from mtjob.reader import read_article
+    from mtjob.segment import segment_paragraph
+    from mtjob.textclean import clean_for_model
+    from mtjob.translate.ct2 import converted_model
+    from mtjob.translate.hf import TransformersTranslator, load_model
+
+    base = JobConfig(mt_model=str(folder), threads=threads)
+    translator = TransformersTranslator(base)
+    tok = translator.tokenizer
+    segments = [clean_for_model(s) for p in read_article(ARTICLE, 10**7).paragraphs
+                for s in segment_paragraph(p.text, translator.count_tokens, 256)]
+    limits = [math.ceil(base.max_length_factor * n) + base.max_length_offset
+              for n in translator.count_tokens(segments)]
+    special = set(tok.all_special_ids)
+    outputs: dict[str, list[list[str]]] = {}
+    for quantize in ("none", "int8"):
+        model, _ = load_model(translator.source, JobConfig(mt_model=str(folder), threads=threads,
+                                                           quantize=quantize))
+        rows = []
+        with torch.inference_mode():
+            for text, limit in zip(segments, limits):
+                ids = model.generate(**tok([text], return_tensors="pt"), num_beams=1,
+                                     do_sample=False, max_new_tokens=limit)[0].tolist()
+                rows.append(tok.convert_ids_to_tokens([i for i in ids[1:] if i not in special]))
+        outputs[f"transformers {'float32' if quantize == 'none' else 'int8'}"] = rows
+    for compute_type in ("float32", "int8"):
+        path = converted_model(translator.source, compute_type)
+        model = ctranslate2.Translator(str(path), device="cpu", compute_type=compute_type,
+                                       intra_threads=threads)
+        sources = [tok.convert_ids_to_tokens(tok(t)["input_ids"]) for t in segments]
+        rows = [r.hypotheses[0] for r in (
+            model.translate_batch([s], beam_size=1, max_decoding_length=limit,
+                                  max_input_length=0)[0]
+            for s, limit in zip(sources, limits))]
+        outputs[f"ctranslate2 {compute_type}"] = rows
+    return outputs
+
+
+def compare(name_a: str, name_b: str, a: list[list[str]], b: list[list[str]]) -> dict[str, Any]:
+    """Share of identical outputs and mean position-wise token agreement."""
+    agree = [sum(x == y for x, y in zip(p, q)) / max(len(p), len(q), 1) for p, q in zip(a, b)]
+    return {"a": name_a, "b": name_b, "identical": sum(p == q for p, q in zip(a, b)) / len(a),
+            "token_agreement": sum(agree) / len(agree)}
+
+
+CHILDREN = {"prepare": child_prepare, "load": child_load, "summarizer": child_summarizer,
+            "int8": child_int8}
+
+
+# -- the parent: workload, runs, verification -----------------------------------------------
+@dataclass
+class Row:
+    """One line of the translation table."""
+
+    name: str
+    beams: int
+    tokens: int
+    wall_s: float
+    cpu_s: float
+    first_output_s: float | None
+    load_s: float | None
+    peak_rss_mb: float
+    returncode: int
+    segments: int = 0
+    decoded: int = 0
+    check: str = ""
+    notes: dict[str, Any] = field(default_factory=dict)
+    load_before: list[float] = field(default_factory=list)
+    load_after: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.tokens / self.wall_s if self.wall_s and not self.returncode else 0.0
+
+
+def make_inbox(folder: Path, files: int) -> Path:
+    """``files`` copies of the sample article (17 paragraphs each)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for i in range(files):
+        shutil.copyfile(ARTICLE, folder / f"article-{i + 1:02d}.txt")
+    return folder
+
+
+def run_naive(beams: int, ctx: dict[str, Any]) -> Row:
+    name = f"(a) naive generate, beam {beams}"
+    out, result = ctx["work"] / f"naive-b{beams}.jsonl", ctx["work"] / f"naive-b{beams}.json"
+    cmd = [sys.executable, str(NAIVE), "--model", str(ctx["mt"]), "--beams", str(beams),
+           "--threads", str(ctx["threads"]), "--factor", str(FACTOR), "--out", str(out),
+           "--result", str(result), *map(str, sorted(ctx["inbox"].glob("*.txt")))]
+    m = measure(cmd, ctx["env"], ctx["work"] / f"naive-b{beams}.log")
+    data = json.loads(result.read_text(encoding="utf-8")) if not m.returncode else {}
+    first = data.get("first_output")
+    check = (f"{data['paragraphs'] - data['length_mismatches']}/{data['paragraphs']} paragraphs "
+             "decoded exactly their limit" if data else "failed")
+    return Row(name, beams, data.get("limit_tokens", 0), m.wall_s, m.cpu_s,
+               first - m.started if first else None,
+               data["loaded"] - data["imported"] if data else None, m.peak_rss_mb,
+               m.returncode, data.get("paragraphs", 0), data.get("decoded_steps", 0), check,
+               {"import_s": data["imported"] - m.started} if data else {},
+               m.load_before, m.load_after)
+
+
+def mtjob_command(backend: str, beams: int, summary: bool, out: Path, ctx: dict[str, Any]
+                  ) -> list[str]:
+    cmd = [sys.executable, "-m", "mtjob", "run", str(ctx["inbox"]), "--out", str(out),
+           "--backend", backend, "--beams", str(beams), "--threads", str(ctx["threads"]),
+           "--quantize", "auto", *MTJOB_LENGTH_FLAGS, "--no-retry-degenerate",
+           "--mt-model", str(ctx["mt"]), "--sum-model", str(ctx["sum"]), "--force"]
+    if summary:
+        cmd += ["--summary", "--sum-beams", "4", "--sum-min-length", str(SUM_MIN),
+                "--sum-max-length", str(SUM_MAX)]
+    else:
+        cmd.append("--no-summary")
+    return cmd + ctx["extra"]
+
+
+def read_jsonl_counts(out: Path, backend: str) -> dict[str, Any]:
+    """Forced-length check on mtjob's output: every segment decoded at least its own limit.
+
+    The transformers backend does not count the forced final ``</s>`` in ``tgt_tokens`` (the
+    step is decoded all the same), so it is allowed one token less."""
+    slack = 1 if backend == "transformers" else 0
+    segments = short = limit_sum = decoded = 0
+    for path in sorted(out.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for sentence in json.loads(line)["sentences"]:
+                if not sentence["src_tokens"]:
+                    continue
+                limit = min(MT_CAP, math.ceil(FACTOR * sentence["src_tokens"]))
+                segments += 1
+                limit_sum += limit
+                decoded += sentence["tgt_tokens"] + slack
+                short += sentence["tgt_tokens"] + slack < limit
+    methods = sorted({json.loads(p.read_text(encoding="utf-8"))["method"]
+                      for p in out.glob("*.abstract.json")})
+    return {"segments": segments, "short": short, "limit_tokens": limit_sum,
+            "decoded": decoded, "abstract_methods": methods}
+
+
+def run_mtjob(backend: str, beams: int, summary: bool, ctx: dict[str, Any]) -> Row:
+    label = "b" if backend == "transformers" else "c"
+    name = f"({label}) mtjob {backend}{' +summary' if summary else ''}, beam {beams}"
+    tag = f"mtjob-{backend}-b{beams}{'-summary' if summary else ''}"
+    out = ctx["work"] / tag
+    shutil.rmtree(out, ignore_errors=True)
+    m = measure(mtjob_command(backend, beams, summary, out, ctx), ctx["env"],
+                ctx["work"] / f"{tag}.log", poll_dir=out)
+    counts = read_jsonl_counts(out, backend) if not m.returncode else {}
+    load = ctx["loads"].get(backend, {})
+    load_s = load.get("load_s")
+    if summary and load_s is not None:
+        load_s += ctx["sum_loads"].get(backend, float("nan"))
+    check = (f"{counts['segments'] - counts['short']}/{counts['segments']} segments decoded "
+             "at least their limit" if counts else "failed")
+    return Row(name, beams, counts.get("limit_tokens", 0), m.wall_s, m.cpu_s,
+               m.first_output_s, load_s, m.peak_rss_mb, m.returncode,
+               counts.get("segments", 0), counts.get("decoded", 0), check,
+               {"abstract_methods": counts.get("abstract_methods"),
+                "load_measured_apart": load}, m.load_before, m.load_after)
+
+
+def measure_loads(ctx: dict[str, Any]) -> None:
+    """mtjob's model load time per backend, in a separate short process (the CLI logs none)."""
+    for backend in ctx["backends"]:
+        spec = {"name": f"load-{backend}", "backend": backend, "mt_model": str(ctx["mt"]),
+                "threads": ctx["threads"]}
+        m, data = run_child("load", spec, ctx["work"], ctx["env"])
+        data["peak_rss_mb"] = m.peak_rss_mb
+        ctx["loads"][backend] = data
+        log.info("load %s: %s", backend, {k: v for k, v in data.items() if k != "info"})
+
+
+def run_summarizers(ctx: dict[str, Any]) -> list[Row]:
+    variants = [("transformers", "none"), ("transformers", "auto"), ("ctranslate2", "auto")]
+    if ctx["quick"]:
+        variants = variants[1:]
+    rows = []
+    for backend, quantize in variants:
+        kind = "float32" if quantize == "none" else "int8"
+        spec = {"name": f"sum-{backend}-{kind}", "backend": backend, "quantize": quantize,
+                "sum_model": str(ctx["sum"]), "threads": ctx["threads"], "beams": 4,
+                "reps": ctx["reps"]}
+        log.info("summarizer alone: %s %s", backend, kind)
+        m, data = run_child("summarizer", spec, ctx["work"], ctx["env"])
+        ok = bool(data) and not m.returncode
+        seconds = sum(c["seconds"] for c in data["calls"]) if ok else 0.0
+        rows.append(Row(
+            f"summarizer {backend} {kind}", 4, sum(data["steps"]) if ok else 0,
+            seconds, m.cpu_s, data["calls"][0]["done"] - m.started if ok else None,
+            data.get("load_s"), m.peak_rss_mb, m.returncode, len(data.get("steps", [])),
+            sum(data.get("steps", [])),
+            f"{data['input_tokens']} input tokens, steps {data['steps']}" if ok else "failed",
+            {"import_s": data.get("import_s"), "process_wall_s": m.wall_s,
+             "info": data.get("info"), "torch_imported": data.get("torch_imported")},
+            m.load_before, m.load_after))
+        if ok:
+            ctx["sum_loads"][backend] = data["load_s"]
+    return rows
+
+
+# -- report ---------------------------------------------------------------------------------
+def _ratio(value: float | None, base: float | None) -> str:
+    return f"{value / base:.2f}x" if value and base else "-"
+
+
+def _num(value: float | None, fmt: str = "{:.1f}") -> str:
+    return fmt.format(value) if value is not None else "-"
+
+
+def format_table(rows: list[Row], baselines: dict[int, Row], title: str) -> str:
+    head = ["run", "beams", "out tok", "wall s", "tok/s", "x(a)", "cpu s", "first out s",
+            "(x a)", "load s", "(x a)", "peak RSS MB", "(x a)"]
+    lines = [head]
+    for r in rows:
+        base = baselines.get(r.beams)
+        lines.append([
+            r.name + (" FAILED" if r.returncode else ""), str(r.beams), str(r.tokens),
+            _num(r.wall_s), _num(r.rate), _ratio(r.rate, base.rate if base else None),
+            _num(r.cpu_s), _num(r.first_output_s),
+            _ratio(r.first_output_s, base.first_output_s if base else None),
+            _num(r.load_s), _ratio(r.load_s, base.load_s if base else None),
+            _num(r.peak_rss_mb, "{:.0f}"), _ratio(r.peak_rss_mb, base.peak_rss_mb if base else None),
+        ])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    text = [title] + ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                                for i, (c, w) in enumerate(zip(line, widths))) for line in lines]
+    text += [f"  {r.name}: {r.check}; decoded {r.decoded} tokens for {r.tokens} counted"
+             for r in rows]
+    return "\n".join(text)
+
+
+def format_int8(check: dict[str, Any]) -> str:
+    lines = [f"int8 check (greedy, batch 1, sample article; tolerance: identical >= "
+             f"{INT8_TOLERANCE['identical']:.0%} and token agreement >= "
+             f"{INT8_TOLERANCE['token_agreement']:.0%})"]
+    for size, data in check.items():
+        for pair in data["pairs"]:
+            ok = all(pair[k] >= v for k, v in INT8_TOLERANCE.items())
+            lines.append(f"  {size} model, {data['segments']} segments: {pair['a']} vs "
+                         f"{pair['b']}: identical {pair['identical']:.1%}, token agreement "
+                         f"{pair['token_agreement']:.1%} -> {'within' if ok else 'OUTSIDE'}")
+    return "\n".join(lines)
+
+
+INT8_TOLERANCE = {"identical": 0.90, "token_agreement": 0.97}
+
+
+def evaluate_targets(rows: list[Row], baselines: dict[int, Row]) -> dict[str, Any]:
+    def ratio(prefix: str) -> float | None:
+        row = next((r for r in rows if r.name.startswith(prefix) and r.beams == 4
+                    and "+summary" not in r.name), None)
+        base = baselines.get(4)
+        return row.rate / base.rate if row and base and base.rate else None
+
+    ct2_rss = [r.peak_rss_mb for r in rows if "ctranslate2" in r.name and not r.returncode]
+    hf, ct2 = ratio("(b)"), ratio("(c)")
+    return {
+        "transformers_beam4_ratio": hf, "transformers_beam4_ratio_met": hf is not None and hf >= 8,
+        "ctranslate2_beam4_ratio": ct2, "ctranslate2_beam4_ratio_met": ct2 is not None and ct2 >= 15,
+        "ctranslate2_peak_rss_mb": max(ct2_rss) if ct2_rss else None,
+        "ctranslate2_rss_met": bool(ct2_rss) and max(ct2_rss) < 1024,
+    }
+
+
+def format_targets(t: dict[str, Any]) -> str:
+    def yes(flag: bool) -> str:
+        return "MET" if flag else "NOT MET"
+
+    return "\n".join([
+        "Targets (ratios of tokens/s to (a), beam 4, same invocation)",
+        f"  transformers >= 8x: {_num(t['transformers_beam4_ratio'], '{:.1f}x')} "
+        f"{yes(t['transformers_beam4_ratio_met'])}",
+        f"  ctranslate2 >= 15x: {_num(t['ctranslate2_beam4_ratio'], '{:.1f}x')} "
+        f"{yes(t['ctranslate2_beam4_ratio_met'])}",
+        f"  ctranslate2 peak RSS < 1 GB (1024 MiB), worst CPU run: "
+        f"{_num(t['ctranslate2_peak_rss_mb'], '{:.0f} MB')} {yes(t['ctranslate2_rss_met'])}",
+    ])
+
+
+def machine_info() -> dict[str, Any]:
+    versions = {}
+    for package in ("torch", "transformers", "ctranslate2", "tokenizers", "mtjob"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    cpu = next((ln.split(":", 1)[1].strip() for ln in
+                Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")),
+               platform.processor())
+    return {"cpu_count": os.cpu_count(), "cpus_usable": len(os.sched_getaffinity(0)),
+            "cpu_model": cpu, "load_average_start": list(os.getloadavg()),
+            "python": platform.python_version(), "platform": platform.platform(),
+            "versions": versions}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="2 articles (34 paragraphs), no +summary runs, 1 summary per run")
+    parser.add_argument("--files", type=int, help="copies of the sample article (default 6; "
+                        "quick 2)")
+    parser.add_argument("--only", default=None,
+                        help=f"comma-separated parts among {','.join(ALL_PARTS)}")
+    parser.add_argument("--modes", default="4,1", help="beam sizes to compare (default 4,1)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--check-int8", action="store_true", help="only the int8 check")
+    parser.add_argument("--int8-sizes", default="tiny",
+                        help="models for the int8 check: tiny and/or full (default tiny)")
+    parser.add_argument("--mtjob-args", default="",
+                        help="extra flags for every mtjob run, e.g. '--batch-tokens 3000'")
+    parser.add_argument("--out-dir", type=Path, default=ROOT / "outputs" / "bench")
+    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
+    parser.add_argument("--spec", help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Prepare models, run every selected part in its own process, print and save the tables."""
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.child:
+        result = CHILDREN[args.child](json.loads(args.spec))
+        args.result.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
+        return 0
+
+    parts = set(args.only.split(",")) if args.only else set(ALL_PARTS) - (
+        {"full"} if args.quick else set())
+    if args.check_int8:
+        parts = {"int8"}
+    unknown = parts - set(ALL_PARTS)
+    if unknown:
+        raise SystemExit(f"Error: unknown --only part(s): {', '.join(sorted(unknown))}")
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    models = args.out_dir / "models"
+    work = args.out_dir / "work" / stamp
+    work.mkdir(parents=True)
+    env = child_env(models)
+    report: dict[str, Any] = {"created": stamp, "argv": sys.argv, "machine": machine_info(),
+                              "parts": sorted(parts)}
+    started = time.monotonic()
+    tables: list[str] = []
+    rows: list[Row] = []
+    baselines: dict[int, Row] = {}
+
+    if parts - {"int8"}:
+        log.info("preparing models in %s (built once, then reused)", models)
+        m, prep = run_child("prepare", {"name": "prepare", "models": str(models)}, work, env)
+        if m.returncode:
+            return 1
+        report["prepare"] = prep
+        files = args.files or (2 if args.quick else 6)
+        ctx: dict[str, Any] = {
+            "work": work, "env": env, "threads": args.threads, "quick": args.quick,
+            "inbox": make_inbox(work / "inbox", files), "mt": models / "noeos" / "marian-ar-en",
+            "sum": models / "noeos" / "bart-sum", "extra": args.mtjob_args.split(),
+            "reps": 1 if args.quick else 2, "loads": {}, "sum_loads": {},
+            "backends": [b for b in ("transformers", "ctranslate2") if b in parts or "full" in parts],
+        }
+        report["settings"] = {"files": files, "paragraphs": 17 * files, "factor": FACTOR,
+                              "threads": args.threads, "modes": args.modes,
+                              "mtjob_args": args.mtjob_args, "summary_lengths": [SUM_MIN, SUM_MAX],
+                              "summary_input_tokens": SUM_INPUT_TOKENS}
+        measure_loads(ctx)
+        for beams in (int(b) for b in args.modes.split(",")):
+            if "naive" in parts:
+                log.info("(a) naive loop, beam %d", beams)
+                baselines[beams] = run_naive(beams, ctx)
+                rows.append(baselines[beams])
+            for backend in ("transformers", "ctranslate2"):
+                if backend in parts:
+                    log.info("mtjob %s, beam %d", backend, beams)
+                    rows.append(run_mtjob(backend, beams, False, ctx))
+        sum_rows = run_summarizers(ctx) if "summarizer" in parts or "full" in parts else []
+        if "full" in parts:
+            for backend in ("transformers", "ctranslate2"):
+                log.info("mtjob %s with the summary, beam 4", backend)
+                rows.append(run_mtjob(backend, 4, True, ctx))
+        tables.append(format_table(rows, baselines, "Translation: ratios to (a) at the same "
+                                   "beam size; wall time counts the whole process"))
+        if sum_rows:
+            base = {4: sum_rows[0]}
+            tables.append(format_table(sum_rows, base, f"Summarizer alone ({SUM_INPUT_TOKENS}-"
+                                       f"token input, beam 4, lengths {SUM_MIN}-{SUM_MAX}): "
+                                       f"ratios to '{sum_rows[0].name}'; wall = summarize "
+                                       "calls only"))
+            report["summarizer"] = [asdict(r) | {"tokens_per_s": r.rate} for r in sum_rows]
+        report["runs"] = [asdict(r) | {"tokens_per_s": r.rate} for r in rows]
+        report["mtjob_load"] = ctx["loads"]
+        if rows and baselines:
+            report["targets"] = evaluate_targets(rows, baselines)
+            tables.append(format_targets(report["targets"]))
+
+    if "int8" in parts:
+        log.info("int8 check on %s model(s)", args.int8_sizes)
+        spec = {"name": "int8-check", "models": str(models), "threads": args.threads,
+                "sizes": args.int8_sizes.split(",")}
+        m, check = run_child("int8", spec, work, env)
+        if check:
+            report["int8_check"] = {"tolerance": INT8_TOLERANCE, "results": check}
+            tables.append(format_int8(check))
+
+    report["machine"]["load_average_end"] = list(os.getloadavg())
+    report["seconds"] = time.monotonic() - started
+    tables.append(f"load average at start {report['machine']['load_average_start']}, at end "
+                  f"{report['machine']['load_average_end']} ({os.cpu_count()} CPUs); "
+                  f"bench took {report['seconds']:.0f} s; logs in {work}")
+    print("\n\n".join(tables))
+    data = json.dumps(report, indent=2, default=str) + "\n"
+    (args.out_dir / f"bench-{stamp}.json").write_text(data, encoding="utf-8")
+    (args.out_dir / "latest.json").write_text(data, encoding="utf-8")
+    log.info("wrote %s", args.out_dir / f"bench-{stamp}.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Run (a) of ``scripts/bench.py``: the naive loop, as tutorials write it.
+
+One ``generate`` call per paragraph, batch 1, the model's default settings (float32, no
+quantisation, no sorting); only the number of beams and ``max_new_tokens`` are passed. Run by
+``bench.py`` in a fresh process; it writes the translations as JSONL and a result JSON with
+``time.monotonic()`` stamps (system-wide on Linux, so the parent can subtract its own).
+
+Usage: python scripts/bench_naive.py --model DIR --beams N --out OUT.jsonl --result R.json FILE...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+import time
+from pathlib import Path
+
+_SEPARATOR = re.compile(r"^[ \t]*&[ \t]*$", re.MULTILINE)
+
+
+def read_paragraphs(path: Path) -> list[str]:
+    """Paragraphs of a house-format article: blocks between lines holding only ``&``."""
+    text = path.read_text(encoding="utf-8")
+    return [p.strip() for p in _SEPARATOR.split(text) if p.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Translate every paragraph of the inputs one by one and record the timings."""
+    started = time.monotonic()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("inputs", type=Path, nargs="+")
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--beams", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--factor", type=float, default=1.3,
+                        help="max_new_tokens = ceil(factor * source tokens)")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--result", type=Path, required=True)
+    args = parser.parse_args(argv)
+
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    torch.set_num_threads(args.threads)
+    imported = time.monotonic()
+    tokenizer = AutoTokenizer.from_pretrained(args.model)
+    model = AutoModelForSeq2SeqLM.from_pretrained(args.model)
+    loaded = time.monotonic()
+
+    records, first = [], None
+    with args.out.open("w", encoding="utf-8") as out:
+        for path in args.inputs:
+            for index, paragraph in enumerate(read_paragraphs(path)):
+                inputs = tokenizer(paragraph, return_tensors="pt")
+                src_tokens = int(inputs["input_ids"].shape[1])
+                limit = math.ceil(args.factor * src_tokens)
+                ids = model.generate(**inputs, num_beams=args.beams, max_new_tokens=limit)
+                english = tokenizer.decode(ids[0], skip_special_tokens=True)
+                # Decoder steps = output length minus the decoder start token.
+                steps = int(ids.shape[1]) - 1
+                out.write(json.dumps({"doc": path.stem, "para": index, "en": english,
+                                      "src_tokens": src_tokens, "limit": limit,
+                                      "steps": steps}, ensure_ascii=False) + "\n")
+                out.flush()
+                first = first or time.monotonic()
+                records.append((src_tokens, limit, steps))
+    finished = time.monotonic()
+    result = {
+        "started": started, "imported": imported, "loaded": loaded, "first_output": first,
+        "finished": finished, "paragraphs": len(records),
+        "src_tokens": sum(r[0] for r in records), "limit_tokens": sum(r[1] for r in records),
+        "decoded_steps": sum(r[2] for r in records),
+        "length_mismatches": sum(1 for r in records if r[2] != r[1]),
+    }
+    args.result.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

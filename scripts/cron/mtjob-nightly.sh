@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Nightly (or hourly) mtjob run over an inbox folder, for cron.
+#
+#   crontab -e
+#   */30 * * * * MTJOB_HOME=/srv/mtjob /srv/mtjob/app/scripts/cron/mtjob-nightly.sh
+#
+# Only new or changed articles are translated (source hash + settings); an unchanged inbox
+# finishes in about a second without loading a model. Overlapping runs do not collide: mtjob
+# holds a lock in OUT/_mtjob/, and a second run exits at once with code 75, which this script
+# treats as "still busy, try next time".
+set -uo pipefail
+
+MTJOB_HOME=${MTJOB_HOME:-$HOME/mtjob}
+VENV=${MTJOB_VENV:-$MTJOB_HOME/venv}
+INBOX=${MTJOB_INBOX:-$MTJOB_HOME/inbox}
+OUT=${MTJOB_OUT:-$MTJOB_HOME/outputs}
+CONFIG=${MTJOB_CONFIG:-$MTJOB_HOME/app/configs/cpu.toml}
+LOG_DIR=${MTJOB_LOG_DIR:-$MTJOB_HOME/logs}
+# Models pre-staged on local disk (see README, "Models offline"); never download mid-run.
+export HF_HOME=${HF_HOME:-$MTJOB_HOME/hf}
+export HF_HUB_OFFLINE=${HF_HUB_OFFLINE:-1}
+
+mkdir -p "$LOG_DIR" "$OUT"
+log="$LOG_DIR/mtjob-$(date +%Y%m%d).log"
+{
+  echo "=== $(date -Is) start"
+  "$VENV/bin/mtjob" run "$INBOX" --out "$OUT" --config "$CONFIG" --quiet "$@"
+  rc=$?
+  case $rc in
+    0)  echo "=== $(date -Is) done" ;;
+    75) echo "=== $(date -Is) another run holds the lock; skipped"; rc=0 ;;
+    1)  echo "=== $(date -Is) some articles failed (see above and $OUT/_mtjob/manifest-*.json)" ;;
+    *)  echo "=== $(date -Is) failed with exit code $rc" ;;
+  esac
+  exit $rc
+} >>"$log" 2>&1
