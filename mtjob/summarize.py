@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .models import ModelSource, resolve_model
 from .segment import fit_to_limit, pack
+from .translate.lazy import LazyModel
 
 if TYPE_CHECKING:
     from .config import JobConfig
@@ -70,50 +70,21 @@ def make_abstract(paragraphs: list[str], summarizer: Summarizer,
     raise RuntimeError("the summaries did not shrink below the summarizer's window")
 
 
-class TransformersSummarizer:
+class TransformersSummarizer(LazyModel):
     """BART-style summarizer through transformers ``generate``. Loads lazily."""
 
     batch_size = 4
 
     def __init__(self, config: JobConfig) -> None:
-        self.config = config
-        self._source: ModelSource | None = None
-        self._tokenizer: Any = None
-        self._model: Any = None
-        self._runtime: dict[str, Any] = {}
-
-    @property
-    def source(self) -> ModelSource:
-        if self._source is None:
-            c = self.config
-            self._source = resolve_model(c.sum_model, c.sum_revision, c.cache_dir,
-                                         c.allow_pickle)
-        return self._source
-
-    @property
-    def tokenizer(self) -> Any:
-        if self._tokenizer is None:
-            from .translate.hf import load_tokenizer
-
-            self._tokenizer = load_tokenizer(self.source)
-        return self._tokenizer
+        super().__init__(config, config.sum_model, config.sum_revision)
 
     def window(self) -> int:
-        from .translate.hf import tokenizer_limit
+        return self.tokenizer_limit(1024)
 
-        return tokenizer_limit(self.tokenizer, 1024)
+    def _load(self) -> tuple[Any, dict[str, Any]]:
+        from .translate.hf import load_model
 
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        if not texts:
-            return []
-        return [len(ids) for ids in self.tokenizer(texts, truncation=False)["input_ids"]]
-
-    def _ensure_model(self) -> Any:
-        if self._model is None:
-            from .translate.hf import load_model
-
-            self._model, self._runtime = load_model(self.source, self.config)
-        return self._model
+        return load_model(self.source, self.config)
 
     def summarize(self, texts: list[str]) -> list[str]:
         import torch
@@ -130,10 +101,6 @@ class TransformersSummarizer:
                                      min_length=c.sum_min_length, max_length=c.sum_max_length)
             out.extend(self.tokenizer.batch_decode(ids, skip_special_tokens=True))
         return out
-
-    def info(self) -> dict[str, Any]:
-        self._ensure_model()
-        return {**self.source.provenance(), **self._runtime}
 
 
 def make_summarizer(config: JobConfig) -> Summarizer:

@@ -345,3 +345,20 @@ def test_wait_lock_waits_for_the_holder(tmp_path, sample_inbox, cfg):
     threading.Timer(0.5, lock.release).start()
     report = run_shard(cfg, [sample_inbox], out, wait_lock=10, engine_factory=factory())
     assert report.done == ["article"]
+
+
+def test_batches_are_length_sorted_across_articles_and_restored(tmp_path, cfg):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("قصير.\n\nجملة أطول قليلا من الأولى هنا.\n", encoding="utf-8")
+    (inbox / "b.txt").write_text("جملة أطول قليلا من الأولى هنا أيضا.\n\nقصير جدا.\n",
+                                 encoding="utf-8")
+    translator = FakeTranslator()
+    cfg = JobConfig(**{**cfg.to_dict(), "batch_tokens": 10, "min_batch_tokens": 4})
+    run_shard(cfg, [inbox], tmp_path / "out", engine_factory=factory(translator))
+    batches = [texts for texts, _ in translator.calls]
+    assert ["قصير.", "قصير جدا."] in batches  # the two short ones, one from each article
+    lengths = [max(len(t.split()) for t in texts) for texts in batches]
+    assert lengths == sorted(lengths)
+    for name, first in (("a", "قصير."), ("b", "جملة أطول قليلا من الأولى هنا أيضا.")):
+        assert lines(tmp_path / "out" / f"{name}.jsonl")[0]["ar"] == first

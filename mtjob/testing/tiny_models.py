@@ -133,7 +133,7 @@ def _sinusoids(n_pos: int, dim: int):
 
 def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | None = None,
                     eos_id: int | None = None, ratio: float = 3.0, gain: float = 20.0,
-                    sharp: float = 12.0, noise: float = 0.05) -> None:
+                    sharp: float = 12.0, noise: float = 0.05, tok_gain: float = 0.3) -> None:
     """Rewire a randomly initialised post-norm encoder-decoder into a monotonic
     "dictionary" model, in place.
 
@@ -155,10 +155,10 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
     dh, n = d // heads, d // heads // 2
     gen = torch.Generator().manual_seed(seed)
     pos_dims = list(range(n)) + list(range(d // 2, d // 2 + n))  # fastest sinusoid pairs
-    # A slow sine, ~0 at every position, left empty: it reads LayerNorm's mean shift,
-    # which the attention projections subtract.
-    ref_dim = d // 2 - 1
-    tok_dims = [i for i in range(d) if i not in pos_dims and i != ref_dim]
+    # The slowest sines, ~0 at every position, are left empty: they read LayerNorm's mean
+    # shift, which the attention projections subtract (averaged over 4: less int8 noise).
+    ref_dims = list(range(d // 2 - 4, d // 2))
+    tok_dims = [i for i in range(d) if i not in pos_dims and i not in ref_dims]
     scale = d**0.5 if cfg.scale_embedding else 1.0
     norm = ratio * (d / 2) ** 0.5  # token vectors outweigh the position vector (norm sqrt(d/2))
     ln_gain = (d / (norm**2 + d / 2)) ** 0.5  # what LayerNorm scales the sum by
@@ -176,7 +176,8 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
             rows[eos_id] = eos_dir
         emb = torch.zeros_like(core.shared.weight)
         emb[:, tok_dims] = rows * (norm / scale) / rows.norm(dim=1, keepdim=True)
-        emb[cfg.pad_token_id] = 0.0
+        if eos_id is None:  # Marian starts decoding from <pad>: keep that row zero as
+            emb[cfg.pad_token_id] = 0.0  # CTranslate2 does; BART pads get a token's size
         core.shared.weight.copy_(emb)
         if hasattr(core.encoder.embed_positions, "offset"):  # BART: learned, offset by 2
             for side in (core.encoder, core.decoder):
@@ -199,7 +200,7 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
             for h in range(heads):
                 rows = torch.arange(h * dh, h * dh + dh)
                 lin.weight[rows, pos_dims] = qk
-                lin.weight[rows, ref_dim] = -qk
+                lin.weight[rows[:, None], ref_dims] = -qk / len(ref_dims)
         rot = torch.eye(len(tok_dims))
         if rotate:  # random, except that the </s> direction (first column) stays put
             frame = torch.randn(len(tok_dims), len(tok_dims), generator=gen)
@@ -208,14 +209,20 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
             rot[1:, 1:] = torch.linalg.qr(torch.randn(len(tok_dims) - 1, len(tok_dims) - 1,
                                                       generator=gen))[0]
             rot = frame @ rot @ frame.T
+        # Token dims leave the encoder and the decoder's first sublayer shrunk (LayerNorm
+        # gain), so the position dims set the range of int8 activations feeding q and k;
+        # v scales them back.
+        core.encoder.layers[-1].final_layer_norm.weight[tok_dims] = tok_gain
+        core.decoder.layers[0].self_attn_layer_norm.weight[tok_dims] = tok_gain
         att.v_proj.weight.zero_()
-        att.v_proj.weight[tok_dims, tok_dims] = 1.0
-        att.v_proj.weight[tok_dims, ref_dim] = -1.0
+        att.v_proj.weight[tok_dims, tok_dims] = 1.0 / tok_gain
+        att.v_proj.weight[torch.tensor(tok_dims)[:, None], ref_dims] = -1.0 / len(ref_dims)
         # Position content left in the token dims would add one input-independent direction
         # to every step; remove its average.
         table = _sinusoids(256, d)
         att.v_proj.bias.zero_()
-        att.v_proj.bias[tok_dims] = -ln_gain * (table[:, tok_dims] - table[:, [ref_dim]]).mean(0)
+        shift = table[:, tok_dims] - table[:, ref_dims].mean(1, keepdim=True)
+        att.v_proj.bias[tok_dims] = -ln_gain * shift.mean(0)
         att.out_proj.weight.zero_()
         att.out_proj.weight[torch.tensor(tok_dims)[:, None], torch.tensor(tok_dims)] = gain * rot
         att.out_proj.bias.zero_()

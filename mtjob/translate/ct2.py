@@ -9,7 +9,6 @@ decoding match the transformers backend. Inputs are never truncated.
 from __future__ import annotations
 
 import fcntl
-import json
 import logging
 import os
 import re
@@ -20,9 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, MissingExtraError
-from ..models import ModelSource, resolve_model
+from ..models import ModelSource
 from .base import GenOptions, Hypothesis
-from .hf import load_tokenizer, quiet_transformers
+from .hf import quiet_transformers
+from .lazy import LazyModel
 
 if TYPE_CHECKING:
     from ..config import JobConfig
@@ -104,42 +104,8 @@ def converted_model(source: ModelSource, quantization: str) -> Path:
     return target
 
 
-class _CTranslate2Model:
-    """Lazy model resolution, tokenizer and CTranslate2 ``Translator`` shared by both roles."""
-
-    def __init__(self, config: JobConfig, ref: str, revision: str | None) -> None:
-        self.config, self._ref, self._revision = config, ref, revision
-        self._source: ModelSource | None = None
-        self._tokenizer: Any = None
-        self._model: Any = None
-        self._runtime: dict[str, Any] = {}
-
-    @property
-    def source(self) -> ModelSource:
-        if self._source is None:
-            c = self.config
-            self._source = resolve_model(self._ref, self._revision, c.cache_dir, c.allow_pickle)
-        return self._source
-
-    @property
-    def tokenizer(self) -> Any:
-        if self._tokenizer is None:
-            self._tokenizer = load_tokenizer(self.source)
-        return self._tokenizer
-
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        if not texts:
-            return []
-        ids = self.tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"]
-        return [len(row) for row in ids]
-
-    def tokenizer_limit(self, default: int) -> int:
-        limit = getattr(self.tokenizer, "model_max_length", default)
-        return limit if isinstance(limit, int) and limit < 10**6 else default  # 1e30: unset
-
-    def hf_json(self, name: str) -> dict[str, Any]:
-        path = self.source.path / name
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+class _CTranslate2Model(LazyModel):
+    """The CTranslate2 ``Translator`` shared by both roles, loaded lazily."""
 
     def source_tokens(self, texts: list[str]) -> list[list[str]]:
         """Token strings with the tokenizer's special tokens; CTranslate2 adds none itself
@@ -151,21 +117,15 @@ class _CTranslate2Model:
         return self.tokenizer.decode(self.tokenizer.convert_tokens_to_ids(tokens),
                                      skip_special_tokens=True).strip()
 
-    def _ensure_model(self) -> Any:
-        if self._model is None:
-            ct2 = import_ctranslate2()
-            device, compute_type = select_runtime(self.config)
-            path = converted_model(self.source, compute_type)
-            self._model = ct2.Translator(str(path), device=device, compute_type=compute_type,
-                                         intra_threads=self.config.threads, inter_threads=1)
-            self._runtime = {"backend": "ctranslate2", "device": device,
-                             "compute_type": compute_type,
-                             "quantize": "int8" if compute_type.startswith("int8") else "none"}
-        return self._model
-
-    def info(self) -> dict[str, Any]:
-        self._ensure_model()
-        return {**self.source.provenance(), **self._runtime}
+    def _load(self) -> tuple[Any, dict[str, Any]]:
+        ct2 = import_ctranslate2()
+        device, compute_type = select_runtime(self.config)
+        path = converted_model(self.source, compute_type)
+        model = ct2.Translator(str(path), device=device, compute_type=compute_type,
+                               intra_threads=self.config.threads, inter_threads=1)
+        return model, {"backend": "ctranslate2", "device": device,
+                       "compute_type": compute_type,
+                       "quantize": "int8" if compute_type.startswith("int8") else "none"}
 
 
 class CTranslate2Translator(_CTranslate2Model):
@@ -173,16 +133,10 @@ class CTranslate2Translator(_CTranslate2Model):
 
     def __init__(self, config: JobConfig) -> None:
         super().__init__(config, config.mt_model, config.mt_revision)
-        self._max_tokens: int | None = None
 
     @property
     def model_max_tokens(self) -> int:
-        # A property, not a default of 512 until the tokenizer loads: callers read it first.
-        if self._max_tokens is None:
-            limit = self.tokenizer_limit(512)
-            positions = self.hf_json("config.json").get("max_position_embeddings", limit)
-            self._max_tokens = min(limit, positions)
-        return self._max_tokens
+        return self.source_limit()
 
     def translate(self, texts: list[str], options: GenOptions) -> list[Hypothesis]:
         model = self._ensure_model()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ..models import ModelSource, resolve_model, select_device, select_dtype
+from ..models import ModelSource, select_device, select_dtype
 from .base import GenOptions, Hypothesis
+from .lazy import LazyModel
 
 if TYPE_CHECKING:
     from ..config import JobConfig
@@ -25,13 +26,6 @@ def quiet_transformers() -> None:
         transformers.logging.set_verbosity_error()
         transformers.logging.disable_progress_bar()
     warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
-
-
-def load_tokenizer(source: ModelSource) -> Any:
-    from transformers import AutoTokenizer
-
-    quiet_transformers()
-    return AutoTokenizer.from_pretrained(str(source.path), trust_remote_code=False)
 
 
 def load_model(source: ModelSource, config: JobConfig) -> tuple[Any, dict[str, Any]]:
@@ -70,55 +64,24 @@ def load_model(source: ModelSource, config: JobConfig) -> tuple[Any, dict[str, A
                    "quantize": quantize}
 
 
-def tokenizer_limit(tokenizer: Any, default: int) -> int:
-    """``model_max_length`` of a tokenizer; transformers uses a huge int to mean "unset"."""
-    limit = getattr(tokenizer, "model_max_length", default)
-    return limit if isinstance(limit, int) and 0 < limit < 10**6 else default
-
-
 def generated_tokens(ids: Any, special: set[int]) -> list[int]:
     """Generated token counts per row, special tokens (pad, eos, start) excluded."""
     return [sum(1 for t in row.tolist() if t not in special) for row in ids]
 
 
-class TransformersTranslator:
+class TransformersTranslator(LazyModel):
     """MarianMT (or any seq2seq model) through transformers. Loads lazily."""
 
     def __init__(self, config: JobConfig) -> None:
-        self.config = config
-        self._source: ModelSource | None = None
-        self._tokenizer: Any = None
-        self._model: Any = None
-        self._runtime: dict[str, Any] = {}
-
-    @property
-    def source(self) -> ModelSource:
-        if self._source is None:
-            c = self.config
-            self._source = resolve_model(c.mt_model, c.mt_revision, c.cache_dir, c.allow_pickle)
-        return self._source
-
-    @property
-    def tokenizer(self) -> Any:
-        if self._tokenizer is None:
-            self._tokenizer = load_tokenizer(self.source)
-        return self._tokenizer
+        super().__init__(config, config.mt_model, config.mt_revision)
 
     @property
     def model_max_tokens(self) -> int:
-        """The tokenizer's limit (512 for Marian); known without loading the weights."""
-        return tokenizer_limit(self.tokenizer, 512)
+        """512 for Marian; known from the folder without loading the weights."""
+        return self.source_limit()
 
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        if not texts:
-            return []
-        ids = self.tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"]
-        return [len(row) for row in ids]
-
-    def _ensure_model(self) -> Any:
-        if self._model is None:
-            self._model, self._runtime = load_model(self.source, self.config)
-        return self._model
+    def _load(self) -> tuple[Any, dict[str, Any]]:
+        return load_model(self.source, self.config)
 
     def translate(self, texts: list[str], options: GenOptions) -> list[Hypothesis]:
         import torch
@@ -141,7 +104,3 @@ class TransformersTranslator:
         decoded = tok.batch_decode(out, skip_special_tokens=True)
         counts = generated_tokens(out, special)
         return [Hypothesis(text.strip(), n) for text, n in zip(decoded, counts)]
-
-    def info(self) -> dict[str, Any]:
-        self._ensure_model()
-        return {**self.source.provenance(), **self._runtime}
