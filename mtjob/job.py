@@ -100,6 +100,7 @@ class _Runner:
         if self.engine is None:
             self.engine = self.engine_factory(self.config)
             self.report.models_loaded = True
+            self.engine.prepare(self.config.summary)
         return self.engine
 
     def fail(self, name: str, message: str) -> None:

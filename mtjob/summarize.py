@@ -27,6 +27,9 @@ class Summarizer(Protocol):
     def window(self) -> int:
         """Input tokens the model takes at most (special tokens included)."""
 
+    def check(self) -> None:
+        """Resolve the model (hub cache or folder); raises ModelUnavailableError."""
+
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Input tokens per text, special tokens included."""
 

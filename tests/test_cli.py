@@ -152,3 +152,13 @@ def test_example_folder_is_the_sample(tmp_path):
     text = (REPO / "examples" / "article.ar.txt").read_text(encoding="utf-8")
     assert text.count("\n&") + text.count("&\n&") >= 17 - 1
     shutil.copy(REPO / "examples" / "article.ar.txt", tmp_path / "x.txt")
+
+
+def test_missing_summarizer_stops_before_any_work(tmp_path, sample_inbox, tiny_args):
+    args = list(tiny_args)
+    args[3] = "org/absent-summarizer"
+    out = tmp_path / "out"
+    result = invoke("run", sample_inbox, "--out", out, *args)
+    assert result.exit_code == 2
+    assert "Error: model 'org/absent-summarizer' is not in the Hugging Face cache" in result.output
+    assert not list(out.glob("*.jsonl"))

@@ -45,6 +45,7 @@ SummaryResult = tuple[str, str] | MtjobError
 class Engine(Protocol):
     """Where the models run. The job talks to models only through this."""
 
+    def prepare(self, with_summary: bool) -> None: ...
     def count_tokens(self, texts: list[str]) -> list[int]: ...
     def model_max_tokens(self) -> int: ...
     def translate_batches(self, jobs: list[BatchJob],
@@ -134,6 +135,12 @@ class LocalEngine:
         if self._summarizer is None:
             self._summarizer = make_summarizer(self.config)
         return self._summarizer
+
+    def prepare(self, with_summary: bool) -> None:
+        """Resolve both models before any work: a missing one stops the run at once."""
+        self.translator.check()
+        if with_summary:
+            self.summarizer.check()
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return self.translator.count_tokens(texts)

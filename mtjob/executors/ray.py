@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ..errors import MissingExtraError
+from ..errors import MissingExtraError, MtjobError
 from .local import BatchJob, BatchResult, LocalEngine, Progress, SummaryResult
 
 if TYPE_CHECKING:
@@ -64,6 +64,9 @@ class RayEngine:
         self._local = LocalEngine(config)
         log.info("ray engine: %d actor(s), %s GPU(s) each", len(self._actors), gpus_per_worker)
 
+    def prepare(self, with_summary: bool) -> None:
+        self._local.prepare(with_summary)
+
     def count_tokens(self, texts: list[str]) -> list[int]:
         return self._local.count_tokens(texts)
 
@@ -84,7 +87,14 @@ class RayEngine:
         return list(self._pool.map(lambda actor, doc: actor.summarize.remote(doc), documents))
 
     def info(self, with_summary: bool) -> dict[str, Any]:
-        return self._ray.get(self._actors[0].info.remote(with_summary))
+        try:
+            return self._ray.get(self._actors[0].info.remote(with_summary))
+        except self._ray.exceptions.RayTaskError as exc:  # show the cause, not Ray's wrapping
+            cause = getattr(exc, "cause", None) or exc
+            if isinstance(cause, MtjobError):
+                raise cause from None
+            raise MtjobError(f"a Ray model actor could not load the models: "
+                             f"{type(cause).__name__}: {cause}") from None
 
     def close(self) -> None:
         for actor in self._actors:

@@ -24,6 +24,9 @@ class FakeTranslator:
         self.fail = fail
         self.calls: list[tuple[list[str], GenOptions]] = []
 
+    def check(self) -> None:
+        pass
+
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(t.split()) + 1 for t in texts]
 
@@ -50,6 +53,9 @@ class FakeSummarizer:
         self._window = window
         self.words = words
         self.inputs: list[str] = []
+
+    def check(self) -> None:
+        pass
 
     def window(self) -> int:
         return self._window

@@ -3,8 +3,11 @@
 The folders use the file layout of the hub models (``Helsinki-NLP/opus-mt-ar-en`` and
 ``sshleifer/distilbart-cnn-12-6``), so the real loading code runs on them:
 ``AutoTokenizer.from_pretrained``, ``AutoModelForSeq2SeqLM.from_pretrained`` and the
-CTranslate2 converter. Tokenizers are trained on a little text; weights are random
-(seeded), so outputs are deterministic gibberish of a sensible length.
+CTranslate2 converter. Tokenizers are trained on a little text. Weights are seeded random
+ones, rewired (``_wire_monotonic``) so that outputs are deterministic and input-dependent:
+the MarianMT model emits one English word piece per Arabic source piece and then </s>
+(nonsense English exactly as long as the source), the BART model copies the lead of its
+input up to ``max_length``. Builds are byte-for-byte reproducible for a given seed.
 """
 
 from __future__ import annotations
@@ -174,10 +177,10 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
         rows -= rows @ basis @ basis.T
         if eos_id is not None:
             rows[eos_id] = eos_dir
+        # <pad> keeps a token-sized row too: padded encoder positions then get the usual
+        # LayerNorm scale instead of widening the int8 range of the whole batch.
         emb = torch.zeros_like(core.shared.weight)
         emb[:, tok_dims] = rows * (norm / scale) / rows.norm(dim=1, keepdim=True)
-        if eos_id is None:  # Marian starts decoding from <pad>: keep that row zero as
-            emb[cfg.pad_token_id] = 0.0  # CTranslate2 does; BART pads get a token's size
         core.shared.weight.copy_(emb)
         if hasattr(core.encoder.embed_positions, "offset"):  # BART: learned, offset by 2
             for side in (core.encoder, core.decoder):
@@ -299,6 +302,7 @@ def build_bart(out_dir: Path, *, full_size: bool = False, seed: int = 0,
     """
     import torch
     from tokenizers import ByteLevelBPETokenizer
+    from tokenizers.decoders import ByteLevel
     from transformers import BartConfig, BartForConditionalGeneration, GenerationConfig
 
     out_dir = Path(out_dir)
@@ -337,10 +341,13 @@ def build_bart(out_dir: Path, *, full_size: bool = False, seed: int = 0,
         max_length=lengths[1], early_stopping=True, bos_token_id=0, eos_token_id=2,
         pad_token_id=1, decoder_start_token_id=2, forced_bos_token_id=0, forced_eos_token_id=2)
 
-    # A copying model: the "summary" is the lead of the input, cut by max_length. Filler
-    # ids are ruled out: they must never win when no_repeat_ngram_size blocks the copy.
-    _wire_monotonic(model, seed=seed, rotate=False,
-                    keep={i: 0.0 for i in range(n_real) if i != config.pad_token_id})
+    # A copying model: the "summary" is the lead of the input, cut by max_length. When
+    # no_repeat_ngram_size blocks the copy, the fallback must be real text: filler ids are
+    # ruled out and lone UTF-8 fragments (which decode to U+FFFD) held back.
+    byte_level = ByteLevel()
+    keep = {i: -0.3 if "\ufffd" in byte_level.decode([t]) else 0.0
+            for t, i in vocab.items() if i < n_real and i != config.pad_token_id}
+    _wire_monotonic(model, seed=seed, rotate=False, keep=keep)
     model.save_pretrained(out_dir)
     return out_dir
 

@@ -35,6 +35,9 @@ class Translator(Protocol):
         """The model's own limit on source tokens (special tokens included), known from the
         tokenizer alone, without loading weights."""
 
+    def check(self) -> None:
+        """Resolve the model (hub cache or folder); raises ModelUnavailableError."""
+
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Source tokens per text, the end-of-sequence token included."""
 

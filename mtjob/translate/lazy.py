@@ -41,6 +41,10 @@ class LazyModel:
             self._source = resolve_model(self._ref, self._revision, c.cache_dir, c.allow_pickle)
         return self._source
 
+    def check(self) -> None:
+        """Resolve the model now: a missing model stops the run before any work is done."""
+        _ = self.source
+
     @property
     def tokenizer(self) -> Any:
         if self._tokenizer is None:
