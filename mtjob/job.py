@@ -70,6 +70,11 @@ class _Segment:
     flags: list[str] = field(default_factory=list)
 
 
+def _sentence_flags(records: list[ParagraphRecord]) -> Counter[str]:
+    """How many sentences carry each flag."""
+    return Counter(f for r in records for s in r.sentences for f in s.flags)
+
+
 def select_inputs(inputs: list[Path], rank: int, world_size: int) -> list[Path]:
     """This shard's articles; two inputs that would write the same output are a usage error."""
     paths = discover_inputs(inputs)
@@ -165,9 +170,6 @@ class _Runner:
                 hyp = seg.hyp or Hypothesis("", 0)
                 sentences.append(SentenceRecord(seg.ar, hyp.text, seg.tokens, hyp.tokens,
                                                 tuple(flags)))
-                self.report.flags.update(flags)
-                self.report.src_tokens += seg.tokens
-                self.report.tgt_tokens += hyp.tokens
             english = join_sentences(paragraph.text, [s.ar for s in segs],
                                      [s.en for s in sentences])
             flags = tuple(sorted({f for s in sentences for f in s.flags}))
@@ -185,7 +187,7 @@ class _Runner:
             "paragraphs": len(records), "source": article.path.name,
             "source_sha256": article.sha256, "jsonl_sha256": sha256_bytes(data),
             "models": self.provenance, "settings": self.settings,
-            "flags": dict(sorted(Counter(f for r in records for f in r.flags).items())),
+            "flags": dict(sorted(_sentence_flags(records).items())),
             "mtjob_version": __version__,
         }
         with signals.critical():  # SIGTERM never separates the two files
@@ -238,9 +240,13 @@ class _Runner:
             except OutputError as exc:  # disk full, say: this article fails, others may fit
                 self.fail(str(article.path), f"{article.path}: {exc}")
                 continue
+            sentences = [s for r in records for s in r.sentences]
             self.report.done.append(article.doc_id)
             self.report.paragraphs += len(records)
-            self.report.segments += sum(len(r.sentences) for r in records)
+            self.report.segments += len(sentences)
+            self.report.src_tokens += sum(s.src_tokens for s in sentences)
+            self.report.tgt_tokens += sum(s.tgt_tokens for s in sentences)
+            self.report.flags.update(_sentence_flags(records))
 
 
 def _write_manifest(out: Path, rank: int, world_size: int, entries: dict[str, Any],

@@ -135,8 +135,9 @@ def _sinusoids(n_pos: int, dim: int):
 
 
 def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | None = None,
-                    eos_id: int | None = None, ratio: float = 3.0, gain: float = 20.0,
-                    sharp: float = 12.0, noise: float = 0.05, tok_gain: float = 0.3) -> None:
+                    eos_id: int | None = None, ratio: float = 20.0, gain: float = 20.0,
+                    sharp: float = 12.0, noise: float = 0.05, tok_gain: float = 0.04,
+                    top_logit: float = 10.0) -> None:
     """Rewire a randomly initialised post-norm encoder-decoder into a monotonic
     "dictionary" model, in place.
 
@@ -145,11 +146,11 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
     queries see only the fastest position sinusoids, so the score peaks where positions
     match), maps its embedding by a fixed rotation (``rotate``) or identity (a copy) and
     emits the nearest token. The source ``</s>`` maps onto itself, so outputs vary with
-    the input, are about as long as it and end on their own. Other sublayers keep small
-    random weights so every matrix stays dense and non-zero (int8 conversion needs it).
+    the input, are about as long as it and end on their own. Other sublayers keep their
+    random weights, scaled down, so the model computes like a real one of its size.
     ``keep`` maps the only ids worth emitting to a logit bias in units of the largest
-    logit (other ids are ruled out); ``eos_id`` gets a direction of its own, which the
-    rotation keeps, so that only the source ``</s>`` ends a translation.
+    logit, ``top_logit`` (other ids are ruled out); ``eos_id`` gets a direction of its
+    own, which the rotation keeps, so that only the source ``</s>`` ends a translation.
     """
     import torch
 
@@ -163,7 +164,10 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
     ref_dims = list(range(d // 2 - 4, d // 2))
     tok_dims = [i for i in range(d) if i not in pos_dims and i not in ref_dims]
     scale = d**0.5 if cfg.scale_embedding else 1.0
-    norm = ratio * (d / 2) ** 0.5  # token vectors outweigh the position vector (norm sqrt(d/2))
+    # Token vectors far outweigh the position vector (norm sqrt(d/2)): LayerNorm's scale
+    # then barely depends on which token sits where, and neither do the key norms, which
+    # would otherwise pull attention to a neighbour.
+    norm = ratio * (d / 2) ** 0.5
     ln_gain = (d / (norm**2 + d / 2)) ** 0.5  # what LayerNorm scales the sum by
     with torch.no_grad():
         # Sign vectors: all coordinates the same size, so no spike sets the range that int8
@@ -201,9 +205,9 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
             lin.weight.zero_()
             lin.bias.zero_()
             for h in range(heads):
-                rows = torch.arange(h * dh, h * dh + dh)
-                lin.weight[rows, pos_dims] = qk
-                lin.weight[rows[:, None], ref_dims] = -qk / len(ref_dims)
+                out = torch.arange(h * dh, h * dh + dh)
+                lin.weight[out, pos_dims] = qk
+                lin.weight[out[:, None], ref_dims] = -qk / len(ref_dims)
         rot = torch.eye(len(tok_dims))
         if rotate:  # random, except that the </s> direction (first column) stays put
             frame = torch.randn(len(tok_dims), len(tok_dims), generator=gen)
@@ -229,9 +233,11 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
         att.out_proj.weight.zero_()
         att.out_proj.weight[torch.tensor(tok_dims)[:, None], torch.tensor(tok_dims)] = gain * rot
         att.out_proj.bias.zero_()
-        if keep is not None:  # the largest logit is ~norm: unit x3 rows times E rows
-            model.final_logits_bias.fill_(-3.0 * norm)
-            model.final_logits_bias[0, list(keep)] = torch.tensor(list(keep.values())) * norm
+        # The last LayerNorm sets the logit scale (tied output embeddings are this large).
+        core.decoder.layers[-1].final_layer_norm.weight.fill_(top_logit * scale / (d**0.5 * norm))
+        if keep is not None:
+            model.final_logits_bias.fill_(-3.0 * top_logit)
+            model.final_logits_bias[0, list(keep)] = torch.tensor(list(keep.values())) * top_logit
 
 
 def build_marian(out_dir: Path, *, full_size: bool = False, seed: int = 0,
