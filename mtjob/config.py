@@ -54,7 +54,7 @@ class JobConfig:
     dtype: str = "auto"
     quantize: str = "auto"
     threads: int = 0
-    batch_tokens: int = 6000
+    batch_tokens: int = 500
     min_batch_tokens: int = 64
     group_articles: int = 16
     # [translation]

@@ -234,3 +234,13 @@ def test_cli_run_with_ctranslate2_then_verify(tmp_path, sample_inbox, tiny_args)
     assert {m["backend"] for m in meta["models"].values()} == {"ctranslate2"}
     assert len(ct2_entries()) == 2  # both models converted, into the isolated cache
     assert runner.invoke(app, ["verify", str(out)], catch_exceptions=False).exit_code == 0
+
+
+def test_summarizer_accepts_equal_min_and_max_length(tiny_models):
+    from mtjob.config import JobConfig
+    from mtjob.translate.ct2 import CTranslate2Summarizer
+
+    cfg = JobConfig(backend="ctranslate2", sum_model=str(tiny_models["sum"]), sum_beams=1,
+                    sum_min_length=12, sum_max_length=12)
+    [summary] = CTranslate2Summarizer(cfg).summarize(["The truce was extended by two days. " * 8])
+    assert summary.strip()

@@ -173,9 +173,10 @@ class CTranslate2Summarizer(_CTranslate2Model):
         reserved = 2 if gen.get("forced_eos_token_id") is not None else 1
         options = {"beam_size": c.sum_beams, "length_penalty": gen.get("length_penalty", 1.0),
                    "no_repeat_ngram_size": gen.get("no_repeat_ngram_size") or 0,
-                   "min_decoding_length": max(0, c.sum_min_length - 1),
                    "max_decoding_length": max(1, c.sum_max_length - reserved),
                    "max_input_length": 0, "return_scores": False}
+        options["min_decoding_length"] = min(max(0, c.sum_min_length - 1),
+                                             options["max_decoding_length"])
         # BART starts from </s> (the converter's decoder_start_token), then generate()
         # forces <s>; a target prefix does that here, counted in the lengths just the same.
         forced = gen.get("forced_bos_token_id")
