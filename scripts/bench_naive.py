@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     model = AutoModelForSeq2SeqLM.from_pretrained(args.model)
     loaded = time.monotonic()
 
-    records, first = [], None
+    records, first, files_done = [], None, []
     with args.out.open("w", encoding="utf-8") as out:
         for path in args.inputs:
             for index, paragraph in enumerate(read_paragraphs(path)):
@@ -67,10 +67,11 @@ def main(argv: list[str] | None = None) -> int:
                 out.flush()
                 first = first or time.monotonic()
                 records.append((src_tokens, limit, steps))
+            files_done.append(time.monotonic())
     finished = time.monotonic()
     result = {
         "started": started, "imported": imported, "loaded": loaded, "first_output": first,
-        "finished": finished, "paragraphs": len(records),
+        "finished": finished, "files_done": files_done, "paragraphs": len(records),
         "src_tokens": sum(r[0] for r in records), "limit_tokens": sum(r[1] for r in records),
         "decoded_steps": sum(r[2] for r in records),
         "length_mismatches": sum(1 for r in records if r[2] != r[1]),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from mtjob.cli import app
 from mtjob.lock import OutputLock
 from mtjob.outputs import meta_dir
 
-from .conftest import REPO
 
 
 def invoke(*args: str):
@@ -77,7 +75,7 @@ def test_config_file_and_flag_override(tmp_path, sample_inbox, tiny_args):
 def test_usage_errors_exit_2_with_one_line(tmp_path, sample_inbox, args, message):
     result = invoke("run", sample_inbox, "--out", tmp_path / "out", *args)
     assert result.exit_code == 2
-    assert f"Error: " in result.output and message in result.output
+    assert "Error: " in result.output and message in result.output
     assert "Traceback" not in result.output
 
 
@@ -146,19 +144,3 @@ def test_verify_names_a_truncated_file(tmp_path, sample_inbox, tiny_args):
     result = invoke("verify", out)
     assert result.exit_code == 1 and "article.jsonl" in result.output
     assert "hash" in result.output and "16 records" in result.output
-
-
-def test_example_folder_is_the_sample(tmp_path):
-    text = (REPO / "examples" / "article.ar.txt").read_text(encoding="utf-8")
-    assert text.count("\n&") + text.count("&\n&") >= 17 - 1
-    shutil.copy(REPO / "examples" / "article.ar.txt", tmp_path / "x.txt")
-
-
-def test_missing_summarizer_stops_before_any_work(tmp_path, sample_inbox, tiny_args):
-    args = list(tiny_args)
-    args[3] = "org/absent-summarizer"
-    out = tmp_path / "out"
-    result = invoke("run", sample_inbox, "--out", out, *args)
-    assert result.exit_code == 2
-    assert "Error: model 'org/absent-summarizer' is not in the Hugging Face cache" in result.output
-    assert not list(out.glob("*.jsonl"))
