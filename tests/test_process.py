@@ -138,7 +138,9 @@ def test_sigkill_at_random_points_then_rerun_finishes_exactly(tmp_path, job_args
     # Each point: after K articles are written (0..19, seeded) plus a random delay, so the
     # kills land in start-up, mid-group, between the two files of an article and near the end.
     rng = random.Random(20261129)
-    points = [(k, rng.uniform(0.0, 0.4)) for k in sorted(rng.sample(range(20), 10))]
+    # Articles are written in groups of 4: waiting for more than 12 would often let the run
+    # finish before the kill.
+    points = [(k, rng.uniform(0.0, 0.4)) for k in sorted(rng.sample(range(13), 10))]
     redone: list[tuple[int, float, int, int]] = []
     for number, (after, delay) in enumerate(points):
         out = tmp_path / f"killed-{number}"
@@ -161,7 +163,8 @@ def test_sigkill_at_random_points_then_rerun_finishes_exactly(tmp_path, job_args
         assert not list(out.glob(f".*{TMP_MARK}*"))
         redone.append((after, round(delay, 2), finished_before, 20 - finished_before))
     print("kill points (after K written, delay s, finished at kill, redone by rerun):", redone)
-    assert len({before for _, _, before, _ in redone}) >= 5  # the points hit different stages
+    assert len({before for _, _, before, _ in redone}) >= 4  # the points hit different stages
+    assert sum(before < 20 for _, _, before, _ in redone) >= 8  # and really interrupted it
 
 
 def test_cron_script_runs_logs_and_treats_a_held_lock_as_busy(tmp_path, job_args):
