@@ -100,6 +100,8 @@ class _Runner:
         self.report = RunReport()
         self.settings = config.output_settings()
         self.provenance: dict[str, Any] | None = None
+        #: Abstract records of the articles known done (skipped or written), by doc id.
+        self.finished: dict[str, dict[str, Any]] = {}
 
     def get_engine(self) -> Engine:
         if self.engine is None:
@@ -193,6 +195,7 @@ class _Runner:
         with signals.critical():  # SIGTERM never separates the two files
             atomic_write(jsonl_path(self.out, article.doc_id), data)
             atomic_write(abstract_path(self.out, article.doc_id), json_bytes(meta))
+        self.finished[article.doc_id] = meta
 
     def run_group(self, paths: list[Path]) -> None:
         articles: list[Article] = []
@@ -291,8 +294,10 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
             except OSError as exc:
                 runner.fail(str(path), f"{path}: cannot read: {exc.strerror}")
                 continue
-            if not force and finished(out, doc_id_for(path), digest, runner.settings):
+            meta = None if force else finished(out, doc_id_for(path), digest, runner.settings)
+            if meta is not None:
                 runner.report.skipped.append(doc_id_for(path))
+                runner.finished[doc_id_for(path)] = meta
             else:
                 todo.append(path)
         try:
@@ -309,7 +314,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
             if str(path) in failed:
                 entry.update(status="failed", error=failed[str(path)])
             else:
-                meta = finished(out, doc_id, None, runner.settings)
+                meta = runner.finished.get(doc_id)  # known: no second read of the outputs
                 entry.update(status="done" if meta else "missing",
                              source_sha256=meta["source_sha256"] if meta else None,
                              jsonl_sha256=meta["jsonl_sha256"] if meta else None,

@@ -134,10 +134,6 @@ class CTranslate2Translator(_CTranslate2Model):
     def __init__(self, config: JobConfig) -> None:
         super().__init__(config, config.mt_model, config.mt_revision)
 
-    @property
-    def model_max_tokens(self) -> int:
-        return self.source_limit()
-
     def translate(self, texts: list[str], options: GenOptions) -> list[Hypothesis]:
         model = self._ensure_model()
         special = set(self.tokenizer.all_special_tokens)

@@ -76,11 +76,6 @@ class TransformersTranslator(LazyModel):
     def __init__(self, config: JobConfig) -> None:
         super().__init__(config, config.mt_model, config.mt_revision)
 
-    @property
-    def model_max_tokens(self) -> int:
-        """512 for Marian; known from the folder without loading the weights."""
-        return self.source_limit()
-
     def _load(self) -> tuple[Any, dict[str, Any]]:
         return load_model(self.source, self.config)
 

@@ -68,8 +68,10 @@ class LazyModel:
         path = self.source.path / name
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
-    def source_limit(self) -> int:
-        """Source tokens the model takes: the tokenizer's limit, capped by its positions."""
+    @property
+    def model_max_tokens(self) -> int:
+        """Source tokens the model takes (512 for Marian): the tokenizer's limit, capped by
+        its positions; known from the folder without loading the weights."""
         limit = self.tokenizer_limit(512)
         return min(limit, self.hf_json("config.json").get("max_position_embeddings", limit))
 
