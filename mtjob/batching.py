@@ -18,8 +18,18 @@ class Batch:
         return self.max_tokens * len(self.indices)
 
 
+#: A batch decodes until its longest output ends: shorter members wait (transformers keeps
+#: computing them; with forced lengths, so does CTranslate2), and a looping short segment can
+#: run on to the batch's limit. So a segment never shares a batch with one more than
+#: ``SPREAD x + SLACK`` its length. On CPU (CTranslate2, budget 1000, forced lengths) that was
+#: 5-10% faster in a micro-benchmark, within noise for the whole job.
+SPREAD = 1.25
+SLACK = 8
+
+
 def plan_batches(lengths: Sequence[int], budget: int) -> list[Batch]:
-    """Sort segments by token length and pack them so ``longest x count <= budget``.
+    """Sort segments by token length and pack them so ``longest x count <= budget`` and
+    ``longest <= SPREAD x shortest + SLACK``.
 
     Sorting puts segments of similar length together, so little compute is spent on padding
     and on sequences that finished early. A segment longer than the budget gets a batch alone
@@ -30,7 +40,8 @@ def plan_batches(lengths: Sequence[int], budget: int) -> list[Batch]:
     current: list[int] = []
     for index in order:
         longest = lengths[index]  # ascending order: the newcomer is the longest so far
-        if current and longest * (len(current) + 1) > budget:
+        if current and (longest * (len(current) + 1) > budget
+                        or longest > SPREAD * lengths[current[0]] + SLACK):
             batches.append(Batch(tuple(current), lengths[current[-1]]))
             current = []
         current.append(index)

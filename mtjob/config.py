@@ -26,6 +26,10 @@ BACKENDS = ("transformers", "ctranslate2")
 DEVICES = ("auto", "cpu", "cuda")
 DTYPES = ("auto", "float32", "float16", "bfloat16")
 QUANTIZE = ("auto", "none", "int8")
+#: ``batch_tokens = 0`` (the default) picks the budget per backend, as measured on CPU with
+#: ``scripts/bench.py`` (README, Performance): small batches suit torch's beam search, while
+#: CTranslate2 runs 1.2x faster at 1000 than at 500. GPUs want far more (configs/gpu.toml).
+AUTO_BATCH_TOKENS = {"transformers": 500, "ctranslate2": 1000}
 
 #: Settings that change what is written. A finished article is skipped on rerun only when the
 #: settings it was made with equal these; runtime-only knobs (device, batch size, threads,
@@ -54,7 +58,7 @@ class JobConfig:
     dtype: str = "auto"
     quantize: str = "auto"
     threads: int = 0
-    batch_tokens: int = 500
+    batch_tokens: int = 0  # 0: AUTO_BATCH_TOKENS[backend]
     min_batch_tokens: int = 64
     group_articles: int = 16
     # [translation]
@@ -76,21 +80,27 @@ class JobConfig:
         _choice("device", self.device, DEVICES)
         _choice("dtype", self.dtype, DTYPES)
         _choice("quantize", self.quantize, QUANTIZE)
-        for name in ("batch_tokens", "min_batch_tokens", "beams", "max_source_tokens",
+        for name in ("min_batch_tokens", "beams", "max_source_tokens",
                      "sum_beams", "sum_max_length", "max_file_bytes", "group_articles"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("threads", "sum_min_length", "max_length_offset"):
+        for name in ("threads", "batch_tokens", "sum_min_length", "max_length_offset"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative, got {getattr(self, name)}")
         if not math.isfinite(self.max_length_factor) or self.max_length_factor <= 0:
             raise ConfigError(f"max_length_factor must be positive, got {self.max_length_factor}")
-        if self.min_batch_tokens > self.batch_tokens:
-            raise ConfigError("min_batch_tokens must not exceed batch_tokens")
+        if self.min_batch_tokens > self.token_budget:
+            raise ConfigError(f"min_batch_tokens must not exceed batch_tokens "
+                              f"({self.token_budget})")
         if self.sum_min_length > self.sum_max_length:
             raise ConfigError("sum_min_length must not exceed sum_max_length")
         if not self.mt_model or not self.sum_model:
             raise ConfigError("mt_model and sum_model must not be empty")
+
+    @property
+    def token_budget(self) -> int:
+        """Padded source tokens per batch: ``batch_tokens``, or the backend's default if 0."""
+        return self.batch_tokens or AUTO_BATCH_TOKENS[self.backend]
 
     def output_settings(self) -> dict[str, Any]:
         """The settings that determine the output, as recorded beside every abstract."""

@@ -111,11 +111,36 @@ def select_device(requested: str) -> str:
     return requested
 
 
+def cpu_layout(threads: int) -> tuple[int, int]:
+    """(batches run in parallel, threads per batch) for ``threads`` CPU threads (0: all the
+    cores this process may use). Independent one-thread batches scale better than one batch
+    on two threads: measured 1.3x the throughput on 2 cores at beam 4, with CTranslate2 and
+    with torch alike (README, Performance).
+    Beyond 4 threads each batch gets a quarter of them (not measured: no bigger CPU here)."""
+    total = threads or len(os.sched_getaffinity(0)) or 1
+    per_batch = max(1, total // 4)
+    return max(1, total // per_batch), per_batch
+
+
+def cpu_has_bf16(cpuinfo: str = "/proc/cpuinfo") -> bool:
+    """Whether the CPU multiplies bfloat16 natively (AVX512-BF16 or AMX): bfloat16 then
+    runs about 2x faster than float32 here; without them it is slower."""
+    try:
+        with open(cpuinfo, encoding="utf-8", errors="replace") as fh:
+            flags = next((line for line in fh if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
 def select_dtype(requested: str, device: str) -> str:
     """Precision for transformers: float32 on CPU; bfloat16 (or float16) on GPU by default."""
     if requested != "auto":
         if device == "cpu" and requested != "float32":
-            log.warning("dtype %s on CPU is slow and lossy; consider float32", requested)
+            fast = requested == "bfloat16" and cpu_has_bf16()
+            log.warning("dtype %s on CPU is %s; float32 is exact", requested,
+                        "lossy" if fast else "slow and lossy (this CPU lacks bfloat16 "
+                        "instructions)")
         return requested
     if device == "cpu":
         return "float32"

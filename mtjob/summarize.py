@@ -27,6 +27,10 @@ class Summarizer(Protocol):
     def window(self) -> int:
         """Input tokens the model takes at most (special tokens included)."""
 
+    @property
+    def parallel_batches(self) -> int:
+        """How many ``summarize`` calls may run at once, from different threads."""
+
     def check(self) -> None:
         """Resolve the model (hub cache or folder); raises ModelUnavailableError."""
 
@@ -87,12 +91,15 @@ class TransformersSummarizer(LazyModel):
     def _load(self) -> tuple[Any, dict[str, Any]]:
         from .translate.hf import load_model
 
-        return load_model(self.source, self.config)
+        return load_model(self.source, self.config, parallel=self.parallel)
 
     def summarize(self, texts: list[str]) -> list[str]:
         import torch
 
+        from .translate.hf import cancel_criteria, use_threads
+
         model = self._ensure_model()
+        use_threads(self._runtime)
         c = self.config
         out: list[str] = []
         for start in range(0, len(texts), self.batch_size):
@@ -101,7 +108,8 @@ class TransformersSummarizer(LazyModel):
             batch = {k: v.to(self._runtime["device"]) for k, v in batch.items()}
             with torch.inference_mode():
                 ids = model.generate(**batch, num_beams=c.sum_beams, do_sample=False,
-                                     min_length=c.sum_min_length, max_length=c.sum_max_length)
+                                     min_length=c.sum_min_length, max_length=c.sum_max_length,
+                                     stopping_criteria=cancel_criteria())
             out.extend(self.tokenizer.batch_decode(ids, skip_special_tokens=True))
         return out
 

@@ -13,15 +13,16 @@ them (naive: output length; mtjob: ``tgt_tokens`` in the JSONL).
 
 Runs, each in a fresh process, side by side: (a) ``scripts/bench_naive.py``, ``generate`` per
 paragraph; (b) ``python -m mtjob run --backend transformers``; (c) the same with
-``--backend ctranslate2``; beam 4 and greedy; (b')/(c') beam 4 again with a smaller token
-budget per batch (``--batch-tokens``, part "tuned"); then a whole job with the summary on, and
+``--backend ctranslate2``; beam 4 and greedy; (b'), (b''), (c') beam 4 again with one flag
+changed (part "variants": the lossy ``--dtype bfloat16`` and ``--quantize int8`` opt-ins of
+the transformers backend, and CTranslate2 at the transformers token budget); then a whole job with the summary on, and
 the summarizer alone (700-token input, 60-token output, beam 4) on both backends. In
 ``--quick`` the naive loop runs on the first of the two copies and its time is extended by
 that copy's time per missing copy (identical copies, one paragraph at a time: each copy costs
 the same); the full run translates every copy (``--naive-files`` changes either).
 
 Usage: python scripts/bench.py [--quick] [--only PART,...] [--modes 4,1] [--mtjob-args '...']
-       (parts: naive, transformers, ctranslate2, tuned, full, summarizer, int8)
+       (parts: naive, transformers, ctranslate2, variants, full, summarizer, int8)
        python scripts/bench.py --check-int8
 The tables go to stdout, progress to stderr, the numbers to outputs/bench/bench-<time>.json.
 """
@@ -53,7 +54,11 @@ MT_CAP = 512  # mtjob caps a segment's output limit at the model's source limit
 # because mtjob's CTranslate2 summarizer rejects min == max (see the report). With EOS banned
 # both decode to the maximum anyway.
 SUM_MIN, SUM_MAX, SUM_INPUT_TOKENS = 58, 60, 700
-ALL_PARTS = ("naive", "transformers", "ctranslate2", "tuned", "full", "summarizer", "int8")
+ALL_PARTS = ("naive", "transformers", "ctranslate2", "variants", "full", "summarizer", "int8")
+#: Part "variants": (label, backend, flags) of beam-4 runs with one setting changed.
+VARIANTS = (("b'", "transformers", ("--dtype", "bfloat16")),
+            ("b''", "transformers", ("--quantize", "int8")),
+            ("c'", "ctranslate2", ("--batch-tokens", "500")))
 MTJOB_LENGTH_FLAGS = ["--max-length-factor", str(FACTOR), "--max-length-offset", "0"]
 
 log = logging.getLogger("bench")
@@ -187,7 +192,7 @@ def _import_backend(backend: str) -> None:
     else:
         import torch  # noqa: F401
         from transformers import AutoModelForSeq2SeqLM  # noqa: F401
-    from transformers import AutoTokenizer  # noqa: F401
+    import transformers  # noqa: F401  # mtjob names the tokenizer class: no AutoTokenizer
 
 
 def child_load(spec: dict[str, Any]) -> dict[str, Any]:
@@ -285,6 +290,7 @@ def child_int8(spec: dict[str, Any]) -> dict[str, Any]:
             os.replace(tmp, models / "tiny")
         sources, limits, outputs = _greedy_outputs(folder, spec["threads"])
         pairs = [("transformers float32", "transformers int8"),
+                 ("transformers float32", "transformers bfloat16"),
                  ("ctranslate2 float32", "ctranslate2 int8"),
                  ("transformers float32", "ctranslate2 float32"),
                  ("transformers float32", "ctranslate2 int8")]
@@ -319,16 +325,17 @@ def _greedy_outputs(folder: Path, threads: int
     limits = [math.ceil(base.max_length_factor * n) + base.max_length_offset for n in sources]
     special = set(tok.all_special_ids)
     outputs: dict[str, list[list[str]]] = {}
-    for quantize in ("none", "int8"):
+    for name, quantize, dtype in (("float32", "none", "float32"), ("int8", "int8", "float32"),
+                                  ("bfloat16", "none", "bfloat16")):
         model, _ = load_model(translator.source, JobConfig(mt_model=str(folder), threads=threads,
-                                                           quantize=quantize))
+                                                           quantize=quantize, dtype=dtype))
         rows = []
         with torch.inference_mode():
             for text, limit in zip(segments, limits):
                 ids = model.generate(**tok([text], return_tensors="pt"), num_beams=1,
                                      do_sample=False, max_new_tokens=limit)[0].tolist()
                 rows.append(tok.convert_ids_to_tokens([i for i in ids[1:] if i not in special]))
-        outputs[f"transformers {'float32' if quantize == 'none' else 'int8'}"] = rows
+        outputs[f"transformers {name}"] = rows
     tokens = [tok.convert_ids_to_tokens(tok(t)["input_ids"]) for t in segments]
     for compute_type in ("float32", "int8"):
         path = converted_model(translator.source, compute_type)
@@ -477,15 +484,15 @@ def read_jsonl_counts(out: Path, backend: str) -> dict[str, Any]:
 
 
 def run_mtjob(backend: str, beams: int, summary: bool, ctx: dict[str, Any],
-              batch_tokens: int | None = None) -> Row:
-    label = ("b" if backend == "transformers" else "c") + ("'" if batch_tokens else "")
+              variant: tuple[str, tuple[str, ...]] | None = None) -> Row:
+    label = "b" if backend == "transformers" else "c"
     name = f"({label}) mtjob {backend}{' +summary' if summary else ''}, beam {beams}"
     tag = f"mtjob-{backend}-b{beams}{'-summary' if summary else ''}"
     extra: list[str] = []
-    if batch_tokens:
-        name += f", --batch-tokens {batch_tokens}"
-        tag += f"-bt{batch_tokens}"
-        extra = ["--batch-tokens", str(batch_tokens)]
+    if variant:
+        label, extra = variant[0], list(variant[1])
+        name = f"({label}) mtjob {backend}, beam {beams}, {' '.join(extra)}"
+        tag += "-" + "".join(c for c in "".join(extra) if c.isalnum())
     out = ctx["work"] / tag
     shutil.rmtree(out, ignore_errors=True)
     m = measure(mtjob_command(backend, beams, summary, out, ctx) + extra, ctx["env"],
@@ -607,19 +614,16 @@ def evaluate_targets(rows: list[Row], baselines: dict[int, Row]) -> dict[str, An
         return row.rate / base.rate if row and base and base.rate else None
 
     ct2_rss = [r.peak_rss_mb for r in rows if "ctranslate2" in r.name and not r.returncode]
-    tuned_rss = [r.peak_rss_mb for r in rows if "ctranslate2" in r.name and not r.returncode
-                 and "--batch-tokens" in r.name]
     hf, ct2 = ratio("(b)"), ratio("(c)")
     return {
-        "transformers_beam4_tuned_ratio": ratio("(b')"),
-        "ctranslate2_beam4_tuned_ratio": ratio("(c')"),
         "transformers_beam4_ratio": hf, "transformers_beam4_ratio_met": hf is not None and hf >= 8,
         "ctranslate2_beam4_ratio": ct2,
         "ctranslate2_beam4_ratio_met": ct2 is not None and ct2 >= 15,
         "ctranslate2_peak_rss_mb": max(ct2_rss) if ct2_rss else None,
         "ctranslate2_rss_met": bool(ct2_rss) and max(ct2_rss) < 1024,
         "ctranslate2_rss_met_decimal_gb": bool(ct2_rss) and max(ct2_rss) * 2**20 < 1e9,
-        "ctranslate2_peak_rss_mb_tuned": max(tuned_rss) if tuned_rss else None,
+        "variant_ratios": {f"({label}) {backend} {' '.join(flags)}": ratio(f"({label})")
+                           for label, backend, flags in VARIANTS},
     }
 
 
@@ -627,19 +631,18 @@ def format_targets(t: dict[str, Any]) -> str:
     def yes(flag: bool) -> str:
         return "MET" if flag else "NOT MET"
 
+    variants = ", ".join(f"{name} {_num(value, '{:.1f}x')}"
+                         for name, value in t["variant_ratios"].items() if value is not None)
     return "\n".join([
-        "Targets (ratios of tokens/s to (a), beam 4, same invocation)",
+        "Targets (ratios of tokens/s to (a), beam 4, same invocation; defaults only)",
         f"  transformers >= 8x: {_num(t['transformers_beam4_ratio'], '{:.1f}x')} "
         f"{yes(t['transformers_beam4_ratio_met'])}",
         f"  ctranslate2 >= 15x: {_num(t['ctranslate2_beam4_ratio'], '{:.1f}x')} "
         f"{yes(t['ctranslate2_beam4_ratio_met'])}",
-        f"  with a smaller --batch-tokens (b', c'): transformers "
-        f"{_num(t['transformers_beam4_tuned_ratio'], '{:.1f}x')}, ctranslate2 "
-        f"{_num(t['ctranslate2_beam4_tuned_ratio'], '{:.1f}x')}; ctranslate2 peak RSS "
-        f"{_num(t['ctranslate2_peak_rss_mb_tuned'], '{:.0f} MiB')}",
-        f"  ctranslate2 peak RSS < 1 GB, worst CPU run: "
+        f"  ctranslate2 peak RSS < 1 GB, worst CPU run (+summary included): "
         f"{_num(t['ctranslate2_peak_rss_mb'], '{:.0f} MiB')}: < 1 GiB "
         f"{yes(t['ctranslate2_rss_met'])}, < 10^9 bytes {yes(t['ctranslate2_rss_met_decimal_gb'])}",
+        f"  one flag changed: {variants or 'not run'}",
     ])
 
 
@@ -675,8 +678,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--check-int8", action="store_true", help="only the int8 check")
     parser.add_argument("--int8-sizes", default="tiny",
                         help="models for the int8 check: tiny and/or full (default tiny)")
-    parser.add_argument("--tuned-batch-tokens", type=int, default=500,
-                        help="token budget of the 'tuned' runs (default 500, mtjob's own default)")
     parser.add_argument("--mtjob-args", default="",
                         help="extra flags for every mtjob run, e.g. '--batch-tokens 3000'")
     parser.add_argument("--out-dir", type=Path, default=ROOT / "outputs" / "bench")
@@ -704,18 +705,14 @@ def run_parts(parts: set[str], args: argparse.Namespace, ctx: dict[str, Any]
                 rows.append(run_mtjob(backend, beams, False, ctx))
     # The summarizer rows come first: the +summary rows take their load time from them.
     sum_rows = run_summarizers(ctx) if parts & {"summarizer", "full"} else []
-    tuned = args.tuned_batch_tokens
-    if "tuned" in parts:
-        for backend in ("transformers", "ctranslate2"):
-            log.info("mtjob %s, beam 4, --batch-tokens %d", backend, tuned)
-            rows.append(run_mtjob(backend, 4, False, ctx, tuned))
+    if "variants" in parts:
+        for label, backend, flags in VARIANTS:
+            log.info("mtjob %s, beam 4, %s", backend, " ".join(flags))
+            rows.append(run_mtjob(backend, 4, False, ctx, (label, flags)))
     if "full" in parts:
         for backend in ("transformers", "ctranslate2"):
             log.info("mtjob %s with the summary, beam 4", backend)
             rows.append(run_mtjob(backend, 4, True, ctx))
-        if "tuned" in parts:
-            log.info("mtjob ctranslate2 with the summary, beam 4, --batch-tokens %d", tuned)
-            rows.append(run_mtjob("ctranslate2", 4, True, ctx, tuned))
     return rows, baselines, sum_rows
 
 
@@ -760,12 +757,12 @@ def main(argv: list[str] | None = None) -> int:
             "naive_files": args.naive_files if args.naive_files is not None else (
                 1 if args.quick else 0),
             "backends": [b for b in ("transformers", "ctranslate2")
-                         if parts & {b, "tuned", "full"}],
+                         if parts & {b, "variants", "full"}],
         }
         report["settings"] = {
             "files": files, "naive_files": ctx["naive_files"], "paragraphs": 17 * files,
             "factor": FACTOR, "threads": args.threads, "modes": args.modes,
-            "mtjob_args": args.mtjob_args, "tuned_batch_tokens": args.tuned_batch_tokens,
+            "mtjob_args": args.mtjob_args, "variants": VARIANTS,
             "summary_lengths": [SUM_MIN, SUM_MAX], "summary_input_tokens": SUM_INPUT_TOKENS}
         rows, baselines, sum_rows = run_parts(parts, args, ctx)
         tables.append(format_table(rows, baselines, "Translation: ratios to (a) at the same "

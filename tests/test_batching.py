@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from mtjob.batching import Batch, plan_batches, restore_order, split_batch
+from mtjob.batching import SLACK, SPREAD, Batch, plan_batches, restore_order, split_batch
 
 CASES = [
     ([5, 3, 9, 1, 7, 2, 2, 8], 16),
@@ -28,6 +28,7 @@ def _check_plan(lengths: list[int], budget: int, batches: list[Batch]) -> None:
         assert batch.cost == batch.max_tokens * len(batch.indices)
         if len(batch.indices) > 1:
             assert batch.cost <= budget
+            assert batch.max_tokens <= SPREAD * min(lengths[i] for i in batch.indices) + SLACK
         else:
             assert lengths[batch.indices[0]] <= budget or batch.cost > budget
     ordered = [lengths[i] for i in flat]
@@ -65,13 +66,18 @@ def test_packs_greedily() -> None:
     assert [b.indices for b in plan_batches([2, 2, 2, 2, 2], 8)] == [(0, 1, 2, 3), (4,)]
 
 
+def test_lengths_far_apart_never_share_a_batch() -> None:
+    # 30 <= 1.25 * 16 + 8 = 28? No: 30 starts a batch of its own despite the room left.
+    assert [b.indices for b in plan_batches([16, 20, 28, 30, 31], 1000)] == [(0, 1, 2), (3, 4)]
+
+
 def test_empty_plan() -> None:
     assert plan_batches([], 100) == []
 
 
 @pytest.mark.parametrize("smaller", [1, 10, 24, 50])
 def test_split_batch_under_smaller_budget(smaller: int) -> None:
-    lengths = [12, 3, 7, 12, 5, 9, 2, 11]
+    lengths = [12, 5, 7, 12, 5, 9, 6, 11]  # within the spread: one batch
     (big,) = plan_batches(lengths, 1000)
     parts = split_batch(big, lengths, smaller)
     assert sorted(i for b in parts for i in b.indices) == sorted(big.indices)

@@ -85,7 +85,7 @@ def test_wrong_type(tmp_path: Path, text: str, key: str) -> None:
     ("[runtime]\ndevice = \"tpu\"\n", "device"),
     ("[runtime]\nbackend = \"onnx\"\n", "backend"),
     ("[runtime]\ndtype = \"int4\"\n", "dtype"),
-    ("[runtime]\nbatch_tokens = 0\n", "batch_tokens"),
+    ("[runtime]\nbatch_tokens = -1\n", "batch_tokens"),
     ("[runtime]\nthreads = -1\n", "threads"),
     ("[runtime]\nbatch_tokens = 32\nmin_batch_tokens = 64\n", "min_batch_tokens"),
     ("[summary]\nsum_min_length = 200\nsum_max_length = 100\n", "sum_min_length"),
@@ -170,3 +170,16 @@ def test_to_json_round_trip() -> None:
 
     config = load_config(None, {"beams": 2, "mt_revision": "v1"})
     assert JobConfig(**json.loads(config.to_json())) == config
+
+
+@pytest.mark.parametrize("backend, batch_tokens, budget", [
+    ("transformers", 0, 500), ("ctranslate2", 0, 1000), ("ctranslate2", 300, 300),
+])
+def test_token_budget_per_backend(backend: str, batch_tokens: int, budget: int) -> None:
+    assert JobConfig(backend=backend, batch_tokens=batch_tokens).token_budget == budget
+
+
+def test_min_batch_tokens_is_checked_against_the_auto_budget() -> None:
+    with pytest.raises(ConfigError, match=r"min_batch_tokens.*\(500\)"):
+        JobConfig(min_batch_tokens=600)
+    assert JobConfig(backend="ctranslate2", min_batch_tokens=600).token_budget == 1000

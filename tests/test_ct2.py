@@ -244,3 +244,81 @@ def test_summarizer_accepts_equal_min_and_max_length(tiny_models):
                     sum_min_length=12, sum_max_length=12)
     [summary] = CTranslate2Summarizer(cfg).summarize(["The truce was extended by two days. " * 8])
     assert summary.strip()
+
+
+@pytest.mark.parametrize("role", ["mt", "sum"])
+def test_tokenizer_is_the_class_auto_tokenizer_picks(tiny_models, role):
+    from transformers import AutoTokenizer
+
+    from mtjob.models import resolve_model
+    from mtjob.translate.lazy import load_tokenizer
+
+    folder = tiny_models[role]
+    ours = load_tokenizer(resolve_model(str(folder), None, None, False))
+    auto = AutoTokenizer.from_pretrained(str(folder))
+    assert type(ours) is type(auto)
+    texts = sample_paragraphs(5) if role == "mt" else english_texts()
+    assert ours(texts)["input_ids"] == auto(texts)["input_ids"]
+
+
+@pytest.mark.parametrize("model_type,tok_config,expected", [
+    ("marian", {}, "MarianTokenizer"),
+    ("marian", {"tokenizer_class": "MarianTokenizerFast"}, "MarianTokenizer"),
+    ("bart", {"model_max_length": 1024}, "RobertaTokenizer"),
+    ("bart", {"tokenizer_class": "BartTokenizer"}, None),  # a declared other class: Auto
+    ("marian", {"auto_map": {"AutoTokenizer": ["x.Tok", None]}}, None),
+    ("t5", {}, None),
+])
+def test_tokenizer_class_name(tmp_path, model_type, tok_config, expected):
+    from mtjob.translate.lazy import tokenizer_class_name
+
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": model_type}))
+    (tmp_path / "tokenizer_config.json").write_text(json.dumps(tok_config))
+    assert tokenizer_class_name(tmp_path) == expected
+    (tmp_path / "config.json").write_text("{not json")
+    assert tokenizer_class_name(tmp_path) is None
+
+
+def test_cpu_run_never_imports_torch(tmp_path, sample_inbox, tiny_args, tiny_models):
+    """Once converted, a CTranslate2 run needs neither torch (~2 s, ~170 MB) nor AutoConfig."""
+    import subprocess
+    import sys
+
+    for role in ("mt", "sum"):
+        converted_model(resolve(tiny_models[role]), "int8")
+    code = ("import sys\nfrom mtjob.cli import app\ntry:\n    app(sys.argv[1:])\n"
+            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "print('torch imported:', 'torch' in sys.modules)\n")
+    args = ["run", str(sample_inbox), "--out", str(tmp_path / "out"), "--backend",
+            "ctranslate2", *tiny_args]
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "torch imported: False" in done.stdout
+    assert len((tmp_path / "out" / "article.jsonl").read_text().splitlines()) == 17
+
+
+def resolve(folder: Path):
+    from mtjob.models import resolve_model
+
+    return resolve_model(str(folder), None, None, False)
+
+
+@pytest.mark.parametrize("threads, layout", [(1, (1, 1)), (2, (2, 1)), (4, (4, 1)),
+                                             (8, (4, 2)), (16, (4, 4))])
+def test_cpu_layout(threads, layout):
+    from mtjob.translate.ct2 import cpu_layout
+
+    assert cpu_layout(threads) == layout
+
+
+def test_parallel_batches_translate_as_one_at_a_time(tiny_models):
+    """Two one-thread workers (the 2-core layout) give what one worker gives."""
+    from mtjob.executors.local import BatchJob, LocalEngine
+
+    texts = sample_paragraphs(8)
+    jobs = [BatchJob(tuple(texts[i:i + 2]), (1, 1), GenOptions(2, 24)) for i in range(0, 8, 2)]
+    one = LocalEngine(mt_config(tiny_models, threads=1))
+    two = LocalEngine(mt_config(tiny_models, threads=2))
+    assert two.translator.parallel_batches == 2 and one.translator.parallel_batches == 1
+    assert two.translate_batches(jobs) == one.translate_batches(jobs)

@@ -363,3 +363,98 @@ def test_batches_are_length_sorted_across_articles_and_restored(tmp_path, cfg):
     assert lengths == sorted(lengths)
     for name, first in (("a", "قصير."), ("b", "جملة أطول قليلا من الأولى هنا أيضا.")):
         assert lines(tmp_path / "out" / f"{name}.jsonl")[0]["ar"] == first
+
+
+class ParallelFake(FakeTranslator):
+    """A backend that runs several batches at once (as CTranslate2 on CPU); records overlap."""
+
+    parallel_batches = 3
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        import threading
+
+        self.lock, self.active, self.most = threading.Lock(), 0, 0
+
+    def translate(self, texts, options):
+        import time
+
+        with self.lock:
+            self.active += 1
+            self.most = max(self.most, self.active)
+        try:
+            time.sleep(0.02)
+            return super().translate(texts, options)
+        finally:
+            with self.lock:
+                self.active -= 1
+
+
+@pytest.mark.parametrize("oom", [False, True])
+def test_parallel_batches_give_the_sequential_output(tmp_path, sample_inbox, cfg, oom):
+    cfg = JobConfig(**{**cfg.to_dict(), "batch_tokens": 60, "min_batch_tokens": 8})
+
+    def fail(texts, options):
+        if oom and len(texts) > 1 and sum(len(t.split()) + 1 for t in texts) > 40:
+            raise OOM("out of memory")
+
+    parallel = ParallelFake(fail=fail)
+    run_shard(cfg, [sample_inbox], tmp_path / "a", engine_factory=factory(parallel))
+    run_shard(cfg, [sample_inbox], tmp_path / "b", engine_factory=factory())
+    for name in ("article.jsonl", "article.abstract.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert parallel.most > 1 and len(parallel.calls) > 3
+
+
+def test_an_interrupted_engine_cancels_the_batches_still_running(cfg):
+    from mtjob.executors.local import BatchJob
+    from mtjob.translate.base import CANCEL, GenOptions
+
+    engine = LocalEngine(cfg, ParallelFake(), FakeSummarizer())
+    jobs = [BatchJob(("a b c",), (4,), GenOptions(1, 8))] * 6
+
+    def interrupt(done: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        engine.translate_batches(jobs, interrupt)
+    assert CANCEL.is_set()
+    assert len(engine.translate_batches(jobs[:2])) == 2 and not CANCEL.is_set()
+
+
+@pytest.mark.parametrize("count, size, groups", [
+    (0, 16, []), (1, 16, [(0, 1)]), (6, 16, [(0, 6)]), (8, 4, [(0, 4), (4, 8)]),
+    (9, 4, [(0, 1), (1, 5), (5, 9)]), (33, 16, [(0, 1), (1, 17), (17, 33)]),
+    (3, 1, [(0, 1), (1, 2), (2, 3)]),
+])
+def test_article_groups(count, size, groups):
+    from mtjob.job import article_groups
+
+    assert article_groups(count, size) == groups
+    covered = [i for a, b in groups for i in range(a, b)]
+    assert covered == list(range(count)) and all(b - a <= size for a, b in groups)
+
+
+def test_a_long_run_writes_its_first_article_alone_first(tmp_path, cfg):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(5):
+        shutil.copy(SAMPLE, inbox / f"a{i}.txt")
+    cfg = JobConfig(**{**cfg.to_dict(), "group_articles": 2})
+    seen: list[int] = []
+    translator = FakeTranslator()
+
+    def record(config):
+        engine = LocalEngine(config, translator, FakeSummarizer())
+        real = engine.translate_batches
+
+        def translate_batches(jobs, progress=None):
+            seen.append(sum(len(j.texts) for j in jobs))
+            return real(jobs, progress)
+
+        engine.translate_batches = translate_batches
+        return engine
+
+    report = run_shard(cfg, [inbox], tmp_path / "out", engine_factory=record)
+    assert len(report.done) == 5
+    assert seen[0] * 2 == seen[1] == seen[2]  # 1 article, then 2 and 2 (identical articles)

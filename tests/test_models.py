@@ -88,11 +88,9 @@ def test_pickle_only_model_needs_opt_in(tmp_path, tiny_models, sample_inbox, tin
     assert result.exit_code == 0, result.output
 
 
-def test_loader_never_trusts_remote_code(tiny_models, monkeypatch):
+def spy_from_pretrained(monkeypatch) -> dict:
+    """Record the keyword arguments the loader passes to ``from_pretrained``."""
     from transformers import AutoModelForSeq2SeqLM
-
-    from mtjob.config import JobConfig
-    from mtjob.translate.hf import load_model
 
     seen: dict = {}
     real = AutoModelForSeq2SeqLM.from_pretrained
@@ -102,6 +100,14 @@ def test_loader_never_trusts_remote_code(tiny_models, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(AutoModelForSeq2SeqLM, "from_pretrained", spy)
+    return seen
+
+
+def test_loader_never_trusts_remote_code(tiny_models, monkeypatch):
+    from mtjob.config import JobConfig
+    from mtjob.translate.hf import load_model
+
+    seen = spy_from_pretrained(monkeypatch)
     source = resolve_model(str(tiny_models["mt"]), None, None, allow_pickle=False)
     load_model(source, JobConfig(quantize="none"))
     assert seen["trust_remote_code"] is False and seen["use_safetensors"] is True
@@ -112,3 +118,73 @@ def test_missing_local_folder_is_a_usage_error(tmp_path):
 
     with pytest.raises(ConfigError, match="does not exist"):
         resolve_model(str(tmp_path / "nothing"), None, None, allow_pickle=False)
+
+
+@pytest.mark.parametrize("flags, expected", [
+    ("fpu avx2 avx512f avx512_bf16 avx512_vnni", True), ("fpu avx2 amx_bf16 amx_tile", True),
+    ("fpu avx2 avx512f", False),
+])
+def test_cpu_has_bf16_reads_the_flags(tmp_path, flags, expected):
+    from mtjob.models import cpu_has_bf16
+
+    info = tmp_path / "cpuinfo"
+    info.write_text(f"processor\t: 0\nmodel name\t: x\nflags\t\t: {flags}\n")
+    assert cpu_has_bf16(str(info)) is expected
+    assert cpu_has_bf16(str(tmp_path / "missing")) is False
+
+
+@pytest.mark.parametrize("dtype, attention", [("float32", "sdpa"), ("bfloat16", "eager")])
+def test_cpu_half_precision_uses_eager_attention(tiny_models, monkeypatch, dtype, attention):
+    """torch's SDPA kernel is slow in bfloat16 on CPU; the eager one is measured faster."""
+    from mtjob.config import JobConfig
+    from mtjob.translate.hf import load_model
+
+    seen = spy_from_pretrained(monkeypatch)
+    source = resolve_model(str(tiny_models["mt"]), None, None, allow_pickle=False)
+    model, info = load_model(source, JobConfig(device="cpu", dtype=dtype, quantize="none"))
+    assert seen["attn_implementation"] == attention and info["dtype"] == dtype
+    assert str(next(model.parameters()).dtype) == f"torch.{dtype}"
+
+
+def test_cancel_stops_generate_at_the_next_step(tiny_models):
+    from mtjob.config import JobConfig
+    from mtjob.translate.base import CANCEL, GenOptions
+    from mtjob.translate.hf import TransformersTranslator
+
+    translator = TransformersTranslator(JobConfig(mt_model=str(tiny_models["mt"]), device="cpu"))
+    options = GenOptions(beams=2, max_new_tokens=40)
+    text = "قال المتحدث إن المحادثات ستستمر غدا في العاصمة"
+    [full] = translator.translate([text], options)
+    try:
+        CANCEL.set()
+        [cut] = translator.translate([text], options)
+    finally:
+        CANCEL.clear()
+    assert full.tokens > 5 and cut.tokens <= 1
+
+
+def test_pooled_calls_get_their_share_of_threads_lone_calls_all():
+    import threading
+
+    import torch
+
+    from mtjob.translate.base import POOL_THREADS
+    from mtjob.translate.hf import use_threads
+
+    runtime = {"threads": 1, "all_threads": 2}
+    before = torch.get_num_threads()
+    seen: list[int] = []
+
+    def pooled() -> None:
+        use_threads(runtime)
+        seen.append(torch.get_num_threads())
+
+    try:
+        use_threads(runtime)
+        assert torch.get_num_threads() == 2
+        worker = threading.Thread(target=pooled, name=f"{POOL_THREADS}_0")
+        worker.start()
+        worker.join()
+        assert seen == [1]
+    finally:
+        torch.set_num_threads(before)

@@ -48,3 +48,16 @@ def _env() -> dict[str, str]:
     import os
 
     return {**os.environ, "PYTHONUNBUFFERED": "1", "RAY_AUTH_MODE": "disabled"}
+
+
+def test_missing_model_fails_before_ray_starts(tmp_path, tiny_models):
+    import ray
+
+    from mtjob.config import JobConfig
+    from mtjob.errors import MtjobError
+    from mtjob.executors.ray import RayEngine
+
+    config = JobConfig(mt_model=str(tiny_models["mt"]), sum_model=str(tmp_path / "missing"))
+    with pytest.raises(MtjobError, match="missing"):
+        RayEngine(config, address=None, workers=1, gpus_per_worker=0.0)
+    assert not ray.is_initialized()

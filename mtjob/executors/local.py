@@ -6,17 +6,18 @@ The Ray engine runs this same code inside each of its actors.
 from __future__ import annotations
 
 import gc
-import sys
 import logging
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..batching import Batch, plan_batches, split_batch
 from ..errors import MtjobError, OutOfMemoryBudgetError
 from ..models import is_out_of_memory
 from ..summarize import make_abstract, make_summarizer
-from ..translate.base import GenOptions, Hypothesis, make_translator
+from ..translate.base import CANCEL, POOL_THREADS, GenOptions, Hypothesis, make_translator
 
 if TYPE_CHECKING:
     from ..config import JobConfig
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ class LocalEngine:
         self.config = config
         self._translator = translator
         self._summarizer = summarizer
-        self.budget = BudgetState(config.batch_tokens, config.min_batch_tokens)
+        self.budget = BudgetState(config.token_budget, config.min_batch_tokens)
 
     @property
     def translator(self) -> Translator:
@@ -157,12 +160,9 @@ class LocalEngine:
 
     def translate_batches(self, jobs: list[BatchJob],
                           progress: Progress | None = None) -> list[BatchResult]:
-        out: list[BatchResult] = []
-        for job in jobs:
-            out.append(self.translate_one(job))
-            if progress:
-                progress(len(job.texts))
-        return out
+        workers = self.translator.parallel_batches if len(jobs) > 1 else 1
+        done = (lambda job: progress(len(job.texts))) if progress else None
+        return run_in_order(self.translate_one, jobs, workers, done)
 
     def summarize_one(self, paragraphs: list[str]) -> SummaryResult:
         try:
@@ -174,7 +174,8 @@ class LocalEngine:
             return MtjobError(f"summarizer failed: {type(exc).__name__}: {exc}")
 
     def summarize(self, documents: list[list[str]]) -> list[SummaryResult]:
-        return [self.summarize_one(doc) for doc in documents]
+        workers = self.summarizer.parallel_batches if len(documents) > 1 else 1
+        return run_in_order(self.summarize_one, documents, workers)
 
     def info(self, with_summary: bool) -> dict[str, Any]:
         models = {"mt": self.translator.info()}
@@ -185,6 +186,38 @@ class LocalEngine:
     def close(self) -> None:
         self._translator = self._summarizer = None
         _free_memory()
+
+
+def run_in_order(fn: Callable[[T], R], items: list[T], workers: int,
+                 done: Callable[[T], None] | None = None) -> list[R]:
+    """``fn`` over ``items``, results in order, ``done(item)`` after each.
+
+    With ``workers > 1`` (a backend running several calls at once: CTranslate2 and torch on
+    CPU, one thread per call) the calls come from a thread pool; the models release the GIL.
+    When this thread is interrupted (SIGTERM, Ctrl-C), no new call starts and running ones
+    are told to stop at their next decoding step (:data:`CANCEL`). With one worker
+    everything runs in this thread, where a signal interrupts it between decoding steps.
+    """
+    CANCEL.clear()
+    pool = None
+    if workers > 1 and len(items) > 1:
+        pool = ThreadPoolExecutor(min(workers, len(items)), thread_name_prefix=POOL_THREADS)
+        results: Iterator[R] = pool.map(fn, items)
+    else:
+        results = map(fn, items)
+    out: list[R] = []
+    try:
+        for item, result in zip(items, results):
+            out.append(result)
+            if done:
+                done(item)
+    except BaseException:
+        CANCEL.set()
+        raise
+    finally:
+        if pool:
+            pool.shutdown(wait=False, cancel_futures=True)
+    return out
 
 
 def plan_jobs(texts: list[str], lengths: list[int], limits: list[int], budget: int,

@@ -23,6 +23,10 @@ class ModelActor:
 
     def __init__(self, config: JobConfig) -> None:
         self.engine = LocalEngine(config)
+        # The actor serves one call at a time: every thread of its own goes to that call.
+        for model in (self.engine.translator, self.engine.summarizer):
+            if hasattr(model, "parallel"):
+                model.parallel = False
 
     def translate(self, job: BatchJob) -> BatchResult:
         return self.engine.translate_one(job)
@@ -50,6 +54,9 @@ class RayEngine:
         ray = _import_ray()
         from ray.util import ActorPool
 
+        # Resolve the models first: a missing one fails at once, not after Ray's start-up.
+        self._local = LocalEngine(config)
+        self._local.prepare(config.summary)
         self._started = not ray.is_initialized() and address is None
         if not ray.is_initialized():
             ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING,
@@ -61,7 +68,6 @@ class RayEngine:
         self._actors = [remote.remote(actor_config) for _ in range(max(1, workers))]
         self._pool = ActorPool(self._actors)
         self._ray = ray
-        self._local = LocalEngine(config)
         log.info("ray engine: %d actor(s), %s GPU(s) each", len(self._actors), gpus_per_worker)
 
     def prepare(self, with_summary: bool) -> None:

@@ -17,6 +17,7 @@ class FakeTranslator:
     """
 
     model_max_tokens = 512
+    parallel_batches = 1
 
     def __init__(self, script: Callable[[str, GenOptions], str | None] | None = None,
                  fail: Callable[[list[str], GenOptions], None] | None = None) -> None:
@@ -48,6 +49,8 @@ class FakeTranslator:
 
 class FakeSummarizer:
     """Summarizes to the first words of each input; a small ``window`` forces chunking."""
+
+    parallel_batches = 1
 
     def __init__(self, window: int = 1024, words: int = 8) -> None:
         self._window = window

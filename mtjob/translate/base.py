@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from ..config import JobConfig
+
+
+#: Set by the engine when a run stops (SIGTERM, Ctrl-C) while batches still run in worker
+#: threads; a backend that can stop between decoding steps (transformers) then does.
+CANCEL = threading.Event()
+#: Name prefix of the engine's pool threads, where calls run beside others.
+POOL_THREADS = "mtjob-pool"
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,10 @@ class Translator(Protocol):
     def model_max_tokens(self) -> int:
         """The model's own limit on source tokens (special tokens included), known from the
         tokenizer alone, without loading weights."""
+
+    @property
+    def parallel_batches(self) -> int:
+        """How many ``translate`` calls may run at once, from different threads."""
 
     def check(self) -> None:
         """Resolve the model (hub cache or folder); raises ModelUnavailableError."""

@@ -7,6 +7,7 @@ so a run can plan its batches (or find that nothing is left to do) without loadi
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..models import ModelSource, resolve_model
@@ -15,17 +16,47 @@ if TYPE_CHECKING:
     from ..config import JobConfig
 
 
+#: Tokenizer classes that ``AutoTokenizer`` picks for the model types mtjob ships for. Naming
+#: the class directly skips ``AutoConfig``, which imports torch (~2 s, ~170 MB): the
+#: CTranslate2 backend and runs with nothing to do then never load torch at all.
+KNOWN_TOKENIZERS = {"marian": "MarianTokenizer", "bart": "RobertaTokenizer"}
+
+
+def tokenizer_class_name(folder: Path) -> str | None:
+    """The tokenizer class ``AutoTokenizer`` would choose for ``folder``, when that is
+    certain from its JSON files alone; ``None`` leaves the choice to ``AutoTokenizer``."""
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        tok_path = folder / "tokenizer_config.json"
+        tok_config = json.loads(tok_path.read_text(encoding="utf-8")) if tok_path.is_file() else {}
+    except (OSError, ValueError):
+        return None
+    known = KNOWN_TOKENIZERS.get(config.get("model_type", "")) if isinstance(config, dict) else None
+    if known is None or not isinstance(tok_config, dict) or "auto_map" in tok_config:
+        return None
+    declared = tok_config.get("tokenizer_class") or config.get("tokenizer_class")
+    if declared is not None and str(declared).removesuffix("Fast") != known:
+        return None
+    return known
+
+
 def load_tokenizer(source: ModelSource) -> Any:
-    from transformers import AutoTokenizer
+    import transformers
 
     from .hf import quiet_transformers
 
     quiet_transformers()
-    return AutoTokenizer.from_pretrained(str(source.path), trust_remote_code=False)
+    name = tokenizer_class_name(source.path)
+    cls = getattr(transformers, name) if name else transformers.AutoTokenizer
+    return cls.from_pretrained(str(source.path), trust_remote_code=False)
 
 
 class LazyModel:
     """A model given by hub id or folder: resolved and tokenized lazily, never truncating."""
+
+    #: On CPU the engine submits several calls at once (a translator's batches, a
+    #: summarizer's articles), one thread each; the Ray actors turn it off (one call each).
+    parallel = True
 
     def __init__(self, config: JobConfig, ref: str, revision: str | None) -> None:
         self.config, self._ref, self._revision = config, ref, revision
@@ -83,6 +114,13 @@ class LazyModel:
         if self._model is None:
             self._model, self._runtime = self._load()
         return self._model
+
+    @property
+    def parallel_batches(self) -> int:
+        """How many calls the loaded model runs at once (loads it): more than 1 on CPU for a
+        translator, whose engine then submits batches from a thread pool."""
+        self._ensure_model()
+        return int(self._runtime.get("parallel_batches", 1))
 
     def info(self) -> dict[str, Any]:
         """Provenance: id, resolved revision and runtime facts (loads the weights)."""
