@@ -585,7 +585,8 @@ def format_table(rows: list[Row], baselines: dict[int, Row], title: str) -> str:
 
 def format_int8(check: dict[str, Any]) -> str:
     tol = INT8_TOLERANCE
-    lines = [f"int8 check: greedy, batch 1, the sample article, mtjob's default limits "
+    lines = [f"Precision check (int8, bfloat16 vs float32): greedy, batch 1, the sample "
+             f"article, mtjob's default limits "
              f"(ceil(1.5 n)+10). Tolerance: identical >= {tol['identical']:.0%} and token "
              f"agreement >= {tol['token_agreement']:.0%} over whole outputs"]
     for size, data in check.items():

@@ -117,8 +117,8 @@ class LazyModel:
 
     @property
     def parallel_batches(self) -> int:
-        """How many calls the loaded model runs at once (loads it): more than 1 on CPU for a
-        translator, whose engine then submits batches from a thread pool."""
+        """How many calls the loaded model runs at once (loads it): more than 1 on CPU, where
+        the engine then submits them from a thread pool, one thread each."""
         self._ensure_model()
         return int(self._runtime.get("parallel_batches", 1))
 
