@@ -15,8 +15,8 @@ Runs, each in a fresh process, side by side: (a) ``scripts/bench_naive.py``, ``g
 paragraph; (b) ``python -m mtjob run --backend transformers``; (c) the same with
 ``--backend ctranslate2``; beam 4 and greedy; (b'), (b''), (c') beam 4 again with one flag
 changed (part "variants": the lossy ``--dtype bfloat16`` and ``--quantize int8`` opt-ins of
-the transformers backend, and CTranslate2 at the transformers token budget); then a whole job with the summary on, and
-the summarizer alone (700-token input, 60-token output, beam 4) on both backends. In
+the transformers backend, and CTranslate2 at the transformers token budget); then a whole job
+with the summary on, and the summarizer alone (700-token input, 60-token output, beam 4) on both backends. In
 ``--quick`` the naive loop runs on the first of the two copies and its time is extended by
 that copy's time per missing copy (identical copies, one paragraph at a time: each copy costs
 the same); the full run translates every copy (``--naive-files`` changes either).
@@ -289,7 +289,8 @@ def child_int8(spec: dict[str, Any]) -> dict[str, Any]:
             build_tiny_models(tmp)
             os.replace(tmp, models / "tiny")
         sources, limits, outputs = _greedy_outputs(folder, spec["threads"])
-        pairs = [("transformers float32", "transformers int8"),
+        pairs = [("transformers float32", "transformers float32 batched"),
+                 ("transformers float32", "transformers int8"),
                  ("transformers float32", "transformers bfloat16"),
                  ("ctranslate2 float32", "ctranslate2 int8"),
                  ("transformers float32", "ctranslate2 float32"),
@@ -335,6 +336,12 @@ def _greedy_outputs(folder: Path, threads: int
                 ids = model.generate(**tok([text], return_tensors="pt"), num_beams=1,
                                      do_sample=False, max_new_tokens=limit)[0].tolist()
                 rows.append(tok.convert_ids_to_tokens([i for i in ids[1:] if i not in special]))
+            if name == "float32":  # the same, all in one padded batch: is batching exact?
+                ids = model.generate(**tok(segments, return_tensors="pt", padding=True),
+                                     num_beams=1, do_sample=False, max_new_tokens=max(limits))
+                outputs["transformers float32 batched"] = [
+                    tok.convert_ids_to_tokens([i for i in row[1:] if i not in special])[:n - 1]
+                    for row, n in zip(ids.tolist(), limits)]  # batch 1 ends in a forced </s>
         outputs[f"transformers {name}"] = rows
     tokens = [tok.convert_ids_to_tokens(tok(t)["input_ids"]) for t in segments]
     for compute_type in ("float32", "int8"):
@@ -676,7 +683,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "(default: quick 1, full 0 = all)")
     parser.add_argument("--modes", default="4,1", help="beam sizes to compare (default 4,1)")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--check-int8", action="store_true", help="only the int8 check")
+    parser.add_argument("--check-int8", action="store_true", help="only the precision check (int8, bfloat16)")
     parser.add_argument("--int8-sizes", default="tiny",
                         help="models for the int8 check: tiny and/or full (default tiny)")
     parser.add_argument("--mtjob-args", default="",

@@ -307,7 +307,7 @@ def resolve(folder: Path):
 @pytest.mark.parametrize("threads, layout", [(1, (1, 1)), (2, (2, 1)), (4, (4, 1)),
                                              (8, (4, 2)), (16, (4, 4))])
 def test_cpu_layout(threads, layout):
-    from mtjob.translate.ct2 import cpu_layout
+    from mtjob.models import cpu_layout
 
     assert cpu_layout(threads) == layout
 

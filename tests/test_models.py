@@ -188,3 +188,16 @@ def test_pooled_calls_get_their_share_of_threads_lone_calls_all():
         assert seen == [1]
     finally:
         torch.set_num_threads(before)
+
+
+def test_torch_int8_is_opt_in_and_warned(tiny_models, caplog):
+    from mtjob.config import JobConfig
+    from mtjob.translate.hf import load_model
+
+    source = resolve_model(str(tiny_models["mt"]), None, None, allow_pickle=False)
+    _, info = load_model(source, JobConfig(device="cpu"))
+    assert info["quantize"] == "none" and "lossy" not in caplog.text
+    model, info = load_model(source, JobConfig(device="cpu", quantize="int8"))
+    assert info["quantize"] == "int8" and "lossy" in caplog.text
+    head = type(model.lm_head)
+    assert "quantized" in head.__module__.lower() or "Quantized" in head.__name__

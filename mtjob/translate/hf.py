@@ -70,6 +70,8 @@ def load_model(source: ModelSource, config: JobConfig,
                 warnings.simplefilter("ignore")  # the deprecation notice is not for users
                 model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8,
                                          inplace=True)  # no second copy of the weights
+            log.warning("int8 dynamic quantisation is lossy: greedy output changed beyond "
+                        "tolerance in our check (README, Performance); float32 is exact")
     return model, {"backend": "transformers", "device": device, "dtype": dtype,
                    "quantize": quantize, "parallel_batches": workers, "threads": threads,
                    "all_threads": workers * threads}
