@@ -55,6 +55,17 @@ def _chunks(units: list[str], summarizer: Summarizer) -> list[str]:
     return [c.strip() for c in pack(pieces, counts, budget)]
 
 
+def one_pass_input(paragraphs: list[str], summarizer: Summarizer,
+                   min_tokens: int) -> tuple[str, int] | None:
+    """The text and token count of an article the summarizer takes in one pass (it fits the
+    window and is longer than an abstract); ``None`` for the others."""
+    text = "\n".join(p for p in paragraphs if p.strip())
+    if not text:
+        return None
+    total = summarizer.count_tokens([text])[0]
+    return (text, total) if min_tokens < total <= summarizer.window() else None
+
+
 def make_abstract(paragraphs: list[str], summarizer: Summarizer,
                   min_tokens: int) -> tuple[str, str]:
     """The abstract of an English text given as paragraphs, and the method used."""

@@ -458,3 +458,48 @@ def test_a_long_run_writes_its_first_article_alone_first(tmp_path, cfg):
     report = run_shard(cfg, [inbox], tmp_path / "out", engine_factory=record)
     assert len(report.done) == 5
     assert seen[0] * 2 == seen[1] == seen[2]  # 1 article, then 2 and 2 (identical articles)
+
+
+class CountingSummarizer(FakeSummarizer):
+    """Records each ``summarize`` call; ``broken`` texts make the whole call fail."""
+
+    def __init__(self, broken: str = "", **kw) -> None:
+        super().__init__(**kw)
+        self.calls: list[list[str]] = []
+        self.broken = broken
+
+    def summarize(self, texts):
+        self.calls.append(list(texts))
+        if self.broken and any(self.broken in t for t in texts):
+            raise RuntimeError("model failure")
+        return super().summarize(texts)
+
+
+def _docs() -> list[list[str]]:
+    long = [" ".join(f"w{i}x{k}" for k in range(30)) for i in range(6)]  # over the window
+    return [["Oil fell on Monday after the report was out and traders sold ."],
+            ["short"],  # under the minimum: its own abstract
+            ["The truce was extended by two days , officials said on Sunday ."] * 3,
+            long,
+            ["Talks resume in Cairo next week , the envoy told reporters today ."] * 2]
+
+
+def test_one_pass_articles_are_summarized_together_the_rest_alone(cfg):
+    together = CountingSummarizer(window=60)
+    alone = CountingSummarizer(window=60)
+    docs = _docs()
+    got = LocalEngine(cfg, FakeTranslator(), together).summarize(docs)
+    expected = [LocalEngine(cfg, FakeTranslator(), alone).summarize([d])[0] for d in docs]
+    assert got == expected
+    first = together.calls[0]
+    assert len(first) == 3 and first == sorted(first, key=len)  # docs 0, 4, 2: length-sorted
+    assert [m for _, m in got] == ["abstractive", "extractive", "abstractive", "hierarchical",
+                                   "abstractive"]
+
+
+def test_a_failed_joint_call_falls_back_to_one_article_at_a_time(cfg):
+    summarizer = CountingSummarizer(window=60, broken="truce")
+    got = LocalEngine(cfg, FakeTranslator(), summarizer).summarize(_docs())
+    assert isinstance(got[2], Exception) and "model failure" in str(got[2])
+    assert [m for _, m in (got[0], got[1], got[3], got[4])] == [
+        "abstractive", "extractive", "hierarchical", "abstractive"]

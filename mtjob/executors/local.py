@@ -11,12 +11,12 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from ..batching import Batch, plan_batches, split_batch
 from ..errors import MtjobError, OutOfMemoryBudgetError
 from ..models import is_out_of_memory
-from ..summarize import make_abstract, make_summarizer
+from ..summarize import ABSTRACTIVE, make_abstract, make_summarizer, one_pass_input
 from ..translate.base import CANCEL, POOL_THREADS, GenOptions, Hypothesis, make_translator
 
 if TYPE_CHECKING:
@@ -174,8 +174,35 @@ class LocalEngine:
             return MtjobError(f"summarizer failed: {type(exc).__name__}: {exc}")
 
     def summarize(self, documents: list[list[str]]) -> list[SummaryResult]:
-        workers = self.summarizer.parallel_batches if len(documents) > 1 else 1
-        return run_in_order(self.summarize_one, documents, workers)
+        """Abstracts in order. A summarizer that runs one call at a time gets the articles it
+        summarizes in one pass together, length-sorted, in its own batches (4 full-size
+        articles on CTranslate2: 3.4 s instead of 6.5 s one by one); one that runs calls side
+        by side (torch on CPU) gets one article per call. The others (short: extractive, long:
+        hierarchical), and all of them if the joint call fails, go one article at a time."""
+        out: list[SummaryResult | None] = [None] * len(documents)
+        inputs: dict[int, tuple[str, int]] = {}
+        joint = len(documents) > 1 and self.summarizer.parallel_batches == 1
+        for i, doc in enumerate(documents if joint else []):
+            try:
+                found = one_pass_input(doc, self.summarizer, self.config.sum_min_length)
+            except Exception:  # summarize_one reports it for this article alone
+                found = None
+            if found:
+                inputs[i] = found
+        if len(inputs) > 1:
+            order = sorted(inputs, key=lambda i: (inputs[i][1], i))
+            try:
+                abstracts = self.summarizer.summarize([inputs[i][0] for i in order])
+                for i, abstract in zip(order, abstracts):
+                    out[i] = (abstract.strip(), ABSTRACTIVE)
+            except Exception:
+                log.debug("summaries together failed; one article at a time", exc_info=True)
+        rest = [i for i, result in enumerate(out) if result is None]
+        workers = self.summarizer.parallel_batches if len(rest) > 1 else 1
+        for i, result in zip(rest, run_in_order(self.summarize_one,
+                                                [documents[i] for i in rest], workers)):
+            out[i] = result
+        return cast("list[SummaryResult]", out)  # every article has its result now
 
     def info(self, with_summary: bool) -> dict[str, Any]:
         models = {"mt": self.translator.info()}
