@@ -29,7 +29,7 @@ QUANTIZE = ("auto", "none", "int8")
 #: ``batch_tokens = 0`` (the default) picks the budget per backend, as measured on CPU with
 #: ``scripts/bench.py`` (README, Performance): small batches suit torch's beam search (500 was
 #: 2.4x faster than 6000); CTranslate2 ran 1.2x faster at 1000 than at 500 on one worker, and
-#: ~4% faster (within noise, for ~200 MB more) on two. GPUs want far more (configs/gpu.toml).
+#: ~6% on two (4 paired runs, one against; ~175 MB more). GPUs want far more (configs/gpu.toml).
 AUTO_BATCH_TOKENS = {"transformers": 500, "ctranslate2": 1000}
 
 #: Settings that change what is written. A finished article is skipped on rerun only when the
