@@ -503,3 +503,16 @@ def test_a_failed_joint_call_falls_back_to_one_article_at_a_time(cfg):
     assert isinstance(got[2], Exception) and "model failure" in str(got[2])
     assert [m for _, m in (got[0], got[1], got[3], got[4])] == [
         "abstractive", "extractive", "hierarchical", "abstractive"]
+
+
+def test_malloc_arenas_are_capped_unless_the_user_chose(monkeypatch):
+    import sys
+
+    from mtjob.executors.local import limit_malloc_arenas
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("glibc only")
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    assert limit_malloc_arenas() is True
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert limit_malloc_arenas() is False
