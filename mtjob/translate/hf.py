@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from typing import TYPE_CHECKING, Any
@@ -44,7 +45,7 @@ def load_model(source: ModelSource, config: JobConfig,
     workers, threads = 1, config.threads
     if parallel and device == "cpu":
         workers, threads = cpu_layout(config.threads)
-    use_threads(threads)
+    _set_threads(threads)
     dtype = select_dtype(config.dtype, device)
     # Half precision on CPU: torch's SDPA kernel is slow there (measured 1.25x slower than
     # the eager attention in bfloat16), while float32 runs at the same speed with either.
@@ -77,14 +78,8 @@ def load_model(source: ModelSource, config: JobConfig,
                    "all_threads": workers * threads}
 
 
-def use_threads(runtime: dict[str, Any] | int) -> None:
-    """Set torch's CPU threads before a call (0: leave torch's default). The count is per
-    process: a call from the engine's pool, which runs beside others, gets its share; a call
-    that runs alone (in the main thread) gets them all."""
-    threads = runtime
-    if isinstance(runtime, dict):
-        pooled = threading.current_thread().name.startswith(POOL_THREADS)
-        threads = runtime["threads"] if pooled else runtime["all_threads"]
+def _set_threads(threads: int) -> None:
+    """Set torch's CPU threads (0: leave torch's default)."""
     if threads:
         import torch
 
@@ -92,23 +87,27 @@ def use_threads(runtime: dict[str, Any] | int) -> None:
             torch.set_num_threads(threads)
 
 
-_STOP: list[Any] = []
+def use_threads(runtime: dict[str, Any]) -> None:
+    """Set torch's threads before a call. The count is per process: a call from the engine's
+    pool, which runs beside others, gets its share; a call that runs alone (in the main
+    thread) gets them all."""
+    pooled = threading.current_thread().name.startswith(POOL_THREADS)
+    _set_threads(runtime["threads"] if pooled else runtime["all_threads"])
 
 
+@functools.cache
 def cancel_criteria() -> Any:
     """A ``StoppingCriteriaList`` that ends ``generate`` at its next step once
     :data:`CANCEL` is set, so a stopped run does not wait for batches in worker threads."""
-    if not _STOP:
-        import torch
-        from transformers import StoppingCriteria, StoppingCriteriaList
+    import torch
+    from transformers import StoppingCriteria, StoppingCriteriaList
 
-        class Cancelled(StoppingCriteria):
-            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
-                return torch.full((input_ids.shape[0],), CANCEL.is_set(), dtype=torch.bool,
-                                  device=input_ids.device)
+    class Cancelled(StoppingCriteria):
+        def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+            return torch.full((input_ids.shape[0],), CANCEL.is_set(), dtype=torch.bool,
+                              device=input_ids.device)
 
-        _STOP.append(StoppingCriteriaList([Cancelled()]))
-    return _STOP[0]
+    return StoppingCriteriaList([Cancelled()])
 
 
 def generated_tokens(ids: Any, special: set[int]) -> list[int]:
