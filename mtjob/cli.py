@@ -6,15 +6,20 @@ configuration error; 75 another run holds the output folder's lock; 130/143 inte
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
+import click
 import typer
+import typer.core
 
 from . import signals
 from .errors import MtjobError
@@ -28,10 +33,27 @@ HELP_INPUTS = "Article files and/or folders (every *.txt inside, sorted)."
 HELP_SHARD = ("This task's slice, I/N (0-based). Defaults to SLURM_ARRAY_TASK_ID/COUNT "
               "when they are set.")
 
+CLUSTER_PANEL = "Cluster"
+
+
+class PanelCommand(typer.core.TyperCommand):
+    """Plain-text help (batch logs and READMEs stay readable) with options grouped in the
+    panels their fields name: Models, Decoding, Performance, Output, Cluster."""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            name = "Arguments" if param.param_type_name == "argument" else \
+                getattr(param, "rich_help_panel", None) or "Options"
+            sections.setdefault(name, []).append(record)
+        for name, rows in sections.items():
+            with formatter.section(name):
+                formatter.write_dl(rows)
+
 Opt = Annotated
-# Reusable parameter aliases. Config fields default to None = "keep the config file's value".
-StrOpt = Annotated[Optional[str], typer.Option(show_default=False)]
-IntOpt = Annotated[Optional[int], typer.Option(show_default=False)]
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -72,84 +94,77 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
-@app.command()
+def _config_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add one option per ``JobConfig`` field (help, panel, choices from the field), each
+    defaulting to None: "keep the config file's value". The effective default is shown."""
+    from .config import FIELDS, base_type
+
+    params = [p for p in inspect.signature(command).parameters.values()
+              if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    annotations = {p.name: p.annotation for p in params}
+    for name, field in FIELDS.items():
+        meta, flag = field.metadata, "--" + name.replace("_", "-")
+        kind, _ = base_type(name)
+        default = field.default
+        shown = ("none" if default is None else default.value if isinstance(default, Enum)
+                 else str(default).lower() if isinstance(default, bool) else str(default))
+        decls = [f"{flag}/--no-{flag[2:]}"] if kind is bool else [flag]
+        option = typer.Option(*decls, help=meta["help"], show_default=shown,
+                              rich_help_panel=meta["panel"])
+        annotations[name] = Annotated[Optional[meta["choices"] or kind], option]
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                                        annotation=annotations[name]))
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        from .config import FIELDS
+
+        overrides = {k: kwargs.pop(k) for k in list(kwargs) if k in FIELDS}
+        return command(**kwargs, **overrides)
+
+    wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = annotations
+    return wrapper
+
+
+@app.command(cls=PanelCommand)
+@_config_options
 def run(
-    inputs: Opt[list[Path], typer.Argument(help=HELP_INPUTS, show_default=False)],
+    inputs: Opt[list[Path], typer.Argument(help=HELP_INPUTS, show_default=False,
+                                           metavar="INPUT...")],
     out: Opt[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("outputs"),
     config: Opt[Optional[Path], typer.Option(help="TOML config (see configs/).")] = None,
-    mt_model: StrOpt = None, mt_revision: StrOpt = None,
-    sum_model: StrOpt = None, sum_revision: StrOpt = None,
-    cache_dir: Opt[Optional[str], typer.Option(help="Hugging Face cache (default: HF_HOME).",
-                                               show_default=False)] = None,
-    backend: Opt[Optional[str], typer.Option(help="transformers | ctranslate2")] = None,
-    device: Opt[Optional[str], typer.Option(help="auto | cpu | cuda")] = None,
-    dtype: Opt[Optional[str], typer.Option(help="auto | float32 | float16 | bfloat16")] = None,
-    quantize: Opt[Optional[str], typer.Option(help="auto | none | int8")] = None,
-    threads: IntOpt = None, batch_tokens: IntOpt = None, min_batch_tokens: IntOpt = None,
-    group_articles: IntOpt = None, beams: IntOpt = None, max_source_tokens: IntOpt = None,
-    max_length_factor: Opt[Optional[float], typer.Option(show_default=False)] = None,
-    max_length_offset: IntOpt = None,
-    retry_degenerate: Opt[Optional[bool], typer.Option(
-        "--retry-degenerate/--no-retry-degenerate", show_default=False)] = None,
-    summary: Opt[Optional[bool], typer.Option("--summary/--no-summary",
-                                               show_default=False)] = None,
-    sum_beams: IntOpt = None, sum_min_length: IntOpt = None, sum_max_length: IntOpt = None,
-    max_file_bytes: IntOpt = None,
-    allow_pickle: Opt[Optional[bool], typer.Option(
-        "--allow-pickle", help="Load pickle (pytorch_model.bin) weights: trusted models only.",
-        show_default=False)] = None,
-    shard: Opt[Optional[str], typer.Option(help=HELP_SHARD, show_default=False)] = None,
+    shard: Opt[Optional[str], typer.Option(help=HELP_SHARD, show_default=False,
+                                           rich_help_panel=CLUSTER_PANEL)] = None,
     force: Opt[bool, typer.Option(help="Redo finished articles.")] = False,
     wait_lock: Opt[float, typer.Option(help="Wait up to this many seconds for the lock.")] = 0.0,
-    engine: Opt[str, typer.Option(help="local | ray")] = "local",
-    address: Opt[Optional[str], typer.Option(help="Ray address (ray engine).")] = None,
-    workers: Opt[int, typer.Option(help="Ray model actors (ray engine).")] = 2,
-    gpus_per_worker: Opt[float, typer.Option(help="GPUs per Ray actor.")] = 0.0,
     verbose: Opt[int, typer.Option("--verbose", "-v", count=True)] = 0,
     quiet: Opt[bool, typer.Option("--quiet", "-q")] = False,
+    **overrides: Any,
 ) -> None:
     """Translate and summarize articles into OUT/NAME.jsonl and OUT/NAME.abstract.json."""
     _setup_logging(verbose, quiet)
-    overrides = {k: v for k, v in locals().items() if k in _CONFIG_FLAGS}
     with _errors():
         from .config import load_config
-        from .executors.slurm import parse_shard, shard_from_env
         from .job import run_shard
+        from .sharding import parse_shard, shard_from_env
 
         cfg = load_config(config, overrides)
         rank, world = parse_shard(shard) if shard else (shard_from_env() or (0, 1))
-        if engine not in ("local", "ray"):
-            raise _fail(f"--engine must be local or ray, got {engine!r}", 2)
-        factory = None
-        if engine == "ray":
-            from .executors.ray import ray_engine_factory
-
-            factory = ray_engine_factory(address=address, workers=workers,
-                                         gpus_per_worker=gpus_per_worker)
         previous = signals.install()
         progress = _progress_bar() if rank == 0 and not quiet else None
         try:
-            kwargs: dict[str, Any] = {"engine_factory": factory} if factory else {}
             report = run_shard(cfg, inputs, out, rank, world, force=force, wait_lock=wait_lock,
-                               progress=progress.update if progress is not None else None, **kwargs)
+                               progress=progress.update if progress is not None else None)
         finally:
             signals.restore(previous)
             if progress is not None:
                 progress.close()
         log.info("shard %d/%d: %s", rank, world, report.summary_line())
-        for name, message in report.failed:
-            typer.echo(f"failed: {message}", err=True)
+        for outcome in report.failed:
+            typer.echo(f"failed: {outcome.error}", err=True)
         if report.failed:
             raise typer.Exit(1)
-
-
-_CONFIG_FLAGS = {
-    "mt_model", "mt_revision", "sum_model", "sum_revision", "backend", "device", "dtype",
-    "quantize", "threads", "batch_tokens", "min_batch_tokens", "group_articles", "beams",
-    "max_source_tokens", "max_length_factor", "max_length_offset", "retry_degenerate",
-    "summary", "sum_beams", "sum_min_length", "sum_max_length", "max_file_bytes",
-    "allow_pickle", "cache_dir",
-}
 
 
 def _progress_bar() -> Any:

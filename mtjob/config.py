@@ -1,8 +1,10 @@
 """Job configuration: one frozen dataclass, loaded from TOML, overridden by CLI flags.
 
-TOML files group the fields in sections (``[models]``, ``[runtime]``, ...) for readability; the
-section names carry no meaning beyond that, and every field name is unique. CLI flags use the
-same names in kebab-case (``batch_tokens`` <-> ``--batch-tokens``).
+Each field carries its own help text, help panel, choices and whether it changes the output;
+the CLI flags, the TOML keys and the settings recorded beside every abstract all derive from
+the fields. TOML files group the fields in sections (``[models]``, ``[runtime]``, ...) for
+readability; the section names carry no meaning, and every field name is unique. CLI flags
+use the same names in kebab-case (``batch_tokens`` <-> ``--batch-tokens``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import dataclasses
 import json
 import math
 import sys
+import typing
 from dataclasses import dataclass, fields
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -22,24 +26,52 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-BACKENDS = ("transformers", "ctranslate2")
-DEVICES = ("auto", "cpu", "cuda")
-DTYPES = ("auto", "float32", "float16", "bfloat16")
-QUANTIZE = ("auto", "none", "int8")
+
+class Backend(str, Enum):
+    transformers = "transformers"
+    ctranslate2 = "ctranslate2"
+
+
+class Device(str, Enum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+class DType(str, Enum):
+    auto = "auto"
+    float32 = "float32"
+    float16 = "float16"
+    bfloat16 = "bfloat16"
+
+
+class Quantize(str, Enum):
+    auto = "auto"
+    none = "none"
+    int8 = "int8"
+
+
+class EngineKind(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 #: ``batch_tokens = 0`` (the default) picks the budget per backend, as measured on CPU with
-#: ``scripts/bench.py`` (README, Performance): small batches suit torch's beam search (500 was
-#: 2.4x faster than 6000); CTranslate2 ran 1.2x faster at 1000 than at 500 on one worker, and
-#: ~6% on two (4 paired runs, one against; ~175 MB more). GPUs want far more (configs/gpu.toml).
+#: ``scripts/bench.py`` (README, Performance). GPUs want far more (configs/gpu.toml).
 AUTO_BATCH_TOKENS = {"transformers": 500, "ctranslate2": 1000}
 
-#: Settings that change what is written. A finished article is skipped on rerun only when the
-#: settings it was made with equal these; runtime-only knobs (device, batch size, threads,
-#: engine) are left out so that moving a job to a GPU or a Ray pool does not redo finished work.
-OUTPUT_SETTINGS = (
-    "mt_model", "mt_revision", "sum_model", "sum_revision", "backend", "dtype", "quantize",
-    "beams", "max_source_tokens", "max_length_factor", "max_length_offset", "retry_degenerate",
-    "summary", "sum_beams", "sum_min_length", "sum_max_length",
-)
+MODELS, DECODING, PERFORMANCE, OUTPUT, CLUSTER = (
+    "Models", "Decoding", "Performance", "Output", "Cluster")
+
+
+def setting(default: Any, help: str, panel: str, *, output: bool = False,
+            choices: type[Enum] | None = None) -> Any:
+    """A config field with what the CLI and the provenance need to know about it. ``output``:
+    the setting changes what is written, so a finished article made with another value is
+    redone; runtime-only knobs (device, batch size, threads, engine) are not, so moving a job
+    to a GPU or a Ray pool does not redo finished work."""
+    return dataclasses.field(default=default, metadata={
+        "help": help, "panel": panel, "output": output, "choices": choices})
 
 
 @dataclass(frozen=True)
@@ -47,45 +79,72 @@ class JobConfig:
     """Every setting of a run, validated on creation."""
 
     # [models]
-    mt_model: str = "Helsinki-NLP/opus-mt-ar-en"
-    mt_revision: str | None = None
-    sum_model: str = "sshleifer/distilbart-cnn-12-6"
-    sum_revision: str | None = None
-    allow_pickle: bool = False
-    cache_dir: str | None = None
+    mt_model: str = setting("Helsinki-NLP/opus-mt-ar-en", "Translation model: hub id or local "
+                            "folder.", MODELS, output=True)
+    mt_revision: str | None = setting(None, "Hub revision (commit) of the translation model.",
+                                      MODELS, output=True)
+    sum_model: str = setting("sshleifer/distilbart-cnn-12-6", "Summarization model: hub id or "
+                             "local folder.", MODELS, output=True)
+    sum_revision: str | None = setting(None, "Hub revision (commit) of the summarizer.",
+                                       MODELS, output=True)
+    allow_pickle: bool = setting(False, "Load pickle (pytorch_model.bin) weights: trusted "
+                                 "models only.", MODELS)
+    cache_dir: str | None = setting(None, "Hugging Face cache folder (default: HF_HOME).",
+                                    MODELS)
     # [runtime]
-    backend: str = "transformers"
-    device: str = "auto"
-    dtype: str = "auto"
-    quantize: str = "auto"
-    threads: int = 0
-    batch_tokens: int = 0  # 0: AUTO_BATCH_TOKENS[backend]
-    min_batch_tokens: int = 64
-    group_articles: int = 16
+    backend: str = setting("transformers", "Inference library.", PERFORMANCE, output=True,
+                           choices=Backend)
+    device: str = setting("auto", "auto: a GPU when one is visible, else the CPU.",
+                          PERFORMANCE, choices=Device)
+    dtype: str = setting("auto", "auto: float32 on CPU, bfloat16/float16 on GPU.", PERFORMANCE,
+                         output=True, choices=DType)
+    quantize: str = setting("auto", "auto: int8 on CPU for ctranslate2, none for "
+                            "transformers.", PERFORMANCE, output=True, choices=Quantize)
+    threads: int = setting(0, "CPU threads (0: every core this process may use).", PERFORMANCE)
+    batch_tokens: int = setting(0, "Padded source tokens per batch (0: per backend, 500 for "
+                                "transformers, 1000 for ctranslate2).", PERFORMANCE)
+    min_batch_tokens: int = setting(64, "Smallest token budget after out-of-memory halving.",
+                                    PERFORMANCE)
+    group_articles: int = setting(16, "Articles whose sentences share batches.", PERFORMANCE)
     # [translation]
-    beams: int = 4
-    max_source_tokens: int = 256
-    max_length_factor: float = 1.5
-    max_length_offset: int = 10
-    retry_degenerate: bool = True
+    beams: int = setting(4, "Beam size for translation.", DECODING, output=True)
+    max_source_tokens: int = setting(256, "Longest segment sent to the model (longer "
+                                     "sentences are split, never cut).", DECODING, output=True)
+    max_length_factor: float = setting(1.5, "Output limit per segment: factor x source "
+                                       "tokens + offset.", DECODING, output=True)
+    max_length_offset: int = setting(10, "Output limit per segment: added tokens.", DECODING,
+                                     output=True)
+    retry_degenerate: bool = setting(True, "Retry flagged segments once with anti-repetition "
+                                     "settings.", DECODING, output=True)
     # [summary]
-    summary: bool = True
-    sum_beams: int = 4
-    sum_min_length: int = 56
-    sum_max_length: int = 142
+    summary: bool = setting(True, "Write an English abstract per article.", OUTPUT,
+                            output=True)
+    sum_beams: int = setting(4, "Beam size for the abstract.", DECODING, output=True)
+    sum_min_length: int = setting(56, "Shortest abstract, in tokens.", DECODING, output=True)
+    sum_max_length: int = setting(142, "Longest abstract, in tokens.", DECODING, output=True)
     # [input]
-    max_file_bytes: int = 5_000_000
+    max_file_bytes: int = setting(5_000_000, "Refuse input files larger than this.", OUTPUT)
+    # [cluster]
+    engine: str = setting("local", "Where model calls run: this process or Ray actors.",
+                          CLUSTER, choices=EngineKind)
+    address: str | None = setting(None, "Ray cluster address (ray engine; default: start a "
+                                  "local Ray).", CLUSTER)
+    workers: int = setting(2, "Ray model actors (ray engine).", CLUSTER)
+    gpus_per_worker: float = setting(0.0, "GPUs per Ray actor (ray engine).", CLUSTER)
 
     def __post_init__(self) -> None:
-        _choice("backend", self.backend, BACKENDS)
-        _choice("device", self.device, DEVICES)
-        _choice("dtype", self.dtype, DTYPES)
-        _choice("quantize", self.quantize, QUANTIZE)
-        for name in ("min_batch_tokens", "beams", "max_source_tokens",
+        for f in fields(self):
+            choices = f.metadata.get("choices")
+            value = getattr(self, f.name)
+            if choices is not None and value not in {c.value for c in choices}:
+                allowed = ", ".join(c.value for c in choices)
+                raise ConfigError(f"{f.name} must be one of {allowed}; got {value!r}")
+        for name in ("min_batch_tokens", "beams", "max_source_tokens", "workers",
                      "sum_beams", "sum_max_length", "max_file_bytes", "group_articles"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("threads", "batch_tokens", "sum_min_length", "max_length_offset"):
+        for name in ("threads", "batch_tokens", "sum_min_length", "max_length_offset",
+                     "gpus_per_worker"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative, got {getattr(self, name)}")
         if not math.isfinite(self.max_length_factor) or self.max_length_factor <= 0:
@@ -114,29 +173,35 @@ class JobConfig:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
 
 
-def _choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ConfigError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+FIELDS = {f.name: f for f in fields(JobConfig)}
+#: The field types, resolved once: ``str``, ``int``, ``float``, ``bool``, or ``X | None``.
+TYPES = typing.get_type_hints(JobConfig)
+OUTPUT_SETTINGS = tuple(name for name, f in FIELDS.items() if f.metadata["output"])
 
 
-_FIELDS = {f.name: f for f in fields(JobConfig)}
+def base_type(name: str) -> tuple[type, bool]:
+    """(the field's type without ``None``, whether ``None`` is allowed)."""
+    kind = TYPES[name]
+    args = [a for a in typing.get_args(kind) if a is not type(None)]
+    return (args[0], True) if args else (kind, False)
 
 
 def _coerce(name: str, value: Any, where: str) -> Any:
-    """Check a raw value against the field's declared type; TOML has no null, so "" means None."""
-    kind = _FIELDS[name].type
-    if "None" in kind and value in ("", None):
+    """Check a raw value against the field's type; TOML has no null, so "" means None."""
+    kind, optional = base_type(name)
+    if optional and value in ("", None):
         return None
-    base = kind.replace(" | None", "")
+    if isinstance(value, Enum):
+        value = value.value
     ok = {
-        "str": isinstance(value, str),
-        "bool": isinstance(value, bool),
-        "int": isinstance(value, int) and not isinstance(value, bool),
-        "float": isinstance(value, (int, float)) and not isinstance(value, bool),
-    }[base]
+        str: isinstance(value, str),
+        bool: isinstance(value, bool),
+        int: isinstance(value, int) and not isinstance(value, bool),
+        float: isinstance(value, (int, float)) and not isinstance(value, bool),
+    }[kind]
     if not ok:
-        raise ConfigError(f"{where}: {name} must be {base}, got {value!r}")
-    return float(value) if base == "float" else value
+        raise ConfigError(f"{where}: {name} must be {kind.__name__}, got {value!r}")
+    return float(value) if kind is float else value
 
 
 def load_config(path: Path | None = None, overrides: dict[str, Any] | None = None) -> JobConfig:
@@ -154,7 +219,7 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
         for section, table in data.items():
             items = table.items() if isinstance(table, dict) else [(section, table)]
             for key, value in items:
-                if key not in _FIELDS:
+                if key not in FIELDS:
                     raise ConfigError(f"{path}: unknown setting {key!r} in [{section}]")
                 if key in values:
                     raise ConfigError(f"{path}: setting {key!r} given twice")
@@ -162,7 +227,7 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
     for key, value in (overrides or {}).items():
         if value is None:
             continue
-        if key not in _FIELDS:
+        if key not in FIELDS:
             raise ConfigError(f"unknown setting {key!r}")
         values[key] = _coerce(key, value, "command line")
     return JobConfig(**values)

@@ -1,14 +1,46 @@
-"""Output records and their JSON form (the contract in the README)."""
+"""The records a run passes between its stages and writes (the contract in the README)."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from . import __version__, quality
 
 # Line separators that some JSONL readers (str.splitlines, JavaScript) treat as line ends:
 # escaped so that one record is always exactly one line.
 _LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
+
+
+@dataclass
+class Segment:
+    """One sentence on its way through the model: ``ar`` as in the source, ``text`` cleaned for
+    the model, its token count and output limit; then the translation and its flags."""
+
+    doc: int
+    para: int
+    ar: str
+    text: str
+    tokens: int
+    limit: int
+    en: str = ""
+    tgt_tokens: int = 0
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ArticleOutcome:
+    """What became of one article: ``done``, ``skipped`` (unchanged) or ``failed``. One type
+    feeds the report, the manifest and stderr; ``meta`` is the abstract record once known."""
+
+    doc_id: str
+    path: Path
+    status: str
+    error: str | None = None
+    meta: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -63,3 +95,38 @@ def join_sentences(source: str, sentences: list[str], translations: list[str]) -
             cursor = found + len(sentence)
         out.append(english)
     return "".join(out).strip()
+
+
+def sentence_flags(records: list[ParagraphRecord]) -> Counter[str]:
+    """How many sentences carry each flag."""
+    return Counter(f for r in records for s in r.sentences for f in s.flags)
+
+
+def build_records(doc_id: str, paragraphs: list[str],
+                  segments: list[Segment]) -> list[ParagraphRecord]:
+    """One record per paragraph, its sentences in order, the English paragraph rebuilt."""
+    by_para: dict[int, list[Segment]] = {}
+    for seg in segments:
+        by_para.setdefault(seg.para, []).append(seg)
+    records = []
+    for para, text in enumerate(paragraphs):
+        segs = by_para[para]
+        sentences = [SentenceRecord(s.ar, s.en, s.tokens, s.tgt_tokens,
+                                    tuple(s.flags if s.text else [quality.EMPTY]))
+                     for s in segs]
+        english = join_sentences(text, [s.ar for s in segs], [s.en for s in sentences])
+        flags = tuple(sorted({f for s in sentences for f in s.flags}))
+        records.append(ParagraphRecord(doc_id, para, text, english, tuple(sentences), flags))
+    return records
+
+
+def abstract_record(doc_id: str, source: Path, source_sha256: str, jsonl_sha256: str,
+                    records: list[ParagraphRecord], text: str | None, method: str,
+                    models: dict[str, Any] | None, settings: dict[str, Any]) -> dict[str, Any]:
+    """``NAME.abstract.json``: the abstract, what it was made from, and with what."""
+    return {
+        "doc_id": doc_id, "abstract": text, "method": method, "paragraphs": len(records),
+        "source": source.name, "source_sha256": source_sha256, "jsonl_sha256": jsonl_sha256,
+        "models": models, "settings": settings,
+        "flags": dict(sorted(sentence_flags(records).items())), "mtjob_version": __version__,
+    }

@@ -6,10 +6,21 @@ text and the segments, in order, hold every non-space character of the paragraph
 
 from __future__ import annotations
 
+import logging
+import math
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from .textclean import clean_for_model
+from .records import Segment
+from .textclean import clean_for_model, count_removed
+
+if TYPE_CHECKING:
+    from .config import JobConfig
+    from .engines.base import TokenCounter as Tokenizer
+    from .reader import Article
+
+log = logging.getLogger(__name__)
 
 # A sentence ends after terminal punctuation (and any closing quotes/brackets) followed by
 # whitespace. Requiring the whitespace keeps numbers (3.5), URLs (www.a.com) and dotted
@@ -110,4 +121,25 @@ def segment_paragraph(text: str, count: TokenCounter, limit: int) -> list[str]:
     out: list[str] = []
     for sentence in split_sentences(text):
         out.extend(fit_to_limit(sentence, count, limit))
+    return out
+
+
+def segment_article(doc: int, article: Article, tokenizer: Tokenizer,
+                    config: JobConfig) -> list[Segment]:
+    """Every sentence of an article as a :class:`Segment`, with its token count and output
+    limit (``max_length_factor`` x source tokens + ``max_length_offset``, capped by the model).
+    """
+    cap = tokenizer.model_max_tokens
+    limit = min(config.max_source_tokens, cap)
+    out: list[Segment] = []
+    for para, paragraph in enumerate(article.paragraphs):
+        if removed := count_removed(paragraph.text):
+            log.info("%s line %d: removed %d invisible character(s) for the model",
+                     article.path, paragraph.line, removed)
+        for sentence in segment_paragraph(paragraph.text, tokenizer.count_tokens, limit):
+            text = clean_for_model(sentence)
+            tokens = tokenizer.count_tokens([text])[0] if text else 0
+            out_limit = min(cap, math.ceil(config.max_length_factor * tokens)
+                            + config.max_length_offset)
+            out.append(Segment(doc, para, sentence, text, tokens, out_limit))
     return out

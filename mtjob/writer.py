@@ -93,3 +93,14 @@ def ensure_writable(folder: Path) -> None:
     except OSError as exc:
         raise OutputError(f"output folder {folder} is not writable: "
                           f"{exc.strerror or exc}") from None
+
+
+def write_article(out: Path, doc_id: str, jsonl: bytes, meta: dict[str, Any]) -> None:
+    """JSONL first, abstract last: the abstract (with the JSONL's hash) marks it done. No
+    signal separates the two files."""
+    from . import signals
+    from .outputs import abstract_path, jsonl_path
+
+    with signals.critical():
+        atomic_write(jsonl_path(out, doc_id), jsonl)
+        atomic_write(abstract_path(out, doc_id), json_bytes(meta))

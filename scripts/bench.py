@@ -174,8 +174,8 @@ def ban_eos(src: Path, dst: Path) -> int:
 
 def convert_ct2(folders: list[Path], compute_type: str) -> dict[str, float]:
     """Convert through mtjob's own cache, so timed runs find the conversion done."""
-    from mtjob.models import resolve_model
-    from mtjob.translate.ct2 import converted_model
+    from mtjob.backends.hub import resolve_model
+    from mtjob.backends.ct2 import converted_model
 
     seconds = {}
     for folder in folders:
@@ -198,7 +198,7 @@ def _import_backend(backend: str) -> None:
 def child_load(spec: dict[str, Any]) -> dict[str, Any]:
     """mtjob's translator load time: imports, model resolution, tokenizer, weights."""
     from mtjob.config import JobConfig
-    from mtjob.translate.base import make_translator
+    from mtjob.backends import make_translator
 
     t0 = time.monotonic()
     _import_backend(spec["backend"])
@@ -250,7 +250,7 @@ def english_text(count: Any, target: int) -> str:
 def child_summarizer(spec: dict[str, Any]) -> dict[str, Any]:
     """The summarizer alone through mtjob's classes: load, then ``summarize`` a few times."""
     from mtjob.config import JobConfig
-    from mtjob.summarize import make_summarizer
+    from mtjob.backends import make_summarizer
 
     t0 = time.monotonic()
     _import_backend(spec["backend"])
@@ -314,8 +314,8 @@ def _greedy_outputs(folder: Path, threads: int
     from mtjob.reader import read_article
     from mtjob.segment import segment_paragraph
     from mtjob.textclean import clean_for_model
-    from mtjob.translate.ct2 import converted_model
-    from mtjob.translate.hf import TransformersTranslator, load_model
+    from mtjob.backends.ct2 import converted_model
+    from mtjob.backends.hf import TransformersTranslator, load_model
 
     base = JobConfig(mt_model=str(folder), threads=threads)
     translator = TransformersTranslator(base)

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from mtjob.batching import SLACK, SPREAD, Batch, plan_batches, restore_order, split_batch
+from mtjob.batching import SLACK, SPREAD, Batch, plan_batches, split_batch
 
 CASES = [
     ([5, 3, 9, 1, 7, 2, 2, 8], 16),
@@ -91,33 +91,3 @@ def test_split_batch_keeps_original_indices() -> None:
     batch = Batch((1, 3, 5), 8)
     parts = split_batch(batch, lengths, 12)
     assert [p.indices for p in parts] == [(1, 3), (5,)]
-
-
-@pytest.mark.parametrize("lengths, budget", CASES)
-def test_restore_order(lengths: list[int], budget: int) -> None:
-    batches = plan_batches(lengths, budget)
-    results = [[f"en-{i}" for i in b.indices] for b in batches]
-    assert restore_order(batches, results, len(lengths)) == [f"en-{i}" for i in range(len(lengths))]
-
-
-def test_restore_order_after_split() -> None:
-    lengths = [9, 1, 8, 2, 7, 3]
-    batches = plan_batches(lengths, 100)
-    batches = [part for b in batches for part in split_batch(b, lengths, 10)]
-    results = [[lengths[i] * 10 for i in b.indices] for b in batches]
-    assert restore_order(batches, results, len(lengths)) == [90, 10, 80, 20, 70, 30]
-
-
-@pytest.mark.parametrize("mangle", [
-    lambda r: [r[0][:-1]] + r[1:],        # one result missing in a batch
-    lambda r: [r[0] + ["extra"]] + r[1:],  # one result too many
-    lambda r: r[:-1],                     # a whole batch missing
-    lambda r: r + [["stray"]],             # results for a batch that does not exist
-])
-def test_restore_order_rejects_mismatched_counts(mangle) -> None:
-    lengths = [3, 1, 4, 1, 5, 9, 2, 6]
-    batches = plan_batches(lengths, 12)
-    assert len(batches) > 1
-    results = [[str(i) for i in b.indices] for b in batches]
-    with pytest.raises(ValueError):
-        restore_order(batches, mangle(results), len(lengths))

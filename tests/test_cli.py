@@ -66,11 +66,11 @@ def test_config_file_and_flag_override(tmp_path, sample_inbox, tiny_args):
 
 @pytest.mark.parametrize("args, message", [
     (["--config", "missing.toml"], "config file not found"),
-    (["--device", "tpu"], "device must be one of"),
+    (["--device", "tpu"], "'tpu' is not one of 'auto', 'cpu', 'cuda'"),
     (["--shard", "3/2"], "--shard 3/2"),
     (["--shard", "x"], "I/N"),
     (["--beams", "0"], "beams must be at least 1"),
-    (["--engine", "spark"], "--engine must be local or ray"),
+    (["--engine", "spark"], "'spark' is not one of 'local', 'ray'"),
 ])
 def test_usage_errors_exit_2_with_one_line(tmp_path, sample_inbox, args, message):
     result = invoke("run", sample_inbox, "--out", tmp_path / "out", *args)
@@ -102,7 +102,7 @@ def test_lock_held_exits_75(tmp_path, sample_inbox, tiny_args):
 
 
 def test_slurm_array_variables_choose_the_shard(tmp_path, tiny_args, monkeypatch):
-    from mtjob.executors.slurm import shard_of
+    from mtjob.sharding import shard_of
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

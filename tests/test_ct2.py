@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.errors import ConfigError, MissingExtraError
-from mtjob.translate.base import GenOptions
-from mtjob.translate.ct2 import (CTranslate2Summarizer, CTranslate2Translator, cache_root,
+from mtjob.backends.base import GenOptions
+from mtjob.backends.ct2 import (CTranslate2Summarizer, CTranslate2Translator, cache_root,
                                  converted_model, select_runtime)
 
 ctranslate2 = pytest.importorskip("ctranslate2")
@@ -174,8 +174,8 @@ def test_summarizer_gets_every_source_token(long_models, monkeypatch):
 
 @pytest.mark.parametrize("role", ["mt", "sum"])
 def test_greedy_float32_matches_transformers(tiny_models, role):
-    from mtjob.summarize import TransformersSummarizer
-    from mtjob.translate.hf import TransformersTranslator
+    from mtjob.backends.hf import TransformersSummarizer
+    from mtjob.backends.hf import TransformersTranslator
 
     kw = dict(quantize="none", dtype="float32", sum_beams=1, sum_min_length=12,
               sum_max_length=30)
@@ -238,7 +238,7 @@ def test_cli_run_with_ctranslate2_then_verify(tmp_path, sample_inbox, tiny_args)
 
 def test_summarizer_accepts_equal_min_and_max_length(tiny_models):
     from mtjob.config import JobConfig
-    from mtjob.translate.ct2 import CTranslate2Summarizer
+    from mtjob.backends.ct2 import CTranslate2Summarizer
 
     cfg = JobConfig(backend="ctranslate2", sum_model=str(tiny_models["sum"]), sum_beams=1,
                     sum_min_length=12, sum_max_length=12)
@@ -250,8 +250,8 @@ def test_summarizer_accepts_equal_min_and_max_length(tiny_models):
 def test_tokenizer_is_the_class_auto_tokenizer_picks(tiny_models, role):
     from transformers import AutoTokenizer
 
-    from mtjob.models import resolve_model
-    from mtjob.translate.lazy import load_tokenizer
+    from mtjob.backends.hub import resolve_model
+    from mtjob.backends.tokenizer import load_tokenizer
 
     folder = tiny_models[role]
     ours = load_tokenizer(resolve_model(str(folder), None, None, False))
@@ -270,7 +270,7 @@ def test_tokenizer_is_the_class_auto_tokenizer_picks(tiny_models, role):
     ("t5", {}, None),
 ])
 def test_tokenizer_class_name(tmp_path, model_type, tok_config, expected):
-    from mtjob.translate.lazy import tokenizer_class_name
+    from mtjob.backends.tokenizer import tokenizer_class_name
 
     (tmp_path / "config.json").write_text(json.dumps({"model_type": model_type}))
     (tmp_path / "tokenizer_config.json").write_text(json.dumps(tok_config))
@@ -299,7 +299,7 @@ def test_cpu_run_never_imports_torch(tmp_path, sample_inbox, tiny_args, tiny_mod
 
 
 def resolve(folder: Path):
-    from mtjob.models import resolve_model
+    from mtjob.backends.hub import resolve_model
 
     return resolve_model(str(folder), None, None, False)
 
@@ -307,14 +307,15 @@ def resolve(folder: Path):
 @pytest.mark.parametrize("threads, layout", [(1, (1, 1)), (2, (2, 1)), (4, (4, 1)),
                                              (8, (4, 2)), (16, (4, 4))])
 def test_cpu_layout(threads, layout):
-    from mtjob.models import cpu_layout
+    from mtjob.backends.runtime import cpu_layout
 
     assert cpu_layout(threads) == layout
 
 
 def test_parallel_batches_translate_as_one_at_a_time(tiny_models):
     """Two one-thread workers (the 2-core layout) give what one worker gives."""
-    from mtjob.executors.local import BatchJob, LocalEngine
+    from mtjob.batching import BatchJob
+    from mtjob.engines.local import LocalEngine
 
     texts = sample_paragraphs(8)
     jobs = [BatchJob(tuple(texts[i:i + 2]), (1, 1), GenOptions(2, 24)) for i in range(0, 8, 2)]

@@ -12,11 +12,11 @@ import pytest
 from mtjob import quality
 from mtjob.config import JobConfig
 from mtjob.errors import LockHeldError
-from mtjob.executors.local import LocalEngine
+from mtjob.engines.local import LocalEngine
 from mtjob.job import run_shard
 from mtjob.lock import OutputLock
 from mtjob.outputs import meta_dir, verify
-from mtjob.testing.fakes import FakeSummarizer, FakeTranslator
+from mtjob.testing.fakes import FakeModels, FakeSummarizer, FakeTranslator
 
 from .conftest import SAMPLE
 
@@ -29,11 +29,11 @@ OOM.__name__ = "OutOfMemoryError"
 
 
 def factory(translator=None, summarizer=None, calls=None):
-    def make(config):
-        if calls is not None:
-            calls.append(config)
-        return LocalEngine(config, translator or FakeTranslator(), summarizer or FakeSummarizer())
-    return make
+    return FakeModels(translator, summarizer, calls)
+
+
+def failures(report) -> list[tuple[str, str]]:
+    return [(str(o.path), o.error) for o in report.failed]
 
 
 def lines(path: Path) -> list[dict]:
@@ -50,7 +50,7 @@ def cfg() -> JobConfig:
 
 
 def test_sample_article_gives_17_aligned_records(tmp_path, sample_inbox, cfg):
-    report = run_shard(cfg, [sample_inbox], tmp_path / "out", engine_factory=factory())
+    report = run_shard(cfg, [sample_inbox], tmp_path / "out", models=factory())
     assert report.done == ["article"] and not report.failed
     records = lines(tmp_path / "out" / "article.jsonl")
     assert [r["para_id"] for r in records] == list(range(17))
@@ -67,10 +67,10 @@ def test_sample_article_gives_17_aligned_records(tmp_path, sample_inbox, cfg):
 
 def test_rerun_loads_no_model_and_changes_no_file(tmp_path, sample_inbox, cfg):
     out = tmp_path / "out"
-    run_shard(cfg, [sample_inbox], out, engine_factory=factory())
+    run_shard(cfg, [sample_inbox], out, models=factory())
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     calls: list = []
-    report = run_shard(cfg, [sample_inbox], out, engine_factory=factory(calls=calls))
+    report = run_shard(cfg, [sample_inbox], out, models=factory(calls=calls))
     assert calls == [] and report.skipped == ["article"] and not report.models_loaded
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
 
@@ -78,7 +78,7 @@ def test_rerun_loads_no_model_and_changes_no_file(tmp_path, sample_inbox, cfg):
 @pytest.mark.parametrize("change", ["source", "settings", "force", "truncated"])
 def test_changed_article_or_settings_is_redone(tmp_path, sample_inbox, cfg, change):
     out = tmp_path / "out"
-    run_shard(cfg, [sample_inbox], out, engine_factory=factory())
+    run_shard(cfg, [sample_inbox], out, models=factory())
     force = False
     if change == "source":
         with (sample_inbox / "article.txt").open("a", encoding="utf-8") as handle:
@@ -91,7 +91,7 @@ def test_changed_article_or_settings_is_redone(tmp_path, sample_inbox, cfg, chan
         data = (out / "article.jsonl").read_bytes()
         (out / "article.jsonl").write_bytes(data[: len(data) // 2])
     calls: list = []
-    report = run_shard(cfg, [sample_inbox], out, force=force, engine_factory=factory(calls=calls))
+    report = run_shard(cfg, [sample_inbox], out, force=force, models=factory(calls=calls))
     assert report.done == ["article"] and len(calls) == 1
     assert verify(out) == []
 
@@ -100,9 +100,9 @@ def test_bad_article_fails_alone(tmp_path, sample_inbox, cfg):
     (sample_inbox / "bad.txt").write_bytes("مرحبا".encode() + b"\xff\xfe tail\n")
     (sample_inbox / "empty.txt").write_text("\n&\n  \n&\n", encoding="utf-8")
     out = tmp_path / "out"
-    report = run_shard(cfg, [sample_inbox], out, engine_factory=factory())
+    report = run_shard(cfg, [sample_inbox], out, models=factory())
     assert report.done == ["article"]
-    failed = dict(report.failed)
+    failed = dict(failures(report))
     assert "byte 10" in failed[str(sample_inbox / "bad.txt")]
     assert "no paragraph" in failed[str(sample_inbox / "empty.txt")]
     manifest = json.loads((meta_dir(out) / "manifest-00000-of-00001.json").read_text())
@@ -117,7 +117,7 @@ def test_two_shards_cover_ten_articles_exactly_once(tmp_path, cfg):
     for i in range(10):
         shutil.copy(SAMPLE, inbox / f"a{i:02d}.txt")
     out = tmp_path / "out"
-    done = [run_shard(cfg, [inbox], out, rank, 2, engine_factory=factory()).done
+    done = [run_shard(cfg, [inbox], out, rank, 2, models=factory()).done
             for rank in (0, 1)]
     assert not set(done[0]) & set(done[1])
     assert sorted(done[0] + done[1]) == [f"a{i:02d}" for i in range(10)]
@@ -132,11 +132,11 @@ def test_held_lock_refuses_a_second_run(tmp_path, sample_inbox, cfg):
     out.mkdir()
     with OutputLock(meta_dir(out) / "lock-00000-of-00001"):
         with pytest.raises(LockHeldError) as info:
-            run_shard(cfg, [sample_inbox], out, engine_factory=factory())
+            run_shard(cfg, [sample_inbox], out, models=factory())
     assert info.value.exit_code == 75
     # A different shard has its own lock.
     with OutputLock(meta_dir(out) / "lock-00000-of-00001"):
-        run_shard(cfg, [sample_inbox], out, 0, 2, engine_factory=factory())
+        run_shard(cfg, [sample_inbox], out, 0, 2, models=factory())
 
 
 def test_out_of_memory_is_retried_with_a_smaller_budget(tmp_path, sample_inbox, cfg):
@@ -147,8 +147,8 @@ def test_out_of_memory_is_retried_with_a_smaller_budget(tmp_path, sample_inbox, 
             raise OOM("CUDA out of memory. Tried to allocate 2.00 GiB")
 
     oom = FakeTranslator(fail=fail)
-    run_shard(cfg, [sample_inbox], tmp_path / "a", engine_factory=factory(oom))
-    run_shard(cfg, [sample_inbox], tmp_path / "b", engine_factory=factory())
+    run_shard(cfg, [sample_inbox], tmp_path / "a", models=factory(oom))
+    run_shard(cfg, [sample_inbox], tmp_path / "b", models=factory())
     assert (tmp_path / "a" / "article.jsonl").read_bytes() == \
         (tmp_path / "b" / "article.jsonl").read_bytes()
     sizes = [len(texts) for texts, _ in oom.calls]
@@ -164,9 +164,9 @@ def test_out_of_memory_at_the_minimum_fails_the_article_by_name(tmp_path, sample
         raise OOM("CUDA out of memory")
 
     report = run_shard(cfg, [sample_inbox], tmp_path / "out",
-                       engine_factory=factory(FakeTranslator(fail=fail)))
+                       models=factory(FakeTranslator(fail=fail)))
     assert not report.done
-    [(name, message)] = report.failed
+    [(name, message)] = failures(report)
     assert "article.txt" in message and "minimum token budget" in message
 
 
@@ -175,10 +175,10 @@ def test_other_errors_are_not_retried(tmp_path, sample_inbox, cfg):
         raise ValueError("bad input ids")
 
     broken = FakeTranslator(fail=fail)
-    report = run_shard(cfg, [sample_inbox], tmp_path / "out", engine_factory=factory(broken))
+    report = run_shard(cfg, [sample_inbox], tmp_path / "out", models=factory(broken))
     sent = [text for texts, _ in broken.calls for text in texts]
     assert len(sent) == len(set(sent))  # each batch tried once: no back-off, no retry
-    assert "ValueError: bad input ids" in report.failed[0][1]
+    assert "ValueError: bad input ids" in failures(report)[0][1]
 
 
 def test_degenerate_output_is_retried_and_flagged(tmp_path, sample_inbox, cfg):
@@ -188,7 +188,7 @@ def test_degenerate_output_is_retried_and_flagged(tmp_path, sample_inbox, cfg):
         return None
 
     translator = FakeTranslator(script=script)
-    report = run_shard(cfg, [sample_inbox], tmp_path / "out", engine_factory=factory(translator))
+    report = run_shard(cfg, [sample_inbox], tmp_path / "out", models=factory(translator))
     records = lines(tmp_path / "out" / "article.jsonl")
     flagged = [s for r in records for s in r["sentences"] if "retried" in s["flags"]]
     assert flagged and all("no, no" not in s["en"] for s in flagged)
@@ -203,7 +203,7 @@ def test_retry_keeps_the_original_when_it_is_no_better(tmp_path, sample_inbox, c
         return "again " * 20 if "لافروف" in text else None
 
     run_shard(cfg, [sample_inbox], tmp_path / "out",
-              engine_factory=factory(FakeTranslator(script=script)))
+              models=factory(FakeTranslator(script=script)))
     records = lines(tmp_path / "out" / "article.jsonl")
     looped = [s for r in records for s in r["sentences"] if "again again" in s["en"]]
     assert looped and all({"repetition", "retried"} <= set(s["flags"]) for s in looped)
@@ -214,7 +214,7 @@ def test_numbers_missing_from_the_translation_are_flagged(tmp_path, cfg):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "n.txt").write_text("قتل ٢٠ شخصا عام 2016.\n", encoding="utf-8")
-    run_shard(cfg, [inbox], tmp_path / "out", engine_factory=factory())
+    run_shard(cfg, [inbox], tmp_path / "out", models=factory())
     [record] = lines(tmp_path / "out" / "n.jsonl")
     assert "numbers_mismatch" in record["flags"]
 
@@ -225,7 +225,7 @@ def test_long_text_is_summarized_hierarchically_without_losing_input(tmp_path, c
     paragraphs = [" ".join(f"كلمة{i}_{j}" for j in range(40)) + "." for i in range(30)]
     (inbox / "long.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
     summarizer = FakeSummarizer(window=100, words=10)
-    run_shard(cfg, [inbox], tmp_path / "out", engine_factory=factory(summarizer=summarizer))
+    run_shard(cfg, [inbox], tmp_path / "out", models=factory(summarizer=summarizer))
     meta = json.loads((tmp_path / "out" / "long.abstract.json").read_text())
     assert meta["method"] == "hierarchical"
     english = [r["en"] for r in lines(tmp_path / "out" / "long.jsonl")]
@@ -238,14 +238,14 @@ def test_no_summary_writes_a_null_abstract_and_loads_no_summarizer(tmp_path, sam
     cfg = JobConfig(**{**cfg.to_dict(), "summary": False})
 
     class NoSummarizer(FakeSummarizer):
-        def summarize(self, texts):
+        def summarize(self, texts, call=None):
             raise AssertionError("summarizer used")
 
         def info(self):
             raise AssertionError("summarizer loaded")
 
     run_shard(cfg, [sample_inbox], tmp_path / "out",
-              engine_factory=factory(summarizer=NoSummarizer()))
+              models=factory(summarizer=NoSummarizer()))
     meta = json.loads((tmp_path / "out" / "article.abstract.json").read_text())
     assert meta["abstract"] is None and meta["method"] == "none" and "summary" not in meta["models"]
 
@@ -258,7 +258,7 @@ def test_hostile_text_is_normalised_never_lost(tmp_path, cfg):
     long_para = " ".join(["كلمة"] * 1200)
     text = f"{trojan}\n&\nسطر\u2028ثان\u0085ثالث.\n&\n{giant}\n&\n{long_para}\n&\nنص\x00مع صفر.&\n"
     (inbox / "hostile.txt").write_text(text, encoding="utf-8")
-    report = run_shard(cfg, [inbox], tmp_path / "out", engine_factory=factory())
+    report = run_shard(cfg, [inbox], tmp_path / "out", models=factory())
     assert report.done == ["hostile"]
     raw = (tmp_path / "out" / "hostile.jsonl").read_text(encoding="utf-8")
     assert len(raw.splitlines()) == 5  # U+2028 / U+0085 escaped: one record per line
@@ -279,7 +279,7 @@ def test_input_names_with_spaces_arabic_and_leading_dash(tmp_path, cfg):
     names = ["with space.txt", "مقال.txt", "-dash.txt"]
     for name in names:
         shutil.copy(SAMPLE, inbox / name)
-    report = run_shard(cfg, [inbox], tmp_path / "out", engine_factory=factory())
+    report = run_shard(cfg, [inbox], tmp_path / "out", models=factory())
     assert sorted(report.done) == sorted(Path(n).stem for n in names)
     assert (tmp_path / "out" / "-dash.jsonl").exists()
     assert verify(tmp_path / "out") == []
@@ -293,15 +293,15 @@ def test_duplicate_output_names_are_a_usage_error(tmp_path, cfg):
         shutil.copy(SAMPLE, tmp_path / sub / "same.txt")
     with pytest.raises(ConfigError, match="same.jsonl"):
         run_shard(cfg, [tmp_path / "a", tmp_path / "b"], tmp_path / "out",
-                  engine_factory=factory())
+                  models=factory())
 
 
 def test_oversized_file_is_refused_and_the_rest_goes_on(tmp_path, sample_inbox, cfg):
     with (sample_inbox / "huge.txt").open("wb") as handle:
         handle.truncate(20 * 1024 * 1024)  # 20 MB (sparse): never read whole
-    report = run_shard(cfg, [sample_inbox], tmp_path / "out", engine_factory=factory())
+    report = run_shard(cfg, [sample_inbox], tmp_path / "out", models=factory())
     assert report.done == ["article"]
-    [(name, message)] = report.failed
+    [(name, message)] = failures(report)
     assert "huge.txt" in message and "20971520 bytes" in message and "max_file_bytes" in message
 
 
@@ -311,7 +311,7 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path, sample_inbox, cfg):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     with pytest.raises(OutputError, match="not writable"):
-        run_shard(cfg, [sample_inbox], blocker / "out", engine_factory=factory())
+        run_shard(cfg, [sample_inbox], blocker / "out", models=factory())
     assert blocker.read_text() == "not a folder"
 
 
@@ -320,7 +320,7 @@ def test_disk_full_keeps_existing_outputs(tmp_path, sample_inbox, cfg, monkeypat
     import os
 
     out = tmp_path / "out"
-    run_shard(cfg, [sample_inbox], out, engine_factory=factory())
+    run_shard(cfg, [sample_inbox], out, models=factory())
     before = snapshot = {p.name: p.read_bytes() for p in out.glob("*.json*")}
     real_fsync = os.fsync
 
@@ -330,8 +330,8 @@ def test_disk_full_keeps_existing_outputs(tmp_path, sample_inbox, cfg, monkeypat
         return real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", full)
-    report = run_shard(cfg, [sample_inbox], out, force=True, engine_factory=factory())
-    assert report.failed and "disk full" in report.failed[0][1]
+    report = run_shard(cfg, [sample_inbox], out, force=True, models=factory())
+    assert report.failed and "disk full" in failures(report)[0][1]
     assert {p.name: p.read_bytes() for p in out.glob("*.json*")} == before == snapshot
     assert not [p for p in out.iterdir() if p.name.startswith(".article")]
 
@@ -344,7 +344,7 @@ def test_wait_lock_waits_for_the_holder(tmp_path, sample_inbox, cfg):
     lock = OutputLock(meta_dir(out) / "lock-00000-of-00001")
     lock.acquire()
     threading.Timer(0.5, lock.release).start()
-    report = run_shard(cfg, [sample_inbox], out, wait_lock=10, engine_factory=factory())
+    report = run_shard(cfg, [sample_inbox], out, wait_lock=10, models=factory())
     assert report.done == ["article"]
 
 
@@ -356,7 +356,7 @@ def test_batches_are_length_sorted_across_articles_and_restored(tmp_path, cfg):
                                  encoding="utf-8")
     translator = FakeTranslator()
     cfg = JobConfig(**{**cfg.to_dict(), "batch_tokens": 10, "min_batch_tokens": 4})
-    run_shard(cfg, [inbox], tmp_path / "out", engine_factory=factory(translator))
+    run_shard(cfg, [inbox], tmp_path / "out", models=factory(translator))
     batches = [texts for texts, _ in translator.calls]
     assert ["قصير.", "قصير جدا."] in batches  # the two short ones, one from each article
     lengths = [max(len(t.split()) for t in texts) for texts in batches]
@@ -376,7 +376,7 @@ class ParallelFake(FakeTranslator):
 
         self.lock, self.active, self.most = threading.Lock(), 0, 0
 
-    def translate(self, texts, options):
+    def translate(self, texts, options, call=None):
         import time
 
         with self.lock:
@@ -384,7 +384,7 @@ class ParallelFake(FakeTranslator):
             self.most = max(self.most, self.active)
         try:
             time.sleep(0.02)
-            return super().translate(texts, options)
+            return super().translate(texts, options, call)
         finally:
             with self.lock:
                 self.active -= 1
@@ -399,16 +399,16 @@ def test_parallel_batches_give_the_sequential_output(tmp_path, sample_inbox, cfg
             raise OOM("out of memory")
 
     parallel = ParallelFake(fail=fail)
-    run_shard(cfg, [sample_inbox], tmp_path / "a", engine_factory=factory(parallel))
-    run_shard(cfg, [sample_inbox], tmp_path / "b", engine_factory=factory())
+    run_shard(cfg, [sample_inbox], tmp_path / "a", models=factory(parallel))
+    run_shard(cfg, [sample_inbox], tmp_path / "b", models=factory())
     for name in ("article.jsonl", "article.abstract.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     assert parallel.most > 1 and len(parallel.calls) > 3
 
 
 def test_an_interrupted_engine_cancels_the_batches_still_running(cfg):
-    from mtjob.executors.local import BatchJob
-    from mtjob.translate.base import CANCEL, GenOptions
+    from mtjob.batching import BatchJob
+    from mtjob.backends.base import GenOptions
 
     engine = LocalEngine(cfg, ParallelFake(), FakeSummarizer())
     jobs = [BatchJob(("a b c",), (4,), GenOptions(1, 8))] * 6
@@ -418,8 +418,8 @@ def test_an_interrupted_engine_cancels_the_batches_still_running(cfg):
 
     with pytest.raises(KeyboardInterrupt):
         engine.translate_batches(jobs, interrupt)
-    assert CANCEL.is_set()
-    assert len(engine.translate_batches(jobs[:2])) == 2 and not CANCEL.is_set()
+    assert engine.cancel.is_set()
+    assert len(engine.translate_batches(jobs[:2])) == 2 and not engine.cancel.is_set()
 
 
 @pytest.mark.parametrize("count, size, groups", [
@@ -428,7 +428,7 @@ def test_an_interrupted_engine_cancels_the_batches_still_running(cfg):
     (3, 1, [(0, 1), (1, 2), (2, 3)]),
 ])
 def test_article_groups(count, size, groups):
-    from mtjob.job import article_groups
+    from mtjob.batching import article_groups
 
     assert article_groups(count, size) == groups
     covered = [i for a, b in groups for i in range(a, b)]
@@ -444,18 +444,19 @@ def test_a_long_run_writes_its_first_article_alone_first(tmp_path, cfg):
     seen: list[int] = []
     translator = FakeTranslator()
 
-    def record(config):
-        engine = LocalEngine(config, translator, FakeSummarizer())
-        real = engine.translate_batches
+    class Record(FakeModels):
+        def engine(self, config):
+            engine = LocalEngine(config, translator, FakeSummarizer())
+            real = engine.translate_batches
 
-        def translate_batches(jobs, progress=None):
-            seen.append(sum(len(j.texts) for j in jobs))
-            return real(jobs, progress)
+            def translate_batches(jobs, progress=None):
+                seen.append(sum(len(j.texts) for j in jobs))
+                return real(jobs, progress)
 
-        engine.translate_batches = translate_batches
-        return engine
+            engine.translate_batches = translate_batches
+            return engine
 
-    report = run_shard(cfg, [inbox], tmp_path / "out", engine_factory=record)
+    report = run_shard(cfg, [inbox], tmp_path / "out", models=Record(translator))
     assert len(report.done) == 5
     assert seen[0] * 2 == seen[1] == seen[2]  # 1 article, then 2 and 2 (identical articles)
 
@@ -468,11 +469,11 @@ class CountingSummarizer(FakeSummarizer):
         self.calls: list[list[str]] = []
         self.broken = broken
 
-    def summarize(self, texts):
+    def summarize(self, texts, call=None):
         self.calls.append(list(texts))
         if self.broken and any(self.broken in t for t in texts):
             raise RuntimeError("model failure")
-        return super().summarize(texts)
+        return super().summarize(texts, call)
 
 
 def _docs() -> list[list[str]]:
@@ -493,22 +494,22 @@ def test_one_pass_articles_are_summarized_together_the_rest_alone(cfg):
     assert got == expected
     first = together.calls[0]
     assert len(first) == 3 and first == sorted(first, key=len)  # docs 0, 4, 2: length-sorted
-    assert [m for _, m in got] == ["abstractive", "extractive", "abstractive", "hierarchical",
-                                   "abstractive"]
+    assert [o.method for o in got] == ["abstractive", "extractive", "abstractive",
+                                       "hierarchical", "abstractive"]
 
 
 def test_a_failed_joint_call_falls_back_to_one_article_at_a_time(cfg):
     summarizer = CountingSummarizer(window=60, broken="truce")
     got = LocalEngine(cfg, FakeTranslator(), summarizer).summarize(_docs())
-    assert isinstance(got[2], Exception) and "model failure" in str(got[2])
-    assert [m for _, m in (got[0], got[1], got[3], got[4])] == [
+    assert got[2].error is not None and "model failure" in got[2].error
+    assert [o.method for o in (got[0], got[1], got[3], got[4])] == [
         "abstractive", "extractive", "hierarchical", "abstractive"]
 
 
 def test_malloc_arenas_are_capped_unless_the_user_chose(monkeypatch):
     import sys
 
-    from mtjob.executors.local import limit_malloc_arenas
+    from mtjob.backends.runtime import limit_malloc_arenas
 
     if not sys.platform.startswith("linux"):
         pytest.skip("glibc only")

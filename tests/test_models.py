@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from mtjob.cli import app
 from mtjob.errors import ModelUnavailableError, UnsafeModelError
-from mtjob.models import resolve_model
+from mtjob.backends.hub import resolve_model
 
 
 def invoke(*args):
@@ -105,7 +105,7 @@ def spy_from_pretrained(monkeypatch) -> dict:
 
 def test_loader_never_trusts_remote_code(tiny_models, monkeypatch):
     from mtjob.config import JobConfig
-    from mtjob.translate.hf import load_model
+    from mtjob.backends.hf import load_model
 
     seen = spy_from_pretrained(monkeypatch)
     source = resolve_model(str(tiny_models["mt"]), None, None, allow_pickle=False)
@@ -125,7 +125,7 @@ def test_missing_local_folder_is_a_usage_error(tmp_path):
     ("fpu avx2 avx512f", False),
 ])
 def test_cpu_has_bf16_reads_the_flags(tmp_path, flags, expected):
-    from mtjob.models import cpu_has_bf16
+    from mtjob.backends.runtime import cpu_has_bf16
 
     info = tmp_path / "cpuinfo"
     info.write_text(f"processor\t: 0\nmodel name\t: x\nflags\t\t: {flags}\n")
@@ -137,7 +137,7 @@ def test_cpu_has_bf16_reads_the_flags(tmp_path, flags, expected):
 def test_cpu_half_precision_uses_eager_attention(tiny_models, monkeypatch, dtype, attention):
     """torch's SDPA kernel is slow in bfloat16 on CPU; the eager one is measured faster."""
     from mtjob.config import JobConfig
-    from mtjob.translate.hf import load_model
+    from mtjob.backends.hf import load_model
 
     seen = spy_from_pretrained(monkeypatch)
     source = resolve_model(str(tiny_models["mt"]), None, None, allow_pickle=False)
@@ -148,18 +148,16 @@ def test_cpu_half_precision_uses_eager_attention(tiny_models, monkeypatch, dtype
 
 def test_cancel_stops_generate_at_the_next_step(tiny_models):
     from mtjob.config import JobConfig
-    from mtjob.translate.base import CANCEL, GenOptions
-    from mtjob.translate.hf import TransformersTranslator
+    from mtjob.backends.base import Call, GenOptions
+    from mtjob.backends.hf import TransformersTranslator
 
     translator = TransformersTranslator(JobConfig(mt_model=str(tiny_models["mt"]), device="cpu"))
     options = GenOptions(beams=2, max_new_tokens=40)
     text = "قال المتحدث إن المحادثات ستستمر غدا في العاصمة"
     [full] = translator.translate([text], options)
-    try:
-        CANCEL.set()
-        [cut] = translator.translate([text], options)
-    finally:
-        CANCEL.clear()
+    call = Call()
+    call.cancel.set()
+    [cut] = translator.translate([text], options, call)
     assert full.tokens > 5 and cut.tokens <= 1
 
 
@@ -168,21 +166,20 @@ def test_pooled_calls_get_their_share_of_threads_lone_calls_all():
 
     import torch
 
-    from mtjob.translate.base import POOL_THREADS
-    from mtjob.translate.hf import use_threads
+    from mtjob.backends.hf import use_threads
 
     runtime = {"threads": 1, "all_threads": 2}
     before = torch.get_num_threads()
     seen: list[int] = []
 
     def pooled() -> None:
-        use_threads(runtime)
+        use_threads(runtime, pooled=True)
         seen.append(torch.get_num_threads())
 
     try:
-        use_threads(runtime)
+        use_threads(runtime, pooled=False)
         assert torch.get_num_threads() == 2
-        worker = threading.Thread(target=pooled, name=f"{POOL_THREADS}_0")
+        worker = threading.Thread(target=pooled)
         worker.start()
         worker.join()
         assert seen == [1]
@@ -192,7 +189,7 @@ def test_pooled_calls_get_their_share_of_threads_lone_calls_all():
 
 def test_torch_int8_is_opt_in_and_warned(tiny_models, caplog):
     from mtjob.config import JobConfig
-    from mtjob.translate.hf import load_model
+    from mtjob.backends.hf import load_model
 
     source = resolve_model(str(tiny_models["mt"]), None, None, allow_pickle=False)
     _, info = load_model(source, JobConfig(device="cpu"))

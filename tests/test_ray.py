@@ -55,7 +55,7 @@ def test_missing_model_fails_before_ray_starts(tmp_path, tiny_models):
 
     from mtjob.config import JobConfig
     from mtjob.errors import MtjobError
-    from mtjob.executors.ray import RayEngine
+    from mtjob.engines.ray import RayEngine
 
     config = JobConfig(mt_model=str(tiny_models["mt"]), sum_model=str(tmp_path / "missing"))
     with pytest.raises(MtjobError, match="missing"):

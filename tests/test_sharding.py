@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mtjob.errors import ConfigError
-from mtjob.executors.slurm import parse_shard, shard_from_env, shard_of
+from mtjob.sharding import parse_shard, shard_from_env, shard_of
 
 
 @pytest.mark.parametrize("text, expected", [

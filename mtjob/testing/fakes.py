@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..translate.base import GenOptions, Hypothesis
+from ..backends.base import Call, GenOptions, Hypothesis
+from ..engines.local import LocalEngine
+
+if TYPE_CHECKING:
+    from ..config import JobConfig
 
 
 class FakeTranslator:
@@ -25,13 +29,11 @@ class FakeTranslator:
         self.fail = fail
         self.calls: list[tuple[list[str], GenOptions]] = []
 
-    def check(self) -> None:
-        pass
-
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(t.split()) + 1 for t in texts]
 
-    def translate(self, texts: list[str], options: GenOptions) -> list[Hypothesis]:
+    def translate(self, texts: list[str], options: GenOptions,
+                  call: Call | None = None) -> list[Hypothesis]:
         self.calls.append((list(texts), options))
         if self.fail:
             self.fail(texts, options)
@@ -57,16 +59,13 @@ class FakeSummarizer:
         self.words = words
         self.inputs: list[str] = []
 
-    def check(self) -> None:
-        pass
-
     def window(self) -> int:
         return self._window
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(t.split()) + 2 for t in texts]
 
-    def summarize(self, texts: list[str]) -> list[str]:
+    def summarize(self, texts: list[str], call: Call | None = None) -> list[str]:
         for text in texts:
             if self.count_tokens([text])[0] > self._window:
                 raise AssertionError("summarizer input longer than its window")
@@ -75,3 +74,28 @@ class FakeSummarizer:
 
     def info(self) -> dict[str, Any]:
         return {"id": "fake-sum", "revision": "0", "backend": "fake"}
+
+
+class FakeModels:
+    """``Models`` for pipeline tests: the fake translator doubles as the tokenizer; every
+    engine created is recorded in ``engines`` (and its config in ``calls``, if given)."""
+
+    def __init__(self, translator: FakeTranslator | None = None,
+                 summarizer: FakeSummarizer | None = None,
+                 calls: list[JobConfig] | None = None) -> None:
+        self.translator = translator or FakeTranslator()
+        self.summarizer = summarizer or FakeSummarizer()
+        self.calls = calls
+        self.engines: list[LocalEngine] = []
+
+    def check(self, config: JobConfig) -> None:
+        pass
+
+    def tokenizer(self, config: JobConfig) -> FakeTranslator:
+        return self.translator
+
+    def engine(self, config: JobConfig) -> LocalEngine:
+        if self.calls is not None:
+            self.calls.append(config)
+        self.engines.append(LocalEngine(config, self.translator, self.summarizer))
+        return self.engines[-1]

@@ -1,4 +1,4 @@
-"""Finding model folders (hub id or local folder), safely, and choosing device and precision.
+"""Finding model folders (hub id or local folder), safely.
 
 Nothing is downloaded in the middle of a translation: a model is resolved once, before the
 first batch. A model that is neither a local folder nor in the cache, with the hub out of
@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError, ModelUnavailableError, UnsafeModelError
+from ..errors import ConfigError, ModelUnavailableError, UnsafeModelError
 
 log = logging.getLogger(__name__)
 
@@ -97,63 +97,3 @@ def resolve_model(ref: str, revision: str | None, cache_dir: str | None,
         raise ConfigError(f"model {ref!r}: no weights (model.safetensors) in {path}")
     resolved = _fingerprint(path) if path == local else path.name
     return ModelSource(ref=ref, path=path, revision=resolved, use_safetensors=use_safetensors)
-
-
-def select_device(requested: str) -> str:
-    """``auto`` -> ``cuda`` when torch sees a GPU, else ``cpu``; ``cuda`` without one is an error."""
-    import torch
-
-    has_cuda = torch.cuda.is_available()
-    if requested == "cuda" and not has_cuda:
-        raise ConfigError("device 'cuda' was asked for but no CUDA GPU is visible")
-    if requested == "auto":
-        return "cuda" if has_cuda else "cpu"
-    return requested
-
-
-def cpu_layout(threads: int) -> tuple[int, int]:
-    """(batches run in parallel, threads per batch) for ``threads`` CPU threads (0: all the
-    cores this process may use). Independent one-thread batches scale better than one batch
-    on two threads: measured 1.3x the throughput on 2 cores at beam 4, with CTranslate2 and
-    with torch alike (README, Performance).
-    Beyond 4 threads each batch gets a quarter of them (not measured: no bigger CPU here)."""
-    total = threads or len(os.sched_getaffinity(0)) or 1
-    per_batch = max(1, total // 4)
-    return max(1, total // per_batch), per_batch
-
-
-def cpu_has_bf16(cpuinfo: str = "/proc/cpuinfo") -> bool:
-    """Whether the CPU multiplies bfloat16 natively (AVX512-BF16 or AMX): bfloat16 then
-    runs about 2x faster than float32 here; without them it is slower."""
-    try:
-        with open(cpuinfo, encoding="utf-8", errors="replace") as fh:
-            flags = next((line for line in fh if line.startswith("flags")), "").split()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
-def select_dtype(requested: str, device: str) -> str:
-    """Precision for transformers: float32 on CPU; bfloat16 (or float16) on GPU by default."""
-    if requested != "auto":
-        if device == "cpu" and requested != "float32":
-            fast = requested == "bfloat16" and cpu_has_bf16()
-            log.warning("dtype %s on CPU is %s; float32 is exact", requested,
-                        "lossy" if fast else "slow and lossy (this CPU lacks bfloat16 "
-                        "instructions)")
-        return requested
-    if device == "cpu":
-        return "float32"
-    import torch
-
-    return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
-
-
-def is_out_of_memory(exc: BaseException) -> bool:
-    """Only real out-of-memory errors are retried with a smaller batch."""
-    if type(exc).__name__ == "OutOfMemoryError" or isinstance(exc, MemoryError):
-        return True
-    message = str(exc).lower()
-    # torch/CUDA: "CUDA out of memory"; CTranslate2: "... out of memory" or std::bad_alloc.
-    return isinstance(exc, RuntimeError) and ("out of memory" in message
-                                              or "bad_alloc" in message)

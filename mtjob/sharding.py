@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
-from ..errors import ConfigError
+from .errors import ConfigError
+from .reader import discover_inputs, doc_id_for
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -48,3 +50,15 @@ def shard_of(doc_id: str, world_size: int) -> int:
     when articles are added to or removed from the input folder between array tasks."""
     digest = hashlib.sha1(doc_id.encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") % world_size
+
+
+def select_inputs(inputs: list[Path], rank: int, world_size: int) -> list[Path]:
+    """This shard's articles; two inputs that would write the same output are a usage error."""
+    paths = discover_inputs(inputs)
+    owners: dict[str, Path] = {}
+    for path in paths:
+        doc_id = doc_id_for(path)
+        if doc_id in owners:
+            raise ConfigError(f"{owners[doc_id]} and {path} would both write {doc_id}.jsonl")
+        owners[doc_id] = path
+    return [p for p in paths if shard_of(doc_id_for(p), world_size) == rank]

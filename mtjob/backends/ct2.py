@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, MissingExtraError
-from ..models import ModelSource, cpu_layout
-from .base import GenOptions, Hypothesis
-from .hf import quiet_transformers
+from .base import Call, GenOptions, Hypothesis
+from .hub import ModelSource
 from .lazy import LazyModel
+from .runtime import cpu_layout
+from .tokenizer import quiet_transformers
 
 if TYPE_CHECKING:
     from ..config import JobConfig
@@ -136,10 +137,12 @@ class _CTranslate2Model(LazyModel):
 class CTranslate2Translator(_CTranslate2Model):
     """MarianMT through CTranslate2 ``translate_batch``. Loads lazily, converts on first use."""
 
-    def __init__(self, config: JobConfig) -> None:
-        super().__init__(config, config.mt_model, config.mt_revision)
+    def __init__(self, config: JobConfig, source: ModelSource | None = None) -> None:
+        super().__init__(config, config.mt_model, config.mt_revision, source)
 
-    def translate(self, texts: list[str], options: GenOptions) -> list[Hypothesis]:
+    def translate(self, texts: list[str], options: GenOptions,
+                  call: Call | None = None) -> list[Hypothesis]:
+        """One batch; CTranslate2 cannot stop mid-batch, so ``call.cancel`` is not read."""
         model = self._ensure_model()
         special = set(self.tokenizer.all_special_tokens)
         # max_input_length=0: CTranslate2 otherwise cuts sources at 1024 tokens, silently.
@@ -157,23 +160,21 @@ class CTranslate2Translator(_CTranslate2Model):
 class CTranslate2Summarizer(_CTranslate2Model):
     """BART-style summarizer through CTranslate2, decoding as ``generate`` does."""
 
-    # Two articles at once on two one-thread workers: 1.15x faster, but peak RSS went from
-    # 864 to 1218 MiB for the whole job (README, Performance). One worker keeps it under 1 GB.
+    # Two workers were faster but over the memory aim for the whole job (README, Performance).
     parallel = False
 
-    def __init__(self, config: JobConfig) -> None:
-        super().__init__(config, config.sum_model, config.sum_revision)
+    def __init__(self, config: JobConfig, source: ModelSource | None = None) -> None:
+        super().__init__(config, config.sum_model, config.sum_revision, source)
 
     @property
     def batch_size(self) -> int:
-        """Articles per call: 4 on a GPU; 1 on CPU, where 2 or 4 at once were up to 1.2x
-        faster for the whole job but took its peak RSS from 860 to 1105 MiB, over the 1 GB
-        aim (beam search keeps a cross-attention cache per beam and article)."""
+        """Articles per call: 4 on a GPU; 1 on CPU, where more at once pushed the job's peak
+        RSS over its aim (beam search keeps a cross-attention cache per beam and article)."""
         self._ensure_model()
         return 1 if self._runtime["device"] == "cpu" else 4
 
     def window(self) -> int:
-        return self.tokenizer_limit(1024)
+        return self.tokens.limit(1024)
 
     def decoding_options(self) -> tuple[dict[str, Any], list[str] | None]:
         """CTranslate2 options from the model's generation config (the converter does not
@@ -194,7 +195,7 @@ class CTranslate2Summarizer(_CTranslate2Model):
         prefix = [self.tokenizer.convert_ids_to_tokens(forced)] if forced is not None else None
         return options, prefix
 
-    def summarize(self, texts: list[str]) -> list[str]:
+    def summarize(self, texts: list[str], call: Call | None = None) -> list[str]:
         model = self._ensure_model()
         options, prefix = self.decoding_options()
         out: list[str] = []

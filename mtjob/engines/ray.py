@@ -1,16 +1,17 @@
-"""The Ray engine: a pool of model actors (one per GPU, or per CPU slot) fed batches of
-segments from all articles of the run. Reading, batching and writing stay in the driver and
-run the same code as the local engine, so outputs are identical."""
+"""The Ray engine: a pool of model actors (one per GPU, or per CPU slot) fed the batches of
+all articles of the run. Reading, segmenting (tokenizer only), batching and writing stay in
+the driver and run the local code, so outputs are identical to the local engine's."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from ..batching import BatchJob
 from ..errors import MissingExtraError, MtjobError
-from .local import BatchJob, BatchResult, LocalEngine, Progress, SummaryResult
+from .base import BatchOutcome, Progress, SummaryOutcome
+from .local import LocalEngine, LocalModels
 
 if TYPE_CHECKING:
     from ..config import JobConfig
@@ -28,17 +29,17 @@ class ModelActor:
             if hasattr(model, "parallel"):
                 model.parallel = False
 
-    def translate(self, job: BatchJob) -> BatchResult:
+    def translate(self, job: BatchJob) -> BatchOutcome:
         return self.engine.translate_one(job)
 
-    def summarize(self, paragraphs: list[str]) -> SummaryResult:
+    def summarize(self, paragraphs: list[str]) -> SummaryOutcome:
         return self.engine.summarize_one(paragraphs)
 
-    def info(self, with_summary: bool) -> dict[str, Any]:
-        return self.engine.info(with_summary)
+    def provenance(self) -> dict[str, Any]:
+        return self.engine.provenance()
 
 
-def _import_ray() -> Any:
+def import_ray() -> Any:
     try:
         import ray
     except ImportError:
@@ -46,17 +47,23 @@ def _import_ray() -> Any:
     return ray
 
 
+class RayModels(LocalModels):
+    """Models resolved and tokenized in the driver; weights load only on the actors."""
+
+    def engine(self, config: JobConfig) -> RayEngine:  # type: ignore[override]
+        return RayEngine(config, config.address, config.workers, config.gpus_per_worker)
+
+
 class RayEngine:
-    """Translation and summaries on Ray actors; token counting (tokenizer only) here."""
+    """Translation and summaries on Ray actors."""
 
     def __init__(self, config: JobConfig, address: str | None, workers: int,
                  gpus_per_worker: float) -> None:
-        ray = _import_ray()
+        ray = import_ray()
         from ray.util import ActorPool
 
-        # Resolve the models first: a missing one fails at once, not after Ray's start-up.
-        self._local = LocalEngine(config)
-        self._local.prepare(config.summary)
+        LocalModels().check(config)  # a missing model fails at once, not after Ray's start-up
+        self.config = config
         self._started = not ray.is_initialized() and address is None
         if not ray.is_initialized():
             ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING,
@@ -65,23 +72,14 @@ class RayEngine:
         actor_config = replace(config, threads=config.threads or 1) if not gpus_per_worker \
             else config
         remote = ray.remote(num_cpus=1, num_gpus=gpus_per_worker)(ModelActor)
-        self._actors = [remote.remote(actor_config) for _ in range(max(1, workers))]
+        self._actors = [remote.remote(actor_config) for _ in range(workers)]
         self._pool = ActorPool(self._actors)
         self._ray = ray
         log.info("ray engine: %d actor(s), %s GPU(s) each", len(self._actors), gpus_per_worker)
 
-    def prepare(self, with_summary: bool) -> None:
-        self._local.prepare(with_summary)
-
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        return self._local.count_tokens(texts)
-
-    def model_max_tokens(self) -> int:
-        return self._local.model_max_tokens()
-
     def translate_batches(self, jobs: list[BatchJob],
-                          progress: Progress | None = None) -> list[BatchResult]:
-        out: list[BatchResult] = []
+                          progress: Progress | None = None) -> list[BatchOutcome]:
+        out: list[BatchOutcome] = []
         results = self._pool.map(lambda actor, job: actor.translate.remote(job), jobs)
         for job, result in zip(jobs, results):
             out.append(result)
@@ -89,12 +87,12 @@ class RayEngine:
                 progress(len(job.texts))
         return out
 
-    def summarize(self, documents: list[list[str]]) -> list[SummaryResult]:
+    def summarize(self, documents: list[list[str]]) -> list[SummaryOutcome]:
         return list(self._pool.map(lambda actor, doc: actor.summarize.remote(doc), documents))
 
-    def info(self, with_summary: bool) -> dict[str, Any]:
+    def provenance(self) -> dict[str, Any]:
         try:
-            return self._ray.get(self._actors[0].info.remote(with_summary))
+            return self._ray.get(self._actors[0].provenance.remote())
         except self._ray.exceptions.RayTaskError as exc:  # show the cause, not Ray's wrapping
             cause = getattr(exc, "cause", None) or exc
             if isinstance(cause, MtjobError):
@@ -108,10 +106,3 @@ class RayEngine:
         self._actors = []
         if self._started:
             self._ray.shutdown()
-
-
-def ray_engine_factory(address: str | None, workers: int,
-                       gpus_per_worker: float) -> Callable[[JobConfig], RayEngine]:
-    """An engine factory for ``run_shard``; Ray starts only when there is work to do."""
-    _import_ray()  # fail at once, before any file is read, if Ray is missing
-    return lambda config: RayEngine(config, address, workers, gpus_per_worker)

@@ -1,15 +1,16 @@
-"""The transformers backend: ``AutoModelForSeq2SeqLM`` + ``generate``, batched, no truncation."""
+"""The transformers backend, both roles: ``AutoModelForSeq2SeqLM`` + ``generate``, batched,
+never truncating."""
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
-from ..models import ModelSource, cpu_layout, select_device, select_dtype
-from .base import CANCEL, POOL_THREADS, GenOptions, Hypothesis
+from .base import Call, GenOptions, Hypothesis
+from .hub import ModelSource
 from .lazy import LazyModel
+from .runtime import cpu_layout, select_device, select_dtype
 
 if TYPE_CHECKING:
     from ..config import JobConfig
@@ -17,24 +18,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def quiet_transformers() -> None:
-    """transformers' own progress bars and advice go to stderr unasked; batch logs stay clean
-    unless -v (the CLI raises the level of the "transformers" logger then)."""
-    import warnings
-
-    import transformers
-
-    if logging.getLogger("transformers").getEffectiveLevel() > logging.INFO:
-        transformers.logging.set_verbosity_error()
-        transformers.logging.disable_progress_bar()
-    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
-
-
 def load_model(source: ModelSource, config: JobConfig,
                parallel: bool = False) -> tuple[Any, dict[str, Any]]:
     """Load a seq2seq model for inference: eval mode, chosen device/dtype, int8 on CPU if asked.
     ``parallel``: the caller runs several batches at once on CPU, one thread each
-    (:func:`mtjob.models.cpu_layout`).
+    (:func:`mtjob.backends.runtime.cpu_layout`).
 
     Returns the model and the runtime facts for provenance.
     """
@@ -47,8 +35,8 @@ def load_model(source: ModelSource, config: JobConfig,
         workers, threads = cpu_layout(config.threads)
     _set_threads(threads)
     dtype = select_dtype(config.dtype, device)
-    # Half precision on CPU: torch's SDPA kernel is slow there (measured 1.25x slower than
-    # the eager attention in bfloat16), while float32 runs at the same speed with either.
+    # Half precision on CPU: torch's SDPA kernel is slower there than eager attention
+    # (README, Performance), while float32 runs at the same speed with either.
     attention = "eager" if device == "cpu" and dtype != "float32" else "sdpa"
     model = AutoModelForSeq2SeqLM.from_pretrained(
         str(source.path), use_safetensors=source.use_safetensors, trust_remote_code=False,
@@ -87,24 +75,21 @@ def _set_threads(threads: int) -> None:
             torch.set_num_threads(threads)
 
 
-def use_threads(runtime: dict[str, Any]) -> None:
-    """Set torch's threads before a call. The count is per process: a call from the engine's
-    pool, which runs beside others, gets its share; a call that runs alone (in the main
-    thread) gets them all."""
-    pooled = threading.current_thread().name.startswith(POOL_THREADS)
+def use_threads(runtime: dict[str, Any], pooled: bool) -> None:
+    """Set torch's threads before a call. The count is per process: a call that runs beside
+    others gets its share; a call that runs alone gets them all."""
     _set_threads(runtime["threads"] if pooled else runtime["all_threads"])
 
 
-@functools.cache
-def cancel_criteria() -> Any:
-    """A ``StoppingCriteriaList`` that ends ``generate`` at its next step once
-    :data:`CANCEL` is set, so a stopped run does not wait for batches in worker threads."""
+def cancel_criteria(cancel: threading.Event) -> Any:
+    """A ``StoppingCriteriaList`` that ends ``generate`` at its next step once ``cancel`` is
+    set, so a stopped run does not wait for batches in worker threads."""
     import torch
     from transformers import StoppingCriteria, StoppingCriteriaList
 
     class Cancelled(StoppingCriteria):
         def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
-            return torch.full((input_ids.shape[0],), CANCEL.is_set(), dtype=torch.bool,
+            return torch.full((input_ids.shape[0],), cancel.is_set(), dtype=torch.bool,
                               device=input_ids.device)
 
     return StoppingCriteriaList([Cancelled()])
@@ -118,23 +103,25 @@ def generated_tokens(ids: Any, special: set[int]) -> list[int]:
 class TransformersTranslator(LazyModel):
     """MarianMT (or any seq2seq model) through transformers. Loads lazily."""
 
-    def __init__(self, config: JobConfig) -> None:
-        super().__init__(config, config.mt_model, config.mt_revision)
+    def __init__(self, config: JobConfig, source: ModelSource | None = None) -> None:
+        super().__init__(config, config.mt_model, config.mt_revision, source)
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
         return load_model(self.source, self.config, parallel=self.parallel)
 
-    def translate(self, texts: list[str], options: GenOptions) -> list[Hypothesis]:
+    def translate(self, texts: list[str], options: GenOptions,
+                  call: Call | None = None) -> list[Hypothesis]:
         import torch
 
+        call = call or Call()
         model = self._ensure_model()
-        use_threads(self._runtime)
+        use_threads(self._runtime, call.pooled)
         tok = self.tokenizer
         batch = tok(texts, return_tensors="pt", padding=True, truncation=False)
         batch = {k: v.to(self._runtime["device"]) for k, v in batch.items()}
         kwargs: dict[str, Any] = {
             "num_beams": options.beams, "max_new_tokens": options.max_new_tokens,
-            "do_sample": False, "stopping_criteria": cancel_criteria(),
+            "do_sample": False, "stopping_criteria": cancel_criteria(call.cancel),
         }
         if options.no_repeat_ngram_size:
             kwargs["no_repeat_ngram_size"] = options.no_repeat_ngram_size
@@ -146,3 +133,37 @@ class TransformersTranslator(LazyModel):
         decoded = tok.batch_decode(out, skip_special_tokens=True)
         counts = generated_tokens(out, special)
         return [Hypothesis(text.strip(), n) for text, n in zip(decoded, counts)]
+
+
+class TransformersSummarizer(LazyModel):
+    """BART-style summarizer through transformers ``generate``. Loads lazily."""
+
+    batch_size = 4
+
+    def __init__(self, config: JobConfig, source: ModelSource | None = None) -> None:
+        super().__init__(config, config.sum_model, config.sum_revision, source)
+
+    def window(self) -> int:
+        return self.tokens.limit(1024)
+
+    def _load(self) -> tuple[Any, dict[str, Any]]:
+        return load_model(self.source, self.config, parallel=self.parallel)
+
+    def summarize(self, texts: list[str], call: Call | None = None) -> list[str]:
+        import torch
+
+        call = call or Call()
+        model = self._ensure_model()
+        use_threads(self._runtime, call.pooled)
+        c = self.config
+        out: list[str] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = self.tokenizer(texts[start:start + self.batch_size], return_tensors="pt",
+                                   padding=True, truncation=False)
+            batch = {k: v.to(self._runtime["device"]) for k, v in batch.items()}
+            with torch.inference_mode():
+                ids = model.generate(**batch, num_beams=c.sum_beams, do_sample=False,
+                                     min_length=c.sum_min_length, max_length=c.sum_max_length,
+                                     stopping_criteria=cancel_criteria(call.cancel))
+            out.extend(self.tokenizer.batch_decode(ids, skip_special_tokens=True))
+        return out

@@ -1,0 +1,73 @@
+"""What every model backend shares: decoding options, results, how a call runs, the roles."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+
+@dataclass(frozen=True)
+class GenOptions:
+    """Decoding settings for one batch. ``max_new_tokens`` is the batch's output limit."""
+
+    beams: int
+    max_new_tokens: int
+    no_repeat_ngram_size: int = 0
+    repetition_penalty: float = 1.0
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One translated segment and the number of target tokens generated (special ones excluded)."""
+
+    text: str
+    tokens: int
+
+
+@dataclass(frozen=True)
+class Call:
+    """How one model call runs: beside others (``pooled``: it gets its share of the threads)
+    or alone (all of them), and the event that stops it between decoding steps."""
+
+    cancel: threading.Event = field(default_factory=threading.Event)
+    pooled: bool = False
+
+
+class Translator(Protocol):
+    """A source->target model. Cheap to create: weights load on the first ``translate``."""
+
+    @property
+    def parallel_batches(self) -> int:
+        """How many ``translate`` calls may run at once, from different threads."""
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Source tokens per text, the end-of-sequence token included."""
+
+    def translate(self, texts: list[str], options: GenOptions,
+                  call: Call | None = None) -> list[Hypothesis]:
+        """Translate one batch; raises the backend's out-of-memory error unchanged."""
+
+    def info(self) -> dict[str, Any]:
+        """Provenance: model id, resolved revision, backend, device, precision."""
+
+
+class Summarizer(Protocol):
+    """An English summarizer. Cheap to create: weights load on the first ``summarize``."""
+
+    def window(self) -> int:
+        """Input tokens the model takes at most (special tokens included)."""
+
+    @property
+    def parallel_batches(self) -> int:
+        """How many ``summarize`` calls may run at once, from different threads."""
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Input tokens per text, special tokens included."""
+
+    def summarize(self, texts: list[str], call: Call | None = None) -> list[str]:
+        """One summary per text; every text fits the window."""
+
+    def info(self) -> dict[str, Any]:
+        """Provenance: model id, resolved revision, backend, device, precision."""

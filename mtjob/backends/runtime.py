@@ -1,0 +1,94 @@
+"""Where and how models run: device, precision, CPU thread layout, out-of-memory detection,
+and the process-wide memory settings the engines need."""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import logging
+import os
+import sys
+
+from ..errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+def select_device(requested: str) -> str:
+    """``auto`` -> ``cuda`` when torch sees a GPU, else ``cpu``; ``cuda`` without one is an error."""
+    import torch
+
+    has_cuda = torch.cuda.is_available()
+    if requested == "cuda" and not has_cuda:
+        raise ConfigError("device 'cuda' was asked for but no CUDA GPU is visible")
+    if requested == "auto":
+        return "cuda" if has_cuda else "cpu"
+    return requested
+
+
+def cpu_layout(threads: int) -> tuple[int, int]:
+    """(batches run in parallel, threads per batch) for ``threads`` CPU threads (0: all the
+    cores this process may use). Independent one-thread batches scale better than one batch
+    on several threads (README, Performance); beyond 4 threads each batch gets a quarter."""
+    total = threads or len(os.sched_getaffinity(0)) or 1
+    per_batch = max(1, total // 4)
+    return max(1, total // per_batch), per_batch
+
+
+def cpu_has_bf16(cpuinfo: str = "/proc/cpuinfo") -> bool:
+    """Whether the CPU multiplies bfloat16 natively (AVX512-BF16 or AMX): bfloat16 is then
+    faster than float32; without them it is slower."""
+    try:
+        with open(cpuinfo, encoding="utf-8", errors="replace") as fh:
+            flags = next((line for line in fh if line.startswith("flags")), "").split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def select_dtype(requested: str, device: str) -> str:
+    """Precision for transformers: float32 on CPU; bfloat16 (or float16) on GPU by default."""
+    if requested != "auto":
+        if device == "cpu" and requested != "float32":
+            fast = requested == "bfloat16" and cpu_has_bf16()
+            log.warning("dtype %s on CPU is %s; float32 is exact", requested,
+                        "lossy" if fast else "slow and lossy (this CPU lacks bfloat16 "
+                        "instructions)")
+        return requested
+    if device == "cpu":
+        return "float32"
+    import torch
+
+    return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """Only real out-of-memory errors are retried with a smaller batch."""
+    if type(exc).__name__ == "OutOfMemoryError" or isinstance(exc, MemoryError):
+        return True
+    message = str(exc).lower()
+    # torch/CUDA: "CUDA out of memory"; CTranslate2: "... out of memory" or std::bad_alloc.
+    return isinstance(exc, RuntimeError) and ("out of memory" in message
+                                              or "bad_alloc" in message)
+
+
+def limit_malloc_arenas(arenas: int = 2) -> bool:
+    """Cap glibc's malloc arenas: each thread that allocates gets an arena of its own (up to 8
+    per core) and keeps freed memory there, so parallel batches inflated the peak RSS (README,
+    Performance). A no-op off glibc, or when the user set ``MALLOC_ARENA_MAX``. Returns
+    whether the cap was set."""
+    if os.environ.get("MALLOC_ARENA_MAX") or not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # the running C library's
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(-8, arenas))  # -8: M_ARENA_MAX
+
+
+def free_memory() -> None:
+    """Give back what a failed batch held, without importing torch just for that."""
+    gc.collect()
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available():
+        torch.cuda.empty_cache()

@@ -1,0 +1,68 @@
+"""Where model calls run. Two narrow protocols: ``Models`` (what a run can know before any
+weights load) and ``Engine`` (translation batches and summaries, then close)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ..backends.base import Hypothesis
+    from ..batching import BatchJob
+    from ..config import JobConfig
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """A batch's hypotheses in order, or the error that failed it (and its articles)."""
+
+    hypotheses: tuple[Hypothesis, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SummaryOutcome:
+    """An article's abstract and the method used, or the error that failed it."""
+
+    text: str | None = None
+    method: str = "none"
+    error: str | None = None
+
+
+class TokenCounter(Protocol):
+    """The translation model's tokenizer: all that segmenting needs."""
+
+    @property
+    def model_max_tokens(self) -> int: ...
+
+    def count_tokens(self, texts: list[str]) -> list[int]: ...
+
+
+class Engine(Protocol):
+    """Runs model calls. Created only when a run has work for the models."""
+
+    def translate_batches(self, jobs: list[BatchJob],
+                          progress: Progress | None = None) -> list[BatchOutcome]: ...
+
+    def summarize(self, documents: list[list[str]]) -> list[SummaryOutcome]: ...
+
+    def provenance(self) -> dict[str, Any]:
+        """Per role ("mt", "summary"): model id, resolved revision, runtime facts."""
+
+    def close(self) -> None: ...
+
+
+class Models(Protocol):
+    """The run's models before any weights load."""
+
+    def check(self, config: JobConfig) -> None:
+        """Resolve every model the run needs: a missing or broken one fails here, at once."""
+
+    def tokenizer(self, config: JobConfig) -> TokenCounter:
+        """The translation model's tokenizer (no weights, no workers)."""
+
+    def engine(self, config: JobConfig) -> Engine:
+        """The engine that loads the weights (in this process, or on workers)."""

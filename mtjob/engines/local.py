@@ -1,0 +1,188 @@
+"""The in-process engine: models in this process, batches on a thread pool when the backend
+runs several calls at once (CPU). The Ray engine runs this same code inside its actors."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..backends import make_summarizer, make_translator
+from ..backends.base import Call
+from ..backends.hub import ModelSource, resolve_model
+from ..backends.runtime import free_memory, limit_malloc_arenas
+from ..backends.tokenizer import ModelTokenizer
+from ..batching import BatchJob, BudgetState, translate_with_backoff
+from ..errors import MtjobError
+from ..summarize import ABSTRACTIVE, make_abstract, one_pass_input
+from .base import BatchOutcome, Progress, SummaryOutcome
+
+if TYPE_CHECKING:
+    from ..backends.base import Summarizer, Translator
+    from ..config import JobConfig
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class LocalModels:
+    """Models resolved in this process (hub cache or folder); the engine loads them here."""
+
+    def __init__(self) -> None:
+        self._sources: dict[tuple[str, str | None], ModelSource] = {}
+
+    def source(self, config: JobConfig, role: str) -> ModelSource:
+        ref, revision = ((config.mt_model, config.mt_revision) if role == "mt"
+                         else (config.sum_model, config.sum_revision))
+        if (ref, revision) not in self._sources:
+            self._sources[ref, revision] = resolve_model(ref, revision, config.cache_dir,
+                                                         config.allow_pickle)
+        return self._sources[ref, revision]
+
+    def check(self, config: JobConfig) -> None:
+        self.source(config, "mt")
+        if config.summary:
+            self.source(config, "summary")
+
+    def tokenizer(self, config: JobConfig) -> ModelTokenizer:
+        return ModelTokenizer(self.source(config, "mt"))
+
+    def engine(self, config: JobConfig) -> LocalEngine:
+        summarizer = make_summarizer(config, self.source(config, "summary")) \
+            if config.summary else None
+        return LocalEngine(config, make_translator(config, self.source(config, "mt")),
+                           summarizer)
+
+
+class LocalEngine:
+    """Translator and summarizer in this process."""
+
+    def __init__(self, config: JobConfig, translator: Translator | None = None,
+                 summarizer: Summarizer | None = None) -> None:
+        self.config = config
+        self._translator = translator
+        self._summarizer = summarizer
+        self.budget = BudgetState(config.token_budget, config.min_batch_tokens)
+        #: Set when the run stops (SIGTERM, Ctrl-C) with batches still running in the pool.
+        self.cancel = threading.Event()
+        limit_malloc_arenas()  # before the models start their threads
+
+    @property
+    def translator(self) -> Translator:
+        if self._translator is None:
+            self._translator = make_translator(self.config)
+        return self._translator
+
+    @property
+    def summarizer(self) -> Summarizer:
+        if self._summarizer is None:
+            self._summarizer = make_summarizer(self.config)
+        return self._summarizer
+
+    def translate_one(self, job: BatchJob, pooled: bool = False) -> BatchOutcome:
+        """One batch; an error fails this batch's articles, never the whole run."""
+        try:
+            hyps = translate_with_backoff(self.translator, job, self.budget,
+                                          Call(self.cancel, pooled))
+            return BatchOutcome(tuple(hyps))
+        except MtjobError as exc:
+            return BatchOutcome(error=str(exc))
+        except Exception as exc:
+            log.debug("batch failed", exc_info=True)
+            return BatchOutcome(error=f"translation failed: {type(exc).__name__}: {exc}")
+
+    def translate_batches(self, jobs: list[BatchJob],
+                          progress: Progress | None = None) -> list[BatchOutcome]:
+        workers = self.translator.parallel_batches if len(jobs) > 1 else 1
+        done = (lambda job: progress(len(job.texts))) if progress else None
+        return run_in_order(lambda job: self.translate_one(job, workers > 1), jobs, workers,
+                            self.cancel, done)
+
+    def summarize_one(self, paragraphs: list[str], pooled: bool = False) -> SummaryOutcome:
+        try:
+            text, method = make_abstract(paragraphs, self.summarizer,
+                                         self.config.sum_min_length, Call(self.cancel, pooled))
+            return SummaryOutcome(text, method)
+        except MtjobError as exc:
+            return SummaryOutcome(error=str(exc))
+        except Exception as exc:  # a model failure on one article must not end the batch
+            log.debug("summary failed", exc_info=True)
+            return SummaryOutcome(error=f"summarizer failed: {type(exc).__name__}: {exc}")
+
+    def summarize(self, documents: list[list[str]]) -> list[SummaryOutcome]:
+        """Abstracts in order. A summarizer that runs one call at a time gets the articles it
+        summarizes in one pass together, length-sorted; one that runs calls side by side gets
+        one article per call. The others (short: extractive, long: hierarchical), and all of
+        them if the joint call fails, go one article at a time."""
+        out: list[SummaryOutcome | None] = [None] * len(documents)
+        joint = len(documents) > 1 and self.summarizer.parallel_batches == 1
+        inputs: dict[int, tuple[str, int]] = {}
+        for i, doc in enumerate(documents if joint else []):
+            try:
+                found = one_pass_input(doc, self.summarizer, self.config.sum_min_length)
+            except Exception:  # summarize_one reports it for this article alone
+                found = None
+            if found:
+                inputs[i] = found
+        if len(inputs) > 1:
+            order = sorted(inputs, key=lambda i: (inputs[i][1], i))
+            try:
+                abstracts = self.summarizer.summarize([inputs[i][0] for i in order],
+                                                      Call(self.cancel))
+                for i, abstract in zip(order, abstracts):
+                    out[i] = SummaryOutcome(abstract.strip(), ABSTRACTIVE)
+            except Exception:
+                log.debug("summaries together failed; one article at a time", exc_info=True)
+        rest = [i for i, result in enumerate(out) if result is None]
+        workers = self.summarizer.parallel_batches if len(rest) > 1 else 1
+        results = run_in_order(lambda doc: self.summarize_one(doc, workers > 1),
+                               [documents[i] for i in rest], workers, self.cancel)
+        for i, result in zip(rest, results):
+            out[i] = result
+        return [r for r in out if r is not None]
+
+    def provenance(self) -> dict[str, Any]:
+        models = {"mt": self.translator.info()}
+        if self.config.summary:
+            models["summary"] = self.summarizer.info()
+        return models
+
+    def close(self) -> None:
+        self._translator = self._summarizer = None
+        free_memory()
+
+
+def run_in_order(fn: Callable[[T], R], items: list[T], workers: int, cancel: threading.Event,
+                 done: Callable[[T], None] | None = None) -> list[R]:
+    """``fn`` over ``items``, results in order, ``done(item)`` after each.
+
+    With ``workers > 1`` (a backend running several calls at once, one thread each) the calls
+    come from a thread pool; the models release the GIL. When this thread is interrupted
+    (SIGTERM, Ctrl-C), no new call starts and running ones are told to stop at their next
+    decoding step (``cancel``). With one worker everything runs in this thread, where a
+    signal interrupts it between decoding steps.
+    """
+    cancel.clear()
+    pool = None
+    if workers > 1 and len(items) > 1:
+        pool = ThreadPoolExecutor(min(workers, len(items)), thread_name_prefix="mtjob-pool")
+        results: Iterator[R] = pool.map(fn, items)
+    else:
+        results = map(fn, items)
+    out: list[R] = []
+    try:
+        for item, result in zip(items, results):
+            out.append(result)
+            if done:
+                done(item)
+    except BaseException:
+        cancel.set()
+        raise
+    finally:
+        if pool:
+            pool.shutdown(wait=False, cancel_futures=True)
+    return out
