@@ -8,11 +8,14 @@ the abstract), so ``mtjob verify`` accepts them; fields a run does not write yet
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from ..outputs import abstract_path, jsonl_path, sha256_bytes
 from ..records import dumps_line
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def sentence(ar: str, en: str, flags: tuple[str, ...] | list[str] = (), **extra: Any) -> dict:
@@ -36,7 +39,8 @@ def write_article(out: Path, doc_id: str, paragraphs: list[list[dict]], *,
             "ar": " ".join(s["ar"] for s in sentences),
             "en": " ".join(s["en"] for s in sentences), "sentences": sentences,
             "flags": sorted({f for s in sentences for f in s["flags"]})}))
-    data = "".join(lines).encode("utf-8")
+    # A lone surrogate cannot be UTF-8; as a JSON escape it is legal and reaches readers.
+    data = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", "".join(lines)).encode("utf-8")
     jsonl_path(out, doc_id).write_bytes(data)
     flags: dict[str, int] = {}
     for sentences in paragraphs:
