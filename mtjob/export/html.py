@@ -147,9 +147,10 @@ def render_html(article: Article, *, only_flagged: bool = False, index: str | No
              f"{len(pairs)} sentences · {flagged} flagged{back}</p></div></header>\n",
              '<div class="wrap">']
     method = article.meta.get("method")
-    abstract = esc(article.abstract) if article.abstract else "<em>No abstract.</em>"
-    parts.append(f'<section class="card abstract"><h2>Abstract (machine-made, '
-                 f'{esc(str(method))})</h2><p lang="en">{abstract}</p>'
+    title = f"Abstract (machine-made, {esc(str(method))})" if article.abstract else "Abstract"
+    abstract = esc(article.abstract) if article.abstract else \
+        f"<em>None written (method: {esc(str(method))}).</em>"
+    parts.append(f'<section class="card abstract"><h2>{title}</h2><p lang="en">{abstract}</p>'
                  + _section("Checks", article.meta.get("checks"))
                  + _section("Scores", article.meta.get("scores")) + "</section>\n")
     checked = " checked" if only_flagged else ""
@@ -195,9 +196,10 @@ def render_index(articles: list[Article], pages: dict[str, str]) -> str:
                     f"<td class=\"num\">{article.flagged_count()}</td><td>{badges}</td>"
                     f'<td class="abs" lang="en">{esc(article.abstract or "")}</td></tr>\n')
     summary = ", ".join(f"{flag_info(f)[0]} {n}" for f, n in sorted(total.items())) or "none"
+    count = f"{len(articles)} article" + ("" if len(articles) == 1 else "s")
     return (_head("mtjob review - articles", CSP_INDEX) + "<body>\n"
             '<header class="top"><div class="wrap"><div class="brand">mtjob review · Arabic → '
-            f'English</div><h1>{len(articles)} articles</h1><p class="sub">flags: '
+            f'English</div><h1>{count}</h1><p class="sub">flags: '
             f"{esc(summary)}</p></div></header>\n<main class=\"wrap\"><div class=\"card\">"
             '<table class="index"><tr><th>article</th><th>paragraphs</th><th>sentences</th>'
             "<th>flagged</th><th>flags</th><th class=\"abs\">abstract</th></tr>\n"

@@ -58,8 +58,11 @@ dl.kv dt{color:var(--muted)}dl.kv dd{margin:0;overflow-wrap:anywhere}
 .toolbar{position:sticky;top:0;z-index:2;background:var(--bg);border-bottom:1px solid var(--line);
 padding:8px 0;display:flex;flex-wrap:wrap;gap:8px 18px;align-items:center;font-size:13px}
 .toolbar label{font-weight:600;cursor:pointer}
+.legend{position:relative}
 .legend summary{cursor:pointer;color:var(--accent)}
-.legend ul{list-style:none;padding:0;margin:6px 0;display:grid;gap:4px}
+.legend ul{list-style:none;margin:6px 0 0;display:grid;gap:4px;position:absolute;z-index:3;
+width:min(34rem,90vw);background:var(--card);border:1px solid var(--line);border-radius:8px;
+padding:10px 12px;box-shadow:0 6px 20px rgba(16,24,40,.12)}
 .flag{display:inline-block;font-size:11px;line-height:1.6;padding:0 7px;border-radius:9px;
 border:1px solid currentColor;font-weight:600;white-space:nowrap;margin:0 4px 2px 0}
 .sev-high{color:var(--high);background:#fef3f2}.sev-mid{color:var(--mid);background:#fffaeb}
