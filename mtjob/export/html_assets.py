@@ -116,7 +116,7 @@ header.top{background:#fff;color:#000;border-bottom:2px solid #000}
 .pair{break-inside:avoid}
 .pair:hover .s,.pair:focus-within .s{background:none}
 .flag{background:none!important}
-a{color:inherit;text-decoration:none}
+a,header.top a{color:inherit;text-decoration:none}
 }
 """
 
