@@ -189,6 +189,9 @@ def verify(out: Opt[Path, typer.Argument(help="A finished output folder.")]) -> 
     typer.echo(f"ok: {out}")
 
 
+__import__("mtjob.commands", fromlist=["*"]).register_all(app)  # export, eval (lead: redo)
+
+
 def main() -> None:
     """Console entry point."""
     app()

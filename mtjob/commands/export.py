@@ -1,0 +1,49 @@
+"""``mtjob export OUT --format html|xliff|tmx|tsv``: a finished run for reviewers and tools.
+
+Exit codes: 0 written; 1 OUT fails ``mtjob verify`` (the first problem and the count are
+named) or a file cannot be written; 2 usage (OUT not a folder or without any article, an
+unknown format, ``--excel`` without tsv).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import cli_errors, setup_logging
+
+HELP = ("Export a finished output folder: html (review pages + index.html), xliff (XLIFF 1.2 "
+        "for CAT tools), tmx (TMX 1.4b memory), tsv (one row per sentence). Writes one file "
+        "per article into --to (default OUT/export/FORMAT).")
+HELP_ONLY_FLAGGED = ("xliff/tmx/tsv: flagged sentences only. html: every sentence, the page "
+                     "opens with its 'flagged only' filter on.")
+
+
+def export(
+    out: Annotated[Path, typer.Argument(help="A finished output folder (mtjob run --out).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html | xliff | tmx | tsv")],
+    to: Annotated[Optional[Path], typer.Option(
+        "--to", help="Folder for the files (default OUT/export/FORMAT).",
+        show_default=False)] = None,
+    only_flagged: Annotated[bool, typer.Option("--only-flagged", help=HELP_ONLY_FLAGGED)] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="tsv: start with a UTF-8 BOM so Excel "
+                                        "reads the Arabic right.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Export OUT as html, xliff, tmx or tsv; prints the files written, one per line."""
+    setup_logging(quiet)
+    with cli_errors():
+        from ..export import export_folder
+
+        report = export_folder(out, fmt.lower(), to, only_flagged=only_flagged, excel=excel)
+    for path in report.files:
+        typer.echo(str(path))
+    if not quiet:
+        typer.echo(f"exported {report.summary_line()}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``mtjob export`` to the app."""
+    app.command("export", help=HELP)(export)

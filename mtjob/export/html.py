@@ -1,0 +1,208 @@
+"""HTML review pages: one self-contained page per article, plus an index of the articles.
+
+Article text is hostile input: every string goes through ``esc``, which HTML-escapes it and
+shows invisible controls (bidi overrides, C0/C1 controls, lone surrogates) as visible marks,
+so a reviewer sees them and they cannot reorder the text around them. The pages load
+nothing: a Content-Security-Policy allows only the inline style and the one hashed script.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections import Counter
+from typing import Any
+from urllib.parse import quote
+
+from .. import __version__
+from .folder import Article, Paragraph, Sentence
+from .html_assets import (CONF_HIGH, CONF_LOW, CSP_ARTICLE, CSP_INDEX, CSS, FLAG_INFO, SCRIPT,
+                          flag_info)
+
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                        "\ufffe\uffff\ud800-\udfff]")
+_BIDI_NAMES = {"\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO",
+               "\u202e": "RLO", "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI",
+               "\u2069": "PDI"}
+_SPACES = re.compile(r"(\s+)")
+
+
+def esc(text: str) -> str:
+    """Text for HTML content or a quoted attribute; invisible controls become visible marks."""
+    out: list[str] = []
+    pos = 0
+    for match in _INVISIBLE.finditer(text):
+        char = match.group()
+        code = f"U+{ord(char):04X}"
+        out.append(html.escape(text[pos:match.start()]))
+        out.append(f'<span class="ctl" title="invisible control character {code}">'
+                   f'{_BIDI_NAMES.get(char, code)}</span>')
+        pos = match.end()
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def _words(text: str) -> str:
+    """Whitespace-separated words as ``<span class="w" data-i=N>``: alignment indices count
+    these words from 0, on each side."""
+    out: list[str] = []
+    index = 0
+    for part in _SPACES.split(text):
+        if not part or part.isspace():
+            out.append(esc(part))
+        else:
+            out.append(f'<span class="w" data-i="{index}">{esc(part)}</span>')
+            index += 1
+    return "".join(out)
+
+
+def _badge(flag: str, count: int | None = None) -> str:
+    label, severity, meaning = flag_info(flag)
+    suffix = f" {count}" if count is not None else ""
+    return (f'<span class="flag sev-{severity}" title="{esc(flag)}: {esc(meaning)}">'
+            f'{esc(label)}{suffix}</span>')
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return ('<span class="flag sev-info">pass</span>' if value
+                else '<span class="flag sev-high">fail</span>')
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, (dict, list)):
+        return esc(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    return esc(str(value))
+
+
+def _kv(data: Any) -> str:
+    """A dict (or list) of recorded facts as a definition list; shapes may grow over time."""
+    if isinstance(data, list):
+        data = {str(i + 1): item for i, item in enumerate(data)}
+    if not isinstance(data, dict) or not data:
+        return ""
+    rows = "".join(f"<dt>{esc(str(k))}</dt><dd>{_value(v)}</dd>" for k, v in data.items())
+    return f'<dl class="kv">{rows}</dl>'
+
+
+def _head(title: str, csp: str) -> str:
+    return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            '<meta name="referrer" content="no-referrer">\n'
+            f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n")
+
+
+def _sentence(paragraph: Paragraph, sentence: Sentence) -> str:
+    uid = paragraph.unit_id(sentence)
+    aligned = bool(sentence.alignment)
+    attrs = f' data-align="{" ".join(f"{a}-{b}" for a, b in sentence.alignment)}"' \
+        if sentence.alignment else ""
+    classes = "pair flagged" if sentence.flagged else "pair"
+    gut = f'<span class="sid">{uid}</span>'
+    if sentence.score is not None:
+        prob = math.exp(min(sentence.score, 0.0))
+        gut += (f'<meter min="0" max="1" low="{CONF_LOW}" high="{CONF_HIGH}" optimum="1" '
+                f'value="{prob:.3f}" title="confidence {prob:.0%} (mean log-prob '
+                f'{sentence.score:.3f})">{prob:.0%}</meter>')
+    text = _words if aligned else esc
+    badges = "".join(_badge(f) for f in sentence.flags)
+    return (f'<div class="{classes}" id="{uid}"{attrs}><div class="gut">{gut}</div>'
+            f'<div class="s ar" dir="rtl" lang="ar" tabindex="0">{text(sentence.ar)}</div>'
+            f'<div class="s en" dir="ltr" lang="en" tabindex="0">{text(sentence.en)}</div>'
+            + (f'<div class="badges">{badges}</div>' if badges else "") + "</div>\n")
+
+
+def _footer(article: Article) -> str:
+    meta = article.meta
+    rows = []
+    models = meta.get("models") if isinstance(meta.get("models"), dict) else {}
+    for role, model in models.items():
+        if isinstance(model, dict):
+            rest = ", ".join(f"{k} {v}" for k, v in model.items() if k not in ("id", "revision"))
+            rows.append(f"<tr><th>{esc(str(role))}</th><td>{esc(str(model.get('id', '?')))}"
+                        f"</td><td>{esc(str(model.get('revision', '?')))}</td>"
+                        f"<td>{esc(rest)}</td></tr>")
+    facts = {k: meta.get(k) for k in ("source", "source_sha256", "jsonl_sha256", "method",
+                                        "mtjob_version") if meta.get(k) is not None}
+    return ('<footer class="wrap"><h2>Provenance</h2>'
+            + ('<table><tr><th>model</th><th>id</th><th>revision</th><th>runtime</th></tr>'
+               + "".join(rows) + "</table>" if rows else "")
+            + _kv(facts) + "<h2>Settings</h2>" + _kv(meta.get("settings"))
+            + f"<p>Exported by mtjob {esc(__version__)}. Machine translation: review before "
+            "use.</p></footer>\n")
+
+
+def render_html(article: Article, *, only_flagged: bool = False, index: str | None = None) -> str:
+    """The article's review page; ``only_flagged`` starts with the "flagged only" filter on."""
+    counts = article.flag_counts()
+    pairs = article.sentences()
+    flagged = article.flagged_count()
+    back = f' · <a href="{esc(quote(index))}">all articles</a>' if index else ""
+    parts = [_head(f"{article.doc_id} - mtjob review", CSP_ARTICLE), "<body>\n",
+             '<header class="top"><div class="wrap"><div class="brand">mtjob review · '
+             f'Arabic → English</div><h1>{esc(article.doc_id)}</h1><p class="sub">'
+             f"{esc(article.source_name)} · {len(article.paragraphs)} paragraphs · "
+             f"{len(pairs)} sentences · {flagged} flagged{back}</p></div></header>\n",
+             '<div class="wrap">']
+    method = article.meta.get("method")
+    title = f"Abstract (machine-made, {esc(str(method))})" if article.abstract else "Abstract"
+    abstract = esc(article.abstract) if article.abstract else \
+        f"<em>None written (method: {esc(str(method))}).</em>"
+    parts.append(f'<section class="card abstract"><h2>{title}</h2><p lang="en">{abstract}</p>'
+                 + _section("Checks", article.meta.get("checks"))
+                 + _section("Scores", article.meta.get("scores")) + "</section>\n")
+    checked = " checked" if only_flagged else ""
+    present = "".join(_badge(f, n) for f, n in sorted(counts.items()))
+    legend = "".join(f"<li>{_badge(f)} {esc(flag_info(f)[2])}</li>"
+                     for f in sorted(set(counts) | set(FLAG_INFO)))
+    parts.append(f'<div class="toolbar"><label><input type="checkbox" id="flagged-only"{checked}>'
+                 f" Flagged only ({flagged})</label><span>{present or 'no flags'}</span>"
+                 f'<details class="legend"><summary>Legend</summary><ul>{legend}</ul>'
+                 "</details></div>\n<main>\n")
+    parts.append('<div class="colhead"><span>id</span><span class="ar">Arabic (source)</span>'
+                 "<span>English (machine translation)</span></div>\n")
+    for paragraph in article.paragraphs:
+        para_flags = "".join(_badge(f) for f in paragraph.flags)
+        parts.append(f'<section class="para" id="p{paragraph.para_id}">'
+                     f'<div class="para-head">paragraph {paragraph.para_id} {para_flags}</div>\n')
+        parts.extend(_sentence(paragraph, s) for s in paragraph.sentences)
+        parts.append("</section>\n")
+    parts.append('<p class="none-flagged">No flagged sentence in this article.</p>'
+                 "</main></div>\n")
+    parts.append(_footer(article))
+    parts.append(f"<script>{SCRIPT}</script>\n</body>\n</html>\n")
+    return "".join(parts)
+
+
+def _section(title: str, data: Any) -> str:
+    body = _kv(data)
+    return f'<h2 class="sub">{title}</h2>{body}' if body else ""
+
+
+def render_index(articles: list[Article], pages: dict[str, str]) -> str:
+    """The list of articles with their counts, flags and abstract; ``pages`` maps doc id to
+    the page's file name (relative links, so the folder can be moved or zipped)."""
+    total: Counter[str] = Counter()
+    rows = []
+    for article in articles:
+        counts = article.flag_counts()
+        total.update(counts)
+        badges = "".join(_badge(f, n) for f, n in sorted(counts.items())) or "-"
+        link = f'<a href="{esc(quote(pages[article.doc_id]))}">{esc(article.doc_id)}</a>'
+        rows.append(f"<tr><td>{link}</td><td class=\"num\">{len(article.paragraphs)}</td>"
+                    f"<td class=\"num\">{len(article.sentences())}</td>"
+                    f"<td class=\"num\">{article.flagged_count()}</td><td>{badges}</td>"
+                    f'<td class="abs" lang="en">{esc(article.abstract or "")}</td></tr>\n')
+    summary = ", ".join(f"{flag_info(f)[0]} {n}" for f, n in sorted(total.items())) or "none"
+    count = f"{len(articles)} article" + ("" if len(articles) == 1 else "s")
+    return (_head("mtjob review - articles", CSP_INDEX) + "<body>\n"
+            '<header class="top"><div class="wrap"><div class="brand">mtjob review · Arabic → '
+            f'English</div><h1>{count}</h1><p class="sub">flags: '
+            f"{esc(summary)}</p></div></header>\n<main class=\"wrap\"><div class=\"card\">"
+            '<table class="index"><tr><th>article</th><th>paragraphs</th><th>sentences</th>'
+            "<th>flagged</th><th>flags</th><th class=\"abs\">abstract</th></tr>\n"
+            + "".join(rows) + "</table></div></main>\n"
+            f"<footer class=\"wrap\">Exported by mtjob {esc(__version__)}.</footer>\n"
+            "</body>\n</html>\n")

@@ -1,0 +1,76 @@
+"""XLIFF 1.2 for CAT tools (memoQ, Trados, OmegaT): every sentence a unit to post-edit.
+
+One ``<file>`` per article, one ``<group>`` per paragraph, one ``<trans-unit id="pP-sN">``
+per sentence. Targets are machine translation awaiting review (``needs-review-translation``,
+``leveraged-mt``); an empty translation is ``needs-translation`` so tools count it as to do.
+Flags and the score travel as ``<note>``s, which every CAT tool shows beside the segment.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from .. import __version__
+from .folder import Article, Paragraph, Sentence
+from .xmltext import XmlText, xml_document
+
+NS = "urn:oasis:names:tc:xliff:document:1.2"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+def _note(parent: ET.Element, text: str, clean: XmlText, annotates: str | None = None) -> None:
+    note = ET.SubElement(parent, _q("note"), {"from": "mtjob"})
+    if annotates:
+        note.set("annotates", annotates)
+    note.text = clean(text)
+
+
+def _unit(group: ET.Element, paragraph: Paragraph, sentence: Sentence, clean: XmlText) -> None:
+    # xml:space="preserve": a sentence's inner line breaks and spacing are part of it.
+    unit = ET.SubElement(group, _q("trans-unit"), {"id": paragraph.unit_id(sentence),
+                                                   XML_SPACE: "preserve"})
+    ET.SubElement(unit, _q("source"), {XML_LANG: "ar"}).text = clean(sentence.ar)
+    state = {"state": "needs-review-translation", "state-qualifier": "leveraged-mt"} \
+        if sentence.en else {"state": "needs-translation"}
+    target = ET.SubElement(unit, _q("target"), {XML_LANG: "en", **state})
+    target.text = clean(sentence.en)
+    if sentence.flags:
+        _note(unit, "mtjob flags: " + ", ".join(sentence.flags), clean, "target")
+    if sentence.score is not None:
+        _note(unit, f"mtjob score (mean log-prob): {sentence.score:.4f}", clean, "target")
+
+
+def render_xliff(article: Article, *, only_flagged: bool = False,
+                 clean: XmlText | None = None) -> str:
+    """The article as an XLIFF 1.2 document; ``only_flagged`` keeps flagged sentences only."""
+    clean = clean if clean is not None else XmlText()
+    ET.register_namespace("", NS)
+    root = ET.Element(_q("xliff"), {"version": "1.2"})
+    file = ET.SubElement(root, _q("file"), {
+        "original": clean(article.source_name), "source-language": "ar",
+        "target-language": "en", "datatype": "plaintext", "tool-id": "mtjob"})
+    header = ET.SubElement(file, _q("header"))
+    ET.SubElement(header, _q("tool"), {"tool-id": "mtjob", "tool-name": "mtjob",
+                                       "tool-version": __version__})
+    if article.abstract:
+        _note(header, "English abstract (machine-made): " + article.abstract, clean)
+    mt = article.model("mt")
+    if mt.get("id"):
+        _note(header, f"MT model: {mt.get('id')} @ {mt.get('revision', '?')}", clean)
+    body = ET.SubElement(file, _q("body"))
+    for paragraph in article.paragraphs:
+        sentences = [s for s in paragraph.sentences if s.flagged or not only_flagged]
+        if not sentences:
+            continue
+        group = ET.SubElement(body, _q("group"), {"id": f"p{paragraph.para_id}",
+                                                  "resname": f"paragraph {paragraph.para_id}"})
+        if paragraph.flags:
+            _note(group, "mtjob paragraph flags: " + ", ".join(paragraph.flags), clean)
+        for sentence in sentences:
+            _unit(group, paragraph, sentence, clean)
+    return xml_document(root)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Browser for the HTML review-page tests (pytest -m browser).
+# Playwright cannot download its own browser on these machines, so the tests drive Debian's
+# chromium at /usr/bin/chromium; this script installs it when missing, plus playwright
+# (the Python driver only). Idempotent: a second run does nothing but two checks.
+set -euo pipefail
+
+if [ ! -x /usr/bin/chromium ]; then
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+        chromium fonts-dejavu-core >/dev/null
+fi
+
+python -c "import playwright" 2>/dev/null || python -m pip install --quiet "playwright>=1.40"
+
+/usr/bin/chromium --version
+python -c "import importlib.metadata as m; print('playwright', m.version('playwright'))"

@@ -1,0 +1,80 @@
+"""Screenshot of the HTML review page for the README: outputs/review-sample.png.
+
+Runs the job on examples/article.ar.txt with the tiny offline models (their English is
+nonsense of the right length: the point is the page, not the translation), exports HTML and
+photographs the article's page in headless Chromium at desktop width.
+
+    python scripts/screenshot_review.py [--out outputs/review-sample.png] [--keep DIR]
+
+Needs /usr/bin/chromium and playwright (scripts/ci/chromium.sh).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+
+
+def build_run(work: Path) -> Path:
+    """Tiny models, the sample article, ``mtjob run`` then ``mtjob export --format html``."""
+    from typer.testing import CliRunner
+
+    from mtjob.cli import app
+    from mtjob.testing.tiny_models import build_tiny_models
+
+    models = build_tiny_models(work / "models")
+    inbox = work / "inbox"
+    inbox.mkdir()
+    shutil.copy(REPO / "examples" / "article.ar.txt", inbox / "article.ar.txt")
+    out = work / "out"
+    runner = CliRunner()
+    for args in (["run", str(inbox), "--out", str(out), "--mt-model", str(models["mt"]),
+                  "--sum-model", str(models["sum"]), "--beams", "1", "--sum-beams", "1",
+                  "--quiet"],
+                 ["export", str(out), "--format", "html", "--quiet"]):
+        result = runner.invoke(app, args, catch_exceptions=False)
+        if result.exit_code:
+            sys.exit(f"mtjob {args[0]} failed: {result.output}")
+    return out / "export" / "html" / "article.ar.html"
+
+
+def screenshot(page_path: Path, png: Path, width: int = 1280, height: int = 900) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(page_path.as_uri())
+        # Show the hover highlight on one pair, as a reviewer would see it.
+        page.hover("#p1-s0 .s.en")
+        png.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(png), type="png")
+        browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "outputs" / "review-sample.png")
+    parser.add_argument("--keep", type=Path, help="keep the run and export in this folder")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="mtjob-review-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        page = build_run(work)
+        screenshot(page, args.out)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"{args.out} ({args.out.stat().st_size // 1024} KiB) from {page.name}")
+
+
+if __name__ == "__main__":
+    main()
