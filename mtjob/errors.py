@@ -74,3 +74,7 @@ class UnsafeOutputError(OutputError):
     following it would write locks and manifests somewhere else."""
 
     exit_code = 2
+
+
+class ShardCountError(LockHeldError):
+    """A run with another shard count (``--shard ?/M``) is active on the output folder."""
