@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 from .errors import LockHeldError, OutputError, ShardCountError, UnsafeOutputError
+from .outputs import meta_dir
 from .sources import display_name
 from .writer import ensure_real_dir, remove_stale_tmp
 
-META = "_mtjob"
 _MUTEX_WAIT = 10.0  # seconds; the mutex is held for a few system calls
 _OTHER = re.compile(r"(?:world-(\d+)\.lock|lock-\d+-of-(\d+))")
 
@@ -104,7 +104,7 @@ class ShardLock:
         self._rank: OutputLock | None = None
 
     def acquire(self) -> None:
-        meta = ensure_real_dir(self.out / META)
+        meta = ensure_real_dir(meta_dir(self.out))
         deadline = time.monotonic() + self.wait_seconds
         while True:
             try:
