@@ -55,3 +55,26 @@ class MissingExtraError(MtjobError):
     """An optional dependency is needed for the chosen setting."""
 
     exit_code = 2
+
+
+class UnreadableInputError(InputError, OSError):
+    """An input that cannot be opened or is not a regular file (FIFO, device, folder).
+
+    Also an ``OSError``, so a caller that guards reading with ``except OSError`` counts it as
+    one failed article; ``strerror`` holds the reason without the file name.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.strerror = reason
+
+
+class UnsafeOutputError(OutputError):
+    """Bookkeeping under the output folder is a symlink or not a folder: refused, since
+    following it would write locks and manifests somewhere else."""
+
+    exit_code = 2
+
+
+class ShardCountError(LockHeldError):
+    """A run with another shard count (``--shard ?/M``) is active on the output folder."""

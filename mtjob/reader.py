@@ -15,7 +15,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError, InputError
+from .errors import InputError
+from .sources import (  # noqa: F401  (re-exported: the reader is where callers look)
+    Skipped, discover, discover_inputs, display_name, read_bytes, source_sha256,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,19 +52,6 @@ def doc_id_for(path: Path) -> str:
     return path.stem if path.suffix else path.name
 
 
-def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """Read a file, refusing files above ``max_bytes`` before loading them."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"{path}: file is {size} bytes, above the limit of {max_bytes} "
-                "(raise max_file_bytes if this is really one article)")
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-
-
 def _utf16_without_bom(data: bytes) -> str | None:
     """``"LE"``/``"BE"`` if the bytes look like UTF-16 without a byte-order mark.
 
@@ -87,11 +77,11 @@ def _line_and_column(data: bytes, offset: int) -> tuple[int, int]:
 def decode(data: bytes, path: Path) -> str:
     """Decode strict UTF-8, drop a BOM, normalise CRLF/CR; errors name the byte offset."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise InputError(f"{path}: byte 0: UTF-16 byte-order mark; convert the file to UTF-8 "
+        raise InputError(f"{display_name(path)}: byte 0: UTF-16 byte-order mark; convert the file to UTF-8 "
                          "(iconv -f UTF-16 -t UTF-8)")
     order = _utf16_without_bom(data)
     if order is not None:
-        raise InputError(f"{path}: this looks like UTF-16{order} without a byte-order mark "
+        raise InputError(f"{display_name(path)}: this looks like UTF-16{order} without a byte-order mark "
                          "(every other byte is 0x00-0x08); convert the file to UTF-8 "
                          f"(iconv -f UTF-16{order} -t UTF-8)")
     try:
@@ -110,7 +100,7 @@ def decode(data: bytes, path: Path) -> str:
         invalid = data.decode("utf-8", "replace").count("\ufffd")
         if high and invalid * 2 > high:
             hint = "; this may be Windows-1256: convert it with iconv -f CP1256 -t UTF-8"
-        raise InputError(f"{path}: byte {exc.start} (line {line}, byte {col} of the line): "
+        raise InputError(f"{display_name(path)}: byte {exc.start} (line {line}, byte {col} of the line): "
                          f"{what}{hint}") from None
     if text.startswith(_BOM):
         text = text[1:]
@@ -120,7 +110,8 @@ def decode(data: bytes, path: Path) -> str:
         first = _CONTROL.search(text)
         assert first is not None
         line = text.count("\n", 0, first.start()) + 1
-        log.warning("%s: removed %d control character(s) (first on line %d)", path, removed, line)
+        log.warning("%s: removed %d control character(s) (first on line %d)",
+                    display_name(path), removed, line)
         text = _CONTROL.sub("", text)
     return text
 
@@ -170,35 +161,7 @@ def read_article(path: Path, max_bytes: int) -> Article:
     text = decode(data, path)
     paragraphs = split_paragraphs(text)
     if not paragraphs:
-        raise InputError(f"{path}: no paragraph found (the file is empty or only whitespace "
+        raise InputError(f"{display_name(path)}: no paragraph found (the file is empty or only whitespace "
                          "and separators)")
     return Article(path=path, doc_id=doc_id_for(path), sha256=hashlib.sha256(data).hexdigest(),
                    text=text, paragraphs=tuple(paragraphs))
-
-
-def source_sha256(path: Path) -> str:
-    """Hash of the raw bytes, used to skip unchanged articles without decoding them."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def discover_inputs(inputs: list[Path]) -> list[Path]:
-    """Files as given, folders expanded to their ``*.txt`` files (sorted); duplicates removed."""
-    found: list[Path] = []
-    seen: set[Path] = set()
-    for item in inputs:
-        if item.is_dir():
-            candidates = sorted(p for p in item.glob("*.txt") if p.is_file())
-        elif item.exists():
-            candidates = [item]
-        else:
-            raise ConfigError(f"{item}: no such file or folder")
-        for path in candidates:
-            key = path.resolve()
-            if key not in seen:
-                seen.add(key)
-                found.append(path)
-    return found
