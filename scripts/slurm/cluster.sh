@@ -66,7 +66,10 @@ EOF
 }
 
 up() {
-  command -v slurmctld >/dev/null || { echo "slurmctld not found: apt-get install slurm-wlm munge" >&2; exit 1; }
+  if ! command -v slurmctld >/dev/null; then
+    echo "slurmctld not found: apt-get install slurm-wlm munge" >&2
+    exit 1
+  fi
   mkdir -p "$DIR"
   if is_up; then
     echo "slurm: already up (SLURM_CONF=$SLURM_CONF)"
