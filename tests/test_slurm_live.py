@@ -32,16 +32,14 @@ SLOW_ARTICLES = 8  # shard 0: big articles, so it is still running when cancelle
 def slurm_conf() -> Iterator[Path]:
     """SLURM_CONF of a running cluster: the one CI started, or one started here (and stopped
     at the end of the session)."""
-    missing = [c for c in ("sbatch", "squeue", "scontrol", "slurmctld", "munged")
-               if shutil.which(c) is None]
-    if missing:
-        pytest.skip(f"Slurm not installed ({', '.join(missing)} missing): "
-                    "bash scripts/ci/cluster.sh installs it")
+    install = "bash scripts/ci/cluster.sh installs and starts it"
+    if missing := [c for c in ("sbatch", "squeue", "scontrol") if shutil.which(c) is None]:
+        pytest.skip(f"Slurm not installed ({', '.join(missing)} missing): {install}")
     status = subprocess.run(["bash", CLUSTER, "status"], capture_output=True, text=True)
     started = False
     if status.returncode != 0:
-        if os.geteuid() != 0:
-            pytest.skip("the Slurm test cluster is down and starting it needs root")
+        if os.geteuid() != 0 or shutil.which("slurmctld") is None:
+            pytest.skip(f"the Slurm test cluster is down; starting it needs root: {install}")
         up = subprocess.run(["bash", CLUSTER, "up"], capture_output=True, text=True, timeout=60)
         assert up.returncode == 0, f"cluster.sh up failed:\n{up.stdout}{up.stderr}"
         started = True
