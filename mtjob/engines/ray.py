@@ -5,6 +5,7 @@ the driver and run the local code, so outputs are identical to the local engine'
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
     from ..config import JobConfig
 
 log = logging.getLogger(__name__)
+
+ACTOR_RESTARTS = 2
+TASK_RETRIES = 2
 
 
 class ModelActor:
@@ -37,6 +41,12 @@ class ModelActor:
 
     def provenance(self) -> dict[str, Any]:
         return self.engine.provenance()
+
+    def placement(self) -> tuple[str, int]:
+        """(Ray node id, process id): where this actor runs, for the log and for tests."""
+        import ray
+
+        return ray.get_runtime_context().get_node_id(), os.getpid()
 
 
 def import_ray() -> Any:
@@ -71,11 +81,25 @@ class RayEngine:
         # One CPU thread per actor unless told otherwise: actors share the machine's cores.
         actor_config = replace(config, threads=config.threads or 1) if not gpus_per_worker \
             else config
-        remote = ray.remote(num_cpus=1, num_gpus=gpus_per_worker)(ModelActor)
-        self._actors = [remote.remote(actor_config) for _ in range(workers)]
+        # A dead actor (node lost, OOM kill) is restarted and its batches rerun, not lost;
+        # SPREAD puts actors on different nodes, so one lost node costs one actor.
+        remote = ray.remote(num_cpus=1, num_gpus=gpus_per_worker, max_restarts=ACTOR_RESTARTS,
+                            max_task_retries=TASK_RETRIES)(ModelActor)
+        self._actors = [remote.options(scheduling_strategy="SPREAD").remote(actor_config)
+                        for _ in range(workers)]
         self._pool = ActorPool(self._actors)
         self._ray = ray
-        log.info("ray engine: %d actor(s), %s GPU(s) each", len(self._actors), gpus_per_worker)
+        try:
+            #: (node id, pid) of each actor at start-up.
+            self.placement: list[tuple[str, int]] = self._get(
+                [actor.placement.remote() for actor in self._actors])
+        except BaseException:
+            self.close()
+            raise
+        log.info("ray engine: %d actor(s) on %d node(s) [%s], %s GPU(s) each",
+                 len(self._actors), len({node for node, _ in self.placement}),
+                 ", ".join(f"pid {pid} on {node[:8]}" for node, pid in self.placement),
+                 gpus_per_worker)
 
     def translate_batches(self, jobs: list[BatchJob],
                           progress: Progress | None = None) -> list[BatchOutcome]:
@@ -91,9 +115,13 @@ class RayEngine:
         return list(self._pool.map(lambda actor, doc: actor.summarize.remote(doc), documents))
 
     def provenance(self) -> dict[str, Any]:
+        return self._get(self._actors[0].provenance.remote())
+
+    def _get(self, refs: Any) -> Any:
+        errors = self._ray.exceptions
         try:
-            return self._ray.get(self._actors[0].provenance.remote())
-        except self._ray.exceptions.RayTaskError as exc:  # show the cause, not Ray's wrapping
+            return self._ray.get(refs)
+        except (errors.RayTaskError, errors.RayActorError) as exc:  # the cause, not the wrapping
             cause = getattr(exc, "cause", None) or exc
             if isinstance(cause, MtjobError):
                 raise cause from None
