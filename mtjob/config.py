@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 import sys
 import typing
 from dataclasses import dataclass, fields
@@ -65,13 +66,22 @@ MODELS, DECODING, PERFORMANCE, OUTPUT, CLUSTER = (
 
 
 def setting(default: Any, help: str, panel: str, *, output: bool = False,
-            choices: type[Enum] | None = None) -> Any:
+            choices: type[Enum] | None = None,
+            bounds: tuple[float, float] | None = None) -> Any:
     """A config field with what the CLI and the provenance need to know about it. ``output``:
     the setting changes what is written, so a finished article made with another value is
     redone; runtime-only knobs (device, batch size, threads, engine) are not, so moving a job
-    to a GPU or a Ray pool does not redo finished work."""
+    to a GPU or a Ray pool does not redo finished work. ``bounds``: the sane range of a
+    number (inclusive); values outside it fail validation instead of crashing a run."""
     return dataclasses.field(default=default, metadata={
-        "help": help, "panel": panel, "output": output, "choices": choices})
+        "help": help, "panel": panel, "output": output, "choices": choices, "bounds": bounds})
+
+
+def max_threads() -> int:
+    """Threads a run may ask for: 4 per core this process may use (more cannot help, and
+    libgomp crashes when it cannot create them)."""
+    return 4 * max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                   else os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -102,35 +112,43 @@ class JobConfig:
                             "transformers.", PERFORMANCE, output=True, choices=Quantize)
     threads: int = setting(0, "CPU threads (0: every core this process may use).", PERFORMANCE)
     batch_tokens: int = setting(0, "Padded source tokens per batch (0: per backend, 500 for "
-                                "transformers, 1000 for ctranslate2).", PERFORMANCE)
+                                "transformers, 1000 for ctranslate2).", PERFORMANCE,
+                                bounds=(0, 10_000_000))
     min_batch_tokens: int = setting(64, "Smallest token budget after out-of-memory halving.",
-                                    PERFORMANCE)
-    group_articles: int = setting(16, "Articles whose sentences share batches.", PERFORMANCE)
+                                    PERFORMANCE, bounds=(1, 1_000_000))
+    group_articles: int = setting(16, "Articles whose sentences share batches.", PERFORMANCE,
+                                  bounds=(1, 100_000))
     # [translation]
-    beams: int = setting(4, "Beam size for translation.", DECODING, output=True)
+    beams: int = setting(4, "Beam size for translation.", DECODING, output=True, bounds=(1, 64))
     max_source_tokens: int = setting(256, "Longest segment sent to the model (longer "
-                                     "sentences are split, never cut).", DECODING, output=True)
+                                     "sentences are split, never cut).", DECODING, output=True,
+                                     bounds=(1, 100_000))
     max_length_factor: float = setting(1.5, "Output limit per segment: factor x source "
-                                       "tokens + offset.", DECODING, output=True)
+                                       "tokens + offset.", DECODING, output=True, bounds=(0.01, 10))
     max_length_offset: int = setting(10, "Output limit per segment: added tokens.", DECODING,
-                                     output=True)
+                                     output=True, bounds=(0, 10_000))
     retry_degenerate: bool = setting(True, "Retry flagged segments once with anti-repetition "
                                      "settings.", DECODING, output=True)
     # [summary]
     summary: bool = setting(True, "Write an English abstract per article.", OUTPUT,
                             output=True)
-    sum_beams: int = setting(4, "Beam size for the abstract.", DECODING, output=True)
-    sum_min_length: int = setting(56, "Shortest abstract, in tokens.", DECODING, output=True)
-    sum_max_length: int = setting(142, "Longest abstract, in tokens.", DECODING, output=True)
+    sum_beams: int = setting(4, "Beam size for the abstract.", DECODING, output=True,
+                             bounds=(1, 64))
+    sum_min_length: int = setting(56, "Shortest abstract, in tokens.", DECODING, output=True,
+                                  bounds=(0, 100_000))
+    sum_max_length: int = setting(142, "Longest abstract, in tokens.", DECODING, output=True,
+                                  bounds=(1, 100_000))
     # [input]
-    max_file_bytes: int = setting(5_000_000, "Refuse input files larger than this.", OUTPUT)
+    max_file_bytes: int = setting(5_000_000, "Refuse input files larger than this.", OUTPUT,
+                                  bounds=(1, 2**31))
     # [cluster]
     engine: str = setting("local", "Where model calls run: this process or Ray actors.",
                           CLUSTER, choices=EngineKind)
     address: str | None = setting(None, "Ray cluster address (ray engine; default: start a "
                                   "local Ray).", CLUSTER)
-    workers: int = setting(2, "Ray model actors (ray engine).", CLUSTER)
-    gpus_per_worker: float = setting(0.0, "GPUs per Ray actor (ray engine).", CLUSTER)
+    workers: int = setting(2, "Ray model actors (ray engine).", CLUSTER, bounds=(1, 4096))
+    gpus_per_worker: float = setting(0.0, "GPUs per Ray actor (ray engine).", CLUSTER,
+                                     bounds=(0, 64))
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -139,16 +157,11 @@ class JobConfig:
             if choices is not None and value not in {c.value for c in choices}:
                 allowed = ", ".join(c.value for c in choices)
                 raise ConfigError(f"{f.name} must be one of {allowed}; got {value!r}")
-        for name in ("min_batch_tokens", "beams", "max_source_tokens", "workers",
-                     "sum_beams", "sum_max_length", "max_file_bytes", "group_articles"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("threads", "batch_tokens", "sum_min_length", "max_length_offset",
-                     "gpus_per_worker"):
-            if getattr(self, name) < 0:
-                raise ConfigError(f"{name} must not be negative, got {getattr(self, name)}")
-        if not math.isfinite(self.max_length_factor) or self.max_length_factor <= 0:
-            raise ConfigError(f"max_length_factor must be positive, got {self.max_length_factor}")
+            low, high = f.metadata["bounds"] or (None, None)
+            if f.name == "threads":
+                low, high = 0, max_threads()
+            if low is not None and not (math.isfinite(value) and low <= value <= high):
+                raise ConfigError(f"{f.name} must be between {low:g} and {high:g}, got {value!r}")
         if self.min_batch_tokens > self.token_budget:
             raise ConfigError(f"min_batch_tokens must not exceed batch_tokens "
                               f"({self.token_budget})")

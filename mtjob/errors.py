@@ -78,3 +78,10 @@ class UnsafeOutputError(OutputError):
 
 class ShardCountError(LockHeldError):
     """A run with another shard count (``--shard ?/M``) is active on the output folder."""
+
+
+class ModelError(MtjobError):
+    """A model folder that cannot be used (broken weights, missing tokenizer files, custom
+    code): the run stops before any article is read."""
+
+    exit_code = 2

@@ -9,21 +9,21 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any
 
+from . import signals
 from .batching import article_groups
 from .config import JobConfig
 from .engines.base import Engine, Models, Progress
-from .errors import InputError, MtjobError, OutputError
-from .lock import OutputLock
-from .outputs import finished, meta_dir, sha256_bytes
-from .reader import Article, doc_id_for, read_article, source_sha256
-from .records import ArticleOutcome, Segment, abstract_record, build_records, jsonl_bytes
+from .lock import ShardLock
+from .manifest import ManifestWriter, pending_entry
+from .outputs import abstract_path, jsonl_path, sha256_bytes
+from .records import Segment, abstract_record, build_records, jsonl_bytes
 from .report import RunReport
-from .segment import segment_article
+from .shard import Shard
 from .sharding import select_inputs
+from .sources import display_name
 from .translation import translate_segments
-from .writer import ensure_writable, json_bytes, remove_stale_tmp, write_article, write_if_changed
+from .writer import ensure_writable, write_article
 
 log = logging.getLogger(__name__)
 
@@ -33,72 +33,82 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
               wait_lock: float = 0.0, progress: Progress | None = None) -> RunReport:
     """Translate and summarize this shard's articles into ``out``.
 
-    Finished articles (same source hash and settings) are skipped without loading a model,
-    unless ``force``. Per-article problems are recorded in the report, never raised.
+    Finished articles (same source hash, settings and model revisions) are skipped without
+    loading a model, unless ``force``. Per-article problems are recorded in the report and the
+    manifest, never raised; a broken model or a usage error is raised before any work.
     """
     started = time.monotonic()
     models = models or default_models(config)
-    paths = select_inputs(inputs, rank, world_size)
+    paths, skipped = select_inputs(inputs, out, rank, world_size)
     ensure_writable(out)
-    settings, report = config.output_settings(), RunReport()
-    fail = _failer(report)
+    report = RunReport()
     engine: Engine | None = None
-    with OutputLock(meta_dir(out) / f"lock-{rank:05d}-of-{world_size:05d}", wait_lock):
-        _remove_temp_files(out, paths)
-        todo = [p for p in paths if not _skip_finished(out, p, settings, force, report)]
-        if todo:
-            models.check(config)  # a missing model stops the run before any article is read
-            tokenizer = models.tokenizer(config)
-        provenance: dict[str, Any] | None = None
+    with ShardLock(out, rank, world_size, wait_lock) as lock:
+        manifest = ManifestWriter(out, rank, world_size, config.output_settings(),
+                                  config.to_json())
+        shard = Shard(out, config, report, manifest)
+        shard.remove_temp_files(paths, lock.removed_tmp)
+        revisions = shard.timed("resolve", lambda: models.revisions(config))
+        entries = {shard.doc_id(s.path): shard.not_an_article(s.path, s.reason)
+                   for s in skipped}
+        todo = []
+        for path in paths:  # skip finished
+            entry = shard.finished_entry(path, revisions, force)
+            todo += [path] if entry is None else []
+            entries[shard.doc_id(path)] = entry or pending_entry(path)
+        manifest.begin(entries)
+        if todo:  # a broken model stops the run before any article is read
+            shard.timed("resolve", lambda: models.check(config))
+        tokenizer = models.tokenizer(config) if todo else None  # no weights
         try:
             for start, end in article_groups(len(todo), config.group_articles):
-                articles = [a for a in (_read(p, config, fail) for p in todo[start:end]) if a]
-                segments: list[Segment] = []
-                errors: dict[int, str] = {}
-                for doc, article in enumerate(articles):
-                    try:
-                        segments += segment_article(doc, article, tokenizer, config)
-                    except MtjobError:
-                        raise  # a model that cannot be found or loaded concerns every article
-                    except Exception as exc:  # a tokenizer failure on odd text fails this one
-                        log.debug("segmenting %s failed", article.path, exc_info=True)
-                        errors[doc] = f"cannot segment: {type(exc).__name__}: {exc}"
+                articles = shard.timed("read", lambda: shard.read(todo[start:end]))
                 if not articles:
                     continue
+                segments: list[Segment] = []
+                errors: dict[int, str] = {}
+                with shard.stage("segment"):
+                    for doc, article in enumerate(articles):
+                        segments += shard.segment(errors, doc, article, tokenizer)
+                if progress is not None:
+                    progress.add_total(sum(1 for s in segments if s.text)
+                                       + (len(articles) if config.summary else 0))
                 if engine is None:
                     engine, report.models_loaded = models.engine(config), True
-                errors.update(translate_segments(segments, engine, config, progress))
-                provenance = provenance or engine.provenance()
+                errors.update(translate_segments(segments, engine, config, progress,
+                                                 report.stage_seconds))
+                provenance = shard.provenance(engine)
                 ready = []
-                for doc, article in enumerate(articles):
+                for doc, article in enumerate(articles):  # build records
                     if doc in errors:
-                        fail(article.path, f"{article.path}: {errors[doc]}")
+                        shard.fail(article.path, f"{display_name(article.path)}: {errors[doc]}")
                         continue
                     ready.append((article, build_records(
                         article.doc_id, [p.text for p in article.paragraphs],
                         [s for s in segments if s.doc == doc])))
-                summaries = engine.summarize([[r.en for r in recs] for _, recs in ready]) \
-                    if config.summary and ready else [None] * len(ready)
-                for (article, records), summary in zip(ready, summaries):
-                    if summary is not None and summary.error is not None:
-                        fail(article.path, f"{article.path}: {summary.error}")
+                with shard.stage("summarize"):
+                    summaries = shard.summarize(engine, [recs for _, recs in ready], progress)
+                for (article, records), summary in zip(ready, summaries):  # write
+                    if summary.error is not None:
+                        shard.fail(article.path, f"{display_name(article.path)}: "
+                                                 f"{summary.error}")
                         continue
                     data = jsonl_bytes(records)
                     meta = abstract_record(
                         article.doc_id, article.path, article.sha256, sha256_bytes(data),
-                        records, summary.text if summary else None,
-                        summary.method if summary else "none", provenance, settings)
-                    try:
-                        write_article(out, article.doc_id, data, meta)
-                    except OutputError as exc:  # disk full, say: others may still fit
-                        fail(article.path, f"{article.path}: {exc}")
-                        continue
-                    report.add_written(ArticleOutcome(article.doc_id, article.path, "done",
-                                                      meta=meta), records)
+                        records, summary.text, summary.method, provenance,
+                        config.output_settings())
+                    # No signal separates the two files from the manifest's entry.
+                    with shard.stage("write"), signals.critical():
+                        written = shard.guard_write(article.path, lambda: write_article(
+                            jsonl_path(out, article.doc_id), abstract_path(out, article.doc_id),
+                            data, meta))
+                        if written is not None:
+                            shard.done(article.path, meta, written, records)
         finally:
             if engine is not None:
                 engine.close()
-        _write_manifest(out, rank, world_size, paths, report, config)
+        manifest.finish()
     report.seconds = time.monotonic() - started
     return report
 
@@ -113,69 +123,3 @@ def default_models(config: JobConfig) -> Models:
     from .engines.local import LocalModels
 
     return LocalModels()
-
-
-def _failer(report: RunReport) -> Any:
-    def fail(path: Path, message: str) -> None:
-        log.error("%s", message)
-        report.outcomes.append(ArticleOutcome(doc_id_for(path), path, "failed", message))
-    return fail
-
-
-def _read(path: Path, config: JobConfig, fail: Any) -> Article | None:
-    try:
-        return read_article(path, config.max_file_bytes)
-    except InputError as exc:
-        fail(path, str(exc))
-        return None
-
-
-def _skip_finished(out: Path, path: Path, settings: dict[str, Any], force: bool,
-                   report: RunReport) -> bool:
-    """True (and recorded) when the article needs no work: done, or unreadable."""
-    try:
-        digest = source_sha256(path)
-    except OSError as exc:
-        _failer(report)(path, f"{path}: cannot read: {exc.strerror}")
-        return True
-    meta = None if force else finished(out, doc_id_for(path), digest, settings)
-    if meta is not None:
-        report.outcomes.append(ArticleOutcome(doc_id_for(path), path, "skipped", meta=meta))
-    return meta is not None
-
-
-def _remove_temp_files(out: Path, paths: list[Path]) -> None:
-    names = {f"{doc_id_for(p)}{suffix}" for p in paths for suffix in (".jsonl", ".abstract.json")}
-    if removed := remove_stale_tmp(out, names):
-        log.info("removed %d temp file(s) left by an interrupted run", removed)
-
-
-def _write_manifest(out: Path, rank: int, world_size: int, paths: list[Path],
-                    report: RunReport, config: JobConfig) -> None:
-    folder = meta_dir(out)
-    folder.mkdir(exist_ok=True)
-    by_path = {o.path: o for o in report.outcomes}
-    entries: dict[str, Any] = {}
-    for path in paths:
-        outcome = by_path.get(path)
-        entry: dict[str, Any] = {"source": str(path)}
-        if outcome is not None and outcome.status == "failed":
-            entry.update(status="failed", error=outcome.error)
-        else:
-            meta = outcome.meta if outcome else None
-            entry.update(status="done" if meta else "missing",
-                         source_sha256=meta["source_sha256"] if meta else None,
-                         jsonl_sha256=meta["jsonl_sha256"] if meta else None,
-                         paragraphs=meta["paragraphs"] if meta else None)
-        entries[doc_id_for(path)] = entry
-    tag = f"{rank:05d}-of-{world_size:05d}"
-    manifest = {"shard": [rank, world_size], "articles": entries,
-                "settings": config.output_settings()}
-    write_if_changed(folder / f"manifest-{tag}.json", json_bytes(manifest))
-    write_if_changed(folder / "config.json", config.to_json().encode("utf-8"))
-    marker = folder / "completions" / tag
-    if all(e["status"] == "done" for e in entries.values()):
-        marker.parent.mkdir(exist_ok=True)
-        write_if_changed(marker, json_bytes(sorted(entries)))
-    elif marker.exists():
-        marker.unlink()

@@ -1,12 +1,16 @@
-"""The output folder: where each file lives, when an article counts as done, and ``verify``."""
+"""The output folder: where each file lives, when an article counts as done, and which paths
+a run must never write (its own inputs)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError
+from .sources import display_name
 from .writer import read_plain
 
 META = "_mtjob"
@@ -25,16 +29,57 @@ def meta_dir(out: Path) -> Path:
     return out / META
 
 
+def refuse_collisions(inputs: list[Path], doc_ids: list[str], out: Path) -> None:
+    """A run must never write over one of its own inputs: not ``NAME.jsonl`` or
+    ``NAME.abstract.json`` of any article, nor anything under ``_mtjob/`` (same resolved path,
+    or same file through another path: a bind mount or a hard link)."""
+    by_inode: dict[tuple[int, int], Path] = {}
+    by_path: dict[Path, Path] = {}
+    for path in inputs:
+        by_path[path.resolve()] = path
+        try:
+            st = os.stat(path)
+            by_inode[st.st_dev, st.st_ino] = path
+        except OSError:
+            pass
+    meta = meta_dir(out).resolve()
+    for real, path in by_path.items():
+        if meta in real.parents:
+            _collision(path, meta_dir(out))
+    for output in (p for d in doc_ids for p in (jsonl_path(out, d), abstract_path(out, d))):
+        if output.resolve() in by_path:
+            _collision(by_path[output.resolve()], output)
+        try:
+            st = os.stat(output)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) in by_inode:
+            _collision(by_inode[st.st_dev, st.st_ino], output)
+
+
+def _collision(path: Path, output: Path) -> None:
+    raise ConfigError(f"input {display_name(path)} is also an output of this run "
+                      f"({display_name(output)}); choose another --out")
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def finished(out: Path, doc_id: str, source_sha: str | None,
-             settings: dict[str, Any]) -> dict[str, Any] | None:
-    """The abstract record if the article is done for this source and these settings.
+def finished(out: Path, doc_id: str, source_sha: str | None, settings: dict[str, Any],
+             revisions: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """The abstract record if the article is done for this source, settings and models."""
+    found = done_record(out, doc_id, source_sha, settings, revisions)
+    return found[0] if found else None
+
+
+def done_record(out: Path, doc_id: str, source_sha: str | None, settings: dict[str, Any],
+                revisions: dict[str, str] | None = None) -> tuple[dict[str, Any], bytes] | None:
+    """The abstract record and the abstract file's bytes, if the article is done.
 
     Done means: the abstract parses, names the same source hash (any, if ``source_sha`` is
-    None) and settings, and the JSONL beside it has exactly the hash the abstract recorded.
+    None), settings and resolved model revisions (per role, when ``revisions`` is given), and
+    the JSONL beside it has exactly the hash the abstract recorded.
     """
     abstract, data = read_plain(abstract_path(out, doc_id)), read_plain(jsonl_path(out, doc_id))
     if abstract is None or data is None:
@@ -47,14 +92,18 @@ def finished(out: Path, doc_id: str, source_sha: str | None,
         return None
     if source_sha is not None and meta.get("source_sha256") != source_sha:
         return None
+    if revisions is not None and recorded_revisions(meta) != revisions:
+        return None
     if meta.get("jsonl_sha256") != sha256_bytes(data):
         return None
-    return meta
+    return meta, abstract
 
 
-def verify(out: Path, inputs: list[Path] | None = None, strict: bool = False) -> list[str]:
-    """Every problem found in an output folder (empty list: all good); see
-    :func:`mtjob.verify.check_folder`, which also returns the warnings."""
-    from .verify import check_folder  # verify.py builds on this module
-
-    return check_folder(out, inputs, strict).errors
+def recorded_revisions(meta: dict[str, Any]) -> dict[str, str] | None:
+    """``{role: revision}`` as an abstract record names them."""
+    models = meta.get("models")
+    if not isinstance(models, dict):
+        return None
+    found = {role: info.get("revision") for role, info in models.items()
+             if isinstance(info, dict)}
+    return found if len(found) == len(models) else None

@@ -21,6 +21,8 @@ class RunReport:
     seconds: float = 0.0
     models_loaded: bool = False
     flags: Counter[str] = field(default_factory=Counter)
+    #: Seconds per stage: resolve, read, segment, translate, retry, summarize, write.
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def _ids(self, status: str) -> list[str]:
         return [o.doc_id for o in self.outcomes if o.status == status]
@@ -52,4 +54,9 @@ class RunReport:
         return (f"articles: {len(self.done)} done, {len(self.skipped)} unchanged, "
                 f"{len(self.failed)} failed; paragraphs {self.paragraphs}, segments "
                 f"{self.segments}, tokens {self.src_tokens} in / {self.tgt_tokens} out, "
-                f"{rate:.1f} tokens/s, {self.seconds:.1f} s; flags: {flags}")
+                f"{rate:.1f} tokens/s, {self.seconds:.1f} s ({self.stages_line()}); "
+                f"flags: {flags}")
+
+    def stages_line(self) -> str:
+        return ", ".join(f"{name} {s:.1f} s" for name, s in self.stage_seconds.items()
+                         if s >= 0.05) or "no stage over 0.1 s"

@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .errors import ConfigError
-from .reader import discover_inputs, doc_id_for
+from .outputs import refuse_collisions
+from .reader import doc_id_for
+from .sources import Skipped, discover, display_name
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -52,13 +54,19 @@ def shard_of(doc_id: str, world_size: int) -> int:
     return int.from_bytes(digest[:8], "big") % world_size
 
 
-def select_inputs(inputs: list[Path], rank: int, world_size: int) -> list[Path]:
-    """This shard's articles; two inputs that would write the same output are a usage error."""
-    paths = discover_inputs(inputs)
+def select_inputs(inputs: list[Path], out: Path, rank: int,
+                  world_size: int) -> tuple[list[Path], list[Skipped]]:
+    """This shard's articles and skipped entries (FIFOs, folders...: named, never read).
+    Two inputs that would write the same output, or an input that is one of the outputs,
+    are usage errors."""
+    paths, skipped = discover(inputs)
     owners: dict[str, Path] = {}
     for path in paths:
         doc_id = doc_id_for(path)
         if doc_id in owners:
-            raise ConfigError(f"{owners[doc_id]} and {path} would both write {doc_id}.jsonl")
+            raise ConfigError(f"{display_name(owners[doc_id])} and {display_name(path)} would "
+                              f"both write {display_name(doc_id)}.jsonl")
         owners[doc_id] = path
-    return [p for p in paths if shard_of(doc_id_for(p), world_size) == rank]
+    refuse_collisions(paths, list(owners), out)
+    mine = [p for p in paths if shard_of(doc_id_for(p), world_size) == rank]
+    return mine, [s for s in skipped if shard_of(doc_id_for(s.path), world_size) == rank]

@@ -4,6 +4,7 @@ of the suspicious ones with anti-repetition settings."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from . import quality
@@ -21,17 +22,24 @@ RETRY_OPTIONS = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.3}
 
 
 def translate_segments(segments: list[Segment], engine: Engine, config: JobConfig,
-                       progress: Progress | None = None) -> dict[int, str]:
+                       progress: Progress | None = None,
+                       seconds: dict[str, float] | None = None) -> dict[int, str]:
     """Translate segments in place, retrying flagged ones once when the config says so.
-    Returns ``{doc index: error}`` for the articles a failed batch took down."""
+    Returns ``{doc index: error}`` for the articles a failed batch took down; adds the time
+    spent to ``seconds["translate"]`` and ``seconds["retry"]``."""
+    seconds = {} if seconds is None else seconds
+    started = time.monotonic()
     errors = _translate(segments, engine, config, progress, retry=False)
+    seconds["translate"] = seconds.get("translate", 0.0) + time.monotonic() - started
     if config.retry_degenerate:
         suspect = [s for s in segments if s.flags and s.doc not in errors]
         if suspect:
             log.info("retrying %d suspicious segment(s) with anti-repetition settings",
                      len(suspect))
+            started = time.monotonic()
             for doc, message in _translate(suspect, engine, config, None, retry=True).items():
                 errors.setdefault(doc, message)
+            seconds["retry"] = seconds.get("retry", 0.0) + time.monotonic() - started
     return errors
 
 
@@ -42,6 +50,9 @@ def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
     batches, jobs = plan_jobs([s.text for s in work], [s.tokens for s in work],
                               [s.limit for s in work], config.token_budget,
                               lambda limit: GenOptions(config.beams, limit, **extra))
+    log.info("%s %d segment(s) in %d batch(es) of up to %d padded tokens, beam %d",
+             "retrying" if retry else "translating", len(work), len(jobs), config.token_budget,
+             config.beams)
     errors: dict[int, str] = {}
     for batch, outcome in zip(batches, engine.translate_batches(jobs, progress)):
         members = [work[i] for i in batch.indices]

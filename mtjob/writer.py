@@ -168,12 +168,14 @@ def ensure_writable(folder: Path) -> None:
                           f"{exc.strerror or exc}") from None
 
 
-def write_article(out: Path, doc_id: str, jsonl: bytes, meta: dict[str, Any]) -> None:
-    """JSONL first, abstract last: the abstract (with the JSONL's hash) marks it done. No
-    signal separates the two files."""
+def write_article(jsonl_path: Path, abstract_path: Path, jsonl: bytes,
+                  meta: dict[str, Any]) -> bytes:
+    """JSONL first, abstract last: the abstract (with the JSONL's hash) marks the article
+    done. No signal separates the two files. Returns the abstract's bytes."""
     from . import signals
-    from .outputs import abstract_path, jsonl_path
 
+    abstract = json_bytes(meta)
     with signals.critical():
-        atomic_write(jsonl_path(out, doc_id), jsonl)
-        atomic_write(abstract_path(out, doc_id), json_bytes(meta))
+        atomic_write(jsonl_path, jsonl)
+        atomic_write(abstract_path, abstract)
+    return abstract

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 $PY -m pip install -q --disable-pip-version-check "torch==2.13.0"
-$PY -m pip install -q --disable-pip-version-check -e ".[ct2,ray,test]"
+$PY -m pip install -q --disable-pip-version-check -e ".[ct2,ray,eval,test]"
 exec $PY -m pytest -q "$@"

@@ -69,7 +69,7 @@ def test_config_file_and_flag_override(tmp_path, sample_inbox, tiny_args):
     (["--device", "tpu"], "'tpu' is not one of 'auto', 'cpu', 'cuda'"),
     (["--shard", "3/2"], "--shard 3/2"),
     (["--shard", "x"], "I/N"),
-    (["--beams", "0"], "beams must be at least 1"),
+    (["--beams", "0"], "beams must be between 1 and 64, got 0"),
     (["--engine", "spark"], "'spark' is not one of 'local', 'ray'"),
 ])
 def test_usage_errors_exit_2_with_one_line(tmp_path, sample_inbox, args, message):

@@ -323,3 +323,17 @@ def test_parallel_batches_translate_as_one_at_a_time(tiny_models):
     two = LocalEngine(mt_config(tiny_models, threads=2))
     assert two.translator.parallel_batches == 2 and one.translator.parallel_batches == 1
     assert two.translate_batches(jobs) == one.translate_batches(jobs)
+
+
+def test_a_killed_conversion_leaves_nothing_behind(tiny_models, tmp_path, monkeypatch, caplog):
+    """A partial conversion folder of a killed run is removed by the next conversion."""
+    source = resolve(tiny_models["mt"])
+    name = converted_model(source, "int8").name
+    monkeypatch.setenv("MTJOB_CACHE", str(tmp_path / "cache"))
+    partial = cache_root() / "ct2" / f".{name}.k1ll3d00"
+    (partial / "model").mkdir(parents=True)
+    (partial / "model" / "model.bin").write_bytes(b"half a model")
+    with caplog.at_level("INFO"):
+        target = converted_model(source, "int8")
+    assert not partial.exists() and (target / "model.bin").is_file()
+    assert "removed 1 partial conversion" in caplog.text

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mtjob.outputs import verify
+from mtjob.verify import verify
 from mtjob.writer import TMP_MARK
 
 from .conftest import SAMPLE
@@ -102,7 +102,10 @@ def test_unchanged_inbox_rerun_is_fast_and_loads_no_model(tmp_path, job_args):
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
 
 
-def test_sigterm_stops_cleanly_with_nothing_partial(tmp_path, job_args):
+@pytest.mark.parametrize("signum, code, name", [(signal.SIGTERM, 143, "SIGTERM"),
+                                                (signal.SIGINT, 130, "SIGINT"),
+                                                (signal.SIGHUP, 129, "SIGHUP")])
+def test_a_signal_stops_cleanly_with_nothing_partial(tmp_path, job_args, signum, code, name):
     inbox = make_inbox(tmp_path / "inbox", 16)
     out = tmp_path / "out"
     proc = start("run", inbox, "--out", out, *job_args, "--group-articles", "2")
@@ -110,17 +113,22 @@ def test_sigterm_stops_cleanly_with_nothing_partial(tmp_path, job_args):
     while not list(out.glob("*.abstract.json")) and time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()
         time.sleep(0.05)
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(signum)
     sent = time.monotonic()
     _, stderr = proc.communicate(timeout=30)
     assert time.monotonic() - sent < 5.0
-    assert proc.returncode == 143, stderr
-    assert "terminated (SIGTERM)" in stderr
+    assert proc.returncode == code, stderr
+    assert f"({name})" in stderr and "finished articles are kept" in stderr
     assert not list(out.glob(f".*{TMP_MARK}*"))
     assert_final_files_complete(out)
     written = {p.name[: -len(".abstract.json")] for p in out.glob("*.abstract.json")}
     assert {p.stem for p in out.glob("*.jsonl")} == written  # never one file of a pair
     assert 0 < len(written) < 16
+    # The partial manifest names exactly the articles written; verify says it is unfinished.
+    manifest = json.loads((out / "_mtjob" / "manifest-00000-of-00001.json").read_text())
+    done = {d for d, e in manifest["articles"].items() if e["status"] == "done"}
+    assert done == written and len(manifest["articles"]) == 16
+    assert any("completion marker" in p for p in verify(out))
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from mtjob.outputs import verify
+from mtjob.verify import verify
 
 from .conftest import SAMPLE
 from .test_process import make_inbox, mtjob_cmd

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from mtjob.manifest import ManifestWriter, done_entry, pending_entry
-from mtjob.outputs import abstract_path, jsonl_path, sha256_bytes, verify
+from mtjob.outputs import abstract_path, jsonl_path, sha256_bytes
+from mtjob.verify import verify
 from mtjob.reader import source_sha256
 from mtjob.records import ParagraphRecord, SentenceRecord, jsonl_bytes
 from mtjob.verify import Report, check_folder

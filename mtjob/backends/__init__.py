@@ -9,25 +9,28 @@ if TYPE_CHECKING:
     from ..config import JobConfig
     from .base import Summarizer, Translator
     from .hub import ModelSource
+    from .tokenizer import ModelTokenizer
 
 
-def make_translator(config: JobConfig, source: ModelSource | None = None) -> Translator:
+def make_translator(config: JobConfig, source: ModelSource | None = None,
+                    tokens: ModelTokenizer | None = None) -> Translator:
     """The configured backend's translator (its heavy imports are deferred to it)."""
     if config.backend == "ctranslate2":
         from .ct2 import CTranslate2Translator
 
-        return CTranslate2Translator(config, source)
+        return CTranslate2Translator(config, source, tokens)
     from .hf import TransformersTranslator
 
-    return TransformersTranslator(config, source)
+    return TransformersTranslator(config, source, tokens)
 
 
-def make_summarizer(config: JobConfig, source: ModelSource | None = None) -> Summarizer:
+def make_summarizer(config: JobConfig, source: ModelSource | None = None,
+                    tokens: ModelTokenizer | None = None) -> Summarizer:
     """The configured backend's summarizer."""
     if config.backend == "ctranslate2":
         from .ct2 import CTranslate2Summarizer
 
-        return CTranslate2Summarizer(config, source)
+        return CTranslate2Summarizer(config, source, tokens)
     from .hf import TransformersSummarizer
 
-    return TransformersSummarizer(config, source)
+    return TransformersSummarizer(config, source, tokens)

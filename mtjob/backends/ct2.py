@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, MissingExtraError
+from ..writer import remove_stale_tmp_dirs
 from .base import Call, GenOptions, Hypothesis
 from .hub import ModelSource
 from .lazy import LazyModel
+from .tokenizer import ModelTokenizer
 from .runtime import cpu_layout
 from .tokenizer import quiet_transformers
 
@@ -86,6 +88,9 @@ def converted_model(source: ModelSource, quantization: str) -> Path:
         return target
     ct2 = import_ctranslate2()
     root.mkdir(parents=True, exist_ok=True)
+    # Partial conversions of killed runs (takes the lock itself, so before ours).
+    if removed := remove_stale_tmp_dirs(root, name):
+        log.info("removed %d partial conversion(s) of %s left by a killed run", removed, name)
     with open(root / f"{name}.lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the process dies
         if (target / "model.bin").is_file():  # another process converted it while we waited
@@ -137,8 +142,9 @@ class _CTranslate2Model(LazyModel):
 class CTranslate2Translator(_CTranslate2Model):
     """MarianMT through CTranslate2 ``translate_batch``. Loads lazily, converts on first use."""
 
-    def __init__(self, config: JobConfig, source: ModelSource | None = None) -> None:
-        super().__init__(config, config.mt_model, config.mt_revision, source)
+    def __init__(self, config: JobConfig, source: ModelSource | None = None,
+                 tokens: ModelTokenizer | None = None) -> None:
+        super().__init__(config, config.mt_model, config.mt_revision, source, tokens)
 
     def translate(self, texts: list[str], options: GenOptions,
                   call: Call | None = None) -> list[Hypothesis]:
@@ -163,8 +169,9 @@ class CTranslate2Summarizer(_CTranslate2Model):
     # Two workers were faster but over the memory aim for the whole job (README, Performance).
     parallel = False
 
-    def __init__(self, config: JobConfig, source: ModelSource | None = None) -> None:
-        super().__init__(config, config.sum_model, config.sum_revision, source)
+    def __init__(self, config: JobConfig, source: ModelSource | None = None,
+                 tokens: ModelTokenizer | None = None) -> None:
+        super().__init__(config, config.sum_model, config.sum_revision, source, tokens)
 
     @property
     def batch_size(self) -> int:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .base import Call, GenOptions, Hypothesis
 from .hub import ModelSource
 from .lazy import LazyModel
+from .tokenizer import ModelTokenizer
 from .runtime import cpu_layout, select_device, select_dtype
 
 if TYPE_CHECKING:
@@ -103,8 +104,9 @@ def generated_tokens(ids: Any, special: set[int]) -> list[int]:
 class TransformersTranslator(LazyModel):
     """MarianMT (or any seq2seq model) through transformers. Loads lazily."""
 
-    def __init__(self, config: JobConfig, source: ModelSource | None = None) -> None:
-        super().__init__(config, config.mt_model, config.mt_revision, source)
+    def __init__(self, config: JobConfig, source: ModelSource | None = None,
+                 tokens: ModelTokenizer | None = None) -> None:
+        super().__init__(config, config.mt_model, config.mt_revision, source, tokens)
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
         return load_model(self.source, self.config, parallel=self.parallel)
@@ -140,8 +142,9 @@ class TransformersSummarizer(LazyModel):
 
     batch_size = 4
 
-    def __init__(self, config: JobConfig, source: ModelSource | None = None) -> None:
-        super().__init__(config, config.sum_model, config.sum_revision, source)
+    def __init__(self, config: JobConfig, source: ModelSource | None = None,
+                 tokens: ModelTokenizer | None = None) -> None:
+        super().__init__(config, config.sum_model, config.sum_revision, source, tokens)
 
     def window(self) -> int:
         return self.tokens.limit(1024)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ModelError, MtjobError
 from .hub import ModelSource, resolve_model
 from .tokenizer import ModelTokenizer, hf_json
 
@@ -19,10 +20,10 @@ class LazyModel:
     parallel = True
 
     def __init__(self, config: JobConfig, ref: str, revision: str | None,
-                 source: ModelSource | None = None) -> None:
+                 source: ModelSource | None = None, tokens: ModelTokenizer | None = None) -> None:
         self.config, self._ref, self._revision = config, ref, revision
         self._source = source
-        self._tokens: ModelTokenizer | None = None
+        self._tokens = tokens
         self._model: Any = None
         self._runtime: dict[str, Any] = {}
 
@@ -60,7 +61,14 @@ class LazyModel:
 
     def _ensure_model(self) -> Any:
         if self._model is None:
-            self._model, self._runtime = self._load()
+            try:
+                self._model, self._runtime = self._load()
+            except MtjobError:
+                raise
+            except Exception as exc:  # a model that cannot load concerns every article
+                raise ModelError(f"model {self.source.ref!r} cannot be loaded from "
+                                 f"{self.source.path}: {type(exc).__name__}: "
+                                 f"{str(exc).splitlines()[0] if str(exc) else ''}") from exc
         return self._model
 
     @property

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from . import cli_errors, setup_logging
+from .common import errors, setup_logging
 
 HELP = ("Score a finished output folder against human references in --refs: NAME.en.txt "
         "(paragraphs as in the input) and optionally NAME.abstract.txt. Prints corpus BLEU and "
@@ -29,8 +29,8 @@ def evaluate(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Score OUT against REFS; the report goes to stdout."""
-    setup_logging(quiet)
-    with cli_errors():
+    setup_logging(quiet=quiet)
+    with errors():
         from ..evaluate import evaluate as run_eval
 
         report = run_eval(out, refs)

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import cli_errors, setup_logging
+from .common import errors, setup_logging
 
 HELP = ("Export a finished output folder: html (review pages + index.html), xliff (XLIFF 1.2 "
         "for CAT tools), tmx (TMX 1.4b memory), tsv (one row per sentence). Writes one file "
@@ -33,8 +33,8 @@ def export(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Export OUT as html, xliff, tmx or tsv; prints the files written, one per line."""
-    setup_logging(quiet)
-    with cli_errors():
+    setup_logging(quiet=quiet)
+    with errors():
         from ..export import export_folder
 
         report = export_folder(out, fmt.lower(), to, only_flagged=only_flagged, excel=excel)

@@ -3,7 +3,6 @@ weights load) and ``Engine`` (translation batches and summaries, then close)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -12,7 +11,14 @@ if TYPE_CHECKING:
     from ..batching import BatchJob
     from ..config import JobConfig
 
-Progress = Callable[[int], None]
+
+
+class Progress(Protocol):
+    """Steps done (segments translated, abstracts written) against a growing total."""
+
+    def add_total(self, steps: int) -> None: ...
+
+    def __call__(self, steps: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -58,8 +64,13 @@ class Engine(Protocol):
 class Models(Protocol):
     """The run's models before any weights load."""
 
+    def revisions(self, config: JobConfig) -> dict[str, str]:
+        """Resolve every model the run needs (cheaply: no weights load) and return the
+        revision of each role ("mt", "summary"); a missing model fails here."""
+
     def check(self, config: JobConfig) -> None:
-        """Resolve every model the run needs: a missing or broken one fails here, at once."""
+        """Check that every model the run needs can be used (config, weight headers,
+        tokenizer) without loading weights; raises ``ModelError`` naming the model."""
 
     def tokenizer(self, config: JobConfig) -> TokenCounter:
         """The translation model's tokenizer (no weights, no workers)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -14,8 +15,9 @@ from ..backends.base import Call
 from ..backends.hub import ModelSource, resolve_model
 from ..backends.runtime import free_memory, limit_malloc_arenas
 from ..backends.tokenizer import ModelTokenizer
+from ..backends.validate import check_config, check_tokenizer, check_weights
 from ..batching import BatchJob, BudgetState, translate_with_backoff
-from ..errors import MtjobError
+from ..errors import ModelError, MtjobError
 from ..summarize import ABSTRACTIVE, make_abstract, one_pass_input
 from .base import BatchOutcome, Progress, SummaryOutcome
 
@@ -34,6 +36,7 @@ class LocalModels:
 
     def __init__(self) -> None:
         self._sources: dict[tuple[str, str | None], ModelSource] = {}
+        self._tokens: dict[Path, ModelTokenizer] = {}
 
     def source(self, config: JobConfig, role: str) -> ModelSource:
         ref, revision = ((config.mt_model, config.mt_revision) if role == "mt"
@@ -43,19 +46,36 @@ class LocalModels:
                                                          config.allow_pickle)
         return self._sources[ref, revision]
 
+    def roles(self, config: JobConfig) -> list[str]:
+        return ["mt", "summary"] if config.summary else ["mt"]
+
+    def revisions(self, config: JobConfig) -> dict[str, str]:
+        return {role: self.source(config, role).revision for role in self.roles(config)}
+
     def check(self, config: JobConfig) -> None:
-        self.source(config, "mt")
-        if config.summary:
-            self.source(config, "summary")
+        for role in self.roles(config):
+            source = self.source(config, role)
+            check_config(source)
+            check_weights(source)
+            check_tokenizer(source, self._tokenizer(source))
+            log.info("%s model %s: revision %s, folder %s", role, source.ref, source.revision,
+                     source.path)
+
+    def _tokenizer(self, source: ModelSource) -> ModelTokenizer:
+        if source.path not in self._tokens:
+            self._tokens[source.path] = ModelTokenizer(source)
+        return self._tokens[source.path]
 
     def tokenizer(self, config: JobConfig) -> ModelTokenizer:
-        return ModelTokenizer(self.source(config, "mt"))
+        return self._tokenizer(self.source(config, "mt"))
 
     def engine(self, config: JobConfig) -> LocalEngine:
-        summarizer = make_summarizer(config, self.source(config, "summary")) \
-            if config.summary else None
-        return LocalEngine(config, make_translator(config, self.source(config, "mt")),
-                           summarizer)
+        mt = self.source(config, "mt")
+        summarizer = None
+        if config.summary:
+            source = self.source(config, "summary")
+            summarizer = make_summarizer(config, source, self._tokenizer(source))
+        return LocalEngine(config, make_translator(config, mt, self._tokenizer(mt)), summarizer)
 
 
 class LocalEngine:
@@ -89,6 +109,8 @@ class LocalEngine:
             hyps = translate_with_backoff(self.translator, job, self.budget,
                                           Call(self.cancel, pooled))
             return BatchOutcome(tuple(hyps))
+        except ModelError:
+            raise  # every batch would fail the same way: stop the run
         except MtjobError as exc:
             return BatchOutcome(error=str(exc))
         except Exception as exc:
@@ -107,6 +129,8 @@ class LocalEngine:
             text, method = make_abstract(paragraphs, self.summarizer,
                                          self.config.sum_min_length, Call(self.cancel, pooled))
             return SummaryOutcome(text, method)
+        except ModelError:
+            raise
         except MtjobError as exc:
             return SummaryOutcome(error=str(exc))
         except Exception as exc:  # a model failure on one article must not end the batch

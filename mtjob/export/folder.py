@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, MtjobError
-from ..outputs import abstract_path, jsonl_path, verify
+from ..outputs import abstract_path, jsonl_path
+from ..verify import verify
 
 log = logging.getLogger(__name__)
 
@@ -152,13 +153,13 @@ def read_folder(out: Path) -> list[Article]:
     """
     if not out.is_dir():
         raise ConfigError(f"{out}: not a folder (give the --out folder of a finished run)")
+    doc_ids = sorted(p.name[:-len(".abstract.json")] for p in out.glob("*.abstract.json"))
+    if not doc_ids:
+        raise ConfigError(f"{out}: no finished article (no *.abstract.json)")
     problems = verify(out)
     if problems:
         more = f" (and {len(problems) - 1} more; run `mtjob verify {out}`)" \
             if len(problems) > 1 else ""
         raise UnfinishedOutputError(f"{out} fails verify, {len(problems)} problem(s): "
                                     f"{problems[0]}{more}")
-    doc_ids = sorted(p.name[:-len(".abstract.json")] for p in out.glob("*.abstract.json"))
-    if not doc_ids:
-        raise ConfigError(f"{out}: no finished article (no *.abstract.json)")
     return [read_article(out, doc_id) for doc_id in doc_ids]

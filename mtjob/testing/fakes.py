@@ -88,6 +88,9 @@ class FakeModels:
         self.calls = calls
         self.engines: list[LocalEngine] = []
 
+    def revisions(self, config: JobConfig) -> dict[str, str]:
+        return {"mt": "0", "summary": "0"} if config.summary else {"mt": "0"}
+
     def check(self, config: JobConfig) -> None:
         pass
 

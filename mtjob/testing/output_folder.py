@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..manifest import ManifestWriter, done_entry
 from ..outputs import abstract_path, jsonl_path, sha256_bytes
 from ..records import dumps_line
 
@@ -57,4 +58,17 @@ def write_article(out: Path, doc_id: str, paragraphs: list[list[dict]], *,
               "mtjob_version": "0.1.0", **meta}
     abstract_path(out, doc_id).write_text(json.dumps(record, ensure_ascii=False, indent=2),
                                           encoding="utf-8")
+    _bookkeeping(out)
     return jsonl_path(out, doc_id)
+
+
+def _bookkeeping(out: Path) -> None:
+    """A one-shard manifest listing every article of ``out`` as done, and its marker."""
+    entries = {}
+    for path in sorted(out.glob("*.abstract.json")):
+        doc_id = path.name[:-len(".abstract.json")]
+        data = path.read_bytes()
+        entries[doc_id] = done_entry(f"{doc_id}.txt", json.loads(data), data)
+    manifest = ManifestWriter(out, 0, 1, {}, "{}\n")
+    manifest.begin(entries)
+    manifest.finish()

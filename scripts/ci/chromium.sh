@@ -5,15 +5,19 @@
 # (the Python driver only). Idempotent: a second run does nothing but two checks.
 set -euo pipefail
 
+PY=${PYTHON:-python3}
 if [ ! -x /usr/bin/chromium ]; then
     SUDO=""
     if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-        chromium fonts-dejavu-core >/dev/null
+    # Where the browser cannot be installed the browser tests skip, saying why; CI goes on.
+    if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install \
+            -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }; then
+        echo "ci/chromium.sh: could not install chromium; the browser tests will skip"
+        exit 0
+    fi
 fi
 
-python -c "import playwright" 2>/dev/null || python -m pip install --quiet "playwright>=1.40"
+$PY -c "import playwright" 2>/dev/null || $PY -m pip install --quiet "playwright>=1.40"
 
 /usr/bin/chromium --version
-python -c "import importlib.metadata as m; print('playwright', m.version('playwright'))"
+$PY -c "import importlib.metadata as m; print('playwright', m.version('playwright'))"

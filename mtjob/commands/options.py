@@ -1,0 +1,83 @@
+"""The options every run-like command shares: one per ``JobConfig`` field, derived from the
+field (help, panel, choices, default), and plain-text help grouped in those panels."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from collections.abc import Callable
+from enum import Enum
+from typing import Annotated, Any, Optional
+
+import click
+import typer
+import typer.core
+
+
+class PanelCommand(typer.core.TyperCommand):
+    """Plain-text help (batch logs and READMEs stay readable) with options grouped in the
+    panels their fields name: Models, Decoding, Performance, Output, Cluster."""
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return [re.sub(r"^\{(.+)\}\.\.\.$", r"\1", piece)
+                for piece in super().collect_usage_pieces(ctx)]
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            record = (_plain_types(record[0]), record[1])
+            name = "Arguments" if param.param_type_name == "argument" else \
+                getattr(param, "rich_help_panel", None) or "Options"
+            sections.setdefault(name, []).append(record)
+        for name, rows in sections.items():
+            with formatter.section(name):
+                formatter.write_dl(rows)
+
+
+#: Type labels as a reader expects them (``INTEGER``, ``PATH``, ``[a|b]``), not Python's.
+_TYPES = {"<list[Path]>": "", "<path>": "PATH", "<int>": "INTEGER", "<float>": "NUMBER",
+          "<str>": "TEXT", "<bool>": ""}
+
+
+def _plain_types(names: str) -> str:
+    for label, plain in _TYPES.items():
+        names = names.replace(label, plain)
+    return re.sub(r"<([\w.]+(?:\|[\w.]+)+)>", r"[\1]", names).strip()
+
+
+def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add one option per ``JobConfig`` field (help, panel, choices from the field), each
+    defaulting to None: "keep the config file's value". The effective default is shown."""
+    from ..config import FIELDS, base_type
+
+    params = [p for p in inspect.signature(command, eval_str=True).parameters.values()
+              if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    annotations = {p.name: p.annotation for p in params}
+    for name, field in FIELDS.items():
+        meta, flag = field.metadata, "--" + name.replace("_", "-")
+        kind, _ = base_type(name)
+        default = field.default
+        shown = ("none" if default is None else default.value if isinstance(default, Enum)
+                 else str(default).lower() if isinstance(default, bool) else str(default))
+        decls = [f"{flag}/--no-{flag[2:]}"] if kind is bool else [flag]
+        # None means "keep the config file's value"; the help shows the built-in default.
+        option = typer.Option(*decls, help=f"{meta['help']}  [default: {shown}]",
+                              show_default=False, rich_help_panel=meta["panel"])
+        annotations[name] = Annotated[Optional[meta["choices"] or kind], option]
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                                        annotation=annotations[name]))
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        from ..config import FIELDS
+
+        overrides = {k: kwargs.pop(k) for k in list(kwargs) if k in FIELDS}
+        return command(**kwargs, **overrides)
+
+    wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = annotations
+    return wrapper

@@ -1,0 +1,95 @@
+"""``mtjob run INPUT... --out DIR``: the job, for cron, one file or a Slurm array task.
+
+Exit codes: 0 all inputs done; 1 some inputs failed (each named on stderr and in the
+manifest), the rest written; 2 usage, configuration or model error; 75 another run holds
+the output folder's lock; 129/130/143 interrupted (SIGHUP/SIGINT/SIGTERM), nothing partial.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .. import signals
+from .common import errors, setup_logging
+from .options import PanelCommand, config_options
+
+log = logging.getLogger("mtjob")
+
+HELP_INPUTS = "Article files and/or folders (every *.txt inside, sorted)."
+HELP_SHARD = ("This task's slice, I/N (0-based). Defaults to SLURM_ARRAY_TASK_ID/COUNT "
+              "when they are set.")
+
+
+@config_options
+def run(
+    inputs: Annotated[list[Path], typer.Argument(help=HELP_INPUTS, show_default=False,
+                                                 metavar="INPUT...")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("outputs"),
+    config: Annotated[Optional[Path], typer.Option(
+        help="TOML profile (see configs/); flags win over it.", show_default=False)] = None,
+    shard: Annotated[Optional[str], typer.Option(help=HELP_SHARD, show_default=False,
+                                                 rich_help_panel="Cluster")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Redo finished articles.")] = False,
+    wait_lock: Annotated[float, typer.Option(
+        help="Seconds to wait for another run's lock on OUT before giving up (exit 75).")] = 0.0,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True,
+                                         help="-v: debug details; -vv: libraries' logs too.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Warnings, errors and the "
+                                        "summary line only; no progress bar.")] = False,
+    log_format: Annotated[str, typer.Option(help="text | json (one object per line).")] = "text",
+    **overrides: Any,
+) -> None:
+    """Translate and summarize articles into OUT/NAME.jsonl and OUT/NAME.abstract.json."""
+    setup_logging(verbose, quiet, log_format)
+    with errors():
+        from ..config import load_config
+        from ..job import run_shard
+        from ..sharding import parse_shard, shard_from_env
+
+        cfg = load_config(config, overrides)
+        rank, world = parse_shard(shard) if shard else (shard_from_env() or (0, 1))
+        previous = signals.install()
+        progress = Bar() if rank == 0 and not quiet and sys.stderr.isatty() else None
+        try:
+            report = run_shard(cfg, inputs, out, rank, world, force=force, wait_lock=wait_lock,
+                               progress=progress)
+        finally:
+            signals.restore(previous)
+            if progress is not None:
+                progress.close()
+        # The summary line stays in cron logs even with --quiet.
+        (log.warning if quiet else log.info)("shard %d/%d: %s", rank, world,
+                                              report.summary_line())
+        if report.failed:
+            raise typer.Exit(1)
+
+
+class Bar:
+    """Progress on a terminal: segments translated and abstracts written, against what is
+    known so far (the total grows as each group of articles is segmented), with an ETA."""
+
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=0, unit=" step", file=sys.stderr, dynamic_ncols=True,
+                         bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]")
+
+    def add_total(self, steps: int) -> None:
+        self._bar.total += steps
+        self._bar.refresh()
+
+    def __call__(self, steps: int) -> None:
+        self._bar.update(steps)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``mtjob run`` to the app."""
+    app.command("run", cls=PanelCommand)(run)
