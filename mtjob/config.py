@@ -147,6 +147,9 @@ class JobConfig:
     address: str | None = setting(None, "Ray cluster address (ray engine; default: start a "
                                   "local Ray).", CLUSTER)
     workers: int = setting(2, "Ray model actors (ray engine).", CLUSTER, bounds=(1, 4096))
+    actor_start_timeout: float = setting(600.0, "Seconds to wait for the Ray model actors to "
+                                         "start before giving up (ray engine).", CLUSTER,
+                                         bounds=(1, 86_400))
     gpus_per_worker: float = setting(0.0, "GPUs per Ray actor (ray engine).", CLUSTER,
                                      bounds=(0, 64))
 

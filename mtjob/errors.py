@@ -85,3 +85,9 @@ class ModelError(MtjobError):
     code): the run stops before any article is read."""
 
     exit_code = 2
+
+
+class OutputFolderError(OutputError):
+    """The output folder cannot be used at all (a file, read-only): a usage error."""
+
+    exit_code = 2

@@ -68,9 +68,10 @@ class OutputLock:
         while not _try_flock(fd, fcntl.LOCK_EX):
             if time.monotonic() >= deadline:
                 os.close(fd)
-                raise LockHeldError(
-                    f"another mtjob run holds {display_name(self.path)}; try later or pass "
-                    "--wait-lock SECONDS")
+                waited = (f"waited {self.wait_seconds:g} s; " if self.wait_seconds
+                          else "try later or pass --wait-lock SECONDS; ")
+                raise LockHeldError(f"another mtjob run holds {display_name(self.path)}: "
+                                    f"{waited}exit 75 means busy")
             time.sleep(0.2)
         self._fd = fd
 

@@ -32,8 +32,11 @@ def shard_from_env(env: Mapping[str, str] | None = None) -> tuple[int, int] | No
     the rank is the id minus the minimum; the world is ``SLURM_ARRAY_TASK_COUNT``.
     """
     env = os.environ if env is None else env
-    if "SLURM_ARRAY_TASK_ID" not in env or "SLURM_ARRAY_TASK_COUNT" not in env:
+    if "SLURM_ARRAY_TASK_ID" not in env:
         return None
+    if "SLURM_ARRAY_TASK_COUNT" not in env:  # every task would do every article
+        raise ConfigError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; "
+                          "pass --shard I/N")
     try:
         task = int(env["SLURM_ARRAY_TASK_ID"])
         count = int(env["SLURM_ARRAY_TASK_COUNT"])

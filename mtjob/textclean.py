@@ -30,3 +30,14 @@ def clean_for_model(text: str) -> str:
 def count_removed(text: str) -> int:
     """How many invisible characters and tatweels cleaning removes (for logging)."""
     return len(INVISIBLE.findall(text)) + text.count(TATWEEL)
+
+
+# C0 controls (tab and newline aside), DEL and the C1 controls: a model can generate them
+# from its vocabulary; they break terminals, XML exports and some JSONL readers.
+_GENERATED_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_generated(text: str) -> tuple[str, int]:
+    """Generated text without control characters, and how many were removed."""
+    cleaned, removed = _GENERATED_CONTROLS.subn("", text)
+    return cleaned, removed

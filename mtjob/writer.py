@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError, UnsafeOutputError
+from .errors import OutputError, OutputFolderError, UnsafeOutputError
 from .sources import display_name
 
 # Temp files are created, never reused: an existing name (a planted symlink) is an error.
@@ -163,9 +163,9 @@ def ensure_writable(folder: Path) -> None:
         probe = tmp_name(folder / "probe")
         os.close(os.open(probe, _CREATE, 0o600))
         probe.unlink()
-    except OSError as exc:
-        raise OutputError(f"output folder {display_name(folder)} is not writable: "
-                          f"{exc.strerror or exc}") from None
+    except OSError as exc:  # a file, a read-only file system...: a usage error
+        raise OutputFolderError(f"output folder {display_name(folder)} is not writable: "
+                                f"{exc.strerror or exc}") from None
 
 
 def write_article(jsonl_path: Path, abstract_path: Path, jsonl: bytes,

@@ -61,3 +61,55 @@ def test_missing_model_fails_before_ray_starts(tmp_path, tiny_models):
     with pytest.raises(MtjobError, match="missing"):
         RayEngine(config, address=None, workers=1, gpus_per_worker=0.0)
     assert not ray.is_initialized()
+
+
+def test_ray_pool_the_cluster_cannot_place_is_refused():
+    from mtjob.engines.ray import check_resources
+    from mtjob.errors import ConfigError
+
+    check_resources({"CPU": 2.0}, 2, 0.0)
+    with pytest.raises(ConfigError, match="needs 2 GPU"):
+        check_resources({"CPU": 16.0}, 2, 1.0)
+    with pytest.raises(ConfigError, match="needs 3 CPU"):
+        check_resources({"CPU": 2.0, "GPU": 8.0}, 3, 1.0)
+
+
+def test_gpus_on_a_cpu_only_host_fail_in_one_line(tmp_path, sample_inbox, tiny_args):
+    import subprocess
+
+    done = subprocess.run(mtjob_cmd("run", sample_inbox, "--out", tmp_path / "out", *tiny_args,
+                                    "--engine", "ray", "--gpus-per-worker", "1"),
+                          capture_output=True, text=True, env=_env(), timeout=180)
+    assert done.returncode == 2, done.stderr
+    assert "GPU(s); the Ray cluster has 0" in done.stderr
+
+
+def test_an_unreachable_ray_address_fails_in_one_line(tmp_path, sample_inbox, tiny_args):
+    import subprocess
+
+    done = subprocess.run(mtjob_cmd("run", sample_inbox, "--out", tmp_path / "out", *tiny_args,
+                                    "--engine", "ray", "--address", "127.0.0.1:1"),
+                          capture_output=True, text=True, env=_env(), timeout=180)
+    assert done.returncode == 2, done.stderr
+    assert "cannot start or reach the Ray cluster at 127.0.0.1:1" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_token_counting_under_ray_loads_no_weights_and_starts_no_ray(tiny_models, monkeypatch):
+    import ray
+    from transformers import AutoModelForSeq2SeqLM
+
+    from mtjob.config import JobConfig
+    from mtjob.engines.ray import RayModels
+
+    def no_weights(*args, **kwargs):
+        raise AssertionError("weights loaded")
+
+    monkeypatch.setattr(AutoModelForSeq2SeqLM, "from_pretrained", no_weights)
+    config = JobConfig(mt_model=str(tiny_models["mt"]), sum_model=str(tiny_models["sum"]),
+                       engine="ray")
+    models = RayModels()
+    models.check(config)
+    tokenizer = models.tokenizer(config)
+    assert tokenizer.count_tokens(["قال المتحدث"])[0] > 1 and tokenizer.model_max_tokens > 0
+    assert not ray.is_initialized()

@@ -95,16 +95,20 @@ def test_killed_actor_loses_no_batch(tmp_path, tiny_models, cluster_address):
             engines.append(RayEngine(cfg, cluster_address, workers=2, gpus_per_worker=0.0))
             return engines[-1]
 
-    def kill_first_actor(segments: int) -> None:
-        # Right after the first batch result: both actors hold a batch in flight.
-        if not killed:
-            _, pid = engines[0].placement[0]
-            os.kill(pid, signal.SIGKILL)
-            killed.append(pid)
+    class KillFirstActor:
+        def add_total(self, steps: int) -> None:
+            pass
+
+        def __call__(self, steps: int) -> None:
+            # Right after the first batch result: both actors hold a batch in flight.
+            if not killed:
+                _, pid = engines[0].placement[0]
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
 
     try:
         report = run_shard(config, [inbox], tmp_path / "ray", models=Recorded(),
-                           progress=kill_first_actor)
+                           progress=KillFirstActor())
         assert len({node for node, _ in engines[0].placement}) == 2
     finally:
         ray.shutdown()

@@ -51,7 +51,7 @@ def cache_root() -> Path:
     return Path(base).expanduser() / "mtjob"
 
 
-def select_runtime(config: JobConfig) -> tuple[str, str]:
+def select_runtime(config: JobConfig, model: str = "the model") -> tuple[str, str]:
     """Device and CTranslate2 compute type for the config."""
     ct2 = import_ctranslate2()
     has_cuda = ct2.get_cuda_device_count() > 0
@@ -60,7 +60,8 @@ def select_runtime(config: JobConfig) -> tuple[str, str]:
     device = ("cuda" if has_cuda else "cpu") if config.device == "auto" else config.device
     if device == "cpu":
         if config.dtype not in ("auto", "float32"):
-            log.warning("dtype %s is ignored on CPU by the ctranslate2 backend", config.dtype)
+            log.warning("%s: dtype %s is ignored on CPU by the ctranslate2 backend (int8 or "
+                        "float32)", model, config.dtype)
         return device, "float32" if config.quantize == "none" else "int8"
     half = "bfloat16" if config.dtype == "bfloat16" else "float16"
     if config.quantize == "int8":
@@ -125,7 +126,7 @@ class _CTranslate2Model(LazyModel):
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
         ct2 = import_ctranslate2()
-        device, compute_type = select_runtime(self.config)
+        device, compute_type = select_runtime(self.config, self.source.ref)
         path = converted_model(self.source, compute_type)
         workers, per_batch = 1, self.config.threads
         if self.parallel and device == "cpu":

@@ -35,7 +35,7 @@ def load_model(source: ModelSource, config: JobConfig,
     if parallel and device == "cpu":
         workers, threads = cpu_layout(config.threads)
     _set_threads(threads)
-    dtype = select_dtype(config.dtype, device)
+    dtype = select_dtype(config.dtype, device, source.ref)
     # Half precision on CPU: torch's SDPA kernel is slower there than eager attention
     # (README, Performance), while float32 runs at the same speed with either.
     attention = "eager" if device == "cpu" and dtype != "float32" else "sdpa"
@@ -48,8 +48,8 @@ def load_model(source: ModelSource, config: JobConfig,
     quantize = "none" if config.quantize == "auto" else config.quantize
     if quantize == "int8":
         if device != "cpu":
-            log.warning("int8 dynamic quantisation is CPU-only in the transformers backend; "
-                        "using %s on %s", dtype, device)
+            log.warning("%s: int8 dynamic quantisation is CPU-only in the transformers "
+                        "backend; using %s on %s", source.ref, dtype, device)
             quantize = "none"
         else:
             import warnings
@@ -60,8 +60,9 @@ def load_model(source: ModelSource, config: JobConfig,
                 warnings.simplefilter("ignore")  # the deprecation notice is not for users
                 model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8,
                                          inplace=True)  # no second copy of the weights
-            log.warning("int8 dynamic quantisation is lossy: greedy output changed beyond "
-                        "tolerance in our check (README, Performance); float32 is exact")
+            log.warning("%s: int8 dynamic quantisation is lossy: greedy output changed beyond "
+                        "tolerance in our check (README, Performance); float32 is exact",
+                        source.ref)
     return model, {"backend": "transformers", "device": device, "dtype": dtype,
                    "quantize": quantize, "parallel_batches": workers, "threads": threads,
                    "all_threads": workers * threads}

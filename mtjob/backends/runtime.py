@@ -46,12 +46,12 @@ def cpu_has_bf16(cpuinfo: str = "/proc/cpuinfo") -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
-def select_dtype(requested: str, device: str) -> str:
+def select_dtype(requested: str, device: str, model: str = "the model") -> str:
     """Precision for transformers: float32 on CPU; bfloat16 (or float16) on GPU by default."""
     if requested != "auto":
         if device == "cpu" and requested != "float32":
             fast = requested == "bfloat16" and cpu_has_bf16()
-            log.warning("dtype %s on CPU is %s; float32 is exact", requested,
+            log.warning("%s: dtype %s on CPU is %s; float32 is exact", model, requested,
                         "lossy" if fast else "slow and lossy (this CPU lacks bfloat16 "
                         "instructions)")
         return requested

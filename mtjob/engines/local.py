@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..backends import make_summarizer, make_translator
-from ..backends.base import Call
+from ..backends.base import Call, Hypothesis
 from ..backends.hub import ModelSource, resolve_model
 from ..backends.runtime import free_memory, limit_malloc_arenas
 from ..backends.tokenizer import ModelTokenizer
@@ -19,6 +19,7 @@ from ..backends.validate import check_config, check_tokenizer, check_weights
 from ..batching import BatchJob, BudgetState, translate_with_backoff
 from ..errors import ModelError, MtjobError
 from ..summarize import ABSTRACTIVE, make_abstract, one_pass_input
+from ..textclean import clean_generated
 from .base import BatchOutcome, Progress, SummaryOutcome
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class LocalEngine:
         try:
             hyps = translate_with_backoff(self.translator, job, self.budget,
                                           Call(self.cancel, pooled))
-            return BatchOutcome(tuple(hyps))
+            return BatchOutcome(tuple(_clean(hyps)))
         except ModelError:
             raise  # every batch would fail the same way: stop the run
         except MtjobError as exc:
@@ -128,7 +129,7 @@ class LocalEngine:
         try:
             text, method = make_abstract(paragraphs, self.summarizer,
                                          self.config.sum_min_length, Call(self.cancel, pooled))
-            return SummaryOutcome(text, method)
+            return SummaryOutcome(_clean_text(text, "an abstract"), method)
         except ModelError:
             raise
         except MtjobError as exc:
@@ -158,7 +159,8 @@ class LocalEngine:
                 abstracts = self.summarizer.summarize([inputs[i][0] for i in order],
                                                       Call(self.cancel))
                 for i, abstract in zip(order, abstracts):
-                    out[i] = SummaryOutcome(abstract.strip(), ABSTRACTIVE)
+                    out[i] = SummaryOutcome(_clean_text(abstract.strip(), "an abstract"),
+                                            ABSTRACTIVE)
             except Exception:
                 log.debug("summaries together failed; one article at a time", exc_info=True)
         rest = [i for i, result in enumerate(out) if result is None]
@@ -178,6 +180,17 @@ class LocalEngine:
     def close(self) -> None:
         self._translator = self._summarizer = None
         free_memory()
+
+
+def _clean(hyps: list[Hypothesis]) -> list[Hypothesis]:
+    return [Hypothesis(_clean_text(h.text, "a translation"), h.tokens) for h in hyps]
+
+
+def _clean_text(text: str, what: str) -> str:
+    cleaned, removed = clean_generated(text)
+    if removed:
+        log.info("removed %d control character(s) the model generated in %s", removed, what)
+    return cleaned
 
 
 def run_in_order(fn: Callable[[T], R], items: list[T], workers: int, cancel: threading.Event,

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..batching import BatchJob
-from ..errors import MissingExtraError, MtjobError
+from ..errors import ConfigError, MissingExtraError, MtjobError
 from .base import BatchOutcome, Progress, SummaryOutcome
 from .local import LocalEngine, LocalModels
 
@@ -64,6 +65,32 @@ class RayModels(LocalModels):
         return RayEngine(config, config.address, config.workers, config.gpus_per_worker)
 
 
+def refuse_unreachable(address: str | None, timeout: float = 5.0) -> None:
+    """Ray retries an unreachable head for minutes: a head that refuses a plain TCP connection
+    now is reported at once instead."""
+    if not address or address == "auto" or ":" not in address:
+        return  # a local Ray, or the cluster Ray finds itself (it fails fast when none)
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"cannot start or reach the Ray cluster at {address}: "
+                          f"{reason or type(exc).__name__}") from None
+
+
+def check_resources(resources: dict[str, float], workers: int, gpus_per_worker: float) -> None:
+    """Refuse a pool the cluster can never place, instead of waiting for it forever."""
+    cpus, gpus = resources.get("CPU", 0.0), resources.get("GPU", 0.0)
+    if gpus_per_worker and workers * gpus_per_worker > gpus:
+        raise ConfigError(f"--workers {workers} x --gpus-per-worker {gpus_per_worker:g} needs "
+                          f"{workers * gpus_per_worker:g} GPU(s); the Ray cluster has {gpus:g}")
+    if workers > cpus:
+        raise ConfigError(f"--workers {workers} needs {workers} CPU(s) (one per actor); the "
+                          f"Ray cluster has {cpus:g}")
+
+
 class RayEngine:
     """Translation and summaries on Ray actors."""
 
@@ -76,8 +103,21 @@ class RayEngine:
         self.config = config
         self._started = not ray.is_initialized() and address is None
         if not ray.is_initialized():
-            ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING,
-                     log_to_driver=False)
+            refuse_unreachable(address)
+            try:
+                ray.init(address=address, include_dashboard=False,
+                         logging_level=logging.WARNING, log_to_driver=False)
+            except Exception as exc:  # ConnectionError, or Ray's own for a bad address
+                where = f"the Ray cluster at {address}" if address else "a local Ray"
+                raise ConfigError(f"cannot start or reach {where}: {type(exc).__name__}: "
+                                  f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
+        self._ray = ray
+        self._actors: list[Any] = []
+        try:
+            check_resources(ray.cluster_resources(), workers, gpus_per_worker)
+        except ConfigError:
+            self.close()
+            raise
         # One CPU thread per actor unless told otherwise: actors share the machine's cores.
         actor_config = replace(config, threads=config.threads or 1) if not gpus_per_worker \
             else config
@@ -88,11 +128,10 @@ class RayEngine:
         self._actors = [remote.options(scheduling_strategy="SPREAD").remote(actor_config)
                         for _ in range(workers)]
         self._pool = ActorPool(self._actors)
-        self._ray = ray
         try:
             #: (node id, pid) of each actor at start-up.
             self.placement: list[tuple[str, int]] = self._get(
-                [actor.placement.remote() for actor in self._actors])
+                [actor.placement.remote() for actor in self._actors], config.actor_start_timeout)
         except BaseException:
             self.close()
             raise
@@ -117,10 +156,14 @@ class RayEngine:
     def provenance(self) -> dict[str, Any]:
         return self._get(self._actors[0].provenance.remote())
 
-    def _get(self, refs: Any) -> Any:
+    def _get(self, refs: Any, timeout: float | None = None) -> Any:
         errors = self._ray.exceptions
         try:
-            return self._ray.get(refs)
+            return self._ray.get(refs, timeout=timeout)
+        except errors.GetTimeoutError:
+            raise ConfigError(f"the Ray model actors did not start within {timeout:g} s "
+                              f"(cluster resources: {self._ray.available_resources()}); "
+                              "raise actor_start_timeout or ask for less") from None
         except (errors.RayTaskError, errors.RayActorError) as exc:  # the cause, not the wrapping
             cause = getattr(exc, "cause", None) or exc
             if isinstance(cause, MtjobError):
