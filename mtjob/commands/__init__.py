@@ -36,8 +36,9 @@ def cli_errors() -> Iterator[None]:
 
 
 def register_all(app: typer.Typer) -> None:
-    """Add every command of this package (``export``, ``eval``) to the app."""
-    from . import evaluate, export
+    """Add every command of this package (``export``, ``eval``, ``models``) to the app."""
+    from . import evaluate, export, models
 
     export.register(app)
     evaluate.register(app)
+    models.register(app)
