@@ -172,3 +172,18 @@ def write_metrics(path: Path, report: RunReport, exit_code: int,
         text = metrics_text(report, exit_code, read_samples(path),
                             time.time() if now is None else now)
         atomic_write(path, text.encode("utf-8"))
+
+
+def record_run(out: Path, rank: int, world: int, report: RunReport, config: JobConfig,
+               exit_code: int, started: datetime | float, metrics: Path | None = None) -> None:
+    """After a run: its record (only when it wrote or failed an article, so that a rerun over
+    finished output changes no file) and the metrics textfile when ``metrics`` is given.
+    A failure here is logged, never raised: the articles themselves are written."""
+    log = logging.getLogger(__name__)
+    try:
+        if any(o.status != "skipped" for o in report.outcomes):
+            write_run_record(out, rank, world, report, config, exit_code, started)
+        if metrics is not None:
+            write_metrics(metrics, report, exit_code)
+    except Exception as exc:
+        log.warning("cannot write the run record or metrics: %s", exc)

@@ -13,6 +13,7 @@ import mtjob
 import mtjob.api
 from mtjob.errors import ConfigError
 from mtjob.outputs import verify
+from mtjob.runlog import record_run
 
 REPO = Path(__file__).resolve().parent.parent
 TEXTS = ["قال المتحدث إن المحادثات ستستمر غدا. وأضاف أن الوفدين سيلتقيان في جنيف.",
@@ -68,7 +69,8 @@ def test_run_writes_outputs_that_verify_accepts(settings, sample_inbox, tmp_path
     out = tmp_path / "out"
     report = mtjob.run(str(sample_inbox), out, **settings)
     assert report.done == ["article"] and not report.failed
-    assert verify(out) == []
+    record_run(out, 0, 1, report, mtjob.api.make_config(**settings), 0, 0.0)
+    assert verify(out) == [] and len(list((out / "_mtjob" / "runs").iterdir())) == 1
     again = mtjob.run([sample_inbox], str(out), **settings)
     assert again.skipped == ["article"]
     mtjob.run([sample_inbox], tmp_path / "other", **settings)

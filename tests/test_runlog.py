@@ -105,3 +105,22 @@ def test_metric_labels_are_escaped(tmp_path, flag):
     write_metrics(prom, rep, exit_code=0)
     write_metrics(prom, rep, exit_code=0)
     assert samples(prom)[("mtjob_flags_total", (("flag", flag),))] == 2
+
+
+def test_record_run_leaves_unchanged_reruns_alone(tmp_path):
+    from mtjob.runlog import record_run
+
+    rerun = RunReport(outcomes=[ArticleOutcome("a", Path("a.txt"), "skipped")])
+    record_run(tmp_path, 0, 1, rerun, JobConfig(), 0, 0.0, metrics=tmp_path / "m.prom")
+    assert not (tmp_path / "_mtjob").exists() and (tmp_path / "m.prom").is_file()
+    record_run(tmp_path, 0, 1, report(), JobConfig(), 1, 0.0)
+    assert len(list((tmp_path / "_mtjob" / "runs").iterdir())) == 1
+
+
+def test_record_run_never_raises(tmp_path, caplog):
+    from mtjob.runlog import record_run
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    record_run(blocker, 0, 1, report(), JobConfig(), 0, 0.0)
+    assert "cannot write the run record" in caplog.text
