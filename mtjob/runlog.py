@@ -70,6 +70,8 @@ def run_record(rank: int, world: int, report: RunReport, config: JobConfig,
         "stage_seconds": {k: round(v, 3) for k, v in
                           (getattr(report, "stage_seconds", None) or {}).items()},
         "models_loaded": report.models_loaded,
+        "models": next((o.meta["models"] for o in report.outcomes
+                        if o.meta and o.meta.get("models")), None),
         "articles": {s: sum(o.status == s for o in report.outcomes) for s in STATUSES},
         "paragraphs": report.paragraphs, "segments": report.segments,
         "tokens": {"in": report.src_tokens, "out": report.tgt_tokens},

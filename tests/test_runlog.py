@@ -18,7 +18,8 @@ from mtjob.runlog import JsonFormatter, write_metrics, write_run_record
 
 
 def report(**counts) -> RunReport:
-    outcomes = [ArticleOutcome("a", Path("in/a.txt"), "done"),
+    models = {"mt": {"id": "org/mt", "revision": "c" * 40}}
+    outcomes = [ArticleOutcome("a", Path("in/a.txt"), "done", meta={"models": models}),
                 ArticleOutcome("b", Path("in/b.txt"), "skipped"),
                 ArticleOutcome("c", Path("in/c.txt"), "failed", "c.txt: not UTF-8")]
     rep = RunReport(outcomes=outcomes, paragraphs=3, segments=5, src_tokens=120,
@@ -60,6 +61,7 @@ def test_run_record(tmp_path, monkeypatch):
     assert data["articles"] == {"done": 1, "skipped": 1, "failed": 1}
     assert data["tokens"] == {"in": 120, "out": 100} and data["tokens_per_second"] == 25.0
     assert data["stage_seconds"] == {"translate": 3.0, "summarize": 0.5}
+    assert data["models"]["mt"]["revision"] == "c" * 40
     assert data["outcomes"][2] == {"doc_id": "c", "source": "in/c.txt", "status": "failed",
                                    "error": "c.txt: not UTF-8"}
     again = write_run_record(tmp_path, 3, 8, report(), JobConfig(), 0, started.timestamp())
