@@ -1,6 +1,21 @@
 """mtjob: Arabic news articles in, aligned Arabic-English JSONL and an English abstract out.
 
 Nothing heavy is imported here: torch and transformers load only when a command needs a model.
+The Python API (``mtjob.translate``, ``mtjob.run``, ``mtjob.Pipeline``; see ``mtjob.api``)
+is imported on first use.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
+
+from typing import Any
+
+from .versions import __version__
+__all__ = ["Pipeline", "__version__", "run", "translate"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Pipeline", "run", "translate"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'mtjob' has no attribute {name!r}")

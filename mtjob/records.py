@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, quality
+from . import quality
+from .versions import __version__
 
 # Line separators that some JSONL readers (str.splitlines, JavaScript) treat as line ends:
 # escaped so that one record is always exactly one line.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import __version__
+
+__version__ = "0.1.0"
 
 LIBRARIES = ("torch", "transformers", "ctranslate2", "sentencepiece", "ray")
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigError, MissingExtraError
 from ..writer import remove_stale_tmp_dirs
 from .base import Call, GenOptions, Hypothesis
-from .hub import ModelSource
+from .hub import ModelSource, cache_root
 from .lazy import LazyModel
 from .tokenizer import ModelTokenizer
 from .runtime import cpu_layout
@@ -41,14 +41,6 @@ def import_ctranslate2() -> Any:
         raise MissingExtraError("the ctranslate2 backend needs the ct2 extra: "
                                 "pip install 'mtjob[ct2]'") from None
     return ctranslate2
-
-
-def cache_root() -> Path:
-    """``$MTJOB_CACHE``, else ``$XDG_CACHE_HOME/mtjob``, else ``~/.cache/mtjob``."""
-    if os.environ.get("MTJOB_CACHE"):
-        return Path(os.environ["MTJOB_CACHE"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "mtjob"
 
 
 def select_runtime(config: JobConfig, model: str = "the model") -> tuple[str, str]:

@@ -4,16 +4,12 @@ code."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
-import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
-
 import typer
 
 from .. import signals
@@ -25,29 +21,16 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 NOISY = ("transformers", "huggingface_hub", "urllib3", "httpx", "filelock", "ray")
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line, for cluster log collectors: time, level, logger, event, and
-    ``article``/``counts`` when a call passes them in ``extra``."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        out: dict[str, Any] = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
-            "level": record.levelname, "logger": record.name, "event": record.getMessage()}
-        for key in ("article", "counts"):
-            if hasattr(record, key):
-                out[key] = getattr(record, key)
-        if record.exc_info:
-            out["traceback"] = self.formatException(record.exc_info)
-        return json.dumps(out, ensure_ascii=False, default=str)
-
-
 def setup_logging(verbose: int = 0, quiet: bool = False, log_format: str = "text") -> None:
     """INFO by default (what ran, per article); -v adds DEBUG; -q keeps warnings and errors."""
     level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if log_format == "json" else
-                         logging.Formatter(TEXT_FORMAT))
+    if log_format == "json":
+        from ..runlog import JsonFormatter
+
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

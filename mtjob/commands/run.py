@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -19,6 +21,11 @@ from .common import errors, setup_logging
 from .options import PanelCommand, config_options
 
 log = logging.getLogger("mtjob")
+
+class LogFormat(str, Enum):
+    text = "text"
+    json = "json"
+
 
 HELP_INPUTS = "Article files and/or folders (every *.txt inside, sorted)."
 HELP_SHARD = ("This task's slice, I/N (0-based). Defaults to SLURM_ARRAY_TASK_ID/COUNT "
@@ -41,11 +48,16 @@ def run(
                                          help="-v: debug details; -vv: libraries' logs too.")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Warnings, errors and the "
                                         "summary line only; no progress bar.")] = False,
-    log_format: Annotated[str, typer.Option(help="text | json (one object per line).")] = "text",
+    log_format: Annotated[LogFormat, typer.Option(
+        help="text, or json: one object per line for log collectors.")] = LogFormat.text,
+    metrics_file: Annotated[Optional[Path], typer.Option(
+        help="Write Prometheus node-exporter textfile metrics here after the run.",
+        show_default=False)] = None,
     **overrides: Any,
 ) -> None:
     """Translate and summarize articles into OUT/NAME.jsonl and OUT/NAME.abstract.json."""
-    setup_logging(verbose, quiet, log_format)
+    setup_logging(verbose, quiet, log_format.value)
+    started = time.time()
     with errors():
         from ..config import load_config
         from ..job import run_shard
@@ -65,8 +77,12 @@ def run(
         # The summary line stays in cron logs even with --quiet.
         (log.warning if quiet else log.info)("shard %d/%d: %s", rank, world,
                                               report.summary_line())
-        if report.failed:
-            raise typer.Exit(1)
+        from ..runlog import record_run
+
+        code = 1 if report.failed else 0
+        record_run(out, rank, world, report, cfg, code, started, metrics_file)
+        if code:
+            raise typer.Exit(code)
 
 
 class Bar:

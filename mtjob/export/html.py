@@ -16,7 +16,7 @@ from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
-from .. import __version__
+from ..versions import __version__
 from .folder import Article, Paragraph, Sentence
 from .html_assets import (CONF_HIGH, CONF_LOW, CSP_ARTICLE, CSP_INDEX, CSS, FLAG_INFO, SCRIPT,
                           flag_info)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from .. import __version__
+from ..versions import __version__
 from .folder import Article
 from .xmltext import XmlText, xml_document
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from .. import __version__
+from ..versions import __version__
 from .folder import Article, Paragraph, Sentence
 from .xmltext import XmlText, xml_document
 

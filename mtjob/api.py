@@ -1,0 +1,164 @@
+"""The Python API: translate strings, or run the whole job over files, models loaded once.
+
+    import mtjob
+
+    english = mtjob.translate(["قال المتحدث إن المحادثات ستستمر غدا."], beams=2)
+    report = mtjob.run(["inbox/"], "outputs", mt_model="/models/opus-mt-ar-en")
+
+Settings are named as in ``JobConfig`` (and the TOML files): ``mt_model=``, ``beams=``,
+``backend=``... A ``Pipeline`` keeps its models between calls; the module functions keep one
+``Pipeline`` per distinct configuration for the life of the process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .config import FIELDS, JobConfig, load_config
+from .errors import ConfigError, MtjobError
+
+if TYPE_CHECKING:
+    from .engines.base import Engine, TokenCounter
+    from .engines.local import LocalEngine
+    from .report import RunReport
+
+__all__ = ["Pipeline", "make_config", "pipeline", "run", "translate"]
+
+PathLike = str | Path
+
+
+def make_config(config_file: PathLike | None = None, **settings: Any) -> JobConfig:
+    """A validated ``JobConfig``: defaults, then ``config_file`` (TOML), then ``settings``.
+    Unknown names raise ``ConfigError`` naming them all."""
+    unknown = sorted(set(settings) - set(FIELDS))
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(unknown)} (settings are the "
+                          f"JobConfig field names, e.g. mt_model, beams, backend)")
+    return load_config(Path(config_file) if config_file is not None else None, settings)
+
+
+class Pipeline:
+    """The models of one configuration, loaded on first use and kept between calls.
+
+    Not safe to call from several threads at once (a model call already uses every core).
+    """
+
+    def __init__(self, config: JobConfig | None = None, *,
+                 config_file: PathLike | None = None, **settings: Any) -> None:
+        from .engines.local import LocalModels
+
+        if config is not None and (settings or config_file is not None):
+            raise ConfigError("give either a JobConfig or settings, not both")
+        self.config = config if config is not None else make_config(config_file, **settings)
+        self._models = LocalModels()
+        self._engine: LocalEngine | None = None
+
+    @property
+    def engine(self) -> LocalEngine:
+        """The in-process engine; its weights load at the first model call."""
+        if self._engine is None:
+            self._engine = self._models.engine(self.config)
+        return self._engine
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        """English for each Arabic text, in order. A text is one paragraph and may hold
+        several sentences: it is segmented as the job segments an article's paragraph."""
+        from .reader import Article, Paragraph
+        from .records import join_sentences
+        from .segment import segment_article
+        from .translation import translate_segments
+
+        if isinstance(texts, str):
+            raise TypeError("translate() takes a list of strings, not one string")
+        paragraphs = tuple(Paragraph(str(t).strip(), line) for line, t in enumerate(texts, 1))
+        if not paragraphs:
+            return []
+        article = Article(Path("<translate>"), "translate", "", "", paragraphs)
+        segments = segment_article(0, article, self._models.tokenizer(self.config),
+                                   self.config)
+        errors = translate_segments(segments, self.engine, self.config)
+        if errors:
+            raise MtjobError(next(iter(errors.values())))
+        by_paragraph: list[list[Any]] = [[] for _ in paragraphs]
+        for segment in segments:
+            by_paragraph[segment.para].append(segment)
+        return [join_sentences(p.text, [s.ar for s in segs], [s.en for s in segs])
+                for p, segs in zip(paragraphs, by_paragraph)]
+
+    def run(self, inputs: PathLike | Iterable[PathLike], out: PathLike, *, rank: int = 0,
+            world_size: int = 1, force: bool = False, wait_lock: float = 0.0) -> RunReport:
+        """``mtjob run``: translate and summarize ``inputs`` (files and/or folders) into
+        ``out``; finished articles are skipped. Per-article failures are in the report
+        (``report.failed``), never raised."""
+        from .job import run_shard
+
+        paths = [Path(inputs)] if isinstance(inputs, (str, Path)) else [Path(p) for p in inputs]
+        return run_shard(self.config, paths, Path(out), rank, world_size, force=force,
+                         models=_KeptModels(self), wait_lock=wait_lock)
+
+    def close(self) -> None:
+        """Free the models (they load again if the pipeline is used after this)."""
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+
+class _KeptModels:
+    """``Models`` for ``run_shard`` that hands out the pipeline's engine and keeps it open
+    when the run ends, so the next call loads nothing."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self._pipeline = pipeline
+
+    def check(self, config: JobConfig) -> None:
+        self._pipeline._models.check(config)
+
+    def tokenizer(self, config: JobConfig) -> TokenCounter:
+        return self._pipeline._models.tokenizer(config)
+
+    def engine(self, config: JobConfig) -> Engine:
+        return _KeptEngine(self._pipeline.engine)
+
+
+class _KeptEngine:
+    """The pipeline's engine, with ``close`` left to ``Pipeline.close``."""
+
+    def __init__(self, engine: LocalEngine) -> None:
+        self._engine = engine
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    def close(self) -> None:
+        pass
+
+
+_pipelines: dict[JobConfig, Pipeline] = {}
+_lock = threading.Lock()
+
+
+def pipeline(config_file: PathLike | None = None, **settings: Any) -> Pipeline:
+    """The process's ``Pipeline`` for these settings, created on first use."""
+    config = make_config(config_file, **settings)
+    with _lock:
+        if config not in _pipelines:
+            _pipelines[config] = Pipeline(config)
+        return _pipelines[config]
+
+
+def translate(texts: Sequence[str], *, config_file: PathLike | None = None,
+              **settings: Any) -> list[str]:
+    """English for each Arabic text (one paragraph each), with the models of ``settings``
+    (``JobConfig`` names: ``mt_model=``, ``beams=``...), loaded once per process."""
+    return pipeline(config_file, **settings).translate(texts)
+
+
+def run(inputs: PathLike | Iterable[PathLike], out: PathLike, *, force: bool = False,
+        rank: int = 0, world_size: int = 1, config_file: PathLike | None = None,
+        **settings: Any) -> RunReport:
+    """Run the job over ``inputs`` into ``out`` as ``mtjob run`` does; returns its report."""
+    return pipeline(config_file, **settings).run(inputs, out, rank=rank,
+                                                 world_size=world_size, force=force)

@@ -1,0 +1,119 @@
+"""``mtjob models stage|list|check``: models for a cluster, staged once and checked per node.
+
+Exit codes: 0 done / all good; 2 a model cannot be resolved, is damaged or unsafe, its
+tokenizer does not load, or the configured device is missing (one ``Error:`` line).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .common import errors, setup_logging
+
+HELP = "Stage models for offline nodes, list what is cached, check what a run would use."
+HELP_STAGE = ("Download both configured models (safe weights, pinned revisions) into "
+              "DIR/<name>/, optionally convert them for CTranslate2, and write DIR/mtjob.toml, "
+              "a profile that points offline nodes at DIR. Needs internet.")
+HELP_LIST = ("Models in the Hugging Face cache (id, revision, refs, size), CTranslate2 "
+             "conversions and fingerprinted local folders in the mtjob cache.")
+HELP_CHECK = ("Resolve the configured models as a run would, read their weight headers, load "
+              "their tokenizers, and say which backend and device a run would use. Exit 2 "
+              "with one line when something is broken.")
+
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML config.")]
+MtOpt = Annotated[Optional[str], typer.Option("--mt-model", help="Translation model: hub id "
+                                              "or folder.")]
+SumOpt = Annotated[Optional[str], typer.Option("--sum-model", help="Summarizer: hub id or "
+                                               "folder.")]
+MtRevOpt = Annotated[Optional[str], typer.Option("--mt-revision", help="Pinned revision.")]
+SumRevOpt = Annotated[Optional[str], typer.Option("--sum-revision", help="Pinned revision.")]
+PickleOpt = Annotated[Optional[bool], typer.Option(
+    "--allow-pickle/--no-allow-pickle", help="Accept pytorch_model.bin weights.",
+    show_default=False)]
+CacheOpt = Annotated[Optional[str], typer.Option("--cache-dir", help="Hugging Face cache.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q")]
+
+models_app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
+                         rich_markup_mode=None, pretty_exceptions_enable=False)
+
+
+def _config(path: Path | None, **overrides: Any) -> Any:
+    from ..config import load_config
+
+    return load_config(path, overrides)
+
+
+@models_app.command("stage", help=HELP_STAGE)
+def stage(
+    folder: Annotated[Path, typer.Argument(help="Folder for the models (shared disk).",
+                                           metavar="DIR")],
+    config: ConfigOpt = None, mt_model: MtOpt = None, sum_model: SumOpt = None,
+    mt_revision: MtRevOpt = None, sum_revision: SumRevOpt = None,
+    allow_pickle: PickleOpt = None,
+    ctranslate2: Annotated[bool, typer.Option(
+        "--ctranslate2", help="Also convert for CTranslate2 (profile backend ctranslate2; "
+        "nodes then need MTJOB_CACHE=DIR/mtjob-cache).")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Stage the models into DIR; prints the profile path and its lines."""
+    setup_logging(quiet=quiet)
+    with errors():
+        from ..staging import stage as stage_models
+
+        cfg = _config(config, mt_model=mt_model, sum_model=sum_model, mt_revision=mt_revision,
+                      sum_revision=sum_revision, allow_pickle=allow_pickle)
+        report = stage_models(folder, cfg, ctranslate2=ctranslate2)
+    for line in report.config_lines():
+        typer.echo(line)
+
+
+@models_app.command("list", help=HELP_LIST)
+def list_models(cache_dir: CacheOpt = None, quiet: QuietOpt = False) -> None:
+    """One line per cached model revision, conversion and local folder."""
+    setup_logging(quiet=quiet)
+    from ..inventory import cached_models, ct2_conversions, fingerprinted_folders
+
+    with errors():
+        hub = cached_models(cache_dir)
+        converted = ct2_conversions()
+        local = fingerprinted_folders()
+    for m in hub:
+        refs = f" ({', '.join(m.refs)})" if m.refs else ""
+        typer.echo(f"hub    {m.id}  {m.revision}{refs}  {m.size / 1e6:.1f} MB")
+    for name, size in converted:
+        typer.echo(f"ct2    {name}  {size / 1e6:.1f} MB")
+    for folder, revision in sorted(local.items()):
+        typer.echo(f"local  {folder}  {revision}")
+    if not (hub or converted or local) and not quiet:
+        typer.echo("nothing cached", err=True)
+
+
+@models_app.command("check", help=HELP_CHECK)
+def check(
+    config: ConfigOpt = None, mt_model: MtOpt = None, sum_model: SumOpt = None,
+    mt_revision: MtRevOpt = None, sum_revision: SumRevOpt = None,
+    allow_pickle: PickleOpt = None, cache_dir: CacheOpt = None,
+    backend: Annotated[Optional[str], typer.Option(help="transformers | ctranslate2")] = None,
+    device: Annotated[Optional[str], typer.Option(help="auto | cpu | cuda")] = None,
+    summary: Annotated[Optional[bool], typer.Option(
+        "--summary/--no-summary", help="Check the summarizer too.", show_default=False)] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check the models and devices of a run with these settings."""
+    setup_logging(quiet=quiet)
+    with errors():
+        from ..inventory import describe
+
+        cfg = _config(config, mt_model=mt_model, sum_model=sum_model, mt_revision=mt_revision,
+                      sum_revision=sum_revision, allow_pickle=allow_pickle,
+                      cache_dir=cache_dir, backend=backend, device=device, summary=summary)
+        for line in describe(cfg):
+            typer.echo(line)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``mtjob models`` to the app."""
+    app.add_typer(models_app, name="models", help=HELP)
