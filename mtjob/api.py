@@ -113,6 +113,9 @@ class _KeptModels:
     def __init__(self, pipeline: Pipeline) -> None:
         self._pipeline = pipeline
 
+    def revisions(self, config: JobConfig) -> dict[str, str]:
+        return self._pipeline._models.revisions(config)
+
     def check(self, config: JobConfig) -> None:
         self._pipeline._models.check(config)
 

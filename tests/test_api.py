@@ -12,7 +12,7 @@ import pytest
 import mtjob
 import mtjob.api
 from mtjob.errors import ConfigError
-from mtjob.outputs import verify
+from mtjob.verify import verify
 from mtjob.runlog import record_run
 
 REPO = Path(__file__).resolve().parent.parent
