@@ -87,7 +87,8 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                     meta = abstract_record(
                         article.doc_id, article.path, article.sha256, sha256_bytes(data),
                         records, summary.text if summary else None,
-                        summary.method if summary else "none", provenance, settings)
+                        summary.method if summary else "none", provenance, settings,
+                        summary.input_tokens if summary else None)
                     try:
                         write_article(out, article.doc_id, data, meta)
                     except OutputError as exc:  # disk full, say: others may still fit

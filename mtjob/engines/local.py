@@ -104,9 +104,10 @@ class LocalEngine:
 
     def summarize_one(self, paragraphs: list[str], pooled: bool = False) -> SummaryOutcome:
         try:
-            text, method = make_abstract(paragraphs, self.summarizer,
-                                         self.config.sum_min_length, Call(self.cancel, pooled))
-            return SummaryOutcome(text, method)
+            text, method, read = make_abstract(paragraphs, self.summarizer,
+                                               self.config.sum_min_length,
+                                               Call(self.cancel, pooled))
+            return SummaryOutcome(text, method, input_tokens=read)
         except MtjobError as exc:
             return SummaryOutcome(error=str(exc))
         except Exception as exc:  # a model failure on one article must not end the batch
@@ -134,7 +135,8 @@ class LocalEngine:
                 abstracts = self.summarizer.summarize([inputs[i][0] for i in order],
                                                       Call(self.cancel))
                 for i, abstract in zip(order, abstracts):
-                    out[i] = SummaryOutcome(abstract.strip(), ABSTRACTIVE)
+                    out[i] = SummaryOutcome(abstract.strip(), ABSTRACTIVE,
+                                            input_tokens=inputs[i][1])
             except Exception:
                 log.debug("summaries together failed; one article at a time", exc_info=True)
         rest = [i for i, result in enumerate(out) if result is None]
