@@ -46,6 +46,8 @@ def hf_alignments(model: Any, tokenizer: Any, batch: dict[str, Any], sequences: 
     with torch.inference_mode():
         result = model(**batch, decoder_input_ids=sequences[:, :-1], output_attentions=True)
     layers = result.cross_attentions
+    if not layers:  # sdpa returns none: the model was loaded without config.alignments
+        raise RuntimeError("alignments need the model loaded with alignments = true")
     attention = layers[clamp_layer(layer, len(layers))].mean(dim=1).float().cpu()
     out = []
     for i, (text, english) in enumerate(zip(texts, outputs)):
