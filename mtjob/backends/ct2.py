@@ -24,7 +24,7 @@ from .hub import ModelSource
 from .lazy import LazyModel
 from .runtime import cpu_layout
 from .tokenizer import quiet_transformers
-from .trust import clamp_layer, ct2_score, word_pairs
+from .trust import clamp_layer, ct2_score, penalised, word_pairs
 
 if TYPE_CHECKING:
     from ..config import JobConfig
@@ -184,8 +184,13 @@ class CTranslate2Translator(_CTranslate2Model):
             no_repeat_ngram_size=options.no_repeat_ngram_size,
             repetition_penalty=options.repetition_penalty, length_penalty=LENGTH_PENALTY,
             return_scores=True, return_attention=options.alignments)
+        kept = [r.hypotheses[0] for r in results]
+        rescored = None
+        if penalised(options):
+            rescored = [sum(r.log_probs) / len(r.log_probs) for r in model.score_batch(
+                sources, kept, max_input_length=0)]
         out = []
-        for text, source, result in zip(texts, sources, results):
+        for i, (text, source, result) in enumerate(zip(texts, sources, results)):
             tokens = result.hypotheses[0]
             english = self.decode(tokens)
             # An output cut by the length limit has no end-of-sequence token.
@@ -194,8 +199,9 @@ class CTranslate2Translator(_CTranslate2Model):
             if options.alignments:
                 pairs = word_pairs(result.attention[0], source, text, tokens, english,
                                    [t in special for t in source], [t in special for t in tokens])
-            out.append(Hypothesis(english, sum(1 for t in tokens if t not in special),
-                                  ct2_score(result.scores[0], n, LENGTH_PENALTY), pairs))
+            score = rescored[i] if rescored else ct2_score(result.scores[0], n, LENGTH_PENALTY)
+            out.append(Hypothesis(english, sum(1 for t in tokens if t not in special), score,
+                                  pairs))
         return out
 
 

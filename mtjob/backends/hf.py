@@ -11,7 +11,7 @@ from .base import Call, GenOptions, Hypothesis
 from .hub import ModelSource
 from .lazy import LazyModel
 from .runtime import cpu_layout, select_device, select_dtype
-from .trust import hf_alignments, hf_scores
+from .trust import hf_scores, hf_teacher_forced, penalised
 
 if TYPE_CHECKING:
     from ..config import JobConfig
@@ -141,9 +141,11 @@ class TransformersTranslator(LazyModel):
         decoded = [text.strip() for text in tok.batch_decode(out, skip_special_tokens=True)]
         counts = generated_tokens(out, special)
         aligned: list[Any] = [None] * len(texts)
-        if options.alignments:
-            aligned = hf_alignments(model, tok, batch, out, texts, decoded,
-                                    options.alignment_layer)
+        if options.alignments or penalised(options):
+            rescored, pairs = hf_teacher_forced(
+                model, tok, batch, out, texts, decoded,
+                options.alignment_layer if options.alignments else None, penalised(options))
+            scores, aligned = rescored or scores, pairs or aligned
         return [Hypothesis(text, n, score, pairs)
                 for text, n, score, pairs in zip(decoded, counts, scores, aligned)]
 

@@ -35,31 +35,48 @@ def hf_scores(model: Any, out: Any, beams: int, eos: int) -> list[float]:
     return [float(steps[i, :n].sum()) / n for i, n in enumerate(lengths)]
 
 
-def hf_alignments(model: Any, tokenizer: Any, batch: dict[str, Any], sequences: Any,
-                  texts: list[str], outputs: list[str], layer: int) -> list[tuple]:
-    """Word alignments from one teacher-forced pass over the kept outputs (batched): the
-    cross-attention of ``layer`` (needs the eager attention), heads averaged."""
+def penalised(options: Any) -> bool:
+    """True when the decoding options bend the model's distribution (the retry's repetition
+    penalty and n-gram blocking): the scores the search keeps are then not the model's, and
+    the kept output is scored again, by a teacher-forced pass."""
+    return options.repetition_penalty != 1.0 or options.no_repeat_ngram_size > 0
+
+
+def hf_teacher_forced(model: Any, tokenizer: Any, batch: dict[str, Any], sequences: Any,
+                      texts: list[str], outputs: list[str], layer: int | None,
+                      scores: bool) -> tuple[list[float] | None, list[Any] | None]:
+    """One teacher-forced pass over the kept outputs (batched): their mean log-probs (if
+    ``scores``) and word alignments from the cross-attention of ``layer``, heads averaged
+    (if ``layer`` is not None; needs the eager attention)."""
     import torch
 
     eos = tokenizer.eos_token_id
     special = set(tokenizer.all_special_ids)
     with torch.inference_mode():
-        result = model(**batch, decoder_input_ids=sequences[:, :-1], output_attentions=True)
+        result = model(**batch, decoder_input_ids=sequences[:, :-1],
+                       output_attentions=layer is not None)
+    rows = [row[1:] for row in sequences.tolist()]
+    lengths = [output_length(row, eos) for row in rows]
+    means = None
+    if scores:
+        logp = result.logits.float().log_softmax(-1).gather(-1, sequences[:, 1:, None])[..., 0]
+        means = [float(logp[i, :n].mean()) for i, n in enumerate(lengths)]
+    if layer is None:
+        return means, None
     layers = result.cross_attentions
     if not layers:  # sdpa returns none: the model was loaded without config.alignments
         raise RuntimeError("alignments need the model loaded with alignments = true")
     attention = layers[clamp_layer(layer, len(layers))].mean(dim=1).float().cpu()
-    out = []
+    pairs = []
     for i, (text, english) in enumerate(zip(texts, outputs)):
         src_ids = [t for t, m in zip(batch["input_ids"][i].tolist(),
                                      batch["attention_mask"][i].tolist()) if m]
-        row = sequences[i, 1:].tolist()
-        tgt_ids = row[:output_length(row, eos) - (1 if eos in row else 0)]
-        out.append(word_pairs(attention[i, :len(tgt_ids), :len(src_ids)].tolist(),
-                              tokenizer.convert_ids_to_tokens(src_ids), text,
-                              tokenizer.convert_ids_to_tokens(tgt_ids), english,
-                              [t in special for t in src_ids], [t in special for t in tgt_ids]))
-    return out
+        tgt_ids = rows[i][:lengths[i] - (1 if eos in rows[i] else 0)]
+        pairs.append(word_pairs(attention[i, :len(tgt_ids), :len(src_ids)].tolist(),
+                                tokenizer.convert_ids_to_tokens(src_ids), text,
+                                tokenizer.convert_ids_to_tokens(tgt_ids), english,
+                                [t in special for t in src_ids], [t in special for t in tgt_ids]))
+    return means, pairs
 
 
 def clamp_layer(layer: int, count: int) -> int:
