@@ -129,6 +129,16 @@ class JobConfig:
                                      output=True, bounds=(0, 10_000))
     retry_degenerate: bool = setting(True, "Retry flagged segments once with anti-repetition "
                                      "settings.", DECODING, output=True)
+    # -- trust signals (docs/trust-signals.md) --
+    min_score: float = setting(-1.5, "Flag low_confidence below this mean log-prob per token "
+                               "(not yet calibrated: docs/trust-signals.md).", DECODING,
+                               output=True)
+    max_uncovered: float = setting(0.4, "Flag source_uncovered when more than this share of "
+                                   "source words is unaligned (with --alignments).", DECODING,
+                                   output=True)
+    alignment_layer: int = setting(-2, "Decoder layer whose cross-attention gives the "
+                                   "alignments (negative: from the last).", DECODING,
+                                   output=True)
     # [summary]
     summary: bool = setting(True, "Write an English abstract per article.", OUTPUT,
                             output=True)
@@ -141,6 +151,11 @@ class JobConfig:
     # [input]
     max_file_bytes: int = setting(5_000_000, "Refuse input files larger than this.", OUTPUT,
                                   bounds=(1, 2**31))
+    # -- trust signals (docs/trust-signals.md) --
+    alignments: bool = setting(False, "Record word alignments per sentence (and flag "
+                               "source_uncovered).", OUTPUT, output=True)
+    glossary: str | None = setting(None, "TSV of Arabic terms and expected renderings "
+                                   "(term TAB a|b): misses are flagged.", OUTPUT)
     # [cluster]
     engine: str = setting("local", "Where model calls run: this process or Ray actors.",
                           CLUSTER, choices=EngineKind)
@@ -172,6 +187,8 @@ class JobConfig:
             raise ConfigError("sum_min_length must not exceed sum_max_length")
         if not self.mt_model or not self.sum_model:
             raise ConfigError("mt_model and sum_model must not be empty")
+        if not math.isfinite(self.min_score) or not 0.0 <= self.max_uncovered <= 1.0:
+            raise ConfigError("min_score must be finite and max_uncovered within 0-1")
 
     @property
     def token_budget(self) -> int:
@@ -180,7 +197,12 @@ class JobConfig:
 
     def output_settings(self) -> dict[str, Any]:
         """The settings that determine the output, as recorded beside every abstract."""
-        return {name: getattr(self, name) for name in OUTPUT_SETTINGS}
+        settings = {name: getattr(self, name) for name in OUTPUT_SETTINGS}
+        if self.glossary is not None:  # its content, not its path, shapes the output
+            from .glossary import glossary_sha256
+
+            settings["glossary_sha256"] = glossary_sha256(self.glossary)
+        return settings
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -97,7 +97,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                     meta = abstract_record(
                         article.doc_id, article.path, article.sha256, sha256_bytes(data),
                         records, summary.text, summary.method, provenance,
-                        config.output_settings())
+                        config.output_settings(), summary.input_tokens)
                     # No signal separates the two files from the manifest's entry.
                     with shard.stage("write"), signals.critical():
                         written = shard.guard_write(article.path, lambda: write_article(

@@ -1,4 +1,5 @@
-"""Detecting translations that are wrong without any error: loops, odd lengths, lost numbers.
+"""Detecting translations that are wrong without any error: loops, odd lengths, lost numbers,
+Arabic left in the output, low model confidence, source words left unaligned.
 
 MarianMT is known to loop ("no, no, no, ...") or hallucinate on odd or long input. Each check
 is cheap and per segment; a flagged segment is retried once with anti-repetition settings.
@@ -22,10 +23,21 @@ NUMBERS = "numbers_mismatch"
 RETRIED = "retried"
 EMPTY = "empty_source"
 EMPTY_OUTPUT = "empty_translation"
+LOW_CONFIDENCE = "low_confidence"
+UNTRANSLATED = "untranslated"
+COPIED = "copied"
+SOURCE_UNCOVERED = "source_uncovered"
+GLOSSARY_MISS = "glossary_miss"
 
 #: Target/source token ratio outside this range is suspicious (source of >= 8 tokens).
 RATIO_RANGE = (0.3, 3.0)
 RATIO_MIN_SOURCE = 8
+#: Coverage is judged on sentences of at least this many source words: in a shorter one, one
+#: unaligned particle is already a large share.
+UNCOVERED_MIN_WORDS = 4
+
+# Arabic-script blocks: Arabic, Supplement, Extended-A, presentation forms A and B.
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
 def numbers_in(text: str) -> set[str]:
@@ -49,9 +61,18 @@ def has_loop(text: str, min_repeats: int = 4, max_ngram: int = 6) -> bool:
     return False
 
 
+def has_arabic_letters(text: str) -> bool:
+    """True if ``text`` holds an Arabic letter (digits, punctuation, marks and tatweel are
+    not letters): a sentence without one is not sent to the model."""
+    return any(char.isalpha() and char != "\u0640" for char in _ARABIC.findall(text))
+
+
 def detect(source: str, src_tokens: int, output: str, tgt_tokens: int,
-           limit: int) -> list[str]:
-    """Flags for one translated segment (empty list: nothing suspicious)."""
+           limit: int, *, score: float | None = None, min_score: float | None = None,
+           uncovered: float | None = None, max_uncovered: float | None = None) -> list[str]:
+    """Flags for one translated segment (empty list: nothing suspicious). ``score`` is the
+    mean log-prob per output token, ``uncovered`` the share of unaligned source words; each
+    is judged only when it and its threshold are given."""
     flags = []
     if not output.strip():
         flags.append(EMPTY_OUTPUT)
@@ -67,10 +88,26 @@ def detect(source: str, src_tokens: int, output: str, tgt_tokens: int,
         flags.append(REPETITION)
     if numbers_in(source) - numbers_in(output):
         flags.append(NUMBERS)
+    if has_arabic_letters(output):
+        flags.append(UNTRANSLATED)
+    if score is not None and min_score is not None and score < min_score:
+        flags.append(LOW_CONFIDENCE)
+    if (uncovered is not None and max_uncovered is not None and uncovered > max_uncovered
+            and len(source.split()) >= UNCOVERED_MIN_WORDS):
+        flags.append(SOURCE_UNCOVERED)
     return flags
 
 
 def badness(flags: list[str]) -> int:
     """How bad a set of flags is; the retry keeps the output with the lower score."""
-    weights = {EMPTY_OUTPUT: 5, REPETITION: 4, LENGTH_LIMIT: 3, LENGTH_RATIO: 2, NUMBERS: 1}
-    return sum(weights.get(flag, 0) for flag in flags)
+    return sum(WEIGHTS.get(flag, 0) for flag in flags)
+
+
+#: How bad each flag is; a flag of weight 0 (copied, glossary_miss, retried) is never retried.
+WEIGHTS = {EMPTY_OUTPUT: 5, REPETITION: 4, UNTRANSLATED: 4, LENGTH_LIMIT: 3, LENGTH_RATIO: 2,
+           SOURCE_UNCOVERED: 2, NUMBERS: 1, LOW_CONFIDENCE: 1}
+
+
+def preference(flags: list[str], score: float | None) -> tuple[int, float]:
+    """Sort key of a hypothesis, lower is better: flag weight, then the model's score."""
+    return badness(flags), -(score if score is not None else float("-inf"))

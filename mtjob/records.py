@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import quality
+from .abstract_checks import check_abstract
+from .alignment import to_source_words
 from .versions import __version__
+
+#: Version of the record shapes: 2 added score, alignment, glossary_miss and the abstract's
+#: scores, checks and input_tokens (docs/trust-signals.md).
+SCHEMA = 2
 
 # Line separators that some JSONL readers (str.splitlines, JavaScript) treat as line ends:
 # escaped so that one record is always exactly one line.
@@ -30,6 +37,10 @@ class Segment:
     en: str = ""
     tgt_tokens: int = 0
     flags: list[str] = field(default_factory=list)
+    score: float | None = None
+    #: (model-text word, output word) pairs, when alignments are asked for.
+    alignment: tuple[tuple[int, int], ...] | None = None
+    glossary_miss: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -46,15 +57,28 @@ class ArticleOutcome:
 
 @dataclass(frozen=True)
 class SentenceRecord:
+    """One sentence as written; ``alignment`` pairs index the words of ``ar`` and ``en``."""
+
     ar: str
     en: str
     src_tokens: int
     tgt_tokens: int
     flags: tuple[str, ...] = ()
+    score: float | None = None
+    alignment: tuple[tuple[int, int], ...] | None = None
+    glossary_miss: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ar": self.ar, "en": self.en, "src_tokens": self.src_tokens,
-                "tgt_tokens": self.tgt_tokens, "flags": list(self.flags)}
+        out: dict[str, Any] = {
+            "ar": self.ar, "en": self.en, "src_tokens": self.src_tokens,
+            "tgt_tokens": self.tgt_tokens, "flags": list(self.flags),
+            # Four decimals: well inside what the score means, and stable across reruns.
+            "score": None if self.score is None else round(self.score, 4)}
+        if self.alignment is not None:
+            out["alignment"] = [list(pair) for pair in self.alignment]
+        if self.glossary_miss:
+            out["glossary_miss"] = list(self.glossary_miss)
+        return out
 
 
 @dataclass(frozen=True)
@@ -68,7 +92,8 @@ class ParagraphRecord:
 
     def to_dict(self) -> dict[str, Any]:
         return {"doc_id": self.doc_id, "para_id": self.para_id, "ar": self.ar, "en": self.en,
-                "sentences": [s.to_dict() for s in self.sentences], "flags": list(self.flags)}
+                "sentences": [s.to_dict() for s in self.sentences], "flags": list(self.flags),
+                "schema": SCHEMA}
 
 
 def dumps_line(obj: dict[str, Any]) -> str:
@@ -103,6 +128,16 @@ def sentence_flags(records: list[ParagraphRecord]) -> Counter[str]:
     return Counter(f for r in records for s in r.sentences for f in s.flags)
 
 
+def sentence_record(seg: Segment) -> SentenceRecord:
+    """The written form of a translated segment: alignments re-indexed to the words of the
+    source as written (the model saw its cleaned text)."""
+    alignment = None if seg.alignment is None else \
+        to_source_words(seg.alignment, seg.ar, seg.text)
+    return SentenceRecord(seg.ar, seg.en, seg.tokens, seg.tgt_tokens,
+                          tuple(seg.flags if seg.text else [quality.EMPTY]), seg.score,
+                          alignment, tuple(seg.glossary_miss))
+
+
 def build_records(doc_id: str, paragraphs: list[str],
                   segments: list[Segment]) -> list[ParagraphRecord]:
     """One record per paragraph, its sentences in order, the English paragraph rebuilt."""
@@ -112,22 +147,38 @@ def build_records(doc_id: str, paragraphs: list[str],
     records = []
     for para, text in enumerate(paragraphs):
         segs = by_para[para]
-        sentences = [SentenceRecord(s.ar, s.en, s.tokens, s.tgt_tokens,
-                                    tuple(s.flags if s.text else [quality.EMPTY]))
-                     for s in segs]
+        sentences = [sentence_record(s) for s in segs]
         english = join_sentences(text, [s.ar for s in segs], [s.en for s in sentences])
         flags = tuple(sorted({f for s in sentences for f in s.flags}))
         records.append(ParagraphRecord(doc_id, para, text, english, tuple(sentences), flags))
     return records
 
 
+def score_summary(records: list[ParagraphRecord]) -> dict[str, Any]:
+    """The article's score distribution: lowest, median, share of scored sentences flagged
+    low_confidence (``None`` values when no sentence was scored)."""
+    scored = [s for r in records for s in r.sentences if s.score is not None]
+    values = sorted(round(s.score, 4) for s in scored if s.score is not None)
+    if not values:
+        return {"scored": 0, "min": None, "median": None, "low_confidence_share": None}
+    low = sum(quality.LOW_CONFIDENCE in s.flags for s in scored)
+    return {"scored": len(values), "min": values[0],
+            "median": round(statistics.median(values), 4),
+            "low_confidence_share": round(low / len(values), 4)}
+
+
 def abstract_record(doc_id: str, source: Path, source_sha256: str, jsonl_sha256: str,
                     records: list[ParagraphRecord], text: str | None, method: str,
-                    models: dict[str, Any] | None, settings: dict[str, Any]) -> dict[str, Any]:
-    """``NAME.abstract.json``: the abstract, what it was made from, and with what."""
+                    models: dict[str, Any] | None, settings: dict[str, Any],
+                    input_tokens: int | None = None) -> dict[str, Any]:
+    """``NAME.abstract.json``: the abstract, what it was made from, and with what; the
+    sentences' score distribution and the abstract's checks against the translation."""
     return {
-        "doc_id": doc_id, "abstract": text, "method": method, "paragraphs": len(records),
-        "source": source.name, "source_sha256": source_sha256, "jsonl_sha256": jsonl_sha256,
-        "models": models, "settings": settings,
-        "flags": dict(sorted(sentence_flags(records).items())), "mtjob_version": __version__,
+        "doc_id": doc_id, "abstract": text, "method": method,
+        "paragraphs": len(records), "source": source.name, "source_sha256": source_sha256,
+        "jsonl_sha256": jsonl_sha256, "models": models, "settings": settings,
+        "flags": dict(sorted(sentence_flags(records).items())),
+        "scores": score_summary(records),
+        "checks": check_abstract(text, [r.en for r in records]),
+        "input_tokens": input_tokens, "schema": SCHEMA, "mtjob_version": __version__,
     }

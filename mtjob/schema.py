@@ -54,12 +54,26 @@ class Rule:
 SHA256 = Match(r"[0-9a-f]{64}", "a sha256 hex digest")
 STATUSES = ("done", "failed", "pending", "skipped")
 
-SENTENCE = {"ar": str, "en": str, "src_tokens": int, "tgt_tokens": int, "flags": [str]}
-PARAGRAPH = {"doc_id": str, "para_id": int, "ar": str, "en": str, "sentences": [SENTENCE],
-             "flags": [str]}
-ABSTRACT = {"doc_id": str, "abstract": (str, None), "method": str, "paragraphs": int,
-            "source": str, "source_sha256": SHA256, "jsonl_sha256": SHA256,
+
+
+def _word_pair(pair: list[int]) -> list[str]:
+    return [] if len(pair) == 2 and min(pair) >= 0 else \
+        ["expected [source word, output word], two indices >= 0"]
+
+
+#: Schema 2 (docs/trust-signals.md) added the optional keys; schema-1 files still verify.
+SENTENCE = {"ar": str, "en": str, "src_tokens": int, "tgt_tokens": int, "flags": [str],
+            Opt("score"): (float, int, None), Opt("alignment"): [Rule([int], _word_pair)],
+            Opt("glossary_miss"): [str]}
+PARAGRAPH = {Opt("schema"): int, "doc_id": str, "para_id": int, "ar": str, "en": str,
+             "sentences": [SENTENCE], "flags": [str]}
+SCORES = {"scored": int, "min": (float, int, None), "median": (float, int, None),
+          "low_confidence_share": (float, int, None)}
+CHECKS = {"unsupported_numbers": [str], "unsupported_names": [str], "flags": [str]}
+ABSTRACT = {Opt("schema"): int, "doc_id": str, "abstract": (str, None), "method": str,
+            "paragraphs": int, "source": str, "source_sha256": SHA256, "jsonl_sha256": SHA256,
             "models": (dict, None), "settings": dict, "flags": MapOf(int),
+            Opt("scores"): SCORES, Opt("checks"): CHECKS, Opt("input_tokens"): (int, None),
             "mtjob_version": str}
 
 

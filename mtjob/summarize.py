@@ -43,22 +43,27 @@ def one_pass_input(paragraphs: list[str], summarizer: Summarizer,
 
 
 def make_abstract(paragraphs: list[str], summarizer: Summarizer, min_tokens: int,
-                  call: Call | None = None) -> tuple[str, str]:
-    """The abstract of an English text given as paragraphs, and the method used."""
+                  call: Call | None = None) -> tuple[str, str, int]:
+    """The abstract of an English text given as paragraphs, the method used, and how many
+    tokens the summarizer read (every level of a hierarchy counted)."""
     text = "\n".join(p for p in paragraphs if p.strip())
     if not text:
-        return "", EXTRACTIVE
+        return "", EXTRACTIVE, 0
     total = summarizer.count_tokens([text])[0]
     if total <= min_tokens:
-        return text, EXTRACTIVE
+        return text, EXTRACTIVE, 0
     if total <= summarizer.window():
-        return summarizer.summarize([text], call)[0].strip(), ABSTRACTIVE
+        return summarizer.summarize([text], call)[0].strip(), ABSTRACTIVE, total
     units = [p for p in paragraphs if p.strip()]
+    read = 0
     for level in range(1, MAX_LEVELS + 1):
         chunks = _chunks(units, summarizer)
         log.debug("summary level %d: %d chunks", level, len(chunks))
+        read += sum(summarizer.count_tokens(chunks))
         units = [s.strip() for s in summarizer.summarize(chunks, call)]
         joined = "\n".join(units)
-        if summarizer.count_tokens([joined])[0] <= summarizer.window():
-            return summarizer.summarize([joined], call)[0].strip(), HIERARCHICAL
+        size = summarizer.count_tokens([joined])[0]
+        if size <= summarizer.window():
+            return (summarizer.summarize([joined], call)[0].strip(), HIERARCHICAL,
+                    read + size)
     raise RuntimeError("the summaries did not shrink below the summarizer's window")

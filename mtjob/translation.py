@@ -1,5 +1,9 @@
-"""Translating segments: length-sorted batches across articles, quality flags, and one retry
-of the suspicious ones with anti-repetition settings."""
+"""Translating segments: length-sorted batches across articles, quality and trust flags, and
+one retry of the suspicious ones with anti-repetition settings.
+
+A segment without an Arabic letter (an English quote, a URL, a number) is not sent to the
+model: its cleaned text is its translation, flagged ``copied``.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ import time
 from typing import TYPE_CHECKING
 
 from . import quality
-from .backends.base import GenOptions
+from .alignment import uncovered_share
+from .backends.base import GenOptions, Hypothesis
 from .batching import plan_jobs
+from .glossary import load_glossary, misses
 
 if TYPE_CHECKING:
     from .config import JobConfig
@@ -24,15 +30,21 @@ RETRY_OPTIONS = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.3}
 def translate_segments(segments: list[Segment], engine: Engine, config: JobConfig,
                        progress: Progress | None = None,
                        seconds: dict[str, float] | None = None) -> dict[int, str]:
-    """Translate segments in place, retrying flagged ones once when the config says so.
-    Returns ``{doc index: error}`` for the articles a failed batch took down; adds the time
-    spent to ``seconds["translate"]`` and ``seconds["retry"]``."""
+    """Translate segments in place, retrying flagged ones once when the config says so, then
+    check the glossary. Returns ``{doc index: error}`` for the articles a failed batch took
+    down; adds the time spent to ``seconds["translate"]`` and ``seconds["retry"]``."""
     seconds = {} if seconds is None else seconds
+    glossary = load_glossary(config.glossary)
+    copied = [s for s in segments if s.text and not quality.has_arabic_letters(s.text)]
+    for seg in copied:
+        copy_source(seg, config.alignments)
+    if progress is not None and copied:
+        progress(len(copied))
     started = time.monotonic()
     errors = _translate(segments, engine, config, progress, retry=False)
     seconds["translate"] = seconds.get("translate", 0.0) + time.monotonic() - started
     if config.retry_degenerate:
-        suspect = [s for s in segments if s.flags and s.doc not in errors]
+        suspect = [s for s in segments if quality.badness(s.flags) and s.doc not in errors]
         if suspect:
             log.info("retrying %d suspicious segment(s) with anti-repetition settings",
                      len(suspect))
@@ -40,16 +52,29 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
             for doc, message in _translate(suspect, engine, config, None, retry=True).items():
                 errors.setdefault(doc, message)
             seconds["retry"] = seconds.get("retry", 0.0) + time.monotonic() - started
+    for seg in segments:
+        if glossary and seg.text and (missed := misses(glossary, seg.text, seg.en)):
+            seg.glossary_miss = missed
+            seg.flags = seg.flags + [quality.GLOSSARY_MISS]
     return errors
+
+
+def copy_source(seg: Segment, alignments: bool) -> None:
+    """The cleaned source as its own translation, each word aligned to itself."""
+    seg.en, seg.tgt_tokens, seg.flags, seg.score = seg.text, 0, [quality.COPIED], None
+    if alignments:
+        seg.alignment = tuple((i, i) for i in range(len(seg.text.split())))
 
 
 def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
                progress: Progress | None, retry: bool) -> dict[int, str]:
-    work = [s for s in segments if s.text]
+    work = [s for s in segments if s.text and quality.COPIED not in s.flags]
     extra = RETRY_OPTIONS if retry else {}
-    batches, jobs = plan_jobs([s.text for s in work], [s.tokens for s in work],
-                              [s.limit for s in work], config.token_budget,
-                              lambda limit: GenOptions(config.beams, limit, **extra))
+    batches, jobs = plan_jobs(
+        [s.text for s in work], [s.tokens for s in work], [s.limit for s in work],
+        config.token_budget,
+        lambda limit: GenOptions(config.beams, limit, alignments=config.alignments,
+                                 alignment_layer=config.alignment_layer, **extra))
     log.info("%s %d segment(s) in %d batch(es) of up to %d padded tokens, beam %d",
              "retrying" if retry else "translating", len(work), len(jobs), config.token_budget,
              config.beams)
@@ -61,9 +86,21 @@ def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
                 errors.setdefault(seg.doc, outcome.error)
             continue
         for seg, hyp in zip(members, outcome.hypotheses):
-            flags = quality.detect(seg.text, seg.tokens, hyp.text, hyp.tokens, seg.limit)
-            if not retry or quality.badness(flags) < quality.badness(seg.flags):
+            flags = judge(seg, hyp, config)
+            # The retry wins only when strictly better: fewer or lighter flags, then score.
+            if not retry or (quality.preference(flags, hyp.score)
+                             < quality.preference(seg.flags, seg.score)):
                 seg.en, seg.tgt_tokens, seg.flags = hyp.text, hyp.tokens, flags
+                seg.score, seg.alignment = hyp.score, hyp.alignment
             if retry:
                 seg.flags = seg.flags + [quality.RETRIED]
     return errors
+
+
+def judge(seg: Segment, hyp: Hypothesis, config: JobConfig) -> list[str]:
+    """The flags of one hypothesis for one segment."""
+    uncovered = None if hyp.alignment is None else \
+        uncovered_share(hyp.alignment, len(seg.text.split()))
+    return quality.detect(seg.text, seg.tokens, hyp.text, hyp.tokens, seg.limit,
+                          score=hyp.score, min_score=config.min_score, uncovered=uncovered,
+                          max_uncovered=config.max_uncovered)

@@ -44,13 +44,16 @@ def plain_folder(out: Path) -> Path:
 
 
 def rich_folder(out: Path) -> Path:
-    """With the optional fields of the coming quality issue."""
+    """With the trust signals' optional fields (schema 2)."""
     write_article(out, "gamma", [
         [sentence("وزير الخارجية قال", "the foreign minister said", ["low_confidence"],
                   score=-1.7, alignment=[[0, 1], [1, 2], [2, 3]]),
          sentence("نعم", "yes", score=-0.05, alignment=[])],
         [sentence("غير مترجم", "غير مترجم", ["untranslated", "copied"], score=-0.9)]],
-        checks={"numbers": True, "length_ratio": False}, scores={"coverage": 0.93})
+        checks={"unsupported_numbers": ["2017"], "unsupported_names": [],
+                "flags": ["unsupported_number"]},
+        scores={"scored": 3, "min": -1.7, "median": -0.9, "low_confidence_share": 0.33},
+        input_tokens=42, schema=2)
     return out
 
 
@@ -261,7 +264,8 @@ def test_html_optional_fields_rendered_when_present(tmp_path):
     rich = render_html(read_folder(rich_folder(tmp_path / "r"))[0])
     assert rich.count("<meter") == 3 and 'data-align="0-1 1-2 2-3"' in rich
     assert '<span class="w" data-i="0">وزير</span>' in rich
-    assert "<dt>numbers</dt>" in rich and "<dt>coverage</dt>" in rich and "0.93" in rich
+    assert "<dt>unsupported_numbers</dt>" in rich and "2017" in rich
+    assert "<dt>low_confidence_share</dt>" in rich and "0.33" in rich
     plain = render_html(read_folder(plain_folder(tmp_path / "p"))[0])
     assert "<meter" not in plain and "data-align" not in plain and 'class="w"' not in plain
     assert plain.count('class="pair') == 4 and plain.count('class="pair flagged"') == 2

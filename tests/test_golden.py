@@ -7,7 +7,15 @@ Paths that differ between machines (the temp folder) are replaced before hashing
 Changes since: ``_mtjob/config.json`` gained the cluster settings (engine, address, workers,
 gpus_per_worker) when they became config fields; its other keys hash as recorded. The
 manifest gained ``abstract_sha256`` per article (issue 10): checked against the file, then
-left out of the hash, so the manifest's hash is unchanged.
+left out of the hash. ``_mtjob/runs/`` (a record per run, issue 15) is timestamped and left
+out.
+Trust signals (issue 12, schema 2): every file but the completion marker changed on purpose:
+sentences gained ``score`` (and flags ``low_confidence``/``retried``: the tiny models' scores
+sit below the default ``min_score``), lines and abstracts ``"schema": 2``, abstracts
+``scores``/``checks``/``input_tokens``, settings (config, manifest, abstracts) ``min_score``,
+``max_uncovered``, ``alignment_layer``, ``alignments``. Every ``en`` text, every abstract
+text and every other key is as before (checked field by field against the previous run);
+``blank.jsonl`` now differs between backends only by the scores' last digits.
 """
 
 from __future__ import annotations
@@ -35,33 +43,33 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/completions/00000-of-00001":
             "3a8ebe4e40ba2f58a2672676aed4000ae7ab99d41953412ad7e3a7f51cb41189",
         "_mtjob/config.json":
-            "95397e89a16453c10441ed9c03e9d2c8282574b3d8ccea184657beabb0d5cecf",
+            "8bb313b4164e969721b54a4f0a1a09a57df5f9bdf1e79ac4797c7d2959b41b10",
         "_mtjob/manifest-00000-of-00001.json":
-            "233d4c534b96cb2033f0299b447e3fafdb1875df7e3ae3fc6c22270d6b4653a4",
+            "d0d113a63c1bafa14cd2dc0c5f8785e2c8f3bdeb8c586763e6b04f7f3f487fcb",
         "article.abstract.json":
-            "9d5b813f640a058d04ad04b1e553185f3c68b2508aa2719935ce681e6177fc97",
+            "d624ebcf02405b9ebbeb52dfc4da280d9e482ff70e0a2a3090c1b103cd6cefe8",
         "article.jsonl":
-            "95931747b8007f0bec01d2b2c8667fc554627daee1e8f74514e64704b2c10fc7",
+            "9dd4e263847089a96dd88a967b81789c424ae2ba00f12e0bda216e508e9b7097",
         "blank.abstract.json":
-            "bee752e94e8d606d5268f5bfc7f339e2a008b63173cea8f9f3a7f77af9ee8300",
+            "63a87aafa3c7b5bc7a279d9b18827e37052dde7aa14dcb67a3977c9606eec94a",
         "blank.jsonl":
-            "49922f3a98c2db87c761adb4caba4aa2f64e76f98f80734f3b213c6b0bd8ed2a",
+            "3242f41fa45ca780672fe304859e55e8a9e28285ce2a9bdf70f49969725807c4",
     },
     "ctranslate2": {
         "_mtjob/completions/00000-of-00001":
             "3a8ebe4e40ba2f58a2672676aed4000ae7ab99d41953412ad7e3a7f51cb41189",
         "_mtjob/config.json":
-            "ce9a4f367fbc11dcb094d9098ae1566d551b18375d9222d68ff324c25537a0e9",
+            "366c37394a0314c0cebcca6eaba46e9b6cba5f80d59d4f4ad42028a361b639a3",
         "_mtjob/manifest-00000-of-00001.json":
-            "7164c00fe43237a49fdc3768e1e33ab1ef14604093f8a4924beda828af6801cb",
+            "92a1e3f63db1b5d71c698ff4b53c4baa07467e5de48389e3961dd0b00cefbe2e",
         "article.abstract.json":
-            "331c879b99fd1b393e8b245d16a15e6db1d922cd032cdb2e979b836381afbf08",
+            "4b675bb565a4c9fb66fe14a80c74bf9f4b879695fea6318e07f7baeef76e551e",
         "article.jsonl":
-            "3a39ed45754792942bb46c1838b04f05e3658850dcae400ffc0ba56617f22ab1",
+            "84260476d3551efc1a6195b9dbb79738e7bca1b3b37609e4dd7bcb480c22ff16",
         "blank.abstract.json":
-            "cb57eaa0f0eed09fa2d0c4e2341ac60cb6a515737197ad4ca280fbe62f2edffc",
+            "183c0dd1d8f9c16ca17ce09a3a6cd9a3275f196fa88d772a79c083f454e927a8",
         "blank.jsonl":
-            "49922f3a98c2db87c761adb4caba4aa2f64e76f98f80734f3b213c6b0bd8ed2a",
+            "651bdeef367bedd6283d81141e1e4e31b30d52bcc8702f6b31d01fbe48fed376",
     },
 }
 
@@ -70,8 +78,8 @@ def _hashes(out: Path, root: Path) -> dict[str, str]:
     found = {}
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         name = path.relative_to(out).as_posix()
-        if name.startswith("_mtjob/lock") or name.startswith("_mtjob/world"):
-            continue  # empty lock files, present or not by design
+        if name.startswith(("_mtjob/lock", "_mtjob/world", "_mtjob/runs/")):
+            continue  # empty lock files, and run records named by their start time
         data = path.read_bytes()
         if name.startswith("_mtjob/manifest-"):
             data = _without_abstract_hashes(out, data)

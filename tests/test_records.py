@@ -60,10 +60,10 @@ def test_jsonl_one_record_per_line() -> None:
 
 def test_record_contract_keys() -> None:
     obj = _record("مقال", 0, "نص").to_dict()
-    assert list(obj) == ["doc_id", "para_id", "ar", "en", "sentences", "flags"]
+    assert list(obj) == ["doc_id", "para_id", "ar", "en", "sentences", "flags", "schema"]
     assert obj["flags"] == ["repetition"]
     assert obj["sentences"] == [{"ar": "نص", "en": "english نص", "src_tokens": 3,
-                                 "tgt_tokens": 4, "flags": ["retried"]}]
+                                 "tgt_tokens": 4, "flags": ["retried"], "score": None}]
 
 
 @pytest.mark.parametrize("source, sentences, expected", [

@@ -16,14 +16,22 @@ class GenOptions:
     max_new_tokens: int
     no_repeat_ngram_size: int = 0
     repetition_penalty: float = 1.0
+    #: Also return word alignments (cross-attention of ``alignment_layer``, heads averaged).
+    alignments: bool = False
+    alignment_layer: int = -2
 
 
 @dataclass(frozen=True)
 class Hypothesis:
-    """One translated segment and the number of target tokens generated (special ones excluded)."""
+    """One translated segment and the number of target tokens generated (special ones
+    excluded); ``score``: mean log-prob per output token, end of sequence included, no length
+    penalty; ``alignment``: (source word, output word) pairs over the input text's and
+    ``text``'s whitespace-separated words, when asked for."""
 
     text: str
     tokens: int
+    score: float | None = None
+    alignment: tuple[tuple[int, int], ...] | None = None
 
 
 @dataclass(frozen=True)

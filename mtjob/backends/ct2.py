@@ -26,11 +26,15 @@ from .lazy import LazyModel
 from .tokenizer import ModelTokenizer
 from .runtime import cpu_layout
 from .tokenizer import quiet_transformers
+from .trust import clamp_layer, ct2_score, penalised, word_pairs
 
 if TYPE_CHECKING:
     from ..config import JobConfig
 
 log = logging.getLogger(__name__)
+
+#: CTranslate2's default, passed explicitly: the score is normalised by it (undone in trust).
+LENGTH_PENALTY = 1.0
 
 
 def import_ctranslate2() -> Any:
@@ -65,8 +69,10 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._-")[-100:] or "model"
 
 
-def converted_model(source: ModelSource, quantization: str) -> Path:
-    """The CTranslate2 folder of ``source``, converting it on first use.
+def converted_model(source: ModelSource, quantization: str,
+                    alignment_layer: int | None = None) -> Path:
+    """The CTranslate2 folder of ``source``, converting it on first use. ``alignment_layer``:
+    the decoder layer whose cross-attention (heads averaged) ``return_attention`` gives.
 
     Weights are stored in the compute type they are loaded with: the cached folder is then
     what runs (no re-quantization at every start of a Slurm task or Ray actor) and int8
@@ -75,7 +81,8 @@ def converted_model(source: ModelSource, quantization: str) -> Path:
     root = cache_root() / "ct2"
     # A local folder is identified by its content hash (the revision), not by where it lies.
     ref = Path(source.ref).expanduser().name if source.revision.startswith("local-") else source.ref
-    name = f"{_safe(ref)}--{_safe(source.revision)}--{quantization}"
+    align = "" if alignment_layer is None else f"align{alignment_layer}--"
+    name = f"{_safe(ref)}--{_safe(source.revision)}--{align}{quantization}"
     target = root / name
     if (target / "model.bin").is_file():  # os.replace makes it appear only when complete
         return target
@@ -94,13 +101,31 @@ def converted_model(source: ModelSource, quantization: str) -> Path:
         quiet_transformers()
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
         try:
-            ct2.converters.TransformersConverter(str(source.path)).convert(
+            _converter(ct2, source.path, alignment_layer).convert(
                 str(tmp / "model"), quantization=quantization)
             os.replace(tmp / "model", target)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         log.info("converted %s in %.1f s: %s", source.ref, time.monotonic() - started, target)
     return target
+
+
+def _converter(ct2: Any, path: Path, alignment_layer: int | None) -> Any:
+    """The Hugging Face converter; with ``alignment_layer``, the spec records that layer and
+    all heads (CTranslate2's default is the first head of the last layer)."""
+    import numpy as np
+
+    class AligningConverter(ct2.converters.TransformersConverter):  # type: ignore[misc]
+        def _load(self) -> Any:
+            spec = super()._load()
+            decoder = getattr(spec, "decoder", None)
+            if alignment_layer is not None and decoder is not None:
+                decoder.alignment_layer = np.int16(clamp_layer(alignment_layer,
+                                                               len(decoder.layer)))
+                decoder.alignment_heads = np.int16(0)  # 0: every head, averaged
+            return spec
+
+    return AligningConverter(str(path))
 
 
 class _CTranslate2Model(LazyModel):
@@ -116,10 +141,13 @@ class _CTranslate2Model(LazyModel):
         return self.tokenizer.decode(self.tokenizer.convert_tokens_to_ids(tokens),
                                      skip_special_tokens=True).strip()
 
+    #: Decoder layer whose cross-attention gives the alignments (None: CTranslate2's default).
+    alignment_layer: int | None = None
+
     def _load(self) -> tuple[Any, dict[str, Any]]:
         ct2 = import_ctranslate2()
         device, compute_type = select_runtime(self.config, self.source.ref)
-        path = converted_model(self.source, compute_type)
+        path = converted_model(self.source, compute_type, self.alignment_layer)
         workers, per_batch = 1, self.config.threads
         if self.parallel and device == "cpu":
             workers, per_batch = cpu_layout(self.config.threads)
@@ -138,6 +166,7 @@ class CTranslate2Translator(_CTranslate2Model):
     def __init__(self, config: JobConfig, source: ModelSource | None = None,
                  tokens: ModelTokenizer | None = None) -> None:
         super().__init__(config, config.mt_model, config.mt_revision, source, tokens)
+        self.alignment_layer = config.alignment_layer
 
     def translate(self, texts: list[str], options: GenOptions,
                   call: Call | None = None) -> list[Hypothesis]:
@@ -147,13 +176,32 @@ class CTranslate2Translator(_CTranslate2Model):
         # max_input_length=0: CTranslate2 otherwise cuts sources at 1024 tokens, silently.
         # min_decoding_length=1: never an empty translation (transformers allows one).
         # Out-of-memory errors propagate as they are: the engine retries smaller batches.
+        sources = self.source_tokens(texts)
         results = model.translate_batch(
-            self.source_tokens(texts), beam_size=options.beams, max_input_length=0,
+            sources, beam_size=options.beams, max_input_length=0,
             min_decoding_length=1, max_decoding_length=options.max_new_tokens,
             no_repeat_ngram_size=options.no_repeat_ngram_size,
-            repetition_penalty=options.repetition_penalty, return_scores=False)
-        hyps = [r.hypotheses[0] for r in results]
-        return [Hypothesis(self.decode(h), sum(1 for t in h if t not in special)) for h in hyps]
+            repetition_penalty=options.repetition_penalty, length_penalty=LENGTH_PENALTY,
+            return_scores=True, return_attention=options.alignments)
+        kept = [r.hypotheses[0] for r in results]
+        rescored = None
+        if penalised(options):
+            rescored = [sum(r.log_probs) / len(r.log_probs) for r in model.score_batch(
+                sources, kept, max_input_length=0)]
+        out = []
+        for i, (text, source, result) in enumerate(zip(texts, sources, results)):
+            tokens = result.hypotheses[0]
+            english = self.decode(tokens)
+            # An output cut by the length limit has no end-of-sequence token.
+            n = len(tokens) + (len(tokens) < options.max_new_tokens)
+            pairs = None
+            if options.alignments:
+                pairs = word_pairs(result.attention[0], source, text, tokens, english,
+                                   [t in special for t in source], [t in special for t in tokens])
+            score = rescored[i] if rescored else ct2_score(result.scores[0], n, LENGTH_PENALTY)
+            out.append(Hypothesis(english, sum(1 for t in tokens if t not in special), score,
+                                  pairs))
+        return out
 
 
 class CTranslate2Summarizer(_CTranslate2Model):

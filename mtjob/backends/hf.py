@@ -12,6 +12,7 @@ from .hub import ModelSource
 from .lazy import LazyModel
 from .tokenizer import ModelTokenizer
 from .runtime import cpu_layout, select_device, select_dtype
+from .trust import hf_scores, hf_teacher_forced, penalised
 
 if TYPE_CHECKING:
     from ..config import JobConfig
@@ -19,11 +20,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def load_model(source: ModelSource, config: JobConfig,
-               parallel: bool = False) -> tuple[Any, dict[str, Any]]:
+def load_model(source: ModelSource, config: JobConfig, parallel: bool = False,
+               attentions: bool = False) -> tuple[Any, dict[str, Any]]:
     """Load a seq2seq model for inference: eval mode, chosen device/dtype, int8 on CPU if asked.
     ``parallel``: the caller runs several batches at once on CPU, one thread each
-    (:func:`mtjob.backends.runtime.cpu_layout`).
+    (:func:`mtjob.backends.runtime.cpu_layout`). ``attentions``: the model must return
+    attention weights, which only the eager attention does.
 
     Returns the model and the runtime facts for provenance.
     """
@@ -38,7 +40,7 @@ def load_model(source: ModelSource, config: JobConfig,
     dtype = select_dtype(config.dtype, device, source.ref)
     # Half precision on CPU: torch's SDPA kernel is slower there than eager attention
     # (README, Performance), while float32 runs at the same speed with either.
-    attention = "eager" if device == "cpu" and dtype != "float32" else "sdpa"
+    attention = "eager" if device == "cpu" and dtype != "float32" or attentions else "sdpa"
     model = AutoModelForSeq2SeqLM.from_pretrained(
         str(source.path), use_safetensors=source.use_safetensors, trust_remote_code=False,
         dtype=getattr(torch, dtype), attn_implementation=attention)
@@ -110,7 +112,8 @@ class TransformersTranslator(LazyModel):
         super().__init__(config, config.mt_model, config.mt_revision, source, tokens)
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
-        return load_model(self.source, self.config, parallel=self.parallel)
+        return load_model(self.source, self.config, parallel=self.parallel,
+                          attentions=self.config.alignments)
 
     def translate(self, texts: list[str], options: GenOptions,
                   call: Call | None = None) -> list[Hypothesis]:
@@ -125,17 +128,29 @@ class TransformersTranslator(LazyModel):
         kwargs: dict[str, Any] = {
             "num_beams": options.beams, "max_new_tokens": options.max_new_tokens,
             "do_sample": False, "stopping_criteria": cancel_criteria(call.cancel),
+            # The scores give each hypothesis its log-prob (mtjob.backends.trust).
+            "return_dict_in_generate": True, "output_scores": True,
         }
         if options.no_repeat_ngram_size:
             kwargs["no_repeat_ngram_size"] = options.no_repeat_ngram_size
         if options.repetition_penalty != 1.0:
             kwargs["repetition_penalty"] = options.repetition_penalty
         with torch.inference_mode():
-            out = model.generate(**batch, **kwargs)
+            result = model.generate(**batch, **kwargs)
+        out = result.sequences
+        scores = hf_scores(model, result, options.beams, tok.eos_token_id)
+        del result  # the per-step scores are large: free them before the alignment pass
         special = set(tok.all_special_ids) | {model.config.decoder_start_token_id}
-        decoded = tok.batch_decode(out, skip_special_tokens=True)
+        decoded = [text.strip() for text in tok.batch_decode(out, skip_special_tokens=True)]
         counts = generated_tokens(out, special)
-        return [Hypothesis(text.strip(), n) for text, n in zip(decoded, counts)]
+        aligned: list[Any] = [None] * len(texts)
+        if options.alignments or penalised(options):
+            rescored, pairs = hf_teacher_forced(
+                model, tok, batch, out, texts, decoded,
+                options.alignment_layer if options.alignments else None, penalised(options))
+            scores, aligned = rescored or scores, pairs or aligned
+        return [Hypothesis(text, n, score, pairs)
+                for text, n, score, pairs in zip(decoded, counts, scores, aligned)]
 
 
 class TransformersSummarizer(LazyModel):

@@ -31,11 +31,13 @@ class BatchOutcome:
 
 @dataclass(frozen=True)
 class SummaryOutcome:
-    """An article's abstract and the method used, or the error that failed it."""
+    """An article's abstract, the method used and the tokens the summarizer read, or the
+    error that failed it."""
 
     text: str | None = None
     method: str = "none"
     error: str | None = None
+    input_tokens: int | None = None
 
 
 class TokenCounter(Protocol):

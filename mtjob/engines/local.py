@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 from pathlib import Path
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -127,9 +128,10 @@ class LocalEngine:
 
     def summarize_one(self, paragraphs: list[str], pooled: bool = False) -> SummaryOutcome:
         try:
-            text, method = make_abstract(paragraphs, self.summarizer,
-                                         self.config.sum_min_length, Call(self.cancel, pooled))
-            return SummaryOutcome(_clean_text(text, "an abstract"), method)
+            text, method, read = make_abstract(paragraphs, self.summarizer,
+                                               self.config.sum_min_length,
+                                               Call(self.cancel, pooled))
+            return SummaryOutcome(_clean_text(text, "an abstract"), method, input_tokens=read)
         except ModelError:
             raise
         except MtjobError as exc:
@@ -160,7 +162,7 @@ class LocalEngine:
                                                       Call(self.cancel))
                 for i, abstract in zip(order, abstracts):
                     out[i] = SummaryOutcome(_clean_text(abstract.strip(), "an abstract"),
-                                            ABSTRACTIVE)
+                                            ABSTRACTIVE, input_tokens=inputs[i][1])
             except Exception:
                 log.debug("summaries together failed; one article at a time", exc_info=True)
         rest = [i for i, result in enumerate(out) if result is None]
@@ -183,7 +185,7 @@ class LocalEngine:
 
 
 def _clean(hyps: list[Hypothesis]) -> list[Hypothesis]:
-    return [Hypothesis(_clean_text(h.text, "a translation"), h.tokens) for h in hyps]
+    return [replace(h, text=_clean_text(h.text, "a translation")) for h in hyps]
 
 
 def _clean_text(text: str, what: str) -> str:
