@@ -8,6 +8,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from .base import Call, GenOptions, Hypothesis
+from .beam_cache import beam_search_cache
 from .hub import ModelSource
 from .lazy import LazyModel
 from .runtime import cpu_layout, select_device, select_dtype
@@ -122,6 +123,7 @@ class TransformersTranslator(LazyModel):
         kwargs: dict[str, Any] = {
             "num_beams": options.beams, "max_new_tokens": options.max_new_tokens,
             "do_sample": False, "stopping_criteria": cancel_criteria(call.cancel),
+            **beam_search_cache(model, options.beams),
         }
         if options.no_repeat_ngram_size:
             kwargs["no_repeat_ngram_size"] = options.no_repeat_ngram_size
@@ -164,6 +166,7 @@ class TransformersSummarizer(LazyModel):
             with torch.inference_mode():
                 ids = model.generate(**batch, num_beams=c.sum_beams, do_sample=False,
                                      min_length=c.sum_min_length, max_length=c.sum_max_length,
-                                     stopping_criteria=cancel_criteria(call.cancel))
+                                     stopping_criteria=cancel_criteria(call.cancel),
+                                     **beam_search_cache(model, c.sum_beams))
             out.extend(self.tokenizer.batch_decode(ids, skip_special_tokens=True))
         return out
