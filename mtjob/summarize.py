@@ -4,6 +4,7 @@ summarized and then the summaries summarized (hierarchically). The input is neve
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .segment import fit_to_limit, pack
@@ -43,8 +44,12 @@ def one_pass_input(paragraphs: list[str], summarizer: Summarizer,
 
 
 def make_abstract(paragraphs: list[str], summarizer: Summarizer, min_tokens: int,
-                  call: Call | None = None) -> tuple[str, str]:
-    """The abstract of an English text given as paragraphs, and the method used."""
+                  call: Call | None = None,
+                  summarize_chunks: Callable[[list[str]], list[str]] | None = None
+                  ) -> tuple[str, str]:
+    """The abstract of an English text given as paragraphs, and the method used.
+    ``summarize_chunks`` runs a level's chunks (independent of each other), side by side
+    when the engine can; by default in one call."""
     text = "\n".join(p for p in paragraphs if p.strip())
     if not text:
         return "", EXTRACTIVE
@@ -54,10 +59,11 @@ def make_abstract(paragraphs: list[str], summarizer: Summarizer, min_tokens: int
     if total <= summarizer.window():
         return summarizer.summarize([text], call)[0].strip(), ABSTRACTIVE
     units = [p for p in paragraphs if p.strip()]
+    run = summarize_chunks or (lambda texts: summarizer.summarize(texts, call))
     for level in range(1, MAX_LEVELS + 1):
         chunks = _chunks(units, summarizer)
         log.debug("summary level %d: %d chunks", level, len(chunks))
-        units = [s.strip() for s in summarizer.summarize(chunks, call)]
+        units = [s.strip() for s in run(chunks)]
         joined = "\n".join(units)
         if summarizer.count_tokens([joined])[0] <= summarizer.window():
             return summarizer.summarize([joined], call)[0].strip(), HIERARCHICAL

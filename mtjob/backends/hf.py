@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def load_model(source: ModelSource, config: JobConfig,
-               parallel: bool = False) -> tuple[Any, dict[str, Any]]:
+def load_model(source: ModelSource, config: JobConfig, parallel: bool = False,
+               calls: int | None = None) -> tuple[Any, dict[str, Any]]:
     """Load a seq2seq model for inference: eval mode, chosen device/dtype, int8 on CPU if asked.
     ``parallel``: the caller runs several batches at once on CPU, one thread each
     (:func:`mtjob.backends.runtime.cpu_layout`).
@@ -33,7 +33,7 @@ def load_model(source: ModelSource, config: JobConfig,
     device = select_device(config.device)
     workers, threads = 1, config.threads
     if parallel and device == "cpu":
-        workers, threads = cpu_layout(config.threads)
+        workers, threads = cpu_layout(config.threads, calls)
     _set_threads(threads)
     dtype = select_dtype(config.dtype, device)
     # Half precision on CPU: torch's SDPA kernel is slower there than eager attention
@@ -108,7 +108,7 @@ class TransformersTranslator(LazyModel):
         super().__init__(config, config.mt_model, config.mt_revision, source)
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
-        return load_model(self.source, self.config, parallel=self.parallel)
+        return load_model(self.source, self.config, self.parallel, self.expected_calls)
 
     def translate(self, texts: list[str], options: GenOptions,
                   call: Call | None = None) -> list[Hypothesis]:
@@ -149,7 +149,7 @@ class TransformersSummarizer(LazyModel):
         return self.tokens.limit(1024)
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
-        return load_model(self.source, self.config, parallel=self.parallel)
+        return load_model(self.source, self.config, self.parallel, self.expected_calls)
 
     def summarize(self, texts: list[str], call: Call | None = None) -> list[str]:
         import torch
