@@ -654,7 +654,7 @@ def run_job_part(ctx: dict[str, Any], backends: list[str]) -> list[dict[str, Any
     """Every (articles, backend, summary) run of part "job", a fresh ``mtjob run`` each."""
     inbox = make_inbox(ctx["work"] / "inbox-job", max(JOB_ARTICLES))
     log.info("(a) naive recipe with the summary, %s article(s) measured",
-             ctx["naive_files"] or max(JOB_ARTICLES))
+             ctx["naive_files"] or 1)
     naive = run_naive_job(dict(ctx, naive_files=ctx["naive_files"] or 1), inbox)
     ctx["naive_job"] = naive
     rows = []
@@ -970,6 +970,7 @@ def main(argv: list[str] | None = None) -> int:
             "summary_lengths": [SUM_MIN, SUM_MAX], "summary_input_tokens": SUM_INPUT_TOKENS}
         rows, baselines, sum_rows = run_parts(parts, args, ctx)
         if "job_rows" in ctx:
+            sys.path.insert(0, str(ROOT))  # this checkout's mtjob, as the children get
             from mtjob.backends.runtime import resolve_backend
 
             report["job"] = {"rows": ctx["job_rows"], "naive": ctx["naive_job"],
