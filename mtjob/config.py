@@ -29,6 +29,7 @@ else:  # pragma: no cover
 
 
 class Backend(str, Enum):
+    auto = "auto"
     transformers = "transformers"
     ctranslate2 = "ctranslate2"
 
@@ -102,8 +103,9 @@ class JobConfig:
     cache_dir: str | None = setting(None, "Hugging Face cache folder (default: HF_HOME).",
                                     MODELS)
     # [runtime]
-    backend: str = setting("transformers", "Inference library.", PERFORMANCE, output=True,
-                           choices=Backend)
+    backend: str = setting("auto", "Inference library. auto: ctranslate2 when installed, "
+                           "else transformers (the exact reference).", PERFORMANCE,
+                           output=True, choices=Backend)
     device: str = setting("auto", "auto: a GPU when one is visible, else the CPU.",
                           PERFORMANCE, choices=Device)
     dtype: str = setting("auto", "auto: float32 on CPU, bfloat16/float16 on GPU.", PERFORMANCE,
@@ -169,6 +171,10 @@ class JobConfig:
                                      bounds=(0, 64))
 
     def __post_init__(self) -> None:
+        if self.backend == Backend.auto.value:  # resolved once: the outputs record the choice
+            from .backends.runtime import resolve_backend
+
+            object.__setattr__(self, "backend", resolve_backend(self.backend))
         for f in fields(self):
             choices = f.metadata.get("choices")
             value = getattr(self, f.name)

@@ -4,6 +4,7 @@ summarized and then the summaries summarized (hierarchically). The input is neve
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .segment import fit_to_limit, pack
@@ -43,9 +44,13 @@ def one_pass_input(paragraphs: list[str], summarizer: Summarizer,
 
 
 def make_abstract(paragraphs: list[str], summarizer: Summarizer, min_tokens: int,
-                  call: Call | None = None) -> tuple[str, str, int]:
+                  call: Call | None = None,
+                  summarize_chunks: Callable[[list[str]], list[str]] | None = None
+                  ) -> tuple[str, str, int]:
     """The abstract of an English text given as paragraphs, the method used, and how many
-    tokens the summarizer read (every level of a hierarchy counted)."""
+    tokens the summarizer read (every level of a hierarchy counted). ``summarize_chunks``
+    runs a level's chunks (independent of each other), side by side when the engine can; by
+    default in one call."""
     text = "\n".join(p for p in paragraphs if p.strip())
     if not text:
         return "", EXTRACTIVE, 0
@@ -56,11 +61,12 @@ def make_abstract(paragraphs: list[str], summarizer: Summarizer, min_tokens: int
         return summarizer.summarize([text], call)[0].strip(), ABSTRACTIVE, total
     units = [p for p in paragraphs if p.strip()]
     read = 0
+    run = summarize_chunks or (lambda texts: summarizer.summarize(texts, call))
     for level in range(1, MAX_LEVELS + 1):
         chunks = _chunks(units, summarizer)
         log.debug("summary level %d: %d chunks", level, len(chunks))
         read += sum(summarizer.count_tokens(chunks))
-        units = [s.strip() for s in summarizer.summarize(chunks, call)]
+        units = [s.strip() for s in run(chunks)]
         joined = "\n".join(units)
         size = summarizer.count_tokens([joined])[0]
         if size <= summarizer.window():

@@ -1,28 +1,28 @@
-"""Benchmark the translation job against the naive loop, on models with the real architectures.
+"""Benchmark the translation job against the naive recipe, on models with the real architectures.
 
 Models: random-initialised Helsinki-NLP/opus-mt-ar-en (MarianMT) and distilbart-cnn-12-6 (BART)
-at full size (``mtjob.testing.tiny_models.build_tiny_models(full_size=True)``), built once into
-``outputs/bench/models/``. Compute equals the real models' when output lengths are equal, so
-lengths are forced: the bench copies set ``final_logits_bias[eos] = -1e4`` (the CTranslate2
-converter carries that bias into ``decoder.projection.bias``), so no run ever stops early and
-every segment decodes exactly its limit, ``ceil(1.3 x source tokens)``: ``max_new_tokens`` in
-the naive loop, ``--max-length-factor 1.3 --max-length-offset 0`` in mtjob. A batch decodes to
-its longest member's limit; that waste is counted as time, not as tokens. Every run's output
-tokens are the sum of its own per-segment limits, and each run checks that it really decoded
-them (naive: output length; mtjob: ``tgt_tokens`` in the JSONL).
+at full size (``mtjob.testing.bench_models.build_bench_models``: real BPE for BART, outputs
+restricted to real words), built once into ``outputs/bench/models/``. Compute equals the real
+models' when output lengths are equal, so lengths are forced: the bench copies set
+``final_logits_bias[eos] = -1e4`` (the CTranslate2 converter carries that bias into
+``decoder.projection.bias``), so no run ever stops early and every segment decodes exactly its
+limit, ``ceil(1.3 x source tokens)``: ``max_new_tokens`` in the naive loop,
+``--max-length-factor 1.3 --max-length-offset 0`` in mtjob; summaries decode their maximum.
 
-Runs, each in a fresh process, side by side: (a) ``scripts/bench_naive.py``, ``generate`` per
-paragraph; (b) ``python -m mtjob run --backend transformers``; (c) the same with
-``--backend ctranslate2``; beam 4 and greedy; (b'), (b''), (c') beam 4 again with one flag
-changed (part "variants": the lossy ``--dtype bfloat16`` and ``--quantize int8`` opt-ins of
-the transformers backend, and CTranslate2 at the transformers token budget); then a whole job
-with the summary on, and the summarizer alone (700-token input, 60-token output, beam 4) on both backends. In
-``--quick`` the naive loop runs on the first of the two copies and its time is extended by
-that copy's time per missing copy (identical copies, one paragraph at a time: each copy costs
-the same); the full run translates every copy (``--naive-files`` changes either).
+Part "job" (default): the whole job against the whole naive recipe, for 1 and 6 copies of the
+sample article: (a) ``scripts/bench_naive.py`` (``generate`` per paragraph, batch 1, beam 4,
+then ``generate`` on the article's English truncated to 1,024 tokens, beam 4), measured on
+``--naive-files`` copies (default 1) and scaled per article (identical copies, one paragraph
+at a time: each costs the same); then ``mtjob run`` with the default backend (``auto``) and
+with ``--backend transformers``, translation only and with the summary, each a fresh process.
+Part "beamcache" (default): transformers beam 4 with and without mtjob's beam cache on the
+full-size Marian (EOS allowed): identical token ids, and the seconds in ``reorder_cache``.
+Older parts, by ``--only``: (b)/(c) translation tables at beam 4 and greedy against the naive
+loop (naive, transformers, ctranslate2), one-flag variants, the summarizer alone, int8 check.
 
-Usage: python scripts/bench.py [--quick] [--only PART,...] [--modes 4,1] [--mtjob-args '...']
-       (parts: naive, transformers, ctranslate2, variants, full, summarizer, int8)
+Usage: python scripts/bench.py [--naive-files N] [--only PART,...] [--mtjob-args '...']
+       (parts: job, beamcache, naive, transformers, ctranslate2, variants, full, summarizer,
+       int8)
        python scripts/bench.py --check-int8
 The tables go to stdout, progress to stderr, the numbers to outputs/bench/bench-<time>.json.
 """
@@ -54,12 +54,22 @@ MT_CAP = 512  # mtjob caps a segment's output limit at the model's source limit
 # because mtjob's CTranslate2 summarizer rejects min == max (see the report). With EOS banned
 # both decode to the maximum anyway.
 SUM_MIN, SUM_MAX, SUM_INPUT_TOKENS = 58, 60, 700
-ALL_PARTS = ("naive", "transformers", "ctranslate2", "variants", "full", "summarizer", "int8")
+DEFAULT_PARTS = ("job", "beamcache")
+ALL_PARTS = ("job", "gpu", "naive", "transformers", "ctranslate2", "variants", "full", "summarizer",
+             "int8", "beamcache")
 #: Part "variants": (label, backend, flags) of beam-4 runs with one setting changed.
 VARIANTS = (("b'", "transformers", ("--dtype", "bfloat16")),
             ("b''", "transformers", ("--quantize", "int8")),
             ("c'", "ctranslate2", ("--batch-tokens", "500")))
 MTJOB_LENGTH_FLAGS = ["--max-length-factor", str(FACTOR), "--max-length-offset", "0"]
+# Model folders under outputs/bench/models: renamed whenever the builders change.
+FULL, NOEOS = "bench-v2", "bench-v2-noeos"
+#: Part "job": article counts, and the targets (ratios of whole-process seconds to the naive
+#: recipe's, beam 4, default settings).
+JOB_ARTICLES = (1, 6)
+JOB_TARGETS = {("translate", 1): 12.0, ("translate", 6): 15.0, ("summary", 1): 4.0,
+               ("summary", 6): 6.0, ("transformers-translate", 6): 6.0}
+RSS_TARGETS_MB = {"translate": 1000.0, "summary": 1500.0}  # decimal: 10^9 and 1.5 x 10^9 bytes
 
 log = logging.getLogger("bench")
 
@@ -135,16 +145,16 @@ def run_child(kind: str, spec: dict[str, Any], work: Path, env: dict[str, str],
 # -- child modes (fresh processes; the parent imports nothing heavy) ------------------------
 def child_prepare(spec: dict[str, Any]) -> dict[str, Any]:
     """Build the full-size models once, the EOS-banned copies, and their CTranslate2 folders."""
-    from mtjob.testing.tiny_models import build_tiny_models
+    from mtjob.testing.bench_models import build_bench_models
 
     models = Path(spec["models"])
     out: dict[str, Any] = {}
-    full, noeos = models / "full", models / "noeos"
+    full, noeos = models / FULL, models / NOEOS
     if not full.is_dir():
         started = time.monotonic()
         tmp = models / ".full-tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        build_tiny_models(tmp, full_size=True)
+        build_bench_models(tmp)
         os.replace(tmp, full)
         out["build_s"] = time.monotonic() - started
     if not noeos.is_dir():
@@ -153,7 +163,8 @@ def child_prepare(spec: dict[str, Any]) -> dict[str, Any]:
         for name in ("marian-ar-en", "bart-sum"):
             out[f"eos_banned_{name}"] = ban_eos(full / name, tmp / name)
         os.replace(tmp, noeos)
-    out["ct2_convert_s"] = convert_ct2([noeos / "marian-ar-en", noeos / "bart-sum"], "int8")
+    out["ct2_convert_s"] = {kind: convert_ct2([noeos / "marian-ar-en", noeos / "bart-sum"], kind)
+                            for kind in spec.get("compute_types", ["int8"])}
     return out
 
 
@@ -282,7 +293,7 @@ def child_int8(spec: dict[str, Any]) -> dict[str, Any]:
     models = Path(spec["models"])
     out: dict[str, Any] = {}
     for size in spec["sizes"]:
-        folder = models / size / "marian-ar-en"
+        folder = models / (FULL if size == "full" else size) / "marian-ar-en"
         if size == "tiny" and not folder.is_dir():
             tmp = models / ".tiny-tmp"
             shutil.rmtree(tmp, ignore_errors=True)
@@ -378,7 +389,49 @@ def compare(name_a: str, name_b: str, a: list[list[str]], b: list[list[str]],
             "identical_source_span": identical_src, "token_agreement_source_span": agreement_src}
 
 
+def child_beamcache(spec: dict[str, Any]) -> dict[str, Any]:
+    """Beam 4 on the full-size Marian (EOS allowed, so beams finish at different steps): the
+    token ids with and without mtjob's beam cache, and the seconds spent in ``reorder_cache``
+    (cProfile) each way, over the sample's paragraphs in length-sorted batches of 8."""
+    import cProfile
+    import pstats
+
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    from mtjob.backends.beam_cache import beam_search_cache
+
+    torch.set_num_threads(spec["threads"])
+    folder = spec["mt_full"]
+    tok = AutoTokenizer.from_pretrained(folder)
+    model = AutoModelForSeq2SeqLM.from_pretrained(folder).eval()
+    texts = sorted((p.strip() for p in ARTICLE.read_text(encoding="utf-8").split("&")
+                    if p.strip()), key=len)[:spec["paragraphs"]]
+    out: dict[str, Any] = {"paragraphs": len(texts)}
+    ids: dict[str, list[Any]] = {}
+    for name, shared in (("default cache", False), ("beam cache", True)):
+        profile, rows, started = cProfile.Profile(), [], time.monotonic()
+        profile.enable()
+        with torch.inference_mode():
+            for i in range(0, len(texts), 8):
+                batch = tok(texts[i:i + 8], return_tensors="pt", padding=True)
+                limit = math.ceil(FACTOR * batch["input_ids"].shape[1])
+                rows += model.generate(**batch, num_beams=4, max_new_tokens=limit,
+                                       **(beam_search_cache(model, 4) if shared else {})
+                                       ).tolist()
+        profile.disable()
+        seconds = time.monotonic() - started
+        stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+        reorder = max((v[3] for k, v in stats.items() if k[2] == "reorder_cache"),
+                      default=0.0)  # the outermost call's cumulative time
+        ids[name] = rows
+        out[name] = {"seconds": seconds, "reorder_cache_s": reorder}
+    out["identical_token_ids"] = ids["default cache"] == ids["beam cache"]
+    return out
+
+
 CHILDREN = {"prepare": child_prepare, "load": child_load, "summarizer": child_summarizer,
+            "beamcache": child_beamcache,
             "int8": child_int8}
 
 
@@ -429,7 +482,7 @@ def run_naive(beams: int, ctx: dict[str, Any]) -> Row:
     out, result = ctx["work"] / f"naive-b{beams}.jsonl", ctx["work"] / f"naive-b{beams}.json"
     cmd = [sys.executable, str(NAIVE), "--model", str(ctx["mt"]), "--beams", str(beams),
            "--threads", str(ctx["threads"]), "--factor", str(FACTOR), "--out", str(out),
-           "--result", str(result), *map(str, measured)]
+           "--result", str(result), "--device", ctx.get("device", "cpu"), *map(str, measured)]
     m = measure(cmd, ctx["env"], ctx["work"] / f"naive-b{beams}.log")
     data = json.loads(result.read_text(encoding="utf-8")) if not m.returncode else {}
     if not data:
@@ -505,6 +558,8 @@ def run_mtjob(backend: str, beams: int, summary: bool, ctx: dict[str, Any],
     m = measure(mtjob_command(backend, beams, summary, out, ctx) + extra, ctx["env"],
                 ctx["work"] / f"{tag}.log", poll_dir=out)
     counts = read_jsonl_counts(out, backend) if not m.returncode else {}
+    log.info("%s: %.1f s, %s tokens, peak RSS %.0f MiB, exit %d", name, m.wall_s,
+             counts.get("limit_tokens"), m.peak_rss_mb, m.returncode)
     load = ctx["loads"].get(backend, {})
     load_s = load.get("load_s")
     if summary and load_s is not None:
@@ -555,6 +610,138 @@ def run_summarizers(ctx: dict[str, Any]) -> list[Row]:
         if ok:
             ctx["sum_loads"][backend] = data["load_s"]
     return rows
+
+
+# -- part "job": the whole job against the whole naive recipe ------------------------------
+def run_naive_job(ctx: dict[str, Any], inbox: Path) -> dict[str, Any]:
+    """(a) with the tutorial summarizer, on the first ``naive_files`` copies (default 1):
+    seconds per article of translation and of summary, and the fixed cost (start-up,
+    imports, both loads), from the child's time stamps."""
+    inputs = sorted(inbox.glob("*.txt"))
+    measured = inputs[:ctx["naive_files"] or len(inputs)]
+    out, result = ctx["work"] / "naive-job.jsonl", ctx["work"] / "naive-job.json"
+    cmd = [sys.executable, str(NAIVE), "--model", str(ctx["mt"]), "--beams", "4",
+           "--threads", str(ctx["threads"]), "--factor", str(FACTOR), "--out", str(out),
+           "--result", str(result), "--sum-model", str(ctx["sum"]), "--sum-beams", "4",
+           "--sum-min", str(SUM_MIN), "--sum-max", str(SUM_MAX), *map(str, measured)]
+    m = measure(cmd, ctx["env"], ctx["work"] / "naive-job.log")
+    if m.returncode:
+        return {"failed": True, "peak_rss_mb": m.peak_rss_mb}
+    data = json.loads(result.read_text(encoding="utf-8"))
+    sums = data["summaries"]
+    begins = [data["sum_loaded"]] + [x["done"] for x in sums[:-1]]
+    translate = [done - begin for done, begin in zip(data["files_done"], begins)]
+    summarize = [x["done"] - x["translated"] for x in sums]
+    return {"files_measured": len(measured), "wall_s": m.wall_s, "peak_rss_mb": m.peak_rss_mb,
+            "translate_s": sum(translate) / len(translate),
+            "summary_s": sum(summarize) / len(summarize),
+            "fixed_s": m.wall_s - sum(translate) - sum(summarize),
+            "sum_load_s": data["sum_loaded"] - data["loaded"],
+            "sum_input_tokens": [x["input_tokens"] for x in sums],
+            "truncated_to": [x["truncated_to"] for x in sums],
+            "sum_steps": [x["steps"] for x in sums]}
+
+
+def naive_seconds(naive: dict[str, Any], articles: int, summary: bool) -> float:
+    """The naive recipe's whole-process time for ``articles`` copies (each costs the same:
+    one paragraph at a time), without the summarizer's load and calls when ``summary`` is
+    off."""
+    fixed = naive["fixed_s"] - (0.0 if summary else naive["sum_load_s"])
+    return fixed + articles * (naive["translate_s"] + (naive["summary_s"] if summary else 0))
+
+
+def run_job_part(ctx: dict[str, Any], backends: list[str]) -> list[dict[str, Any]]:
+    """Every (articles, backend, summary) run of part "job", a fresh ``mtjob run`` each."""
+    inbox = make_inbox(ctx["work"] / "inbox-job", max(JOB_ARTICLES))
+    log.info("(a) naive recipe with the summary, %s article(s) measured",
+             ctx["naive_files"] or 1)
+    naive = run_naive_job(dict(ctx, naive_files=ctx["naive_files"] or 1), inbox)
+    ctx["naive_job"] = naive
+    rows = []
+    for articles in JOB_ARTICLES:
+        sub = dict(ctx, inbox=make_inbox(ctx["work"] / f"inbox-{articles}", articles),
+                   work=ctx["work"] / f"job-{articles}")
+        sub["work"].mkdir(exist_ok=True)
+        for backend in backends:
+            for summary in (False, True):
+                log.info("job: %d article(s), %s, summary %s", articles, backend, summary)
+                row = run_mtjob(backend, 4, summary, sub)
+                base = None if naive.get("failed") else naive_seconds(naive, articles, summary)
+                rows.append({"articles": articles, "backend": backend, "summary": summary,
+                             "wall_s": row.wall_s, "per_article_s": row.wall_s / articles,
+                             "naive_s": base, "ratio": base / row.wall_s
+                             if base and not row.returncode else None,
+                             "peak_rss_mb": row.peak_rss_mb, "returncode": row.returncode,
+                             "check": row.check, "methods": row.notes["abstract_methods"]})
+    return rows
+
+
+def format_job(rows: list[dict[str, Any]], naive: dict[str, Any]) -> str:
+    lines = ["The whole job against the whole naive recipe (beam 4; ratio = naive seconds / "
+             "mtjob seconds, whole processes; naive measured on "
+             f"{naive.get('files_measured')} article(s), scaled per article)",
+             f"{'articles':>8}  {'run':<34} {'wall s':>7} {'s/article':>9} {'naive s':>8} "
+             f"{'ratio':>7} {'peak RSS MiB':>12}  abstracts"]
+    for r in rows:
+        run = f"{r['backend']}{' +summary' if r['summary'] else ' translate only'}"
+        lines.append(f"{r['articles']:>8}  {run:<34} {r['wall_s']:>7.1f} "
+                     f"{r['per_article_s']:>9.1f} {_num(r['naive_s']):>8} "
+                     f"{_num(r['ratio'], '{:.1f}x'):>7} {r['peak_rss_mb']:>12.0f}  "
+                     f"{','.join(r['methods'] or []) or '-'}"
+                     f"{' FAILED' if r['returncode'] else ''}")
+    if not naive.get("failed"):
+        lines.append(f"  naive: {naive['translate_s']:.1f} s translation + "
+                     f"{naive['summary_s']:.1f} s summary per article, {naive['fixed_s']:.1f} s "
+                     f"fixed; summarizer input of the sample article: "
+                     f"{naive['sum_input_tokens'][0]} summarizer tokens (naive truncates to "
+                     f"{naive['truncated_to'][0]}); peak RSS {naive['peak_rss_mb']:.0f} MiB")
+    return "\n".join(lines)
+
+
+def evaluate_job(rows: list[dict[str, Any]], default: str) -> list[str]:
+    """One line per target of issue 14, with the figure and MET / NOT MET."""
+    out = []
+    for (kind, articles), target in JOB_TARGETS.items():
+        backend = "transformers" if kind.startswith("transformers") else default
+        summary = kind == "summary"
+        row = next((r for r in rows if r["articles"] == articles and r["backend"] == backend
+                    and r["summary"] == summary), None)
+        ratio = row["ratio"] if row else None
+        out.append(f"  {backend} {'whole job' if summary else 'translation'}, {articles} "
+                   f"article(s) >= {target:.0f}x: {_num(ratio, '{:.1f}x')} "
+                   f"{'MET' if ratio and ratio >= target else 'NOT MET'}")
+    for kind, limit in RSS_TARGETS_MB.items():
+        peaks = [r["peak_rss_mb"] for r in rows if r["backend"] == default
+                 and r["summary"] == (kind == "summary")]
+        if peaks:
+            worst = max(peaks) * 2**20 / 1e6  # MiB -> MB
+            out.append(f"  {default} peak RSS {kind} < {limit:.0f} MB: {worst:.0f} MB "
+                       f"{'MET' if worst < limit else 'NOT MET'}")
+    truncated = [m for r in rows if r["summary"] for m in r["methods"] or []]
+    out.append(f"  abstract methods (mtjob never truncates): {sorted(set(truncated))}")
+    return out
+
+
+# -- part "gpu": the GPU rows (scripts/gpu_check.sh) ----------------------------------------
+GPU_FLAGS = ("--device", "cuda", "--batch-tokens", "24000", "--group-articles", "64")
+GPU_ROWS = (("g1", "transformers", ("--dtype", "bfloat16")),
+            ("g2", "transformers", ("--dtype", "float16")),
+            ("g3", "ctranslate2", ("--quantize", "none")),  # float16 on a GPU
+            ("g4", "ctranslate2", ("--quantize", "int8")))  # int8_float16
+
+
+def run_gpu_part(ctx: dict[str, Any]) -> tuple[list[Row], Row]:
+    """The naive loop on the GPU (first copy, scaled) and mtjob's GPU settings, beam 4, then
+    CTranslate2 float16 with the summary."""
+    gpu = dict(ctx, device="cuda", naive_files=ctx["naive_files"] or 1)
+    base = run_naive(4, gpu)
+    rows = [base]
+    for label, backend, flags in GPU_ROWS:
+        log.info("gpu: %s %s", backend, " ".join(flags))
+        rows.append(run_mtjob(backend, 4, False, gpu, (label, (*flags, *GPU_FLAGS))))
+    rows.append(run_mtjob("ctranslate2", 4, True, gpu,
+                          ("g5", ("--quantize", "none", *GPU_FLAGS))))
+    return rows, base
 
 
 # -- report ---------------------------------------------------------------------------------
@@ -701,6 +888,14 @@ def run_parts(parts: set[str], args: argparse.Namespace, ctx: dict[str, Any]
     summarizer rows."""
     rows: list[Row] = []
     baselines: dict[int, Row] = {}
+    if "job" in parts:
+        ctx["job_rows"] = run_job_part(ctx, ["auto", "transformers"])
+    if "gpu" in parts:
+        gpu_rows, base = run_gpu_part(ctx)
+        rows += gpu_rows
+        baselines[4] = base
+    if not parts & {"naive", "transformers", "ctranslate2", "variants", "full", "summarizer"}:
+        return rows, baselines, []
     measure_loads(ctx)
     for beams in (int(b) for b in args.modes.split(",")):
         if "naive" in parts:
@@ -734,8 +929,7 @@ def main(argv: list[str] | None = None) -> int:
         args.result.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
         return 0
 
-    parts = set(args.only.split(",")) if args.only else set(ALL_PARTS) - (
-        {"full"} if args.quick else set())
+    parts = set(args.only.split(",")) if args.only else set(DEFAULT_PARTS)
     if args.check_int8:
         parts = {"int8"}
     unknown = parts - set(ALL_PARTS)
@@ -750,17 +944,19 @@ def main(argv: list[str] | None = None) -> int:
                               "parts": sorted(parts)}
     started = time.monotonic()
     tables: list[str] = []
-    if parts - {"int8"}:
+    if parts - {"int8", "beamcache"}:
         log.info("preparing models in %s (built once, then reused)", models)
-        m, prep = run_child("prepare", {"name": "prepare", "models": str(models)}, work, env)
+        kinds = ["int8"] + (["float16", "int8_float16"] if "gpu" in parts else [])
+        m, prep = run_child("prepare", {"name": "prepare", "models": str(models),
+                                        "compute_types": kinds}, work, env)
         if m.returncode:
             return 1
         report["prepare"] = prep
         files = args.files or (2 if args.quick else 6)
         ctx: dict[str, Any] = {
             "work": work, "env": env, "threads": args.threads, "quick": args.quick,
-            "inbox": make_inbox(work / "inbox", files), "mt": models / "noeos" / "marian-ar-en",
-            "sum": models / "noeos" / "bart-sum", "extra": args.mtjob_args.split(),
+            "inbox": make_inbox(work / "inbox", files), "mt": models / NOEOS / "marian-ar-en",
+            "sum": models / NOEOS / "bart-sum", "extra": args.mtjob_args.split(),
             "reps": 1 if args.quick else 2, "loads": {}, "sum_loads": {},
             "naive_files": args.naive_files if args.naive_files is not None else (
                 1 if args.quick else 0),
@@ -773,6 +969,15 @@ def main(argv: list[str] | None = None) -> int:
             "mtjob_args": args.mtjob_args, "variants": VARIANTS,
             "summary_lengths": [SUM_MIN, SUM_MAX], "summary_input_tokens": SUM_INPUT_TOKENS}
         rows, baselines, sum_rows = run_parts(parts, args, ctx)
+        if "job_rows" in ctx:
+            sys.path.insert(0, str(ROOT))  # this checkout's mtjob, as the children get
+            from mtjob.backends.runtime import resolve_backend
+
+            report["job"] = {"rows": ctx["job_rows"], "naive": ctx["naive_job"],
+                             "default_backend": resolve_backend("auto")}
+            tables.append(format_job(ctx["job_rows"], ctx["naive_job"]))
+            tables.append("\n".join(["Targets of the whole job (issue 14)"] + evaluate_job(
+                ctx["job_rows"], "auto")))
         tables.append(format_table(rows, baselines, "Translation: ratios to (a) at the same "
                                    "beam size; wall time counts the whole process"))
         if sum_rows:
@@ -788,6 +993,21 @@ def main(argv: list[str] | None = None) -> int:
             report["targets"] = evaluate_targets(rows, baselines)
             tables.append(format_targets(report["targets"]))
 
+    if "beamcache" in parts:
+        log.info("beam cache check on the full-size Marian (EOS allowed)")
+        spec = {"name": "beamcache", "threads": args.threads, "paragraphs": 16,
+                "mt_full": str(models / FULL / "marian-ar-en")}
+        if not (models / FULL).is_dir():
+            run_child("prepare", {"name": "prepare", "models": str(models)}, work, env)
+        m, check = run_child("beamcache", spec, work, env)
+        if check:
+            report["beamcache"] = check
+            tables.append("Beam cache (transformers, beam 4, full-size Marian, "
+                          f"{check['paragraphs']} paragraphs in batches of 8): identical token "
+                          f"ids {check['identical_token_ids']}; " + "; ".join(
+                              f"{k}: {check[k]['seconds']:.1f} s, reorder_cache "
+                              f"{check[k]['reorder_cache_s']:.1f} s"
+                              for k in ("default cache", "beam cache")))
     if "int8" in parts:
         log.info("int8 check on %s model(s)", args.int8_sizes)
         spec = {"name": "int8-check", "models": str(models), "threads": args.threads,

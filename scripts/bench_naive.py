@@ -1,11 +1,14 @@
-"""Run (a) of ``scripts/bench.py``: the naive loop, as tutorials write it.
+"""Run (a) of ``scripts/bench.py``: the naive recipe, as tutorials write it.
 
 One ``generate`` call per paragraph, batch 1, the model's default settings (float32, no
-quantisation, no sorting); only the number of beams and ``max_new_tokens`` are passed. Run by
+quantisation, no sorting); only the number of beams and ``max_new_tokens`` are passed. With
+``--sum-model``, each article's English is then summarized as the tutorials do: one
+``generate`` on the whole text, truncated to the model's 1,024 tokens, beam 4. Run by
 ``bench.py`` in a fresh process; it writes the translations as JSONL and a result JSON with
 ``time.monotonic()`` stamps (system-wide on Linux, so the parent can subtract its own).
 
-Usage: python scripts/bench_naive.py --model DIR --beams N --out OUT.jsonl --result R.json FILE...
+Usage: python scripts/bench_naive.py --model DIR --beams N --out OUT.jsonl --result R.json
+       [--sum-model DIR --sum-min N --sum-max N] FILE...
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="max_new_tokens = ceil(factor * source tokens)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--result", type=Path, required=True)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--sum-model", help="summarize each article's English with this model")
+    parser.add_argument("--sum-beams", type=int, default=4)
+    parser.add_argument("--sum-min", type=int, default=56)
+    parser.add_argument("--sum-max", type=int, default=142)
     args = parser.parse_args(argv)
 
     import torch
@@ -47,18 +55,24 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     imported = time.monotonic()
     tokenizer = AutoTokenizer.from_pretrained(args.model)
-    model = AutoModelForSeq2SeqLM.from_pretrained(args.model)
+    model = AutoModelForSeq2SeqLM.from_pretrained(args.model).to(args.device)
     loaded = time.monotonic()
+    if args.sum_model:
+        sum_tok = AutoTokenizer.from_pretrained(args.sum_model)
+        summarizer = AutoModelForSeq2SeqLM.from_pretrained(args.sum_model).to(args.device)
+    sum_loaded = time.monotonic()
 
-    records, first, files_done = [], None, []
+    records, first, files_done, summaries = [], None, [], []
     with args.out.open("w", encoding="utf-8") as out:
         for path in args.inputs:
+            english_paragraphs = []
             for index, paragraph in enumerate(read_paragraphs(path)):
-                inputs = tokenizer(paragraph, return_tensors="pt")
+                inputs = tokenizer(paragraph, return_tensors="pt").to(args.device)
                 src_tokens = int(inputs["input_ids"].shape[1])
                 limit = math.ceil(args.factor * src_tokens)
                 ids = model.generate(**inputs, num_beams=args.beams, max_new_tokens=limit)
                 english = tokenizer.decode(ids[0], skip_special_tokens=True)
+                english_paragraphs.append(english)
                 # Decoder steps = output length minus the decoder start token.
                 steps = int(ids.shape[1]) - 1
                 out.write(json.dumps({"doc": path.stem, "para": index, "en": english,
@@ -68,9 +82,21 @@ def main(argv: list[str] | None = None) -> int:
                 first = first or time.monotonic()
                 records.append((src_tokens, limit, steps))
             files_done.append(time.monotonic())
+            if args.sum_model:
+                text = "\n".join(english_paragraphs)
+                full = len(sum_tok(text)["input_ids"])
+                inputs = sum_tok(text, truncation=True, max_length=1024,
+                                 return_tensors="pt").to(args.device)
+                ids = summarizer.generate(**inputs, num_beams=args.sum_beams,
+                                          min_length=args.sum_min, max_length=args.sum_max)
+                summaries.append({"doc": path.stem, "input_tokens": full,
+                                  "truncated_to": int(inputs["input_ids"].shape[1]),
+                                  "steps": int(ids.shape[1]) - 1,
+                                  "translated": files_done[-1], "done": time.monotonic()})
     finished = time.monotonic()
     result = {
-        "started": started, "imported": imported, "loaded": loaded, "first_output": first,
+        "started": started, "imported": imported, "loaded": loaded, "sum_loaded": sum_loaded,
+        "summaries": summaries, "first_output": first,
         "finished": finished, "files_done": files_done, "paragraphs": len(records),
         "src_tokens": sum(r[0] for r in records), "limit_tokens": sum(r[1] for r in records),
         "decoded_steps": sum(r[2] for r in records),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ def write(tmp_path: Path, text: str, name: str = "job.toml") -> Path:
 def test_defaults_valid() -> None:
     config = load_config()
     assert config == JobConfig()
-    assert config.device == "auto" and config.backend == "transformers"
+    assert config.device == "auto" and config.backend in ("ctranslate2", "transformers")
     assert config.mt_revision is None
 
 
@@ -48,7 +49,7 @@ def test_default_toml_equals_defaults() -> None:
 def test_gpu_and_cpu_profiles_differ_as_documented() -> None:
     by_name = {p.name: load_config(p) for p in CONFIGS}
     assert by_name["gpu.toml"].device == "cuda" and by_name["gpu.toml"].batch_tokens == 24000
-    assert by_name["cpu.toml"].backend == "ctranslate2" and by_name["cpu.toml"].quantize == "int8"
+    assert by_name["cpu.toml"] == JobConfig(device="cpu")
     assert by_name["fast-cpu.toml"].beams == 1
 
 
@@ -179,7 +180,25 @@ def test_token_budget_per_backend(backend: str, batch_tokens: int, budget: int) 
     assert JobConfig(backend=backend, batch_tokens=batch_tokens).token_budget == budget
 
 
+@pytest.mark.parametrize("installed, backend, budget", [
+    (True, "ctranslate2", 1000), (False, "transformers", 500)])
+def test_auto_backend_is_resolved_once(monkeypatch: pytest.MonkeyPatch, installed: bool,
+                                       backend: str, budget: int) -> None:
+    """auto becomes the concrete backend at creation: the budget, the settings recorded in
+    every abstract (so a rerun with auto skips) and config.json all name the one chosen."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: (
+        (real("json") if installed else None) if name == "ctranslate2" else real(name, *a)))
+    config = JobConfig(backend="auto")
+    assert config.backend == backend and config.token_budget == budget
+    assert config.output_settings()["backend"] == backend
+    assert JobConfig(**json.loads(config.to_json())) == config
+    assert JobConfig(backend="transformers").backend == "transformers"
+
+
 def test_min_batch_tokens_is_checked_against_the_auto_budget() -> None:
     with pytest.raises(ConfigError, match=r"min_batch_tokens.*\(500\)"):
-        JobConfig(min_batch_tokens=600)
+        JobConfig(backend="transformers", min_batch_tokens=600)
     assert JobConfig(backend="ctranslate2", min_batch_tokens=600).token_budget == 1000

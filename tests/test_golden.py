@@ -16,6 +16,9 @@ sit below the default ``min_score``), lines and abstracts ``"schema": 2``, abstr
 ``max_uncovered``, ``alignment_layer``, ``alignments``. Every ``en`` text, every abstract
 text and every other key is as before (checked field by field against the previous run);
 ``blank.jsonl`` now differs between backends only by the scores' last digits.
+The CTranslate2 abstracts' provenance says ``"parallel_batches": 2`` for the summarizer since
+its summaries run side by side (issue 14); every text is as recorded. ``config.json`` gained
+``actor_start_timeout`` (issue 11).
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/completions/00000-of-00001":
             "3a8ebe4e40ba2f58a2672676aed4000ae7ab99d41953412ad7e3a7f51cb41189",
         "_mtjob/config.json":
-            "8bb313b4164e969721b54a4f0a1a09a57df5f9bdf1e79ac4797c7d2959b41b10",
+            "1185fff98b98064a7792444d869fe2fe452134b2c2e6b772d11e07ac36b4d50e",
         "_mtjob/manifest-00000-of-00001.json":
             "d0d113a63c1bafa14cd2dc0c5f8785e2c8f3bdeb8c586763e6b04f7f3f487fcb",
         "article.abstract.json":
@@ -59,15 +62,15 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/completions/00000-of-00001":
             "3a8ebe4e40ba2f58a2672676aed4000ae7ab99d41953412ad7e3a7f51cb41189",
         "_mtjob/config.json":
-            "366c37394a0314c0cebcca6eaba46e9b6cba5f80d59d4f4ad42028a361b639a3",
+            "cb1f44d25392932bde0e758ddccf9e98efefb1dfdd5420104f3736c0305cf0eb",
         "_mtjob/manifest-00000-of-00001.json":
             "92a1e3f63db1b5d71c698ff4b53c4baa07467e5de48389e3961dd0b00cefbe2e",
         "article.abstract.json":
-            "4b675bb565a4c9fb66fe14a80c74bf9f4b879695fea6318e07f7baeef76e551e",
+            "41358ac3d473e00549f05a1ac7f3097cc1d905c955a6885cdaa96dadec75945b",
         "article.jsonl":
             "84260476d3551efc1a6195b9dbb79738e7bca1b3b37609e4dd7bcb480c22ff16",
         "blank.abstract.json":
-            "183c0dd1d8f9c16ca17ce09a3a6cd9a3275f196fa88d772a79c083f454e927a8",
+            "bc1df3302175c9c34f351737278a084b937ce59334185208692617cee3428bd9",
         "blank.jsonl":
             "651bdeef367bedd6283d81141e1e4e31b30d52bcc8702f6b31d01fbe48fed376",
     },

@@ -150,7 +150,7 @@ class _CTranslate2Model(LazyModel):
         path = converted_model(self.source, compute_type, self.alignment_layer)
         workers, per_batch = 1, self.config.threads
         if self.parallel and device == "cpu":
-            workers, per_batch = cpu_layout(self.config.threads)
+            workers, per_batch = cpu_layout(self.config.threads, self.expected_calls)
         # On CPU the workers share one copy of the weights; each has its own activations.
         model = ct2.Translator(str(path), device=device, compute_type=compute_type,
                                intra_threads=per_batch, inter_threads=workers)
@@ -207,8 +207,8 @@ class CTranslate2Translator(_CTranslate2Model):
 class CTranslate2Summarizer(_CTranslate2Model):
     """BART-style summarizer through CTranslate2, decoding as ``generate`` does."""
 
-    # Two workers were faster but over the memory aim for the whole job (README, Performance).
-    parallel = False
+    # Several summaries side by side, one thread each, share one copy of the weights; the
+    # engine sizes the layout to the summaries ahead (one article: every thread on it).
 
     def __init__(self, config: JobConfig, source: ModelSource | None = None,
                  tokens: ModelTokenizer | None = None) -> None:

@@ -8,6 +8,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from .base import Call, GenOptions, Hypothesis
+from .beam_cache import beam_search_cache
 from .hub import ModelSource
 from .lazy import LazyModel
 from .tokenizer import ModelTokenizer
@@ -21,7 +22,8 @@ log = logging.getLogger(__name__)
 
 
 def load_model(source: ModelSource, config: JobConfig, parallel: bool = False,
-               attentions: bool = False) -> tuple[Any, dict[str, Any]]:
+               attentions: bool = False,
+               calls: int | None = None) -> tuple[Any, dict[str, Any]]:
     """Load a seq2seq model for inference: eval mode, chosen device/dtype, int8 on CPU if asked.
     ``parallel``: the caller runs several batches at once on CPU, one thread each
     (:func:`mtjob.backends.runtime.cpu_layout`). ``attentions``: the model must return
@@ -35,7 +37,7 @@ def load_model(source: ModelSource, config: JobConfig, parallel: bool = False,
     device = select_device(config.device)
     workers, threads = 1, config.threads
     if parallel and device == "cpu":
-        workers, threads = cpu_layout(config.threads)
+        workers, threads = cpu_layout(config.threads, calls)
     _set_threads(threads)
     dtype = select_dtype(config.dtype, device, source.ref)
     # Half precision on CPU: torch's SDPA kernel is slower there than eager attention
@@ -112,8 +114,8 @@ class TransformersTranslator(LazyModel):
         super().__init__(config, config.mt_model, config.mt_revision, source, tokens)
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
-        return load_model(self.source, self.config, parallel=self.parallel,
-                          attentions=self.config.alignments)
+        return load_model(self.source, self.config, self.parallel,
+                          attentions=self.config.alignments, calls=self.expected_calls)
 
     def translate(self, texts: list[str], options: GenOptions,
                   call: Call | None = None) -> list[Hypothesis]:
@@ -130,6 +132,7 @@ class TransformersTranslator(LazyModel):
             "do_sample": False, "stopping_criteria": cancel_criteria(call.cancel),
             # The scores give each hypothesis its log-prob (mtjob.backends.trust).
             "return_dict_in_generate": True, "output_scores": True,
+            **beam_search_cache(model, options.beams),
         }
         if options.no_repeat_ngram_size:
             kwargs["no_repeat_ngram_size"] = options.no_repeat_ngram_size
@@ -166,7 +169,7 @@ class TransformersSummarizer(LazyModel):
         return self.tokens.limit(1024)
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
-        return load_model(self.source, self.config, parallel=self.parallel)
+        return load_model(self.source, self.config, self.parallel, calls=self.expected_calls)
 
     def summarize(self, texts: list[str], call: Call | None = None) -> list[str]:
         import torch
@@ -183,6 +186,7 @@ class TransformersSummarizer(LazyModel):
             with torch.inference_mode():
                 ids = model.generate(**batch, num_beams=c.sum_beams, do_sample=False,
                                      min_length=c.sum_min_length, max_length=c.sum_max_length,
-                                     stopping_criteria=cancel_criteria(call.cancel))
+                                     stopping_criteria=cancel_criteria(call.cancel),
+                                     **beam_search_cache(model, c.sum_beams))
             out.extend(self.tokenizer.batch_decode(ids, skip_special_tokens=True))
         return out

@@ -18,6 +18,9 @@ class LazyModel:
     #: On CPU the engine submits several calls at once (a translator's batches, a
     #: summarizer's articles), one thread each; the Ray actors turn it off (one call each).
     parallel = True
+    #: How many calls the first piece of work holds, when the engine knows it before the
+    #: weights load (``None``: unknown); it sizes the CPU layout (``runtime.cpu_layout``).
+    expected_calls: int | None = None
 
     def __init__(self, config: JobConfig, ref: str, revision: str | None,
                  source: ModelSource | None = None, tokens: ModelTokenizer | None = None) -> None:
@@ -54,6 +57,12 @@ class LazyModel:
 
     def hf_json(self, name: str) -> dict[str, Any]:
         return hf_json(self.source.path, name)
+
+    def expect_calls(self, calls: int) -> None:
+        """Tell the model, before it loads, how many calls the work ahead holds (a no-op
+        once loaded: CTranslate2 fixes its threads at load)."""
+        if self._model is None:
+            self.expected_calls = calls
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
         """Load the weights: the model and its runtime facts (backend, device, precision)."""

@@ -26,13 +26,29 @@ def select_device(requested: str) -> str:
     return requested
 
 
-def cpu_layout(threads: int) -> tuple[int, int]:
+def resolve_backend(requested: str) -> str:
+    """``auto`` -> ``ctranslate2`` when it is installed (its int8 CPU path and float16 GPU
+    path are the fastest), else ``transformers``. ``find_spec`` looks without importing."""
+    if requested != "auto":
+        return requested
+    from importlib.util import find_spec
+
+    return "ctranslate2" if find_spec("ctranslate2") is not None else "transformers"
+
+
+def cpu_layout(threads: int, calls: int | None = None) -> tuple[int, int]:
     """(batches run in parallel, threads per batch) for ``threads`` CPU threads (0: all the
     cores this process may use). Independent one-thread batches scale better than one batch
-    on several threads (README, Performance); beyond 4 threads each batch gets a quarter."""
+    on several threads (README, Performance); beyond 4 threads each batch gets a quarter.
+    ``calls``: how many calls the work holds, when known before the weights load; fewer
+    than the workers (one short article) get the idle workers' threads instead."""
     total = threads or len(os.sched_getaffinity(0)) or 1
     per_batch = max(1, total // 4)
-    return max(1, total // per_batch), per_batch
+    workers = max(1, total // per_batch)
+    if calls is not None and 0 < calls < workers:
+        workers = calls
+        per_batch = max(1, total // workers)
+    return workers, per_batch
 
 
 def cpu_has_bf16(cpuinfo: str = "/proc/cpuinfo") -> bool:

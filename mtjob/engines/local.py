@@ -121,6 +121,7 @@ class LocalEngine:
 
     def translate_batches(self, jobs: list[BatchJob],
                           progress: Progress | None = None) -> list[BatchOutcome]:
+        _expect_calls(self.translator, len(jobs))
         workers = self.translator.parallel_batches if len(jobs) > 1 else 1
         done = (lambda job: progress(len(job.texts))) if progress else None
         return run_in_order(lambda job: self.translate_one(job, workers > 1), jobs, workers,
@@ -128,9 +129,10 @@ class LocalEngine:
 
     def summarize_one(self, paragraphs: list[str], pooled: bool = False) -> SummaryOutcome:
         try:
+            chunks = None if pooled else self._chunks_side_by_side
             text, method, read = make_abstract(paragraphs, self.summarizer,
                                                self.config.sum_min_length,
-                                               Call(self.cancel, pooled))
+                                               Call(self.cancel, pooled), chunks)
             return SummaryOutcome(_clean_text(text, "an abstract"), method, input_tokens=read)
         except ModelError:
             raise
@@ -140,11 +142,22 @@ class LocalEngine:
             log.debug("summary failed", exc_info=True)
             return SummaryOutcome(error=f"summarizer failed: {type(exc).__name__}: {exc}")
 
+    def _chunks_side_by_side(self, chunks: list[str]) -> list[str]:
+        """One level of an article's chunk summaries, a call each, side by side."""
+        workers = self.summarizer.parallel_batches if len(chunks) > 1 else 1
+        if workers == 1:
+            return self.summarizer.summarize(chunks, Call(self.cancel))
+        return run_in_order(lambda text: self.summarizer.summarize([text], Call(self.cancel,
+                                                                                 True))[0],
+                            chunks, workers, self.cancel)
+
     def summarize(self, documents: list[list[str]]) -> list[SummaryOutcome]:
         """Abstracts in order. A summarizer that runs one call at a time gets the articles it
         summarizes in one pass together, length-sorted; one that runs calls side by side gets
-        one article per call. The others (short: extractive, long: hierarchical), and all of
-        them if the joint call fails, go one article at a time."""
+        one article per call, or, for one article alone, one chunk per call. The others
+        (short: extractive, long: hierarchical), and all of them if the joint call fails, go
+        one article at a time."""
+        _expect_calls(self.summarizer, self._summary_calls(documents))
         out: list[SummaryOutcome | None] = [None] * len(documents)
         joint = len(documents) > 1 and self.summarizer.parallel_batches == 1
         inputs: dict[int, tuple[str, int]] = {}
@@ -173,6 +186,19 @@ class LocalEngine:
             out[i] = result
         return [r for r in out if r is not None]
 
+    def _summary_calls(self, documents: list[list[str]]) -> int:
+        """Calls the summaries can run side by side, known from token counts alone: one per
+        article, or one article's chunks (at least two when it exceeds the window)."""
+        if len(documents) != 1:
+            return len(documents)
+        try:
+            fits = one_pass_input(documents[0], self.summarizer, self.config.sum_min_length)
+        except Exception:  # summarize_one reports it
+            return 1
+        text = "\n".join(p for p in documents[0] if p.strip())
+        return 1 if fits or not text or self.summarizer.count_tokens([text])[0] <= \
+            self.config.sum_min_length else 2
+
     def provenance(self) -> dict[str, Any]:
         models = {"mt": self.translator.info()}
         if self.config.summary:
@@ -193,6 +219,14 @@ def _clean_text(text: str, what: str) -> str:
     if removed:
         log.info("removed %d control character(s) the model generated in %s", removed, what)
     return cleaned
+
+
+def _expect_calls(model: Any, calls: int) -> None:
+    """Size a lazily loading model's CPU layout to the work (models without the hint, such
+    as the test fakes, ignore it)."""
+    hint = getattr(model, "expect_calls", None)
+    if hint is not None:
+        hint(calls)
 
 
 def run_in_order(fn: Callable[[T], R], items: list[T], workers: int, cancel: threading.Event,

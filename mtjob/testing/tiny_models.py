@@ -299,12 +299,15 @@ def build_marian(out_dir: Path, *, full_size: bool = False, seed: int = 0,
 
 
 def build_bart(out_dir: Path, *, full_size: bool = False, seed: int = 0,
-               corpus: str | None = None) -> Path:
+               corpus: str | None = None, bpe_lines: list[str] | None = None,
+               bpe_vocab: int = 4000) -> Path:
     """Write a ``distilbart-cnn-12-6``-shaped BART summarizer folder and return it.
 
     ``corpus`` is English training text for the byte-level BPE (default: built-in news
     sentences). ``full_size`` gives the real architecture (~306 M parameters); the tiny
     one uses short generation limits (min 5, max 40 tokens) so tests stay fast.
+    ``bpe_lines`` replaces the augmented corpus with plenty of real text (benchmarks:
+    :mod:`mtjob.testing.bench_models`), ``bpe_vocab`` the size of the learned vocabulary.
     """
     import torch
     from tokenizers import ByteLevelBPETokenizer
@@ -313,9 +316,9 @@ def build_bart(out_dir: Path, *, full_size: bool = False, seed: int = 0,
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    lines = _augment(corpus or _EN_SEED, 20, seed)
+    lines = bpe_lines if bpe_lines is not None else _augment(corpus or _EN_SEED, 20, seed)
     bpe = ByteLevelBPETokenizer()
-    bpe.train_from_iterator(lines, vocab_size=4000, min_frequency=2, show_progress=False,
+    bpe.train_from_iterator(lines, vocab_size=bpe_vocab, min_frequency=2, show_progress=False,
                             special_tokens=["<s>", "<pad>", "</s>", "<unk>"])
     bpe.save_model(str(out_dir))  # vocab.json + merges.txt, the files the hub repo has
     vocab = json.loads((out_dir / "vocab.json").read_text(encoding="utf-8"))
