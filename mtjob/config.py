@@ -126,21 +126,22 @@ class JobConfig:
                                      "sentences are split, never cut).", DECODING, output=True,
                                      bounds=(1, 100_000))
     max_length_factor: float = setting(1.5, "Output limit per segment: factor x source "
-                                       "tokens + offset.", DECODING, output=True, bounds=(0.01, 10))
+                                       "tokens + offset.", DECODING, output=True,
+                                       bounds=(0.01, 10))
     max_length_offset: int = setting(10, "Output limit per segment: added tokens.", DECODING,
                                      output=True, bounds=(0, 10_000))
     retry_degenerate: bool = setting(True, "Retry flagged segments once with anti-repetition "
                                      "settings.", DECODING, output=True)
-    # -- trust signals (docs/trust-signals.md) --
+    # [trust] (README, Trust signals)
     min_score: float = setting(-1.5, "Flag low_confidence below this mean log-prob per token "
-                               "(not yet calibrated: docs/trust-signals.md).", DECODING,
-                               output=True)
+                               "(not yet calibrated: README, Trust signals).", DECODING,
+                               output=True, bounds=(-100, 0))
     max_uncovered: float = setting(0.4, "Flag source_uncovered when more than this share of "
                                    "source words is unaligned (with --alignments).", DECODING,
-                                   output=True)
+                                   output=True, bounds=(0, 1))
     alignment_layer: int = setting(-2, "Decoder layer whose cross-attention gives the "
                                    "alignments (negative: from the last).", DECODING,
-                                   output=True)
+                                   output=True, bounds=(-64, 64))
     # [summary]
     summary: bool = setting(True, "Write an English abstract per article.", OUTPUT,
                             output=True)
@@ -153,11 +154,13 @@ class JobConfig:
     # [input]
     max_file_bytes: int = setting(5_000_000, "Refuse input files larger than this.", OUTPUT,
                                   bounds=(1, 2**31))
-    # -- trust signals (docs/trust-signals.md) --
+    # [trust] (README, Trust signals)
     alignments: bool = setting(False, "Record word alignments per sentence (and flag "
                                "source_uncovered).", OUTPUT, output=True)
     glossary: str | None = setting(None, "TSV of Arabic terms and expected renderings "
                                    "(term TAB a|b): misses are flagged.", OUTPUT)
+    report: bool = setting(False, "Write the HTML review pages into OUT/report/ as the run "
+                           "goes (open OUT/report/index.html).", OUTPUT)
     # [cluster]
     engine: str = setting("local", "Where model calls run: this process or Ray actors.",
                           CLUSTER, choices=EngineKind)
@@ -193,8 +196,6 @@ class JobConfig:
             raise ConfigError("sum_min_length must not exceed sum_max_length")
         if not self.mt_model or not self.sum_model:
             raise ConfigError("mt_model and sum_model must not be empty")
-        if not math.isfinite(self.min_score) or not 0.0 <= self.max_uncovered <= 1.0:
-            raise ConfigError("min_score must be finite and max_uncovered within 0-1")
 
     @property
     def token_budget(self) -> int:

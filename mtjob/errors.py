@@ -91,3 +91,17 @@ class OutputFolderError(OutputError):
     """The output folder cannot be used at all (a file, read-only): a usage error."""
 
     exit_code = 2
+
+
+#: What each exit code of ``mtjob run`` means (README's table is generated from this).
+EXIT_CODES = {
+    0: "every input done (written now, or unchanged since an earlier run)",
+    1: "some inputs failed or were skipped (each named on stderr and in the manifest); the "
+       "rest written",
+    2: "usage, configuration or model error: one line naming it; no article is written",
+    75: "busy: another run holds the output folder's lock, or runs another shard count "
+        "(EX_TEMPFAIL: try later, or pass --wait-lock)",
+    129: "stopped by SIGHUP: finished articles kept, nothing partial left",
+    130: "stopped by SIGINT (Ctrl-C): finished articles kept, nothing partial left",
+    143: "stopped by SIGTERM: finished articles kept, nothing partial left",
+}

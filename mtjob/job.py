@@ -105,6 +105,8 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                             data, meta))
                         if written is not None:
                             shard.done(article.path, meta, written, records)
+                if config.report:
+                    shard.report_pages()
         finally:
             if engine is not None:
                 engine.close()

@@ -15,7 +15,7 @@ from .alignment import to_source_words
 from .versions import __version__
 
 #: Version of the record shapes: 2 added score, alignment, glossary_miss and the abstract's
-#: scores, checks and input_tokens (docs/trust-signals.md).
+#: scores, checks and input_tokens (README, Trust signals).
 SCHEMA = 2
 
 # Line separators that some JSONL readers (str.splitlines, JavaScript) treat as line ends:

@@ -144,7 +144,19 @@ class Shard:
         outcome = ArticleOutcome(doc_id_for(path), path, "done", meta=meta)
         self.report.add_written(outcome, records)
         self.manifest.update(outcome.doc_id, done_entry(path, meta, abstract))
-        flags = {k: v for k, v in meta["flags"].items()}
+        flags = dict(meta["flags"])
         log.info("done %s: %d paragraph(s), flags: %s", display_name(path), len(records),
                  ", ".join(f"{k} {v}" for k, v in flags.items()) or "none",
                  extra={"article": outcome.doc_id, "counts": flags})
+        if self.config.report:
+            self.report_pages(outcome.doc_id)
+
+    def report_pages(self, doc_id: str | None = None) -> None:
+        """``--report``: the article's review page, or (no ``doc_id``) the index. A page
+        that cannot be written is a warning: the article itself is done."""
+        from .export.report import write_index, write_page
+
+        try:
+            write_page(self.out, doc_id) if doc_id else write_index(self.out)
+        except (OSError, MtjobError) as exc:
+            log.warning("review page not written: %s", exc)

@@ -56,7 +56,7 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
             doc_ids.add(name[:-len(_ABSTRACT)])
         elif name.endswith(".jsonl") and item.is_file():
             doc_ids.add(name[:-len(".jsonl")])
-        elif name in (META, "report") and item.is_dir():
+        elif name in (META, "report", "export") and item.is_dir():
             continue
         elif TMP_MARK in name:
             report.warnings.append(f"{shown(item)}: temp file of an interrupted write")

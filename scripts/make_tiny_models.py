@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    if not sys.stderr.isatty():  # transformers' "Writing model shards" bars: terminals only
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
     start = time.perf_counter()
     folders = build_tiny_models(args.dir, full_size=args.full_size, seed=args.seed)
     for name, folder in folders.items():

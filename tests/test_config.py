@@ -42,6 +42,16 @@ def test_every_shipped_config_loads(path: Path) -> None:
     assert isinstance(config, JobConfig)
 
 
+def test_default_toml_lists_every_setting() -> None:
+    import tomllib
+
+    from mtjob.config import FIELDS
+
+    data = tomllib.loads(CONFIGS[[p.name for p in CONFIGS].index("default.toml")].read_text())
+    listed = {key for table in data.values() for key in table}
+    assert listed == set(FIELDS)
+
+
 def test_default_toml_equals_defaults() -> None:
     assert load_config(CONFIGS[[p.name for p in CONFIGS].index("default.toml")]) == JobConfig()
 

@@ -297,3 +297,21 @@ def test_end_to_end_tiny_run_exports_every_format(tmp_path, sample_inbox, tiny_a
     page = (out / "export" / "html" / "article.html").read_text(encoding="utf-8")
     assert page.count('class="s ar"') == len(units)
     assert invoke("verify", out).exit_code == 0  # the export folder does not disturb verify
+
+
+def test_run_report_writes_the_review_pages_as_it_goes(tmp_path, sample_inbox, tiny_args):
+    from typer.testing import CliRunner
+
+    from mtjob.cli import app
+    from mtjob.verify import check_folder
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(sample_inbox), "--out", str(out), *tiny_args,
+                                      "--report"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    page = (out / "report" / "article.html").read_text(encoding="utf-8")
+    records = [json.loads(line) for line in (out / "article.jsonl").read_text().splitlines()]
+    assert "article.html" in (out / "report" / "index.html").read_text(encoding="utf-8")
+    exported = export_folder(out, "html")
+    assert (exported.folder / "article.html").read_text(encoding="utf-8") == page
+    assert len(records) == 17 and check_folder(out).warnings == []

@@ -33,7 +33,10 @@ class PanelCommand(typer.core.TyperCommand):
             name = "Arguments" if param.param_type_name == "argument" else \
                 getattr(param, "rich_help_panel", None) or "Options"
             sections.setdefault(name, []).append(record)
-        for name, rows in sections.items():
+        order = ["Arguments", "Options", "Models", "Decoding", "Performance", "Output", "Cluster"]
+        for name, rows in sorted(sections.items(),
+                                 key=lambda item: order.index(item[0]) if item[0] in order
+                                 else len(order)):
             with formatter.section(name):
                 formatter.write_dl(rows)
 

@@ -1,0 +1,57 @@
+"""Regenerate the README's CLI excerpts from the real CLI: `mtjob run --help` and the exit
+code table (`mtjob.errors.EXIT_CODES`). `--check` exits 1 when the README is stale (a test
+runs it)."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def run_help() -> str:
+    from typer.testing import CliRunner
+
+    from mtjob.cli import app
+
+    os.environ["COLUMNS"] = "100"
+    result = CliRunner().invoke(app, ["run", "--help"], prog_name="mtjob", terminal_width=100)
+    return "```text\n" + result.output.rstrip() + "\n```"
+
+
+def exit_codes() -> str:
+    from mtjob.errors import EXIT_CODES
+
+    rows = "\n".join(f"| `{code}` | {meaning} |" for code, meaning in EXIT_CODES.items())
+    return "| exit code | meaning |\n|---|---|\n" + rows
+
+
+SECTIONS = {"run-help": run_help, "exit-codes": exit_codes}
+
+
+def render(text: str) -> str:
+    for name, make in SECTIONS.items():
+        pattern = re.compile(rf"(<!-- cli:{name} -->\n)(?:.*?\n)?(<!-- /cli:{name} -->)", re.S)
+        if not pattern.search(text):
+            raise SystemExit(f"README.md lacks the <!-- cli:{name} --> markers")
+        text = pattern.sub(lambda m: m.group(1) + make() + "\n" + m.group(2), text)
+    return text
+
+
+def main() -> int:
+    text = README.read_text(encoding="utf-8")
+    fresh = render(text)
+    if "--check" in sys.argv[1:]:
+        if fresh != text:
+            print("README.md's CLI excerpts are stale: run python scripts/readme_cli.py")
+            return 1
+        return 0
+    README.write_text(fresh, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
