@@ -48,7 +48,7 @@ class Pipeline:
 
     def __init__(self, config: JobConfig | None = None, *,
                  config_file: PathLike | None = None, **settings: Any) -> None:
-        from .engines.local import LocalModels
+        from .engines.models import LocalModels
 
         if config is not None and (settings or config_file is not None):
             raise ConfigError("give either a JobConfig or settings, not both")

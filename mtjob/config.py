@@ -20,42 +20,13 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from .choices import Backend, Device, DType, EngineKind, Quantize
 from .errors import ConfigError
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-
-class Backend(str, Enum):
-    auto = "auto"
-    transformers = "transformers"
-    ctranslate2 = "ctranslate2"
-
-
-class Device(str, Enum):
-    auto = "auto"
-    cpu = "cpu"
-    cuda = "cuda"
-
-
-class DType(str, Enum):
-    auto = "auto"
-    float32 = "float32"
-    float16 = "float16"
-    bfloat16 = "bfloat16"
-
-
-class Quantize(str, Enum):
-    auto = "auto"
-    none = "none"
-    int8 = "int8"
-
-
-class EngineKind(str, Enum):
-    local = "local"
-    ray = "ray"
 
 
 #: ``batch_tokens = 0`` (the default) picks the budget per backend, as measured on CPU with

@@ -122,6 +122,6 @@ def default_models(config: JobConfig) -> Models:
 
         import_ray()  # fail at once, before any file is read, if Ray is missing
         return RayModels()
-    from .engines.local import LocalModels
+    from .engines.models import LocalModels
 
     return LocalModels()

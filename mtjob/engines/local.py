@@ -6,17 +6,13 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import replace
-from pathlib import Path
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..backends import make_summarizer, make_translator
 from ..backends.base import Call, Hypothesis
-from ..backends.hub import ModelSource, resolve_model
 from ..backends.runtime import free_memory, limit_malloc_arenas
-from ..backends.tokenizer import ModelTokenizer
-from ..backends.validate import check_config, check_tokenizer, check_weights
 from ..batching import BatchJob, BudgetState, translate_with_backoff
 from ..errors import ModelError, MtjobError
 from ..summarize import ABSTRACTIVE, make_abstract, one_pass_input
@@ -31,53 +27,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-class LocalModels:
-    """Models resolved in this process (hub cache or folder); the engine loads them here."""
-
-    def __init__(self) -> None:
-        self._sources: dict[tuple[str, str | None], ModelSource] = {}
-        self._tokens: dict[Path, ModelTokenizer] = {}
-
-    def source(self, config: JobConfig, role: str) -> ModelSource:
-        ref, revision = ((config.mt_model, config.mt_revision) if role == "mt"
-                         else (config.sum_model, config.sum_revision))
-        if (ref, revision) not in self._sources:
-            self._sources[ref, revision] = resolve_model(ref, revision, config.cache_dir,
-                                                         config.allow_pickle)
-        return self._sources[ref, revision]
-
-    def roles(self, config: JobConfig) -> list[str]:
-        return ["mt", "summary"] if config.summary else ["mt"]
-
-    def revisions(self, config: JobConfig) -> dict[str, str]:
-        return {role: self.source(config, role).revision for role in self.roles(config)}
-
-    def check(self, config: JobConfig) -> None:
-        for role in self.roles(config):
-            source = self.source(config, role)
-            check_config(source)
-            check_weights(source)
-            check_tokenizer(source, self._tokenizer(source))
-            log.info("%s model %s: revision %s, folder %s", role, source.ref, source.revision,
-                     source.path)
-
-    def _tokenizer(self, source: ModelSource) -> ModelTokenizer:
-        if source.path not in self._tokens:
-            self._tokens[source.path] = ModelTokenizer(source)
-        return self._tokens[source.path]
-
-    def tokenizer(self, config: JobConfig) -> ModelTokenizer:
-        return self._tokenizer(self.source(config, "mt"))
-
-    def engine(self, config: JobConfig) -> LocalEngine:
-        mt = self.source(config, "mt")
-        summarizer = None
-        if config.summary:
-            source = self.source(config, "summary")
-            summarizer = make_summarizer(config, source, self._tokenizer(source))
-        return LocalEngine(config, make_translator(config, mt, self._tokenizer(mt)), summarizer)
 
 
 class LocalEngine:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from ..batching import BatchJob
 from ..errors import ConfigError, MissingExtraError, MtjobError
 from .base import BatchOutcome, Progress, SummaryOutcome
-from .local import LocalEngine, LocalModels
+from .local import LocalEngine
+from .models import LocalModels
 
 if TYPE_CHECKING:
     from ..config import JobConfig

@@ -1,0 +1,99 @@
+"""The CTranslate2 conversion cache: the same Hugging Face folders, converted once.
+
+A model is converted offline on first use into ``$MTJOB_CACHE/ct2/<id>--<revision>--<type>``
+(atomically, under a file lock, so concurrent jobs never see half a model) and reused after
+that; a killed conversion's leftovers are removed by the next one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from ..errors import MissingExtraError
+from ..writer import remove_stale_tmp_dirs
+from .hub import ModelSource, cache_root
+from .tokenizer import quiet_transformers
+from .trust import clamp_layer
+
+log = logging.getLogger(__name__)
+
+
+def import_ctranslate2() -> Any:
+    """The ``ctranslate2`` module, imported only when a model is loaded (~2 s)."""
+    try:
+        import ctranslate2
+    except ImportError:
+        raise MissingExtraError("the ctranslate2 backend needs the ct2 extra: "
+                                "pip install 'mtjob[ct2]'") from None
+    return ctranslate2
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._-")[-100:] or "model"
+
+
+def converted_model(source: ModelSource, quantization: str,
+                    alignment_layer: int | None = None) -> Path:
+    """The CTranslate2 folder of ``source``, converting it on first use. ``alignment_layer``:
+    the decoder layer whose cross-attention (heads averaged) ``return_attention`` gives.
+
+    Weights are stored in the compute type they are loaded with: the cached folder is then
+    what runs (no re-quantization at every start of a Slurm task or Ray actor) and int8
+    entries take a quarter of the disk. The price is one conversion per precision.
+    """
+    root = cache_root() / "ct2"
+    # A local folder is identified by its content hash (the revision), not by where it lies.
+    ref = Path(source.ref).expanduser().name if source.revision.startswith("local-") else source.ref
+    align = "" if alignment_layer is None else f"align{alignment_layer}--"
+    name = f"{_safe(ref)}--{_safe(source.revision)}--{align}{quantization}"
+    target = root / name
+    if (target / "model.bin").is_file():  # os.replace makes it appear only when complete
+        return target
+    ct2 = import_ctranslate2()
+    root.mkdir(parents=True, exist_ok=True)
+    # Partial conversions of killed runs (takes the lock itself, so before ours).
+    if removed := remove_stale_tmp_dirs(root, name):
+        log.info("removed %d partial conversion(s) of %s left by a killed run", removed, name)
+    with open(root / f"{name}.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the process dies
+        if (target / "model.bin").is_file():  # another process converted it while we waited
+            return target
+        shutil.rmtree(target, ignore_errors=True)  # not ours: we never leave a partial one
+        log.info("converting %s to CTranslate2 (%s)", source.ref, quantization)
+        started = time.monotonic()
+        quiet_transformers()
+        tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
+        try:
+            _converter(ct2, source.path, alignment_layer).convert(
+                str(tmp / "model"), quantization=quantization)
+            os.replace(tmp / "model", target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        log.info("converted %s in %.1f s: %s", source.ref, time.monotonic() - started, target)
+    return target
+
+
+def _converter(ct2: Any, path: Path, alignment_layer: int | None) -> Any:
+    """The Hugging Face converter; with ``alignment_layer``, the spec records that layer and
+    all heads (CTranslate2's default is the first head of the last layer)."""
+    import numpy as np
+
+    class AligningConverter(ct2.converters.TransformersConverter):  # type: ignore[misc]
+        def _load(self) -> Any:
+            spec = super()._load()
+            decoder = getattr(spec, "decoder", None)
+            if alignment_layer is not None and decoder is not None:
+                decoder.alignment_layer = np.int16(clamp_layer(alignment_layer,
+                                                               len(decoder.layer)))
+                decoder.alignment_heads = np.int16(0)  # 0: every head, averaged
+            return spec
+
+    return AligningConverter(str(path))

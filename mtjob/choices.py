@@ -1,0 +1,36 @@
+"""The closed choices of the configuration, as Enums: ``--help`` lists them and the parser
+rejects a typo with the allowed values."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Backend(str, Enum):
+    auto = "auto"
+    transformers = "transformers"
+    ctranslate2 = "ctranslate2"
+
+
+class Device(str, Enum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+class DType(str, Enum):
+    auto = "auto"
+    float32 = "float32"
+    float16 = "float16"
+    bfloat16 = "bfloat16"
+
+
+class Quantize(str, Enum):
+    auto = "auto"
+    none = "none"
+    int8 = "int8"
+
+
+class EngineKind(str, Enum):
+    local = "local"
+    ray = "ray"
