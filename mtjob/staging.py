@@ -154,7 +154,7 @@ def stage(folder: Path, config: JobConfig, ctranslate2: bool = False) -> StageRe
             origin["fingerprint"] = source.revision
             model = StagedModel(role, ref, target, origin)
             if ctranslate2:
-                model.ct2 = _convert(source, config)
+                model.ct2 = _convert(source, config, role)
             staged.append(model)
     when = datetime.now(timezone.utc).isoformat(timespec="seconds")
     atomic_write(folder / "models.json", json_bytes(
@@ -166,7 +166,9 @@ def stage(folder: Path, config: JobConfig, ctranslate2: bool = False) -> StageRe
     return StageReport(folder, staged, profile, profile_config)
 
 
-def _convert(source: ModelSource, config: JobConfig) -> list[Path]:
+def _convert(source: ModelSource, config: JobConfig, role: str) -> list[Path]:
+    """The conversions a run will look for: the translator's records its alignment layer."""
     from .backends.ct2 import converted_model
 
-    return [converted_model(source, compute) for compute in compute_types(config)]
+    layer = config.alignment_layer if role == "mt" else None
+    return [converted_model(source, compute, layer) for compute in compute_types(config)]

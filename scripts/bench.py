@@ -185,13 +185,16 @@ def ban_eos(src: Path, dst: Path) -> int:
 
 def convert_ct2(folders: list[Path], compute_type: str) -> dict[str, float]:
     """Convert through mtjob's own cache, so timed runs find the conversion done."""
-    from mtjob.backends.hub import resolve_model
     from mtjob.backends.ct2 import converted_model
+    from mtjob.backends.hub import resolve_model
+    from mtjob.config import JobConfig
 
     seconds = {}
     for folder in folders:
         started = time.monotonic()
-        converted_model(resolve_model(str(folder), None, None, False), compute_type)
+        # The translator's entry records its alignment layer (as CTranslate2Translator asks).
+        layer = JobConfig().alignment_layer if "marian" in folder.name else None
+        converted_model(resolve_model(str(folder), None, None, False), compute_type, layer)
         seconds[folder.name] = time.monotonic() - started
     return seconds
 

@@ -65,7 +65,8 @@ def test_stage_writes_folders_origin_and_a_profile_that_runs_offline(
     assert len(fake_hub.calls) == calls
 
 
-def test_stage_ctranslate2_converts_into_the_folder(tmp_path, tiny_models, monkeypatch):
+def test_stage_ctranslate2_converts_into_the_folder(tmp_path, tiny_models, monkeypatch,
+                                                   sample_inbox):
     pytest.importorskip("ctranslate2")
     staged = tmp_path / "staged"
     result = invoke("models", "stage", staged, "--mt-model", tiny_models["mt"],
@@ -79,6 +80,13 @@ def test_stage_ctranslate2_converts_into_the_folder(tmp_path, tiny_models, monke
     monkeypatch.setenv("MTJOB_CACHE", str(staged / "mtjob-cache"))
     listing = invoke("models", "list")
     assert listing.output.count("ct2 ") == 4 and "local " in listing.output
+    # A node using the staged cache converts nothing (the translator's entry is named with its
+    # alignment layer, as the run looks for it).
+    run = invoke("run", sample_inbox, "--out", tmp_path / "out", "--config",
+                 staged / "mtjob.toml", "--sum-min-length", "5", "--sum-max-length", "30",
+                 "--device", "cpu")
+    assert run.exit_code == 0, run.output
+    assert "converting" not in run.output
 
 
 def test_list_shows_cached_hub_models(tmp_path, fake_hub):
