@@ -68,7 +68,7 @@ class OutputLock:
         while not _try_flock(fd, fcntl.LOCK_EX):
             if time.monotonic() >= deadline:
                 os.close(fd)
-                waited = (f"waited {self.wait_seconds:g} s; " if self.wait_seconds
+                waited = (f"waited {self.wait_seconds:.1f} s; " if self.wait_seconds
                           else "try later or pass --wait-lock SECONDS; ")
                 raise LockHeldError(f"another mtjob run holds {display_name(self.path)}: "
                                     f"{waited}exit 75 means busy")

@@ -58,5 +58,5 @@ class RunReport:
                 f"flags: {flags}")
 
     def stages_line(self) -> str:
-        return ", ".join(f"{name} {s:.1f} s" for name, s in self.stage_seconds.items()
-                         if s >= 0.05) or "no stage over 0.1 s"
+        return ", ".join(f"{name} {s:.2f} s" for name, s in self.stage_seconds.items()) \
+            or "no stage ran"

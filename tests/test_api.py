@@ -29,7 +29,8 @@ def _fresh_pipelines(monkeypatch):
 @pytest.fixture
 def settings(tiny_models) -> dict:
     return {"mt_model": str(tiny_models["mt"]), "sum_model": str(tiny_models["sum"]),
-            "beams": 1, "sum_beams": 1, "sum_min_length": 5, "sum_max_length": 30}
+            "beams": 1, "sum_beams": 1, "sum_min_length": 5, "sum_max_length": 30,
+            "backend": "transformers"}  # the spy below watches transformers' loader
 
 
 @pytest.fixture

@@ -58,7 +58,9 @@ def assert_final_files_complete(out: Path) -> None:
 
 @pytest.fixture
 def job_args(tiny_args) -> list[str]:
-    return [*tiny_args, "--threads", "1", "--quantize", "none", "--group-articles", "4"]
+    # transformers: the kill points below are timed for its speed
+    return [*tiny_args, "--threads", "1", "--quantize", "none", "--group-articles", "4",
+            "--backend", "transformers"]
 
 
 def test_concurrent_run_is_refused_with_75_within_a_second(tmp_path, job_args):
