@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,22 @@ def tiny_args(tiny_models: dict[str, Path]) -> list[str]:
     return ["--mt-model", str(tiny_models["mt"]), "--sum-model", str(tiny_models["sum"]),
             "--beams", "1", "--sum-beams", "1", "--sum-min-length", "5",
             "--sum-max-length", "30", "--quiet"]
+
+
+class Blocked(Exception):
+    """Not an OSError: code that swallows OSError cannot hide a hang."""
+
+
+@pytest.fixture
+def deadline() -> Iterator[None]:
+    """Turn a hang (a FIFO opened for reading, say) into a failure, not a stuck test run."""
+    def expire(signum, frame):
+        raise Blocked("blocked: the code under test hung")
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(20)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)

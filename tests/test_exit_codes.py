@@ -19,7 +19,7 @@ from mtjob.errors import EXIT_CODES
 from mtjob.lock import OutputLock
 from mtjob.outputs import meta_dir
 
-from .conftest import REPO, SAMPLE
+from .conftest import REPO
 
 
 def invoke(*args, debug: bool = False, **kw):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,23 +16,6 @@ from mtjob.reader import (
 AR = "قال الوزير إن المحادثات ستستأنف غدا.\n".encode()
 
 
-class Blocked(Exception):
-    """Not an OSError: code that swallows OSError cannot hide a hang."""
-
-
-@pytest.fixture
-def deadline() -> Iterator[None]:
-    """Turn a hang into a failure instead of a stuck test run."""
-    def expire(signum, frame):
-        raise Blocked("blocked on a special file")
-
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(5)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 @pytest.mark.parametrize("read", [lambda p: read_article(p, 1000), source_sha256])

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-import signal
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,22 +18,6 @@ from mtjob.writer import (
 )
 
 
-class Blocked(Exception):
-    """Not an OSError: code that swallows OSError cannot hide a hang."""
-
-
-@pytest.fixture
-def deadline() -> Iterator[None]:
-    def expire(signum, frame):
-        raise Blocked("blocked")
-
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(5)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def test_temp_file_that_is_a_symlink_is_not_followed(tmp_path: Path, monkeypatch) -> None:
