@@ -97,7 +97,8 @@ class Pipeline:
 
         paths = [Path(inputs)] if isinstance(inputs, (str, Path)) else [Path(p) for p in inputs]
         return run_shard(self.config, paths, Path(out), rank, world_size, force=force,
-                         models=_KeptModels(self), wait_lock=wait_lock)
+                         models=None if self.config.engine == "ray" else _KeptModels(self),
+                         wait_lock=wait_lock)
 
     def close(self) -> None:
         """Free the models (they load again if the pipeline is used after this)."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .backends.base import Call, GenOptions, Hypothesis
 from .backends.runtime import free_memory, is_out_of_memory
-from .errors import OutOfMemoryBudgetError
+from .errors import MtjobError, OutOfMemoryBudgetError
 
 if TYPE_CHECKING:
     from .backends.base import Translator
@@ -139,5 +139,8 @@ def translate_with_backoff(translator: Translator, job: BatchJob, state: BudgetS
                     f"{state.budget} (minimum token budget {state.minimum})") from None
             pending.insert(0, batch)
             continue
+        if len(hyps) != len(batch.indices):  # never a segment silently left untranslated
+            raise MtjobError(f"the model returned {len(hyps)} translation(s) for "
+                             f"{len(batch.indices)} segment(s)")
         results.update(zip(batch.indices, hyps))
     return [results[i] for i in range(len(job.texts))]

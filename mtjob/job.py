@@ -6,7 +6,6 @@ bottom as the data flow, each stage a plain function of the module named for it.
 
 from __future__ import annotations
 
-import logging
 import time
 from pathlib import Path
 
@@ -24,8 +23,6 @@ from .sharding import select_inputs
 from .sources import display_name
 from .translation import translate_segments
 from .writer import ensure_writable, write_article
-
-log = logging.getLogger(__name__)
 
 
 def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
@@ -46,14 +43,14 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
     with ShardLock(out, rank, world_size, wait_lock) as lock:
         manifest = ManifestWriter(out, rank, world_size, config.output_settings(),
                                   config.to_json())
-        shard = Shard(out, config, report, manifest)
+        revisions = models.revisions(config)  # cheap: fingerprints are cached
+        shard = Shard(out, config, report, manifest, revisions)
         shard.remove_temp_files(paths, lock.removed_tmp)
-        revisions = shard.timed("resolve", lambda: models.revisions(config))
         entries = {shard.doc_id(s.path): shard.not_an_article(s.path, s.reason)
                    for s in skipped}
         todo = []
         for path in paths:  # skip finished
-            entry = shard.finished_entry(path, revisions, force)
+            entry = shard.finished_entry(path, force)
             todo += [path] if entry is None else []
             entries[shard.doc_id(path)] = entry or pending_entry(path)
         manifest.begin(entries)
@@ -105,12 +102,16 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                             data, meta))
                         if written is not None:
                             shard.done(article.path, meta, written, records)
-                if config.report:
-                    shard.report_pages()
+                    if written is not None and config.report:
+                        shard.report_pages(article.doc_id)
         finally:
             if engine is not None:
                 engine.close()
+            manifest.flush()  # what a stopped run finished stays recorded
         manifest.finish()
+        shard.index.save()
+        if config.report and report.done:
+            shard.report_pages()  # the index, once: it reads every article back
     report.seconds = time.monotonic() - started
     return report
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from .sources import display_name
 from .writer import ensure_real_dir, json_bytes, read_plain, write_if_changed
 
 TAG = re.compile(r"(\d{5})-of-(\d{5})")
+SMALL, EVERY = 1000, 2.0
 
 
 def shard_tag(rank: int, world_size: int) -> str:
@@ -60,6 +62,7 @@ class ManifestWriter:
         self.settings = settings
         self.config_json = config_json
         self.entries: dict[str, dict[str, Any]] = {}
+        self._dirty, self._written = False, 0.0
 
     def begin(self, entries: dict[str, dict[str, Any]]) -> None:
         """All of the shard's articles: "pending", or "done" for those already finished (so
@@ -82,13 +85,23 @@ class ManifestWriter:
         write_if_changed(self.meta / "config.json", self.config_json.encode("utf-8"))
 
     def update(self, doc_id: str, entry: dict[str, Any]) -> None:
-        """One article's outcome, on disk before this returns (atomic rewrite)."""
+        """One article's outcome, on disk before this returns (atomic rewrite). A manifest of
+        over ``SMALL`` articles is rewritten at most every ``EVERY`` seconds (each rewrite
+        costs its whole size), and on ``flush``: a killed run's lags by that much at most."""
         _check(doc_id, entry)
         self.entries[doc_id] = dict(entry)
-        self._write()
+        self._dirty = True
+        if len(self.entries) <= SMALL or time.monotonic() - self._written >= EVERY:
+            self._write()
+
+    def flush(self) -> None:
+        """Write what ``update`` held back."""
+        if self._dirty:
+            self._write()
 
     def finish(self) -> bool:
         """Write the completion marker iff every entry is "done"; returns whether it was."""
+        self.flush()
         if not self._complete():
             if self.marker.exists():
                 self.marker.unlink()
@@ -108,6 +121,7 @@ class ManifestWriter:
         manifest = {"shard": [self.rank, self.world_size], "articles": self.entries,
                     "settings": self.settings}
         write_if_changed(self.path, json_bytes(manifest))
+        self._dirty, self._written = False, time.monotonic()
 
 
 def _check(doc_id: str, entry: dict[str, Any]) -> None:

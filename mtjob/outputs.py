@@ -31,30 +31,41 @@ def meta_dir(out: Path) -> Path:
 
 def refuse_collisions(inputs: list[Path], doc_ids: list[str], out: Path) -> None:
     """A run must never write over one of its own inputs: not ``NAME.jsonl`` or
-    ``NAME.abstract.json`` of any article, nor anything under ``_mtjob/`` (same resolved path,
-    or same file through another path: a bind mount or a hard link)."""
+    ``NAME.abstract.json`` of any article, nor anything under ``_mtjob/`` (the same file
+    through any path: a symlink, a bind mount or a hard link). Compared by inode, so a large
+    inbox costs a ``stat`` per file, not a path resolution."""
     by_inode: dict[tuple[int, int], Path] = {}
-    by_path: dict[Path, Path] = {}
     for path in inputs:
-        by_path[path.resolve()] = path
         try:
             st = os.stat(path)
             by_inode[st.st_dev, st.st_ino] = path
         except OSError:
             pass
-    meta = meta_dir(out).resolve()
-    for real, path in by_path.items():
-        if meta in real.parents:
-            _collision(path, meta_dir(out))
+    meta = meta_dir(out)
+    folders = {_inode(f): f for f in (meta, meta / "completions", meta / "runs")}
+    folders.pop(None, None)
+    if folders:
+        parents: dict[Path, tuple[int, int] | None] = {}
+        for path in inputs:
+            if path.parent not in parents:
+                parents[path.parent] = _inode(path.parent)
+            if parents[path.parent] in folders:
+                _collision(path, folders[parents[path.parent]])
     for output in (p for d in doc_ids for p in (jsonl_path(out, d), abstract_path(out, d))):
-        if output.resolve() in by_path:
-            _collision(by_path[output.resolve()], output)
         try:
             st = os.stat(output)
         except OSError:
             continue
         if (st.st_dev, st.st_ino) in by_inode:
             _collision(by_inode[st.st_dev, st.st_ino], output)
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _collision(path: Path, output: Path) -> None:
@@ -64,13 +75,6 @@ def _collision(path: Path, output: Path) -> None:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def finished(out: Path, doc_id: str, source_sha: str | None, settings: dict[str, Any],
-             revisions: dict[str, str] | None = None) -> dict[str, Any] | None:
-    """The abstract record if the article is done for this source, settings and models."""
-    found = done_record(out, doc_id, source_sha, settings, revisions)
-    return found[0] if found else None
 
 
 def done_record(out: Path, doc_id: str, source_sha: str | None, settings: dict[str, Any],

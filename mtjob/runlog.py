@@ -87,10 +87,10 @@ def write_run_record(out: Path, rank: int, world: int, report: RunReport, config
     """Write ``OUT/_mtjob/runs/<YYYYmmddTHHMMSSZ>-<rank>.json`` atomically; returns it.
     ``started`` is when the run began (a datetime or epoch seconds)."""
     from .outputs import meta_dir
-    from .writer import atomic_write, json_bytes
+    from .writer import atomic_write, ensure_real_dir, json_bytes
 
-    folder = meta_dir(out) / "runs"
-    folder.mkdir(parents=True, exist_ok=True)
+    ensure_real_dir(meta_dir(out))
+    folder = ensure_real_dir(meta_dir(out) / "runs")  # never written through a symlink
     stamp = datetime.fromtimestamp(_epoch(started), timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     path = folder / f"{stamp}-{rank:05d}.json"
     if path.exists():  # two runs of one shard in the same second (a retry loop)

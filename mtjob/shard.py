@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import InputError, MtjobError, OutputError
+from .index import ArticleIndex, skip_key
 from .manifest import ManifestWriter, done_entry, failed_entry, skipped_entry
 from .outputs import done_record
 from .reader import Article, doc_id_for, read_article, source_sha256
@@ -32,8 +33,11 @@ class Shard:
     """Outcomes, manifest and timings of one ``run_shard`` call."""
 
     def __init__(self, out: Path, config: JobConfig, report: RunReport,
-                 manifest: ManifestWriter) -> None:
+                 manifest: ManifestWriter, revisions: dict[str, str]) -> None:
         self.out, self.config, self.report, self.manifest = out, config, report, manifest
+        self.revisions = revisions
+        self.index = ArticleIndex(out, manifest.tag,
+                                  skip_key(config.output_settings(), revisions))
         self._provenance: dict[str, Any] | None = None
 
     @staticmethod
@@ -59,21 +63,28 @@ class Shard:
         if removed:
             log.info("removed %d temp file(s) left by an interrupted run", removed)
 
-    def finished_entry(self, path: Path, revisions: dict[str, str],
-                       force: bool) -> dict[str, Any] | None:
+    def finished_entry(self, path: Path, force: bool) -> dict[str, Any] | None:
         """The manifest entry of an article that needs no work (done, or unreadable), recorded
-        in the report; None for one to translate."""
+        in the report; None for one to translate. The index answers for an article whose
+        files are exactly as it recorded them; else the source is hashed and checked."""
+        doc_id = doc_id_for(path)
+        known = None if force else self.index.lookup(doc_id, path)
+        if known is not None:
+            self.report.outcomes.append(ArticleOutcome(doc_id, path, "skipped"))
+            return known
         try:
             digest = source_sha256(path)
         except InputError as exc:
             return self.fail(path, str(exc), update=False)
-        found = None if force else done_record(self.out, doc_id_for(path), digest,
-                                               self.config.output_settings(), revisions)
+        found = None if force else done_record(self.out, doc_id, digest,
+                                               self.config.output_settings(), self.revisions)
         if found is None:
             return None
         meta, data = found
-        self.report.outcomes.append(ArticleOutcome(doc_id_for(path), path, "skipped", meta=meta))
-        return done_entry(path, meta, data)
+        self.report.outcomes.append(ArticleOutcome(doc_id, path, "skipped", meta=meta))
+        entry = done_entry(path, meta, data)
+        self.index.record(doc_id, path, entry)
+        return entry
 
     def not_an_article(self, path: Path, reason: str) -> dict[str, Any]:
         """An input entry that is not a regular file (FIFO, folder, symlink loop): never
@@ -143,13 +154,13 @@ class Shard:
              records: list[ParagraphRecord]) -> None:
         outcome = ArticleOutcome(doc_id_for(path), path, "done", meta=meta)
         self.report.add_written(outcome, records)
-        self.manifest.update(outcome.doc_id, done_entry(path, meta, abstract))
+        entry = done_entry(path, meta, abstract)
+        self.manifest.update(outcome.doc_id, entry)
+        self.index.record(outcome.doc_id, path, entry)
         flags = dict(meta["flags"])
         log.info("done %s: %d paragraph(s), flags: %s", display_name(path), len(records),
                  ", ".join(f"{k} {v}" for k, v in flags.items()) or "none",
                  extra={"article": outcome.doc_id, "counts": flags})
-        if self.config.report:
-            self.report_pages(outcome.doc_id)
 
     def report_pages(self, doc_id: str | None = None) -> None:
         """``--report``: the article's review page, or (no ``doc_id``) the index. A page

@@ -109,25 +109,28 @@ class Skipped:
     reason: str
 
 
-def _skip_reason(path: Path) -> str | None:
-    """None for a regular file (or a symlink to one), else why it is skipped."""
+def _skip_reason(path: Path) -> tuple[str | None, os.stat_result | None]:
+    """(None, its stat) for a regular file (or a symlink to one), else (why it is skipped,
+    None)."""
     try:
-        return _not_regular(os.stat(path).st_mode)
+        st = os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "is a symlink loop"
+            return "is a symlink loop", None
         if exc.errno == errno.ENOENT and path.is_symlink():
-            return f"is a broken symlink (to {display_name(os.readlink(path))})"
-        return f"cannot be read: {exc.strerror or exc}"
+            return f"is a broken symlink (to {display_name(os.readlink(path))})", None
+        return f"cannot be read: {exc.strerror or exc}", None
+    return _not_regular(st.st_mode), st
 
 
 def discover(inputs: list[Path]) -> tuple[list[Path], list[Skipped]]:
-    """Files as given, folders expanded to their ``*.txt`` entries (sorted); duplicates
-    removed. Entries that are not regular files come back as :class:`Skipped`; symlinks to
-    regular files are followed (logged). A missing input is a :class:`ConfigError`."""
+    """Files as given, folders expanded to their ``*.txt`` entries (sorted); duplicates (the
+    same file twice) removed. Entries that are not regular files come back as
+    :class:`Skipped`; symlinks to regular files are followed (logged). A missing input is a
+    :class:`ConfigError`."""
     found: list[Path] = []
     skipped: list[Skipped] = []
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()
     for item in inputs:
         if item.is_dir():
             candidates = sorted(item.glob("*.txt"))
@@ -136,16 +139,16 @@ def discover(inputs: list[Path]) -> tuple[list[Path], list[Skipped]]:
         else:
             raise ConfigError(f"{display_name(item)}: no such file or folder")
         for path in candidates:
-            reason = _skip_reason(path)
-            if reason is not None:
-                skipped.append(Skipped(path, reason))
+            reason, st = _skip_reason(path)
+            if reason is not None or st is None:
+                skipped.append(Skipped(path, reason or "cannot be read"))
                 continue
-            key = path.resolve()
-            if key in seen:
+            if (st.st_dev, st.st_ino) in seen:  # one stat, no path resolution per file
                 continue
-            seen.add(key)
+            seen.add((st.st_dev, st.st_ino))
             if path.is_symlink():
-                log.info("%s: follows symlink to %s", display_name(path), display_name(key))
+                log.info("%s: follows symlink to %s", display_name(path),
+                         display_name(path.resolve()))
             found.append(path)
     return found, skipped
 

@@ -50,7 +50,9 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
                      len(suspect))
             started = time.monotonic()
             for doc, message in _translate(suspect, engine, config, None, retry=True).items():
-                errors.setdefault(doc, message)
+                # The first pass stands: a failed retry costs the retry, not the article.
+                log.warning("retry failed for article %d of this group, first translations "
+                            "kept: %s", doc, message)
             seconds["retry"] = seconds.get("retry", 0.0) + time.monotonic() - started
     for seg in segments:
         if glossary and seg.text and (missed := misses(glossary, seg.text, seg.en)):
@@ -81,9 +83,13 @@ def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
     errors: dict[int, str] = {}
     for batch, outcome in zip(batches, engine.translate_batches(jobs, progress)):
         members = [work[i] for i in batch.indices]
-        if outcome.error is not None:
+        error = outcome.error
+        if error is None and len(outcome.hypotheses) != len(members):
+            error = (f"the model returned {len(outcome.hypotheses)} translation(s) for "
+                     f"{len(members)} segment(s)")
+        if error is not None:
             for seg in members:
-                errors.setdefault(seg.doc, outcome.error)
+                errors.setdefault(seg.doc, error)
             continue
         for seg, hyp in zip(members, outcome.hypotheses):
             flags = judge(seg, hyp, config)

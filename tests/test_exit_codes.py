@@ -127,3 +127,11 @@ def test_a_broken_model_stops_the_run_before_any_article(tmp_path, sample_inbox,
     assert result.exit_code == 2, result.output
     assert message in result.output and str(folder) in result.output
     assert not list(out.glob("*.jsonl"))  # nothing translated first
+
+
+def test_an_abstract_longer_than_the_summarizer_can_write_is_refused(tmp_path, sample_inbox,
+                                                                    tiny_args):
+    result = invoke("run", sample_inbox, "--out", tmp_path / "out", *tiny_args,
+                    "--sum-max-length", "5000")
+    assert result.exit_code == 2 and "longer than the summarizer" in result.output
+    assert not list((tmp_path / "out").glob("*.jsonl"))

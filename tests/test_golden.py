@@ -7,8 +7,8 @@ Paths that differ between machines (the temp folder) are replaced before hashing
 Changes since: ``_mtjob/config.json`` gained the cluster settings (engine, address, workers,
 gpus_per_worker) when they became config fields; its other keys hash as recorded. The
 manifest gained ``abstract_sha256`` per article (issue 10): checked against the file, then
-left out of the hash. ``_mtjob/runs/`` (a record per run, issue 15) is timestamped and left
-out.
+left out of the hash. ``_mtjob/runs/`` (a record per run, issue 15) and ``_mtjob/index-*`` (file stats)
+are left out.
 Trust signals (issue 12, schema 2): every file but the completion marker changed on purpose:
 sentences gained ``score`` (and flags ``low_confidence``/``retried``: the tiny models' scores
 sit below the default ``min_score``), lines and abstracts ``"schema": 2``, abstracts
@@ -81,8 +81,8 @@ def _hashes(out: Path, root: Path) -> dict[str, str]:
     found = {}
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         name = path.relative_to(out).as_posix()
-        if name.startswith(("_mtjob/lock", "_mtjob/world", "_mtjob/runs/")):
-            continue  # empty lock files, and run records named by their start time
+        if name.startswith(("_mtjob/lock", "_mtjob/world", "_mtjob/runs/", "_mtjob/index-")):
+            continue  # empty lock files; run records and the index hold times and inodes
         data = path.read_bytes()
         if name.startswith("_mtjob/manifest-"):
             data = _without_abstract_hashes(out, data)

@@ -519,3 +519,26 @@ def test_malloc_arenas_are_capped_unless_the_user_chose(monkeypatch):
     assert limit_malloc_arenas() is True
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
     assert limit_malloc_arenas() is False
+
+
+def test_a_failed_retry_keeps_the_first_translations(tmp_path, sample_inbox, cfg):
+    """The retry is optional: its failure must not fail an article already translated."""
+    def fail(texts, options):
+        if options.repetition_penalty != 1.0:
+            raise ValueError("retry broke")
+
+    translator = FakeTranslator(script=lambda text, options: "no no no no no no no no",
+                                fail=fail)
+    report = run_shard(cfg, [sample_inbox], tmp_path / "out", models=factory(translator))
+    assert report.done == ["article"] and not report.failed
+    assert all("repetition" in r["flags"] for r in lines(tmp_path / "out" / "article.jsonl"))
+
+
+def test_a_batch_that_returns_too_few_translations_fails_its_article(tmp_path, sample_inbox,
+                                                                     cfg):
+    class Short(FakeTranslator):
+        def translate(self, texts, options, call=None):
+            return super().translate(texts, options, call)[:-1]
+
+    report = run_shard(cfg, [sample_inbox], tmp_path / "out", models=factory(Short()))
+    assert not report.done and "translation(s) for" in failures(report)[0][1]

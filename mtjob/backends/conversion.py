@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 def import_ctranslate2() -> Any:
-    """The ``ctranslate2`` module, imported only when a model is loaded (~2 s)."""
+    """The ``ctranslate2`` module, imported only when a model is loaded."""
     try:
         import ctranslate2
     except ImportError:

@@ -13,7 +13,7 @@ from .hub import ModelSource
 from .lazy import LazyModel
 from .tokenizer import ModelTokenizer
 from .runtime import cpu_layout, select_device, select_dtype
-from .trust import hf_scores, hf_teacher_forced, penalised
+from .trust import hf_teacher_forced
 
 if TYPE_CHECKING:
     from ..config import JobConfig
@@ -130,8 +130,6 @@ class TransformersTranslator(LazyModel):
         kwargs: dict[str, Any] = {
             "num_beams": options.beams, "max_new_tokens": options.max_new_tokens,
             "do_sample": False, "stopping_criteria": cancel_criteria(call.cancel),
-            # The scores give each hypothesis its log-prob (mtjob.backends.trust).
-            "return_dict_in_generate": True, "output_scores": True,
             **beam_search_cache(model, options.beams),
         }
         if options.no_repeat_ngram_size:
@@ -139,19 +137,16 @@ class TransformersTranslator(LazyModel):
         if options.repetition_penalty != 1.0:
             kwargs["repetition_penalty"] = options.repetition_penalty
         with torch.inference_mode():
-            result = model.generate(**batch, **kwargs)
-        out = result.sequences
-        scores = hf_scores(model, result, options.beams, tok.eos_token_id)
-        del result  # the per-step scores are large: free them before the alignment pass
+            out = model.generate(**batch, **kwargs)
         special = set(tok.all_special_ids) | {model.config.decoder_start_token_id}
         decoded = [text.strip() for text in tok.batch_decode(out, skip_special_tokens=True)]
         counts = generated_tokens(out, special)
-        aligned: list[Any] = [None] * len(texts)
-        if options.alignments or penalised(options):
-            rescored, pairs = hf_teacher_forced(
-                model, tok, batch, out, texts, decoded,
-                options.alignment_layer if options.alignments else None, penalised(options))
-            scores, aligned = rescored or scores, pairs or aligned
+        # The scores come from one teacher-forced pass over the kept outputs, in slices:
+        # generate's own (output_scores) keep every step's whole-vocabulary log-probs.
+        scores, pairs = hf_teacher_forced(
+            model, tok, batch, out, texts, decoded,
+            options.alignment_layer if options.alignments else None, True)
+        aligned: list[Any] = pairs or [None] * len(texts)
         return [Hypothesis(text, n, score, pairs)
                 for text, n, score, pairs in zip(decoded, counts, scores, aligned)]
 

@@ -17,24 +17,6 @@ def output_length(row: list[int], eos: int) -> int:
     return row.index(eos) + 1 if eos in row else len(row)
 
 
-def hf_scores(model: Any, out: Any, beams: int, eos: int) -> list[float]:
-    """Mean log-probs of ``generate(..., return_dict_in_generate=True, output_scores=True)``.
-
-    Beam search: ``sequences_scores`` is the sum of log-probs over ``n ** length_penalty``,
-    with ``n`` the generated tokens, end of sequence included and the decoder start excluded
-    (transformers 5, ``_update_finished_beams``). Greedy: the chosen tokens' log-softmax.
-    """
-    rows = [row[1:] for row in out.sequences.tolist()]  # without the decoder start token
-    lengths = [output_length(row, eos) for row in rows]
-    if beams > 1:
-        penalty = model.generation_config.length_penalty
-        penalty = 1.0 if penalty is None else penalty
-        return [float(s) * n ** penalty / n for s, n in zip(out.sequences_scores.tolist(),
-                                                          lengths)]
-    steps = model.compute_transition_scores(out.sequences, out.scores, normalize_logits=True)
-    return [float(steps[i, :n].sum()) / n for i, n in enumerate(lengths)]
-
-
 def penalised(options: Any) -> bool:
     """True when the decoding options bend the model's distribution (the retry's repetition
     penalty and n-gram blocking): the scores the search keeps are then not the model's, and
@@ -42,12 +24,32 @@ def penalised(options: Any) -> bool:
     return options.repetition_penalty != 1.0 or options.no_repeat_ngram_size > 0
 
 
+#: Rows of a teacher-forced pass run together: its logits (rows x length x vocabulary) are
+#: the pass's memory, and a big GPU batch must not hold them all at once.
+FORCED_ROWS = 16
+
+
 def hf_teacher_forced(model: Any, tokenizer: Any, batch: dict[str, Any], sequences: Any,
                       texts: list[str], outputs: list[str], layer: int | None,
                       scores: bool) -> tuple[list[float] | None, list[Any] | None]:
-    """One teacher-forced pass over the kept outputs (batched): their mean log-probs (if
-    ``scores``) and word alignments from the cross-attention of ``layer``, heads averaged
-    (if ``layer`` is not None; needs the eager attention)."""
+    """Teacher-forced passes over the kept outputs, ``FORCED_ROWS`` at a time: their mean
+    log-probs (if ``scores``) and word alignments from the cross-attention of ``layer``,
+    heads averaged (if ``layer`` is not None; needs the eager attention)."""
+    means: list[float] = []
+    pairs: list[Any] = []
+    for start in range(0, len(texts), FORCED_ROWS):
+        rows = slice(start, start + FORCED_ROWS)
+        part = {k: v[rows] for k, v in batch.items()}
+        found_means, found_pairs = _forced(model, tokenizer, part, sequences[rows],
+                                           texts[rows], outputs[rows], layer, scores)
+        means += found_means or []
+        pairs += found_pairs or []
+    return (means if scores else None), (pairs if layer is not None else None)
+
+
+def _forced(model: Any, tokenizer: Any, batch: dict[str, Any], sequences: Any,
+            texts: list[str], outputs: list[str], layer: int | None,
+            scores: bool) -> tuple[list[float] | None, list[Any] | None]:
     import torch
 
     eos = tokenizer.eos_token_id
@@ -59,7 +61,9 @@ def hf_teacher_forced(model: Any, tokenizer: Any, batch: dict[str, Any], sequenc
     lengths = [output_length(row, eos) for row in rows]
     means = None
     if scores:
-        logp = result.logits.float().log_softmax(-1).gather(-1, sequences[:, 1:, None])[..., 0]
+        logits = result.logits.float()
+        chosen = logits.gather(-1, sequences[:, 1:, None])[..., 0]
+        logp = chosen - logits.logsumexp(-1)  # log-softmax of the kept tokens only
         means = [float(logp[i, :n].mean()) for i, n in enumerate(lengths)]
     if layer is None:
         return means, None

@@ -47,7 +47,7 @@ def fail(message: str, code: int) -> typer.Exit:
 @contextmanager
 def errors() -> Iterator[None]:
     """Typed errors, interruptions and surprises, each to one line and its exit code."""
-    debug = bool(os.environ.get("MTJOB_DEBUG"))
+    debug = os.environ.get("MTJOB_DEBUG", "").lower() not in ("", "0", "false", "no")
     try:
         yield
     except (typer.Exit, typer.Abort):

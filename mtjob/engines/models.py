@@ -11,6 +11,7 @@ from ..backends import make_summarizer, make_translator
 from ..backends.hub import ModelSource, resolve_model
 from ..backends.tokenizer import ModelTokenizer
 from ..backends.validate import check_config, check_tokenizer, check_weights
+from ..errors import ModelError
 from .local import LocalEngine
 
 if TYPE_CHECKING:
@@ -43,7 +44,12 @@ class LocalModels:
     def check(self, config: JobConfig) -> None:
         for role in self.roles(config):
             source = self.source(config, role)
-            check_config(source)
+            model_config = check_config(source)
+            positions = model_config.get("max_position_embeddings")
+            if role == "summary" and isinstance(positions, int) \
+                    and config.sum_max_length > positions:
+                raise ModelError(f"sum_max_length {config.sum_max_length} is longer than "
+                                 f"the summarizer {source.ref!r} can write ({positions})")
             check_weights(source)
             check_tokenizer(source, self._tokenizer(source))
             log.info("%s model %s: revision %s, folder %s", role, source.ref, source.revision,

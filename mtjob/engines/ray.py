@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -100,9 +102,11 @@ class RayEngine:
         ray = import_ray()
         from ray.util import ActorPool
 
-        LocalModels().check(config)  # a missing model fails at once, not after Ray's start-up
+        LocalModels().revisions(config)  # a missing model fails at once, before Ray starts
         self.config = config
-        self._started = not ray.is_initialized() and address is None
+        self._actors: list[Any] = []
+        self._ray = ray
+        self._started = not ray.is_initialized()  # ours to shut down, local or connected
         if not ray.is_initialized():
             refuse_unreachable(address)
             try:
@@ -112,24 +116,19 @@ class RayEngine:
                 where = f"the Ray cluster at {address}" if address else "a local Ray"
                 raise ConfigError(f"cannot start or reach {where}: {type(exc).__name__}: "
                                   f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
-        self._ray = ray
-        self._actors: list[Any] = []
         try:
             check_resources(ray.cluster_resources(), workers, gpus_per_worker)
-        except ConfigError:
-            self.close()
-            raise
-        # One CPU thread per actor unless told otherwise: actors share the machine's cores.
-        actor_config = replace(config, threads=config.threads or 1) if not gpus_per_worker \
-            else config
-        # A dead actor (node lost, OOM kill) is restarted and its batches rerun, not lost;
-        # SPREAD puts actors on different nodes, so one lost node costs one actor.
-        remote = ray.remote(num_cpus=1, num_gpus=gpus_per_worker, max_restarts=ACTOR_RESTARTS,
-                            max_task_retries=TASK_RETRIES)(ModelActor)
-        self._actors = [remote.options(scheduling_strategy="SPREAD").remote(actor_config)
-                        for _ in range(workers)]
-        self._pool = ActorPool(self._actors)
-        try:
+            # One CPU thread per actor unless told otherwise: actors share the machine's cores.
+            actor_config = replace(config, threads=config.threads or 1) \
+                if not gpus_per_worker else config
+            # A dead actor (node lost, OOM kill) is restarted and its batches rerun, not lost;
+            # SPREAD puts actors on different nodes, so one lost node costs one actor.
+            remote = ray.remote(num_cpus=1, num_gpus=gpus_per_worker,
+                                max_restarts=ACTOR_RESTARTS,
+                                max_task_retries=TASK_RETRIES)(ModelActor)
+            self._actors = [remote.options(scheduling_strategy="SPREAD").remote(actor_config)
+                            for _ in range(workers)]
+            self._pool = ActorPool(self._actors)
             #: (node id, pid) of each actor at start-up.
             self.placement: list[tuple[str, int]] = self._get(
                 [actor.placement.remote() for actor in self._actors], config.actor_start_timeout)
@@ -144,37 +143,52 @@ class RayEngine:
     def translate_batches(self, jobs: list[BatchJob],
                           progress: Progress | None = None) -> list[BatchOutcome]:
         out: list[BatchOutcome] = []
-        results = self._pool.map(lambda actor, job: actor.translate.remote(job), jobs)
-        for job, result in zip(jobs, results):
-            out.append(result)
-            if progress:
-                progress(len(job.texts))
+        with self._errors():
+            results = self._pool.map(lambda actor, job: actor.translate.remote(job), jobs)
+            for job, result in zip(jobs, results):
+                out.append(result)
+                if progress:
+                    progress(len(job.texts))
         return out
 
     def summarize(self, documents: list[list[str]]) -> list[SummaryOutcome]:
-        return list(self._pool.map(lambda actor, doc: actor.summarize.remote(doc), documents))
+        with self._errors():
+            return list(self._pool.map(lambda actor, doc: actor.summarize.remote(doc),
+                                       documents))
 
     def provenance(self) -> dict[str, Any]:
         return self._get(self._actors[0].provenance.remote())
 
     def _get(self, refs: Any, timeout: float | None = None) -> Any:
+        with self._errors():
+            try:
+                return self._ray.get(refs, timeout=timeout)
+            except self._ray.exceptions.GetTimeoutError:
+                raise ConfigError(f"the Ray model actors did not start within {timeout:g} s "
+                                  f"(cluster resources: {self._ray.available_resources()}); "
+                                  "raise actor_start_timeout or ask for less") from None
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """An actor's error as mtjob's own (a model error stays exit 2), not Ray's wrapping."""
         errors = self._ray.exceptions
         try:
-            return self._ray.get(refs, timeout=timeout)
-        except errors.GetTimeoutError:
-            raise ConfigError(f"the Ray model actors did not start within {timeout:g} s "
-                              f"(cluster resources: {self._ray.available_resources()}); "
-                              "raise actor_start_timeout or ask for less") from None
-        except (errors.RayTaskError, errors.RayActorError) as exc:  # the cause, not the wrapping
+            yield
+        except (errors.RayTaskError, errors.RayActorError) as exc:
             cause = getattr(exc, "cause", None) or exc
             if isinstance(cause, MtjobError):
                 raise cause from None
-            raise MtjobError(f"a Ray model actor could not load the models: "
-                             f"{type(cause).__name__}: {cause}") from None
+            raise MtjobError(f"a Ray model actor failed: {type(cause).__name__}: "
+                             f"{str(cause).splitlines()[0] if str(cause) else ''}") from None
 
     def close(self) -> None:
-        for actor in self._actors:
-            self._ray.kill(actor)
-        self._actors = []
-        if self._started:
-            self._ray.shutdown()
+        actors, self._actors = self._actors, []
+        try:
+            for actor in actors:
+                try:
+                    self._ray.kill(actor)
+                except Exception:  # already dead: nothing to free
+                    pass
+        finally:
+            if self._started:
+                self._ray.shutdown()

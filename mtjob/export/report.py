@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..writer import write_if_changed
+from ..writer import ensure_real_dir, write_if_changed
 from .folder import read_article
 from .html import render_html, render_index
 
@@ -17,7 +17,7 @@ INDEX = "index.html"
 def write_page(out: Path, doc_id: str) -> Path:
     """The review page of one finished article (read back from its files)."""
     folder = out / REPORT
-    folder.mkdir(exist_ok=True)
+    ensure_real_dir(folder)  # never written through a symlink
     page = folder / f"{doc_id}.html"
     write_if_changed(page, render_html(read_article(out, doc_id), index=INDEX).encode("utf-8"))
     return page
@@ -26,7 +26,7 @@ def write_page(out: Path, doc_id: str) -> Path:
 def write_index(out: Path) -> Path:
     """The index of every article of ``out`` that has a page."""
     folder = out / REPORT
-    folder.mkdir(exist_ok=True)
+    ensure_real_dir(folder)  # never written through a symlink
     doc_ids = sorted(p.name[:-len(".html")] for p in folder.glob("*.html") if p.name != INDEX)
     articles = [read_article(out, d) for d in doc_ids
                 if (out / f"{d}.abstract.json").is_file()]
