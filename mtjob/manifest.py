@@ -120,7 +120,10 @@ class ManifestWriter:
     def _write(self) -> None:
         manifest = {"shard": [self.rank, self.world_size], "articles": self.entries,
                     "settings": self.settings}
-        write_if_changed(self.path, json_bytes(manifest))
+        # Indented for people; compact (C encoder, ~10x faster) for archive-sized shards.
+        data = json_bytes(manifest) if len(self.entries) <= SMALL else (json.dumps(
+            manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
+        write_if_changed(self.path, data)
         self._dirty, self._written = False, time.monotonic()
 
 

@@ -32,32 +32,32 @@ def meta_dir(out: Path) -> Path:
 def refuse_collisions(inputs: list[Path], doc_ids: list[str], out: Path) -> None:
     """A run must never write over one of its own inputs: not ``NAME.jsonl`` or
     ``NAME.abstract.json`` of any article, nor anything under ``_mtjob/`` (the same file
-    through any path: a symlink, a bind mount or a hard link). Compared by inode, so a large
-    inbox costs a ``stat`` per file, not a path resolution."""
-    by_inode: dict[tuple[int, int], Path] = {}
+    through any path: a symlink, a bind-mounted folder or a hard link). Compared by inode;
+    an input can only be an output if it lies in OUT or its bookkeeping, or has another name
+    (a link), so only those are compared, and a large inbox costs a ``stat`` per file."""
+    folders = {_inode(f): f for f in (out, meta_dir(out), meta_dir(out) / "completions",
+                                      meta_dir(out) / "runs")}
+    folders.pop(None, None)
+    parents: dict[Path, tuple[int, int] | None] = {}
+    suspects: dict[tuple[int, int], Path] = {}
     for path in inputs:
         try:
             st = os.stat(path)
-            by_inode[st.st_dev, st.st_ino] = path
-        except OSError:
-            pass
-    meta = meta_dir(out)
-    folders = {_inode(f): f for f in (meta, meta / "completions", meta / "runs")}
-    folders.pop(None, None)
-    if folders:
-        parents: dict[Path, tuple[int, int] | None] = {}
-        for path in inputs:
-            if path.parent not in parents:
-                parents[path.parent] = _inode(path.parent)
-            if parents[path.parent] in folders:
-                _collision(path, folders[parents[path.parent]])
-    for output in (p for d in doc_ids for p in (jsonl_path(out, d), abstract_path(out, d))):
-        try:
-            st = os.stat(output)
         except OSError:
             continue
-        if (st.st_dev, st.st_ino) in by_inode:
-            _collision(by_inode[st.st_dev, st.st_ino], output)
+        if path.parent not in parents:
+            parents[path.parent] = _inode(path.parent)
+        parent = folders.get(parents[path.parent])
+        if parent is not None and parent != out:
+            _collision(path, parent)
+        if parent is not None or st.st_nlink > 1 or path.is_symlink():
+            suspects[st.st_dev, st.st_ino] = path
+    if not suspects:
+        return
+    for output in (p for d in doc_ids for p in (jsonl_path(out, d), abstract_path(out, d))):
+        key = _inode(output)
+        if key in suspects:
+            _collision(suspects[key], output)
 
 
 def _inode(path: Path) -> tuple[int, int] | None:

@@ -165,3 +165,13 @@ def test_verify_is_not_fooled_by_an_interrupted_or_emptied_folder(tmp_path, samp
     assert any("article" in p for p in verify(out))
     shutil.rmtree(out / "_mtjob")
     assert verify(out)
+
+
+def test_an_input_hard_linked_to_its_output_is_refused(tmp_path, sample_inbox, cfg):
+    out = tmp_path / "out"
+    run_shard(cfg, [sample_inbox], out, models=FakeModels())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.link(out / "article.jsonl", elsewhere / "article.txt")  # the same file, another name
+    with pytest.raises(ConfigError, match="also an output"):
+        run_shard(cfg, [elsewhere], out, models=FakeModels())
