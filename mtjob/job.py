@@ -53,7 +53,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
             entry = shard.finished_entry(path, force)
             todo += [path] if entry is None else []
             entries[shard.doc_id(path)] = entry or pending_entry(path)
-        manifest.begin(entries)
+        manifest.begin(entries, frozenset(shard.indexed))
         if todo:  # a broken model stops the run before any article is read
             shard.timed("resolve", lambda: models.check(config))
         tokenizer = models.tokenizer(config) if todo else None  # no weights

@@ -64,11 +64,14 @@ class ManifestWriter:
         self.entries: dict[str, dict[str, Any]] = {}
         self._dirty, self._written = False, 0.0
 
-    def begin(self, entries: dict[str, dict[str, Any]]) -> None:
+    def begin(self, entries: dict[str, dict[str, Any]],
+              checked: frozenset[str] = frozenset()) -> None:
         """All of the shard's articles: "pending", or "done" for those already finished (so
-        a rerun with nothing to do changes no file), "skipped"/"failed" with their reason."""
+        a rerun with nothing to do changes no file), "skipped"/"failed" with their reason.
+        ``checked``: entries validated when first written (the index's), not checked again."""
         for doc_id, entry in entries.items():
-            _check(doc_id, entry)
+            if doc_id not in checked:
+                _check(doc_id, entry)
         self.entries = {doc_id: dict(entry) for doc_id, entry in entries.items()}
         ensure_real_dir(self.meta)
         completions = self.meta / "completions"

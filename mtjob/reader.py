@@ -77,11 +77,13 @@ def _line_and_column(data: bytes, offset: int) -> tuple[int, int]:
 def decode(data: bytes, path: Path) -> str:
     """Decode strict UTF-8, drop a BOM, normalise CRLF/CR; errors name the byte offset."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise InputError(f"{display_name(path)}: byte 0: UTF-16 byte-order mark; convert the file to UTF-8 "
+        raise InputError(f"{display_name(path)}: byte 0: UTF-16 byte-order mark; convert the file "
+                         "to UTF-8 "
                          "(iconv -f UTF-16 -t UTF-8)")
     order = _utf16_without_bom(data)
     if order is not None:
-        raise InputError(f"{display_name(path)}: this looks like UTF-16{order} without a byte-order mark "
+        raise InputError(f"{display_name(path)}: this looks like UTF-16{order} without a "
+                         "byte-order mark "
                          "(every other byte is 0x00-0x08); convert the file to UTF-8 "
                          f"(iconv -f UTF-16{order} -t UTF-8)")
     try:
@@ -100,7 +102,8 @@ def decode(data: bytes, path: Path) -> str:
         invalid = data.decode("utf-8", "replace").count("\ufffd")
         if high and invalid * 2 > high:
             hint = "; this may be Windows-1256: convert it with iconv -f CP1256 -t UTF-8"
-        raise InputError(f"{display_name(path)}: byte {exc.start} (line {line}, byte {col} of the line): "
+        raise InputError(f"{display_name(path)}: byte {exc.start} (line {line}, byte {col} of "
+                         "the line): "
                          f"{what}{hint}") from None
     if text.startswith(_BOM):
         text = text[1:]
@@ -161,7 +164,8 @@ def read_article(path: Path, max_bytes: int) -> Article:
     text = decode(data, path)
     paragraphs = split_paragraphs(text)
     if not paragraphs:
-        raise InputError(f"{display_name(path)}: no paragraph found (the file is empty or only whitespace "
+        raise InputError(f"{display_name(path)}: no paragraph found (the file is empty or only "
+                         "whitespace "
                          "and separators)")
     return Article(path=path, doc_id=doc_id_for(path), sha256=hashlib.sha256(data).hexdigest(),
                    text=text, paragraphs=tuple(paragraphs))

@@ -36,6 +36,8 @@ class Shard:
                  manifest: ManifestWriter, revisions: dict[str, str]) -> None:
         self.out, self.config, self.report, self.manifest = out, config, report, manifest
         self.revisions = revisions
+        #: Articles the index vouched for (their manifest entries were checked when written).
+        self.indexed: set[str] = set()
         self.index = ArticleIndex(out, manifest.tag,
                                   skip_key(config.output_settings(), revisions))
         self._provenance: dict[str, Any] | None = None
@@ -71,6 +73,7 @@ class Shard:
         known = None if force else self.index.lookup(doc_id, path)
         if known is not None:
             self.report.outcomes.append(ArticleOutcome(doc_id, path, "skipped"))
+            self.indexed.add(doc_id)
             return known
         try:
             digest = source_sha256(path)

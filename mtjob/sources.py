@@ -132,10 +132,14 @@ def discover(inputs: list[Path]) -> tuple[list[Path], list[Skipped]]:
     skipped: list[Skipped] = []
     seen: set[tuple[int, int]] = set()
     for item in inputs:
-        if item.is_dir():
-            candidates = sorted(item.glob("*.txt"))
+        if item.is_dir():  # scandir: the entry says "symlink" without a syscall per file
+            with os.scandir(item) as listing:
+                links = {e.name: e.is_symlink() for e in listing
+                         if e.name.endswith(".txt") and not e.name.startswith(".")}
+            candidates = [item / name for name in sorted(links)]
         elif item.exists() or item.is_symlink():
             candidates = [item]
+            links = {item.name: item.is_symlink()}
         else:
             raise ConfigError(f"{display_name(item)}: no such file or folder")
         for path in candidates:
@@ -146,7 +150,7 @@ def discover(inputs: list[Path]) -> tuple[list[Path], list[Skipped]]:
             if (st.st_dev, st.st_ino) in seen:  # one stat, no path resolution per file
                 continue
             seen.add((st.st_dev, st.st_ino))
-            if path.is_symlink():
+            if links[path.name]:
                 log.info("%s: follows symlink to %s", display_name(path),
                          display_name(path.resolve()))
             found.append(path)

@@ -1,6 +1,7 @@
 """The CTranslate2 backend, both roles, on the same Hugging Face folders converted once and
-cached (:mod:`mtjob.backends.conversion`). Tokenization stays with the Hugging Face tokenizer, so token counts, batching and
-decoding match the transformers backend. Inputs are never truncated.
+cached (:mod:`mtjob.backends.conversion`). Tokenization stays with the Hugging Face
+tokenizer, so token counts, batching and decoding match the transformers backend. Inputs are
+never truncated.
 """
 
 from __future__ import annotations

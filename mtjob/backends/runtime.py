@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 
 def select_device(requested: str) -> str:
-    """``auto`` -> ``cuda`` when torch sees a GPU, else ``cpu``; ``cuda`` without one is an error."""
+    """``auto`` -> ``cuda`` when torch sees a GPU, else ``cpu``; ``cuda`` without one is an
+    error."""
     import torch
 
     has_cuda = torch.cuda.is_available()
