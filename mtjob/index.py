@@ -28,9 +28,9 @@ def skip_key(settings: dict[str, Any], revisions: dict[str, str]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def _source_stat(path: Path) -> Stat | None:
+def _source_stat(path: Path, st: os.stat_result | None = None) -> Stat | None:
     try:
-        st = os.stat(path)
+        st = st or os.stat(path)
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
@@ -58,11 +58,13 @@ class ArticleIndex:
         self._old: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
         self._new: dict[str, Any] = {}
 
-    def lookup(self, doc_id: str, source: Path) -> dict[str, Any] | None:
-        """The manifest entry of an article known done with exactly these stats, or None."""
+    def lookup(self, doc_id: str, source: Path,
+               st: os.stat_result | None = None) -> dict[str, Any] | None:
+        """The manifest entry of an article known done with exactly these stats (``st``: the
+        source's, when the run has it already), or None."""
         found = self._old.get(doc_id)
         if (not isinstance(found, dict) or found.get("key") != self.key
-                or found.get("src") != _source_stat(source)
+                or found.get("src") != _source_stat(source, st)
                 or found.get("out") != _output_stats(self.out, doc_id)):
             return None
         entry = dict(found.get("entry") or {}, source=str(source))
@@ -77,5 +79,7 @@ class ArticleIndex:
 
     def save(self) -> None:
         """Write the index of what this run found done (an unchanged one is left alone)."""
+        if self._new == self._old:
+            return
         data = json.dumps(self._new, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         write_if_changed(self.path, data.encode("utf-8") + b"\n")

@@ -6,6 +6,7 @@ bottom as the data flow, each stage a plain function of the module named for it.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -36,7 +37,8 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
     """
     started = time.monotonic()
     models = models or default_models(config)
-    paths, skipped = select_inputs(inputs, out, rank, world_size)
+    stats: dict[Path, os.stat_result] = {}  # one stat per input for the whole run
+    paths, skipped = select_inputs(inputs, out, rank, world_size, stats)
     ensure_writable(out)
     report = RunReport()
     engine: Engine | None = None
@@ -50,7 +52,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                    for s in skipped}
         todo = []
         for path in paths:  # skip finished
-            entry = shard.finished_entry(path, force)
+            entry = shard.finished_entry(path, force, stats.get(path))
             todo += [path] if entry is None else []
             entries[shard.doc_id(path)] = entry or pending_entry(path)
         manifest.begin(entries, frozenset(shard.indexed))

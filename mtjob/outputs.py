@@ -29,7 +29,8 @@ def meta_dir(out: Path) -> Path:
     return out / META
 
 
-def refuse_collisions(inputs: list[Path], doc_ids: list[str], out: Path) -> None:
+def refuse_collisions(inputs: list[Path], doc_ids: list[str], out: Path,
+                      stats: dict[Path, os.stat_result] | None = None) -> None:
     """A run must never write over one of its own inputs: not ``NAME.jsonl`` or
     ``NAME.abstract.json`` of any article, nor anything under ``_mtjob/`` (the same file
     through any path: a symlink, a bind-mounted folder or a hard link). Compared by inode;
@@ -42,7 +43,7 @@ def refuse_collisions(inputs: list[Path], doc_ids: list[str], out: Path) -> None
     suspects: dict[tuple[int, int], Path] = {}
     for path in inputs:
         try:
-            st = os.stat(path)
+            st = stats[path] if stats and path in stats else os.stat(path)
         except OSError:
             continue
         if path.parent not in parents:

@@ -4,6 +4,7 @@ manifest (as the run goes) and the log, in one place; stage timings; the skip ch
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,12 +66,13 @@ class Shard:
         if removed:
             log.info("removed %d temp file(s) left by an interrupted run", removed)
 
-    def finished_entry(self, path: Path, force: bool) -> dict[str, Any] | None:
+    def finished_entry(self, path: Path, force: bool,
+                       st: os.stat_result | None = None) -> dict[str, Any] | None:
         """The manifest entry of an article that needs no work (done, or unreadable), recorded
         in the report; None for one to translate. The index answers for an article whose
         files are exactly as it recorded them; else the source is hashed and checked."""
         doc_id = doc_id_for(path)
-        known = None if force else self.index.lookup(doc_id, path)
+        known = None if force else self.index.lookup(doc_id, path, st)
         if known is not None:
             self.report.outcomes.append(ArticleOutcome(doc_id, path, "skipped"))
             self.indexed.add(doc_id)

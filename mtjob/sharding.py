@@ -57,12 +57,13 @@ def shard_of(doc_id: str, world_size: int) -> int:
     return int.from_bytes(digest[:8], "big") % world_size
 
 
-def select_inputs(inputs: list[Path], out: Path, rank: int,
-                  world_size: int) -> tuple[list[Path], list[Skipped]]:
+def select_inputs(inputs: list[Path], out: Path, rank: int, world_size: int,
+                  stats: dict[Path, os.stat_result] | None = None
+                  ) -> tuple[list[Path], list[Skipped]]:
     """This shard's articles and skipped entries (FIFOs, folders...: named, never read).
     Two inputs that would write the same output, or an input that is one of the outputs,
-    are usage errors."""
-    paths, skipped = discover(inputs)
+    are usage errors. ``stats`` receives each article's ``stat``."""
+    paths, skipped = discover(inputs, stats)
     owners: dict[str, Path] = {}
     for path in paths:
         doc_id = doc_id_for(path)
@@ -70,6 +71,6 @@ def select_inputs(inputs: list[Path], out: Path, rank: int,
             raise ConfigError(f"{display_name(owners[doc_id])} and {display_name(path)} would "
                               f"both write {display_name(doc_id)}.jsonl")
         owners[doc_id] = path
-    refuse_collisions(paths, list(owners), out)
+    refuse_collisions(paths, list(owners), out, stats)
     mine = [p for p in paths if shard_of(doc_id_for(p), world_size) == rank]
     return mine, [s for s in skipped if shard_of(doc_id_for(s.path), world_size) == rank]

@@ -123,11 +123,13 @@ def _skip_reason(path: Path) -> tuple[str | None, os.stat_result | None]:
     return _not_regular(st.st_mode), st
 
 
-def discover(inputs: list[Path]) -> tuple[list[Path], list[Skipped]]:
+def discover(inputs: list[Path], stats: dict[Path, os.stat_result] | None = None
+             ) -> tuple[list[Path], list[Skipped]]:
     """Files as given, folders expanded to their ``*.txt`` entries (sorted); duplicates (the
     same file twice) removed. Entries that are not regular files come back as
     :class:`Skipped`; symlinks to regular files are followed (logged). A missing input is a
-    :class:`ConfigError`."""
+    :class:`ConfigError`. ``stats`` receives each file's ``stat``, so later checks of this
+    run need not ask again."""
     found: list[Path] = []
     skipped: list[Skipped] = []
     seen: set[tuple[int, int]] = set()
@@ -150,6 +152,8 @@ def discover(inputs: list[Path]) -> tuple[list[Path], list[Skipped]]:
             if (st.st_dev, st.st_ino) in seen:  # one stat, no path resolution per file
                 continue
             seen.add((st.st_dev, st.st_ino))
+            if stats is not None:
+                stats[path] = st
             if links[path.name]:
                 log.info("%s: follows symlink to %s", display_name(path),
                          display_name(path.resolve()))
