@@ -10,7 +10,6 @@ use the same names in kebab-case (``batch_tokens`` <-> ``--batch-tokens``).
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import math
 import os
@@ -176,11 +175,6 @@ class JobConfig:
 
     def output_settings(self) -> dict[str, Any]:
         """The settings that determine the output, as recorded beside every abstract."""
-        return dict(self._output_settings)
-
-    @functools.cached_property
-    def _output_settings(self) -> dict[str, Any]:
-        """Computed once: the glossary's hash is read from its file (not per article)."""
         settings = {name: getattr(self, name) for name in OUTPUT_SETTINGS}
         if self.glossary is not None:  # its content, not its path, shapes the output
             from .glossary import glossary_sha256

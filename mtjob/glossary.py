@@ -8,7 +8,9 @@ File format (UTF-8, one entry a line; blank lines and lines starting with ``#`` 
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +37,17 @@ def _read(path: str | Path) -> bytes:
 
 def glossary_sha256(path: str | Path) -> str:
     """The file's content hash, once it parses: recorded in the output settings, so a
-    changed glossary redoes the articles."""
+    changed glossary redoes the articles. Read again only when the file changed (asked for
+    every article)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return _hash(str(path), None)  # _read names the problem
+    return _hash(str(path), (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+
+
+@functools.lru_cache(maxsize=8)
+def _hash(path: str, stamp: tuple[int, int, int, int] | None) -> str:
     data = _read(path)
     parse(data, path)
     return hashlib.sha256(data).hexdigest()
