@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .outputs import abstract_path, jsonl_path, meta_dir
+from .outputs import meta_dir
 from .writer import read_plain, write_if_changed
 
 Stat = list[int]
@@ -36,10 +36,12 @@ def _source_stat(path: Path, st: os.stat_result | None = None) -> Stat | None:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def _output_stats(out: Path, doc_id: str) -> list[Stat] | None:
+def _output_stats(out: str, doc_id: str) -> list[Stat] | None:
+    """Both outputs' (size, mtime_ns); the paths as ``outputs.jsonl_path`` and
+    ``abstract_path`` make them, built as strings (this runs for every article of a shard)."""
     try:
         return [[st.st_size, st.st_mtime_ns] for st in
-                (os.stat(jsonl_path(out, doc_id)), os.stat(abstract_path(out, doc_id)))]
+                (os.stat(f"{out}/{doc_id}.jsonl"), os.stat(f"{out}/{doc_id}.abstract.json"))]
     except OSError:
         return None
 
@@ -49,6 +51,7 @@ class ArticleIndex:
 
     def __init__(self, out: Path, tag: str, key: str) -> None:
         self.out, self.key = out, key
+        self._out = os.fspath(out)
         self.path = meta_dir(out) / f"index-{tag}.json"
         data = read_plain(self.path)
         try:
@@ -65,7 +68,7 @@ class ArticleIndex:
         found = self._old.get(doc_id)
         if (not isinstance(found, dict) or found.get("key") != self.key
                 or found.get("src") != _source_stat(source, st)
-                or found.get("out") != _output_stats(self.out, doc_id)):
+                or found.get("out") != _output_stats(self._out, doc_id)):
             return None
         entry = dict(found.get("entry") or {}, source=str(source))
         self._new[doc_id] = dict(found, entry=entry)
@@ -73,7 +76,7 @@ class ArticleIndex:
 
     def record(self, doc_id: str, source: Path, entry: dict[str, Any]) -> None:
         """A finished article, as its files stand now."""
-        src, outs = _source_stat(source), _output_stats(self.out, doc_id)
+        src, outs = _source_stat(source), _output_stats(self._out, doc_id)
         if src is not None and outs is not None:
             self._new[doc_id] = {"key": self.key, "src": src, "out": outs, "entry": entry}
 

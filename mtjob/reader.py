@@ -49,7 +49,9 @@ class Article:
 
 def doc_id_for(path: Path) -> str:
     """``NAME.txt`` (any extension) -> ``NAME``; the output files are named after it."""
-    return path.stem if path.suffix else path.name
+    name = path.name
+    dot = name.rfind(".")  # as Path.stem: a leading or trailing dot is not a suffix
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

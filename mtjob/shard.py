@@ -20,7 +20,7 @@ from .records import ArticleOutcome, ParagraphRecord, Segment
 from .report import RunReport
 from .segment import segment_article
 from .sources import display_name
-from .writer import remove_stale_tmp
+from .writer import TMP_MARK, remove_stale_tmp
 
 if TYPE_CHECKING:
     from .config import JobConfig
@@ -61,8 +61,10 @@ class Shard:
             return fn()
 
     def remove_temp_files(self, paths: list[Path], removed: int) -> None:
-        names = {f"{doc_id_for(p)}{end}" for p in paths for end in (".jsonl", ".abstract.json")}
-        removed += remove_stale_tmp(self.out, names)
+        if any(TMP_MARK in name for name in os.listdir(self.out)):  # rare: after a kill
+            names = {f"{doc_id_for(p)}{end}" for p in paths
+                     for end in (".jsonl", ".abstract.json")}
+            removed += remove_stale_tmp(self.out, names)
         if removed:
             log.info("removed %d temp file(s) left by an interrupted run", removed)
 

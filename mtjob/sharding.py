@@ -65,12 +65,13 @@ def select_inputs(inputs: list[Path], out: Path, rank: int, world_size: int,
     are usage errors. ``stats`` receives each article's ``stat``."""
     paths, skipped = discover(inputs, stats)
     owners: dict[str, Path] = {}
+    ids = {path: doc_id_for(path) for path in paths}
     for path in paths:
-        doc_id = doc_id_for(path)
+        doc_id = ids[path]
         if doc_id in owners:
             raise ConfigError(f"{display_name(owners[doc_id])} and {display_name(path)} would "
                               f"both write {display_name(doc_id)}.jsonl")
         owners[doc_id] = path
     refuse_collisions(paths, list(owners), out, stats)
-    mine = [p for p in paths if shard_of(doc_id_for(p), world_size) == rank]
+    mine = [p for p in paths if shard_of(ids[p], world_size) == rank]
     return mine, [s for s in skipped if shard_of(doc_id_for(s.path), world_size) == rank]
