@@ -76,8 +76,6 @@ def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
-        from ..config import FIELDS
-
         overrides = {k: kwargs.pop(k) for k in list(kwargs) if k in FIELDS}
         return command(**kwargs, **overrides)
 
