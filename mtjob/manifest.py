@@ -1,6 +1,9 @@
 """The shard's manifest, written as the run goes: every article of the shard at the start
 (pending), then rewritten atomically after each one, so a run that is killed leaves an
-accurate partial manifest; the completion marker comes last, only when all are done.
+accurate partial manifest; the completion marker comes last, only when all are done. A
+manifest of over ``SMALL`` articles is rewritten at most every ``EVERY`` seconds, its first
+write included (the completion marker is removed at once), and always at the end or on a
+signal.
 
 Call it under the shard's :class:`~mtjob.lock.ShardLock`: ``begin`` removes the manifests and
 markers of other shard counts, which the lock guarantees are not running.
@@ -84,7 +87,10 @@ class ManifestWriter:
         for manifest in self.meta.glob("manifest-*.json"):
             if self._other_count(manifest.name[len("manifest-"):-len(".json")]):
                 manifest.unlink()
-        self._write()
+        if len(self.entries) <= SMALL:
+            self._write()
+        else:  # held back like an update: a few new articles cost one rewrite, not two
+            self._dirty, self._written = True, time.monotonic()
         write_if_changed(self.meta / "config.json", self.config_json.encode("utf-8"))
 
     def update(self, doc_id: str, entry: dict[str, Any]) -> None:

@@ -30,28 +30,32 @@ def meta_dir(out: Path) -> Path:
 
 
 def refuse_collisions(inputs: list[Path], doc_ids: list[str], out: Path,
-                      stats: dict[Path, os.stat_result] | None = None) -> None:
+                      stats: dict[Path, os.stat_result] | None = None,
+                      links: set[Path] | None = None) -> None:
     """A run must never write over one of its own inputs: not ``NAME.jsonl`` or
     ``NAME.abstract.json`` of any article, nor anything under ``_mtjob/`` (the same file
     through any path: a symlink, a bind-mounted folder or a hard link). Compared by inode;
     an input can only be an output if it lies in OUT or its bookkeeping, or has another name
-    (a link), so only those are compared, and a large inbox costs a ``stat`` per file."""
+    (a link), so only those are compared, and a large inbox costs a ``stat`` per file
+    (none when ``stats`` has it; ``links``: the inputs known to be symlinks, when known)."""
     folders = {_inode(f): f for f in (out, meta_dir(out), meta_dir(out) / "completions",
                                       meta_dir(out) / "runs")}
     folders.pop(None, None)
-    parents: dict[Path, tuple[int, int] | None] = {}
+    parents: dict[str, Path | None] = {}  # by name: a Path per input costs ~1 s at 100k
     suspects: dict[tuple[int, int], Path] = {}
     for path in inputs:
         try:
             st = stats[path] if stats and path in stats else os.stat(path)
         except OSError:
             continue
-        if path.parent not in parents:
-            parents[path.parent] = _inode(path.parent)
-        parent = folders.get(parents[path.parent])
+        folder = os.path.dirname(path)
+        if folder not in parents:
+            parents[folder] = folders.get(_inode(Path(folder or ".")))
+        parent = parents[folder]
         if parent is not None and parent != out:
             _collision(path, parent)
-        if parent is not None or st.st_nlink > 1 or path.is_symlink():
+        if (parent is not None or st.st_nlink > 1
+                or (path in links if links is not None else path.is_symlink())):
             suspects[st.st_dev, st.st_ino] = path
     if not suspects:
         return

@@ -63,7 +63,8 @@ def select_inputs(inputs: list[Path], out: Path, rank: int, world_size: int,
     """This shard's articles and skipped entries (FIFOs, folders...: named, never read).
     Two inputs that would write the same output, or an input that is one of the outputs,
     are usage errors. ``stats`` receives each article's ``stat``."""
-    paths, skipped = discover(inputs, stats)
+    links: set[Path] = set()
+    paths, skipped = discover(inputs, stats, links)
     owners: dict[str, Path] = {}
     ids = {path: doc_id_for(path) for path in paths}
     for path in paths:
@@ -72,6 +73,8 @@ def select_inputs(inputs: list[Path], out: Path, rank: int, world_size: int,
             raise ConfigError(f"{display_name(owners[doc_id])} and {display_name(path)} would "
                               f"both write {display_name(doc_id)}.jsonl")
         owners[doc_id] = path
-    refuse_collisions(paths, list(owners), out, stats)
+    refuse_collisions(paths, list(owners), out, stats, links)
+    if world_size == 1:
+        return paths, skipped
     mine = [p for p in paths if shard_of(ids[p], world_size) == rank]
     return mine, [s for s in skipped if shard_of(doc_id_for(s.path), world_size) == rank]

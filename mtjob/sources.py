@@ -123,25 +123,25 @@ def _skip_reason(path: Path) -> tuple[str | None, os.stat_result | None]:
     return _not_regular(st.st_mode), st
 
 
-def discover(inputs: list[Path], stats: dict[Path, os.stat_result] | None = None
-             ) -> tuple[list[Path], list[Skipped]]:
+def discover(inputs: list[Path], stats: dict[Path, os.stat_result] | None = None,
+             links: set[Path] | None = None) -> tuple[list[Path], list[Skipped]]:
     """Files as given, folders expanded to their ``*.txt`` entries (sorted); duplicates (the
     same file twice) removed. Entries that are not regular files come back as
     :class:`Skipped`; symlinks to regular files are followed (logged). A missing input is a
     :class:`ConfigError`. ``stats`` receives each file's ``stat``, so later checks of this
-    run need not ask again."""
+    run need not ask again; ``links`` receives the files reached through a symlink."""
     found: list[Path] = []
     skipped: list[Skipped] = []
     seen: set[tuple[int, int]] = set()
     for item in inputs:
         if item.is_dir():  # scandir: the entry says "symlink" without a syscall per file
             with os.scandir(item) as listing:
-                links = {e.name: e.is_symlink() for e in listing
+                links_of = {e.name: e.is_symlink() for e in listing
                          if e.name.endswith(".txt") and not e.name.startswith(".")}
-            candidates = [item / name for name in sorted(links)]
+            candidates = [item / name for name in sorted(links_of)]
         elif item.exists() or item.is_symlink():
             candidates = [item]
-            links = {item.name: item.is_symlink()}
+            links_of = {item.name: item.is_symlink()}
         else:
             raise ConfigError(f"{display_name(item)}: no such file or folder")
         for path in candidates:
@@ -154,7 +154,9 @@ def discover(inputs: list[Path], stats: dict[Path, os.stat_result] | None = None
             seen.add((st.st_dev, st.st_ino))
             if stats is not None:
                 stats[path] = st
-            if links[path.name]:
+            if links_of[path.name]:
+                if links is not None:
+                    links.add(path)
                 log.info("%s: follows symlink to %s", display_name(path),
                          display_name(path.resolve()))
             found.append(path)
