@@ -34,9 +34,10 @@ class UnsafeModelError(MtjobError):
 
 
 class OutputError(MtjobError):
-    """The output folder cannot be written (permissions, disk full...)."""
+    """The output folder cannot be written (permissions, disk full...). Writing one article
+    fails that article alone (exit 1); raised past it, the run stops."""
 
-    exit_code = 1
+    exit_code = 74  # EX_IOERR: not "some inputs failed", which is what 1 tells cron
 
 
 class LockHeldError(MtjobError):
@@ -98,7 +99,10 @@ EXIT_CODES = {
     0: "every input done (written now, or unchanged since an earlier run)",
     1: "some inputs failed or were skipped (each named on stderr and in the manifest); the "
        "rest written",
-    2: "usage, configuration or model error: one line naming it; no article is written",
+    2: "usage, configuration or model error: one line naming it; no article is written, "
+       "unless a model fails mid-run (finished articles kept)",
+    74: "the output folder could not be written mid-run (disk full, permissions): one line "
+        "naming the file; finished articles kept, nothing partial left",
     75: "busy: another run holds the output folder's lock, or runs another shard count "
         "(EX_TEMPFAIL: try later, or pass --wait-lock)",
     129: "stopped by SIGHUP: finished articles kept, nothing partial left",

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import signals
 from .batching import article_groups
 from .config import JobConfig
+from .engines import default_models
 from .engines.base import Engine, Models, Progress
 from .lock import ShardLock
 from .manifest import ManifestWriter, pending_entry
@@ -28,21 +29,25 @@ from .writer import ensure_writable, write_article
 
 def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
               world_size: int = 1, *, force: bool = False, models: Models | None = None,
-              wait_lock: float = 0.0, progress: Progress | None = None) -> RunReport:
+              wait_lock: float = 0.0, progress: Progress | None = None,
+              report: RunReport | None = None) -> RunReport:
     """Translate and summarize this shard's articles into ``out``.
 
     Finished articles (same source hash, settings and model revisions) are skipped without
     loading a model, unless ``force``. Per-article problems are recorded in the report and the
     manifest, never raised; a broken model or a usage error is raised before any work.
+    A ``report`` passed in is filled as the run goes, so its caller still holds what a run
+    that raised (a model failing mid-run, a signal) had finished.
     """
     started = time.monotonic()
     models = models or default_models(config)
     stats: dict[Path, os.stat_result] = {}  # one stat per input for the whole run
     paths, skipped = select_inputs(inputs, out, rank, world_size, stats)
     ensure_writable(out)
-    report = RunReport()
+    report = RunReport() if report is None else report
     engine: Engine | None = None
     with ShardLock(out, rank, world_size, wait_lock) as lock:
+        report.locked = True
         manifest = ManifestWriter(out, rank, world_size, config.output_settings(),
                                   config.to_json())
         revisions = models.revisions(config)  # cheap: fingerprints are cached
@@ -116,15 +121,3 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
             shard.report_pages()  # the index, once: it reads every article back
     report.seconds = time.monotonic() - started
     return report
-
-
-def default_models(config: JobConfig) -> Models:
-    """Models for the configured engine: resolved in this process either way."""
-    if config.engine == "ray":
-        from .engines.ray import RayModels, import_ray
-
-        import_ray()  # fail at once, before any file is read, if Ray is missing
-        return RayModels()
-    from .engines.models import LocalModels
-
-    return LocalModels()

@@ -20,6 +20,9 @@ class RunReport:
     tgt_tokens: int = 0
     seconds: float = 0.0
     models_loaded: bool = False
+    #: The run took its shard's lock: from there on the CLI records it in
+    #: ``OUT/_mtjob/runs/`` however it ends.
+    locked: bool = False
     flags: Counter[str] = field(default_factory=Counter)
     #: Seconds per stage: resolve, read, segment, translate, retry, summarize, write.
     stage_seconds: dict[str, float] = field(default_factory=dict)

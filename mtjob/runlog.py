@@ -176,16 +176,22 @@ def write_metrics(path: Path, report: RunReport, exit_code: int,
         atomic_write(path, text.encode("utf-8"))
 
 
-def record_run(out: Path, rank: int, world: int, report: RunReport, config: JobConfig,
+def record_run(out: Path, rank: int, world: int, report: RunReport, config: JobConfig | None,
                exit_code: int, started: datetime | float, metrics: Path | None = None) -> None:
-    """After a run: its record (only when it wrote or failed an article, so that a rerun over
-    finished output changes no file) and the metrics textfile when ``metrics`` is given.
-    A failure here is logged, never raised: the articles themselves are written."""
+    """After a run, however it ended: its record when it took its shard's lock (a run refused
+    the lock leaves the folder another run holds alone) and either failed (``exit_code`` not
+    0) or wrote or failed an article (so a rerun over finished output changes no file); the
+    metrics textfile whenever ``metrics`` is given. A failure here is logged, never raised:
+    the articles themselves are written."""
     log = logging.getLogger(__name__)
-    try:
-        if any(o.status != "skipped" for o in report.outcomes):
+    changed = exit_code != 0 or any(o.status != "skipped" for o in report.outcomes)
+    if report.locked and changed and config is not None:
+        try:
             write_run_record(out, rank, world, report, config, exit_code, started)
-        if metrics is not None:
+        except Exception as exc:
+            log.warning("cannot write the run record: %s", exc)
+    if metrics is not None:  # the record failing (OUT's disk full) must not stop this one
+        try:
             write_metrics(metrics, report, exit_code)
-    except Exception as exc:
-        log.warning("cannot write the run record or metrics: %s", exc)
+        except Exception as exc:
+            log.warning("cannot write the metrics file %s: %s", metrics, exc)

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from mtjob import signals
 from mtjob.cli import app
-from mtjob.errors import EXIT_CODES
+from mtjob.errors import EXIT_CODES, OutputError
 from mtjob.lock import OutputLock
 from mtjob.outputs import meta_dir
 
@@ -43,6 +43,12 @@ def case(code: int, tmp_path: Path, inbox: Path, tiny_args: list[str], monkeypat
         return ["run", inbox, "--out", out, *tiny_args]
     if code == 2:
         return ["run", tmp_path / "missing.txt", "--out", out, *tiny_args]
+    if code == 74:  # the disk fills up under the manifest: not "some inputs failed"
+        def disk_full(path: Path, data: bytes) -> bool:
+            raise OutputError(f"cannot write {path}: disk full")
+
+        monkeypatch.setattr("mtjob.manifest.write_if_changed", disk_full)
+        return ["run", inbox, "--out", out, *tiny_args]
     if code == 75:
         lock = OutputLock(meta_dir(out) / "lock-00000-of-00001")
         lock.acquire()

@@ -73,8 +73,9 @@ def test_concurrent_run_is_refused_with_75_within_a_second(tmp_path, job_args):
         time.sleep(0.05)
     time.sleep(0.3)  # the lock file appears just before the first run takes the lock
     began = time.monotonic()
-    second = subprocess.run(mtjob_cmd("run", inbox, "--out", out, *job_args),
-                            capture_output=True, text=True)
+    prom = tmp_path / "mtjob.prom"
+    second = subprocess.run(mtjob_cmd("run", inbox, "--out", out, *job_args,
+                                      "--metrics-file", prom), capture_output=True, text=True)
     elapsed = time.monotonic() - began
     assert first.poll() is None, "the first run ended too soon for this test"
     assert second.returncode == 75, second.stderr
@@ -82,8 +83,11 @@ def test_concurrent_run_is_refused_with_75_within_a_second(tmp_path, job_args):
     # The whole refused process, interpreter start included, takes well under 2 s; the
     # refusal itself comes before any model or article is touched.
     assert elapsed < 2.0
+    assert "mtjob_last_exit_code 75\n" in prom.read_text()  # in the metrics, not in OUT
     assert first.wait(timeout=120) == 0
     assert verify(out) == []
+    records = [json.loads(p.read_text()) for p in (out / "_mtjob" / "runs").iterdir()]
+    assert [r["exit_code"] for r in records] == [0]  # the first run's, alone
 
 
 def test_unchanged_inbox_rerun_is_fast_and_loads_no_model(tmp_path, job_args):
@@ -110,7 +114,9 @@ def test_unchanged_inbox_rerun_is_fast_and_loads_no_model(tmp_path, job_args):
 def test_a_signal_stops_cleanly_with_nothing_partial(tmp_path, job_args, signum, code, name):
     inbox = make_inbox(tmp_path / "inbox", 16)
     out = tmp_path / "out"
-    proc = start("run", inbox, "--out", out, *job_args, "--group-articles", "2")
+    prom = tmp_path / "mtjob.prom"
+    proc = start("run", inbox, "--out", out, *job_args, "--group-articles", "2",
+                 "--metrics-file", prom)
     deadline = time.monotonic() + 120
     while not list(out.glob("*.abstract.json")) and time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()
@@ -131,6 +137,13 @@ def test_a_signal_stops_cleanly_with_nothing_partial(tmp_path, job_args, signum,
     done = {d for d, e in manifest["articles"].items() if e["status"] == "done"}
     assert done == written and len(manifest["articles"]) == 16
     assert any("completion marker" in p for p in verify(out))
+    # The run record and the metrics say how it ended, and what it had finished.
+    [record] = [json.loads(p.read_text()) for p in (out / "_mtjob" / "runs").iterdir()]
+    assert record["exit_code"] == code
+    assert {o["doc_id"] for o in record["outcomes"] if o["status"] == "done"} == written
+    metrics = prom.read_text()
+    assert f"mtjob_last_exit_code {code}\n" in metrics
+    assert "mtjob_last_success_timestamp_seconds" not in metrics
 
 
 @pytest.mark.slow

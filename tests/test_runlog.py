@@ -23,7 +23,8 @@ def report(**counts) -> RunReport:
                 ArticleOutcome("b", Path("in/b.txt"), "skipped"),
                 ArticleOutcome("c", Path("in/c.txt"), "failed", "c.txt: not UTF-8")]
     rep = RunReport(outcomes=outcomes, paragraphs=3, segments=5, src_tokens=120,
-                    tgt_tokens=100, seconds=4.0, flags=Counter({"repeat": 2, "latin": 1}))
+                    tgt_tokens=100, seconds=4.0, flags=Counter({"repeat": 2, "latin": 1}),
+                    locked=True)
     rep.stage_seconds = {"translate": 3.0, "summarize": 0.5}  # added by the lead's job.py
     return rep
 
@@ -124,5 +125,29 @@ def test_record_run_never_raises(tmp_path, caplog):
 
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    record_run(blocker, 0, 1, report(), JobConfig(), 0, 0.0)
+    record_run(blocker, 0, 1, report(), JobConfig(), 0, 0.0, metrics=tmp_path / "m.prom")
     assert "cannot write the run record" in caplog.text
+    assert (tmp_path / "m.prom").is_file()  # OUT failing does not stop the metrics
+    record_run(tmp_path, 0, 1, report(), JobConfig(), 0, 0.0, metrics=blocker / "m.prom")
+    assert "cannot write the metrics file" in caplog.text
+
+
+def test_record_run_of_a_failed_run(tmp_path):
+    """A run that failed is recorded even with no article done (a signal at start-up, a model
+    failing); one that never took its shard's lock (refused it: 75, or a usage error before
+    it) leaves OUT alone; the metrics get every ending."""
+    from mtjob.runlog import record_run
+
+    stopped = RunReport(locked=True)
+    record_run(tmp_path, 0, 1, stopped, JobConfig(), 143, 0.0, metrics=tmp_path / "m.prom")
+    [path] = (tmp_path / "_mtjob" / "runs").iterdir()
+    assert json.loads(path.read_text())["exit_code"] == 143
+    refused = tmp_path / "refused"
+    record_run(refused, 0, 1, RunReport(), JobConfig(), 75, 0.0, metrics=tmp_path / "m.prom")
+    record_run(refused, 0, 1, RunReport(), None, 2, 0.0, metrics=tmp_path / "m.prom")
+    assert not refused.exists()
+    seen = samples(tmp_path / "m.prom")
+    assert seen[("mtjob_last_exit_code", ())] == 2
+    assert {dict(k[1])["exit_code"] for k in seen if k[0] == "mtjob_runs_total"} == \
+        {"143", "75", "2"}
+    assert ("mtjob_last_success_timestamp_seconds", ()) not in seen

@@ -1,8 +1,8 @@
 """``mtjob export OUT --format html|xliff|tmx|tsv``: a finished run for reviewers and tools.
 
 Exit codes: 0 written; 1 OUT fails ``mtjob verify`` (the first problem and the count are
-named) or a file cannot be written; 2 usage (OUT not a folder or without any article, an
-unknown format, ``--excel`` without tsv).
+named); 2 usage (OUT not a folder or without any article, an unknown format, ``--excel``
+without tsv); 74 a file cannot be written (disk full, permissions).
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
 """``mtjob run INPUT... --out DIR``: the job, for cron, one file or a Slurm array task.
 
 Exit codes: 0 all inputs done; 1 some inputs failed (each named on stderr and in the
-manifest), the rest written; 2 usage, configuration or model error; 75 another run holds
-the output folder's lock; 129/130/143 interrupted (SIGHUP/SIGINT/SIGTERM), nothing partial.
+manifest), the rest written; 2 usage, configuration or model error; 74 the output folder
+could not be written mid-run (disk full); 75 another run holds the output folder's lock;
+129/130/143 interrupted (SIGHUP/SIGINT/SIGTERM), nothing partial. Every ending is in the
+metrics file (--metrics-file) and, once the run took its shard's lock, in
+OUT/_mtjob/runs/<start>-<rank>.json.
 """
 
 from __future__ import annotations
@@ -51,38 +54,50 @@ def run(
     log_format: Annotated[LogFormat, typer.Option(
         help="text, or json: one object per line for log collectors.")] = LogFormat.text,
     metrics_file: Annotated[Optional[Path], typer.Option(
-        help="Write Prometheus node-exporter textfile metrics here after the run.",
+        help="Write Prometheus node-exporter textfile metrics here after the run, "
+             "however it ends.",
         show_default=False)] = None,
     **overrides: Any,
 ) -> None:
     """Translate and summarize articles into OUT/NAME.jsonl and OUT/NAME.abstract.json."""
     setup_logging(verbose, quiet, log_format.value)
-    started = time.time()
-    with errors():
-        from ..config import load_config
-        from ..job import run_shard
-        from ..sharding import parse_shard, shard_from_env
+    from ..report import RunReport
+    from ..runlog import record_run
 
-        cfg = load_config(config, overrides)
-        rank, world = parse_shard(shard) if shard else (shard_from_env() or (0, 1))
-        previous = signals.install()
-        progress = Bar() if rank == 0 and not quiet and sys.stderr.isatty() else None
-        try:
-            report = run_shard(cfg, inputs, out, rank, world, force=force, wait_lock=wait_lock,
-                               progress=progress)
-        finally:
-            signals.restore(previous)
-            if progress is not None:
-                progress.close()
-        # The summary line stays in cron logs even with --quiet.
-        (log.warning if quiet else log.info)("shard %d/%d: %s", rank, world,
-                                              report.summary_line())
-        from ..runlog import record_run
+    report, started = RunReport(), time.time()
+    cfg, rank, world, code = None, 0, 1, 1  # what the record needs, known as the run goes
+    try:
+        with errors():
+            from ..config import load_config
+            from ..job import run_shard
+            from ..sharding import parse_shard, shard_from_env
 
-        code = 1 if report.failed else 0
+            cfg = load_config(config, overrides)
+            rank, world = parse_shard(shard) if shard else (shard_from_env() or (0, 1))
+            previous = signals.install()
+            progress = Bar() if rank == 0 and not quiet and sys.stderr.isatty() else None
+            began = time.monotonic()
+            try:
+                run_shard(cfg, inputs, out, rank, world, force=force, wait_lock=wait_lock,
+                          progress=progress, report=report)
+            except BaseException:
+                report.seconds = time.monotonic() - began  # it raised before timing itself
+                raise
+            finally:
+                signals.restore(previous)
+                if progress is not None:
+                    progress.close()
+            # The summary line stays in cron logs even with --quiet.
+            (log.warning if quiet else log.info)("shard %d/%d: %s", rank, world,
+                                                  report.summary_line())
+            code = 1 if report.failed else 0
+    except typer.Exit as exc:  # errors() turned the failure into its one line and code
+        code = exc.exit_code
+        raise
+    finally:  # every ending is recorded: the runs monitoring most needs to see fail
         record_run(out, rank, world, report, cfg, code, started, metrics_file)
-        if code:
-            raise typer.Exit(code)
+    if code:
+        raise typer.Exit(code)
 
 
 class Bar:
