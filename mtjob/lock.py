@@ -149,8 +149,11 @@ class ShardLock:
 
     def _refuse_other_counts(self, meta: Path) -> None:
         """Under the mutex: fail if a run of another count holds its lock; else remove the
-        lock files of finished other counts (stale, and confusing to ``verify``)."""
-        for path in sorted(meta.iterdir()):
+        lock files of finished other counts (stale, and confusing to ``verify``). The world
+        locks are tried first: a run that joined its world may not have locked its rank
+        file yet, and that file must not be unlinked under it."""
+        for path in sorted(meta.iterdir(), key=lambda p: (not p.name.startswith("world-"),
+                                                           p.name)):
             match = _OTHER.fullmatch(path.name)
             if not match or int(match.group(1) or match.group(2)) == self.world_size:
                 continue

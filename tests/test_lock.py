@@ -155,3 +155,26 @@ def test_shared_temps_stay_while_another_rank_runs(tmp_path: Path, holder) -> No
     with ShardLock(tmp_path, 0, 2) as lock:
         assert lock.removed_tmp == 2
     assert shared.exists() and not own_manifest.exists() and not own_marker.exists()
+
+
+def test_a_refused_run_leaves_the_other_counts_rank_locks_alone(tmp_path: Path) -> None:
+    """A run of another count that has joined its world (``world-2.lock`` shared) but not
+    yet locked its rank file must find that file where it was: had the refused run unlinked
+    it on the way, two runs of that rank could each lock a file of the same name."""
+    import fcntl
+    import os
+
+    from mtjob.lock import open_lock_file
+
+    meta = tmp_path / "_mtjob"
+    meta.mkdir()
+    rank_lock = meta / "lock-00000-of-00002"
+    rank_lock.touch()
+    joined = open_lock_file(meta / "world-2.lock")
+    fcntl.flock(joined, fcntl.LOCK_SH)
+    try:
+        with pytest.raises(ShardCountError):
+            ShardLock(tmp_path, 0, 1).acquire()
+        assert rank_lock.exists()
+    finally:
+        os.close(joined)
