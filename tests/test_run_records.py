@@ -195,3 +195,13 @@ def test_a_missing_input_is_in_the_metrics_and_creates_no_folder(tmp_path, model
     result = run(tmp_path / "missing.txt", out, prom)
     assert result.exit_code == 2 and "no such file" in result.output
     assert not out.exists() and metrics(prom)["mtjob_last_exit_code"] == 2
+
+
+def test_quiet_keeps_the_summary_line_at_info_and_nothing_else(tmp_path, models):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("قال المتحدث إن الاجتماع عقد اليوم.\n", encoding="utf-8")
+    result = run(inbox, tmp_path / "out", tmp_path / "m.prom", "--no-summary")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and " INFO mtjob: shard 0/1: articles: 1 done" in lines[0]

@@ -22,9 +22,12 @@ NOISY = ("transformers", "huggingface_hub", "urllib3", "httpx", "filelock", "ray
 
 
 def setup_logging(verbose: int = 0, quiet: bool = False, log_format: str = "text") -> None:
-    """INFO by default (what ran, per article); -v adds DEBUG; -q keeps warnings and errors."""
-    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    """INFO by default (what ran, per article); -v adds DEBUG; -q keeps warnings, errors and
+    the records logged with ``extra={"summary": True}`` (a run's summary line, at INFO)."""
+    level = logging.DEBUG if verbose else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
+    if quiet:
+        handler.addFilter(lambda r: r.levelno >= logging.WARNING or getattr(r, "summary", False))
     if log_format == "json":
         from ..runlog import JsonFormatter
 

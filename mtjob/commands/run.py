@@ -88,8 +88,8 @@ def run(
                 if progress is not None:
                     progress.close()
             # The summary line stays in cron logs even with --quiet.
-            (log.warning if quiet else log.info)("shard %d/%d: %s", rank, world,
-                                                  report.summary_line())
+            log.info("shard %d/%d: %s", rank, world, report.summary_line(),
+                     extra={"summary": True})
             code = 1 if report.failed else 0
     except typer.Exit as exc:  # errors() turned the failure into its one line and code
         code = exc.exit_code
