@@ -281,8 +281,11 @@ def test_tokenizer_class_name(tmp_path, model_type, tok_config, expected):
     assert tokenizer_class_name(tmp_path) is None
 
 
-def test_cpu_run_never_imports_torch(tmp_path, sample_inbox, tiny_args, tiny_models):
-    """Once converted, a CTranslate2 run needs neither torch (~2 s, ~170 MB) nor AutoConfig."""
+@pytest.mark.parametrize("backend", ["ctranslate2", "auto"])
+def test_cpu_run_never_imports_torch_or_transformers(tmp_path, sample_inbox, tiny_args,
+                                                     tiny_models, backend):
+    """Once converted, a CTranslate2 run needs neither torch (~2 s, ~170 MB) nor AutoConfig,
+    nor transformers at all: its tokenizers are the light ones (sentencepiece, tokenizers)."""
     import subprocess
     import sys
 
@@ -290,13 +293,14 @@ def test_cpu_run_never_imports_torch(tmp_path, sample_inbox, tiny_args, tiny_mod
         converted_model(resolve(tiny_models[role]), "int8", -2 if role == "mt" else None)
     code = ("import sys\nfrom mtjob.cli import app\ntry:\n    app(sys.argv[1:])\n"
             "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
-            "print('torch imported:', 'torch' in sys.modules)\n")
-    args = ["run", str(sample_inbox), "--out", str(tmp_path / "out"), "--backend",
-            "ctranslate2", *tiny_args]
+            "print('imported:', sorted(m for m in ('torch', 'transformers') "
+            "if m in sys.modules))\n")
+    args = ["run", str(sample_inbox), "--out", str(tmp_path / "out"), "--backend", backend,
+            *tiny_args]
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "torch imported: False" in done.stdout
+    assert "imported: []" in done.stdout, done.stdout
     assert len((tmp_path / "out" / "article.jsonl").read_text().splitlines()) == 17
 
 

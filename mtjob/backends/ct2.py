@@ -1,7 +1,8 @@
 """The CTranslate2 backend, both roles, on the same Hugging Face folders converted once and
-cached (:mod:`mtjob.backends.conversion`). Tokenization stays with the Hugging Face
-tokenizer, so token counts, batching and decoding match the transformers backend. Inputs are
-never truncated.
+cached (:mod:`mtjob.backends.conversion`). Tokenization is the model's own tokenizer, light
+where it can be (:class:`ModelTokenizer`: no transformers import) and identical to the
+transformers one, so token counts, batching and decoding match the transformers backend.
+Inputs are never truncated.
 """
 
 from __future__ import annotations
@@ -54,12 +55,10 @@ class _CTranslate2Model(LazyModel):
     def source_tokens(self, texts: list[str]) -> list[list[str]]:
         """Token strings with the tokenizer's special tokens; CTranslate2 adds none itself
         for converted Hugging Face models, and Marian needs the final ``</s>``."""
-        ids = self.tokenizer(texts, add_special_tokens=True, truncation=False)["input_ids"]
-        return [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
+        return self.tokens.source_tokens(texts)
 
     def decode(self, tokens: list[str]) -> str:
-        return self.tokenizer.decode(self.tokenizer.convert_tokens_to_ids(tokens),
-                                     skip_special_tokens=True).strip()
+        return self.tokens.decode_tokens(tokens)
 
     #: Decoder layer whose cross-attention gives the alignments (None: CTranslate2's default).
     alignment_layer: int | None = None
@@ -92,7 +91,7 @@ class CTranslate2Translator(_CTranslate2Model):
                   call: Call | None = None) -> list[Hypothesis]:
         """One batch; CTranslate2 cannot stop mid-batch, so ``call.cancel`` is not read."""
         model = self._ensure_model()
-        special = set(self.tokenizer.all_special_tokens)
+        special = self.tokens.special_tokens
         # max_input_length=0: CTranslate2 otherwise cuts sources at 1024 tokens, silently.
         # min_decoding_length=1: never an empty translation (transformers allows one).
         # Out-of-memory errors propagate as they are: the engine retries smaller batches.
@@ -160,7 +159,7 @@ class CTranslate2Summarizer(_CTranslate2Model):
         # BART starts from </s> (the converter's decoder_start_token), then generate()
         # forces <s>; a target prefix does that here, counted in the lengths just the same.
         forced = gen.get("forced_bos_token_id")
-        prefix = [self.tokenizer.convert_ids_to_tokens(forced)] if forced is not None else None
+        prefix = [self.tokens.token(forced)] if forced is not None else None
         return options, prefix
 
     def summarize(self, texts: list[str], call: Call | None = None) -> list[str]:

@@ -12,11 +12,21 @@ from pathlib import Path
 from typing import Any
 
 from .hub import ModelSource
+from .marian_spm import MarianSpmTokenizer
+from .roberta_bpe import RobertaBpeTokenizer
+from .tokenizer_files import tokenizer_files
+
+LightTokenizer = MarianSpmTokenizer | RobertaBpeTokenizer
+
+log = logging.getLogger(__name__)
 
 #: Tokenizer classes that ``AutoTokenizer`` picks for the model types mtjob ships for. Naming
 #: the class directly skips ``AutoConfig``, which imports torch: CTranslate2 runs and runs
 #: with nothing to do then never load torch at all.
 KNOWN_TOKENIZERS = {"marian": "MarianTokenizer", "bart": "RobertaTokenizer"}
+#: The light tokenizer that stands in for each (their libraries load when one is built).
+LIGHT_TOKENIZERS: dict[str, type[LightTokenizer]] = {"MarianTokenizer": MarianSpmTokenizer,
+                                                     "RobertaTokenizer": RobertaBpeTokenizer}
 
 
 def quiet_transformers() -> None:
@@ -51,6 +61,7 @@ def tokenizer_class_name(folder: Path) -> str | None:
 
 
 def load_tokenizer(source: ModelSource) -> Any:
+    """The transformers tokenizer of ``source`` (imports transformers)."""
     import transformers
 
     quiet_transformers()
@@ -59,36 +70,104 @@ def load_tokenizer(source: ModelSource) -> Any:
     return cls.from_pretrained(str(source.path), trust_remote_code=False)
 
 
+def load_light_tokenizer(folder: Path) -> LightTokenizer | None:
+    """The light tokenizer of ``folder`` (no transformers import), or ``None`` where it is
+    not certain to match the transformers tokenizer (:mod:`tokenizer_files` says when)."""
+    name = tokenizer_class_name(folder)
+    if name not in LIGHT_TOKENIZERS:
+        return None
+    try:
+        return LIGHT_TOKENIZERS[name](tokenizer_files(folder, name))
+    except Exception as exc:  # anything unexpected: transformers decides, and reports
+        log.debug("%s: transformers tokenizer (%s: %s)", folder, type(exc).__name__, exc)
+        return None
+
+
 def hf_json(folder: Path, name: str) -> dict[str, Any]:
     """A JSON file of a model folder (config.json, generation_config.json), or {}."""
     path = folder / name
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
+class HFTokenizer:
+    """A transformers tokenizer behind the light tokenizers' methods."""
+
+    def __init__(self, hf: Any) -> None:
+        self.hf = hf
+        self.all_special_tokens: list[str] = hf.all_special_tokens
+        self.model_max_length = getattr(hf, "model_max_length", None)
+
+    def encode(self, texts: list[str]) -> list[list[int]]:
+        return self.hf(texts, add_special_tokens=True, truncation=False)["input_ids"]
+
+    def convert_tokens_to_ids(self, tokens: list[str]) -> list[int]:
+        return self.hf.convert_tokens_to_ids(tokens)
+
+    def id_to_token(self, index: int) -> str | None:
+        return self.hf.convert_ids_to_tokens(index)
+
+    def convert_ids_to_tokens(self, ids: list[int]) -> list[str]:
+        return self.hf.convert_ids_to_tokens(ids)
+
+    def decode(self, ids: list[int]) -> str:
+        return self.hf.decode(ids, skip_special_tokens=True)
+
+
 class ModelTokenizer:
-    """The tokenizer of a resolved model, loaded on first use; never truncates."""
+    """The tokenizer of a resolved model, loaded on first use; never truncates.
+
+    Counting, segmenting and the CTranslate2 backend use the light tokenizer where there is
+    one (sentencepiece or ``tokenizers`` directly: no transformers import, no slow Python
+    tokenizer built); the transformers backend uses :attr:`hf`, the transformers tokenizer.
+    Both give the same ids, tokens and text (``tests/test_tokenizer_parity``).
+    """
 
     def __init__(self, source: ModelSource) -> None:
         self.source = source
-        self._tokenizer: Any = None
+        self._core: LightTokenizer | HFTokenizer | None = None
+        self._hf: Any = None
 
     @property
     def hf(self) -> Any:
         """The Hugging Face tokenizer object."""
-        if self._tokenizer is None:
-            self._tokenizer = load_tokenizer(self.source)
-        return self._tokenizer
+        if self._hf is None:
+            self._hf = load_tokenizer(self.source)
+        return self._hf
+
+    @property
+    def core(self) -> LightTokenizer | HFTokenizer:
+        """The light tokenizer, or the transformers one behind the same methods."""
+        if self._core is None:
+            self._core = load_light_tokenizer(self.source.path) or HFTokenizer(self.hf)
+        return self._core
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Tokens per text, special tokens included; never truncated."""
         if not texts:
             return []
-        ids = self.hf(texts, add_special_tokens=True, truncation=False)["input_ids"]
-        return [len(row) for row in ids]
+        return [len(row) for row in self.core.encode(texts)]
+
+    def source_tokens(self, texts: list[str]) -> list[list[str]]:
+        """Token strings per text, special tokens included (what CTranslate2 takes)."""
+        core = self.core
+        return [core.convert_ids_to_tokens(row) for row in core.encode(texts)]
+
+    def decode_tokens(self, tokens: list[str]) -> str:
+        """Text of token strings, special tokens skipped, outer spaces stripped."""
+        core = self.core
+        return core.decode(core.convert_tokens_to_ids(tokens)).strip()
+
+    def token(self, index: int) -> str | None:
+        """The token string of one id."""
+        return self.core.id_to_token(index)
+
+    @property
+    def special_tokens(self) -> set[str]:
+        return set(self.core.all_special_tokens)
 
     def limit(self, default: int) -> int:
         """``model_max_length`` of the tokenizer (transformers uses ~1e30 to mean unset)."""
-        limit = getattr(self.hf, "model_max_length", default)
+        limit = self.core.model_max_length
         return limit if isinstance(limit, int) and 0 < limit < 10**6 else default
 
     @property
