@@ -23,6 +23,8 @@ class RunReport:
     #: The run took its shard's lock: from there on the CLI records it in
     #: ``OUT/_mtjob/runs/`` however it ends.
     locked: bool = False
+    #: The ``Error:`` line of a run that stopped on one (the CLI sets it), else None.
+    error: str | None = None
     flags: Counter[str] = field(default_factory=Counter)
     #: Seconds per stage: resolve, read, segment, translate, retry, summarize, write.
     stage_seconds: dict[str, float] = field(default_factory=dict)

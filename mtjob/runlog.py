@@ -63,7 +63,8 @@ def run_record(rank: int, world: int, report: RunReport, config: JobConfig,
     seconds = report.seconds
     return {
         "started": _iso(_epoch(started)), "finished": _iso(time.time()),
-        "shard": [rank, world], "exit_code": exit_code, "host": socket.gethostname(),
+        "shard": [rank, world], "exit_code": exit_code, "error": report.error,
+        "host": socket.gethostname(),
         "pid": os.getpid(), "mtjob_version": __version__,
         "slurm": {k: os.environ[k] for k in SLURM_KEYS if k in os.environ},
         "settings": config.to_dict(), "seconds": round(seconds, 3),

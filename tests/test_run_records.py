@@ -120,6 +120,8 @@ def test_a_run_stopped_mid_way_records_what_it_finished(tmp_path, models, monkey
     assert result.output.count("Error: ") == 1
     first, record = records(out)
     assert record["exit_code"] == code and record["shard"] == [0, 1]
+    error_line = next(line for line in result.output.splitlines() if "Error: " in line)
+    assert record["error"] == error_line.split("Error: ", 1)[1] and first["error"] is None
     outcomes = {o["doc_id"]: o["status"] for o in record["outcomes"]}
     if how == "disk":  # b's files were written, its manifest entry not: the run stopped
         assert outcomes == {"a": "skipped", "b": "done"}

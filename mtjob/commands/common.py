@@ -42,9 +42,12 @@ def setup_logging(verbose: int = 0, quiet: bool = False, log_format: str = "text
 
 
 def fail(message: str, code: int) -> typer.Exit:
-    """Print one ``Error:`` line; return the exit to raise."""
+    """Print one ``Error:`` line; return the exit to raise (the line kept as ``message``, for
+    the run record)."""
     typer.echo(f"Error: {message}", err=True)
-    return typer.Exit(code)
+    exit = typer.Exit(code)
+    exit.message = message  # type: ignore[attr-defined]
+    return exit
 
 
 @contextmanager

@@ -92,7 +92,7 @@ def run(
                      extra={"summary": True})
             code = 1 if report.failed else 0
     except typer.Exit as exc:  # errors() turned the failure into its one line and code
-        code = exc.exit_code
+        code, report.error = exc.exit_code, getattr(exc, "message", None)
         raise
     finally:  # every ending is recorded: the runs monitoring most needs to see fail
         record_run(out, rank, world, report, cfg, code, started, metrics_file)
