@@ -29,15 +29,14 @@ def meta_dir(out: Path) -> Path:
     return out / META
 
 
-def refuse_collisions(inputs: list[Path], doc_ids: list[str], out: Path,
-                      stats: dict[Path, os.stat_result] | None = None,
-                      links: set[Path] | None = None) -> None:
+def refuse_collisions(inputs: list[Path], doc_ids: list[str], out: Path, links: set[Path],
+                      stats: dict[Path, os.stat_result] | None = None) -> None:
     """A run must never write over one of its own inputs: not ``NAME.jsonl`` or
     ``NAME.abstract.json`` of any article, nor anything under ``_mtjob/`` (the same file
     through any path: a symlink, a bind-mounted folder or a hard link). Compared by inode;
     an input can only be an output if it lies in OUT or its bookkeeping, or has another name
-    (a link), so only those are compared, and a large inbox costs a ``stat`` per file
-    (none when ``stats`` has it; ``links``: the inputs known to be symlinks, when known)."""
+    (a link), so only those are compared, and a large inbox costs a ``stat`` per file (none
+    when ``stats`` has it). ``links``: the inputs that are symlinks, as ``discover`` found."""
     folders = {_inode(f): f for f in (out, meta_dir(out), meta_dir(out) / "completions",
                                       meta_dir(out) / "runs")}
     folders.pop(None, None)
@@ -54,8 +53,7 @@ def refuse_collisions(inputs: list[Path], doc_ids: list[str], out: Path,
         parent = parents[folder]
         if parent is not None and parent != out:
             _collision(path, parent)
-        if (parent is not None or st.st_nlink > 1
-                or (path in links if links is not None else path.is_symlink())):
+        if parent is not None or st.st_nlink > 1 or path in links:
             suspects[st.st_dev, st.st_ino] = path
     if not suspects:
         return

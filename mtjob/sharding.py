@@ -73,7 +73,7 @@ def select_inputs(inputs: list[Path], out: Path, rank: int, world_size: int,
             raise ConfigError(f"{display_name(owners[doc_id])} and {display_name(path)} would "
                               f"both write {display_name(doc_id)}.jsonl")
         owners[doc_id] = path
-    refuse_collisions(paths, list(owners), out, stats, links)
+    refuse_collisions(paths, list(owners), out, links, stats)
     if world_size == 1:
         return paths, skipped
     mine = [p for p in paths if shard_of(ids[p], world_size) == rank]
