@@ -135,6 +135,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     current: list[str] = []
     start = 1
+    visible = False  # ``current`` holds a non-blank line (a flag: rescanning is quadratic)
 
     def close() -> None:
         body = "\n".join(current).strip()
@@ -144,18 +145,19 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     for number, line in enumerate(lines, start=1):
         # Blank lines before the first text (kept in ``current`` in the house format) must
         # not move the paragraph's line number off its first visible line.
-        if not any(part.strip() for part in current):
+        if not visible:
             start = number
         stripped = line.rstrip()
         if house and stripped.endswith("&"):
             current.append(stripped[:-1])
             close()
-            current = []
+            current, visible = [], False
         elif not house and not line.strip():
             close()
-            current = []
+            current, visible = [], False
         else:
             current.append(line)
+            visible = visible or bool(stripped.strip())
     close()
     return paragraphs
 

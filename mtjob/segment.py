@@ -24,8 +24,11 @@ log = logging.getLogger(__name__)
 
 # A sentence ends after terminal punctuation (and any closing quotes/brackets) followed by
 # whitespace. Requiring the whitespace keeps numbers (3.5), URLs (www.a.com) and dotted
-# abbreviations (U.S.A) in one piece.
-_END = re.compile(r"[.!?؟؛…]+[\"'»”’)\]]*(?=[\s\u2028\u2029\u0085])")
+# abbreviations (U.S.A) in one piece. Linear on any input: a match starts only at the first
+# mark of a run (the lookbehind) and never gives back what it took (possessive), so a run of
+# marks not followed by whitespace is one failed attempt, not one per mark.
+_END = re.compile(
+    r"(?<![.!?؟؛…])[.!?؟؛…]++[\"'»”’)\]]*+(?=[\s\u2028\u2029\u0085])")
 # A word before "." that is an abbreviation, not the end of a sentence.
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "etc",
