@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .outputs import meta_dir
+from .sources import utf8_text
 from .writer import atomic_write, read_plain
 
 FORMAT = 2
@@ -63,7 +64,7 @@ def _entry(row: list[Any], source: Path) -> dict[str, Any] | None:
     if not (type(row[11]) is int and row[11] >= 0
             and all(type(h) is str and _HEX.fullmatch(h) for h in hashes)):
         return None
-    return {"source": str(source), "status": "done", "source_sha256": row[9],
+    return {"source": utf8_text(str(source)), "status": "done", "source_sha256": row[9],
             "jsonl_sha256": row[10], "paragraphs": row[11], "abstract_sha256": row[12]}
 
 

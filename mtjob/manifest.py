@@ -19,7 +19,7 @@ from typing import Any
 
 from .outputs import meta_dir, sha256_bytes
 from .schema import MANIFEST_ENTRY, validate, validate_manifest
-from .sources import display_name
+from .sources import display_name, utf8_text
 from .writer import ensure_real_dir, json_bytes, read_plain, write_if_changed
 
 TAG = re.compile(r"(\d{5})-of-(\d{5})")
@@ -31,22 +31,23 @@ def shard_tag(rank: int, world_size: int) -> str:
 
 
 def pending_entry(source: Path | str) -> dict[str, Any]:
-    return {"source": str(source), "status": "pending"}
+    return {"source": utf8_text(str(source)), "status": "pending"}
 
 
 def failed_entry(source: Path | str, error: str) -> dict[str, Any]:
-    return {"source": str(source), "status": "failed", "error": error}
+    return {"source": utf8_text(str(source)), "status": "failed", "error": error}
 
 
 def skipped_entry(source: Path | str, reason: str) -> dict[str, Any]:
     """An input entry that is not an article (FIFO, folder...): never done, so it is named."""
-    return {"source": str(source), "status": "skipped", "error": reason}
+    return {"source": utf8_text(str(source)), "status": "skipped", "error": reason}
 
 
 def done_entry(source: Path | str, record: dict[str, Any], abstract_data: bytes) -> dict[str, Any]:
     """A finished article: ``record`` is its abstract record, ``abstract_data`` the bytes of
     its ``NAME.abstract.json`` (hashed, so an edited abstract text is caught)."""
-    return {"source": str(source), "status": "done", "source_sha256": record["source_sha256"],
+    return {"source": utf8_text(str(source)), "status": "done",
+            "source_sha256": record["source_sha256"],
             "jsonl_sha256": record["jsonl_sha256"], "paragraphs": record["paragraphs"],
             "abstract_sha256": sha256_bytes(abstract_data)}
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from .errors import InputError
 from .sources import (  # noqa: F401  (re-exported: the reader is where callers look)
     Skipped, discover, discover_inputs, display_name, read_bytes, source_sha256,
+    utf8_text,
 )
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,9 @@ class Article:
 
 
 def doc_id_for(path: Path) -> str:
-    """``NAME.txt`` (any extension) -> ``NAME``; the output files are named after it."""
-    name = path.name
+    """``NAME.txt`` (any extension) -> ``NAME``; the output files are named after it. A
+    name that is not UTF-8 (such inputs are skipped) has its bad bytes as ``\\xNN``."""
+    name = utf8_text(path.name)
     dot = name.rfind(".")  # as Path.stem: a leading or trailing dot is not a suffix
     return name[:dot] if 0 < dot < len(name) - 1 else name
 

@@ -21,6 +21,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .sources import utf8_text
+
 if TYPE_CHECKING:
     from .config import JobConfig
     from .report import RunReport
@@ -78,7 +80,7 @@ def run_record(rank: int, world: int, report: RunReport, config: JobConfig,
         "tokens": {"in": report.src_tokens, "out": report.tgt_tokens},
         "tokens_per_second": round(report.tgt_tokens / seconds, 2) if seconds else 0.0,
         "flags": dict(sorted(report.flags.items())),
-        "outcomes": [{"doc_id": o.doc_id, "source": str(o.path), "status": o.status,
+        "outcomes": [{"doc_id": o.doc_id, "source": utf8_text(str(o.path)), "status": o.status,
                       "error": o.error} for o in report.outcomes],
     }
 

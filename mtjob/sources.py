@@ -24,6 +24,25 @@ def display_name(path: Path | str) -> str:
     return text if text.isprintable() else repr(text)
 
 
+def utf8_text(text: str) -> str:
+    """``text`` safe to encode as UTF-8: the undecodable bytes of a file name (surrogates,
+    as Python holds them) become ``\\xNN`` escapes. Unchanged for any other text."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+#: Why an input whose name is not UTF-8 is skipped: its outputs, manifest entry and logs
+#: could not name it.
+NOT_UTF8 = "its name is not valid UTF-8; rename the file"
+
+
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
           (stat.S_ISSOCK, "a socket"))
@@ -145,7 +164,8 @@ def discover(inputs: list[Path], stats: dict[Path, os.stat_result] | None = None
         else:
             raise ConfigError(f"{display_name(item)}: no such file or folder")
         for path in candidates:
-            reason, st = _skip_reason(path)
+            reason, st = _skip_reason(path) if utf8_text(path.name) == path.name \
+                else (NOT_UTF8, None)
             if reason is not None or st is None:
                 skipped.append(Skipped(path, reason or "cannot be read"))
                 continue

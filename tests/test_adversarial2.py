@@ -66,3 +66,43 @@ def test_sentence_ends_are_those_of_the_backtracking_pattern(monkeypatch):
     new = [segment.split_sentences(t) for t in texts]
     monkeypatch.setattr(segment, "_END", old)
     assert new == [segment.split_sentences(t) for t in texts]
+
+
+# --- item 7: a file name that is not UTF-8 ----------------------------------------------
+
+def _cfg(**kw):
+    from mtjob.config import JobConfig
+
+    return JobConfig(mt_model="fake-mt", sum_model="fake-sum", sum_min_length=5, **kw)
+
+
+def _run(inputs, out, rank=0, world=1, **kw):
+    from mtjob.job import run_shard
+    from mtjob.testing.fakes import FakeModels
+
+    return run_shard(_cfg(**kw), inputs, out, rank, world, models=FakeModels())
+
+
+@pytest.mark.parametrize("world", [1, 2])
+def test_a_name_that_is_not_utf8_fails_alone(tmp_path, caplog, world):
+    import json
+    import logging
+    import os
+    import shutil
+
+    from .conftest import SAMPLE
+
+    inbox = tmp_path / os.fsdecode(b"in\xff")  # the folder too
+    inbox.mkdir()
+    shutil.copy(SAMPLE, inbox / "good.txt")
+    shutil.copy(SAMPLE, inbox / os.fsdecode(b"bad\xfe\n.txt"))
+    out = tmp_path / "out"
+    with caplog.at_level(logging.INFO):
+        reports = [_run([inbox], out, rank, world, report=True) for rank in range(world)]
+    assert sum(len(r.done) for r in reports) == 1
+    assert [o.doc_id for r in reports for o in r.failed] == ["bad\\xfe\n"]
+    assert (out / "good.jsonl").is_file()
+    assert "bad\\udcfe\\n.txt" in caplog.text and "not valid UTF-8" in caplog.text
+    for manifest in (out / "_mtjob").glob("manifest-*.json"):
+        json.loads(manifest.read_bytes().decode("utf-8"))  # strict UTF-8
+    assert sum(len(_run([inbox], out, rank, world).failed) for rank in range(world)) == 1
