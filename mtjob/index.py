@@ -22,6 +22,7 @@ import json
 import os
 import re
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,18 @@ def _stats(source: Path | str, out: str, doc_id: str,
         return None
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
             js.st_size, js.st_mtime_ns, ab.st_size, ab.st_mtime_ns]
+
+
+#: Timestamps this close to now may not tell a later write apart: filesystems that keep
+#: whole seconds (ext4 with small inodes, NFS, SMB, FUSE) or two (FAT).
+RACY_NS = 2_000_000_000
+
+
+def _racy(st: os.stat_result) -> bool:
+    """True for a source changed too recently for its stats to vouch for its content (as git's
+    "racily clean" entries): a same-size write in the same second leaves them unchanged. Its
+    row is not stored; the next run hashes it, as it does an article it has no row for."""
+    return max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - RACY_NS
 
 
 def _entry(row: list[Any], source: Path) -> dict[str, Any] | None:
@@ -125,10 +138,12 @@ class ArticleIndex:
             self._seen.add(doc_id)
         return entry
 
-    def record(self, doc_id: str, source: Path, entry: dict[str, Any]) -> None:
-        """A finished article, as its files stand now."""
+    def record(self, doc_id: str, source: Path, entry: dict[str, Any],
+               read: os.stat_result) -> None:
+        """A finished article, as its files stand now, if its source is still as it was when
+        it was ``read`` (hashed) and that is not too recent to tell a later write apart."""
         stats = _stats(source, self._out, doc_id)
-        if stats is None:
+        if stats is None or _racy(read) or stats != _stats(source, self._out, doc_id, read):
             return
         row = [doc_id, *stats, entry["source_sha256"], entry["jsonl_sha256"],
                entry["paragraphs"], entry["abstract_sha256"]]

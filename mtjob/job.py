@@ -108,7 +108,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                             jsonl_path(out, article.doc_id), abstract_path(out, article.doc_id),
                             data, meta))
                         if written is not None:
-                            shard.done(article.path, meta, written, records)
+                            shard.done(article, meta, written, records)
                     if written is not None and config.report:
                         shard.report_pages(article.doc_id)
         finally:

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
 from .sources import (  # noqa: F401  (re-exported: the reader is where callers look)
-    Skipped, discover, discover_inputs, display_name, read_bytes, source_sha256,
-    utf8_text,
+    Skipped, discover, discover_inputs, display_name, read_bytes, read_with_stat,
+    source_sha256, utf8_text,
 )
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ class Article:
     sha256: str
     text: str
     paragraphs: tuple[Paragraph, ...]
+    #: The file's ``stat`` when it was read (None for text not read from a file).
+    stat: os.stat_result | None = None
 
 
 def doc_id_for(path: Path) -> str:
@@ -166,7 +169,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
 
 def read_article(path: Path, max_bytes: int) -> Article:
     """Read, decode and split one article; raises InputError naming the file and position."""
-    data = read_bytes(path, max_bytes)
+    data, info = read_with_stat(path, max_bytes)
     text = decode(data, path)
     paragraphs = split_paragraphs(text)
     if not paragraphs:
@@ -174,4 +177,4 @@ def read_article(path: Path, max_bytes: int) -> Article:
                          "whitespace "
                          "and separators)")
     return Article(path=path, doc_id=doc_id_for(path), sha256=hashlib.sha256(data).hexdigest(),
-                   text=text, paragraphs=tuple(paragraphs))
+                   text=text, paragraphs=tuple(paragraphs), stat=info)

@@ -80,9 +80,13 @@ class Shard:
             self.indexed.add(doc_id)
             return known
         try:
+            before = st or os.stat(path)  # the index may vouch for the file as it was hashed
             digest = source_sha256(path)
         except InputError as exc:
             return self.fail(path, str(exc), update=False)
+        except OSError as exc:
+            return self.fail(path, f"{display_name(path)}: cannot read: {exc.strerror or exc}",
+                             update=False)
         found = None if force else done_record(self.out, doc_id, digest,
                                                self.config.output_settings(), self.revisions)
         if found is None:
@@ -90,7 +94,7 @@ class Shard:
         meta, data = found
         self.report.outcomes.append(ArticleOutcome(doc_id, path, "skipped", meta=meta))
         entry = done_entry(path, meta, data)
-        self.index.record(doc_id, path, entry)
+        self.index.record(doc_id, path, entry, before)
         return entry
 
     def not_an_article(self, path: Path, reason: str) -> dict[str, Any]:
@@ -157,13 +161,15 @@ class Shard:
             self.manifest.update(doc_id_for(path), entry)
         return entry
 
-    def done(self, path: Path, meta: dict[str, Any], abstract: bytes,
+    def done(self, article: Article, meta: dict[str, Any], abstract: bytes,
              records: list[ParagraphRecord]) -> None:
+        path = article.path
         outcome = ArticleOutcome(doc_id_for(path), path, "done", meta=meta)
         self.report.add_written(outcome, records)
         entry = done_entry(path, meta, abstract)
         self.manifest.update(outcome.doc_id, entry)
-        self.index.record(outcome.doc_id, path, entry)
+        if article.stat is not None:  # the stat of the bytes translated, not of the file now
+            self.index.record(outcome.doc_id, path, entry, article.stat)
         flags = dict(meta["flags"])
         log.info("done %s: %d paragraph(s), flags: %s", display_name(path), len(records),
                  ", ".join(f"{k} {v}" for k, v in flags.items()) or "none",

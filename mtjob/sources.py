@@ -88,7 +88,14 @@ def _blocks(fd: int, limit: int) -> Iterator[bytes]:
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     """Read a regular file, refusing files above ``max_bytes`` before loading them."""
+    return read_with_stat(path, max_bytes)[0]
+
+
+def read_with_stat(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """:func:`read_bytes`, and the file's ``stat`` as it was when the bytes were read (taken
+    on the open file: what the index may vouch for, never a later state)."""
     fd, size = _open_regular(path)
+    info = os.fstat(fd)
     if size > max_bytes:
         os.close(fd)
         raise InputError(
@@ -103,7 +110,7 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise InputError(f"{display_name(path)}: file grew above the limit of {max_bytes} "
                          "bytes while being read")
-    return data
+    return data, info
 
 
 def source_sha256(path: Path) -> str:

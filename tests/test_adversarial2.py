@@ -106,3 +106,87 @@ def test_a_name_that_is_not_utf8_fails_alone(tmp_path, caplog, world):
     for manifest in (out / "_mtjob").glob("manifest-*.json"):
         json.loads(manifest.read_bytes().decode("utf-8"))  # strict UTF-8
     assert sum(len(_run([inbox], out, rank, world).failed) for rank in range(world)) == 1
+
+
+# --- items 1 and 2: the index never vouches for bytes it did not translate ---------------
+
+def _source_sha(path):
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _abstract_sha(out, doc_id):
+    import json
+
+    return json.loads((out / f"{doc_id}.abstract.json").read_text())["source_sha256"]
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.txt").write_text("قال المتحدث إن الاجتماع عقد في العاصمة.\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("racy_ns", [None, -(1 << 62)])
+def test_a_source_changed_during_its_run_is_redone_next_run(tmp_path, inbox, monkeypatch,
+                                                            racy_ns):
+    from mtjob import index
+    from mtjob.shard import Shard
+
+    if racy_ns is not None:  # the file counts as settled: only the read stat can catch it
+        monkeypatch.setattr(index, "RACY_NS", racy_ns)
+    source, out = inbox / "a.txt", tmp_path / "out"
+    real = Shard.done
+
+    def copy_finishes(self, *args, **kwargs):  # the rest of the file lands mid-run
+        with open(source, "a", encoding="utf-8") as f:
+            f.write("وأضاف أن المحادثات ستستمر.\n")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Shard, "done", copy_finishes)
+    assert _run([inbox], out).done == ["a"]
+    monkeypatch.setattr(Shard, "done", real)
+    assert _run([inbox], out).done == ["a"]  # not "1 unchanged"
+    assert _abstract_sha(out, "a") == _source_sha(source)
+    assert _run([inbox], out).skipped == ["a"]
+
+
+def test_a_same_second_same_size_correction_is_picked_up(tmp_path, inbox, monkeypatch):
+    """A filesystem with coarse timestamps (simulated: every stat floored to 1000 s, so the
+    correction is made "in the same second"): the row is racily clean, never trusted."""
+    import os
+
+    from mtjob import index
+
+    real = index._stats
+
+    def coarse(*args, **kwargs):
+        stats = real(*args, **kwargs)
+        return stats and [v // 10**12 * 10**12 if i in (1, 2, 5, 7) else v
+                          for i, v in enumerate(stats)]
+
+    monkeypatch.setattr(index, "_stats", coarse)
+    source, out = inbox / "a.txt", tmp_path / "out"
+    assert _run([inbox], out).done == ["a"]
+    st = source.stat()
+    data = source.read_bytes()
+    source.write_bytes(data.replace("العاصمة".encode(), "المدينة".encode()))  # same size
+    os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert source.stat().st_size == st.st_size
+    assert _run([inbox], out).done == ["a"]
+    assert _abstract_sha(out, "a") == _source_sha(source)
+
+
+def test_a_settled_source_is_indexed_on_the_next_run(tmp_path, inbox, monkeypatch):
+    """The racy rule costs one hash, not the index: once the file is older, a row is kept."""
+    from mtjob import index, shard
+
+    out = tmp_path / "out"
+    assert _run([inbox], out).done == ["a"]
+    monkeypatch.setattr(index, "RACY_NS", -(1 << 62))  # as if two seconds had passed
+    assert _run([inbox], out).skipped == ["a"]  # full check; the row is stored now
+    monkeypatch.setattr(shard, "source_sha256", lambda path: pytest.fail("hashed"))
+    assert _run([inbox], out).skipped == ["a"]
