@@ -53,6 +53,16 @@ def _hash(path: str, stamp: tuple[int, int, int, int] | None) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def load_once(path: str | Path | None) -> tuple[tuple[Entry, ...], str | None]:
+    """The entries and content hash of one read of the file (``(), None`` for ``None``): a
+    run flags and records the glossary as it loaded it, even if the file is edited while
+    it runs."""
+    if path is None:
+        return (), None
+    data = _read(path)
+    return parse(data, path), hashlib.sha256(data).hexdigest()
+
+
 def load_glossary(path: str | Path | None) -> tuple[Entry, ...]:
     """The entries of a glossary file (none for ``None``); a bad line is a ConfigError
     naming the file and line."""

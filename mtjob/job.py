@@ -15,6 +15,7 @@ from .batching import article_groups
 from .config import JobConfig
 from .engines import default_models
 from .engines.base import Engine, Models, Progress
+from .glossary import load_once
 from .lock import ShardLock
 from .manifest import ManifestWriter, pending_entry
 from .outputs import abstract_path, jsonl_path, sha256_bytes
@@ -48,10 +49,11 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
     engine: Engine | None = None
     with ShardLock(out, rank, world_size, wait_lock) as lock:
         report.locked = True
-        manifest = ManifestWriter(out, rank, world_size, config.output_settings(),
-                                  config.to_json())
+        glossary, glossary_sha256 = load_once(config.glossary)  # one read for the whole run
+        settings = config.output_settings(glossary_sha256)
+        manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
         revisions = models.revisions(config)  # cheap: fingerprints are cached
-        shard = Shard(out, config, report, manifest, revisions)
+        shard = Shard(out, config, report, manifest, revisions, settings)
         shard.remove_temp_files(paths, lock.removed_tmp)
         entries = {shard.doc_id(s.path): shard.not_an_article(s.path, s.reason)
                    for s in skipped}
@@ -80,7 +82,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                 if engine is None:
                     engine, report.models_loaded = models.engine(config), True
                 errors.update(translate_segments(segments, engine, config, progress,
-                                                 report.stage_seconds))
+                                                 report.stage_seconds, glossary))
                 provenance = shard.provenance(engine)
                 ready = []
                 for doc, article in enumerate(articles):  # build records
@@ -101,7 +103,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                     meta = abstract_record(
                         article.doc_id, article.path, article.sha256, sha256_bytes(data),
                         records, summary.text, summary.method, provenance,
-                        config.output_settings(), summary.input_tokens)
+                        settings, summary.input_tokens)
                     # No signal separates the two files from the manifest's entry.
                     with shard.stage("write"), signals.critical():
                         written = shard.guard_write(article.path, lambda: write_article(

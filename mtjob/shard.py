@@ -34,13 +34,16 @@ class Shard:
     """Outcomes, manifest and timings of one ``run_shard`` call."""
 
     def __init__(self, out: Path, config: JobConfig, report: RunReport,
-                 manifest: ManifestWriter, revisions: dict[str, str]) -> None:
+                 manifest: ManifestWriter, revisions: dict[str, str],
+                 settings: dict[str, Any]) -> None:
         self.out, self.config, self.report, self.manifest = out, config, report, manifest
         self.revisions = revisions
+        #: The output settings as the run loaded them (its glossary read once).
+        self.settings = settings
         #: Articles the index vouched for (their manifest entries were checked when written).
         self.indexed: set[str] = set()
         self.index = ArticleIndex(out, manifest.tag,
-                                  skip_key(config.output_settings(), revisions))
+                                  skip_key(self.settings, revisions))
         self._provenance: dict[str, Any] | None = None
 
     @staticmethod
@@ -88,7 +91,7 @@ class Shard:
             return self.fail(path, f"{display_name(path)}: cannot read: {exc.strerror or exc}",
                              update=False)
         found = None if force else done_record(self.out, doc_id, digest,
-                                               self.config.output_settings(), self.revisions)
+                                               self.settings, self.revisions)
         if found is None:
             return None
         meta, data = found

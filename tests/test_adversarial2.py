@@ -190,3 +190,31 @@ def test_a_settled_source_is_indexed_on_the_next_run(tmp_path, inbox, monkeypatc
     assert _run([inbox], out).skipped == ["a"]  # full check; the row is stored now
     monkeypatch.setattr(shard, "source_sha256", lambda path: pytest.fail("hashed"))
     assert _run([inbox], out).skipped == ["a"]
+
+
+# --- item 3: a glossary edited mid-run ---------------------------------------------------
+
+def test_a_glossary_edited_mid_run_is_recorded_as_loaded(tmp_path, inbox, monkeypatch):
+    import hashlib
+    import json
+
+    from mtjob import job
+
+    terms = tmp_path / "terms.tsv"
+    first = "المتحدث\tzzz-never-said\n".encode()
+    terms.write_bytes(first)
+    real = job.translate_segments
+
+    def edited(*args, **kwargs):  # the editor saves while the model runs
+        result = real(*args, **kwargs)
+        terms.write_bytes("المتحدث\tspokesman|zzz-never-said|x\n".encode())
+        return result
+
+    monkeypatch.setattr(job, "translate_segments", edited)
+    out = tmp_path / "out"
+    assert _run([inbox], out, glossary=str(terms)).done == ["a"]
+    meta = json.loads((out / "a.abstract.json").read_text())
+    assert meta["settings"]["glossary_sha256"] == hashlib.sha256(first).hexdigest()
+    monkeypatch.setattr(job, "translate_segments", real)
+    assert _run([inbox], out, glossary=str(terms)).done == ["a"]  # the new glossary applies
+    assert _run([inbox], out, glossary=str(terms)).skipped == ["a"]
