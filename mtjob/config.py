@@ -225,12 +225,10 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
     """Build the config from defaults, an optional TOML file, then non-None overrides."""
     values: dict[str, Any] = {}
     if path is not None:
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"config file not found: {path}") from None
-        except OSError as exc:  # a folder, no permission...
-            raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        from .pathcheck import read_setting_file
+
+        try:  # a folder, a FIFO, no permission...: a ConfigError naming it, never a hang
+            data = tomllib.loads(read_setting_file(path, "config file").decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
         for section, table in data.items():

@@ -27,12 +27,9 @@ class Entry:
 
 
 def _read(path: str | Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"glossary file not found: {path}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the glossary: {exc.strerror or exc}") from None
+    from .pathcheck import read_setting_file
+
+    return read_setting_file(path, "glossary file")  # never blocks on a FIFO
 
 
 def glossary_sha256(path: str | Path) -> str:

@@ -16,12 +16,13 @@ import logging
 import os
 import re
 import socket
+import stat
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .sources import utf8_text
+from .sources import display_name, utf8_text
 
 if TYPE_CHECKING:
     from .config import JobConfig
@@ -107,9 +108,11 @@ _SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)")
 
 def read_samples(path: Path) -> dict[str, float]:
     """``{'name{labels}': value}`` of a textfile this module wrote; {} when absent or odd."""
+    from .writer import read_plain
+
     samples: dict[str, float] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+    try:  # a regular file only: a FIFO put there must not hang the end of the run
+        lines = (read_plain(path) or b"").decode("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return samples
     for line in lines:
@@ -172,7 +175,11 @@ def write_metrics(path: Path, report: RunReport, exit_code: int,
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(f".{path.name}.lock"), "a") as lock:
+    lock_path = path.with_name(f".{path.name}.lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    with open(fd, "rb") as lock:  # opening a FIFO this way cannot block; it is refused
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{display_name(lock_path)} is not a regular file")
         fcntl.flock(lock, fcntl.LOCK_EX)
         text = metrics_text(report, exit_code, read_samples(path),
                             time.time() if now is None else now)
@@ -197,4 +204,4 @@ def record_run(out: Path, rank: int, world: int, report: RunReport, config: JobC
         try:
             write_metrics(metrics, report, exit_code)
         except Exception as exc:
-            log.warning("cannot write the metrics file %s: %s", metrics, exc)
+            log.warning("cannot write the metrics file %s: %s", display_name(metrics), exc)

@@ -158,6 +158,9 @@ def ensure_real_dir(path: Path) -> Path:
 
 def ensure_writable(folder: Path) -> None:
     """Create the output folder and prove it is writable before any model loads."""
+    if os.path.lexists(folder) and not folder.is_dir():  # a file, a FIFO, a broken link
+        raise OutputFolderError(f"output folder {display_name(folder)} is not writable: it "
+                                "is not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = tmp_name(folder / "probe")

@@ -218,3 +218,46 @@ def test_a_glossary_edited_mid_run_is_recorded_as_loaded(tmp_path, inbox, monkey
     monkeypatch.setattr(job, "translate_segments", real)
     assert _run([inbox], out, glossary=str(terms)).done == ["a"]  # the new glossary applies
     assert _run([inbox], out, glossary=str(terms)).skipped == ["a"]
+
+
+# --- items 8 and 11: every path besides the inputs ---------------------------------------
+
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from mtjob.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("option, fifo", [
+    ("--config", "c.toml"), ("--glossary", "g.tsv"), ("--metrics-file", "m.prom"),
+    ("--metrics-file", ".m.prom.lock"), ("--out", "out")])
+def test_a_fifo_given_for_any_path_option_is_refused_not_waited_on(tmp_path, inbox, tiny_args,
+                                                                   deadline, option, fifo):
+    import os
+
+    os.mkfifo(tmp_path / fifo)
+    target = tmp_path / fifo.removeprefix(".").removesuffix(".lock")
+    args = ["--out", tmp_path / "o"] if option != "--out" else []
+    result = _cli("run", inbox, *args, option, target, *tiny_args)
+    assert result.exit_code == 2, result.output
+    assert "not a regular file" in result.output or "not a folder" in result.output
+    assert result.output.count("\n") == 1
+
+
+@pytest.mark.parametrize("where", ["input", "inbox", "output", "bookkeeping", "config",
+                                   "glossary"])
+def test_the_metrics_file_never_replaces_a_file_of_the_run(tmp_path, inbox, tiny_args, where):
+    out = tmp_path / "o"
+    assert _cli("run", inbox, "--out", out, *tiny_args).exit_code == 0
+    (tmp_path / "c.toml").write_text("[translation]\nbeams = 1\n")
+    (tmp_path / "g.tsv").write_text("قال\tsaid\n")
+    target = {"input": inbox / "a.txt", "inbox": inbox / "new.txt", "output": out / "a.jsonl",
+              "bookkeeping": out / "_mtjob" / "x.prom", "config": tmp_path / "c.toml",
+              "glossary": tmp_path / "g.tsv"}[where]
+    before = target.read_bytes() if target.exists() else None
+    result = _cli("run", inbox, "--out", out, "--config", tmp_path / "c.toml",
+                  "--glossary", tmp_path / "g.tsv", "--metrics-file", target, *tiny_args)
+    assert result.exit_code == 2 and "--metrics-file" in result.output, result.output
+    assert (target.read_bytes() if target.exists() else None) == before

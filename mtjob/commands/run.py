@@ -66,13 +66,22 @@ def run(
 
     report, started = RunReport(), time.time()
     cfg, rank, world, code = None, 0, 1, 1  # what the record needs, known as the run goes
+    metrics = None  # the metrics file, once it is known to replace nothing of the run
     try:
         with errors():
             from ..config import load_config
             from ..job import run_shard
+            from ..pathcheck import check_metrics_file
             from ..sharding import parse_shard, shard_from_env
 
+            if metrics_file is not None:
+                check_metrics_file(metrics_file, inputs, out, [config] if config else [])
+                metrics = metrics_file
             cfg = load_config(config, overrides)
+            if metrics is not None and cfg.glossary is not None:
+                metrics = None
+                check_metrics_file(metrics_file, [], out, [Path(cfg.glossary)])
+                metrics = metrics_file
             rank, world = parse_shard(shard) if shard else (shard_from_env() or (0, 1))
             previous = signals.install()
             progress = Bar() if rank == 0 and not quiet and sys.stderr.isatty() else None
@@ -95,7 +104,7 @@ def run(
         code, report.error = exc.exit_code, getattr(exc, "message", None)
         raise
     finally:  # every ending is recorded: the runs monitoring most needs to see fail
-        record_run(out, rank, world, report, cfg, code, started, metrics_file)
+        record_run(out, rank, world, report, cfg, code, started, metrics)
     if code:
         raise typer.Exit(code)
 
