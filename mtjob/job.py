@@ -16,7 +16,7 @@ from .config import JobConfig
 from .engines import default_models
 from .engines.base import Engine, Models, Progress
 from .glossary import load_once
-from .lock import ShardLock
+from .lock import ShardLock, check_wait
 from .manifest import ManifestWriter, pending_entry
 from .outputs import abstract_path, jsonl_path, sha256_bytes
 from .records import Segment, abstract_record, build_records, jsonl_bytes
@@ -41,6 +41,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
     that raised (a model failing mid-run, a signal) had finished.
     """
     started = time.monotonic()
+    check_wait(wait_lock)  # before the output folder is created
     models = models or default_models(config)
     stats: dict[Path, os.stat_result] = {}  # one stat per input for the whole run
     paths, skipped = select_inputs(inputs, out, rank, world_size, stats)

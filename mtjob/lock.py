@@ -11,18 +11,30 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import math
 import os
 import re
 import stat
 import time
 from pathlib import Path
 
-from .errors import LockHeldError, OutputError, ShardCountError, UnsafeOutputError
+from .errors import ConfigError, LockHeldError, OutputError, ShardCountError, UnsafeOutputError
 from .outputs import meta_dir
 from .sources import display_name
 from .writer import ensure_real_dir, remove_stale_tmp
 
 _MUTEX_WAIT = 10.0  # seconds; the mutex is held for a few system calls
+#: The longest ``--wait-lock``: a week (nan, inf and negative values are refused).
+MAX_WAIT = 7 * 86400.0
+
+
+def check_wait(seconds: float) -> float:
+    """``seconds`` if it is a sane wait for a lock, else a :class:`ConfigError`."""
+    if not (isinstance(seconds, (int, float)) and math.isfinite(seconds)
+            and 0 <= seconds <= MAX_WAIT):
+        raise ConfigError(f"--wait-lock must be between 0 and {MAX_WAIT:g} seconds, "
+                          f"got {seconds!r}")
+    return float(seconds)
 _OTHER = re.compile(r"(?:world-(\d+)\.lock|lock-\d+-of-(\d+))")
 
 
@@ -98,7 +110,7 @@ class ShardLock:
 
     def __init__(self, out: Path, rank: int, world_size: int, wait_seconds: float = 0.0) -> None:
         self.out, self.rank, self.world_size = out, rank, world_size
-        self.wait_seconds = wait_seconds
+        self.wait_seconds = check_wait(wait_seconds)
         self.tag = f"{rank:05d}-of-{world_size:05d}"
         self.removed_tmp = 0
         self._world: int | None = None

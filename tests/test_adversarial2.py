@@ -261,3 +261,36 @@ def test_the_metrics_file_never_replaces_a_file_of_the_run(tmp_path, inbox, tiny
                   "--glossary", tmp_path / "g.tsv", "--metrics-file", target, *tiny_args)
     assert result.exit_code == 2 and "--metrics-file" in result.output, result.output
     assert (target.read_bytes() if target.exists() else None) == before
+
+
+# --- items 9 and 10: numbers that must be bounded ----------------------------------------
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "1e309", "-inf", "1e12"])
+def test_wait_lock_is_bounded(tmp_path, inbox, value, deadline):
+    result = _cli("run", inbox, "--out", tmp_path / "o", "--wait-lock", value, "--mt-model", "x")
+    assert result.exit_code == 2 and "--wait-lock must be between 0 and" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("args, env", [
+    (["--shard", "0/100000"], {}), (["--shard", "5/99999999999999999999"], {}),
+    ([], {"SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "99999999999999999999"}),
+    ([], {"SLURM_ARRAY_TASK_COUNT": "4"}),
+])
+def test_shard_counts_are_bounded(tmp_path, inbox, monkeypatch, args, env):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    result = _cli("run", inbox, "--out", tmp_path / "o", *args, "--mt-model", "x")
+    assert result.exit_code == 2, result.output
+    assert "at most 99999 shards" in result.output or "pass --shard" in result.output
+
+
+def test_the_largest_shard_count_is_visible_to_verify(tmp_path, inbox):
+    from mtjob.verify import verify
+
+    out = tmp_path / "o"
+    _run([inbox], out, 99998, 99999)
+    _run([inbox], out, 0, 1)  # another count replaces it, as documented
+    assert verify(out) == []
+    with pytest.raises(Exception, match="at most 99999"):
+        _run([inbox], out, 0, 100000)
