@@ -51,7 +51,9 @@ class JsonFormatter(logging.Formatter):
                 line[key] = record.__dict__[key]
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
+        from .records import dumps_line
+
+        return dumps_line(line)[:-1]  # U+2028 in a name must not split the line either
 
 
 def _epoch(started: datetime | float) -> float:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .records import Segment
+from .sources import display_name
 from .textclean import clean_for_model, count_removed
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ def segment_article(doc: int, article: Article, tokenizer: Tokenizer,
     for para, paragraph in enumerate(article.paragraphs):
         if removed := count_removed(paragraph.text):
             log.info("%s line %d: removed %d invisible character(s) for the model",
-                     article.path, paragraph.line, removed)
+                     display_name(article.path), paragraph.line, removed)
         for sentence in segment_paragraph(paragraph.text, tokenizer.count_tokens, limit):
             text = clean_for_model(sentence)
             tokens = tokenizer.count_tokens([text])[0] if text else 0

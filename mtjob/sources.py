@@ -24,6 +24,16 @@ def display_name(path: Path | str) -> str:
     return text if text.isprintable() else repr(text)
 
 
+def one_line(text: str) -> str:
+    """``text`` with every unprintable character (line breaks, U+2028, ANSI escapes, bidi
+    controls, undecodable bytes) as its Python escape: what a log line holds, whatever a
+    message interpolated. Names should still go through :func:`display_name` first."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
+
+
 def utf8_text(text: str) -> str:
     """``text`` safe to encode as UTF-8: the undecodable bytes of a file name (surrogates,
     as Python holds them) become ``\\xNN`` escapes. Unchanged for any other text."""
@@ -158,7 +168,7 @@ def discover(inputs: list[Path], stats: dict[Path, os.stat_result] | None = None
     run need not ask again; ``links`` receives the files reached through a symlink."""
     found: list[Path] = []
     skipped: list[Skipped] = []
-    seen: set[tuple[int, int]] = set()
+    seen: dict[tuple[int, int], Path] = {}
     for item in inputs:
         if item.is_dir():  # scandir: the entry says "symlink" without a syscall per file
             with os.scandir(item) as listing:
@@ -176,9 +186,11 @@ def discover(inputs: list[Path], stats: dict[Path, os.stat_result] | None = None
             if reason is not None or st is None:
                 skipped.append(Skipped(path, reason or "cannot be read"))
                 continue
-            if (st.st_dev, st.st_ino) in seen:  # one stat, no path resolution per file
+            first = seen.setdefault((st.st_dev, st.st_ino), path)
+            if first is not path:  # one stat, no path resolution per file
+                log.warning("%s: skipped: the same file as %s (a link), read once under "
+                            "that name", display_name(path), display_name(first))
                 continue
-            seen.add((st.st_dev, st.st_ino))
             if stats is not None:
                 stats[path] = st
             if links_of[path.name]:

@@ -319,3 +319,75 @@ def test_tsv_cells_are_neutralised_for_excel(tmp_path, excel):
         expected = "'" + formula if excel else formula
         assert (row[0], row[3], row[4]) == ("'=cmd" if excel else "=cmd", expected, expected)
         assert row[5] == "-0.5"  # a number stays a number
+
+
+# --- item 13 and "also seen": no name can forge or split a log line -----------------------
+
+HOSTILE = "h\n2026-01-01 00:00:00,000 ERROR mtjob: FORGED\x1b[31m\u2028\x85\u202e"
+_LINE = r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR) |Error: |Warning: " \
+        r"|ok: |exported |'?/)"
+
+
+def _hostile_inbox(tmp_path, bad=True):
+    import os
+
+    inbox = tmp_path / ("inbox" if bad else "clean")
+    inbox.mkdir()
+    text = "قال المتحـــدث\u200f إن\x01 الاجتماع\uffff عقد في العاصمة.\n"
+    (inbox / f"{HOSTILE}.txt").write_text(text, encoding="utf-8")  # tatweel, control, XML
+    if not bad:
+        return inbox
+    (inbox / f"{HOSTILE}2.txt").write_bytes(b"\xffbroken")  # fails
+    os.mkfifo(inbox / f"{HOSTILE}3.txt")  # skipped
+    os.symlink(inbox / f"{HOSTILE}.txt", inbox / f"{HOSTILE}4.txt")  # followed, then a dup
+    return inbox
+
+
+def test_every_log_call_site_escapes_a_hostile_name(tmp_path, caplog, deadline):
+    """Each message as logged (no formatter's help): the run's sites, export's, verify's."""
+    import logging
+
+    from mtjob.export import export_folder
+    from mtjob.verify import check_folder
+
+    inbox, clean = _hostile_inbox(tmp_path), _hostile_inbox(tmp_path, bad=False)
+    with caplog.at_level(logging.DEBUG):
+        _run([inbox], tmp_path / "out", report=True)
+        _run([clean], tmp_path / "out2", report=True)
+        for fmt in ("html", "xliff", "tmx", "tsv"):
+            export_folder(tmp_path / "out2", fmt)
+        check_folder(tmp_path / "out", [inbox], False)
+    for record in caplog.records:
+        message = record.getMessage()
+        assert not set(message) & set("\n\r\x1b\u2028\x85\u202e"), message
+    for needle in ("invisible character(s)", "XML 1.0 cannot hold", "control character",
+                   "the same file as", "FIFO", "invalid UTF-8", "done "):
+        assert needle in caplog.text, needle
+
+
+def test_no_output_line_of_the_cli_can_be_forged(tmp_path, tiny_args, deadline):
+    import re
+
+    inbox, out = _hostile_inbox(tmp_path), tmp_path / "out"
+    clean, out2 = _hostile_inbox(tmp_path, bad=False), tmp_path / "out2"
+    outputs = [_cli("run", inbox, "--out", out, "--report", *tiny_args[:-1]),
+               _cli("run", clean, "--out", out2, *tiny_args[:-1]),
+               _cli("verify", out, "--inputs", inbox)]
+    outputs += [_cli("export", out2, "--format", fmt) for fmt in ("html", "xliff", "tmx", "tsv")]
+    outputs.append(_cli("verify", out2, "--inputs", clean))
+    assert [r.exit_code for r in outputs] == [1, 0, 1, 0, 0, 0, 0, 0]
+    text = "".join(r.output for r in outputs)
+    assert "FORGED" in text
+    for line in text.splitlines():  # what a terminal or log collector sees
+        assert re.match(_LINE, line), line
+    assert not set(text) & set("\x1b\u2028\x85\u202e")
+
+
+def test_the_json_log_is_one_line_per_record(tmp_path, tiny_args):
+    import json
+
+    inbox, out = _hostile_inbox(tmp_path), tmp_path / "out"
+    result = _cli("run", inbox, "--out", out, "--log-format", "json", *tiny_args[:-1])
+    lines = result.output.splitlines()  # splitlines: U+2028 and U+0085 split it too
+    assert lines and all(isinstance(json.loads(line), dict) for line in lines)
+    assert any(json.loads(line).get("article", "").startswith("h\n2026") for line in lines)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, OutputError
+from ..sources import display_name
 from ..writer import write_if_changed
 from .folder import Article, read_folder
 from .html import render_html, render_index
@@ -69,11 +70,11 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
     articles = read_folder(out)
     target = to if to is not None else default_target(out, fmt)
     if target.exists() and not target.is_dir():
-        raise ConfigError(f"{target}: exists and is not a folder")
+        raise ConfigError(f"{display_name(target)}: exists and is not a folder")
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create {target}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot create {display_name(target)}: {exc.strerror or exc}") from None
     report = ExportReport(folder=target)
     names = {a.doc_id: a.doc_id + SUFFIXES[fmt] for a in articles}
     index = "index.html" if "index.html" not in names.values() else "_index.html"
@@ -82,7 +83,8 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
         text, dropped = _render(article, fmt, only_flagged, excel, index)
         if dropped:
             log.warning("%s: dropped %d character(s) that XML 1.0 cannot hold (control "
-                        "characters, U+FFFE/U+FFFF, lone surrogates)", path, dropped)
+                        "characters, U+FFFE/U+FFFF, lone surrogates)", display_name(path),
+                        dropped)
         report.dropped_chars += dropped
         report.units += _selected(article, only_flagged and fmt != "html")
         if fmt == "tmx":

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import ConfigError, MtjobError
 from ..outputs import abstract_path, jsonl_path
+from ..sources import display_name
 from ..verify import verify
 
 log = logging.getLogger(__name__)
@@ -151,15 +152,16 @@ def read_folder(out: Path) -> list[Article]:
     Raises ConfigError (exit 2) when ``out`` is not a folder or holds no article, and
     UnfinishedOutputError (exit 1) when it fails ``verify``: the first problem and the count.
     """
+    name = display_name(out)
     if not out.is_dir():
-        raise ConfigError(f"{out}: not a folder (give the --out folder of a finished run)")
+        raise ConfigError(f"{name}: not a folder (give the --out folder of a finished run)")
     doc_ids = sorted(p.name[:-len(".abstract.json")] for p in out.glob("*.abstract.json"))
     if not doc_ids:
-        raise ConfigError(f"{out}: no finished article (no *.abstract.json)")
+        raise ConfigError(f"{name}: no finished article (no *.abstract.json)")
     problems = verify(out)
     if problems:
-        more = f" (and {len(problems) - 1} more; run `mtjob verify {out}`)" \
+        more = f" (and {len(problems) - 1} more; run `mtjob verify {name}`)" \
             if len(problems) > 1 else ""
-        raise UnfinishedOutputError(f"{out} fails verify, {len(problems)} problem(s): "
+        raise UnfinishedOutputError(f"{name} fails verify, {len(problems)} problem(s): "
                                     f"{problems[0]}{more}")
     return [read_article(out, doc_id) for doc_id in doc_ids]
