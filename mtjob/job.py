@@ -120,7 +120,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
             manifest.flush()  # what a stopped run finished stays recorded
         manifest.finish()
         shard.index.save()
-        if config.report and report.done:
-            shard.report_pages()  # the index, once: it reads every article back
+        if config.report:  # every page as the folder is now, and the index: reads it back
+            shard.report_pages()
     report.seconds = time.monotonic() - started
     return report

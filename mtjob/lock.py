@@ -19,11 +19,12 @@ import time
 from pathlib import Path
 
 from .errors import ConfigError, LockHeldError, OutputError, ShardCountError, UnsafeOutputError
-from .outputs import meta_dir
+from .outputs import REPORT_DIR, meta_dir
 from .sources import display_name
 from .writer import ensure_real_dir, remove_stale_tmp
 
 _MUTEX_WAIT = 10.0  # seconds; the mutex is held for a few system calls
+RECORD_GRACE = 60.0  # seconds: a run record's temp file younger than this may be in use
 #: The longest ``--wait-lock``: a week (nan, inf and negative values are refused).
 MAX_WAIT = 7 * 86400.0
 
@@ -152,8 +153,12 @@ class ShardLock:
             fd = open_lock_file(meta / f"world-{self.world_size}.lock")
             if _try_flock(fd, fcntl.LOCK_EX):  # alone: no run can start while we hold mutex
                 self.removed_tmp += remove_stale_tmp(meta)
-                if (meta / "completions").is_dir():
-                    self.removed_tmp += remove_stale_tmp(meta / "completions")
+                for sub in (meta / "completions", meta / "runs", self.out / REPORT_DIR):
+                    if sub.is_dir() and not sub.is_symlink():
+                        # Run records are written after the lock is released: only a temp
+                        # file no writer touched for a while is stale there.
+                        self.removed_tmp += remove_stale_tmp(
+                            sub, min_age=RECORD_GRACE if sub.name == "runs" else 0.0)
             fcntl.flock(fd, fcntl.LOCK_SH)  # never waits: only SH holders, and we hold mutex
             self._world = fd
         finally:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .outputs import meta_dir, sha256_bytes
+from .outputs import abstract_path, jsonl_path, meta_dir, sha256_bytes
 from .schema import MANIFEST_ENTRY, validate, validate_manifest
 from .sources import display_name, utf8_text
 from .writer import ensure_real_dir, json_bytes, read_plain, write_if_changed
@@ -76,8 +76,9 @@ class ManifestWriter:
         for doc_id, entry in entries.items():
             if doc_id not in checked:
                 _check(doc_id, entry)
-        self.entries = {doc_id: dict(entry) for doc_id, entry in entries.items()}
         ensure_real_dir(self.meta)
+        self.entries = {**self._carried(entries),
+                        **{doc_id: dict(entry) for doc_id, entry in entries.items()}}
         completions = self.meta / "completions"
         if completions.exists() or completions.is_symlink():
             ensure_real_dir(completions)
@@ -93,6 +94,33 @@ class ManifestWriter:
         else:  # held back like an update: a few new articles cost one rewrite, not two
             self._dirty, self._written = True, time.monotonic()
         write_if_changed(self.meta / "config.json", self.config_json.encode("utf-8"))
+
+    def _carried(self, current: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """The "done" entries of this folder's manifests (of any shard count) that this
+        shard owns, this run does not list (their inputs were archived since) and whose
+        files are still here: kept, so ``verify`` goes on checking those outputs against
+        the hashes recorded when they were written."""
+        from .sharding import shard_of
+
+        out = self.meta.parent
+        carried: dict[str, dict[str, Any]] = {}
+        for path in sorted(self.meta.glob("manifest-*.json")):
+            if TAG.fullmatch(path.name[len("manifest-"):-len(".json")]) is None:
+                continue
+            try:
+                articles = json.loads(read_plain(path) or b"{}").get("articles")
+            except (ValueError, AttributeError):
+                continue  # verify names a damaged manifest
+            for doc_id, entry in (articles if isinstance(articles, dict) else {}).items():
+                if (doc_id in current or doc_id in carried or not isinstance(entry, dict)
+                        or entry.get("status") != "done"
+                        or shard_of(doc_id, self.world_size) != self.rank
+                        or not (abstract_path(out, doc_id).exists()
+                                or jsonl_path(out, doc_id).exists())
+                        or validate(entry, MANIFEST_ENTRY, doc_id)):
+                    continue
+                carried[doc_id] = entry
+        return carried
 
     def update(self, doc_id: str, entry: dict[str, Any]) -> None:
         """One article's outcome, on disk before this returns (atomic rewrite). A manifest of

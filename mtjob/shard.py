@@ -179,11 +179,12 @@ class Shard:
                  extra={"article": outcome.doc_id, "counts": flags})
 
     def report_pages(self, doc_id: str | None = None) -> None:
-        """``--report``: the article's review page, or (no ``doc_id``) the index. A page
-        that cannot be written is a warning: the article itself is done."""
-        from .export.report import write_index, write_page
+        """``--report``: the article's review page, or (no ``doc_id``) every page brought in
+        line with the folder, and the index. A page that cannot be written is a warning:
+        the article itself is done."""
+        from .export.report import sync_report, write_page
 
         try:
-            write_page(self.out, doc_id) if doc_id else write_index(self.out)
+            write_page(self.out, doc_id) if doc_id else sync_report(self.out)
         except (OSError, MtjobError) as exc:
             log.warning("review page not written: %s", exc)

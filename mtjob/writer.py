@@ -10,6 +10,7 @@ import os
 import secrets
 import shutil
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -89,17 +90,19 @@ def json_bytes(obj: Any) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def remove_stale_tmp(folder: Path, names: set[str] | None = None) -> int:
+def remove_stale_tmp(folder: Path, names: set[str] | None = None,
+                     min_age: float = 0.0) -> int:
     """Remove temp files a killed run left for the given final names (every temp file of
-    ours when ``names`` is None); returns how many. Call it under the lock that guards
-    writers of those names."""
+    ours when ``names`` is None; only those unchanged for ``min_age`` seconds); returns how
+    many. Call it under the lock that guards writers of those names."""
     removed = 0
     for item in folder.glob(f".*{TMP_MARK}*"):
         final = item.name[1:].split(TMP_MARK, 1)[0]
         if names is not None and final not in names:
             continue
         try:
-            if stat.S_ISDIR(item.lstat().st_mode):
+            info = item.lstat()
+            if stat.S_ISDIR(info.st_mode) or time.time() - info.st_mtime < min_age:
                 continue
             item.unlink()
             removed += 1

@@ -391,3 +391,105 @@ def test_the_json_log_is_one_line_per_record(tmp_path, tiny_args):
     lines = result.output.splitlines()  # splitlines: U+2028 and U+0085 split it too
     assert lines and all(isinstance(json.loads(line), dict) for line in lines)
     assert any(json.loads(line).get("article", "").startswith("h\n2026") for line in lines)
+
+
+# --- item 4: outputs of archived inputs stay checked ---------------------------------------
+
+@pytest.mark.parametrize("worlds", [(1, 1), (2, 2)])
+def test_outputs_of_archived_inputs_stay_checked(tmp_path, worlds):
+    import json
+
+    from mtjob.verify import verify
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    for name in ("old", "new"):
+        (inbox / f"{name}.txt").write_text(f"قال المتحدث {name} في العاصمة.\n", encoding="utf-8")
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for rank in range(worlds[0]):
+        _run([inbox / "old.txt"], out, rank, worlds[0])
+    (inbox / "old.txt").rename(archive / "old.txt")  # processed: moved away by the cron job
+    for rank in range(worlds[1]):
+        _run([inbox], out, rank, worlds[1])
+    assert verify(out) == []
+    path = out / "old.abstract.json"
+    meta = json.loads(path.read_text())
+    meta["abstract"] = "An edited abstract."
+    path.write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    assert any("old.abstract.json" in p and "edited" in p for p in verify(out))
+    path.unlink()
+    (out / "old.jsonl").unlink()  # the outputs removed on purpose: no longer listed
+    for rank in range(worlds[1]):
+        _run([inbox], out, rank, worlds[1])
+    assert verify(out) == []
+
+
+# --- items 5 and 14: the review pages always match the folder ------------------------------
+
+def _pages(out):
+    return sorted(p.name for p in (out / "report").glob("*.html"))
+
+
+def test_report_pages_match_the_folder_after_every_report_run(tmp_path, inbox):
+    from mtjob.verify import check_folder
+
+    out = tmp_path / "out"
+    _run([inbox], out)  # without --report
+    _run([inbox], out, report=True)  # added to an existing folder
+    assert _pages(out) == ["a.html", "index.html"]
+    assert check_folder(out).warnings == []
+    (inbox / "a.txt").write_text("قال الوزير إن المحادثات ستستمر.\n", encoding="utf-8")
+    _run([inbox], out)  # regenerated without --report: the page is stale now
+    assert any("stale" in w for w in check_folder(out).warnings)
+    _run([inbox], out, report=True)  # nothing to translate, the page is brought in line
+    assert check_folder(out).warnings == []
+    (out / "report" / "a.html").unlink()  # as a kill between the article and its page
+    assert any("missing" in w for w in check_folder(out).warnings)
+    _run([inbox], out, report=True)
+    assert check_folder(out).warnings == [] and _pages(out) == ["a.html", "index.html"]
+
+
+def test_articles_named_like_the_index_keep_their_pages(tmp_path):
+    from mtjob.export import export_folder
+    from mtjob.verify import check_folder
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    names = ["index", "_index", "__index", "INDEX", "a"]
+    for name in names:
+        (inbox / f"{name}.txt").write_text(f"قال {name} في العاصمة.\n", encoding="utf-8")
+    _run([inbox], out, report=True)
+    expected = ["_INDEX.html", "___index.html", "__index.html", "_index.html", "a.html",
+                "index.html"]
+    assert _pages(out) == expected
+    index = (out / "report" / "index.html").read_text(encoding="utf-8")
+    assert "5 articles" in index
+    for name in names:
+        page = (out / "report" / f"{'_' if name != 'a' else ''}{name}.html").read_text()
+        assert f"<h1>{name}</h1>" in page
+    assert check_folder(out).warnings == []
+    exported = export_folder(out, "html")
+    assert sorted(p.name for p in exported.folder.iterdir()) == expected
+
+
+# --- item 16: temp files a kill left anywhere are cleaned ----------------------------------
+
+def test_temp_files_in_report_and_runs_are_cleaned(tmp_path, inbox):
+    import os
+    import time
+
+    from mtjob.writer import TMP_MARK
+
+    out = tmp_path / "out"
+    _run([inbox], out, report=True)
+    (out / "_mtjob" / "runs").mkdir(exist_ok=True)
+    stale = [out / "report" / f".a.html{TMP_MARK}1-ab", out / "report" / f".index.html{TMP_MARK}2",
+             out / "_mtjob" / "runs" / f".20260101T000000Z-00000.json{TMP_MARK}3"]
+    for path in stale:
+        path.write_text("partial")
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+    fresh = out / "_mtjob" / "runs" / f".20260101T000001Z-00000.json{TMP_MARK}4"
+    fresh.write_text("being written by a run that released its lock")
+    assert _run([inbox], out, report=True).skipped == ["a"]
+    assert [p.exists() for p in stale] == [False, False, False] and fresh.exists()

@@ -16,6 +16,7 @@ from ..sources import display_name
 from ..writer import write_if_changed
 from .folder import Article, read_folder
 from .html import render_html, render_index
+from .report import INDEX, page_name
 from .tmx import render_tmx, tmx_skipped
 from .tsv import render_tsv
 from .xliff import render_xliff
@@ -76,8 +77,10 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
     except OSError as exc:
         raise OutputError(f"cannot create {display_name(target)}: {exc.strerror or exc}") from None
     report = ExportReport(folder=target)
-    names = {a.doc_id: a.doc_id + SUFFIXES[fmt] for a in articles}
-    index = "index.html" if "index.html" not in names.values() else "_index.html"
+    # No page is named like the index (an article "index" is _index.html), as in --report.
+    names = {a.doc_id: page_name(a.doc_id) if fmt == "html" else a.doc_id + SUFFIXES[fmt]
+             for a in articles}
+    index = INDEX
     for article in articles:
         path = target / names[article.doc_id]
         text, dropped = _render(article, fmt, only_flagged, excel, index)

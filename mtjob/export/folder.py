@@ -7,6 +7,7 @@ what a reader may meet, so every field added later (``score``, ``alignment``, ``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -67,6 +68,8 @@ class Article:
     doc_id: str
     paragraphs: tuple[Paragraph, ...]
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The hash of the abstract file read (a review page records it: ``verify`` compares).
+    abstract_sha256: str | None = None
 
     @property
     def abstract(self) -> str | None:
@@ -140,10 +143,11 @@ def paragraph_from_dict(data: dict[str, Any]) -> Paragraph:
 
 def read_article(out: Path, doc_id: str) -> Article:
     """One article of a folder that passed ``verify`` (so every line parses)."""
-    meta = json.loads(abstract_path(out, doc_id).read_bytes())
+    data = abstract_path(out, doc_id).read_bytes()
     lines = jsonl_path(out, doc_id).read_bytes().decode("utf-8").split("\n")
     paragraphs = tuple(paragraph_from_dict(json.loads(line)) for line in lines if line)
-    return Article(doc_id=doc_id, paragraphs=paragraphs, meta=meta)
+    return Article(doc_id=doc_id, paragraphs=paragraphs, meta=json.loads(data),
+                   abstract_sha256=hashlib.sha256(data).hexdigest())
 
 
 def read_folder(out: Path) -> list[Article]:
