@@ -493,3 +493,24 @@ def test_temp_files_in_report_and_runs_are_cleaned(tmp_path, inbox):
     fresh.write_text("being written by a run that released its lock")
     assert _run([inbox], out, report=True).skipped == ["a"]
     assert [p.exists() for p in stale] == [False, False, False] and fresh.exists()
+
+
+# --- item 15: the Python API takes strings only ----------------------------------------------
+
+@pytest.mark.parametrize("texts, error, message", [
+    ([None], TypeError, "item 0 is NoneType, not str"),
+    (["ok", 5], TypeError, "item 1 is int, not str"),
+    ([b"\xd9\x82"], TypeError, "item 0 is bytes, not str"),
+    ({"قال": 1}, TypeError, "not dict"),
+    ({"قال"}, TypeError, "not set"),
+    (b"abc", TypeError, "not bytes"),
+    ("قال", TypeError, "not one string"),
+    (None, TypeError, "not NoneType"),
+    (["قال", "a\ud800b"], ValueError, "item 1 is not valid Unicode text"),
+])
+def test_translate_refuses_what_is_not_text_before_any_model(texts, error, message):
+    from mtjob.api import Pipeline
+
+    pipeline = Pipeline(mt_model="/no/such/model", sum_model="/no/such/model")
+    with pytest.raises(error, match=message):
+        pipeline.translate(texts)
