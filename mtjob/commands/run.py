@@ -31,8 +31,8 @@ class LogFormat(str, Enum):
 
 
 HELP_INPUTS = "Article files and/or folders (every *.txt inside, sorted)."
-HELP_SHARD = ("This task's slice, I/N (0-based). Defaults to SLURM_ARRAY_TASK_ID/COUNT "
-              "when they are set.")
+HELP_SHARD = ("This task's slice, I/N (0-based, N at most 99999). Defaults to "
+              "SLURM_ARRAY_TASK_ID/COUNT when they are set.")
 
 
 @config_options
@@ -46,7 +46,8 @@ def run(
                                                  rich_help_panel="Cluster")] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo finished articles.")] = False,
     wait_lock: Annotated[float, typer.Option(
-        help="Seconds to wait for another run's lock on OUT before giving up (exit 75).")] = 0.0,
+        help="Seconds to wait for another run's lock on OUT before giving up (exit 75); "
+             "0 to 604800.")] = 0.0,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True,
                                          help="-v: debug details; -vv: libraries' logs too.")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Warnings, errors and the "
