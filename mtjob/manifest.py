@@ -12,6 +12,7 @@ markers of other shard counts, which the lock guarantees are not running.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -24,6 +25,8 @@ from .writer import ensure_real_dir, json_bytes, read_plain, write_if_changed
 
 TAG = re.compile(r"(\d{5})-of-(\d{5})")
 SMALL, EVERY = 1000, 2.0
+#: Where the manifests of an earlier shard count go (read for their entries, not verified).
+PREVIOUS = "previous"
 
 
 def shard_tag(rank: int, world_size: int) -> str:
@@ -88,7 +91,9 @@ class ManifestWriter:
                     marker.unlink()  # before the manifest: never a marker beside pending work
         for manifest in self.meta.glob("manifest-*.json"):
             if self._other_count(manifest.name[len("manifest-"):-len(".json")]):
-                manifest.unlink()
+                # Kept aside, not deleted: the new count's shards carry their entries.
+                previous = ensure_real_dir(self.meta / PREVIOUS)
+                os.replace(manifest, previous / manifest.name)
         if len(self.entries) <= SMALL:
             self._write()
         else:  # held back like an update: a few new articles cost one rewrite, not two
@@ -96,15 +101,17 @@ class ManifestWriter:
         write_if_changed(self.meta / "config.json", self.config_json.encode("utf-8"))
 
     def _carried(self, current: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        """The "done" entries of this folder's manifests (of any shard count) that this
-        shard owns, this run does not list (their inputs were archived since) and whose
+        """The "done" entries of this folder's manifests (those of an earlier shard count
+        too, in ``_mtjob/previous/``) that this shard owns, this run does not list (their inputs were archived since) and whose
         files are still here: kept, so ``verify`` goes on checking those outputs against
         the hashes recorded when they were written."""
         from .sharding import shard_of
 
         out = self.meta.parent
         carried: dict[str, dict[str, Any]] = {}
-        for path in sorted(self.meta.glob("manifest-*.json")):
+        previous = self.meta / PREVIOUS
+        for path in [*sorted(self.meta.glob("manifest-*.json")),
+                     *(sorted(previous.glob("manifest-*.json")) if previous.is_dir() else [])]:
             if TAG.fullmatch(path.name[len("manifest-"):-len(".json")]) is None:
                 continue
             try:

@@ -395,7 +395,7 @@ def test_the_json_log_is_one_line_per_record(tmp_path, tiny_args):
 
 # --- item 4: outputs of archived inputs stay checked ---------------------------------------
 
-@pytest.mark.parametrize("worlds", [(1, 1), (2, 2)])
+@pytest.mark.parametrize("worlds", [(1, 1), (2, 2), (1, 3), (3, 1)])
 def test_outputs_of_archived_inputs_stay_checked(tmp_path, worlds):
     import json
 
