@@ -59,16 +59,23 @@ def _stats(source: Path | str, out: str, doc_id: str,
             js.st_size, js.st_mtime_ns, ab.st_size, ab.st_mtime_ns]
 
 
-#: Timestamps this close to now may not tell a later write apart: filesystems that keep
-#: whole seconds (ext4 with small inodes, NFS, SMB, FUSE) or two (FAT).
+#: Timestamps this close to now may not tell a later write apart: on filesystems that keep
+#: whole seconds (ext4 with small inodes, NFS, SMB, FUSE) or two (FAT), whose timestamps have
+#: no fraction of a second ...
 RACY_NS = 2_000_000_000
+#: ... and on the others, whose clock ticks every few milliseconds.
+FINE_RACY_NS = 100_000_000
+_SECOND = 1_000_000_000
 
 
-def _racy(st: os.stat_result) -> bool:
-    """True for a source changed too recently for its stats to vouch for its content (as git's
-    "racily clean" entries): a same-size write in the same second leaves them unchanged. Its
-    row is not stored; the next run hashes it, as it does an article it has no row for."""
-    return max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - RACY_NS
+def _racy(stats: list[int]) -> bool:
+    """True for a source (``_stats``) changed too recently for its stats to vouch for its
+    content (as git's "racily clean" entries): a same-size write in the same timestamp tick
+    leaves them unchanged. Its row is not stored; the next run hashes it, as it does an
+    article it has no row for."""
+    mtime, ctime = stats[1], stats[2]
+    coarse = mtime % _SECOND == 0 and ctime % _SECOND == 0
+    return max(mtime, ctime) >= time.time_ns() - (RACY_NS if coarse else FINE_RACY_NS)
 
 
 def _entry(row: list[Any], source: Path) -> dict[str, Any] | None:
@@ -143,7 +150,7 @@ class ArticleIndex:
         """A finished article, as its files stand now, if its source is still as it was when
         it was ``read`` (hashed) and that is not too recent to tell a later write apart."""
         stats = _stats(source, self._out, doc_id)
-        if stats is None or _racy(read) or stats != _stats(source, self._out, doc_id, read):
+        if stats is None or stats != _stats(source, self._out, doc_id, read) or _racy(stats):
             return
         row = [doc_id, *stats, entry["source_sha256"], entry["jsonl_sha256"],
                entry["paragraphs"], entry["abstract_sha256"]]

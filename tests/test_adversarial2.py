@@ -138,6 +138,7 @@ def test_a_source_changed_during_its_run_is_redone_next_run(tmp_path, inbox, mon
 
     if racy_ns is not None:  # the file counts as settled: only the read stat can catch it
         monkeypatch.setattr(index, "RACY_NS", racy_ns)
+        monkeypatch.setattr(index, "FINE_RACY_NS", racy_ns)
     source, out = inbox / "a.txt", tmp_path / "out"
     real = Shard.done
 
@@ -155,8 +156,9 @@ def test_a_source_changed_during_its_run_is_redone_next_run(tmp_path, inbox, mon
 
 
 def test_a_same_second_same_size_correction_is_picked_up(tmp_path, inbox, monkeypatch):
-    """A filesystem with coarse timestamps (simulated: every stat floored to 1000 s, so the
-    correction is made "in the same second"): the row is racily clean, never trusted."""
+    """A filesystem with whole-second timestamps (simulated: every stat floored to the
+    second; the correction is made in the same second, most runs): the row is racily clean,
+    never trusted."""
     import os
 
     from mtjob import index
@@ -165,7 +167,7 @@ def test_a_same_second_same_size_correction_is_picked_up(tmp_path, inbox, monkey
 
     def coarse(*args, **kwargs):
         stats = real(*args, **kwargs)
-        return stats and [v // 10**12 * 10**12 if i in (1, 2, 5, 7) else v
+        return stats and [v // 10**9 * 10**9 if i in (1, 2, 5, 7) else v
                           for i, v in enumerate(stats)]
 
     monkeypatch.setattr(index, "_stats", coarse)
@@ -186,7 +188,8 @@ def test_a_settled_source_is_indexed_on_the_next_run(tmp_path, inbox, monkeypatc
 
     out = tmp_path / "out"
     assert _run([inbox], out).done == ["a"]
-    monkeypatch.setattr(index, "RACY_NS", -(1 << 62))  # as if two seconds had passed
+    monkeypatch.setattr(index, "FINE_RACY_NS", -(1 << 62))  # as if time had passed
+    monkeypatch.setattr(index, "RACY_NS", -(1 << 62))
     assert _run([inbox], out).skipped == ["a"]  # full check; the row is stored now
     monkeypatch.setattr(shard, "source_sha256", lambda path: pytest.fail("hashed"))
     assert _run([inbox], out).skipped == ["a"]
