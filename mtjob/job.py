@@ -18,14 +18,14 @@ from .engines.base import Engine, Models, Progress
 from .glossary import load_once
 from .lock import ShardLock, check_wait
 from .manifest import ManifestWriter, pending_entry
-from .outputs import abstract_path, jsonl_path, sha256_bytes
+from .outputs import REPORT_DIR, abstract_path, jsonl_path, sha256_bytes
 from .records import Segment, abstract_record, build_records, jsonl_bytes
 from .report import RunReport
 from .shard import Shard
 from .sharding import select_inputs
 from .sources import display_name
 from .translation import translate_segments
-from .writer import ensure_writable, write_article
+from .writer import ensure_real_dir, ensure_writable, write_article
 
 
 def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
@@ -46,6 +46,8 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
     stats: dict[Path, os.stat_result] = {}  # one stat per input for the whole run
     paths, skipped = select_inputs(inputs, out, rank, world_size, stats)
     ensure_writable(out)
+    if config.report:  # a file, FIFO or symlink there: a usage error now, not a warning later
+        ensure_real_dir(out / REPORT_DIR)
     report = RunReport() if report is None else report
     engine: Engine | None = None
     with ShardLock(out, rank, world_size, wait_lock) as lock:

@@ -235,15 +235,17 @@ def _cli(*args):
 
 @pytest.mark.parametrize("option, fifo", [
     ("--config", "c.toml"), ("--glossary", "g.tsv"), ("--metrics-file", "m.prom"),
-    ("--metrics-file", ".m.prom.lock"), ("--out", "out")])
+    ("--metrics-file", ".m.prom.lock"), ("--out", "out"), ("--report", "o/report")])
 def test_a_fifo_given_for_any_path_option_is_refused_not_waited_on(tmp_path, inbox, tiny_args,
                                                                    deadline, option, fifo):
     import os
 
+    (tmp_path / "o").mkdir()
     os.mkfifo(tmp_path / fifo)
     target = tmp_path / fifo.removeprefix(".").removesuffix(".lock")
     args = ["--out", tmp_path / "o"] if option != "--out" else []
-    result = _cli("run", inbox, *args, option, target, *tiny_args)
+    given = [option] if option == "--report" else [option, target]
+    result = _cli("run", inbox, *args, *given, *tiny_args)
     assert result.exit_code == 2, result.output
     assert "not a regular file" in result.output or "not a folder" in result.output
     assert result.output.count("\n") == 1
