@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 EXTRA_KEYS = ("event", "article", "counts", "shard")
 SLURM_KEYS = ("SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID", "SLURM_NODEID")
 STATUSES = ("done", "skipped", "failed")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _iso(epoch: float) -> str:
@@ -53,7 +54,9 @@ class JsonFormatter(logging.Formatter):
             line["exception"] = self.formatException(record.exc_info)
         from .records import dumps_line
 
-        return dumps_line(line)[:-1]  # U+2028 in a name must not split the line either
+        # U+2028 in a name must not split the line, nor a bidi override reorder it on a
+        # terminal: both escaped (valid JSON either way).
+        return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", dumps_line(line)[:-1])
 
 
 def _epoch(started: datetime | float) -> float:

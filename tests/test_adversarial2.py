@@ -395,6 +395,7 @@ def test_the_json_log_is_one_line_per_record(tmp_path, tiny_args):
     result = _cli("run", inbox, "--out", out, "--log-format", "json", *tiny_args[:-1])
     lines = result.output.splitlines()  # splitlines: U+2028 and U+0085 split it too
     assert lines and all(isinstance(json.loads(line), dict) for line in lines)
+    assert "\u202e" not in result.output
     assert any(json.loads(line).get("article", "").startswith("h\n2026") for line in lines)
 
 
