@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,23 @@ def doc_of_page(name: str) -> str | None:
     if _INDEXLIKE.fullmatch(stem):
         return stem[1:] if stem.startswith("_") else None
     return stem
+
+
+_STAMP = re.compile(rb'<meta name="mtjob-abstract-sha256" content="([0-9a-f]{64})">')
+
+
+def page_stamp(page: Path) -> str | None:
+    """The abstract hash a review page records (in its first 4 KiB), or None: no page, not a
+    regular file (never waited on), or no stamp."""
+    try:
+        fd = os.open(page, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        found = _STAMP.search(handle.read(4096))
+    return found.group(1).decode() if found else None
 
 
 def jsonl_path(out: Path, doc_id: str) -> Path:

@@ -12,7 +12,8 @@ from typing import Any
 from .errors import InputError
 from .manifest import TAG, read_manifest
 from .outputs import (
-    INDEX, META, REPORT_DIR, abstract_path, doc_of_page, jsonl_path, meta_dir, page_name, sha256_bytes,
+    INDEX, META, REPORT_DIR, abstract_path, doc_of_page, jsonl_path, meta_dir, page_name,
+    page_stamp, sha256_bytes,
 )
 from .reader import discover, doc_id_for, source_sha256
 from .schema import validate_abstract, validate_paragraph
@@ -145,9 +146,6 @@ def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
             report.warnings.append(f"{shown(jsonl)}: not listed in any manifest")
 
 
-_STAMP = re.compile(rb'<meta name="mtjob-abstract-sha256" content="([0-9a-f]{64})">')
-
-
 def _check_report(out: Path, doc_ids: set[str], report: Report) -> None:
     """``OUT/report/`` as a ``--report`` run leaves it: a page per finished article, made
     from its abstract as it is now, and no page of an article that is gone (warnings: the
@@ -159,10 +157,9 @@ def _check_report(out: Path, doc_ids: set[str], report: Report) -> None:
         if abstract is None:
             continue  # named already
         page = folder / page_name(doc_id)
-        found = _STAMP.search((read_plain(page) or b"")[:4096])
         if not page.exists():
             report.warnings.append(f"{shown(page)}: review page missing{fix}")
-        elif found is None or found.group(1).decode() != sha256_bytes(abstract):
+        elif page_stamp(page) != sha256_bytes(abstract):
             report.warnings.append(f"{shown(page)}: review page is stale{fix}")
     for page in sorted(folder.glob("*.html")):
         doc_id = doc_of_page(page.name)

@@ -15,7 +15,9 @@ import logging
 from pathlib import Path
 
 from ..errors import MtjobError
-from ..outputs import INDEX, REPORT_DIR as REPORT, abstract_path, doc_of_page, page_name
+from ..outputs import (
+    INDEX, REPORT_DIR as REPORT, abstract_path, doc_of_page, page_name, page_stamp,
+)
 from ..sources import display_name
 from ..writer import ensure_real_dir, write_if_changed
 from .folder import Article, read_article
@@ -25,6 +27,15 @@ log = logging.getLogger(__name__)
 
 def _render(out: Path, doc_id: str) -> tuple[Article, bytes]:
     article = read_article(out, doc_id)
+    return article, render_html(article, index=INDEX).encode("utf-8")
+
+
+def _current(out: Path, doc_id: str) -> tuple[Article, bytes | None]:
+    """The article, and its page unless the page there was made from this very abstract
+    (its stamp): an unchanged archive costs a read per article, not a render."""
+    article = read_article(out, doc_id)
+    if page_stamp(out / REPORT / page_name(doc_id)) == article.abstract_sha256:
+        return article, None
     return article, render_html(article, index=INDEX).encode("utf-8")
 
 
@@ -45,11 +56,12 @@ def sync_report(out: Path) -> Path:
     articles = []
     for doc_id in doc_ids:
         try:
-            article, page = _render(out, doc_id)
+            article, page = _current(out, doc_id)
         except (OSError, ValueError, MtjobError) as exc:
             log.warning("review page of %s not written: %s", display_name(doc_id), exc)
             continue
-        write_if_changed(folder / page_name(doc_id), page)
+        if page is not None:
+            write_if_changed(folder / page_name(doc_id), page)
         articles.append(article)
     for page in folder.glob("*.html"):
         doc_id = doc_of_page(page.name)
