@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -45,14 +44,7 @@ _STAMP = re.compile(rb'<meta name="mtjob-abstract-sha256" content="([0-9a-f]{64}
 def page_stamp(page: Path) -> str | None:
     """The abstract hash a review page records (in its first 4 KiB), or None: no page, not a
     regular file (never waited on), or no stamp."""
-    try:
-        fd = os.open(page, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
-    except OSError:
-        return None
-    with open(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        found = _STAMP.search(handle.read(4096))
+    found = _STAMP.search(read_plain(page, 4096) or b"")
     return found.group(1).decode() if found else None
 
 

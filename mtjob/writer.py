@@ -73,9 +73,10 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def read_plain(path: Path) -> bytes | None:
-    """The bytes of a regular file that is not a symlink; None for anything else (absent,
-    a symlink, a FIFO: reading must neither follow nor block)."""
+def read_plain(path: Path, limit: int = -1) -> bytes | None:
+    """The bytes of a regular file that is not a symlink (its first ``limit`` bytes when
+    given); None for anything else (absent, a symlink, a FIFO: reading must neither follow
+    nor block)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
@@ -83,7 +84,7 @@ def read_plain(path: Path) -> bytes | None:
     with open(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        return handle.read()
+        return handle.read(limit)
 
 
 def json_bytes(obj: Any) -> bytes:
