@@ -13,7 +13,8 @@ Settings are named as in ``JobConfig`` (and the TOML files): ``mt_model=``, ``be
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,9 +72,8 @@ class Pipeline:
         from .segment import segment_article
         from .translation import translate_segments
 
-        if isinstance(texts, str):
-            raise TypeError("translate() takes a list of strings, not one string")
-        paragraphs = tuple(Paragraph(str(t).strip(), line) for line, t in enumerate(texts, 1))
+        paragraphs = tuple(Paragraph(t.strip(), line)
+                           for line, t in enumerate(_checked_texts(texts), 1))
         if not paragraphs:
             return []
         article = Article(Path("<translate>"), "translate", "", "", paragraphs)
@@ -105,6 +105,26 @@ class Pipeline:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+
+
+def _checked_texts(texts: Sequence[str]) -> list[str]:
+    """The texts, if ``texts`` is an ordered collection of ``str`` that UTF-8 can hold; else
+    a ``TypeError`` (naming the item's position and type) or ``ValueError``. Never ``str()``
+    of something else: ``None`` is not the text "None"."""
+    if isinstance(texts, (str, bytes, bytearray, Mapping, AbstractSet)) or not isinstance(
+            texts, Iterable):
+        raise TypeError("translate() takes a list of strings, not "
+                        f"{'one string' if isinstance(texts, str) else type(texts).__name__}")
+    items = list(texts)
+    for position, text in enumerate(items):
+        if not isinstance(text, str):
+            raise TypeError(f"translate(): item {position} is {type(text).__name__}, not str")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"translate(): item {position} is not valid Unicode text (a lone "
+                             f"surrogate {text[exc.start]!r} at character {exc.start})") from None
+    return items
 
 
 class _KeptModels:

@@ -173,13 +173,14 @@ class JobConfig:
         """Padded source tokens per batch: ``batch_tokens``, or the backend's default if 0."""
         return self.batch_tokens or AUTO_BATCH_TOKENS[self.backend]
 
-    def output_settings(self) -> dict[str, Any]:
-        """The settings that determine the output, as recorded beside every abstract."""
+    def output_settings(self, glossary_sha256: str | None = None) -> dict[str, Any]:
+        """The settings that determine the output, as recorded beside every abstract
+        (``glossary_sha256``: the hash of the glossary as a run loaded it)."""
         settings = {name: getattr(self, name) for name in OUTPUT_SETTINGS}
         if self.glossary is not None:  # its content, not its path, shapes the output
-            from .glossary import glossary_sha256
+            from .glossary import glossary_sha256 as file_sha256
 
-            settings["glossary_sha256"] = glossary_sha256(self.glossary)
+            settings["glossary_sha256"] = glossary_sha256 or file_sha256(self.glossary)
         return settings
 
     def to_dict(self) -> dict[str, Any]:
@@ -224,12 +225,10 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
     """Build the config from defaults, an optional TOML file, then non-None overrides."""
     values: dict[str, Any] = {}
     if path is not None:
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"config file not found: {path}") from None
-        except OSError as exc:  # a folder, no permission...
-            raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        from .pathcheck import read_setting_file
+
+        try:  # a folder, a FIFO, no permission...: a ConfigError naming it, never a hang
+            data = tomllib.loads(read_setting_file(path, "config file").decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
         for section, table in data.items():

@@ -27,12 +27,9 @@ class Entry:
 
 
 def _read(path: str | Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"glossary file not found: {path}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the glossary: {exc.strerror or exc}") from None
+    from .pathcheck import read_setting_file
+
+    return read_setting_file(path, "glossary file")  # never blocks on a FIFO
 
 
 def glossary_sha256(path: str | Path) -> str:
@@ -51,6 +48,16 @@ def _hash(path: str, stamp: tuple[int, int, int, int] | None) -> str:
     data = _read(path)
     parse(data, path)
     return hashlib.sha256(data).hexdigest()
+
+
+def load_once(path: str | Path | None) -> tuple[tuple[Entry, ...], str | None]:
+    """The entries and content hash of one read of the file (``(), None`` for ``None``): a
+    run flags and records the glossary as it loaded it, even if the file is edited while
+    it runs."""
+    if path is None:
+        return (), None
+    data = _read(path)
+    return parse(data, path), hashlib.sha256(data).hexdigest()
 
 
 def load_glossary(path: str | Path | None) -> tuple[Entry, ...]:

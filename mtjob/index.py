@@ -22,10 +22,12 @@ import json
 import os
 import re
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
 from .outputs import meta_dir
+from .sources import utf8_text
 from .writer import atomic_write, read_plain
 
 FORMAT = 2
@@ -57,13 +59,32 @@ def _stats(source: Path | str, out: str, doc_id: str,
             js.st_size, js.st_mtime_ns, ab.st_size, ab.st_mtime_ns]
 
 
+#: Timestamps this close to now may not tell a later write apart: on filesystems that keep
+#: whole seconds (ext4 with small inodes, NFS, SMB, FUSE) or two (FAT), whose timestamps have
+#: no fraction of a second ...
+RACY_NS = 2_000_000_000
+#: ... and on the others, whose clock ticks every few milliseconds.
+FINE_RACY_NS = 100_000_000
+_SECOND = 1_000_000_000
+
+
+def _racy(stats: list[int]) -> bool:
+    """True for a source (``_stats``) changed too recently for its stats to vouch for its
+    content (as git's "racily clean" entries): a same-size write in the same timestamp tick
+    leaves them unchanged. Its row is not stored; the next run hashes it, as it does an
+    article it has no row for."""
+    mtime, ctime = stats[1], stats[2]
+    coarse = mtime % _SECOND == 0 and ctime % _SECOND == 0
+    return max(mtime, ctime) >= time.time_ns() - (RACY_NS if coarse else FINE_RACY_NS)
+
+
 def _entry(row: list[Any], source: Path) -> dict[str, Any] | None:
     """The manifest entry a row vouches for, or None if its fields are not what ours are."""
     hashes = (row[9], row[10], row[12])
     if not (type(row[11]) is int and row[11] >= 0
             and all(type(h) is str and _HEX.fullmatch(h) for h in hashes)):
         return None
-    return {"source": str(source), "status": "done", "source_sha256": row[9],
+    return {"source": utf8_text(str(source)), "status": "done", "source_sha256": row[9],
             "jsonl_sha256": row[10], "paragraphs": row[11], "abstract_sha256": row[12]}
 
 
@@ -124,10 +145,12 @@ class ArticleIndex:
             self._seen.add(doc_id)
         return entry
 
-    def record(self, doc_id: str, source: Path, entry: dict[str, Any]) -> None:
-        """A finished article, as its files stand now."""
+    def record(self, doc_id: str, source: Path, entry: dict[str, Any],
+               read: os.stat_result) -> None:
+        """A finished article, as its files stand now, if its source is still as it was when
+        it was ``read`` (hashed) and that is not too recent to tell a later write apart."""
         stats = _stats(source, self._out, doc_id)
-        if stats is None:
+        if stats is None or stats != _stats(source, self._out, doc_id, read) or _racy(stats):
             return
         row = [doc_id, *stats, entry["source_sha256"], entry["jsonl_sha256"],
                entry["paragraphs"], entry["abstract_sha256"]]

@@ -15,16 +15,17 @@ from .batching import article_groups
 from .config import JobConfig
 from .engines import default_models
 from .engines.base import Engine, Models, Progress
-from .lock import ShardLock
+from .glossary import load_once
+from .lock import ShardLock, check_wait
 from .manifest import ManifestWriter, pending_entry
-from .outputs import abstract_path, jsonl_path, sha256_bytes
+from .outputs import REPORT_DIR, abstract_path, jsonl_path, sha256_bytes
 from .records import Segment, abstract_record, build_records, jsonl_bytes
 from .report import RunReport
 from .shard import Shard
 from .sharding import select_inputs
 from .sources import display_name
 from .translation import translate_segments
-from .writer import ensure_writable, write_article
+from .writer import ensure_real_dir, ensure_writable, write_article
 
 
 def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
@@ -40,18 +41,22 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
     that raised (a model failing mid-run, a signal) had finished.
     """
     started = time.monotonic()
+    check_wait(wait_lock)  # before the output folder is created
     models = models or default_models(config)
     stats: dict[Path, os.stat_result] = {}  # one stat per input for the whole run
     paths, skipped = select_inputs(inputs, out, rank, world_size, stats)
     ensure_writable(out)
+    if config.report:  # a file, FIFO or symlink there: a usage error now, not a warning later
+        ensure_real_dir(out / REPORT_DIR)
     report = RunReport() if report is None else report
     engine: Engine | None = None
     with ShardLock(out, rank, world_size, wait_lock) as lock:
         report.locked = True
-        manifest = ManifestWriter(out, rank, world_size, config.output_settings(),
-                                  config.to_json())
+        glossary, glossary_sha256 = load_once(config.glossary)  # one read for the whole run
+        settings = config.output_settings(glossary_sha256)
+        manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
         revisions = models.revisions(config)  # cheap: fingerprints are cached
-        shard = Shard(out, config, report, manifest, revisions)
+        shard = Shard(out, config, report, manifest, revisions, settings)
         shard.remove_temp_files(paths, lock.removed_tmp)
         entries = {shard.doc_id(s.path): shard.not_an_article(s.path, s.reason)
                    for s in skipped}
@@ -80,7 +85,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                 if engine is None:
                     engine, report.models_loaded = models.engine(config), True
                 errors.update(translate_segments(segments, engine, config, progress,
-                                                 report.stage_seconds))
+                                                 report.stage_seconds, glossary))
                 provenance = shard.provenance(engine)
                 ready = []
                 for doc, article in enumerate(articles):  # build records
@@ -101,14 +106,14 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                     meta = abstract_record(
                         article.doc_id, article.path, article.sha256, sha256_bytes(data),
                         records, summary.text, summary.method, provenance,
-                        config.output_settings(), summary.input_tokens)
+                        settings, summary.input_tokens)
                     # No signal separates the two files from the manifest's entry.
                     with shard.stage("write"), signals.critical():
                         written = shard.guard_write(article.path, lambda: write_article(
                             jsonl_path(out, article.doc_id), abstract_path(out, article.doc_id),
                             data, meta))
                         if written is not None:
-                            shard.done(article.path, meta, written, records)
+                            shard.done(article, meta, written, records)
                     if written is not None and config.report:
                         shard.report_pages(article.doc_id)
         finally:
@@ -117,7 +122,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
             manifest.flush()  # what a stopped run finished stays recorded
         manifest.finish()
         shard.index.save()
-        if config.report and report.done:
-            shard.report_pages()  # the index, once: it reads every article back
+        if config.report:  # every page as the folder is now, and the index: reads it back
+            shard.report_pages()
     report.seconds = time.monotonic() - started
     return report

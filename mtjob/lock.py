@@ -11,18 +11,31 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import math
 import os
 import re
 import stat
 import time
 from pathlib import Path
 
-from .errors import LockHeldError, OutputError, ShardCountError, UnsafeOutputError
-from .outputs import meta_dir
+from .errors import ConfigError, LockHeldError, OutputError, ShardCountError, UnsafeOutputError
+from .outputs import REPORT_DIR, meta_dir
 from .sources import display_name
 from .writer import ensure_real_dir, remove_stale_tmp
 
 _MUTEX_WAIT = 10.0  # seconds; the mutex is held for a few system calls
+RECORD_GRACE = 60.0  # seconds: a run record's temp file younger than this may be in use
+#: The longest ``--wait-lock``: a week (nan, inf and negative values are refused).
+MAX_WAIT = 7 * 86400.0
+
+
+def check_wait(seconds: float) -> float:
+    """``seconds`` if it is a sane wait for a lock, else a :class:`ConfigError`."""
+    if not (isinstance(seconds, (int, float)) and math.isfinite(seconds)
+            and 0 <= seconds <= MAX_WAIT):
+        raise ConfigError(f"--wait-lock must be between 0 and {MAX_WAIT:g} seconds, "
+                          f"got {seconds!r}")
+    return float(seconds)
 _OTHER = re.compile(r"(?:world-(\d+)\.lock|lock-\d+-of-(\d+))")
 
 
@@ -98,7 +111,7 @@ class ShardLock:
 
     def __init__(self, out: Path, rank: int, world_size: int, wait_seconds: float = 0.0) -> None:
         self.out, self.rank, self.world_size = out, rank, world_size
-        self.wait_seconds = wait_seconds
+        self.wait_seconds = check_wait(wait_seconds)
         self.tag = f"{rank:05d}-of-{world_size:05d}"
         self.removed_tmp = 0
         self._world: int | None = None
@@ -140,8 +153,12 @@ class ShardLock:
             fd = open_lock_file(meta / f"world-{self.world_size}.lock")
             if _try_flock(fd, fcntl.LOCK_EX):  # alone: no run can start while we hold mutex
                 self.removed_tmp += remove_stale_tmp(meta)
-                if (meta / "completions").is_dir():
-                    self.removed_tmp += remove_stale_tmp(meta / "completions")
+                for sub in (meta / "completions", meta / "runs", self.out / REPORT_DIR):
+                    if sub.is_dir() and not sub.is_symlink():
+                        # Run records are written after the lock is released: only a temp
+                        # file no writer touched for a while is stale there.
+                        self.removed_tmp += remove_stale_tmp(
+                            sub, min_age=RECORD_GRACE if sub.name == "runs" else 0.0)
             fcntl.flock(fd, fcntl.LOCK_SH)  # never waits: only SH holders, and we hold mutex
             self._world = fd
         finally:

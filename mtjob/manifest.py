@@ -12,18 +12,21 @@ markers of other shard counts, which the lock guarantees are not running.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
 from typing import Any
 
-from .outputs import meta_dir, sha256_bytes
+from .outputs import abstract_path, jsonl_path, meta_dir, sha256_bytes
 from .schema import MANIFEST_ENTRY, validate, validate_manifest
-from .sources import display_name
+from .sources import display_name, utf8_text
 from .writer import ensure_real_dir, json_bytes, read_plain, write_if_changed
 
 TAG = re.compile(r"(\d{5})-of-(\d{5})")
 SMALL, EVERY = 1000, 2.0
+#: Where the manifests of an earlier shard count go (read for their entries, not verified).
+PREVIOUS = "previous"
 
 
 def shard_tag(rank: int, world_size: int) -> str:
@@ -31,22 +34,23 @@ def shard_tag(rank: int, world_size: int) -> str:
 
 
 def pending_entry(source: Path | str) -> dict[str, Any]:
-    return {"source": str(source), "status": "pending"}
+    return {"source": utf8_text(str(source)), "status": "pending"}
 
 
 def failed_entry(source: Path | str, error: str) -> dict[str, Any]:
-    return {"source": str(source), "status": "failed", "error": error}
+    return {"source": utf8_text(str(source)), "status": "failed", "error": error}
 
 
 def skipped_entry(source: Path | str, reason: str) -> dict[str, Any]:
     """An input entry that is not an article (FIFO, folder...): never done, so it is named."""
-    return {"source": str(source), "status": "skipped", "error": reason}
+    return {"source": utf8_text(str(source)), "status": "skipped", "error": reason}
 
 
 def done_entry(source: Path | str, record: dict[str, Any], abstract_data: bytes) -> dict[str, Any]:
     """A finished article: ``record`` is its abstract record, ``abstract_data`` the bytes of
     its ``NAME.abstract.json`` (hashed, so an edited abstract text is caught)."""
-    return {"source": str(source), "status": "done", "source_sha256": record["source_sha256"],
+    return {"source": utf8_text(str(source)), "status": "done",
+            "source_sha256": record["source_sha256"],
             "jsonl_sha256": record["jsonl_sha256"], "paragraphs": record["paragraphs"],
             "abstract_sha256": sha256_bytes(abstract_data)}
 
@@ -75,8 +79,9 @@ class ManifestWriter:
         for doc_id, entry in entries.items():
             if doc_id not in checked:
                 _check(doc_id, entry)
-        self.entries = {doc_id: dict(entry) for doc_id, entry in entries.items()}
         ensure_real_dir(self.meta)
+        self.entries = {**self._carried(entries),
+                        **{doc_id: dict(entry) for doc_id, entry in entries.items()}}
         completions = self.meta / "completions"
         if completions.exists() or completions.is_symlink():
             ensure_real_dir(completions)
@@ -86,12 +91,43 @@ class ManifestWriter:
                     marker.unlink()  # before the manifest: never a marker beside pending work
         for manifest in self.meta.glob("manifest-*.json"):
             if self._other_count(manifest.name[len("manifest-"):-len(".json")]):
-                manifest.unlink()
+                # Kept aside, not deleted: the new count's shards carry their entries.
+                previous = ensure_real_dir(self.meta / PREVIOUS)
+                os.replace(manifest, previous / manifest.name)
         if len(self.entries) <= SMALL:
             self._write()
         else:  # held back like an update: a few new articles cost one rewrite, not two
             self._dirty, self._written = True, time.monotonic()
         write_if_changed(self.meta / "config.json", self.config_json.encode("utf-8"))
+
+    def _carried(self, current: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """The "done" entries of this folder's manifests (those of an earlier shard count
+        too, in ``_mtjob/previous/``) that this shard owns, this run does not list (their inputs were archived since) and whose
+        files are still here: kept, so ``verify`` goes on checking those outputs against
+        the hashes recorded when they were written."""
+        from .sharding import shard_of
+
+        out = self.meta.parent
+        carried: dict[str, dict[str, Any]] = {}
+        previous = self.meta / PREVIOUS
+        for path in [*sorted(self.meta.glob("manifest-*.json")),
+                     *(sorted(previous.glob("manifest-*.json")) if previous.is_dir() else [])]:
+            if TAG.fullmatch(path.name[len("manifest-"):-len(".json")]) is None:
+                continue
+            try:
+                articles = json.loads(read_plain(path) or b"{}").get("articles")
+            except (ValueError, AttributeError):
+                continue  # verify names a damaged manifest
+            for doc_id, entry in (articles if isinstance(articles, dict) else {}).items():
+                if (doc_id in current or doc_id in carried or not isinstance(entry, dict)
+                        or entry.get("status") != "done"
+                        or shard_of(doc_id, self.world_size) != self.rank
+                        or not (abstract_path(out, doc_id).exists()
+                                or jsonl_path(out, doc_id).exists())
+                        or validate(entry, MANIFEST_ENTRY, doc_id)):
+                    continue
+                carried[doc_id] = entry
+        return carried
 
     def update(self, doc_id: str, entry: dict[str, Any]) -> None:
         """One article's outcome, on disk before this returns (atomic rewrite). A manifest of

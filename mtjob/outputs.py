@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,37 @@ from .sources import display_name
 from .writer import read_plain
 
 META = "_mtjob"
+#: ``--report``'s review pages (cleaned of temp files by a run that is alone, as ``META``).
+REPORT_DIR = "report"
+
+#: The review pages' index (``OUT/report/`` and ``export --format html``).
+INDEX = "index.html"
+_INDEXLIKE = re.compile(r"_*index", re.IGNORECASE)
+
+
+def page_name(doc_id: str) -> str:
+    """The page's file name: never ``index.html``, one page per doc id."""
+    return ("_" if _INDEXLIKE.fullmatch(doc_id) else "") + doc_id + ".html"
+
+
+def doc_of_page(name: str) -> str | None:
+    """The doc id a page name belongs to (the inverse of :func:`page_name`), or None."""
+    if not name.endswith(".html"):
+        return None
+    stem = name[:-len(".html")]
+    if _INDEXLIKE.fullmatch(stem):
+        return stem[1:] if stem.startswith("_") else None
+    return stem
+
+
+_STAMP = re.compile(rb'<meta name="mtjob-abstract-sha256" content="([0-9a-f]{64})">')
+
+
+def page_stamp(page: Path) -> str | None:
+    """The abstract hash a review page records (in its first 4 KiB), or None: no page, not a
+    regular file (never waited on), or no stamp."""
+    found = _STAMP.search(read_plain(page, 4096) or b"")
+    return found.group(1).decode() if found else None
 
 
 def jsonl_path(out: Path, doc_id: str) -> Path:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
 from .sources import (  # noqa: F401  (re-exported: the reader is where callers look)
-    Skipped, discover, discover_inputs, display_name, read_bytes, source_sha256,
+    Skipped, discover, discover_inputs, display_name, read_bytes, read_with_stat,
+    source_sha256, utf8_text,
 )
 
 log = logging.getLogger(__name__)
@@ -45,11 +47,14 @@ class Article:
     sha256: str
     text: str
     paragraphs: tuple[Paragraph, ...]
+    #: The file's ``stat`` when it was read (None for text not read from a file).
+    stat: os.stat_result | None = None
 
 
 def doc_id_for(path: Path) -> str:
-    """``NAME.txt`` (any extension) -> ``NAME``; the output files are named after it."""
-    name = path.name
+    """``NAME.txt`` (any extension) -> ``NAME``; the output files are named after it. A
+    name that is not UTF-8 (such inputs are skipped) has its bad bytes as ``\\xNN``."""
+    name = utf8_text(path.name)
     dot = name.rfind(".")  # as Path.stem: a leading or trailing dot is not a suffix
     return name[:dot] if 0 < dot < len(name) - 1 else name
 
@@ -135,6 +140,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     current: list[str] = []
     start = 1
+    visible = False  # ``current`` holds a non-blank line (a flag: rescanning is quadratic)
 
     def close() -> None:
         body = "\n".join(current).strip()
@@ -144,25 +150,26 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     for number, line in enumerate(lines, start=1):
         # Blank lines before the first text (kept in ``current`` in the house format) must
         # not move the paragraph's line number off its first visible line.
-        if not any(part.strip() for part in current):
+        if not visible:
             start = number
         stripped = line.rstrip()
         if house and stripped.endswith("&"):
             current.append(stripped[:-1])
             close()
-            current = []
+            current, visible = [], False
         elif not house and not line.strip():
             close()
-            current = []
+            current, visible = [], False
         else:
             current.append(line)
+            visible = visible or bool(stripped.strip())
     close()
     return paragraphs
 
 
 def read_article(path: Path, max_bytes: int) -> Article:
     """Read, decode and split one article; raises InputError naming the file and position."""
-    data = read_bytes(path, max_bytes)
+    data, info = read_with_stat(path, max_bytes)
     text = decode(data, path)
     paragraphs = split_paragraphs(text)
     if not paragraphs:
@@ -170,4 +177,4 @@ def read_article(path: Path, max_bytes: int) -> Article:
                          "whitespace "
                          "and separators)")
     return Article(path=path, doc_id=doc_id_for(path), sha256=hashlib.sha256(data).hexdigest(),
-                   text=text, paragraphs=tuple(paragraphs))
+                   text=text, paragraphs=tuple(paragraphs), stat=info)

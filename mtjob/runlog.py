@@ -16,10 +16,13 @@ import logging
 import os
 import re
 import socket
+import stat
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .sources import display_name, utf8_text
 
 if TYPE_CHECKING:
     from .config import JobConfig
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 EXTRA_KEYS = ("event", "article", "counts", "shard")
 SLURM_KEYS = ("SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID", "SLURM_NODEID")
 STATUSES = ("done", "skipped", "failed")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _iso(epoch: float) -> str:
@@ -48,7 +52,11 @@ class JsonFormatter(logging.Formatter):
                 line[key] = record.__dict__[key]
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
+        from .records import dumps_line
+
+        # U+2028 in a name must not split the line, nor a bidi override reorder it on a
+        # terminal: both escaped (valid JSON either way).
+        return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", dumps_line(line)[:-1])
 
 
 def _epoch(started: datetime | float) -> float:
@@ -78,7 +86,7 @@ def run_record(rank: int, world: int, report: RunReport, config: JobConfig,
         "tokens": {"in": report.src_tokens, "out": report.tgt_tokens},
         "tokens_per_second": round(report.tgt_tokens / seconds, 2) if seconds else 0.0,
         "flags": dict(sorted(report.flags.items())),
-        "outcomes": [{"doc_id": o.doc_id, "source": str(o.path), "status": o.status,
+        "outcomes": [{"doc_id": o.doc_id, "source": utf8_text(str(o.path)), "status": o.status,
                       "error": o.error} for o in report.outcomes],
     }
 
@@ -105,9 +113,11 @@ _SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)")
 
 def read_samples(path: Path) -> dict[str, float]:
     """``{'name{labels}': value}`` of a textfile this module wrote; {} when absent or odd."""
+    from .writer import read_plain
+
     samples: dict[str, float] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+    try:  # a regular file only: a FIFO put there must not hang the end of the run
+        lines = (read_plain(path) or b"").decode("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return samples
     for line in lines:
@@ -170,7 +180,11 @@ def write_metrics(path: Path, report: RunReport, exit_code: int,
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(f".{path.name}.lock"), "a") as lock:
+    lock_path = path.with_name(f".{path.name}.lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    with open(fd, "rb") as lock:  # opening a FIFO this way cannot block; it is refused
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{display_name(lock_path)} is not a regular file")
         fcntl.flock(lock, fcntl.LOCK_EX)
         text = metrics_text(report, exit_code, read_samples(path),
                             time.time() if now is None else now)
@@ -195,4 +209,4 @@ def record_run(out: Path, rank: int, world: int, report: RunReport, config: JobC
         try:
             write_metrics(metrics, report, exit_code)
         except Exception as exc:
-            log.warning("cannot write the metrics file %s: %s", metrics, exc)
+            log.warning("cannot write the metrics file %s: %s", display_name(metrics), exc)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .records import Segment
+from .sources import display_name
 from .textclean import clean_for_model, count_removed
 
 if TYPE_CHECKING:
@@ -24,8 +25,11 @@ log = logging.getLogger(__name__)
 
 # A sentence ends after terminal punctuation (and any closing quotes/brackets) followed by
 # whitespace. Requiring the whitespace keeps numbers (3.5), URLs (www.a.com) and dotted
-# abbreviations (U.S.A) in one piece.
-_END = re.compile(r"[.!?؟؛…]+[\"'»”’)\]]*(?=[\s\u2028\u2029\u0085])")
+# abbreviations (U.S.A) in one piece. Linear on any input: a match starts only at the first
+# mark of a run (the lookbehind) and never gives back what it took (possessive), so a run of
+# marks not followed by whitespace is one failed attempt, not one per mark.
+_END = re.compile(
+    r"(?<![.!?؟؛…])[.!?؟؛…]++[\"'»”’)\]]*+(?=[\s\u2028\u2029\u0085])")
 # A word before "." that is an abbreviation, not the end of a sentence.
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "etc",
@@ -135,7 +139,7 @@ def segment_article(doc: int, article: Article, tokenizer: Tokenizer,
     for para, paragraph in enumerate(article.paragraphs):
         if removed := count_removed(paragraph.text):
             log.info("%s line %d: removed %d invisible character(s) for the model",
-                     article.path, paragraph.line, removed)
+                     display_name(article.path), paragraph.line, removed)
         for sentence in segment_paragraph(paragraph.text, tokenizer.count_tokens, limit):
             text = clean_for_model(sentence)
             tokens = tokenizer.count_tokens([text])[0] if text else 0

@@ -34,13 +34,16 @@ class Shard:
     """Outcomes, manifest and timings of one ``run_shard`` call."""
 
     def __init__(self, out: Path, config: JobConfig, report: RunReport,
-                 manifest: ManifestWriter, revisions: dict[str, str]) -> None:
+                 manifest: ManifestWriter, revisions: dict[str, str],
+                 settings: dict[str, Any]) -> None:
         self.out, self.config, self.report, self.manifest = out, config, report, manifest
         self.revisions = revisions
+        #: The output settings as the run loaded them (its glossary read once).
+        self.settings = settings
         #: Articles the index vouched for (their manifest entries were checked when written).
         self.indexed: set[str] = set()
         self.index = ArticleIndex(out, manifest.tag,
-                                  skip_key(config.output_settings(), revisions))
+                                  skip_key(self.settings, revisions))
         self._provenance: dict[str, Any] | None = None
 
     @staticmethod
@@ -80,17 +83,21 @@ class Shard:
             self.indexed.add(doc_id)
             return known
         try:
+            before = st or os.stat(path)  # the index may vouch for the file as it was hashed
             digest = source_sha256(path)
         except InputError as exc:
             return self.fail(path, str(exc), update=False)
+        except OSError as exc:
+            return self.fail(path, f"{display_name(path)}: cannot read: {exc.strerror or exc}",
+                             update=False)
         found = None if force else done_record(self.out, doc_id, digest,
-                                               self.config.output_settings(), self.revisions)
+                                               self.settings, self.revisions)
         if found is None:
             return None
         meta, data = found
         self.report.outcomes.append(ArticleOutcome(doc_id, path, "skipped", meta=meta))
         entry = done_entry(path, meta, data)
-        self.index.record(doc_id, path, entry)
+        self.index.record(doc_id, path, entry, before)
         return entry
 
     def not_an_article(self, path: Path, reason: str) -> dict[str, Any]:
@@ -157,24 +164,27 @@ class Shard:
             self.manifest.update(doc_id_for(path), entry)
         return entry
 
-    def done(self, path: Path, meta: dict[str, Any], abstract: bytes,
+    def done(self, article: Article, meta: dict[str, Any], abstract: bytes,
              records: list[ParagraphRecord]) -> None:
+        path = article.path
         outcome = ArticleOutcome(doc_id_for(path), path, "done", meta=meta)
         self.report.add_written(outcome, records)
         entry = done_entry(path, meta, abstract)
         self.manifest.update(outcome.doc_id, entry)
-        self.index.record(outcome.doc_id, path, entry)
+        if article.stat is not None:  # the stat of the bytes translated, not of the file now
+            self.index.record(outcome.doc_id, path, entry, article.stat)
         flags = dict(meta["flags"])
         log.info("done %s: %d paragraph(s), flags: %s", display_name(path), len(records),
                  ", ".join(f"{k} {v}" for k, v in flags.items()) or "none",
                  extra={"article": outcome.doc_id, "counts": flags})
 
     def report_pages(self, doc_id: str | None = None) -> None:
-        """``--report``: the article's review page, or (no ``doc_id``) the index. A page
-        that cannot be written is a warning: the article itself is done."""
-        from .export.report import write_index, write_page
+        """``--report``: the article's review page, or (no ``doc_id``) every page brought in
+        line with the folder, and the index. A page that cannot be written is a warning:
+        the article itself is done."""
+        from .export.report import sync_report, write_page
 
         try:
-            write_page(self.out, doc_id) if doc_id else write_index(self.out)
+            write_page(self.out, doc_id) if doc_id else sync_report(self.out)
         except (OSError, MtjobError) as exc:
             log.warning("review page not written: %s", exc)

@@ -13,16 +13,28 @@ from .reader import doc_id_for
 from .sources import Skipped, discover, display_name
 
 
+#: The most shards: the bookkeeping names hold five digits (``manifest-00000-of-99999``).
+MAX_SHARDS = 99999
+
+
+def check_shard(rank: int, world: int, what: str) -> tuple[int, int]:
+    """``(rank, world)`` if ``0 <= rank < world <= MAX_SHARDS``, else a ConfigError."""
+    if world > MAX_SHARDS:
+        raise ConfigError(f"{what}: at most {MAX_SHARDS} shards, got {world}")
+    if world < 1 or not 0 <= rank < world:
+        raise ConfigError(f"{what}: need 0 <= I < N")
+    return rank, world
+
+
 def parse_shard(text: str) -> tuple[int, int]:
-    """``"I/N"`` -> ``(I, N)`` with ``0 <= I < N``."""
+    """``"I/N"`` -> ``(I, N)`` with ``0 <= I < N <= MAX_SHARDS``."""
     try:
         rank_s, world_s = text.split("/")
         rank, world = int(rank_s), int(world_s)
     except ValueError:
-        raise ConfigError(f"--shard must look like I/N (for example 0/4), got {text!r}") from None
-    if world < 1 or not 0 <= rank < world:
-        raise ConfigError(f"--shard {text}: need 0 <= I < N")
-    return rank, world
+        raise ConfigError(f"--shard must look like I/N (for example 0/4), got "
+                          f"{display_name(text)}") from None
+    return check_shard(rank, world, f"--shard {display_name(text)}")
 
 
 def shard_from_env(env: Mapping[str, str] | None = None) -> tuple[int, int] | None:
@@ -33,6 +45,9 @@ def shard_from_env(env: Mapping[str, str] | None = None) -> tuple[int, int] | No
     """
     env = os.environ if env is None else env
     if "SLURM_ARRAY_TASK_ID" not in env:
+        if "SLURM_ARRAY_TASK_COUNT" in env:  # not silently every article in one task
+            raise ConfigError("SLURM_ARRAY_TASK_COUNT is set but SLURM_ARRAY_TASK_ID is not; "
+                              "pass --shard I/N")
         return None
     if "SLURM_ARRAY_TASK_COUNT" not in env:  # every task would do every article
         raise ConfigError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; "
@@ -44,6 +59,8 @@ def shard_from_env(env: Mapping[str, str] | None = None) -> tuple[int, int] | No
     except ValueError:
         raise ConfigError("SLURM_ARRAY_TASK_ID/COUNT/MIN are not integers") from None
     rank = task - first
+    if count > MAX_SHARDS:
+        raise ConfigError(f"SLURM_ARRAY_TASK_COUNT {count}: at most {MAX_SHARDS} shards")
     if count < 1 or not 0 <= rank < count:
         raise ConfigError(f"Slurm array task {task} (min {first}) is outside 0..{count - 1}; "
                           "use a contiguous array (--array=0-N) or pass --shard I/N")
@@ -63,6 +80,7 @@ def select_inputs(inputs: list[Path], out: Path, rank: int, world_size: int,
     """This shard's articles and skipped entries (FIFOs, folders...: named, never read).
     Two inputs that would write the same output, or an input that is one of the outputs,
     are usage errors. ``stats`` receives each article's ``stat``."""
+    check_shard(rank, world_size, f"shard {rank}/{world_size}")
     links: set[Path] = set()
     paths, skipped = discover(inputs, stats, links)
     owners: dict[str, Path] = {}

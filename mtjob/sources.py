@@ -24,6 +24,35 @@ def display_name(path: Path | str) -> str:
     return text if text.isprintable() else repr(text)
 
 
+def one_line(text: str) -> str:
+    """``text`` with every unprintable character (line breaks, U+2028, ANSI escapes, bidi
+    controls, undecodable bytes) as its Python escape: what a log line holds, whatever a
+    message interpolated. Names should still go through :func:`display_name` first."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
+
+
+def utf8_text(text: str) -> str:
+    """``text`` safe to encode as UTF-8: the undecodable bytes of a file name (surrogates,
+    as Python holds them) become ``\\xNN`` escapes. Unchanged for any other text."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+#: Why an input whose name is not UTF-8 is skipped: its outputs, manifest entry and logs
+#: could not name it.
+NOT_UTF8 = "its name is not valid UTF-8; rename the file"
+
+
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
           (stat.S_ISSOCK, "a socket"))
@@ -69,7 +98,14 @@ def _blocks(fd: int, limit: int) -> Iterator[bytes]:
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     """Read a regular file, refusing files above ``max_bytes`` before loading them."""
+    return read_with_stat(path, max_bytes)[0]
+
+
+def read_with_stat(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """:func:`read_bytes`, and the file's ``stat`` as it was when the bytes were read (taken
+    on the open file: what the index may vouch for, never a later state)."""
     fd, size = _open_regular(path)
+    info = os.fstat(fd)
     if size > max_bytes:
         os.close(fd)
         raise InputError(
@@ -84,7 +120,7 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise InputError(f"{display_name(path)}: file grew above the limit of {max_bytes} "
                          "bytes while being read")
-    return data
+    return data, info
 
 
 def source_sha256(path: Path) -> str:
@@ -132,7 +168,7 @@ def discover(inputs: list[Path], stats: dict[Path, os.stat_result] | None = None
     run need not ask again; ``links`` receives the files reached through a symlink."""
     found: list[Path] = []
     skipped: list[Skipped] = []
-    seen: set[tuple[int, int]] = set()
+    seen: dict[tuple[int, int], Path] = {}
     for item in inputs:
         if item.is_dir():  # scandir: the entry says "symlink" without a syscall per file
             with os.scandir(item) as listing:
@@ -145,13 +181,16 @@ def discover(inputs: list[Path], stats: dict[Path, os.stat_result] | None = None
         else:
             raise ConfigError(f"{display_name(item)}: no such file or folder")
         for path in candidates:
-            reason, st = _skip_reason(path)
+            reason, st = _skip_reason(path) if utf8_text(path.name) == path.name \
+                else (NOT_UTF8, None)
             if reason is not None or st is None:
                 skipped.append(Skipped(path, reason or "cannot be read"))
                 continue
-            if (st.st_dev, st.st_ino) in seen:  # one stat, no path resolution per file
+            first = seen.setdefault((st.st_dev, st.st_ino), path)
+            if first is not path:  # one stat, no path resolution per file
+                log.warning("%s: skipped: the same file as %s (a link), read once under "
+                            "that name", display_name(path), display_name(first))
                 continue
-            seen.add((st.st_dev, st.st_ino))
             if stats is not None:
                 stats[path] = st
             if links_of[path.name]:

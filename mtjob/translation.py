@@ -15,7 +15,7 @@ from . import quality
 from .alignment import uncovered_share
 from .backends.base import GenOptions, Hypothesis
 from .batching import plan_jobs
-from .glossary import load_glossary, misses
+from .glossary import Entry, load_glossary, misses
 
 if TYPE_CHECKING:
     from .config import JobConfig
@@ -29,12 +29,14 @@ RETRY_OPTIONS = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.3}
 
 def translate_segments(segments: list[Segment], engine: Engine, config: JobConfig,
                        progress: Progress | None = None,
-                       seconds: dict[str, float] | None = None) -> dict[int, str]:
+                       seconds: dict[str, float] | None = None,
+                       glossary: tuple[Entry, ...] | None = None) -> dict[int, str]:
     """Translate segments in place, retrying flagged ones once when the config says so, then
     check the glossary. Returns ``{doc index: error}`` for the articles a failed batch took
-    down; adds the time spent to ``seconds["translate"]`` and ``seconds["retry"]``."""
+    down; adds the time spent to ``seconds["translate"]`` and ``seconds["retry"]``.
+    ``glossary``: the entries the run loaded (else the file is read now)."""
     seconds = {} if seconds is None else seconds
-    glossary = load_glossary(config.glossary)
+    glossary = load_glossary(config.glossary) if glossary is None else glossary
     copied = [s for s in segments if s.text and not quality.has_arabic_letters(s.text)]
     for seg in copied:
         copy_source(seg, config.alignments)

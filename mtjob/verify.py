@@ -11,7 +11,10 @@ from typing import Any
 
 from .errors import InputError
 from .manifest import TAG, read_manifest
-from .outputs import META, abstract_path, jsonl_path, meta_dir, sha256_bytes
+from .outputs import (
+    INDEX, META, REPORT_DIR, abstract_path, doc_of_page, jsonl_path, meta_dir, page_name,
+    page_stamp, sha256_bytes,
+)
 from .reader import discover, doc_id_for, source_sha256
 from .schema import validate_abstract, validate_paragraph
 from .sources import display_name as shown
@@ -56,7 +59,7 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
             doc_ids.add(name[:-len(_ABSTRACT)])
         elif name.endswith(".jsonl") and item.is_file():
             doc_ids.add(name[:-len(".jsonl")])
-        elif name in (META, "report", "export") and item.is_dir():
+        elif name in (META, REPORT_DIR, "export") and item.is_dir():
             continue
         elif TMP_MARK in name:
             report.warnings.append(f"{shown(item)}: temp file of an interrupted write")
@@ -75,6 +78,8 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
         _check_outputs(out, doc_ids, recorded, report, listed=True)
         if inputs is not None:
             _check_inputs(inputs, recorded, report)
+    if (out / REPORT_DIR / INDEX).is_file():  # a --report run made it
+        _check_report(out, doc_ids, report)
     if strict:
         report.errors += report.warnings
         report.warnings = []
@@ -139,6 +144,27 @@ def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
             _check_recorded(abstract, record, recorded[doc_id], report)
         elif listed and doc_id not in recorded:
             report.warnings.append(f"{shown(jsonl)}: not listed in any manifest")
+
+
+def _check_report(out: Path, doc_ids: set[str], report: Report) -> None:
+    """``OUT/report/`` as a ``--report`` run leaves it: a page per finished article, made
+    from its abstract as it is now, and no page of an article that is gone (warnings: the
+    articles themselves are fine; ``mtjob run --report`` brings the pages in line)."""
+    folder = out / REPORT_DIR
+    fix = "; run again with --report to update the review pages"
+    for doc_id in sorted(doc_ids):
+        abstract = read_plain(abstract_path(out, doc_id))
+        if abstract is None:
+            continue  # named already
+        page = folder / page_name(doc_id)
+        if not page.exists():
+            report.warnings.append(f"{shown(page)}: review page missing{fix}")
+        elif page_stamp(page) != sha256_bytes(abstract):
+            report.warnings.append(f"{shown(page)}: review page is stale{fix}")
+    for page in sorted(folder.glob("*.html")):
+        doc_id = doc_of_page(page.name)
+        if doc_id is not None and doc_id not in doc_ids:
+            report.warnings.append(f"{shown(page)}: review page of no article here{fix}")
 
 
 def _read_abstract(path: Path, report: Report) -> dict[str, Any] | None:

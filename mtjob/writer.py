@@ -10,6 +10,7 @@ import os
 import secrets
 import shutil
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +73,10 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def read_plain(path: Path) -> bytes | None:
-    """The bytes of a regular file that is not a symlink; None for anything else (absent,
-    a symlink, a FIFO: reading must neither follow nor block)."""
+def read_plain(path: Path, limit: int = -1) -> bytes | None:
+    """The bytes of a regular file that is not a symlink (its first ``limit`` bytes when
+    given); None for anything else (absent, a symlink, a FIFO: reading must neither follow
+    nor block)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
@@ -82,24 +84,26 @@ def read_plain(path: Path) -> bytes | None:
     with open(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        return handle.read()
+        return handle.read(limit)
 
 
 def json_bytes(obj: Any) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def remove_stale_tmp(folder: Path, names: set[str] | None = None) -> int:
+def remove_stale_tmp(folder: Path, names: set[str] | None = None,
+                     min_age: float = 0.0) -> int:
     """Remove temp files a killed run left for the given final names (every temp file of
-    ours when ``names`` is None); returns how many. Call it under the lock that guards
-    writers of those names."""
+    ours when ``names`` is None; only those unchanged for ``min_age`` seconds); returns how
+    many. Call it under the lock that guards writers of those names."""
     removed = 0
     for item in folder.glob(f".*{TMP_MARK}*"):
         final = item.name[1:].split(TMP_MARK, 1)[0]
         if names is not None and final not in names:
             continue
         try:
-            if stat.S_ISDIR(item.lstat().st_mode):
+            info = item.lstat()
+            if stat.S_ISDIR(info.st_mode) or time.time() - info.st_mtime < min_age:
                 continue
             item.unlink()
             removed += 1
@@ -158,6 +162,9 @@ def ensure_real_dir(path: Path) -> Path:
 
 def ensure_writable(folder: Path) -> None:
     """Create the output folder and prove it is writable before any model loads."""
+    if os.path.lexists(folder) and not folder.is_dir():  # a file, a FIFO, a broken link
+        raise OutputFolderError(f"output folder {display_name(folder)} is not writable: it "
+                                "is not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = tmp_name(folder / "probe")

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from mtjob import index as index_module
 from mtjob import shard as shard_module
 from mtjob.config import JobConfig
 from mtjob.job import run_shard
@@ -16,6 +17,14 @@ from mtjob.testing.fakes import FakeModels
 from mtjob.verify import verify
 
 TEXT = "قال المتحدث باسم الوزارة إن الاجتماع عقد يوم {i} في العاصمة.\n"
+
+
+@pytest.fixture(autouse=True)
+def _settled(monkeypatch):
+    """Sources written by the test count as settled: no "racily clean" window (tested in
+    test_adversarial2), so a row is stored by the run that writes the article."""
+    monkeypatch.setattr(index_module, "RACY_NS", -(1 << 62))
+    monkeypatch.setattr(index_module, "FINE_RACY_NS", -(1 << 62))
 
 
 @pytest.fixture

@@ -42,7 +42,6 @@ def test_shard_from_env(env: dict[str, str], expected: tuple[int, int]) -> None:
 
 @pytest.mark.parametrize("env", [
     {},
-    {"SLURM_ARRAY_TASK_COUNT": "4"},
     {"SLURM_JOB_ID": "123", "SLURM_ARRAY_TASK_MIN": "1"},
 ])
 def test_shard_from_env_outside_array(env: dict[str, str]) -> None:

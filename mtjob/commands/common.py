@@ -33,7 +33,7 @@ def setup_logging(verbose: int = 0, quiet: bool = False, log_format: str = "text
 
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+        handler.setFormatter(OneLineFormatter(TEXT_FORMAT))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -41,10 +41,24 @@ def setup_logging(verbose: int = 0, quiet: bool = False, log_format: str = "text
         logging.getLogger(noisy).setLevel(logging.INFO if verbose > 1 else logging.ERROR)
 
 
+class OneLineFormatter(logging.Formatter):
+    """Text log lines that no message can split or colour: whatever a call site
+    interpolated, its line breaks and control characters are escaped (the traceback of
+    ``-v`` still follows on its own lines)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        from ..sources import one_line
+
+        record.message = one_line(record.message)
+        return super().formatMessage(record)
+
+
 def fail(message: str, code: int) -> typer.Exit:
     """Print one ``Error:`` line; return the exit to raise (the line kept as ``message``, for
     the run record)."""
-    typer.echo(f"Error: {message}", err=True)
+    from ..sources import one_line
+
+    typer.echo(f"Error: {one_line(message)}", err=True)
     exit = typer.Exit(code)
     exit.message = message  # type: ignore[attr-defined]
     return exit

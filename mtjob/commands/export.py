@@ -38,8 +38,10 @@ def export(
         from ..export import export_folder
 
         report = export_folder(out, fmt.lower(), to, only_flagged=only_flagged, excel=excel)
-    for path in report.files:
-        typer.echo(str(path))
+    from ..sources import display_name
+
+    for path in report.files:  # one line each, whatever the name holds
+        typer.echo(display_name(path))
     if not quiet:
         typer.echo(f"exported {report.summary_line()}", err=True)
 

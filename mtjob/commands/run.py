@@ -31,8 +31,8 @@ class LogFormat(str, Enum):
 
 
 HELP_INPUTS = "Article files and/or folders (every *.txt inside, sorted)."
-HELP_SHARD = ("This task's slice, I/N (0-based). Defaults to SLURM_ARRAY_TASK_ID/COUNT "
-              "when they are set.")
+HELP_SHARD = ("This task's slice, I/N (0-based, N at most 99999). Defaults to "
+              "SLURM_ARRAY_TASK_ID/COUNT when they are set.")
 
 
 @config_options
@@ -46,7 +46,8 @@ def run(
                                                  rich_help_panel="Cluster")] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo finished articles.")] = False,
     wait_lock: Annotated[float, typer.Option(
-        help="Seconds to wait for another run's lock on OUT before giving up (exit 75).")] = 0.0,
+        help="Seconds to wait for another run's lock on OUT before giving up (exit 75); "
+             "0 to 604800.")] = 0.0,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True,
                                          help="-v: debug details; -vv: libraries' logs too.")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Warnings, errors and the "
@@ -66,13 +67,22 @@ def run(
 
     report, started = RunReport(), time.time()
     cfg, rank, world, code = None, 0, 1, 1  # what the record needs, known as the run goes
+    metrics = None  # the metrics file, once it is known to replace nothing of the run
     try:
         with errors():
             from ..config import load_config
             from ..job import run_shard
+            from ..pathcheck import check_metrics_file
             from ..sharding import parse_shard, shard_from_env
 
+            if metrics_file is not None:
+                check_metrics_file(metrics_file, inputs, out, [config] if config else [])
+                metrics = metrics_file
             cfg = load_config(config, overrides)
+            if metrics is not None and cfg.glossary is not None:
+                metrics = None
+                check_metrics_file(metrics_file, [], out, [Path(cfg.glossary)])
+                metrics = metrics_file
             rank, world = parse_shard(shard) if shard else (shard_from_env() or (0, 1))
             previous = signals.install()
             progress = Bar() if rank == 0 and not quiet and sys.stderr.isatty() else None
@@ -95,7 +105,7 @@ def run(
         code, report.error = exc.exit_code, getattr(exc, "message", None)
         raise
     finally:  # every ending is recorded: the runs monitoring most needs to see fail
-        record_run(out, rank, world, report, cfg, code, started, metrics_file)
+        record_run(out, rank, world, report, cfg, code, started, metrics)
     if code:
         raise typer.Exit(code)
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import errors
+from .common import errors, setup_logging
 
 HELP = ("Check an output folder: every shard that began has its manifest and completion "
         "marker; every article listed is present, well-formed and as hashed; with --inputs, "
@@ -26,15 +26,18 @@ def verify(
     """Check an output folder; exit 1 naming each problem."""
     from ..verify import check_folder
 
+    setup_logging(quiet=True)  # the warnings of reading --inputs, one escaped line each
     with errors():
         report = check_folder(out, inputs or None, strict)
+    from ..sources import display_name, one_line
+
     for warning in report.warnings:
-        typer.echo(f"Warning: {warning}", err=True)
+        typer.echo(f"Warning: {one_line(warning)}", err=True)
     for problem in report.errors:
-        typer.echo(f"Error: {problem}", err=True)
+        typer.echo(f"Error: {one_line(problem)}", err=True)
     if not report.ok:
         raise typer.Exit(1)
-    typer.echo(f"ok: {out}")
+    typer.echo(f"ok: {display_name(out)}")
 
 
 def register(app: typer.Typer) -> None:

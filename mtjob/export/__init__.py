@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, OutputError
+from ..sources import display_name
 from ..writer import write_if_changed
 from .folder import Article, read_folder
 from .html import render_html, render_index
+from .report import INDEX, page_name
 from .tmx import render_tmx, tmx_skipped
 from .tsv import render_tsv
 from .xliff import render_xliff
@@ -69,20 +71,23 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
     articles = read_folder(out)
     target = to if to is not None else default_target(out, fmt)
     if target.exists() and not target.is_dir():
-        raise ConfigError(f"{target}: exists and is not a folder")
+        raise ConfigError(f"{display_name(target)}: exists and is not a folder")
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create {target}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot create {display_name(target)}: {exc.strerror or exc}") from None
     report = ExportReport(folder=target)
-    names = {a.doc_id: a.doc_id + SUFFIXES[fmt] for a in articles}
-    index = "index.html" if "index.html" not in names.values() else "_index.html"
+    # No page is named like the index (an article "index" is _index.html), as in --report.
+    names = {a.doc_id: page_name(a.doc_id) if fmt == "html" else a.doc_id + SUFFIXES[fmt]
+             for a in articles}
+    index = INDEX
     for article in articles:
         path = target / names[article.doc_id]
         text, dropped = _render(article, fmt, only_flagged, excel, index)
         if dropped:
             log.warning("%s: dropped %d character(s) that XML 1.0 cannot hold (control "
-                        "characters, U+FFFE/U+FFFF, lone surrogates)", path, dropped)
+                        "characters, U+FFFE/U+FFFF, lone surrogates)", display_name(path),
+                        dropped)
         report.dropped_chars += dropped
         report.units += _selected(article, only_flagged and fmt != "html")
         if fmt == "tmx":

@@ -7,6 +7,7 @@ what a reader may meet, so every field added later (``score``, ``alignment``, ``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -17,6 +18,7 @@ from typing import Any
 
 from ..errors import ConfigError, MtjobError
 from ..outputs import abstract_path, jsonl_path
+from ..sources import display_name
 from ..verify import verify
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,8 @@ class Article:
     doc_id: str
     paragraphs: tuple[Paragraph, ...]
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The hash of the abstract file read (a review page records it: ``verify`` compares).
+    abstract_sha256: str | None = None
 
     @property
     def abstract(self) -> str | None:
@@ -139,10 +143,11 @@ def paragraph_from_dict(data: dict[str, Any]) -> Paragraph:
 
 def read_article(out: Path, doc_id: str) -> Article:
     """One article of a folder that passed ``verify`` (so every line parses)."""
-    meta = json.loads(abstract_path(out, doc_id).read_bytes())
+    data = abstract_path(out, doc_id).read_bytes()
     lines = jsonl_path(out, doc_id).read_bytes().decode("utf-8").split("\n")
     paragraphs = tuple(paragraph_from_dict(json.loads(line)) for line in lines if line)
-    return Article(doc_id=doc_id, paragraphs=paragraphs, meta=meta)
+    return Article(doc_id=doc_id, paragraphs=paragraphs, meta=json.loads(data),
+                   abstract_sha256=hashlib.sha256(data).hexdigest())
 
 
 def read_folder(out: Path) -> list[Article]:
@@ -151,15 +156,16 @@ def read_folder(out: Path) -> list[Article]:
     Raises ConfigError (exit 2) when ``out`` is not a folder or holds no article, and
     UnfinishedOutputError (exit 1) when it fails ``verify``: the first problem and the count.
     """
+    name = display_name(out)
     if not out.is_dir():
-        raise ConfigError(f"{out}: not a folder (give the --out folder of a finished run)")
+        raise ConfigError(f"{name}: not a folder (give the --out folder of a finished run)")
     doc_ids = sorted(p.name[:-len(".abstract.json")] for p in out.glob("*.abstract.json"))
     if not doc_ids:
-        raise ConfigError(f"{out}: no finished article (no *.abstract.json)")
+        raise ConfigError(f"{name}: no finished article (no *.abstract.json)")
     problems = verify(out)
     if problems:
-        more = f" (and {len(problems) - 1} more; run `mtjob verify {out}`)" \
+        more = f" (and {len(problems) - 1} more; run `mtjob verify {name}`)" \
             if len(problems) > 1 else ""
-        raise UnfinishedOutputError(f"{out} fails verify, {len(problems)} problem(s): "
+        raise UnfinishedOutputError(f"{name} fails verify, {len(problems)} problem(s): "
                                     f"{problems[0]}{more}")
     return [read_article(out, doc_id) for doc_id in doc_ids]

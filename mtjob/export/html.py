@@ -86,6 +86,10 @@ def _kv(data: Any) -> str:
     return f'<dl class="kv">{rows}</dl>'
 
 
+#: The hash of the abstract file a page was made from.
+PAGE_STAMP = '<meta name="mtjob-abstract-sha256" content="{}">\n'
+
+
 def _head(title: str, csp: str) -> str:
     return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
@@ -140,7 +144,10 @@ def render_html(article: Article, *, only_flagged: bool = False, index: str | No
     pairs = article.sentences()
     flagged = article.flagged_count()
     back = f' · <a href="{esc(quote(index))}">all articles</a>' if index else ""
-    parts = [_head(f"{article.doc_id} - mtjob review", CSP_ARTICLE), "<body>\n",
+    head = _head(f"{article.doc_id} - mtjob review", CSP_ARTICLE)
+    if article.abstract_sha256:  # which abstract this page shows: verify tells a stale page
+        head = head.replace("<head>\n", "<head>\n" + PAGE_STAMP.format(article.abstract_sha256))
+    parts = [head, "<body>\n",
              '<header class="top"><div class="wrap"><div class="brand">mtjob review · '
              f'Arabic → English</div><h1>{esc(article.doc_id)}</h1><p class="sub">'
              f"{esc(article.source_name)} · {len(article.paragraphs)} paragraphs · "

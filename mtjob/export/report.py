@@ -1,35 +1,72 @@
 """``mtjob run --report``: the HTML review pages written into ``OUT/report/`` as the run goes
-(a page after each article, the index after each group), so a cron user just opens
-``OUT/report/index.html``. The same pages as ``mtjob export --format html``."""
+(a page after each article), then brought in line with the whole folder at the end of every
+``--report`` run: a page for every finished article (added to an existing folder, after a
+kill, after runs without ``--report``), none for an article that is gone, and the index. So a
+cron user just opens ``OUT/report/index.html``. The same pages as ``mtjob export --format
+html``. Each page records the hash of the abstract it shows, so ``verify`` can tell a stale
+page from a current one.
+
+Page names never collide with the index: ``NAME.html``, except that a name like ``index``
+(any case, any number of leading ``_``) gets one more ``_``: ``index`` -> ``_index.html``."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+from ..errors import MtjobError
+from ..outputs import (
+    INDEX, REPORT_DIR as REPORT, abstract_path, doc_of_page, page_name, page_stamp,
+)
+from ..sources import display_name
 from ..writer import ensure_real_dir, write_if_changed
-from .folder import read_article
+from .folder import Article, read_article
 from .html import render_html, render_index
 
-REPORT = "report"
-INDEX = "index.html"
+log = logging.getLogger(__name__)
+
+def _render(out: Path, doc_id: str) -> tuple[Article, bytes]:
+    article = read_article(out, doc_id)
+    return article, render_html(article, index=INDEX).encode("utf-8")
+
+
+def _current(out: Path, doc_id: str) -> tuple[Article, bytes | None]:
+    """The article, and its page unless the page there was made from this very abstract
+    (its stamp): an unchanged archive costs a read per article, not a render."""
+    article = read_article(out, doc_id)
+    if page_stamp(out / REPORT / page_name(doc_id)) == article.abstract_sha256:
+        return article, None
+    return article, render_html(article, index=INDEX).encode("utf-8")
 
 
 def write_page(out: Path, doc_id: str) -> Path:
     """The review page of one finished article (read back from its files)."""
-    folder = out / REPORT
-    ensure_real_dir(folder)  # never written through a symlink
-    page = folder / f"{doc_id}.html"
-    write_if_changed(page, render_html(read_article(out, doc_id), index=INDEX).encode("utf-8"))
+    folder = ensure_real_dir(out / REPORT)  # never written through a symlink
+    page = folder / page_name(doc_id)
+    write_if_changed(page, _render(out, doc_id)[1])
     return page
 
 
-def write_index(out: Path) -> Path:
-    """The index of every article of ``out`` that has a page."""
-    folder = out / REPORT
-    ensure_real_dir(folder)  # never written through a symlink
-    doc_ids = sorted(p.name[:-len(".html")] for p in folder.glob("*.html") if p.name != INDEX)
-    articles = [read_article(out, d) for d in doc_ids
-                if (out / f"{d}.abstract.json").is_file()]
-    pages = {a.doc_id: f"{a.doc_id}.html" for a in articles}
+def sync_report(out: Path) -> Path:
+    """Every finished article's page as its files are now (unchanged pages are not
+    rewritten), no page of an article that is gone, and the index of them all. An
+    article that cannot be read back is named in a warning and left out."""
+    folder = ensure_real_dir(out / REPORT)
+    doc_ids = sorted(p.name[:-len(".abstract.json")] for p in out.glob("*.abstract.json"))
+    articles = []
+    for doc_id in doc_ids:
+        try:
+            article, page = _current(out, doc_id)
+        except (OSError, ValueError, MtjobError) as exc:
+            log.warning("review page of %s not written: %s", display_name(doc_id), exc)
+            continue
+        if page is not None:
+            write_if_changed(folder / page_name(doc_id), page)
+        articles.append(article)
+    for page in folder.glob("*.html"):
+        doc_id = doc_of_page(page.name)
+        if doc_id is not None and not abstract_path(out, doc_id).exists():
+            page.unlink(missing_ok=True)  # its article is gone
+    pages = {a.doc_id: page_name(a.doc_id) for a in articles}
     write_if_changed(folder / INDEX, render_index(articles, pages).encode("utf-8"))
     return folder / INDEX

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 
 from .folder import Article
@@ -18,10 +19,20 @@ COLUMNS = ("doc_id", "para_id", "sent_id", "ar", "en", "score", "flags")
 BOM = "\ufeff"
 # A lone surrogate (possible in JSON as an escape) cannot be written as UTF-8 at all.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: What makes a spreadsheet read a cell as a formula (CWE-1236; OWASP "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _cell(text: str, excel: bool) -> str:
+    """A text cell; with ``excel``, one a spreadsheet would run as a formula is prefixed with
+    ``'`` (OWASP), so ``=HYPERLINK(...)`` or a news bullet ``- قال`` shows as written."""
+    text = _SURROGATE.sub("\ufffd", text)
+    return "'" + text if excel and text.startswith(FORMULA_START) else text
 
 
 def render_tsv(article: Article, *, only_flagged: bool = False, excel: bool = False) -> str:
-    """The article's sentences as TSV with a header row; flags are comma-separated."""
+    """The article's sentences as TSV with a header row; flags are comma-separated.
+    ``excel``: a BOM, and text cells neutralised against formula injection."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -29,7 +40,8 @@ def render_tsv(article: Article, *, only_flagged: bool = False, excel: bool = Fa
         if only_flagged and not sentence.flagged:
             continue
         score = "" if sentence.score is None else repr(sentence.score)
-        writer.writerow((article.doc_id, paragraph.para_id, sentence.index,
-                         _SURROGATE.sub("\ufffd", sentence.ar),
-                         _SURROGATE.sub("\ufffd", sentence.en), score, ",".join(sentence.flags)))
+        writer.writerow((_cell(article.doc_id, excel), paragraph.para_id, sentence.index,
+                         _cell(sentence.ar, excel), _cell(sentence.en, excel),
+                         score if math.isfinite(sentence.score or 0.0) else _cell(score, excel),
+                         _cell(",".join(sentence.flags), excel)))
     return (BOM if excel else "") + buffer.getvalue()
