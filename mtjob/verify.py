@@ -13,6 +13,7 @@ from .errors import InputError
 from .manifest import TAG, read_manifest
 from .outputs import META, abstract_path, jsonl_path, meta_dir, sha256_bytes
 from .reader import discover, doc_id_for, source_sha256
+from .sharding import no_article_message
 from .schema import validate_abstract, validate_paragraph
 from .sources import display_name as shown
 from .writer import TMP_MARK, read_plain
@@ -72,6 +73,11 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
         _check_outputs(out, doc_ids, {}, report, listed=False)
     else:
         recorded = _check_bookkeeping(meta, report)
+        if not recorded and not doc_ids and not report.errors:
+            # A run over no article exits 66 and writes nothing; older ones wrote an empty
+            # manifest, which is no evidence that anything was translated.
+            report.errors.append(f"{shown(out)}: the manifests list no article: nothing "
+                                 "was translated here")
         _check_outputs(out, doc_ids, recorded, report, listed=True)
         if inputs is not None:
             _check_inputs(inputs, recorded, report)
@@ -202,6 +208,8 @@ def _check_recorded(abstract: Path, record: dict[str, Any] | None, recorded: _Re
 
 def _check_inputs(inputs: list[Path], recorded: dict[str, _Recorded], report: Report) -> None:
     files, skipped = discover(inputs)
+    if not files and not skipped:
+        report.errors.append(f"--inputs: {no_article_message(inputs)}")
     for entry in skipped:
         report.errors.append(f"{shown(entry.path)}: input skipped: {entry.reason}")
     for path in files:
