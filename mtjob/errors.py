@@ -105,8 +105,8 @@ class OutputFolderError(OutputError):
 #: What each exit code of ``mtjob run`` means (README's table is generated from this).
 EXIT_CODES = {
     0: "every input done (written now, or unchanged since an earlier run)",
-    1: "some inputs failed or were skipped (each named on stderr and in the manifest); the "
-       "rest written",
+    1: "some inputs failed or were not articles (status failed or not_an_article, each named "
+       "on stderr and in the manifest); the rest written",
     2: "usage, configuration or model error: one line naming it; no article is written, "
        "unless a model fails mid-run (finished articles kept)",
     66: "no input: the inputs hold no article at all (one line naming the patterns and "

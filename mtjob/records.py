@@ -45,7 +45,8 @@ class Segment:
 
 @dataclass
 class ArticleOutcome:
-    """What became of one article: ``done``, ``skipped`` (unchanged) or ``failed``. One type
+    """What became of one input: a word of ``status.OUTCOMES`` (done, unchanged, failed,
+    not_an_article). One type
     feeds the report, the manifest and stderr; ``meta`` is the abstract record once known."""
 
     doc_id: str

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .status import MANIFEST as MANIFEST_STATUSES
+
 
 @dataclass(frozen=True)
 class Opt:
@@ -52,7 +54,7 @@ class Rule:
 
 
 SHA256 = Match(r"[0-9a-f]{64}", "a sha256 hex digest")
-STATUSES = ("done", "failed", "pending", "skipped")
+STATUSES = MANIFEST_STATUSES
 
 
 

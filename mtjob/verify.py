@@ -16,6 +16,7 @@ from .reader import discover, doc_id_for, source_sha256
 from .sharding import no_article_message
 from .schema import validate_abstract, validate_paragraph
 from .sources import display_name as shown
+from .status import NOT_AN_ARTICLE
 from .writer import TMP_MARK, read_plain
 
 _MAX_PER_FILE = 20  # a file broken on every line would bury the other findings
@@ -211,7 +212,7 @@ def _check_inputs(inputs: list[Path], recorded: dict[str, _Recorded], report: Re
     if not files and not skipped:
         report.errors.append(f"--inputs: {no_article_message(inputs)}")
     for entry in skipped:
-        report.errors.append(f"{shown(entry.path)}: input skipped: {entry.reason}")
+        report.errors.append(f"{shown(entry.path)}: {NOT_AN_ARTICLE}: {entry.reason}")
     for path in files:
         found = recorded.get(doc_id_for(path))
         if found is None:
