@@ -76,6 +76,7 @@ ABSTRACT = {Opt("schema"): int, "doc_id": str, "abstract": (str, None), "method"
             "paragraphs": int, "source": str, "source_sha256": SHA256, "jsonl_sha256": SHA256,
             "models": (dict, None), "settings": dict, "flags": MapOf(int),
             Opt("scores"): SCORES, Opt("checks"): CHECKS, Opt("input_tokens"): (int, None),
+            Opt("language"): (str, None), Opt("article_flags"): [str],
             "mtjob_version": str}
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import InputError, MtjobError, OutputError
 from .index import ArticleIndex, skip_key
+from .langid import ArticleLanguage, check_languages, load_identifier
 from .manifest import ManifestWriter, done_entry, failed_entry, not_an_article_entry
 from .outputs import done_record
 from .reader import Article, doc_id_for, read_article, source_sha256
@@ -127,6 +128,22 @@ class Shard:
             log.debug("segmenting %s failed", display_name(article.path), exc_info=True)
             errors[doc] = f"cannot segment: {type(exc).__name__}: {exc}"
             return []
+
+    def languages(self, articles: list[Article], segments: list[Segment]
+                  ) -> list[ArticleLanguage]:
+        """Each article's language (``lang_check``), its other-language paragraphs flagged;
+        one warning per article that is mostly not Arabic."""
+        identifier = load_identifier() if self.config.lang_check == "on" else None
+        if identifier is None:
+            return [ArticleLanguage(None, 1.0) for _ in articles]
+        found = check_languages(articles, segments, identifier)
+        for article, language in zip(articles, found):
+            if language.flags:
+                log.warning("%s: mostly not Arabic (detected %s; %.0f%% of its letters "
+                            "Arabic): flagged not_arabic, other-language paragraphs copied",
+                            display_name(article.path), language.detected,
+                            100 * language.arabic_share)
+        return found
 
     def provenance(self, engine: Engine) -> dict[str, Any]:
         if self._provenance is None:

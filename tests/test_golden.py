@@ -19,6 +19,9 @@ text and every other key is as before (checked field by field against the previo
 The CTranslate2 abstracts' provenance says ``"parallel_batches": 2`` for the summarizer since
 its summaries run side by side (issue 14); every text is as recorded. ``config.json`` gained
 ``actor_start_timeout`` (issue 11) and ``report`` (issue 13).
+The language check (issue 20) added the output setting ``lang_check`` (config, manifest and
+abstract settings) and the abstracts' ``language`` and ``article_flags``; the JSONL files and
+every other key are as recorded (checked field by field against the previous run).
 """
 
 from __future__ import annotations
@@ -46,15 +49,15 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/completions/00000-of-00001":
             "3a8ebe4e40ba2f58a2672676aed4000ae7ab99d41953412ad7e3a7f51cb41189",
         "_mtjob/config.json":
-            "d2c11bb6af1bb4a68404076b3af663791c1f69390a3f16be4bbbbacd346175f1",
+            "b644473063af0b4c0e925fad14a852a089dc76eac6e68968b1c616c449ebfdac",
         "_mtjob/manifest-00000-of-00001.json":
-            "d0d113a63c1bafa14cd2dc0c5f8785e2c8f3bdeb8c586763e6b04f7f3f487fcb",
+            "8fb19d363167cf9d3832391650b97e57dc50d805e2accb4e886d9c432b5da25b",
         "article.abstract.json":
-            "d624ebcf02405b9ebbeb52dfc4da280d9e482ff70e0a2a3090c1b103cd6cefe8",
+            "c6ed6dd1f81595c8bf9f8ea688b8a25d23d667b61a5c887fab9e90bada62595f",
         "article.jsonl":
             "9dd4e263847089a96dd88a967b81789c424ae2ba00f12e0bda216e508e9b7097",
         "blank.abstract.json":
-            "63a87aafa3c7b5bc7a279d9b18827e37052dde7aa14dcb67a3977c9606eec94a",
+            "12716f1410a789a8a840d7a7da74d8e1e98c6c12d8fe3d113f6958ca0a7d6f4c",
         "blank.jsonl":
             "3242f41fa45ca780672fe304859e55e8a9e28285ce2a9bdf70f49969725807c4",
     },
@@ -62,15 +65,15 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/completions/00000-of-00001":
             "3a8ebe4e40ba2f58a2672676aed4000ae7ab99d41953412ad7e3a7f51cb41189",
         "_mtjob/config.json":
-            "54eacc0b136d08933cd7939f3953b15dff8140bf11323e4a718d2e95a72d2818",
+            "18125cee1c81e1f22ff4965aede243e9be3499bc74406be8188ac5fe97dd0e86",
         "_mtjob/manifest-00000-of-00001.json":
-            "92a1e3f63db1b5d71c698ff4b53c4baa07467e5de48389e3961dd0b00cefbe2e",
+            "26b7f9f0333e53766c389ed3d267d81262fe2cdd66b0716077cc38d4540147b2",
         "article.abstract.json":
-            "41358ac3d473e00549f05a1ac7f3097cc1d905c955a6885cdaa96dadec75945b",
+            "3982b873fc1d35dada6b3de300f4aeee1a2715ca97e46ceab966ffa0d6cf0c47",
         "article.jsonl":
             "84260476d3551efc1a6195b9dbb79738e7bca1b3b37609e4dd7bcb480c22ff16",
         "blank.abstract.json":
-            "bc1df3302175c9c34f351737278a084b937ce59334185208692617cee3428bd9",
+            "584feb0059d162764558c6f26cab47166d78e4c1e88817abd1cd69c5eade3525",
         "blank.jsonl":
             "651bdeef367bedd6283d81141e1e4e31b30d52bcc8702f6b31d01fbe48fed376",
     },
