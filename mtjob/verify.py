@@ -31,6 +31,8 @@ class Report:
 
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Articles the manifests list, by status word (README, Status words).
+    articles: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -114,6 +116,7 @@ def _check_bookkeeping(meta: Path, report: Report) -> dict[str, _Recorded]:
                 continue
             for doc_id, entry in sorted(manifest["articles"].items()):
                 recorded[doc_id] = _Recorded(manifests[tag], entry)
+                report.articles[entry["status"]] = report.articles.get(entry["status"], 0) + 1
                 if entry["status"] != "done":
                     report.errors.append(
                         f"{shown(manifests[tag])}: {shown(doc_id)} is {entry['status']}: "
