@@ -52,3 +52,21 @@ def test_models_stage_offline_does_not_advise_itself(tmp_path):
     assert "`mtjob models stage DIR`" not in result.output and \
         "Pre-stage it" not in result.output
     assert "run it on a machine with internet" in result.output
+
+
+def test_the_review_page_shows_settings_and_checks_in_words(tmp_path):
+    from mtjob.export.folder import read_folder
+    from mtjob.export.html import render_html
+    from mtjob.testing.output_folder import sentence, write_article
+
+    write_article(tmp_path, "a", [[sentence("قال 2016", "He said 2016")]],
+                  settings={"alignments": False, "summary": True, "mt_revision": None},
+                  checks={"unsupported_numbers": ["2017", "12"], "unsupported_names": [],
+                          "flags": ["unsupported_number"]})
+    page = render_html(read_folder(tmp_path)[0])
+    assert ">fail<" not in page and ">pass<" not in page and ">None<" not in page
+    assert "<dt>alignments</dt><dd>off</dd>" in page and "<dt>summary</dt><dd>on</dd>" in page
+    assert "<dt>mt_revision</dt><dd>not pinned (latest)</dd>" in page
+    assert "<dt>Numbers not in the translation</dt><dd>2017, 12</dd>" in page
+    assert "<dt>Names not in the translation</dt><dd>none</dd>" in page
+    assert "[&quot;" not in page and "unsupported_numbers" not in page
