@@ -31,6 +31,11 @@ class Quantize(str, Enum):
     int8 = "int8"
 
 
+class LangCheck(str, Enum):
+    on = "on"
+    off = "off"
+
+
 class EngineKind(str, Enum):
     local = "local"
     ray = "ray"

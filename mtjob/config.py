@@ -20,7 +20,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .choices import Backend, Device, DType, EngineKind, Quantize
+from .choices import Backend, Device, DType, EngineKind, LangCheck, Quantize
 from .errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -125,6 +125,10 @@ class JobConfig:
     # [input]
     max_file_bytes: int = setting(5_000_000, "Refuse input files larger than this.", OUTPUT,
                                   bounds=(1, 2**31))
+    lang_check: str = setting("on", "Identify each paragraph's language offline: other "
+                              "languages are flagged lang and copied, not translated; an "
+                              "article mostly not Arabic is flagged not_arabic.", OUTPUT,
+                              output=True, choices=LangCheck)
     # [trust] (README, Trust signals)
     alignments: bool = setting(False, "Record word alignments per sentence (and flag "
                                "source_uncovered).", OUTPUT, output=True)

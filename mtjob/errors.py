@@ -81,6 +81,14 @@ class ShardCountError(LockHeldError):
     """A run with another shard count (``--shard ?/M``) is active on the output folder."""
 
 
+class NoInputError(MtjobError):
+    """The inputs hold no article at all (an empty inbox, only ``.md`` files, the output
+    folder given as input): nothing to do is not success, so a cron job pointed at the wrong
+    folder does not look healthy forever."""
+
+    exit_code = 66  # EX_NOINPUT
+
+
 class ModelError(MtjobError):
     """A model folder that cannot be used (broken weights, missing tokenizer files, custom
     code): the run stops before any article is read."""
@@ -97,10 +105,13 @@ class OutputFolderError(OutputError):
 #: What each exit code of ``mtjob run`` means (README's table is generated from this).
 EXIT_CODES = {
     0: "every input done (written now, or unchanged since an earlier run)",
-    1: "some inputs failed or were skipped (each named on stderr and in the manifest); the "
-       "rest written",
+    1: "some inputs failed or were not articles (status failed or not_an_article, each named "
+       "on stderr and in the manifest); the rest written",
     2: "usage, configuration or model error: one line naming it; no article is written, "
        "unless a model fails mid-run (finished articles kept)",
+    66: "no input: the inputs hold no article at all (one line naming the patterns and "
+        "folders looked in); nothing written (EX_NOINPUT). Inputs that are all unchanged "
+        "exit 0",
     74: "the output folder could not be written mid-run (disk full, permissions): one line "
         "naming the file; finished articles kept, nothing partial left",
     75: "busy: another run holds the output folder's lock, or runs another shard count "

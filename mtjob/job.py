@@ -79,6 +79,8 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                 with shard.stage("segment"):
                     for doc, article in enumerate(articles):
                         segments += shard.segment(errors, doc, article, tokenizer)
+                languages = shard.timed("language", lambda: shard.languages(articles,
+                                                                            segments))
                 if progress is not None:
                     progress.add_total(sum(1 for s in segments if s.text)
                                        + (len(articles) if config.summary else 0))
@@ -92,12 +94,13 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                     if doc in errors:
                         shard.fail(article.path, f"{display_name(article.path)}: {errors[doc]}")
                         continue
-                    ready.append((article, build_records(
+                    ready.append((article, languages[doc], build_records(
                         article.doc_id, [p.text for p in article.paragraphs],
                         [s for s in segments if s.doc == doc])))
                 with shard.stage("summarize"):
-                    summaries = shard.summarize(engine, [recs for _, recs in ready], progress)
-                for (article, records), summary in zip(ready, summaries):  # write
+                    summaries = shard.summarize(engine, [recs for *_, recs in ready],
+                                                progress)
+                for (article, language, records), summary in zip(ready, summaries):  # write
                     if summary.error is not None:
                         shard.fail(article.path, f"{display_name(article.path)}: "
                                                  f"{summary.error}")
@@ -106,7 +109,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                     meta = abstract_record(
                         article.doc_id, article.path, article.sha256, sha256_bytes(data),
                         records, summary.text, summary.method, provenance,
-                        settings, summary.input_tokens)
+                        settings, summary.input_tokens, language.detected, language.flags)
                     # No signal separates the two files from the manifest's entry.
                     with shard.stage("write"), signals.critical():
                         written = shard.guard_write(article.path, lambda: write_article(

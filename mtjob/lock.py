@@ -78,7 +78,7 @@ class OutputLock:
         ensure_real_dir(self.path.parent)
         fd = open_lock_file(self.path)
         deadline = time.monotonic() + self.wait_seconds
-        while not _try_flock(fd, fcntl.LOCK_EX):
+        while not _try_flock(fd, fcntl.LOCK_EX) or not self._still_named(fd):
             if time.monotonic() >= deadline:
                 os.close(fd)
                 waited = (f"waited {self.wait_seconds:.1f} s; " if self.wait_seconds
@@ -88,8 +88,29 @@ class OutputLock:
             time.sleep(0.2)
         self._fd = fd
 
-    def release(self) -> None:
+    def _still_named(self, fd: int) -> bool:
+        """Whether the file locked is still the one at ``path``: a run that held it may have
+        removed it (``release(remove=True)``), and a lock on a removed file guards nothing.
+        On a mismatch ``fd`` is reopened on the current file (and not locked yet)."""
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+        except FileNotFoundError:
+            same = False
+        if not same:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.dup2(reopened := open_lock_file(self.path), fd)
+            os.close(reopened)
+        return same
+
+    def release(self, remove: bool = False) -> None:
+        """Drop the lock; ``remove``: unlink the file first (while still held), for a run
+        that leaves no other trace, so ``verify`` does not take it for an interrupted one."""
         if self._fd is not None:
+            if remove:
+                try:
+                    self.path.unlink()
+                except OSError:
+                    pass
             os.close(self._fd)  # closing drops the lock
             self._fd = None
 
@@ -187,7 +208,10 @@ class ShardLock:
 
     def release(self) -> None:
         if self._rank is not None:
-            self._rank.release()
+            # A run that stopped before writing its manifest (a model error, exit 2) did
+            # nothing here: its lock file would read as an interrupted run to verify.
+            manifest = self._rank.path.parent / f"manifest-{self.tag}.json"
+            self._rank.release(remove=not manifest.exists())
             self._rank = None
         if self._world is not None:
             os.close(self._world)

@@ -21,6 +21,7 @@ from typing import Any
 from .outputs import abstract_path, jsonl_path, meta_dir, sha256_bytes
 from .schema import MANIFEST_ENTRY, validate, validate_manifest
 from .sources import display_name, utf8_text
+from .status import NOT_AN_ARTICLE
 from .writer import ensure_real_dir, json_bytes, read_plain, write_if_changed
 
 TAG = re.compile(r"(\d{5})-of-(\d{5})")
@@ -41,9 +42,9 @@ def failed_entry(source: Path | str, error: str) -> dict[str, Any]:
     return {"source": utf8_text(str(source)), "status": "failed", "error": error}
 
 
-def skipped_entry(source: Path | str, reason: str) -> dict[str, Any]:
+def not_an_article_entry(source: Path | str, reason: str) -> dict[str, Any]:
     """An input entry that is not an article (FIFO, folder...): never done, so it is named."""
-    return {"source": utf8_text(str(source)), "status": "skipped", "error": reason}
+    return {"source": utf8_text(str(source)), "status": NOT_AN_ARTICLE, "error": reason}
 
 
 def done_entry(source: Path | str, record: dict[str, Any], abstract_data: bytes) -> dict[str, Any]:
@@ -74,7 +75,8 @@ class ManifestWriter:
     def begin(self, entries: dict[str, dict[str, Any]],
               checked: frozenset[str] = frozenset()) -> None:
         """All of the shard's articles: "pending", or "done" for those already finished (so
-        a rerun with nothing to do changes no file), "skipped"/"failed" with their reason.
+        a rerun with nothing to do changes no file), "not_an_article"/"failed" with their
+        reason.
         ``checked``: entries validated when first written (the index's), not checked again."""
         for doc_id, entry in entries.items():
             if doc_id not in checked:

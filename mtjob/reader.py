@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .sniff import binary_kind, mostly_controls
 from .sources import (  # noqa: F401  (re-exported: the reader is where callers look)
     Skipped, discover, discover_inputs, display_name, read_bytes, read_with_stat,
     source_sha256, utf8_text,
@@ -87,6 +88,9 @@ def decode(data: bytes, path: Path) -> str:
         raise InputError(f"{display_name(path)}: byte 0: UTF-16 byte-order mark; convert the file "
                          "to UTF-8 "
                          "(iconv -f UTF-16 -t UTF-8)")
+    kind = binary_kind(data)
+    if kind is not None:
+        raise InputError(f"{display_name(path)}: {kind}, not a text file")
     order = _utf16_without_bom(data)
     if order is not None:
         raise InputError(f"{display_name(path)}: this looks like UTF-16{order} without a "
@@ -96,6 +100,8 @@ def decode(data: bytes, path: Path) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if mostly_controls(data):
+            raise InputError(f"{display_name(path)}: a binary file, not a text file") from None
         line, col = _line_and_column(data, exc.start)
         if exc.end >= len(data) and exc.reason == "unexpected end of data":
             what = "a multi-byte character cut at the end of the file"

@@ -45,7 +45,8 @@ class Segment:
 
 @dataclass
 class ArticleOutcome:
-    """What became of one article: ``done``, ``skipped`` (unchanged) or ``failed``. One type
+    """What became of one input: a word of ``status.OUTCOMES`` (done, unchanged, failed,
+    not_an_article). One type
     feeds the report, the manifest and stderr; ``meta`` is the abstract record once known."""
 
     doc_id: str
@@ -170,9 +171,11 @@ def score_summary(records: list[ParagraphRecord]) -> dict[str, Any]:
 def abstract_record(doc_id: str, source: Path, source_sha256: str, jsonl_sha256: str,
                     records: list[ParagraphRecord], text: str | None, method: str,
                     models: dict[str, Any] | None, settings: dict[str, Any],
-                    input_tokens: int | None = None) -> dict[str, Any]:
+                    input_tokens: int | None = None, language: str | None = None,
+                    article_flags: tuple[str, ...] = ()) -> dict[str, Any]:
     """``NAME.abstract.json``: the abstract, what it was made from, and with what; the
-    sentences' score distribution and the abstract's checks against the translation."""
+    sentences' score distribution and the abstract's checks against the translation; the
+    article's language (None when not checked) and flags (``not_arabic``)."""
     return {
         "doc_id": doc_id, "abstract": text, "method": method,
         "paragraphs": len(records), "source": source.name, "source_sha256": source_sha256,
@@ -180,5 +183,6 @@ def abstract_record(doc_id: str, source: Path, source_sha256: str, jsonl_sha256:
         "flags": dict(sorted(sentence_flags(records).items())),
         "scores": score_summary(records),
         "checks": check_abstract(text, [r.en for r in records]),
-        "input_tokens": input_tokens, "schema": SCHEMA, "mtjob_version": __version__,
+        "input_tokens": input_tokens, "language": language,
+        "article_flags": list(article_flags), "schema": SCHEMA, "mtjob_version": __version__,
     }

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .records import ArticleOutcome, ParagraphRecord, sentence_flags
+from .status import DONE, FAILED, NOT_AN_ARTICLE, OUTCOMES, UNCHANGED
 
 
 @dataclass
@@ -34,15 +35,20 @@ class RunReport:
 
     @property
     def done(self) -> list[str]:
-        return self._ids("done")
+        return self._ids(DONE)
 
     @property
-    def skipped(self) -> list[str]:
-        return self._ids("skipped")
+    def unchanged(self) -> list[str]:
+        return self._ids(UNCHANGED)
 
     @property
     def failed(self) -> list[ArticleOutcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
+        """Articles that failed and entries that are not articles: each needs a look (exit 1)."""
+        return [o for o in self.outcomes if o.status in (FAILED, NOT_AN_ARTICLE)]
+
+    def counts(self) -> dict[str, int]:
+        """Inputs by status word (README, Status words), every word present."""
+        return {status: sum(o.status == status for o in self.outcomes) for status in OUTCOMES}
 
     def add_written(self, outcome: ArticleOutcome, records: list[ParagraphRecord]) -> None:
         sentences = [s for r in records for s in r.sentences]
@@ -56,8 +62,8 @@ class RunReport:
     def summary_line(self) -> str:
         rate = self.tgt_tokens / self.seconds if self.seconds else 0.0
         flags = ", ".join(f"{k} {v}" for k, v in sorted(self.flags.items())) or "none"
-        return (f"articles: {len(self.done)} done, {len(self.skipped)} unchanged, "
-                f"{len(self.failed)} failed; paragraphs {self.paragraphs}, segments "
+        counts = ", ".join(f"{n} {status}" for status, n in self.counts().items())
+        return (f"articles: {counts}; paragraphs {self.paragraphs}, segments "
                 f"{self.segments}, tokens {self.src_tokens} in / {self.tgt_tokens} out, "
                 f"{rate:.1f} tokens/s, {self.seconds:.1f} s ({self.stages_line()}); "
                 f"flags: {flags}")

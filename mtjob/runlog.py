@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .sources import display_name, utf8_text
+from .status import UNCHANGED
 
 if TYPE_CHECKING:
     from .config import JobConfig
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 #: ``extra=`` keys copied into a JSON log line when a record carries them.
 EXTRA_KEYS = ("event", "article", "counts", "shard")
 SLURM_KEYS = ("SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID", "SLURM_NODEID")
-STATUSES = ("done", "skipped", "failed")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
@@ -81,7 +81,7 @@ def run_record(rank: int, world: int, report: RunReport, config: JobConfig,
         "models_loaded": report.models_loaded,
         "models": next((o.meta["models"] for o in report.outcomes
                         if o.meta and o.meta.get("models")), None),
-        "articles": {s: sum(o.status == s for o in report.outcomes) for s in STATUSES},
+        "articles": report.counts(),
         "paragraphs": report.paragraphs, "segments": report.segments,
         "tokens": {"in": report.src_tokens, "out": report.tgt_tokens},
         "tokens_per_second": round(report.tgt_tokens / seconds, 2) if seconds else 0.0,
@@ -140,10 +140,10 @@ def _number(value: float) -> str:
 def metrics_text(report: RunReport, exit_code: int, previous: dict[str, float],
                  now: float) -> str:
     """The textfile: counters are ``previous`` plus this run, gauges describe this run."""
-    counts = {s: sum(o.status == s for o in report.outcomes) for s in STATUSES}
+    counts = report.counts()
     families: list[tuple[str, str, str, list[tuple[str, float]]]] = [
         ("mtjob_articles_total", "counter", "Articles by outcome, over all runs.",
-         [(f'{{status="{s}"}}', counts[s]) for s in STATUSES]),
+         [(f'{{status="{s}"}}', n) for s, n in counts.items()]),
         ("mtjob_tokens_total", "counter", "Source (in) and generated (out) tokens.",
          [('{direction="in"}', report.src_tokens), ('{direction="out"}', report.tgt_tokens)]),
         ("mtjob_flags_total", "counter", "Quality flags raised on translated sentences.",
@@ -199,7 +199,7 @@ def record_run(out: Path, rank: int, world: int, report: RunReport, config: JobC
     metrics textfile whenever ``metrics`` is given. A failure here is logged, never raised:
     the articles themselves are written."""
     log = logging.getLogger(__name__)
-    changed = exit_code != 0 or any(o.status != "skipped" for o in report.outcomes)
+    changed = exit_code != 0 or any(o.status != UNCHANGED for o in report.outcomes)
     if report.locked and changed and config is not None:
         try:
             write_run_record(out, rank, world, report, config, exit_code, started)

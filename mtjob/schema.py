@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .status import MANIFEST as MANIFEST_STATUSES
+
 
 @dataclass(frozen=True)
 class Opt:
@@ -52,7 +54,7 @@ class Rule:
 
 
 SHA256 = Match(r"[0-9a-f]{64}", "a sha256 hex digest")
-STATUSES = ("done", "failed", "pending", "skipped")
+STATUSES = MANIFEST_STATUSES
 
 
 
@@ -74,6 +76,7 @@ ABSTRACT = {Opt("schema"): int, "doc_id": str, "abstract": (str, None), "method"
             "paragraphs": int, "source": str, "source_sha256": SHA256, "jsonl_sha256": SHA256,
             "models": (dict, None), "settings": dict, "flags": MapOf(int),
             Opt("scores"): SCORES, Opt("checks"): CHECKS, Opt("input_tokens"): (int, None),
+            Opt("language"): (str, None), Opt("article_flags"): [str],
             "mtjob_version": str}
 
 

@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import InputError, MtjobError, OutputError
 from .index import ArticleIndex, skip_key
-from .manifest import ManifestWriter, done_entry, failed_entry, skipped_entry
+from .langid import ArticleLanguage, check_languages, load_identifier
+from .manifest import ManifestWriter, done_entry, failed_entry, not_an_article_entry
 from .outputs import done_record
 from .reader import Article, doc_id_for, read_article, source_sha256
 from .records import ArticleOutcome, ParagraphRecord, Segment
 from .report import RunReport
 from .segment import segment_article
 from .sources import display_name
+from .status import DONE, FAILED, NOT_AN_ARTICLE, UNCHANGED
 from .writer import TMP_MARK, remove_stale_tmp
 
 if TYPE_CHECKING:
@@ -79,7 +81,7 @@ class Shard:
         doc_id = doc_id_for(path)
         known = None if force else self.index.lookup(doc_id, path, st)
         if known is not None:
-            self.report.outcomes.append(ArticleOutcome(doc_id, path, "skipped"))
+            self._unchanged(ArticleOutcome(doc_id, path, UNCHANGED))
             self.indexed.add(doc_id)
             return known
         try:
@@ -95,16 +97,22 @@ class Shard:
         if found is None:
             return None
         meta, data = found
-        self.report.outcomes.append(ArticleOutcome(doc_id, path, "skipped", meta=meta))
+        self._unchanged(ArticleOutcome(doc_id, path, UNCHANGED, meta=meta))
         entry = done_entry(path, meta, data)
         self.index.record(doc_id, path, entry, before)
         return entry
 
+    def _unchanged(self, outcome: ArticleOutcome) -> None:
+        log.debug("%s %s", UNCHANGED, display_name(outcome.path))
+        self.report.outcomes.append(outcome)
+
     def not_an_article(self, path: Path, reason: str) -> dict[str, Any]:
         """An input entry that is not a regular file (FIFO, folder, symlink loop): never
-        opened, named in the log, counted as failed and listed as skipped in the manifest."""
-        self.fail(path, f"{display_name(path)}: skipped: {reason}", update=False)
-        return skipped_entry(path, reason)
+        opened, named in the log and recorded as ``not_an_article`` with the reason."""
+        log.error("%s %s: %s", NOT_AN_ARTICLE, display_name(path), reason)
+        self.report.outcomes.append(ArticleOutcome(doc_id_for(path), path, NOT_AN_ARTICLE,
+                                                   reason))
+        return not_an_article_entry(path, reason)
 
     def read(self, paths: list[Path]) -> list[Article]:
         articles = []
@@ -127,6 +135,22 @@ class Shard:
             log.debug("segmenting %s failed", display_name(article.path), exc_info=True)
             errors[doc] = f"cannot segment: {type(exc).__name__}: {exc}"
             return []
+
+    def languages(self, articles: list[Article], segments: list[Segment]
+                  ) -> list[ArticleLanguage]:
+        """Each article's language (``lang_check``), its other-language paragraphs flagged;
+        one warning per article that is mostly not Arabic."""
+        identifier = load_identifier() if self.config.lang_check == "on" else None
+        if identifier is None:
+            return [ArticleLanguage(None, 1.0) for _ in articles]
+        found = check_languages(articles, segments, identifier)
+        for article, language in zip(articles, found):
+            if language.flags:
+                log.warning("%s: mostly not Arabic (detected %s; %.0f%% of its letters "
+                            "Arabic): flagged not_arabic, other-language paragraphs copied",
+                            display_name(article.path), language.detected,
+                            100 * language.arabic_share)
+        return found
 
     def provenance(self, engine: Engine) -> dict[str, Any]:
         if self._provenance is None:
@@ -157,8 +181,8 @@ class Shard:
 
     def fail(self, path: Path, message: str, update: bool = True) -> dict[str, Any]:
         """Record a failed article (``update``: in the manifest too; not before it began)."""
-        log.error("%s", message)
-        self.report.outcomes.append(ArticleOutcome(doc_id_for(path), path, "failed", message))
+        log.error("%s %s", FAILED, message)
+        self.report.outcomes.append(ArticleOutcome(doc_id_for(path), path, FAILED, message))
         entry = failed_entry(path, message)
         if update:
             self.manifest.update(doc_id_for(path), entry)
@@ -167,14 +191,14 @@ class Shard:
     def done(self, article: Article, meta: dict[str, Any], abstract: bytes,
              records: list[ParagraphRecord]) -> None:
         path = article.path
-        outcome = ArticleOutcome(doc_id_for(path), path, "done", meta=meta)
+        outcome = ArticleOutcome(doc_id_for(path), path, DONE, meta=meta)
         self.report.add_written(outcome, records)
         entry = done_entry(path, meta, abstract)
         self.manifest.update(outcome.doc_id, entry)
         if article.stat is not None:  # the stat of the bytes translated, not of the file now
             self.index.record(outcome.doc_id, path, entry, article.stat)
         flags = dict(meta["flags"])
-        log.info("done %s: %d paragraph(s), flags: %s", display_name(path), len(records),
+        log.info("%s %s: %d paragraph(s), flags: %s", DONE, display_name(path), len(records),
                  ", ".join(f"{k} {v}" for k, v in flags.items()) or "none",
                  extra={"article": outcome.doc_id, "counts": flags})
 

@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, NoInputError
 from .outputs import refuse_collisions
 from .reader import doc_id_for
 from .sources import Skipped, discover, display_name
@@ -74,6 +74,16 @@ def shard_of(doc_id: str, world_size: int) -> int:
     return int.from_bytes(digest[:8], "big") % world_size
 
 
+def no_article_message(inputs: list[Path]) -> str:
+    """What was looked for, where: the line of a run (or a verify) whose inputs hold no
+    article."""
+    folders = [display_name(p) for p in inputs if p.is_dir()]
+    files = [display_name(p) for p in inputs if not p.is_dir()]
+    where = ([f"*.txt in {', '.join(folders)}"] if folders else []) + \
+        ([f"the file(s) {', '.join(files)}"] if files else [])
+    return f"no article found: looked for {' and '.join(where) or 'nothing'}"
+
+
 def select_inputs(inputs: list[Path], out: Path, rank: int, world_size: int,
                   stats: dict[Path, os.stat_result] | None = None
                   ) -> tuple[list[Path], list[Skipped]]:
@@ -83,6 +93,8 @@ def select_inputs(inputs: list[Path], out: Path, rank: int, world_size: int,
     check_shard(rank, world_size, f"shard {rank}/{world_size}")
     links: set[Path] = set()
     paths, skipped = discover(inputs, stats, links)
+    if not paths and not skipped:
+        raise NoInputError(no_article_message(inputs))
     owners: dict[str, Path] = {}
     ids = {path: doc_id_for(path) for path in paths}
     for path in paths:

@@ -206,5 +206,5 @@ def discover_inputs(inputs: list[Path]) -> list[Path]:
     """The regular files of :func:`discover`; each skipped entry is logged as a warning."""
     found, skipped = discover(inputs)
     for entry in skipped:
-        log.warning("%s: skipped: %s", display_name(entry.path), entry.reason)
+        log.warning("not_an_article %s: %s", display_name(entry.path), entry.reason)
     return found

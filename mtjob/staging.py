@@ -24,6 +24,7 @@ from typing import Any
 
 from .backends.hub import SAFE_PATTERNS, PICKLE_WEIGHTS, ModelSource, resolve_model
 from .config import FIELDS, JobConfig
+from .errors import ModelUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +105,17 @@ def _fetch(ref: str, revision: str | None, target: Path, allow_pickle: bool) -> 
     from .backends.download import fetch, hub_api, plan_fetch
 
     api = hub_api()
-    plan = plan_fetch(api, ref, revision, allow_pickle)
-    fetch(api, ref, plan, local_dir=str(target))
+    try:
+        plan = plan_fetch(api, ref, revision, allow_pickle)
+        fetch(api, ref, plan, local_dir=str(target))
+    except ModelUnavailableError as exc:  # its advice would be to run this very command
+        fact = getattr(exc, "fact", None)
+        if fact is None:
+            raise
+        raise ModelUnavailableError(
+            f"{fact}. `mtjob models stage` downloads: run it on a machine with internet "
+            "(HF_HUB_OFFLINE unset), or stage a local copy: `mtjob models stage DIR "
+            "--mt-model FOLDER --sum-model FOLDER`") from None
     origin = {"id": ref, "revision": plan.commit}
     if plan.hub_ref:
         origin["hub_ref"] = plan.hub_ref

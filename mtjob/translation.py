@@ -1,8 +1,9 @@
 """Translating segments: length-sorted batches across articles, quality and trust flags, and
 one retry of the suspicious ones with anti-repetition settings.
 
-A segment without an Arabic letter (an English quote, a URL, a number) is not sent to the
-model: its cleaned text is its translation, flagged ``copied``.
+A segment without an Arabic letter (an English quote, a URL, a number), or of a paragraph in
+another language (flagged ``lang``), is not sent to the model: its cleaned text is its
+translation, flagged ``copied``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .alignment import uncovered_share
 from .backends.base import GenOptions, Hypothesis
 from .batching import plan_jobs
 from .glossary import Entry, load_glossary, misses
+from .langid import LANG
 
 if TYPE_CHECKING:
     from .config import JobConfig
@@ -37,7 +39,8 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
     ``glossary``: the entries the run loaded (else the file is read now)."""
     seconds = {} if seconds is None else seconds
     glossary = load_glossary(config.glossary) if glossary is None else glossary
-    copied = [s for s in segments if s.text and not quality.has_arabic_letters(s.text)]
+    copied = [s for s in segments if s.text and (LANG in s.flags
+                                                 or not quality.has_arabic_letters(s.text))]
     for seg in copied:
         copy_source(seg, config.alignments)
     if progress is not None and copied:
@@ -65,7 +68,8 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
 
 def copy_source(seg: Segment, alignments: bool) -> None:
     """The cleaned source as its own translation, each word aligned to itself."""
-    seg.en, seg.tgt_tokens, seg.flags, seg.score = seg.text, 0, [quality.COPIED], None
+    kept = [LANG] if LANG in seg.flags else []  # another language: not for this model
+    seg.en, seg.tgt_tokens, seg.flags, seg.score = seg.text, 0, [quality.COPIED, *kept], None
     if alignments:
         seg.alignment = tuple((i, i) for i in range(len(seg.text.split())))
 

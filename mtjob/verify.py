@@ -16,8 +16,10 @@ from .outputs import (
     page_stamp, sha256_bytes,
 )
 from .reader import discover, doc_id_for, source_sha256
+from .sharding import no_article_message
 from .schema import validate_abstract, validate_paragraph
 from .sources import display_name as shown
+from .status import NOT_AN_ARTICLE
 from .writer import TMP_MARK, read_plain
 
 _MAX_PER_FILE = 20  # a file broken on every line would bury the other findings
@@ -32,6 +34,8 @@ class Report:
 
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Articles the manifests list, by status word (README, Status words).
+    articles: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -75,6 +79,11 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
         _check_outputs(out, doc_ids, {}, report, listed=False)
     else:
         recorded = _check_bookkeeping(meta, report)
+        if not recorded and not doc_ids and not report.errors:
+            # A run over no article exits 66 and writes nothing; older ones wrote an empty
+            # manifest, which is no evidence that anything was translated.
+            report.errors.append(f"{shown(out)}: the manifests list no article: nothing "
+                                 "was translated here")
         _check_outputs(out, doc_ids, recorded, report, listed=True)
         if inputs is not None:
             _check_inputs(inputs, recorded, report)
@@ -112,6 +121,7 @@ def _check_bookkeeping(meta: Path, report: Report) -> dict[str, _Recorded]:
                 continue
             for doc_id, entry in sorted(manifest["articles"].items()):
                 recorded[doc_id] = _Recorded(manifests[tag], entry)
+                report.articles[entry["status"]] = report.articles.get(entry["status"], 0) + 1
                 if entry["status"] != "done":
                     report.errors.append(
                         f"{shown(manifests[tag])}: {shown(doc_id)} is {entry['status']}: "
@@ -228,8 +238,10 @@ def _check_recorded(abstract: Path, record: dict[str, Any] | None, recorded: _Re
 
 def _check_inputs(inputs: list[Path], recorded: dict[str, _Recorded], report: Report) -> None:
     files, skipped = discover(inputs)
+    if not files and not skipped:
+        report.errors.append(f"--inputs: {no_article_message(inputs)}")
     for entry in skipped:
-        report.errors.append(f"{shown(entry.path)}: input skipped: {entry.reason}")
+        report.errors.append(f"{shown(entry.path)}: {NOT_AN_ARTICLE}: {entry.reason}")
     for path in files:
         found = recorded.get(doc_id_for(path))
         if found is None:

@@ -40,7 +40,7 @@ def timed(config: JobConfig, inbox: Path, out: Path) -> tuple[float, dict[str, i
     started = time.perf_counter()
     report = run_shard(config, [inbox], out, models=FakeModels())
     seconds = time.perf_counter() - started
-    return seconds, {"done": len(report.done), "unchanged": len(report.skipped),
+    return seconds, {"done": len(report.done), "unchanged": len(report.unchanged),
                      "failed": len(report.failed)}
 
 

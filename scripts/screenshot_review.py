@@ -1,10 +1,10 @@
-"""Screenshot of the HTML review page for the README: outputs/review-sample.png.
+"""Screenshot of the HTML review page for the README: docs/review-sample.png.
 
 Runs the job on examples/article.ar.txt with the tiny offline models (their English is
 nonsense of the right length: the point is the page, not the translation), exports HTML and
 photographs the article's page in headless Chromium at desktop width.
 
-    python scripts/screenshot_review.py [--out outputs/review-sample.png] [--keep DIR]
+    python scripts/screenshot_review.py [--out docs/review-sample.png] [--keep DIR]
 
 Needs /usr/bin/chromium and playwright (scripts/ci/chromium.sh).
 """
@@ -61,7 +61,7 @@ def screenshot(page_path: Path, png: Path, width: int = 1280, height: int = 900)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO / "outputs" / "review-sample.png")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "review-sample.png")
     parser.add_argument("--keep", type=Path, help="keep the run and export in this folder")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

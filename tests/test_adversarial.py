@@ -122,7 +122,7 @@ def test_special_entries_in_an_inbox_are_named_and_never_read(tmp_path, cfg, cap
     assert {o.doc_id for o in report.failed} == {"x", "y", "loop"}
     manifest = json.loads((tmp_path / "out/_mtjob/manifest-00000-of-00001.json").read_text())
     reasons = {d: e.get("error") for d, e in manifest["articles"].items()
-               if e["status"] == "skipped"}
+               if e["status"] == "not_an_article"}
     assert "FIFO" in reasons["x"] and "folder" in reasons["y"] and "loop" in reasons["loop"]
     for name in ("x.txt", "y.txt", "loop.txt"):
         assert name in caplog.text

@@ -73,7 +73,7 @@ def test_run_writes_outputs_that_verify_accepts(settings, sample_inbox, tmp_path
     record_run(out, 0, 1, report, mtjob.api.make_config(**settings), 0, 0.0)
     assert verify(out) == [] and len(list((out / "_mtjob" / "runs").iterdir())) == 1
     again = mtjob.run([sample_inbox], str(out), **settings)
-    assert again.skipped == ["article"]
+    assert again.unchanged == ["article"]
     mtjob.run([sample_inbox], tmp_path / "other", **settings)
     assert sorted(loads) == ["bart-sum", "marian-ar-en"]  # kept between runs
 

@@ -43,6 +43,10 @@ def case(code: int, tmp_path: Path, inbox: Path, tiny_args: list[str], monkeypat
         return ["run", inbox, "--out", out, *tiny_args]
     if code == 2:
         return ["run", tmp_path / "missing.txt", "--out", out, *tiny_args]
+    if code == 66:  # a folder that holds no article
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        return ["run", empty, "--out", out, *tiny_args]
     if code == 74:  # the disk fills up under the manifest: not "some inputs failed"
         def disk_full(path: Path, data: bytes) -> bool:
             raise OutputError(f"cannot write {path}: disk full")

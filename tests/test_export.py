@@ -264,8 +264,8 @@ def test_html_optional_fields_rendered_when_present(tmp_path):
     rich = render_html(read_folder(rich_folder(tmp_path / "r"))[0])
     assert rich.count("<meter") == 3 and 'data-align="0-1 1-2 2-3"' in rich
     assert '<span class="w" data-i="0">وزير</span>' in rich
-    assert "<dt>unsupported_numbers</dt>" in rich and "2017" in rich
-    assert "<dt>low_confidence_share</dt>" in rich and "0.33" in rich
+    assert "<dt>Numbers not in the translation</dt><dd>2017</dd>" in rich
+    assert "<dt>Share flagged low confidence</dt><dd>33%</dd>" in rich
     plain = render_html(read_folder(plain_folder(tmp_path / "p"))[0])
     assert "<meter" not in plain and "data-align" not in plain and 'class="w"' not in plain
     assert plain.count('class="pair') == 4 and plain.count('class="pair flagged"') == 2

@@ -34,6 +34,10 @@ first differing key path with both values, compared with the recorded copies in
 ``tests/golden/`` (which must hash to the table), plus the versions of the libraries that
 produce each file. ``MTJOB_GOLDEN_RECORD=1 pytest tests/test_golden.py`` rewrites those copies
 and prints the new table, for a deliberate change.
+
+The language check (issue 20) added the output setting ``lang_check`` (config, manifest and
+abstract settings) and the abstracts' ``language`` and ``article_flags``; the JSONL files and
+every other key are as recorded (checked field by field against the previous run).
 """
 
 from __future__ import annotations
@@ -63,9 +67,9 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/completions/00000-of-00001":
             "3a8ebe4e40ba2f58a2672676aed4000ae7ab99d41953412ad7e3a7f51cb41189",
         "_mtjob/config.json":
-            "d2c11bb6af1bb4a68404076b3af663791c1f69390a3f16be4bbbbacd346175f1",
+            "b644473063af0b4c0e925fad14a852a089dc76eac6e68968b1c616c449ebfdac",
         "_mtjob/manifest-00000-of-00001.json":
-            "d0d113a63c1bafa14cd2dc0c5f8785e2c8f3bdeb8c586763e6b04f7f3f487fcb",
+            "8fb19d363167cf9d3832391650b97e57dc50d805e2accb4e886d9c432b5da25b",
         "article.abstract.json":
             "0da4f6b3388d9b6e5abff63f43b9e49bc9beb0cb7739ea9e8f4d3b209bfdf062",
         "article.jsonl":
@@ -79,9 +83,9 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/completions/00000-of-00001":
             "3a8ebe4e40ba2f58a2672676aed4000ae7ab99d41953412ad7e3a7f51cb41189",
         "_mtjob/config.json":
-            "54eacc0b136d08933cd7939f3953b15dff8140bf11323e4a718d2e95a72d2818",
+            "18125cee1c81e1f22ff4965aede243e9be3499bc74406be8188ac5fe97dd0e86",
         "_mtjob/manifest-00000-of-00001.json":
-            "92a1e3f63db1b5d71c698ff4b53c4baa07467e5de48389e3961dd0b00cefbe2e",
+            "26b7f9f0333e53766c389ed3d267d81262fe2cdd66b0716077cc38d4540147b2",
         "article.abstract.json":
             "b1e297dce224edb3b6aa902b8059bcdaf4a3afa2422fad416e498993150f66e9",
         "article.jsonl":

@@ -61,7 +61,7 @@ def test_an_unchanged_inbox_reads_no_source(tmp_path, inbox, cfg, hashed):
     hashed.clear()
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     report = run_shard(cfg, [inbox], out, models=FakeModels())
-    assert len(report.skipped) == 5 and hashed == []
+    assert len(report.unchanged) == 5 and hashed == []
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
     assert verify(out) == []
 
@@ -73,7 +73,7 @@ def test_a_touched_identical_file_is_hashed_once_and_stays_done(tmp_path, inbox,
     os.utime(inbox / "a1.txt", (later, later))
     hashed.clear()
     report = run_shard(cfg, [inbox], out, models=FakeModels())
-    assert len(report.skipped) == 5 and hashed == ["a1.txt"]
+    assert len(report.unchanged) == 5 and hashed == ["a1.txt"]
     hashed.clear()
     run_shard(cfg, [inbox], out, models=FakeModels())
     assert hashed == []  # its new stats were recorded
@@ -145,7 +145,7 @@ def test_a_torn_or_forged_row_costs_only_its_article_the_full_check(tmp_path, in
     path.write_bytes(b"\n".join(lines) + torn[:-7])  # the last line cut mid-way
     hashed.clear()
     report = run_shard(cfg, [inbox], out, models=FakeModels())
-    assert len(report.skipped) == 5 and sorted(hashed) == ["a1.txt", "a4.txt"]
+    assert len(report.unchanged) == 5 and sorted(hashed) == ["a1.txt", "a4.txt"]
     assert len(path.read_bytes().splitlines()) == 6  # rewritten clean: header and 5 rows
     hashed.clear()
     run_shard(cfg, [inbox], out, models=FakeModels())

@@ -78,7 +78,7 @@ def test_rerun_loads_no_model_and_changes_no_file(tmp_path, sample_inbox, cfg, m
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     calls: list = []
     report = run_shard(cfg, [sample_inbox], out, models=factory(calls=calls))
-    assert calls == [] and report.skipped == ["article"] and not report.models_loaded
+    assert calls == [] and report.unchanged == ["article"] and not report.models_loaded
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
 
 

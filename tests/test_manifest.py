@@ -11,7 +11,7 @@ import pytest
 
 from mtjob.errors import UnsafeOutputError
 from mtjob.manifest import (
-    ManifestWriter, done_entry, failed_entry, pending_entry, read_manifest, skipped_entry,
+    ManifestWriter, done_entry, failed_entry, pending_entry, read_manifest, not_an_article_entry,
 )
 from mtjob.writer import json_bytes
 
@@ -50,8 +50,8 @@ def test_begin_update_finish(tmp_path: Path) -> None:
 def test_skipped_entries_block_completion(tmp_path: Path) -> None:
     writer = _writer(tmp_path)
     writer.begin({"a": done_entry("a.txt", RECORD, b"{}"),
-                  "x": skipped_entry("in/x.txt", "is a FIFO, not a regular file")})
-    assert _articles(tmp_path)["x"] == {"source": "in/x.txt", "status": "skipped",
+                  "x": not_an_article_entry("in/x.txt", "is a FIFO, not a regular file")})
+    assert _articles(tmp_path)["x"] == {"source": "in/x.txt", "status": "not_an_article",
                                         "error": "is a FIFO, not a regular file"}
     assert writer.finish() is False
 

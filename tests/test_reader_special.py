@@ -112,4 +112,4 @@ def test_discover_inputs_keeps_regular_files_and_warns(tmp_path: Path, caplog) -
     inbox, _ = _special_inbox(tmp_path)
     with caplog.at_level(logging.WARNING, logger="mtjob.sources"):
         assert discover_inputs([inbox]) == [inbox / "a.txt", inbox / "linked.txt"]
-    assert "x.txt: skipped: is a FIFO, not a regular file" in caplog.text
+    assert f"not_an_article {inbox / 'x.txt'}: is a FIFO, not a regular file" in caplog.text

@@ -124,9 +124,9 @@ def test_a_run_stopped_mid_way_records_what_it_finished(tmp_path, models, monkey
     assert record["error"] == error_line.split("Error: ", 1)[1] and first["error"] is None
     outcomes = {o["doc_id"]: o["status"] for o in record["outcomes"]}
     if how == "disk":  # b's files were written, its manifest entry not: the run stopped
-        assert outcomes == {"a": "skipped", "b": "done"}
+        assert outcomes == {"a": "unchanged", "b": "done"}
     else:
-        assert outcomes == {"a": "skipped"} and not (out / "b.jsonl").exists()
+        assert outcomes == {"a": "unchanged"} and not (out / "b.jsonl").exists()
     assert record["seconds"] > 0 and record["settings"]["group_articles"] == 1
     seen = metrics(prom)
     assert seen["mtjob_last_exit_code"] == code
@@ -145,7 +145,7 @@ def test_articles_finished_before_the_failure_are_in_the_record(tmp_path, models
     [record] = records(out)
     assert [(o["doc_id"], o["status"]) for o in record["outcomes"]] == [("0", "done"),
                                                                        ("a", "done")]
-    assert record["articles"] == {"done": 2, "failed": 0, "skipped": 0}
+    assert record["articles"] == {"done": 2, "unchanged": 0, "failed": 0, "not_an_article": 0}
     assert record["tokens"]["out"] > 0 and record["models_loaded"] is True
     assert "mtjob_last_success_timestamp_seconds" not in metrics(prom)
     assert metrics(prom)['mtjob_articles_total{status="done"}'] == 2
@@ -170,7 +170,8 @@ def test_failed_articles_and_an_unchanged_rerun(tmp_path, models):
     (inbox / "bad.txt").write_bytes(b"\xff\xfe not utf-8\n")
     assert run(inbox, out, prom).exit_code == 1
     assert [r["exit_code"] for r in records(out)] == [0, 1]
-    assert records(out)[1]["articles"] == {"done": 0, "failed": 1, "skipped": 1}
+    assert records(out)[1]["articles"] == {"done": 0, "unchanged": 1, "failed": 1,
+                                           "not_an_article": 0}
     assert metrics(prom)["mtjob_last_success_timestamp_seconds"] == success
     (inbox / "bad.txt").unlink()
     assert run(inbox, out, prom).exit_code == 0

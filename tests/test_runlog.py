@@ -20,7 +20,7 @@ from mtjob.runlog import JsonFormatter, write_metrics, write_run_record
 def report(**counts) -> RunReport:
     models = {"mt": {"id": "org/mt", "revision": "c" * 40}}
     outcomes = [ArticleOutcome("a", Path("in/a.txt"), "done", meta={"models": models}),
-                ArticleOutcome("b", Path("in/b.txt"), "skipped"),
+                ArticleOutcome("b", Path("in/b.txt"), "unchanged"),
                 ArticleOutcome("c", Path("in/c.txt"), "failed", "c.txt: not UTF-8")]
     rep = RunReport(outcomes=outcomes, paragraphs=3, segments=5, src_tokens=120,
                     tgt_tokens=100, seconds=4.0, flags=Counter({"repeat": 2, "latin": 1}),
@@ -59,7 +59,7 @@ def test_run_record(tmp_path, monkeypatch):
     data = json.loads(path.read_text())
     assert data["shard"] == [3, 8] and data["exit_code"] == 1
     assert data["settings"]["beams"] == 2 and data["slurm"] == {"SLURM_ARRAY_TASK_ID": "3"}
-    assert data["articles"] == {"done": 1, "skipped": 1, "failed": 1}
+    assert data["articles"] == {"done": 1, "unchanged": 1, "failed": 1, "not_an_article": 0}
     assert data["tokens"] == {"in": 120, "out": 100} and data["tokens_per_second"] == 25.0
     assert data["stage_seconds"] == {"translate": 3.0, "summarize": 0.5}
     assert data["models"]["mt"]["revision"] == "c" * 40
@@ -113,7 +113,7 @@ def test_metric_labels_are_escaped(tmp_path, flag):
 def test_record_run_leaves_unchanged_reruns_alone(tmp_path):
     from mtjob.runlog import record_run
 
-    rerun = RunReport(outcomes=[ArticleOutcome("a", Path("a.txt"), "skipped")])
+    rerun = RunReport(outcomes=[ArticleOutcome("a", Path("a.txt"), "unchanged")])
     record_run(tmp_path, 0, 1, rerun, JobConfig(), 0, 0.0, metrics=tmp_path / "m.prom")
     assert not (tmp_path / "_mtjob").exists() and (tmp_path / "m.prom").is_file()
     record_run(tmp_path, 0, 1, report(), JobConfig(), 1, 0.0)

@@ -81,7 +81,8 @@ def test_manifest_problems_are_named() -> None:
     assert validate_manifest(broken) == [
         "shard: expected [rank, world_size] with 0 <= rank < world_size",
         "articles.a: lacks jsonl_sha256 (status done)",
-        "articles.c.status: expected one of done, failed, pending, skipped, got 'finished'",
+        "articles.c.status: expected one of done, failed, not_an_article, pending, skipped, "
+        "got 'finished'",
     ]
 
 

@@ -126,7 +126,8 @@ def test_array_with_a_cancelled_and_requeued_task(tmp_path, tiny_args, slurm_con
     seen: list[str] = []
     for rank in range(TASKS):
         tag = f"{rank:05d}-of-{TASKS:05d}"
-        summary = re.findall(r"articles: (\d+) done, (\d+) unchanged, (\d+) failed",
+        summary = re.findall(r"articles: (\d+) done, (\d+) unchanged, (\d+) failed, "
+                             r"0 not_an_article",
                              logs_text[rank])
         assert summary, logs_text[rank]
         done, unchanged, failed = map(int, summary[-1])

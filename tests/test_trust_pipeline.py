@@ -49,7 +49,8 @@ def test_a_latin_only_paragraph_is_copied_without_a_model_call(tmp_path, cfg):
     run_shard(cfg, [write(tmp_path)], tmp_path / "out", models=FakeModels(translator))
     records = lines(tmp_path / "out" / "a.jsonl")
     assert records[1]["en"] == records[1]["ar"] == ENGLISH
-    assert [s["flags"] for s in records[1]["sentences"]] == [["copied"], ["copied"]]
+    # an English paragraph: copied, and flagged lang by the language check (issue 20)
+    assert [s["flags"] for s in records[1]["sentences"]] == [["copied", "lang"]] * 2
     assert all(s["score"] is None for s in records[1]["sentences"])
     sent = [t for texts, _ in translator.calls for t in texts]
     assert sent and not any("Geneva" in t for t in sent)

@@ -180,7 +180,7 @@ def test_inputs_must_all_be_done_at_their_current_hash(out: Path, inbox: Path) -
     (inbox / "d.txt").write_text(AR, encoding="utf-8")
     os.mkfifo(inbox / "x.txt")
     assert verify(out, [inbox]) == [
-        f"{inbox / 'x.txt'}: input skipped: is a FIFO, not a regular file",
+        f"{inbox / 'x.txt'}: not_an_article: is a FIFO, not a regular file",
         f"{inbox / 'a.txt'}: changed since it was translated; run again",
         f"{inbox / 'd.txt'}: not in any manifest (not run yet?)",
     ]

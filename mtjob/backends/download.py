@@ -43,11 +43,14 @@ def offline() -> bool:
 
 def _unavailable(ref: str, revision: str | None, why: str) -> ModelUnavailableError:
     rev = f" at revision {revision}" if revision else ""
-    return ModelUnavailableError(
-        f"model {ref!r}{rev} is not in the Hugging Face cache and the hub cannot be reached "
-        f"({why}). Pre-stage it on a machine with internet: `mtjob models stage DIR` (or "
+    fact = (f"model {ref!r}{rev} is not in the Hugging Face cache and the hub cannot be "
+            f"reached ({why})")
+    error = ModelUnavailableError(
+        f"{fact}. Pre-stage it on a machine with internet: `mtjob models stage DIR` (or "
         f"`hf download {ref} --local-dir DIR`) then pass the folder (--mt-model/--sum-model "
         "DIR), or fill a shared cache and point HF_HOME at it")
+    error.fact = fact  # type: ignore[attr-defined]  # for callers with their own advice
+    return error
 
 
 def _hub_call(ref: str, revision: str | None, call: Any, /, *args: Any, **kwargs: Any) -> Any:

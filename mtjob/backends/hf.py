@@ -11,7 +11,7 @@ from .base import Call, GenOptions, Hypothesis
 from .beam_cache import beam_search_cache
 from .hub import ModelSource
 from .lazy import LazyModel
-from .tokenizer import ModelTokenizer
+from .tokenizer import ModelTokenizer, quiet_transformers
 from .runtime import cpu_layout, select_device, select_dtype
 from .trust import hf_teacher_forced
 
@@ -34,6 +34,7 @@ def load_model(source: ModelSource, config: JobConfig, parallel: bool = False,
     import torch
     from transformers import AutoModelForSeq2SeqLM
 
+    quiet_transformers()  # its "Loading weights" bar, unless -vv
     device = select_device(config.device)
     workers, threads = 1, config.threads
     if parallel and device == "cpu":

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from .common import errors, setup_logging
+from .options import HELP_QUIET, PanelCommand
 
 HELP = ("Score a finished output folder against human references in --refs: NAME.en.txt "
         "(paragraphs as in the input) and optionally NAME.abstract.txt. Prints corpus BLEU and "
@@ -22,11 +23,12 @@ HELP = ("Score a finished output folder against human references in --refs: NAME
 
 
 def evaluate(
-    out: Annotated[Path, typer.Argument(help="A finished output folder (mtjob run --out).")],
+    out: Annotated[Path, typer.Argument(help="A finished output folder (mtjob run --out).",
+                                        metavar="OUT", show_default=False)],
     refs: Annotated[Path, typer.Option("--refs", help="Folder of NAME.en.txt references "
-                                       "(and NAME.abstract.txt).")],
+                                       "(and NAME.abstract.txt).", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=HELP_QUIET)] = False,
 ) -> None:
     """Score OUT against REFS; the report goes to stdout."""
     setup_logging(quiet=quiet)
@@ -42,4 +44,4 @@ def evaluate(
 
 def register(app: typer.Typer) -> None:
     """Add ``mtjob eval`` to the app."""
-    app.command("eval", help=HELP)(evaluate)
+    app.command("eval", help=HELP, cls=PanelCommand)(evaluate)

@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import errors, setup_logging
+from .options import HELP_QUIET, PanelCommand
 
 HELP = ("Export a finished output folder: html (review pages + index.html), xliff (XLIFF 1.2 "
         "for CAT tools), tmx (TMX 1.4b memory), tsv (one row per sentence). Writes one file "
@@ -22,15 +23,18 @@ HELP_ONLY_FLAGGED = ("xliff/tmx/tsv: flagged sentences only. html: every sentenc
 
 
 def export(
-    out: Annotated[Path, typer.Argument(help="A finished output folder (mtjob run --out).")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="html | xliff | tmx | tsv")],
+    out: Annotated[Path, typer.Argument(help="A finished output folder (mtjob run --out).",
+                                        metavar="OUT", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="What to write.",
+                                     metavar="[html|xliff|tmx|tsv]", show_default=False)],
     to: Annotated[Optional[Path], typer.Option(
         "--to", help="Folder for the files (default OUT/export/FORMAT).",
         show_default=False)] = None,
     only_flagged: Annotated[bool, typer.Option("--only-flagged", help=HELP_ONLY_FLAGGED)] = False,
     excel: Annotated[bool, typer.Option("--excel", help="tsv: start with a UTF-8 BOM so Excel "
                                         "reads the Arabic right.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=HELP_QUIET + " The files "
+                                        "written still go to stdout.")] = False,
 ) -> None:
     """Export OUT as html, xliff, tmx or tsv; prints the files written, one per line."""
     setup_logging(quiet=quiet)
@@ -48,4 +52,4 @@ def export(
 
 def register(app: typer.Typer) -> None:
     """Add ``mtjob export`` to the app."""
-    app.command("export", help=HELP)(export)
+    app.command("export", help=HELP, cls=PanelCommand)(export)

@@ -11,7 +11,9 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from ..choices import Backend, Device
 from .common import errors, setup_logging
+from .options import HELP_QUIET, PanelCommand
 
 HELP = "Stage models for offline nodes, list what is cached, check what a run would use."
 HELP_STAGE = ("Download both configured models (safe weights, pinned revisions) into "
@@ -23,7 +25,8 @@ HELP_CHECK = ("Resolve the configured models as a run would, read their weight h
               "their tokenizers, and say which backend and device a run would use. Exit 2 "
               "with one line when something is broken.")
 
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML config.")]
+ConfigOpt = Annotated[Optional[Path], typer.Option(
+    "--config", help="TOML profile (see configs/); flags win over it.", show_default=False)]
 MtOpt = Annotated[Optional[str], typer.Option("--mt-model", help="Translation model: hub id "
                                               "or folder.")]
 SumOpt = Annotated[Optional[str], typer.Option("--sum-model", help="Summarizer: hub id or "
@@ -34,7 +37,7 @@ PickleOpt = Annotated[Optional[bool], typer.Option(
     "--allow-pickle/--no-allow-pickle", help="Accept pytorch_model.bin weights.",
     show_default=False)]
 CacheOpt = Annotated[Optional[str], typer.Option("--cache-dir", help="Hugging Face cache.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=HELP_QUIET)]
 
 models_app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
                          rich_markup_mode=None, pretty_exceptions_enable=False)
@@ -46,7 +49,7 @@ def _config(path: Path | None, **overrides: Any) -> Any:
     return load_config(path, overrides)
 
 
-@models_app.command("stage", help=HELP_STAGE)
+@models_app.command("stage", help=HELP_STAGE, cls=PanelCommand)
 def stage(
     folder: Annotated[Path, typer.Argument(help="Folder for the models (shared disk).",
                                            metavar="DIR")],
@@ -70,7 +73,7 @@ def stage(
         typer.echo(line)
 
 
-@models_app.command("list", help=HELP_LIST)
+@models_app.command("list", help=HELP_LIST, cls=PanelCommand)
 def list_models(cache_dir: CacheOpt = None, quiet: QuietOpt = False) -> None:
     """One line per cached model revision, conversion and local folder."""
     setup_logging(quiet=quiet)
@@ -91,13 +94,15 @@ def list_models(cache_dir: CacheOpt = None, quiet: QuietOpt = False) -> None:
         typer.echo("nothing cached", err=True)
 
 
-@models_app.command("check", help=HELP_CHECK)
+@models_app.command("check", help=HELP_CHECK, cls=PanelCommand)
 def check(
     config: ConfigOpt = None, mt_model: MtOpt = None, sum_model: SumOpt = None,
     mt_revision: MtRevOpt = None, sum_revision: SumRevOpt = None,
     allow_pickle: PickleOpt = None, cache_dir: CacheOpt = None,
-    backend: Annotated[Optional[str], typer.Option(help="transformers | ctranslate2")] = None,
-    device: Annotated[Optional[str], typer.Option(help="auto | cpu | cuda")] = None,
+    backend: Annotated[Optional[Backend], typer.Option(
+        help="Inference library (default: the config's).", show_default=False)] = None,
+    device: Annotated[Optional[Device], typer.Option(
+        help="Device (default: the config's).", show_default=False)] = None,
     summary: Annotated[Optional[bool], typer.Option(
         "--summary/--no-summary", help="Check the summarizer too.", show_default=False)] = None,
     quiet: QuietOpt = False,
@@ -109,7 +114,8 @@ def check(
 
         cfg = _config(config, mt_model=mt_model, sum_model=sum_model, mt_revision=mt_revision,
                       sum_revision=sum_revision, allow_pickle=allow_pickle,
-                      cache_dir=cache_dir, backend=backend, device=device, summary=summary)
+                      cache_dir=cache_dir, backend=backend and backend.value,
+                      device=device and device.value, summary=summary)
         for line in describe(cfg):
             typer.echo(line)
 

@@ -20,7 +20,7 @@ class PanelCommand(typer.core.TyperCommand):
     panels their fields name: Models, Decoding, Performance, Output, Cluster."""
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
-        return [re.sub(r"^\{(.+)\}\.\.\.$", r"\1", piece)
+        return [re.sub(r"^\{(.+)\}(\.\.\.)?$", r"\1", piece)
                 for piece in super().collect_usage_pieces(ctx)]
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -29,8 +29,10 @@ class PanelCommand(typer.core.TyperCommand):
             record = param.get_help_record(ctx)
             if record is None:
                 continue
-            record = (_plain_types(record[0]), record[1])
-            name = "Arguments" if param.param_type_name == "argument" else \
+            argument = param.param_type_name == "argument"
+            names = _plain_types(record[0])
+            record = (names.split()[0] if argument else names, record[1])
+            name = "Arguments" if argument else \
                 getattr(param, "rich_help_panel", None) or "Options"
             sections.setdefault(name, []).append(record)
         order = ["Arguments", "Options", "Models", "Decoding", "Performance", "Output", "Cluster"]
@@ -40,6 +42,9 @@ class PanelCommand(typer.core.TyperCommand):
             with formatter.section(name):
                 formatter.write_dl(rows)
 
+
+#: ``-q, --quiet`` of the commands other than ``run`` (which keeps its summary line).
+HELP_QUIET = "Warnings and errors only."
 
 #: Type labels as a reader expects them (``INTEGER``, ``PATH``, ``[a|b]``), not Python's.
 _TYPES = {"<list[Path]>": "", "<path>": "PATH", "<int>": "INTEGER", "<float>": "NUMBER",

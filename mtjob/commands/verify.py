@@ -1,14 +1,16 @@
-"""``mtjob verify OUT [--inputs PATH...] [--strict]``: is an output folder complete and as
-recorded? Exit 0 ok (warnings may be printed), 1 with every problem named, 2 usage."""
+"""``mtjob verify OUT [--inputs PATH...] [--strict] [--json]``: is an output folder complete
+and as recorded? Exit 0 ok (warnings may be printed), 1 with every problem named, 2 usage."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from .common import errors, setup_logging
+from .options import PanelCommand
 
 HELP = ("Check an output folder: every shard that began has its manifest and completion "
         "marker; every article listed is present, well-formed and as hashed; with --inputs, "
@@ -16,12 +18,15 @@ HELP = ("Check an output folder: every shard that began has its manifest and com
 
 
 def verify(
-    out: Annotated[Path, typer.Argument(help="An output folder (mtjob run --out).")],
+    out: Annotated[Path, typer.Argument(help="An output folder (mtjob run --out).",
+                                        metavar="OUT", show_default=False)],
     inputs: Annotated[Optional[list[Path]], typer.Option(
-        "--inputs", help="Also check that each of these inputs (files or folders) is done at "
+        "--inputs", metavar="PATH", help="Also check that each of these inputs (files or folders) is done at "
         "its current source hash. Repeat the option for several.", show_default=False)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Unknown files in OUT are errors, "
                                          "not warnings.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout: ok, "
+                                          "errors, warnings, articles by status.")] = False,
 ) -> None:
     """Check an output folder; exit 1 naming each problem."""
     from ..verify import check_folder
@@ -31,6 +36,11 @@ def verify(
         report = check_folder(out, inputs or None, strict)
     from ..sources import display_name, one_line
 
+    if as_json:
+        typer.echo(json.dumps({"folder": str(out), "ok": report.ok, "errors": report.errors,
+                               "warnings": report.warnings, "articles": report.articles},
+                              ensure_ascii=False, indent=2))
+        raise typer.Exit(0 if report.ok else 1)
     for warning in report.warnings:
         typer.echo(f"Warning: {one_line(warning)}", err=True)
     for problem in report.errors:
@@ -42,4 +52,4 @@ def verify(
 
 def register(app: typer.Typer) -> None:
     """Add ``mtjob verify`` to the app."""
-    app.command("verify", help=HELP)(verify)
+    app.command("verify", help=HELP, cls=PanelCommand)(verify)

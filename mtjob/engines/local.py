@@ -165,8 +165,8 @@ def _clean(hyps: list[Hypothesis]) -> list[Hypothesis]:
 
 def _clean_text(text: str, what: str) -> str:
     cleaned, removed = clean_generated(text)
-    if removed:
-        log.info("removed %d control character(s) the model generated in %s", removed, what)
+    if removed:  # routine for some models, and the text is clean: no line per article
+        log.debug("removed %d control character(s) the model generated in %s", removed, what)
     return cleaned
 
 

@@ -9,7 +9,6 @@ nothing: a Content-Security-Policy allows only the inline style and the one hash
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from collections import Counter
@@ -18,6 +17,7 @@ from urllib.parse import quote
 
 from ..versions import __version__
 from .folder import Article, Paragraph, Sentence
+from .html_facts import LABELS, facts_list
 from .html_assets import (CONF_HIGH, CONF_LOW, CSP_ARTICLE, CSP_INDEX, CSS, FLAG_INFO, SCRIPT,
                           flag_info)
 
@@ -63,27 +63,6 @@ def _badge(flag: str, count: int | None = None) -> str:
     suffix = f" {count}" if count is not None else ""
     return (f'<span class="flag sev-{severity}" title="{esc(flag)}: {esc(meaning)}">'
             f'{esc(label)}{suffix}</span>')
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return ('<span class="flag sev-info">pass</span>' if value
-                else '<span class="flag sev-high">fail</span>')
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, (dict, list)):
-        return esc(json.dumps(value, ensure_ascii=False, sort_keys=True))
-    return esc(str(value))
-
-
-def _kv(data: Any) -> str:
-    """A dict (or list) of recorded facts as a definition list; shapes may grow over time."""
-    if isinstance(data, list):
-        data = {str(i + 1): item for i, item in enumerate(data)}
-    if not isinstance(data, dict) or not data:
-        return ""
-    rows = "".join(f"<dt>{esc(str(k))}</dt><dd>{_value(v)}</dd>" for k, v in data.items())
-    return f'<dl class="kv">{rows}</dl>'
 
 
 #: The hash of the abstract file a page was made from.
@@ -133,7 +112,7 @@ def _footer(article: Article) -> str:
     return ('<footer class="wrap"><h2>Provenance</h2>'
             + ('<table><tr><th>model</th><th>id</th><th>revision</th><th>runtime</th></tr>'
                + "".join(rows) + "</table>" if rows else "")
-            + _kv(facts) + "<h2>Settings</h2>" + _kv(meta.get("settings"))
+            + facts_list(facts) + "<h2>Settings</h2>" + facts_list(meta.get("settings"))
             + f"<p>Exported by mtjob {esc(__version__)}. Machine translation: review before "
             "use.</p></footer>\n")
 
@@ -184,7 +163,7 @@ def render_html(article: Article, *, only_flagged: bool = False, index: str | No
 
 
 def _section(title: str, data: Any) -> str:
-    body = _kv(data)
+    body = facts_list(data, LABELS)
     return f'<h2 class="sub">{title}</h2>{body}' if body else ""
 
 

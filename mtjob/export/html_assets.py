@@ -17,6 +17,7 @@ FLAG_INFO: dict[str, tuple[str, str, str]] = {
     "empty_translation": ("empty output", "high", "the model produced nothing"),
     "untranslated": ("untranslated", "high", "the output is still (partly) Arabic"),
     "copied": ("copied", "high", "the output copies the source"),
+    "lang": ("other language", "high", "the paragraph is not Arabic: copied, not translated"),
     "length_ratio": ("odd length", "mid", "output/input length far outside 0.3-3"),
     "low_confidence": ("low confidence", "mid", "the model's own score is low"),
     "source_uncovered": ("source uncovered", "mid", "part of the source has no aligned output"),

@@ -22,7 +22,7 @@ if [[ -f $MTJOB_HOME/models/mtjob.toml ]]; then DEFAULT_CONFIG=$MTJOB_HOME/model
 else DEFAULT_CONFIG=$MTJOB_HOME/app/configs/cpu.toml; fi
 CONFIG=${MTJOB_CONFIG:-$DEFAULT_CONFIG}
 LOG_DIR=${MTJOB_LOG_DIR:-$MTJOB_HOME/logs}
-# Models pre-staged on local disk (see README, "Models offline"); never download mid-run.
+# Models pre-staged on local disk (README, "Models"; docs/operators.md); never download mid-run.
 export HF_HOME=${HF_HOME:-$MTJOB_HOME/hf}
 export HF_HUB_OFFLINE=${HF_HUB_OFFLINE:-1}
 
@@ -35,6 +35,7 @@ log="$LOG_DIR/mtjob-$(date +%Y%m%d).log"
   case $rc in
     0)  echo "=== $(date -Is) done" ;;
     75) echo "=== $(date -Is) another run holds the lock; skipped"; rc=0 ;;
+    66) echo "=== $(date -Is) no article in $INBOX (wrong folder?)" ;;
     1)  echo "=== $(date -Is) some articles failed (see above and $OUT/_mtjob/manifest-*.json)" ;;
     *)  echo "=== $(date -Is) failed with exit code $rc" ;;
   esac

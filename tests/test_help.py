@@ -1,0 +1,61 @@
+"""Every command's help reads like ``run``'s (issue 20): plain type names (PATH, TEXT,
+[a|b]), never Python's (``<list[Path]>``, ``<str>``) or a ``{out}`` placeholder, and every
+option and argument described."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from mtjob.cli import app
+
+COMMANDS = [["run"], ["verify"], ["export"], ["eval"], ["models", "stage"],
+            ["models", "list"], ["models", "check"]]
+
+
+def rows(text: str) -> list[list[str]]:
+    """The lines of each option or argument row (a row and its wrapped continuation)."""
+    found: list[list[str]] = []
+    section = False
+    for line in text.splitlines():
+        if re.match(r"^[A-Z][\w ]*:$", line):  # "Options:", "Arguments:", "Models:"...
+            section = True
+        elif section and re.match(r"^  \S", line):
+            found.append([line])
+        elif section and found and line.strip():
+            found[-1].append(line)
+    return found
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_is_plain_and_complete(command):
+    result = CliRunner().invoke(app, [*command, "--help"], terminal_width=100)
+    assert result.exit_code == 0, result.output
+    usage = result.output.splitlines()[0]
+    assert not re.search(r"[{}<>]", usage), usage
+    found = rows(result.output)
+    assert found, result.output
+    for row in found:
+        names = re.split(r"\s{2,}", row[0].strip())[0]
+        assert not re.search(r"[{}<>]", names), row
+        assert len(re.split(r"\s{2,}", row[0].strip())) > 1 or len(row) > 1, \
+            f"no description: {row}"
+
+
+def test_verify_json(tmp_path, sample_inbox, tiny_args):
+    import json
+
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["run", str(sample_inbox), "--out", str(out),
+                                    *tiny_args]).exit_code == 0
+    result = CliRunner().invoke(app, ["verify", str(out), "--json"])
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report == {"folder": str(out), "ok": True, "errors": [], "warnings": [],
+                      "articles": {"done": 1}}
+    (out / "article.jsonl").write_text("")
+    result = CliRunner().invoke(app, ["verify", str(out), "--json"])
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1 and not report["ok"] and report["errors"]
