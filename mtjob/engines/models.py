@@ -15,6 +15,7 @@ from ..errors import ModelError
 from .local import LocalEngine
 
 if TYPE_CHECKING:
+    from ..backends.base import Summarizer
     from ..config import JobConfig
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,9 @@ class LocalModels:
     def revisions(self, config: JobConfig) -> dict[str, str]:
         return {role: self.source(config, role).revision for role in self.roles(config)}
 
-    def check(self, config: JobConfig) -> None:
-        for role in self.roles(config):
+    def check(self, config: JobConfig, roles: list[str] | None = None) -> None:
+        """Every model of the run (or of ``roles``) usable, before any article is read."""
+        for role in self.roles(config) if roles is None else roles:
             source = self.source(config, role)
             model_config = check_config(source)
             positions = model_config.get("max_position_embeddings")
@@ -64,9 +66,13 @@ class LocalModels:
         return self._tokenizer(self.source(config, "mt"))
 
     def engine(self, config: JobConfig) -> LocalEngine:
+        """The engine; the summarizer is resolved at its first use, so that translating
+        alone (``mtjob translate``, ``Pipeline.translate``) never looks for it."""
         mt = self.source(config, "mt")
-        summarizer = None
-        if config.summary:
+
+        def summarizer() -> Summarizer:
             source = self.source(config, "summary")
-            summarizer = make_summarizer(config, source, self._tokenizer(source))
-        return LocalEngine(config, make_translator(config, mt, self._tokenizer(mt)), summarizer)
+            return make_summarizer(config, source, self._tokenizer(source))
+
+        return LocalEngine(config, make_translator(config, mt, self._tokenizer(mt)),
+                           load_summarizer=summarizer)
