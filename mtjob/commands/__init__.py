@@ -11,9 +11,10 @@ import typer
 
 def register_all(app: typer.Typer) -> None:
     """Add every command of this package to the app."""
-    from . import evaluate, export, models, run, verify
+    from . import evaluate, export, models, run, translate, verify
 
     run.register(app)
+    translate.register(app)
     verify.register(app)
     export.register(app)
     evaluate.register(app)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import click
@@ -42,7 +43,7 @@ class PanelCommand(typer.core.TyperCommand):
 
 
 #: Type labels as a reader expects them (``INTEGER``, ``PATH``, ``[a|b]``), not Python's.
-_TYPES = {"<list[Path]>": "", "<path>": "PATH", "<int>": "INTEGER", "<float>": "NUMBER",
+_TYPES = {"<list[Path]>": "", "<list[str]>": "", "<path>": "PATH", "<int>": "INTEGER", "<float>": "NUMBER",
           "<str>": "TEXT", "<bool>": ""}
 
 
@@ -52,15 +53,26 @@ def _plain_types(names: str) -> str:
     return re.sub(r"<([\w.]+(?:\|[\w.]+)+)>", r"[\1]", names).strip()
 
 
-def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
+#: ``--config FILE``, as every command that builds a ``JobConfig`` takes it.
+ConfigFileOption = Annotated[Optional[Path], typer.Option(
+    "--config", help="TOML profile (see configs/); flags win over it.", show_default=False)]
+
+
+def config_options(command: Callable[..., Any] | None = None, *,
+                   skip: Collection[str] = ()) -> Any:
     """Add one option per ``JobConfig`` field (help, panel, choices from the field), each
-    defaulting to None: "keep the config file's value". The effective default is shown."""
+    defaulting to None: "keep the config file's value". The effective default is shown.
+    ``@config_options(skip=...)`` leaves out the fields a command has no use for."""
+    if command is None:
+        return functools.partial(config_options, skip=skip)
     from ..config import FIELDS, base_type
 
     params = [p for p in inspect.signature(command, eval_str=True).parameters.values()
               if p.kind is not inspect.Parameter.VAR_KEYWORD]
     annotations = {p.name: p.annotation for p in params}
     for name, field in FIELDS.items():
+        if name in skip:
+            continue
         meta, flag = field.metadata, "--" + name.replace("_", "-")
         kind, _ = base_type(name)
         default = field.default

@@ -21,7 +21,7 @@ import typer
 
 from .. import signals
 from .common import errors, setup_logging
-from .options import PanelCommand, config_options
+from .options import ConfigFileOption, PanelCommand, config_options
 
 log = logging.getLogger("mtjob")
 
@@ -40,8 +40,7 @@ def run(
     inputs: Annotated[list[Path], typer.Argument(help=HELP_INPUTS, show_default=False,
                                                  metavar="INPUT...")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("outputs"),
-    config: Annotated[Optional[Path], typer.Option(
-        help="TOML profile (see configs/); flags win over it.", show_default=False)] = None,
+    config: ConfigFileOption = None,
     shard: Annotated[Optional[str], typer.Option(help=HELP_SHARD, show_default=False,
                                                  rich_help_panel="Cluster")] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo finished articles.")] = False,
