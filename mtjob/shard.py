@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .english_text import SUFFIX, write_text
 from .errors import InputError, MtjobError, OutputError
 from .index import ArticleIndex, skip_key
 from .manifest import ManifestWriter, done_entry, failed_entry, skipped_entry
@@ -63,7 +64,7 @@ class Shard:
     def remove_temp_files(self, paths: list[Path], removed: int) -> None:
         if any(TMP_MARK in name for name in os.listdir(self.out)):  # rare: after a kill
             names = {f"{doc_id_for(p)}{end}" for p in paths
-                     for end in (".jsonl", ".abstract.json")}
+                     for end in (".jsonl", ".abstract.json", SUFFIX)}
             removed += remove_stale_tmp(self.out, names)
         if removed:
             log.info("removed %d temp file(s) left by an interrupted run", removed)
@@ -78,6 +79,7 @@ class Shard:
         if known is not None:
             self.report.outcomes.append(ArticleOutcome(doc_id, path, "skipped"))
             self.indexed.add(doc_id)
+            self.english_text(path)
             return known
         try:
             digest = source_sha256(path)
@@ -91,6 +93,7 @@ class Shard:
         self.report.outcomes.append(ArticleOutcome(doc_id, path, "skipped", meta=meta))
         entry = done_entry(path, meta, data)
         self.index.record(doc_id, path, entry)
+        self.english_text(path)
         return entry
 
     def not_an_article(self, path: Path, reason: str) -> dict[str, Any]:
@@ -141,6 +144,17 @@ class Shard:
             progress(len(documents))
         return outcomes
 
+    def english_text(self, path: Path, records: list[ParagraphRecord] | None = None) -> None:
+        """``--text``: ``NAME.en.txt`` from the records, or from the JSONL of an unchanged
+        article. Not written is a warning: the article itself is done."""
+        if not self.config.text:
+            return
+        try:
+            en = None if records is None else [r.en for r in records]
+            write_text(self.out, doc_id_for(path), en)
+        except OutputError as exc:
+            log.warning("%s", exc)
+
     def guard_write(self, path: Path, write: Callable[[], bytes]) -> bytes | None:
         try:
             return write()
@@ -164,6 +178,7 @@ class Shard:
         entry = done_entry(path, meta, abstract)
         self.manifest.update(outcome.doc_id, entry)
         self.index.record(outcome.doc_id, path, entry)
+        self.english_text(path, records)
         flags = dict(meta["flags"])
         log.info("done %s: %d paragraph(s), flags: %s", display_name(path), len(records),
                  ", ".join(f"{k} {v}" for k, v in flags.items()) or "none",

@@ -11,6 +11,8 @@ OUT/_mtjob/runs/<start>-<rank>.json.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sys
 import time
 from enum import Enum
@@ -30,7 +32,8 @@ class LogFormat(str, Enum):
     json = "json"
 
 
-HELP_INPUTS = "Article files and/or folders (every *.txt inside, sorted)."
+HELP_INPUTS = ("Article files and/or folders (every *.txt inside, sorted); - reads one "
+               "article from stdin (its outputs: OUT/stdin.*).")
 HELP_SHARD = ("This task's slice, I/N (0-based). Defaults to SLURM_ARRAY_TASK_ID/COUNT "
               "when they are set.")
 
@@ -65,6 +68,7 @@ def run(
 
     report, started = RunReport(), time.time()
     cfg, rank, world, code = None, 0, 1, 1  # what the record needs, known as the run goes
+    stdin: Path | None = None  # run -: the article read from stdin, in a temp folder
     try:
         with errors():
             from ..config import load_config
@@ -72,6 +76,9 @@ def run(
             from ..sharding import parse_shard, shard_from_env
 
             cfg = load_config(config, overrides)
+            if any(str(p) == "-" for p in inputs):
+                stdin = _stdin_input(inputs, cfg.max_file_bytes)
+                inputs = [stdin]
             rank, world = parse_shard(shard) if shard else (shard_from_env() or (0, 1))
             previous = signals.install()
             progress = Bar() if rank == 0 and not quiet and sys.stderr.isatty() else None
@@ -89,14 +96,36 @@ def run(
             # The summary line stays in cron logs even with --quiet.
             log.info("shard %d/%d: %s", rank, world, report.summary_line(),
                      extra={"summary": True})
+            log.info("output in %s; check it with: mtjob verify %s", _where(out, cfg), out,
+                     extra={"summary": True})
             code = 1 if report.failed else 0
     except typer.Exit as exc:  # errors() turned the failure into its one line and code
         code, report.error = exc.exit_code, getattr(exc, "message", None)
         raise
     finally:  # every ending is recorded: the runs monitoring most needs to see fail
         record_run(out, rank, world, report, cfg, code, started, metrics_file)
+        if stdin is not None:
+            shutil.rmtree(stdin.parent, ignore_errors=True)
     if code:
         raise typer.Exit(code)
+
+
+def _stdin_input(inputs: list[Path], max_bytes: int) -> Path:
+    """``run -``: stdin as the one article ``stdin.txt`` (outputs ``OUT/stdin.*``)."""
+    from ..errors import ConfigError
+    from ..textinput import stdin_article
+
+    if len(inputs) > 1:
+        raise ConfigError("- (one article from stdin) must be the only input")
+    if sys.stdin.isatty():
+        log.warning("reading one article from the terminal (Ctrl-D to end)")
+    return stdin_article(sys.stdin.buffer, max_bytes)
+
+
+def _where(out: Path, cfg: Any) -> str:
+    """Where the run's files are, for the run's last line."""
+    names = "NAME.jsonl, NAME.abstract.json" + (", NAME.en.txt" if cfg.text else "")
+    return f"{out.resolve()}{os.sep}: {names} per article"
 
 
 class Bar:
