@@ -18,7 +18,7 @@ text and every other key is as before (checked field by field against the previo
 ``blank.jsonl`` now differs between backends only by the scores' last digits.
 The CTranslate2 abstracts' provenance says ``"parallel_batches": 2`` for the summarizer since
 its summaries run side by side (issue 14); every text is as recorded. ``config.json`` gained
-``actor_start_timeout`` (issue 11) and ``report`` (issue 13).
+``actor_start_timeout`` (issue 11) and ``report`` (issue 13), and ``text`` (``--text``, issue 20).
 
 Pinned versions (issue 19): the hashes are recorded under ``constraints.txt``. transformers
 5.25.0 moved both abstracts of both backends, and nothing else (bisected: 5.24.0 gives the old
@@ -63,7 +63,7 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/completions/00000-of-00001":
             "3a8ebe4e40ba2f58a2672676aed4000ae7ab99d41953412ad7e3a7f51cb41189",
         "_mtjob/config.json":
-            "d2c11bb6af1bb4a68404076b3af663791c1f69390a3f16be4bbbbacd346175f1",
+            "d8a022093ae0aa1e6701f6dd152f6e34453b28dbdc54ef10a6594ee21b6ea1d0",
         "_mtjob/manifest-00000-of-00001.json":
             "d0d113a63c1bafa14cd2dc0c5f8785e2c8f3bdeb8c586763e6b04f7f3f487fcb",
         "article.abstract.json":
@@ -79,7 +79,7 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/completions/00000-of-00001":
             "3a8ebe4e40ba2f58a2672676aed4000ae7ab99d41953412ad7e3a7f51cb41189",
         "_mtjob/config.json":
-            "54eacc0b136d08933cd7939f3953b15dff8140bf11323e4a718d2e95a72d2818",
+            "52fbe291624087a636cc2916f7b74b079d658785793f1d358b1be4c9b91e6e6a",
         "_mtjob/manifest-00000-of-00001.json":
             "92a1e3f63db1b5d71c698ff4b53c4baa07467e5de48389e3961dd0b00cefbe2e",
         "article.abstract.json":
