@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..backends import make_summarizer, make_translator
 from ..backends.hub import ModelSource, resolve_model
+from ..backends.model_kind import check_kind
 from ..backends.tokenizer import ModelTokenizer
 from ..backends.validate import check_config, check_tokenizer, check_weights
 from ..errors import ModelError
@@ -47,6 +48,7 @@ class LocalModels:
         for role in self.roles(config) if roles is None else roles:
             source = self.source(config, role)
             model_config = check_config(source)
+            check_kind(role, source.ref, model_config, source.path)
             positions = model_config.get("max_position_embeddings")
             if role == "summary" and isinstance(positions, int) \
                     and config.sum_max_length > positions:
