@@ -9,14 +9,36 @@ import re
 from collections.abc import Callable, Collection
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
-import click
 import typer
 import typer.core
 
+if TYPE_CHECKING:
+    import click
 
-class PanelCommand(typer.core.TyperCommand):
+
+class PlainValues:
+    """Plain option values (every one of ``run``'s and ``translate``'s) converted without
+    pydantic: a faster start (:mod:`mtjob.commands.plain_values`)."""
+
+    params: list[Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .plain_values import install
+
+        install(self.params)
+
+    def get_help_option(self, ctx: click.Context) -> Any:
+        from .plain_values import install
+
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        install([] if option is None else [option])
+        return option
+
+
+class PanelCommand(PlainValues, typer.core.TyperCommand):
     """Plain-text help (batch logs and READMEs stay readable) with options grouped in the
     panels their fields name: Models, Decoding, Performance, Output, Cluster."""
 
@@ -40,6 +62,10 @@ class PanelCommand(typer.core.TyperCommand):
                                  else len(order)):
             with formatter.section(name):
                 formatter.write_dl(rows)
+
+
+class PlainGroup(PlainValues, typer.core.TyperGroup):
+    """The app's group, its own options (``--version``) converted without pydantic."""
 
 
 #: Type labels as a reader expects them (``INTEGER``, ``PATH``, ``[a|b]``), not Python's.
