@@ -23,7 +23,6 @@ from .errors import ConfigError, MtjobError
 if TYPE_CHECKING:
     from .engines.base import Engine, TokenCounter
     from .engines.local import LocalEngine
-    from .reader import Paragraph
     from .records import ParagraphRecord
     from .report import RunReport
 
@@ -87,9 +86,7 @@ class Pipeline:
         if not paragraphs:
             return []
         if not self._checked:  # a wrong or broken model fails here, before any work
-            self._models.check_files(self.config, ["mt"])
-            self._preload(paragraphs)
-            self._models.check_tokenizers(self.config, ["mt"])
+            self._models.check(self.config, ["mt"])
             self._checked = True
         article = Article(Path("<translate>"), doc_id, "", "", paragraphs)
         segments = segment_article(0, article, self._models.tokenizer(self.config),
@@ -98,15 +95,6 @@ class Pipeline:
         if errors:
             raise MtjobError(next(iter(errors.values())))
         return build_records(doc_id, [p.text for p in paragraphs], segments)
-
-    def _preload(self, paragraphs: Sequence[Paragraph]) -> None:
-        """Load the translator's weights while the tokenizer loads and the text is
-        segmented, sized for the calls the text will likely take (~4 characters a token)."""
-        translator = self.engine.translator
-        if hasattr(translator, "preload"):
-            text = sum(len(p.text) for p in paragraphs)
-            translator.expect_calls(max(1, -(-text // (4 * self.config.token_budget))))
-            translator.preload()
 
     def run(self, inputs: PathLike | Iterable[PathLike], out: PathLike, *, rank: int = 0,
             world_size: int = 1, force: bool = False, wait_lock: float = 0.0) -> RunReport:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError, MtjobError
@@ -30,8 +29,6 @@ class LazyModel:
         self._tokens = tokens
         self._model: Any = None
         self._runtime: dict[str, Any] = {}
-        self._loading: threading.Thread | None = None  # preload()
-        self._load_error: BaseException | None = None
 
     @property
     def source(self) -> ModelSource:
@@ -71,29 +68,7 @@ class LazyModel:
         """Load the weights: the model and its runtime facts (backend, device, precision)."""
         raise NotImplementedError
 
-    def preload(self) -> None:
-        """Start loading the weights on a background thread (the libraries release the GIL
-        while loading), so that the tokenizer and the checks run meanwhile; the first model
-        call waits for it, and raises what the load raised."""
-        if self._model is None and self._loading is None:
-            self._loading = threading.Thread(target=self._load_in_background, daemon=True,
-                                             name="mtjob-load")
-            self._loading.start()
-
-    def _load_in_background(self) -> None:
-        try:
-            self._ensure_model()
-        except BaseException as exc:  # raised again in the thread that needs the model
-            self._load_error = exc
-
     def _ensure_model(self) -> Any:
-        loading = self._loading
-        if loading is not None and loading is not threading.current_thread():
-            loading.join()
-            self._loading = None
-            if self._load_error is not None:
-                error, self._load_error = self._load_error, None
-                raise error
         if self._model is None:
             try:
                 self._model, self._runtime = self._load()

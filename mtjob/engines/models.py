@@ -45,12 +45,6 @@ class LocalModels:
 
     def check(self, config: JobConfig, roles: list[str] | None = None) -> None:
         """Every model of the run (or of ``roles``) usable, before any article is read."""
-        self.check_files(config, roles)
-        self.check_tokenizers(config, roles)
-
-    def check_files(self, config: JobConfig, roles: list[str] | None = None) -> None:
-        """``config.json`` (the model's kind, its lengths) and the weights' headers; cheap:
-        nothing is loaded."""
         for role in self.roles(config) if roles is None else roles:
             source = self.source(config, role)
             model_config = check_config(source)
@@ -61,11 +55,6 @@ class LocalModels:
                 raise ModelError(f"sum_max_length {config.sum_max_length} is longer than "
                                  f"the summarizer {source.ref!r} can write ({positions})")
             check_weights(source)
-
-    def check_tokenizers(self, config: JobConfig, roles: list[str] | None = None) -> None:
-        """Each tokenizer loads and counts a text."""
-        for role in self.roles(config) if roles is None else roles:
-            source = self.source(config, role)
             check_tokenizer(source, self._tokenizer(source))
             log.info("%s model %s: revision %s, folder %s", role, source.ref, source.revision,
                      source.path)
