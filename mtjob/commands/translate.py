@@ -10,6 +10,7 @@ configuration or model error (no text at all included).
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Any, Optional
 
@@ -27,10 +28,9 @@ NOT_FOR_TRANSLATE = (
 #: Lines per model call when stdin is a file or a pipe (a terminal gets each line at once).
 LINES_PER_CALL = 64
 
-#: Characters of TEXT arguments (or a terminal's one line at a time) that one thread
-#: translates best when --threads is left at 0: on 2 busy cores a whole ``mtjob translate``
-#: of one sentence took 0.55-1.19 s on one thread against 0.78-2.18 s on both (the weights
-#: load about twice as fast on one thread; one sentence decodes no faster on more).
+#: Characters of TEXT arguments (or a terminal's one line at a time) translated on one thread
+#: when --threads is left at 0: the weights load faster on one thread and one sentence
+#: decodes no faster on more (README, Performance: Quick path).
 SHORT = 2000
 
 HELP_TEXTS = ("Arabic paragraphs, one per argument. None, or -: each line of stdin is one "
@@ -63,7 +63,7 @@ def translate(
                    "(Ctrl-D to end).", err=True)
     lines = stdin_lines(sys.stdin.buffer) if from_stdin else iter(texts or [])
     size = 1 if from_stdin and sys.stdin.isatty() else LINES_PER_CALL
-    seen = 0
+    seen = 0  # lines answered
     with errors():
         from ..api import Pipeline
         from ..config import load_config
@@ -76,15 +76,19 @@ def translate(
 
             cfg = replace(cfg, threads=1)
         pipeline = Pipeline(cfg)
-        for chunk in chunks(lines, size):
-            records = pipeline.translate_records(
-                chunk, doc_id="stdin" if from_stdin else "argv")
-            for record in records:
-                record = record if not seen else _renumbered(record, seen)
-                sys.stdout.write(dumps_line(record.to_dict()) if as_json
-                                 else " ".join(record.en.split("\n")) + "\n")
-            seen += len(records)
-            sys.stdout.flush()
+        try:
+            for chunk in chunks(lines, size):
+                records = pipeline.translate_records(
+                    chunk, doc_id="stdin" if from_stdin else "argv")
+                for record in records:
+                    record = record if not seen else _renumbered(record, seen)
+                    sys.stdout.write(dumps_line(record.to_dict()) if as_json
+                                     else " ".join(record.en.split("\n")) + "\n")
+                seen += len(records)
+                sys.stdout.flush()
+        except BrokenPipeError:  # the reader stopped (| head): nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
     if not seen:
         raise fail("no text to translate: give TEXT arguments, or lines on stdin", 2)
 
