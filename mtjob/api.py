@@ -24,6 +24,7 @@ from .errors import ConfigError, MtjobError
 if TYPE_CHECKING:
     from .engines.base import Engine, TokenCounter
     from .engines.local import LocalEngine
+    from .records import ParagraphRecord
     from .report import RunReport
 
 __all__ = ["Pipeline", "make_config", "pipeline", "run", "translate"]
@@ -56,6 +57,7 @@ class Pipeline:
         self.config = config if config is not None else make_config(config_file, **settings)
         self._models = LocalModels()
         self._engine: LocalEngine | None = None
+        self._checked = False
 
     @property
     def engine(self) -> LocalEngine:
@@ -66,9 +68,16 @@ class Pipeline:
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """English for each Arabic text, in order. A text is one paragraph and may hold
-        several sentences: it is segmented as the job segments an article's paragraph."""
+        several sentences: it is segmented as the job segments an article's paragraph.
+        Only the translation model is resolved and loaded, never the summarizer."""
+        return [record.en for record in self.translate_records(texts)]
+
+    def translate_records(self, texts: Sequence[str],
+                          doc_id: str = "translate") -> list[ParagraphRecord]:
+        """One paragraph record per text, as in the JSONL output (sentences, scores, flags);
+        an empty text gives a record with no sentence and empty English."""
+        from .records import build_records
         from .reader import Article, Paragraph
-        from .records import join_sentences
         from .segment import segment_article
         from .translation import translate_segments
 
@@ -76,17 +85,16 @@ class Pipeline:
                            for line, t in enumerate(_checked_texts(texts), 1))
         if not paragraphs:
             return []
-        article = Article(Path("<translate>"), "translate", "", "", paragraphs)
+        if not self._checked:  # a wrong or broken model fails here, before any work
+            self._models.check(self.config, ["mt"])
+            self._checked = True
+        article = Article(Path("<translate>"), doc_id, "", "", paragraphs)
         segments = segment_article(0, article, self._models.tokenizer(self.config),
                                    self.config)
         errors = translate_segments(segments, self.engine, self.config)
         if errors:
             raise MtjobError(next(iter(errors.values())))
-        by_paragraph: list[list[Any]] = [[] for _ in paragraphs]
-        for segment in segments:
-            by_paragraph[segment.para].append(segment)
-        return [join_sentences(p.text, [s.ar for s in segs], [s.en for s in segs])
-                for p, segs in zip(paragraphs, by_paragraph)]
+        return build_records(doc_id, [p.text for p in paragraphs], segments)
 
     def run(self, inputs: PathLike | Iterable[PathLike], out: PathLike, *, rank: int = 0,
             world_size: int = 1, force: bool = False, wait_lock: float = 0.0) -> RunReport:

@@ -147,7 +147,7 @@ def build_records(doc_id: str, paragraphs: list[str],
         by_para.setdefault(seg.para, []).append(seg)
     records = []
     for para, text in enumerate(paragraphs):
-        segs = by_para[para]
+        segs = by_para.get(para, [])  # an empty paragraph has no sentence
         sentences = [sentence_record(s) for s in segs]
         english = join_sentences(text, [s.ar for s in segs], [s.en for s in sentences])
         flags = tuple(sorted({f for s in sentences for f in s.flags}))

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .english_text import SUFFIX, write_text
 from .errors import InputError, MtjobError, OutputError
 from .index import ArticleIndex, skip_key
 from .langid import ArticleLanguage, check_languages, load_identifier
@@ -68,7 +69,7 @@ class Shard:
     def remove_temp_files(self, paths: list[Path], removed: int) -> None:
         if any(TMP_MARK in name for name in os.listdir(self.out)):  # rare: after a kill
             names = {f"{doc_id_for(p)}{end}" for p in paths
-                     for end in (".jsonl", ".abstract.json")}
+                     for end in (".jsonl", ".abstract.json", SUFFIX)}
             removed += remove_stale_tmp(self.out, names)
         if removed:
             log.info("removed %d temp file(s) left by an interrupted run", removed)
@@ -83,6 +84,7 @@ class Shard:
         if known is not None:
             self._unchanged(ArticleOutcome(doc_id, path, UNCHANGED))
             self.indexed.add(doc_id)
+            self.english_text(path)
             return known
         try:
             before = st or os.stat(path)  # the index may vouch for the file as it was hashed
@@ -100,6 +102,7 @@ class Shard:
         self._unchanged(ArticleOutcome(doc_id, path, UNCHANGED, meta=meta))
         entry = done_entry(path, meta, data)
         self.index.record(doc_id, path, entry, before)
+        self.english_text(path)
         return entry
 
     def _unchanged(self, outcome: ArticleOutcome) -> None:
@@ -172,6 +175,17 @@ class Shard:
             progress(len(documents))
         return outcomes
 
+    def english_text(self, path: Path, records: list[ParagraphRecord] | None = None) -> None:
+        """``--text``: ``NAME.en.txt`` from the records, or from the JSONL of an unchanged
+        article. Not written is a warning: the article itself is done."""
+        if not self.config.text:
+            return
+        try:
+            en = None if records is None else [r.en for r in records]
+            write_text(self.out, doc_id_for(path), en)
+        except OutputError as exc:
+            log.warning("%s", exc)
+
     def guard_write(self, path: Path, write: Callable[[], bytes]) -> bytes | None:
         try:
             return write()
@@ -197,6 +211,7 @@ class Shard:
         self.manifest.update(outcome.doc_id, entry)
         if article.stat is not None:  # the stat of the bytes translated, not of the file now
             self.index.record(outcome.doc_id, path, entry, article.stat)
+        self.english_text(path, records)
         flags = dict(meta["flags"])
         log.info("%s %s: %d paragraph(s), flags: %s", DONE, display_name(path), len(records),
                  ", ".join(f"{k} {v}" for k, v in flags.items()) or "none",

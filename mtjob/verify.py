@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .english_text import SUFFIX as TEXT, check_texts
 from .errors import InputError
 from .manifest import TAG, read_manifest
 from .outputs import (
@@ -57,18 +58,22 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
         report.errors.append(f"{shown(out)}: not a folder")
         return report
     doc_ids: set[str] = set()
+    texts: set[str] = set()  # NAME.en.txt (--text): checked against NAME.jsonl
     for item in sorted(out.iterdir()):
         name = item.name
         if name.endswith(_ABSTRACT) and item.is_file():
             doc_ids.add(name[:-len(_ABSTRACT)])
         elif name.endswith(".jsonl") and item.is_file():
             doc_ids.add(name[:-len(".jsonl")])
+        elif name.endswith(TEXT) and item.is_file():
+            texts.add(name[:-len(TEXT)])
         elif name in (META, REPORT_DIR, "export") and item.is_dir():
             continue
         elif TMP_MARK in name:
             report.warnings.append(f"{shown(item)}: temp file of an interrupted write")
         else:
             report.warnings.append(f"{shown(item)}: not an mtjob output")
+    report.warnings += check_texts(out, doc_ids, texts)
     meta = meta_dir(out)
     if not doc_ids and not (meta.exists() or meta.is_symlink()):
         report.errors.append(f"{shown(out)}: no mtjob output here")

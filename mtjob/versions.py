@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-
 __version__ = "0.1.0"
 
 LIBRARIES = ("torch", "transformers", "ctranslate2", "sentencepiece", "ray")
@@ -12,6 +9,8 @@ LIBRARIES = ("torch", "transformers", "ctranslate2", "sentencepiece", "ray")
 
 def versions_line() -> str:
     """``mtjob 0.1.0 (torch 2.13.0, transformers 5.x, ctranslate2 4.x, ...)``."""
+    from importlib.metadata import PackageNotFoundError, version  # slow: only when asked
+
     found = []
     for name in LIBRARIES:
         try:

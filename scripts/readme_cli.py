@@ -1,6 +1,6 @@
-"""Regenerate the README's CLI excerpts from the real CLI: `mtjob run --help` and the exit
-code table (`mtjob.errors.EXIT_CODES`). `--check` exits 1 when the README is stale (a test
-runs it)."""
+"""Regenerate the README's CLI excerpts from the real CLI: `mtjob run --help`, `mtjob translate
+--help` and the exit code table (`mtjob.errors.EXIT_CODES`). `--check` exits 1 when the
+README is stale (a test runs it)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from pathlib import Path
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-def run_help() -> str:
+def command_help(command: str) -> str:
     from typer.testing import CliRunner
 
     from mtjob.cli import app
 
     os.environ["COLUMNS"] = "100"
-    result = CliRunner().invoke(app, ["run", "--help"], prog_name="mtjob", terminal_width=100)
+    result = CliRunner().invoke(app, [command, "--help"], prog_name="mtjob", terminal_width=100)
     return "```text\n" + result.output.rstrip() + "\n```"
 
 
@@ -29,7 +29,8 @@ def exit_codes() -> str:
     return "| exit code | meaning |\n|---|---|\n" + rows
 
 
-SECTIONS = {"run-help": run_help, "exit-codes": exit_codes}
+SECTIONS = {"run-help": lambda: command_help("run"),
+            "translate-help": lambda: command_help("translate"), "exit-codes": exit_codes}
 
 
 def render(text: str) -> str:

@@ -102,3 +102,21 @@ def test_import_stays_light():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=env, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_translate_never_resolves_the_summarizer(tiny_models):
+    """Issue 20: the README's first API line failed offline, resolving the default
+    summarizer (sshleifer/distilbart-cnn-12-6) that translating never uses."""
+    english = mtjob.translate(TEXTS, mt_model=str(tiny_models["mt"]), beams=1)
+    assert len(english) == 2 and all(english)
+    pipe = mtjob.Pipeline(mt_model=str(tiny_models["mt"]), sum_model="/no/such/summarizer",
+                          beams=1)
+    assert pipe.translate(TEXTS[:1]) == english[:1]
+    assert pipe._models._sources.keys() == {(str(tiny_models["mt"]), None)}
+
+
+def test_run_without_summary_never_resolves_the_summarizer(tiny_models, sample_inbox,
+                                                           tmp_path):
+    report = mtjob.run(sample_inbox, tmp_path / "out", mt_model=str(tiny_models["mt"]),
+                       sum_model="/no/such/summarizer", summary=False, beams=1)
+    assert len(report.done) == 1 and not report.failed

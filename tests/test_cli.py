@@ -122,8 +122,8 @@ def test_model_missing_offline_is_one_clear_line(tmp_path, sample_inbox):
     result = invoke("run", sample_inbox, "--out", tmp_path / "out",
                     "--mt-model", "Helsinki-NLP/opus-mt-ar-en", "--no-summary")
     assert result.exit_code == 2
-    assert "Error: model 'Helsinki-NLP/opus-mt-ar-en' is not in the Hugging Face cache" \
-        in result.output
+    assert "Error: model 'Helsinki-NLP/opus-mt-ar-en' is neither a folder" in result.output
+    assert "nor in the Hugging Face cache" in result.output
     assert "hf download" in result.output and "HF_HOME" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out" / "article.jsonl").exists()

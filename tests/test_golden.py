@@ -18,7 +18,7 @@ text and every other key is as before (checked field by field against the previo
 ``blank.jsonl`` now differs between backends only by the scores' last digits.
 The CTranslate2 abstracts' provenance says ``"parallel_batches": 2`` for the summarizer since
 its summaries run side by side (issue 14); every text is as recorded. ``config.json`` gained
-``actor_start_timeout`` (issue 11) and ``report`` (issue 13).
+``actor_start_timeout`` (issue 11) and ``report`` (issue 13), and ``text`` (``--text``, issue 20).
 
 Pinned versions (issue 19): the hashes are recorded under ``constraints.txt``. transformers
 5.25.0 moved both abstracts of both backends, and nothing else (bisected: 5.24.0 gives the old

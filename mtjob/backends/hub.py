@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConfigError, UnsafeModelError
+from ..errors import ConfigError, ModelUnavailableError, UnsafeModelError
 from .download import PICKLE_WEIGHTS, SAFE_PATTERNS, download
 from .fingerprint import cache_root, fingerprint
+from .model_ref import both_readings, hub_shaped, missing_folder
 
 __all__ = ["ModelSource", "resolve_model", "cache_root", "hub_cache_dir", "cached_snapshot"]
 
@@ -143,13 +144,16 @@ def resolve_model(ref: str, revision: str | None, cache_dir: str | None,
         path = local
         if revision:
             log.warning("%s is a local folder: the revision %r is ignored", ref, revision)
-    elif ref.startswith((".", "/", "~")) or local.exists():
-        raise ConfigError(f"model folder {ref!r} does not exist (or is not a folder)")
+    elif local.exists() or not hub_shaped(ref):
+        raise missing_folder(ref)
     else:
         cache = hub_cache_dir(cache_dir)
         found = cached_snapshot(ref, revision, cache, allow_pickle)
         if found is None:
-            download(ref, revision, cache, allow_pickle)
+            try:
+                download(ref, revision, cache, allow_pickle)
+            except (ModelUnavailableError, ConfigError) as exc:  # offline, unknown to the hub
+                raise both_readings(ref, exc) from None
             found = cached_snapshot(ref, revision, cache, allow_pickle)
         if found is None:
             raise ConfigError(f"model {ref!r}: the download left no complete snapshot in "

@@ -9,12 +9,16 @@ from __future__ import annotations
 import typer
 
 
-def register_all(app: typer.Typer) -> None:
-    """Add every command of this package to the app."""
-    from . import evaluate, export, models, run, verify
+#: Each command's name and the module of this package that registers it.
+COMMANDS = {"run": "run", "translate": "translate", "verify": "verify", "export": "export",
+            "eval": "evaluate", "models": "models"}
 
-    run.register(app)
-    verify.register(app)
-    export.register(app)
-    evaluate.register(app)
-    models.register(app)
+
+def register_all(app: typer.Typer, only: str | None = None) -> None:
+    """Add every command of this package to the app, or the command ``only`` alone (its
+    module alone is imported)."""
+    import importlib
+
+    for name, module in COMMANDS.items():
+        if only is None or name == only:
+            importlib.import_module(f"{__name__}.{module}").register(app)

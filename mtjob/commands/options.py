@@ -6,16 +6,39 @@ from __future__ import annotations
 import functools
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from enum import Enum
-from typing import Annotated, Any, Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
-import click
 import typer
 import typer.core
 
+if TYPE_CHECKING:
+    import click
 
-class PanelCommand(typer.core.TyperCommand):
+
+class PlainValues:
+    """Plain option values (every one of ``run``'s and ``translate``'s) converted without
+    pydantic: a faster start (:mod:`mtjob.commands.plain_values`)."""
+
+    params: list[Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .plain_values import install
+
+        install(self.params)
+
+    def get_help_option(self, ctx: click.Context) -> Any:
+        from .plain_values import install
+
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        install([] if option is None else [option])
+        return option
+
+
+class PanelCommand(PlainValues, typer.core.TyperCommand):
     """Plain-text help (batch logs and READMEs stay readable) with options grouped in the
     panels their fields name: Models, Decoding, Performance, Output, Cluster."""
 
@@ -46,8 +69,13 @@ class PanelCommand(typer.core.TyperCommand):
 #: ``-q, --quiet`` of the commands other than ``run`` (which keeps its summary line).
 HELP_QUIET = "Warnings and errors only."
 
+
+class PlainGroup(PlainValues, typer.core.TyperGroup):
+    """The app's group, its own options (``--version``) converted without pydantic."""
+
+
 #: Type labels as a reader expects them (``INTEGER``, ``PATH``, ``[a|b]``), not Python's.
-_TYPES = {"<list[Path]>": "", "<path>": "PATH", "<int>": "INTEGER", "<float>": "NUMBER",
+_TYPES = {"<list[Path]>": "", "<list[str]>": "", "<path>": "PATH", "<int>": "INTEGER", "<float>": "NUMBER",
           "<str>": "TEXT", "<bool>": ""}
 
 
@@ -57,15 +85,26 @@ def _plain_types(names: str) -> str:
     return re.sub(r"<([\w.]+(?:\|[\w.]+)+)>", r"[\1]", names).strip()
 
 
-def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
+#: ``--config FILE``, as every command that builds a ``JobConfig`` takes it.
+ConfigFileOption = Annotated[Optional[Path], typer.Option(
+    "--config", help="TOML profile (see configs/); flags win over it.", show_default=False)]
+
+
+def config_options(command: Callable[..., Any] | None = None, *,
+                   skip: Collection[str] = ()) -> Any:
     """Add one option per ``JobConfig`` field (help, panel, choices from the field), each
-    defaulting to None: "keep the config file's value". The effective default is shown."""
+    defaulting to None: "keep the config file's value". The effective default is shown.
+    ``@config_options(skip=...)`` leaves out the fields a command has no use for."""
+    if command is None:
+        return functools.partial(config_options, skip=skip)
     from ..config import FIELDS, base_type
 
     params = [p for p in inspect.signature(command, eval_str=True).parameters.values()
               if p.kind is not inspect.Parameter.VAR_KEYWORD]
     annotations = {p.name: p.annotation for p in params}
     for name, field in FIELDS.items():
+        if name in skip:
+            continue
         meta, flag = field.metadata, "--" + name.replace("_", "-")
         kind, _ = base_type(name)
         default = field.default

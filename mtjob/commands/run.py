@@ -11,6 +11,8 @@ OUT/_mtjob/runs/<start>-<rank>.json.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sys
 import time
 from enum import Enum
@@ -21,7 +23,7 @@ import typer
 
 from .. import signals
 from .common import errors, setup_logging
-from .options import PanelCommand, config_options
+from .options import ConfigFileOption, PanelCommand, config_options
 
 log = logging.getLogger("mtjob")
 
@@ -30,7 +32,8 @@ class LogFormat(str, Enum):
     json = "json"
 
 
-HELP_INPUTS = "Article files and/or folders (every *.txt inside, sorted)."
+HELP_INPUTS = ("Article files and/or folders (every *.txt inside, sorted); - reads one "
+               "article from stdin (its outputs: OUT/stdin.*).")
 HELP_SHARD = ("This task's slice, I/N (0-based, N at most 99999). Defaults to "
               "SLURM_ARRAY_TASK_ID/COUNT when they are set.")
 
@@ -40,8 +43,7 @@ def run(
     inputs: Annotated[list[Path], typer.Argument(help=HELP_INPUTS, show_default=False,
                                                  metavar="INPUT...")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("outputs"),
-    config: Annotated[Optional[Path], typer.Option(
-        help="TOML profile (see configs/); flags win over it.", show_default=False)] = None,
+    config: ConfigFileOption = None,
     shard: Annotated[Optional[str], typer.Option(help=HELP_SHARD, show_default=False,
                                                  rich_help_panel="Cluster")] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo finished articles.")] = False,
@@ -68,6 +70,7 @@ def run(
     report, started = RunReport(), time.time()
     cfg, rank, world, code = None, 0, 1, 1  # what the record needs, known as the run goes
     metrics = None  # the metrics file, once it is known to replace nothing of the run
+    stdin: Path | None = None  # run -: the article read from stdin, in a temp folder
     try:
         with errors():
             from ..config import load_config
@@ -83,6 +86,9 @@ def run(
                 metrics = None
                 check_metrics_file(metrics_file, [], out, [Path(cfg.glossary)])
                 metrics = metrics_file
+            if any(str(p) == "-" for p in inputs):
+                stdin = _stdin_input(inputs, cfg.max_file_bytes)
+                inputs = [stdin]
             rank, world = parse_shard(shard) if shard else (shard_from_env() or (0, 1))
             previous = signals.install()
             progress = Bar() if rank == 0 and not quiet and sys.stderr.isatty() else None
@@ -100,14 +106,36 @@ def run(
             # The summary line stays in cron logs even with --quiet.
             log.info("shard %d/%d: %s", rank, world, report.summary_line(),
                      extra={"summary": True})
+            log.info("output in %s; check it with: mtjob verify %s", _where(out, cfg), out,
+                     extra={"summary": True})
             code = 1 if report.failed else 0
     except typer.Exit as exc:  # errors() turned the failure into its one line and code
         code, report.error = exc.exit_code, getattr(exc, "message", None)
         raise
     finally:  # every ending is recorded: the runs monitoring most needs to see fail
         record_run(out, rank, world, report, cfg, code, started, metrics)
+        if stdin is not None:
+            shutil.rmtree(stdin.parent, ignore_errors=True)
     if code:
         raise typer.Exit(code)
+
+
+def _stdin_input(inputs: list[Path], max_bytes: int) -> Path:
+    """``run -``: stdin as the one article ``stdin.txt`` (outputs ``OUT/stdin.*``)."""
+    from ..errors import ConfigError
+    from ..textinput import stdin_article
+
+    if len(inputs) > 1:
+        raise ConfigError("- (one article from stdin) must be the only input")
+    if sys.stdin.isatty():
+        log.warning("reading one article from the terminal (Ctrl-D to end)")
+    return stdin_article(sys.stdin.buffer, max_bytes)
+
+
+def _where(out: Path, cfg: Any) -> str:
+    """Where the run's files are, for the run's last line."""
+    names = "NAME.jsonl, NAME.abstract.json" + (", NAME.en.txt" if cfg.text else "")
+    return f"{out.resolve()}{os.sep}: {names} per article"
 
 
 class Bar:

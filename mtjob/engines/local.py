@@ -33,10 +33,13 @@ class LocalEngine:
     """Translator and summarizer in this process."""
 
     def __init__(self, config: JobConfig, translator: Translator | None = None,
-                 summarizer: Summarizer | None = None) -> None:
+                 summarizer: Summarizer | None = None, *,
+                 load_summarizer: Callable[[], Summarizer] | None = None) -> None:
         self.config = config
         self._translator = translator
         self._summarizer = summarizer
+        #: Makes the summarizer at its first use (translating alone never resolves it).
+        self._load_summarizer = load_summarizer or (lambda: make_summarizer(config))
         self.budget = BudgetState(config.token_budget, config.min_batch_tokens)
         #: Set when the run stops (SIGTERM, Ctrl-C) with batches still running in the pool.
         self.cancel = threading.Event()
@@ -51,7 +54,7 @@ class LocalEngine:
     @property
     def summarizer(self) -> Summarizer:
         if self._summarizer is None:
-            self._summarizer = make_summarizer(self.config)
+            self._summarizer = self._load_summarizer()
         return self._summarizer
 
     def translate_one(self, job: BatchJob, pooled: bool = False) -> BatchOutcome:

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 
 from ..backends import make_summarizer, make_translator
 from ..backends.hub import ModelSource, resolve_model
+from ..backends.model_kind import check_kind
 from ..backends.tokenizer import ModelTokenizer
 from ..backends.validate import check_config, check_tokenizer, check_weights
 from ..errors import ModelError
 from .local import LocalEngine
 
 if TYPE_CHECKING:
+    from ..backends.base import Summarizer
     from ..config import JobConfig
 
 log = logging.getLogger(__name__)
@@ -41,10 +43,12 @@ class LocalModels:
     def revisions(self, config: JobConfig) -> dict[str, str]:
         return {role: self.source(config, role).revision for role in self.roles(config)}
 
-    def check(self, config: JobConfig) -> None:
-        for role in self.roles(config):
+    def check(self, config: JobConfig, roles: list[str] | None = None) -> None:
+        """Every model of the run (or of ``roles``) usable, before any article is read."""
+        for role in self.roles(config) if roles is None else roles:
             source = self.source(config, role)
             model_config = check_config(source)
+            check_kind(role, source.ref, model_config, source.path)
             positions = model_config.get("max_position_embeddings")
             if role == "summary" and isinstance(positions, int) \
                     and config.sum_max_length > positions:
@@ -64,9 +68,13 @@ class LocalModels:
         return self._tokenizer(self.source(config, "mt"))
 
     def engine(self, config: JobConfig) -> LocalEngine:
+        """The engine; the summarizer is resolved at its first use, so that translating
+        alone (``mtjob translate``, ``Pipeline.translate``) never looks for it."""
         mt = self.source(config, "mt")
-        summarizer = None
-        if config.summary:
+
+        def summarizer() -> Summarizer:
             source = self.source(config, "summary")
-            summarizer = make_summarizer(config, source, self._tokenizer(source))
-        return LocalEngine(config, make_translator(config, mt, self._tokenizer(mt)), summarizer)
+            return make_summarizer(config, source, self._tokenizer(source))
+
+        return LocalEngine(config, make_translator(config, mt, self._tokenizer(mt)),
+                           load_summarizer=summarizer)

@@ -1,0 +1,70 @@
+"""``mtjob translate``: the quick path (issue 20), on the tiny translation model alone: no
+summarizer is anywhere (the hub is off and the default summarizer is not in the cache)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from mtjob.cli import app
+
+SENTENCE = "قال الوزير إن المحادثات مستمرة."
+SECOND = "وأضاف أن الوفدين سيلتقيان في جنيف."
+
+
+@pytest.fixture
+def mt_args(tiny_models) -> list[str]:
+    return ["translate", "--mt-model", str(tiny_models["mt"]), "--beams", "1",
+            "--backend", "transformers"]
+
+
+def english(text: str) -> bool:
+    return bool(text.strip()) and not any("\u0600" <= c <= "\u06ff" for c in text)
+
+
+def test_stdin_lines_in_order_an_empty_line_stays_empty(mt_args):
+    result = CliRunner().invoke(app, mt_args, input=f"{SENTENCE}\n\n{SECOND}\r\n".encode())
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.split("\n")
+    assert len(lines) == 4 and lines[3] == ""  # three answers, each ended by a newline
+    assert english(lines[0]) and lines[1] == "" and english(lines[2])
+
+
+def test_arguments_and_json_records(mt_args):
+    result = CliRunner().invoke(app, mt_args + ["--json", SENTENCE, f"{SENTENCE} {SECOND}"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["para_id"] for r in records] == [0, 1]
+    assert [r["ar"] for r in records] == [SENTENCE, f"{SENTENCE} {SECOND}"]
+    assert [len(r["sentences"]) for r in records] == [1, 2]
+    for sentence in records[1]["sentences"]:
+        assert english(sentence["en"]) and isinstance(sentence["score"], float)
+        assert isinstance(sentence["flags"], list)
+    plain = CliRunner().invoke(app, mt_args + [SENTENCE, f"{SENTENCE} {SECOND}"])
+    assert plain.stdout.splitlines() == [r["en"] for r in records]
+
+
+def test_bad_input_is_named(mt_args):
+    result = CliRunner().invoke(app, mt_args, input=SENTENCE.encode() + b"\n\xd8\n")
+    assert result.exit_code == 1
+    assert "stdin line 2, byte 1: not valid UTF-8" in result.output
+    empty = CliRunner().invoke(app, mt_args, input=b"")
+    assert empty.exit_code == 2 and "no text to translate" in empty.output
+    both = CliRunner().invoke(app, mt_args + [SENTENCE, "-"])
+    assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_the_readme_line_without_a_summarizer(tiny_models, tmp_path):
+    """``echo ... | mtjob translate --mt-model DIR``, the default backend, a fresh process."""
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    done = subprocess.run(
+        [sys.executable, "-m", "mtjob", "translate", "--mt-model", str(tiny_models["mt"])],
+        input=f"{SENTENCE}\n", capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 1 and english(done.stdout)
+    assert done.stderr == ""  # warnings only, and there are none
