@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import journal
+from .corrections import check_article
 from .errors import InputError
+from .machine import machine_bytes
 from .manifest import TAG, read_manifest
 from .outputs import META, abstract_path, jsonl_path, meta_dir, sha256_bytes
 from .reader import discover, doc_id_for, source_sha256
@@ -72,7 +75,7 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
         _check_outputs(out, doc_ids, {}, report, listed=False)
     else:
         recorded = _check_bookkeeping(meta, report)
-        _check_outputs(out, doc_ids, recorded, report, listed=True)
+        _check_outputs(out, doc_ids, recorded, report, listed=True, overlay=journal.overlay(out))
         if inputs is not None:
             _check_inputs(inputs, recorded, report)
     if strict:
@@ -117,21 +120,33 @@ def _check_bookkeeping(meta: Path, report: Report) -> dict[str, _Recorded]:
     return recorded
 
 
+def _machine_sha(data: bytes) -> str | None:
+    try:
+        return sha256_bytes(machine_bytes(data))
+    except ValueError:  # a broken line: named by _check_jsonl
+        return None
+
+
 def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
-                   report: Report, listed: bool) -> None:
+                   report: Report, listed: bool, overlay: dict[Path, bytes] | None = None
+                   ) -> None:
+    """``overlay``: files an interrupted ``mtjob import`` committed (``mtjob.journal``)."""
+    overlay = overlay or {}
     done = {d for d, r in recorded.items() if r.entry["status"] == "done"}
     for doc_id in sorted(doc_ids | done):
         jsonl, abstract = jsonl_path(out, doc_id), abstract_path(out, doc_id)
         record = _read_abstract(abstract, report)
-        data = read_plain(jsonl)
+        data = overlay.get(jsonl) or read_plain(jsonl)
         if data is None:
             report.errors.append(f"{shown(jsonl)}: missing" + (
                 " (the manifest lists it)" if doc_id in done else " (unfinished?)"))
         elif record is not None:
-            if sha256_bytes(data) != record["jsonl_sha256"]:
+            if _machine_sha(data) != record["jsonl_sha256"]:
                 report.errors.append(f"{shown(jsonl)}: content differs from the hash its "
                                      "abstract recorded (truncated or edited)")
             count = _check_jsonl(jsonl, data, doc_id, report)
+            if count is not None:
+                report.errors += check_article(out, doc_id, data, overlay)
             if count is not None and count != record["paragraphs"]:
                 report.errors.append(f"{shown(jsonl)}: {count} records, the abstract says "
                                      f"{record['paragraphs']}")

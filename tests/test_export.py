@@ -173,10 +173,11 @@ def test_tsv_read_back_equals_records(tmp_path, make):
     export_folder(out, "tsv")
     for article in read_folder(out):
         rows = read_tsv(out / "export" / "tsv" / f"{article.doc_id}.tsv")
-        assert rows[0] == ["doc_id", "para_id", "sent_id", "ar", "en", "score", "flags"]
+        assert rows[0] == ["doc_id", "para_id", "sent_id", "ar", "en", "score", "flags",
+                           "post_edit"]
         expected = [[article.doc_id, str(p.para_id), str(s.index),
                      re.sub("[\ud800-\udfff]", "\ufffd", s.ar), s.en,
-                     "" if s.score is None else repr(s.score), ",".join(s.flags)]
+                     "" if s.score is None else repr(s.score), ",".join(s.flags), ""]
                     for p, s in article.sentences()]
         assert rows[1:] == expected
 

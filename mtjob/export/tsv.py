@@ -13,7 +13,9 @@ import re
 
 from .folder import Article
 
-COLUMNS = ("doc_id", "para_id", "sent_id", "ar", "en", "score", "flags")
+#: ``en`` is the machine's; ``post_edit`` the person's (``mtjob import`` reads it back, and
+#: checks ``ar`` and ``en`` against the sentence before applying it).
+COLUMNS = ("doc_id", "para_id", "sent_id", "ar", "en", "score", "flags", "post_edit")
 #: Excel detects UTF-8 only with a BOM; other readers would take it as part of the first name.
 BOM = "\ufeff"
 # A lone surrogate (possible in JSON as an escape) cannot be written as UTF-8 at all.
@@ -31,5 +33,6 @@ def render_tsv(article: Article, *, only_flagged: bool = False, excel: bool = Fa
         score = "" if sentence.score is None else repr(sentence.score)
         writer.writerow((article.doc_id, paragraph.para_id, sentence.index,
                          _SURROGATE.sub("\ufffd", sentence.ar),
-                         _SURROGATE.sub("\ufffd", sentence.en), score, ",".join(sentence.flags)))
+                         _SURROGATE.sub("\ufffd", sentence.en), score, ",".join(sentence.flags),
+                         _SURROGATE.sub("\ufffd", sentence.post_edit or "")))
     return (BOM if excel else "") + buffer.getvalue()

@@ -3,7 +3,8 @@
 One ``<file>`` per article, one ``<group>`` per paragraph, one ``<trans-unit id="pP-sN">``
 per sentence. Targets are machine translation awaiting review (``needs-review-translation``,
 ``leveraged-mt``); an empty translation is ``needs-translation`` so tools count it as to do.
-Flags and the score travel as ``<note>``s, which every CAT tool shows beside the segment.
+Flags and the score travel as ``<note>``s, which every CAT tool shows beside the segment. A
+sentence a person corrected (``mtjob import``) exports their English, state ``translated``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from .xmltext import XmlText, xml_document
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: Header note naming the machine output a file was exported from (``mtjob import`` checks it).
+FINGERPRINT = "mtjob machine output sha256:"
 
 
 def _q(tag: str) -> str:
@@ -37,8 +40,10 @@ def _unit(group: ET.Element, paragraph: Paragraph, sentence: Sentence, clean: Xm
     ET.SubElement(unit, _q("source"), {XML_LANG: "ar"}).text = clean(sentence.ar)
     state = {"state": "needs-review-translation", "state-qualifier": "leveraged-mt"} \
         if sentence.en else {"state": "needs-translation"}
+    if sentence.post_edit is not None:
+        state = {"state": "translated"}
     target = ET.SubElement(unit, _q("target"), {XML_LANG: "en", **state})
-    target.text = clean(sentence.en)
+    target.text = clean(sentence.final)
     if sentence.flags:
         _note(unit, "mtjob flags: " + ", ".join(sentence.flags), clean, "target")
     if sentence.score is not None:
@@ -59,6 +64,7 @@ def render_xliff(article: Article, *, only_flagged: bool = False,
                                        "tool-version": __version__})
     if article.abstract:
         _note(header, "English abstract (machine-made): " + article.abstract, clean)
+    _note(header, f"{FINGERPRINT} {article.machine_sha256}", clean)
     mt = article.model("mt")
     if mt.get("id"):
         _note(header, f"MT model: {mt.get('id')} @ {mt.get('revision', '?')}", clean)
