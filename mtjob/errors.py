@@ -98,7 +98,8 @@ class OutputFolderError(OutputError):
 EXIT_CODES = {
     0: "every input done (written now, or unchanged since an earlier run)",
     1: "some inputs failed or were skipped (each named on stderr and in the manifest); the "
-       "rest written",
+       "rest written. `mtjob import`: some units refused (each named by file, unit and "
+       "reason), the rest applied",
     2: "usage, configuration or model error: one line naming it; no article is written, "
        "unless a model fails mid-run (finished articles kept)",
     74: "the output folder could not be written mid-run (disk full, permissions): one line "
