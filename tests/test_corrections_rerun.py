@@ -1,0 +1,77 @@
+"""Nothing a person wrote is lost (issue 22): after ``mtjob import``, a rerun with ``--force``,
+with other settings and with another model each re-apply every correction whose Arabic is
+unchanged; one whose Arabic is gone is named and kept in the bookkeeping."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from mtjob.cli import app
+from mtjob.corrections import corrections_path, read_corrections
+from mtjob.export import export_folder
+from mtjob.testing.tiny_models import build_marian
+from mtjob.verify import verify
+
+
+def invoke(*args):
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def edited(out: Path) -> dict[str, str]:
+    """{Arabic: post_edit} of the article's corrected sentences."""
+    lines = (out / "article.jsonl").read_text(encoding="utf-8").splitlines()
+    return {s["ar"]: s["post_edit"] for line in lines for s in json.loads(line)["sentences"]
+            if "post_edit" in s}
+
+
+def fill_tsv(path: Path, rows_to_edit: list[int]) -> list[str]:
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline=""),
+                           delimiter="\t"))
+    column = rows[0].index("post_edit")
+    for n in rows_to_edit:
+        rows[n][column] = f"Edited row {n}."
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return [rows[n][rows[0].index("ar")] for n in rows_to_edit]
+
+
+def test_reruns_keep_every_applicable_correction(tmp_path, sample_inbox, tiny_args, tiny_models):
+    out = tmp_path / "out"
+    assert invoke("run", sample_inbox, "--out", out, *tiny_args).exit_code == 0
+    export_folder(out, "tsv")
+    tsv = out / "export" / "tsv" / "article.tsv"
+    arabic = fill_tsv(tsv, [2, 5])
+    assert invoke("import", out, tsv, "--by", "editor").exit_code == 0
+    want = {arabic[0]: "Edited row 2.", arabic[1]: "Edited row 5."}
+    assert edited(out) == want
+    other_model = build_marian(tmp_path / "other-marian", seed=1)
+    beams = tiny_args.index("--beams")
+    variants = {
+        "force": [*tiny_args, "--force"],
+        "settings": [*tiny_args[:beams], "--beams", "2", *tiny_args[beams + 2:]],
+        "model": [*tiny_args[:1], str(other_model), *tiny_args[2:]],
+    }
+    assert tiny_args[0] == "--mt-model"
+    for name, args in variants.items():
+        result = invoke("run", sample_inbox, "--out", out, *args)
+        assert result.exit_code == 0, (name, result.output)
+        assert edited(out) == want, name
+        assert verify(out) == [], name
+    assert len(read_corrections(out, "article")) == 2
+    # The source changes under one corrected sentence: that correction no longer applies,
+    # is named, and stays stored; the other is re-applied.
+    source = sample_inbox / "article.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace(arabic[0], "جملة جديدة تماما"),
+                      encoding="utf-8")
+    result = invoke("run", sample_inbox, "--out", out, *tiny_args)
+    assert result.exit_code == 0, result.output
+    assert "correction no longer applies" in result.output
+    assert edited(out) == {arabic[1]: "Edited row 5."}
+    assert len(read_corrections(out, "article")) == 2
+    assert corrections_path(out, "article").is_file() and verify(out) == []
