@@ -130,7 +130,8 @@ def _decide(unit: Unit, article: Article, para: int, sent: int, by: str | None,
     sentence = _sentence(article, para, sent)
     pending = [c for c in new.get(article.doc_id, []) if (c.para_id, c.sent_id) == (para, sent)]
     current = pending[-1].post_edit if pending else sentence.post_edit
-    edited = unit.done or unit.text != sentence.en
+    # A target still holding the Arabic (the OmegaT export, untranslated) is no English.
+    edited = unit.text != sentence.ar and (unit.done or unit.text != sentence.en)
     if not edited or unit.text == current or (current is None and unit.text == sentence.en
                                               and not unit.done):
         report.unchanged += 1

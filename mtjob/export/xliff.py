@@ -33,7 +33,8 @@ def _note(parent: ET.Element, text: str, clean: XmlText, annotates: str | None =
     note.text = clean(text)
 
 
-def _unit(group: ET.Element, paragraph: Paragraph, sentence: Sentence, clean: XmlText) -> None:
+def _unit(group: ET.Element, paragraph: Paragraph, sentence: Sentence, clean: XmlText,
+          omegat: bool = False) -> None:
     # xml:space="preserve": a sentence's inner line breaks and spacing are part of it.
     unit = ET.SubElement(group, _q("trans-unit"), {"id": paragraph.unit_id(sentence),
                                                    XML_SPACE: "preserve"})
@@ -42,8 +43,10 @@ def _unit(group: ET.Element, paragraph: Paragraph, sentence: Sentence, clean: Xm
         if sentence.en else {"state": "needs-translation"}
     if sentence.post_edit is not None:
         state = {"state": "translated"}
+    if omegat:  # OmegaT 3.6 translates <target>, keeping <source> as is: give it the Arabic
+        state = {"state": "needs-translation"}
     target = ET.SubElement(unit, _q("target"), {XML_LANG: "en", **state})
-    target.text = clean(sentence.final)
+    target.text = clean(sentence.ar if omegat else sentence.final)
     if sentence.flags:
         _note(unit, "mtjob flags: " + ", ".join(sentence.flags), clean, "target")
     if sentence.score is not None:
@@ -51,8 +54,14 @@ def _unit(group: ET.Element, paragraph: Paragraph, sentence: Sentence, clean: Xm
 
 
 def render_xliff(article: Article, *, only_flagged: bool = False,
-                 clean: XmlText | None = None) -> str:
-    """The article as an XLIFF 1.2 document; ``only_flagged`` keeps flagged sentences only."""
+                 clean: XmlText | None = None, omegat: bool = False) -> str:
+    """The article as an XLIFF 1.2 document; ``only_flagged`` keeps flagged sentences only.
+
+    ``omegat``: each ``<target>`` a copy of the Arabic. OmegaT 3.6's XLIFF filter takes
+    ``<source>`` as fixed text and translates ``<target>``; with mtjob's English there, its
+    segments would be English, and neither its project memory nor a TMX in ``tm/auto`` (both
+    keyed by the Arabic) would ever match. The English reaches OmegaT through the TMX export.
+    """
     clean = clean if clean is not None else XmlText()
     ET.register_namespace("", NS)
     root = ET.Element(_q("xliff"), {"version": "1.2"})
@@ -78,5 +87,5 @@ def render_xliff(article: Article, *, only_flagged: bool = False,
         if paragraph.flags:
             _note(group, "mtjob paragraph flags: " + ", ".join(paragraph.flags), clean)
         for sentence in sentences:
-            _unit(group, paragraph, sentence, clean)
+            _unit(group, paragraph, sentence, clean, omegat)
     return xml_document(root)
