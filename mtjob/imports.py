@@ -23,7 +23,7 @@ from .export.readback import Unit, read_units
 from .lock import ShardLock
 from .machine import machine_bytes
 from .manifest import TAG, read_manifest
-from .outputs import jsonl_path, meta_dir
+from .outputs import jsonl_path, meta_dir, sha256_bytes
 from .writer import read_plain
 
 
@@ -33,15 +33,20 @@ class ImportReport:
     unchanged: int = 0
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # file, unit, reason
     articles: list[str] = field(default_factory=list)
+    resummarized: list[str] = field(default_factory=list)
 
     def summary_line(self) -> str:
+        again = f"; {len(self.resummarized)} abstract(s) remade" if self.resummarized else ""
         return (f"{len(self.applied)} correction(s) applied to {len(self.articles)} "
-                f"article(s), {self.unchanged} unit(s) already so, {len(self.refused)} refused")
+                f"article(s), {self.unchanged} unit(s) already so, {len(self.refused)} "
+                f"refused{again}")
 
 
 def import_files(out: Path, files: list[Path], by: str | None = None,
-                 wait_lock: float = 0.0) -> ImportReport:
-    """Apply the corrections of ``files`` to ``out`` (see the module docstring)."""
+                 wait_lock: float = 0.0, resummarize: bool = False) -> ImportReport:
+    """Apply the corrections of ``files`` to ``out`` (see the module docstring).
+    ``resummarize``: remake the abstract of every article whose corrected English it was not
+    made from (``mtjob.resummarize``), in the same commit."""
     units = [u for path in files for u in read_units(path)]
     report = ImportReport()
     with ExitStack() as stack:
@@ -63,6 +68,8 @@ def import_files(out: Path, files: list[Path], by: str | None = None,
             files_out[corrections_path(out, doc_id)] = store_bytes(old, corrections)
             report.applied += corrections
             report.articles.append(doc_id)
+        if resummarize:
+            files_out.update(_resummarized(out, articles, files_out, report))
         journal.commit(out, files_out)
     return report
 
@@ -143,3 +150,20 @@ def _decide(unit: Unit, article: Article, para: int, sent: int, by: str | None,
         doc_id=article.doc_id, para_id=para, sent_id=sent, ar=sentence.ar, mt_en=sentence.en,
         post_edit=unit.text, edited_by=unit.edited_by or by, edited_at=unit.edited_at or now_utc(),
         source=f"{Path(unit.file).name}#{unit.unit}"))
+
+
+def _resummarized(out: Path, articles: dict[str, Article], files_out: dict[Path, bytes],
+                  report: ImportReport) -> dict[Path, bytes]:
+    """Abstracts (and manifests) remade for the articles with post-edits whose abstract was
+    not made from exactly this English."""
+    from .resummarize import resummarize
+
+    todo = {}
+    for doc_id, article in articles.items():
+        path = jsonl_path(out, doc_id)
+        data = files_out.get(path) or read_plain(path) or b""
+        if b'"post_edit":' in data and \
+                article.meta.get("summary_jsonl_sha256") != sha256_bytes(data):
+            todo[doc_id] = data
+    report.resummarized = sorted(todo)
+    return resummarize(out, todo) if todo else {}

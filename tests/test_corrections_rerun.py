@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from mtjob.cli import app
 from mtjob.corrections import corrections_path, read_corrections
 from mtjob.export import export_folder
+from mtjob.outputs import sha256_bytes
 from mtjob.testing.tiny_models import build_marian
 from mtjob.verify import verify
 
@@ -75,3 +76,25 @@ def test_reruns_keep_every_applicable_correction(tmp_path, sample_inbox, tiny_ar
     assert edited(out) == {arabic[1]: "Edited row 5."}
     assert len(read_corrections(out, "article")) == 2
     assert corrections_path(out, "article").is_file() and verify(out) == []
+
+
+def test_resummarize_from_the_corrected_english(tmp_path, sample_inbox, tiny_args):
+    out = tmp_path / "out"
+    assert invoke("run", sample_inbox, "--out", out, *tiny_args).exit_code == 0
+    machine = json.loads((out / "article.abstract.json").read_text(encoding="utf-8"))
+    assert "summary_from" not in machine  # made from the machine English
+    export_folder(out, "tsv")
+    tsv = out / "export" / "tsv" / "article.tsv"
+    fill_tsv(tsv, [1, 2, 3])
+    result = invoke("import", out, tsv, "--resummarize")
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "article.abstract.json").read_text(encoding="utf-8"))
+    assert meta["summary_from"] == "corrected"
+    assert meta["summary_jsonl_sha256"] == sha256_bytes((out / "article.jsonl").read_bytes())
+    assert meta["jsonl_sha256"] == machine["jsonl_sha256"]  # the machine output's, as before
+    assert verify(out) == []
+    before = (out / "article.abstract.json").read_bytes()
+    assert invoke("import", out, "--resummarize").exit_code == 0  # nothing new: unchanged
+    assert (out / "article.abstract.json").read_bytes() == before
+    assert invoke("run", sample_inbox, "--out", out, *tiny_args).exit_code == 0  # skipped
+    assert (out / "article.abstract.json").read_bytes() == before and verify(out) == []

@@ -25,10 +25,14 @@ HELP = ("Apply corrections to a finished output folder: the review page's correc
 
 def import_(
     out: Annotated[Path, typer.Argument(help="A finished output folder (mtjob run --out).")],
-    files: Annotated[list[Path], typer.Argument(help="Corrections JSON, .xlf, .tmx or .tsv.")],
+    files: Annotated[Optional[list[Path]], typer.Argument(
+        help="Corrections JSON, .xlf, .tmx or .tsv.", show_default=False)] = None,
     by: Annotated[Optional[str], typer.Option(
         "--by", help="edited_by for units whose file names no editor.",
         show_default=False)] = None,
+    resummarize: Annotated[bool, typer.Option(
+        "--resummarize", help="Remake the abstract of each article with post-edits from its "
+        "corrected English (the run's summarizer; loads the model).")] = False,
     wait_lock: Annotated[float, typer.Option(
         "--wait-lock", help="Seconds to wait for a run holding the folder.")] = 0.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
@@ -36,11 +40,14 @@ def import_(
     """Apply the corrections of FILE... to OUT; exit 1 naming each unit refused."""
     setup_logging(quiet=quiet)
     with errors():
-        from ..errors import InputError
+        from ..errors import ConfigError, InputError
         from ..imports import import_files
 
+        if not files and not resummarize:
+            raise ConfigError("give FILE... to import, or --resummarize")
         try:
-            report = import_files(out, files, by=by, wait_lock=wait_lock)
+            report = import_files(out, files or [], by=by, wait_lock=wait_lock,
+                                  resummarize=resummarize)
         except InputError as exc:  # a file that is not one of the formats: usage
             exc.exit_code = 2
             raise

@@ -152,7 +152,9 @@ def render_html(article: Article, *, only_flagged: bool = False, index: str | No
              f"{len(pairs)} sentences · {flagged} flagged{back}</p></div></header>\n",
              '<div class="wrap">']
     method = article.meta.get("method")
-    title = f"Abstract (machine-made, {esc(str(method))})" if article.abstract else "Abstract"
+    made = "made from the corrected English" \
+        if article.meta.get("summary_from") == "corrected" else "machine-made"
+    title = f"Abstract ({made}, {esc(str(method))})" if article.abstract else "Abstract"
     abstract = esc(article.abstract) if article.abstract else \
         f"<em>None written (method: {esc(str(method))}).</em>"
     parts.append(f'<section class="card abstract"><h2>{title}</h2><p lang="en">{abstract}</p>'
