@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .lock import open_lock_file
 from .outputs import meta_dir, sha256_bytes
-from .writer import atomic_write, ensure_real_dir, read_plain
+from .writer import _fsync_dir, atomic_write, ensure_real_dir, read_plain
 
 
 def pending_dir(out: Path) -> Path:
@@ -102,7 +102,7 @@ def _recover(out: Path) -> int:
         except FileNotFoundError:  # renamed already, by us before a kill or by another run
             pass
     for parent in {_final(out, e).parent for e in entries}:
-        _fsync(parent)
+        _fsync_dir(parent)
     try:
         _journal(out).unlink()
     except FileNotFoundError:
@@ -122,15 +122,3 @@ def overlay(out: Path) -> dict[Path, bytes]:
             found[_final(out, entry)] = data
     return found
 
-
-def _fsync(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

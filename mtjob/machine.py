@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .records import dumps_line
+from .records import dumps_line, join_sentences
 
 FIELDS = ("post_edit", "edited_by", "edited_at")
 _MARK = b'"post_edit":'
@@ -49,3 +49,11 @@ def final_text(sentence: dict[str, Any]) -> str:
     return edit if isinstance(edit, str) else sentence.get("en", "")
 
 
+def corrected_paragraphs(jsonl: bytes) -> list[str]:
+    """Each paragraph's English with the post-edits in place of the machine's sentences."""
+    out = []
+    for record in parse_jsonl(jsonl):
+        sentences = record.get("sentences") or []
+        out.append(join_sentences(record["ar"], [s["ar"] for s in sentences],
+                                  [final_text(s) for s in sentences]))
+    return out

@@ -17,21 +17,10 @@ from typing import Any
 from .abstract_checks import check_abstract
 from .config import load_config
 from .errors import ConfigError
-from .machine import final_text, parse_jsonl
+from .machine import corrected_paragraphs
 from .manifest import SMALL
 from .outputs import abstract_path, meta_dir, sha256_bytes
-from .records import join_sentences
 from .writer import json_bytes, read_plain
-
-
-def corrected_paragraphs(jsonl: bytes) -> list[str]:
-    """Each paragraph's English with the post-edits in place of the machine's sentences."""
-    out = []
-    for record in parse_jsonl(jsonl):
-        sentences = record.get("sentences") or []
-        out.append(join_sentences(record["ar"], [s["ar"] for s in sentences],
-                                  [final_text(s) for s in sentences]))
-    return out
 
 
 def resummarize(out: Path, jsonls: dict[str, bytes]) -> dict[Path, bytes]:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+import mtjob
+
 from mtjob.cli import app
 from mtjob.corrections import corrections_path, read_corrections
 from mtjob.export import export_folder
@@ -51,6 +53,8 @@ def test_reruns_keep_every_applicable_correction(tmp_path, sample_inbox, tiny_ar
     assert invoke("import", out, tsv, "--by", "editor").exit_code == 0
     want = {arabic[0]: "Edited row 2.", arabic[1]: "Edited row 5."}
     assert edited(out) == want
+    english = mtjob.final_english(out, "article")  # the Python API: the final text
+    assert sum(p.count("Edited row") for p in english) == 2
     other_model = build_marian(tmp_path / "other-marian", seed=1)
     beams = tiny_args.index("--beams")
     variants = {
