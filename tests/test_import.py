@@ -209,3 +209,36 @@ def test_sigkill_during_import_leaves_before_or_after(tmp_path, point):
     assert invoke("import", out, path).exit_code == 0
     assert snapshot(out) == after and verify(out) == []
     assert corrections_path(out, "beta").is_file()
+
+
+def test_usage_errors_and_a_running_shard(tmp_path):
+    out = folder(tmp_path / "out")
+    junk = tmp_path / "notes.txt"
+    junk.write_text("hello\n", encoding="utf-8")
+    result = invoke("import", out, junk)
+    assert result.exit_code == 2 and "not an mtjob TSV export" in result.output
+    assert invoke("import", out).exit_code == 2  # nothing to do
+    path = corrections_file(tmp_path / "c.json", [item("beta", 0, 1, "لا", "No", "Nope")])
+    from mtjob.lock import ShardLock
+
+    with ShardLock(out, 0, 1):  # a run of the folder's shard is writing
+        assert invoke("import", out, path).exit_code == 75
+    assert invoke("import", out, path).exit_code == 0
+
+
+def test_a_cat_tool_memory_is_matched_by_the_arabic(tmp_path):
+    """TMX 1.1 as OmegaT writes it: ``lang=``, no mtjob ids; unedited entries are skipped."""
+    out = folder(tmp_path / "out")
+    tmx = tmp_path / "project-omegat.tmx"
+    tus = "".join(f'<tu><tuv lang="AR"><seg>{ar}</seg></tuv><tuv lang="EN" changeid="{who}" '
+                  f'changedate="20261206T101500Z"><seg>{en}</seg></tuv></tu>'
+                  for ar, en, who in [("نعم", "Yes", "mt"), ("لا", "No, no", "rana"),
+                                      ("غير موجود", "Absent", "rana")])
+    tmx.write_text(f'<?xml version="1.0"?><tmx version="1.1"><header srclang="AR"/><body>{tus}'
+                   "</body></tmx>", encoding="utf-8")
+    result = invoke("import", out, tmx)
+    assert result.exit_code == 1 and "no sentence of the folder has this Arabic" in result.output
+    got = sentences(out, "beta")
+    assert "post_edit" not in got[0]
+    assert (got[1]["post_edit"], got[1]["edited_by"], got[1]["edited_at"]) == (
+        "No, no", "rana", "2026-12-06T10:15:00Z")
