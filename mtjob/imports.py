@@ -54,9 +54,10 @@ def import_files(out: Path, files: list[Path], by: str | None = None,
             stack.enter_context(ShardLock(out, rank, world, wait_lock))
         journal.recover(out)
         articles = {a.doc_id: a for a in read_folder(out)}  # refuses a folder failing verify
+        by_arabic = _arabic_index(articles) if any(u.doc_id is None for u in units) else {}
         new: dict[str, list[Correction]] = {}
         for unit in units:
-            for found in _match(unit, articles, report):
+            for found in _match(unit, articles, by_arabic, report):
                 article, para, sent = found
                 _decide(unit, article, para, sent, by, new, report)
         files_out: dict[Path, bytes] = {}
@@ -87,7 +88,8 @@ def _shards(out: Path) -> list[tuple[int, int]]:
     return found
 
 
-def _match(unit: Unit, articles: dict[str, Article], report: ImportReport
+def _match(unit: Unit, articles: dict[str, Article],
+           by_arabic: dict[str, list[tuple[Article, int, int]]], report: ImportReport
            ) -> list[tuple[Article, int, int]]:
     """The sentences a unit is for; none (refused, with the reason) if it fits no sentence."""
     def refuse(reason: str) -> list[tuple[Article, int, int]]:
@@ -95,9 +97,8 @@ def _match(unit: Unit, articles: dict[str, Article], report: ImportReport
         return []
 
     if unit.doc_id is None:  # a CAT tool's memory: by the Arabic, anywhere in the folder
-        hits = [(a, p.para_id, s.index) for a in articles.values() for p, s in a.sentences()
-                if s.ar.strip() == unit.ar.strip()]
-        return hits or refuse("no sentence of the folder has this Arabic")
+        return by_arabic.get(unit.ar.strip()) or \
+            refuse("no sentence of the folder has this Arabic")
     article = articles.get(unit.doc_id) or _by_source(unit, articles)
     if article is None:
         return refuse(f"no article {unit.doc_id!r} in the folder")
@@ -119,6 +120,15 @@ def _match(unit: Unit, articles: dict[str, Article], report: ImportReport
     return [(article, unit.para_id, unit.sent_id)]
 
 
+def _arabic_index(articles: dict[str, Article]) -> dict[str, list[tuple[Article, int, int]]]:
+    """Every sentence of the folder by its Arabic (for units that name no sentence)."""
+    index: dict[str, list[tuple[Article, int, int]]] = {}
+    for article in articles.values():
+        for p, s in article.sentences():
+            index.setdefault(s.ar.strip(), []).append((article, p.para_id, s.index))
+    return index
+
+
 def _by_source(unit: Unit, articles: dict[str, Article]) -> Article | None:
     hits = [a for a in articles.values() if a.source_name == unit.doc_id]
     return hits[0] if len(hits) == 1 else None
@@ -135,12 +145,15 @@ def _decide(unit: Unit, article: Article, para: int, sent: int, by: str | None,
             new: dict[str, list[Correction]], report: ImportReport) -> None:
     """A unit that matched: a new correction, or nothing (unedited, or already so)."""
     sentence = _sentence(article, para, sent)
-    pending = [c for c in new.get(article.doc_id, []) if (c.para_id, c.sent_id) == (para, sent)]
-    current = pending[-1].post_edit if pending else sentence.post_edit
     # A target still holding the Arabic (the OmegaT export, untranslated) is no English.
     edited = unit.text != sentence.ar and (unit.done or unit.text != sentence.en)
-    if not edited or unit.text == current or (current is None and unit.text == sentence.en
-                                              and not unit.done):
+    if not edited:
+        report.unchanged += 1
+        return
+    # The last unit of an import for a sentence wins, so that importing again is a no-op.
+    pending = new.get(article.doc_id, [])
+    pending[:] = [c for c in pending if (c.para_id, c.sent_id) != (para, sent)]
+    if unit.text == sentence.post_edit:
         report.unchanged += 1
         return
     if not unit.text.strip():

@@ -242,3 +242,14 @@ def test_a_cat_tool_memory_is_matched_by_the_arabic(tmp_path):
     assert "post_edit" not in got[0]
     assert (got[1]["post_edit"], got[1]["edited_by"], got[1]["edited_at"]) == (
         "No, no", "rana", "2026-12-06T10:15:00Z")
+
+
+def test_a_file_with_two_units_for_one_sentence_imports_twice_as_once(tmp_path):
+    out = folder(tmp_path / "out")
+    path = corrections_file(tmp_path / "c.json", [
+        item("beta", 0, 1, "لا", "No", "Nope"), item("beta", 0, 1, "لا", "No", "No, never")])
+    assert invoke("import", out, path).exit_code == 0
+    assert sentences(out, "beta")[1]["post_edit"] == "No, never"
+    before = snapshot(out)
+    assert invoke("import", out, path).exit_code == 0
+    assert snapshot(out) == before
