@@ -72,10 +72,11 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
         report.errors.append(f"{shown(out)}: outputs but no bookkeeping ({META} is missing): "
                              "cannot tell whether the run finished" if not meta.is_symlink()
                              else f"{shown(meta)}: is a symlink, not mtjob's bookkeeping")
-        _check_outputs(out, doc_ids, {}, report, listed=False)
+        _check_outputs(out, doc_ids, {}, report, listed=False, overlay={})
     else:
-        recorded = _check_bookkeeping(meta, report)
-        _check_outputs(out, doc_ids, recorded, report, listed=True, overlay=journal.overlay(out))
+        overlay = journal.overlay(out)  # what an interrupted `mtjob import` committed
+        recorded = _check_bookkeeping(meta, report, overlay)
+        _check_outputs(out, doc_ids, recorded, report, listed=True, overlay=overlay)
         if inputs is not None:
             _check_inputs(inputs, recorded, report)
     if strict:
@@ -84,7 +85,8 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
     return report
 
 
-def _check_bookkeeping(meta: Path, report: Report) -> dict[str, _Recorded]:
+def _check_bookkeeping(meta: Path, report: Report, overlay: dict[Path, bytes] | None = None
+                       ) -> dict[str, _Recorded]:
     """Shards complete, articles done; returns the articles the valid manifests list."""
     manifests = {m.group(1): meta / f"manifest-{m.group(1)}.json" for p in meta.iterdir()
                  if (m := re.fullmatch(rf"manifest-({TAG.pattern})\.json", p.name))}
@@ -104,7 +106,8 @@ def _check_bookkeeping(meta: Path, report: Report) -> dict[str, _Recorded]:
                        else "has no manifest (never ran?)")
                 report.errors.append(f"{shown(meta)}: shard {rank}/{world} {why}")
                 continue
-            manifest, problems = read_manifest(manifests[tag])
+            manifest, problems = read_manifest(manifests[tag],
+                                               (overlay or {}).get(manifests[tag]))
             report.errors += problems
             if manifest is None:
                 continue
@@ -135,7 +138,7 @@ def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
     done = {d for d, r in recorded.items() if r.entry["status"] == "done"}
     for doc_id in sorted(doc_ids | done):
         jsonl, abstract = jsonl_path(out, doc_id), abstract_path(out, doc_id)
-        record = _read_abstract(abstract, report)
+        record = _read_abstract(abstract, report, overlay)
         data = overlay.get(jsonl) or read_plain(jsonl)
         if data is None:
             report.errors.append(f"{shown(jsonl)}: missing" + (
@@ -151,13 +154,14 @@ def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
                 report.errors.append(f"{shown(jsonl)}: {count} records, the abstract says "
                                      f"{record['paragraphs']}")
         if doc_id in done:
-            _check_recorded(abstract, record, recorded[doc_id], report)
+            _check_recorded(abstract, record, recorded[doc_id], report, overlay)
         elif listed and doc_id not in recorded:
             report.warnings.append(f"{shown(jsonl)}: not listed in any manifest")
 
 
-def _read_abstract(path: Path, report: Report) -> dict[str, Any] | None:
-    data = read_plain(path)
+def _read_abstract(path: Path, report: Report, overlay: dict[Path, bytes]
+                   ) -> dict[str, Any] | None:
+    data = overlay.get(path) or read_plain(path)
     if data is None:
         report.errors.append(f"{shown(path)}: missing")
         return None
@@ -199,13 +203,13 @@ def _check_jsonl(path: Path, data: bytes, doc_id: str, report: Report) -> int | 
 
 
 def _check_recorded(abstract: Path, record: dict[str, Any] | None, recorded: _Recorded,
-                    report: Report) -> None:
+                    report: Report, overlay: dict[Path, bytes]) -> None:
     """The files as the manifest recorded them when the article was written."""
     entry, name = recorded.entry, recorded.manifest.name
     if record is not None and (record["jsonl_sha256"] != entry["jsonl_sha256"]
                                or record["source_sha256"] != entry["source_sha256"]):
         report.errors.append(f"{shown(abstract)}: names other hashes than {name}")
-    data = read_plain(abstract)
+    data = overlay.get(abstract) or read_plain(abstract)
     if data is None:
         return
     if entry.get("abstract_sha256") is None:

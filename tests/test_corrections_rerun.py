@@ -7,6 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -19,6 +22,7 @@ from mtjob.export import export_folder
 from mtjob.outputs import sha256_bytes
 from mtjob.testing.tiny_models import build_marian
 from mtjob.verify import verify
+from tests.test_import import KILLER
 
 
 def invoke(*args):
@@ -102,3 +106,21 @@ def test_resummarize_from_the_corrected_english(tmp_path, sample_inbox, tiny_arg
     assert (out / "article.abstract.json").read_bytes() == before
     assert invoke("run", sample_inbox, "--out", out, *tiny_args).exit_code == 0  # skipped
     assert (out / "article.abstract.json").read_bytes() == before and verify(out) == []
+
+
+def test_sigkill_during_resummarize(tmp_path, sample_inbox, tiny_args):
+    """Killed between renaming the manifest and the abstract: verify reads the commit."""
+    out = tmp_path / "out"
+    assert invoke("run", sample_inbox, "--out", out, *tiny_args).exit_code == 0
+    export_folder(out, "tsv")
+    fill_tsv(out / "export" / "tsv" / "article.tsv", [1])
+    assert invoke("import", out, out / "export" / "tsv" / "article.tsv").exit_code == 0
+    proc = subprocess.run([sys.executable, "-c", KILLER, "replace:2", str(out),
+                           "--resummarize"], capture_output=True,
+                          env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert proc.returncode == -9, proc.stderr
+    assert "summary_from" not in (out / "article.abstract.json").read_text(encoding="utf-8")
+    assert verify(out) == []  # reads as after: the journal's committed abstract and manifest
+    assert invoke("run", sample_inbox, "--out", out, *tiny_args).exit_code == 0  # finishes it
+    meta = json.loads((out / "article.abstract.json").read_text(encoding="utf-8"))
+    assert meta["summary_from"] == "corrected" and verify(out) == []
