@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from .versions import __version__
-__all__ = ["Pipeline", "__version__", "run", "translate"]
+__all__ = ["Pipeline", "__version__", "final_english", "run", "translate"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("Pipeline", "run", "translate"):
+    if name in ("Pipeline", "final_english", "run", "translate"):
         from . import api
 
         return getattr(api, name)

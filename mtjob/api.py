@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .records import ParagraphRecord
     from .report import RunReport
 
-__all__ = ["Pipeline", "make_config", "pipeline", "run", "translate"]
+__all__ = ["Pipeline", "final_english", "make_config", "pipeline", "run", "translate"]
 
 PathLike = str | Path
 
@@ -194,3 +194,16 @@ def run(inputs: PathLike | Iterable[PathLike], out: PathLike, *, force: bool = F
     """Run the job over ``inputs`` into ``out`` as ``mtjob run`` does; returns its report."""
     return pipeline(config_file, **settings).run(inputs, out, rank=rank,
                                                  world_size=world_size, force=force)
+
+
+def final_english(out: PathLike, doc_id: str) -> list[str]:
+    """An article's English paragraphs as a reader should get them: a person's post-edit
+    (``mtjob import``) in place of each sentence they corrected, the machine's elsewhere."""
+    from .machine import corrected_paragraphs
+    from .outputs import jsonl_path
+
+    path = jsonl_path(Path(out), doc_id)
+    try:
+        return corrected_paragraphs(path.read_bytes())
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None

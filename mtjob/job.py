@@ -14,8 +14,10 @@ from . import signals
 from .batching import article_groups
 from .config import JobConfig
 from .engines import default_models
+from .corrections import reapply
 from .engines.base import Engine, Models, Progress
 from .glossary import load_once
+from .journal import recover
 from .lock import ShardLock, check_wait
 from .manifest import ManifestWriter, pending_entry
 from .outputs import REPORT_DIR, abstract_path, jsonl_path, sha256_bytes
@@ -58,6 +60,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         revisions = models.revisions(config)  # cheap: fingerprints are cached
         shard = Shard(out, config, report, manifest, revisions, settings)
         shard.remove_temp_files(paths, lock.removed_tmp)
+        recover(out)  # an import killed after its commit point: finish it first
         entries = {shard.doc_id(s.path): shard.not_an_article(s.path, s.reason)
                    for s in skipped}
         todo = []
@@ -114,7 +117,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                     with shard.stage("write"), signals.critical():
                         written = shard.guard_write(article.path, lambda: write_article(
                             jsonl_path(out, article.doc_id), abstract_path(out, article.doc_id),
-                            data, meta))
+                            reapply(out, article.doc_id, data), meta))
                         if written is not None:
                             shard.done(article, meta, written, records)
                     if written is not None and config.report:

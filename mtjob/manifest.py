@@ -180,9 +180,11 @@ def _check(doc_id: str, entry: dict[str, Any]) -> None:
         raise ValueError("bad manifest entry: " + "; ".join(problems))
 
 
-def read_manifest(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
-    """A manifest and ``[]``, or None and every problem (named with the file)."""
-    data = read_plain(path)
+def read_manifest(path: Path, data: bytes | None = None
+                  ) -> tuple[dict[str, Any] | None, list[str]]:
+    """A manifest and ``[]``, or None and every problem (named with the file). ``data``: its
+    bytes, when the caller has them (``verify``: an import's committed manifest)."""
+    data = read_plain(path) if data is None else data
     if data is None:
         return None, [f"{display_name(path)}: unreadable (not a regular file?)"]
     try:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .machine import machine_bytes
 from .sources import display_name
 from .writer import read_plain
 
@@ -118,7 +119,7 @@ def done_record(out: Path, doc_id: str, source_sha: str | None, settings: dict[s
 
     Done means: the abstract parses, names the same source hash (any, if ``source_sha`` is
     None), settings and resolved model revisions (per role, when ``revisions`` is given), and
-    the JSONL beside it has exactly the hash the abstract recorded.
+    the JSONL beside it, without its corrections, has exactly the hash the abstract recorded.
     """
     abstract, data = read_plain(abstract_path(out, doc_id)), read_plain(jsonl_path(out, doc_id))
     if abstract is None or data is None:
@@ -133,7 +134,10 @@ def done_record(out: Path, doc_id: str, source_sha: str | None, settings: dict[s
         return None
     if revisions is not None and recorded_revisions(meta) != revisions:
         return None
-    if meta.get("jsonl_sha256") != sha256_bytes(data):
+    try:  # the abstract records the machine output's hash; corrections come on top
+        if meta.get("jsonl_sha256") != sha256_bytes(machine_bytes(data)):
+            return None
+    except ValueError:
         return None
     return meta, abstract
 

@@ -66,7 +66,8 @@ def _word_pair(pair: list[int]) -> list[str]:
 #: Schema 2 (README, Trust signals) added the optional keys; schema-1 files still verify.
 SENTENCE = {"ar": str, "en": str, "src_tokens": int, "tgt_tokens": int, "flags": [str],
             Opt("score"): (float, int, None), Opt("alignment"): [Rule([int], _word_pair)],
-            Opt("glossary_miss"): [str]}
+            Opt("glossary_miss"): [str], Opt("post_edit"): str, Opt("edited_by"): (str, None),
+            Opt("edited_at"): str}
 PARAGRAPH = {Opt("schema"): int, "doc_id": str, "para_id": int, "ar": str, "en": str,
              "sentences": [SENTENCE], "flags": [str]}
 SCORES = {"scored": int, "min": (float, int, None), "median": (float, int, None),
@@ -77,6 +78,7 @@ ABSTRACT = {Opt("schema"): int, "doc_id": str, "abstract": (str, None), "method"
             "models": (dict, None), "settings": dict, "flags": MapOf(int),
             Opt("scores"): SCORES, Opt("checks"): CHECKS, Opt("input_tokens"): (int, None),
             Opt("language"): (str, None), Opt("article_flags"): [str],
+            Opt("summary_from"): OneOf(("corrected",)), Opt("summary_jsonl_sha256"): SHA256,
             "mtjob_version": str}
 
 

@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from .english_text import SUFFIX as TEXT, check_texts
+from . import journal
+from .corrections import check_article
 from .errors import InputError
+from .machine import machine_bytes
 from .manifest import TAG, read_manifest
 from .outputs import (
     INDEX, META, REPORT_DIR, abstract_path, doc_of_page, jsonl_path, meta_dir, page_name,
@@ -81,15 +84,16 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
         report.errors.append(f"{shown(out)}: outputs but no bookkeeping ({META} is missing): "
                              "cannot tell whether the run finished" if not meta.is_symlink()
                              else f"{shown(meta)}: is a symlink, not mtjob's bookkeeping")
-        _check_outputs(out, doc_ids, {}, report, listed=False)
+        _check_outputs(out, doc_ids, {}, report, listed=False, overlay={})
     else:
-        recorded = _check_bookkeeping(meta, report)
+        overlay = journal.overlay(out)  # what an interrupted `mtjob import` committed
+        recorded = _check_bookkeeping(meta, report, overlay)
         if not recorded and not doc_ids and not report.errors:
             # A run over no article exits 66 and writes nothing; older ones wrote an empty
             # manifest, which is no evidence that anything was translated.
             report.errors.append(f"{shown(out)}: the manifests list no article: nothing "
                                  "was translated here")
-        _check_outputs(out, doc_ids, recorded, report, listed=True)
+        _check_outputs(out, doc_ids, recorded, report, listed=True, overlay=overlay)
         if inputs is not None:
             _check_inputs(inputs, recorded, report)
     if (out / REPORT_DIR / INDEX).is_file():  # a --report run made it
@@ -100,7 +104,8 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
     return report
 
 
-def _check_bookkeeping(meta: Path, report: Report) -> dict[str, _Recorded]:
+def _check_bookkeeping(meta: Path, report: Report, overlay: dict[Path, bytes] | None = None
+                       ) -> dict[str, _Recorded]:
     """Shards complete, articles done; returns the articles the valid manifests list."""
     manifests = {m.group(1): meta / f"manifest-{m.group(1)}.json" for p in meta.iterdir()
                  if (m := re.fullmatch(rf"manifest-({TAG.pattern})\.json", p.name))}
@@ -120,7 +125,8 @@ def _check_bookkeeping(meta: Path, report: Report) -> dict[str, _Recorded]:
                        else "has no manifest (never ran?)")
                 report.errors.append(f"{shown(meta)}: shard {rank}/{world} {why}")
                 continue
-            manifest, problems = read_manifest(manifests[tag])
+            manifest, problems = read_manifest(manifests[tag],
+                                               (overlay or {}).get(manifests[tag]))
             report.errors += problems
             if manifest is None:
                 continue
@@ -137,26 +143,38 @@ def _check_bookkeeping(meta: Path, report: Report) -> dict[str, _Recorded]:
     return recorded
 
 
+def _machine_sha(data: bytes) -> str | None:
+    try:
+        return sha256_bytes(machine_bytes(data))
+    except ValueError:  # a broken line: named by _check_jsonl
+        return None
+
+
 def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
-                   report: Report, listed: bool) -> None:
+                   report: Report, listed: bool, overlay: dict[Path, bytes] | None = None
+                   ) -> None:
+    """``overlay``: files an interrupted ``mtjob import`` committed (``mtjob.journal``)."""
+    overlay = overlay or {}
     done = {d for d, r in recorded.items() if r.entry["status"] == "done"}
     for doc_id in sorted(doc_ids | done):
         jsonl, abstract = jsonl_path(out, doc_id), abstract_path(out, doc_id)
-        record = _read_abstract(abstract, report)
-        data = read_plain(jsonl)
+        record = _read_abstract(abstract, report, overlay)
+        data = overlay.get(jsonl) or read_plain(jsonl)
         if data is None:
             report.errors.append(f"{shown(jsonl)}: missing" + (
                 " (the manifest lists it)" if doc_id in done else " (unfinished?)"))
         elif record is not None:
-            if sha256_bytes(data) != record["jsonl_sha256"]:
+            if _machine_sha(data) != record["jsonl_sha256"]:
                 report.errors.append(f"{shown(jsonl)}: content differs from the hash its "
                                      "abstract recorded (truncated or edited)")
             count = _check_jsonl(jsonl, data, doc_id, report)
+            if count is not None:
+                report.errors += check_article(out, doc_id, data, overlay)
             if count is not None and count != record["paragraphs"]:
                 report.errors.append(f"{shown(jsonl)}: {count} records, the abstract says "
                                      f"{record['paragraphs']}")
         if doc_id in done:
-            _check_recorded(abstract, record, recorded[doc_id], report)
+            _check_recorded(abstract, record, recorded[doc_id], report, overlay)
         elif listed and doc_id not in recorded:
             report.warnings.append(f"{shown(jsonl)}: not listed in any manifest")
 
@@ -182,8 +200,9 @@ def _check_report(out: Path, doc_ids: set[str], report: Report) -> None:
             report.warnings.append(f"{shown(page)}: review page of no article here{fix}")
 
 
-def _read_abstract(path: Path, report: Report) -> dict[str, Any] | None:
-    data = read_plain(path)
+def _read_abstract(path: Path, report: Report, overlay: dict[Path, bytes]
+                   ) -> dict[str, Any] | None:
+    data = overlay.get(path) or read_plain(path)
     if data is None:
         report.errors.append(f"{shown(path)}: missing")
         return None
@@ -225,13 +244,13 @@ def _check_jsonl(path: Path, data: bytes, doc_id: str, report: Report) -> int | 
 
 
 def _check_recorded(abstract: Path, record: dict[str, Any] | None, recorded: _Recorded,
-                    report: Report) -> None:
+                    report: Report, overlay: dict[Path, bytes]) -> None:
     """The files as the manifest recorded them when the article was written."""
     entry, name = recorded.entry, recorded.manifest.name
     if record is not None and (record["jsonl_sha256"] != entry["jsonl_sha256"]
                                or record["source_sha256"] != entry["source_sha256"]):
         report.errors.append(f"{shown(abstract)}: names other hashes than {name}")
-    data = read_plain(abstract)
+    data = overlay.get(abstract) or read_plain(abstract)
     if data is None:
         return
     if entry.get("abstract_sha256") is None:

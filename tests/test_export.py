@@ -173,10 +173,11 @@ def test_tsv_read_back_equals_records(tmp_path, make):
     export_folder(out, "tsv")
     for article in read_folder(out):
         rows = read_tsv(out / "export" / "tsv" / f"{article.doc_id}.tsv")
-        assert rows[0] == ["doc_id", "para_id", "sent_id", "ar", "en", "score", "flags"]
+        assert rows[0] == ["doc_id", "para_id", "sent_id", "ar", "en", "score", "flags",
+                           "post_edit"]
         expected = [[article.doc_id, str(p.para_id), str(s.index),
                      re.sub("[\ud800-\udfff]", "\ufffd", s.ar), s.en,
-                     "" if s.score is None else repr(s.score), ",".join(s.flags)]
+                     "" if s.score is None else repr(s.score), ",".join(s.flags), ""]
                     for p, s in article.sentences()]
         assert rows[1:] == expected
 
@@ -254,7 +255,10 @@ def test_esc(text, expected):
 def test_html_page_escapes_everything(tmp_path):
     out = hostile_folder(tmp_path / "out")
     page = render_html(read_folder(out)[0])
-    assert page.count("<script") == 1 and "<img" not in page and "\u202e" not in page
+    # One script runs; the other is the edit mode's JSON data block, which never runs.
+    assert page.count("<script") == 2 and page.count("<script>") == 1
+    assert page.count('<script type="application/json" id="mtjob-data">') == 1
+    assert "<img" not in page and "\u202e" not in page
     assert "onerror=alert(1)&gt;" in page and "&lt;bad flag&gt;" in page
     assert f'content="{CSP_ARTICLE}"' in page and SCRIPT_HASH in page
     page.encode("utf-8")  # lone surrogates shown as marks, never an unencodable page

@@ -161,7 +161,8 @@ def test_hostile_article_runs_nothing_and_loads_nothing(browser, tmp_path):
     assert watched.dialogs == [] and watched.console == [] and watched.errors == []
     assert watched.requests == [(out / "export" / "html" / "hostile.html").as_uri()]
     assert page.locator("img, svg, iframe, link[rel=stylesheet], a[href^=javascript]").count() == 0
-    assert page.locator("script").count() == 1
+    assert page.locator("script:not([type])").count() == 1  # + the edit mode's JSON data
+    assert page.locator("script[type='application/json']").count() == 1
     texts = page.eval_on_selector_all(".s.en", "cs => cs.map(c => c.textContent)")
     assert texts[0] == HOSTILE[0] and texts[1] == HOSTILE[1]
     assert texts[3] == "RLOexe.txtPDF ok"  # the override is shown, not obeyed

@@ -2,7 +2,7 @@
 
 Exit codes: 0 written; 1 OUT fails ``mtjob verify`` (the first problem and the count are
 named); 2 usage (OUT not a folder or without any article, an unknown format, ``--excel``
-without tsv); 74 a file cannot be written (disk full, permissions).
+without tsv, ``--omegat`` without xliff); 74 a file cannot be written (disk full, permissions).
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ HELP = ("Export a finished output folder: html (review pages + index.html), xlif
 HELP_ONLY_FLAGGED = ("xliff/tmx/tsv: flagged sentences only. html: every sentence, the page "
                      "opens with its 'flagged only' filter on.")
 
+HELP_OMEGAT = ("xliff for OmegaT (default folder OUT/export/omegat): each <target> holds the "
+               "Arabic, which OmegaT translates; put the tmx export in the project's tm/auto "
+               "for mtjob's English.")
+
 
 def export(
     out: Annotated[Path, typer.Argument(help="A finished output folder (mtjob run --out).",
@@ -33,6 +37,7 @@ def export(
     only_flagged: Annotated[bool, typer.Option("--only-flagged", help=HELP_ONLY_FLAGGED)] = False,
     excel: Annotated[bool, typer.Option("--excel", help="tsv: start with a UTF-8 BOM so Excel "
                                         "reads the Arabic right.")] = False,
+    omegat: Annotated[bool, typer.Option("--omegat", help=HELP_OMEGAT)] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=HELP_QUIET + " The files "
                                         "written still go to stdout.")] = False,
 ) -> None:
@@ -41,7 +46,8 @@ def export(
     with errors():
         from ..export import export_folder
 
-        report = export_folder(out, fmt.lower(), to, only_flagged=only_flagged, excel=excel)
+        report = export_folder(out, fmt.lower(), to, only_flagged=only_flagged, excel=excel,
+                               omegat=omegat)
     from ..sources import display_name
 
     for path in report.files:  # one line each, whatever the name holds

@@ -58,7 +58,7 @@ def _selected(article: Article, only_flagged: bool) -> int:
 
 
 def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: bool = False,
-                  excel: bool = False) -> ExportReport:
+                  excel: bool = False, omegat: bool = False) -> ExportReport:
     """Export every article of ``out`` as ``fmt`` into ``to`` (default ``OUT/export/FMT``).
 
     ``only_flagged``: XLIFF, TMX and TSV hold flagged sentences only; HTML pages keep every
@@ -68,8 +68,10 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     if excel and fmt != "tsv":
         raise ConfigError("--excel applies to --format tsv only")
+    if omegat and fmt != "xliff":
+        raise ConfigError("--omegat applies to --format xliff only")
     articles = read_folder(out)
-    target = to if to is not None else default_target(out, fmt)
+    target = to if to is not None else default_target(out, "omegat" if omegat else fmt)
     if target.exists() and not target.is_dir():
         raise ConfigError(f"{display_name(target)}: exists and is not a folder")
     try:
@@ -83,7 +85,7 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
     index = INDEX
     for article in articles:
         path = target / names[article.doc_id]
-        text, dropped = _render(article, fmt, only_flagged, excel, index)
+        text, dropped = _render(article, fmt, only_flagged, excel, index, omegat)
         if dropped:
             log.warning("%s: dropped %d character(s) that XML 1.0 cannot hold (control "
                         "characters, U+FFFE/U+FFFF, lone surrogates)", display_name(path),
@@ -103,7 +105,7 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
 
 
 def _render(article: Article, fmt: str, only_flagged: bool, excel: bool,
-            index: str) -> tuple[str, int]:
+            index: str, omegat: bool = False) -> tuple[str, int]:
     """The file's text and how many characters XML forced out of it."""
     if fmt == "html":
         return render_html(article, only_flagged=only_flagged, index=index), 0
@@ -111,7 +113,7 @@ def _render(article: Article, fmt: str, only_flagged: bool, excel: bool,
         return render_tsv(article, only_flagged=only_flagged, excel=excel), 0
     clean = XmlText()
     if fmt == "xliff":
-        text = render_xliff(article, only_flagged=only_flagged, clean=clean)
+        text = render_xliff(article, only_flagged=only_flagged, clean=clean, omegat=omegat)
     else:
         text = render_tmx(article, only_flagged=only_flagged, clean=clean)
     return text, clean.dropped

@@ -42,10 +42,18 @@ class Sentence:
     alignment: tuple[tuple[int, int], ...] | None = None
     src_tokens: int | None = None
     tgt_tokens: int | None = None
+    #: A person's English for the sentence (``mtjob import``), and who wrote it.
+    post_edit: str | None = None
+    edited_by: str | None = None
 
     @property
     def flagged(self) -> bool:
         return bool(self.flags)
+
+    @property
+    def final(self) -> str:
+        """The English to publish: the person's where there is one, else the machine's."""
+        return self.post_edit if self.post_edit is not None else self.en
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,13 @@ class Article:
         return value if isinstance(value, str) else None
 
     @property
+    def machine_sha256(self) -> str:
+        """The hash of the machine output the exports were made from (``import`` checks
+        that the article was not re-translated since)."""
+        value = self.meta.get("jsonl_sha256")
+        return value if isinstance(value, str) else ""
+
+    @property
     def source_name(self) -> str:
         source = self.meta.get("source")
         return source if isinstance(source, str) and source else self.doc_id
@@ -99,6 +114,10 @@ class Article:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _optional(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _flags(value: Any) -> tuple[str, ...]:
@@ -128,7 +147,9 @@ def sentence_from_dict(index: int, data: dict[str, Any]) -> Sentence:
                     flags=_flags(data.get("flags")), score=_score(data.get("score")),
                     alignment=_alignment(data.get("alignment")),
                     src_tokens=_int(data.get("src_tokens")),
-                    tgt_tokens=_int(data.get("tgt_tokens")))
+                    tgt_tokens=_int(data.get("tgt_tokens")),
+                    post_edit=_optional(data.get("post_edit")),
+                    edited_by=_optional(data.get("edited_by")))
 
 
 def paragraph_from_dict(data: dict[str, Any]) -> Paragraph:

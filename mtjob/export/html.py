@@ -20,6 +20,7 @@ from .folder import Article, Paragraph, Sentence
 from .html_facts import LABELS, facts_list
 from .html_assets import (CONF_HIGH, CONF_LOW, CSP_ARTICLE, CSP_INDEX, CSS, FLAG_INFO, SCRIPT,
                           flag_info)
+from .html_edit import EDIT_CONTROLS, data_island
 
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
                         "\ufffe\uffff\ud800-\udfff]")
@@ -89,11 +90,15 @@ def _sentence(paragraph: Paragraph, sentence: Sentence) -> str:
         gut += (f'<meter min="0" max="1" low="{CONF_LOW}" high="{CONF_HIGH}" optimum="1" '
                 f'value="{prob:.3f}" title="confidence {prob:.0%} (mean log-prob '
                 f'{sentence.score:.3f})">{prob:.0%}</meter>')
-    text = _words if aligned else esc
+    text = _words if aligned and sentence.post_edit is None else esc
     badges = "".join(_badge(f) for f in sentence.flags)
+    if sentence.post_edit is not None:
+        badges += (f'<span class="flag sev-info" title="machine English: {esc(sentence.en)}">'
+                   f"post-edited{esc(' by ' + sentence.edited_by) if sentence.edited_by else ''}"
+                   "</span>")
     return (f'<div class="{classes}" id="{uid}"{attrs}><div class="gut">{gut}</div>'
             f'<div class="s ar" dir="rtl" lang="ar" tabindex="0">{text(sentence.ar)}</div>'
-            f'<div class="s en" dir="ltr" lang="en" tabindex="0">{text(sentence.en)}</div>'
+            f'<div class="s en" dir="ltr" lang="en" tabindex="0">{text(sentence.final)}</div>'
             + (f'<div class="badges">{badges}</div>' if badges else "") + "</div>\n")
 
 
@@ -133,7 +138,9 @@ def render_html(article: Article, *, only_flagged: bool = False, index: str | No
              f"{len(pairs)} sentences · {flagged} flagged{back}</p></div></header>\n",
              '<div class="wrap">']
     method = article.meta.get("method")
-    title = f"Abstract (machine-made, {esc(str(method))})" if article.abstract else "Abstract"
+    made = "made from the corrected English" \
+        if article.meta.get("summary_from") == "corrected" else "machine-made"
+    title = f"Abstract ({made}, {esc(str(method))})" if article.abstract else "Abstract"
     abstract = esc(article.abstract) if article.abstract else \
         f"<em>None written (method: {esc(str(method))}).</em>"
     parts.append(f'<section class="card abstract"><h2>{title}</h2><p lang="en">{abstract}</p>'
@@ -146,9 +153,9 @@ def render_html(article: Article, *, only_flagged: bool = False, index: str | No
     parts.append(f'<div class="toolbar"><label><input type="checkbox" id="flagged-only"{checked}>'
                  f" Flagged only ({flagged})</label><span>{present or 'no flags'}</span>"
                  f'<details class="legend"><summary>Legend</summary><ul>{legend}</ul>'
-                 "</details></div>\n<main>\n")
+                 f"</details>{EDIT_CONTROLS}</div>\n<main>\n")
     parts.append('<div class="colhead"><span>id</span><span class="ar">Arabic (source)</span>'
-                 "<span>English (machine translation)</span></div>\n")
+                 "<span>English (machine translation; post-edits marked)</span></div>\n")
     for paragraph in article.paragraphs:
         para_flags = "".join(_badge(f) for f in paragraph.flags)
         parts.append(f'<section class="para" id="p{paragraph.para_id}">'
@@ -158,6 +165,7 @@ def render_html(article: Article, *, only_flagged: bool = False, index: str | No
     parts.append('<p class="none-flagged">No flagged sentence in this article.</p>'
                  "</main></div>\n")
     parts.append(_footer(article))
+    parts.append(data_island(article))
     parts.append(f"<script>{SCRIPT}</script>\n</body>\n</html>\n")
     return "".join(parts)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 
+from .html_edit import EDIT_CSS, EDIT_SCRIPT
+
 #: flag -> (label, severity, what it means). Severity picks the badge colour only.
 FLAG_INFO: dict[str, tuple[str, str, str]] = {
     "length_limit": ("length limit", "high", "output hit its length limit: it may be cut"),
@@ -149,6 +151,9 @@ SCRIPT = """
   });
 })();
 """
+
+SCRIPT += EDIT_SCRIPT
+CSS += EDIT_CSS
 
 SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
 

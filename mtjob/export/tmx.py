@@ -2,7 +2,9 @@
 
 One ``<tu>`` per sentence that has both an Arabic and an English text: a memory entry with an
 empty side would be offered as a match and inserted as nothing, so such sentences are left
-out (the caller counts them). Document, paragraph, flags and score travel as ``x-`` props.
+out (the caller counts them). Document, paragraph, flags and score travel as ``x-`` props; the
+English is the final one (a person's post-edit where there is one), and the header's
+``x-jsonl-sha256`` names the machine output it came from, for ``mtjob import``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def _prop(parent: ET.Element, kind: str, value: str, clean: XmlText) -> None:
 def tmx_skipped(article: Article, *, only_flagged: bool = False) -> int:
     """How many (selected) sentences ``render_tmx`` leaves out for an empty side."""
     return sum(1 for _, s in article.sentences()
-               if (s.flagged or not only_flagged) and not (s.ar.strip() and s.en.strip()))
+               if (s.flagged or not only_flagged) and not (s.ar.strip() and s.final.strip()))
 
 
 def render_tmx(article: Article, *, only_flagged: bool = False,
@@ -36,6 +38,7 @@ def render_tmx(article: Article, *, only_flagged: bool = False,
         "o-tmf": "mtjob-jsonl", "adminlang": "en", "datatype": "plaintext",
         "segtype": "sentence", "srclang": "ar"})
     _prop(header, "x-doc-id", article.doc_id, clean)
+    _prop(header, "x-jsonl-sha256", article.machine_sha256, clean)
     mt = article.model("mt")
     if mt.get("id"):
         _prop(header, "x-mt-model", f"{mt.get('id')}@{mt.get('revision', '?')}", clean)
@@ -43,7 +46,7 @@ def render_tmx(article: Article, *, only_flagged: bool = False,
     for paragraph, sentence in article.sentences():
         if only_flagged and not sentence.flagged:
             continue
-        if not (sentence.ar.strip() and sentence.en.strip()):
+        if not (sentence.ar.strip() and sentence.final.strip()):
             continue
         tu = ET.SubElement(body, "tu", {"tuid": clean(
             f"{article.doc_id}:{paragraph.unit_id(sentence)}")})
@@ -54,7 +57,7 @@ def render_tmx(article: Article, *, only_flagged: bool = False,
             _prop(tu, "x-flags", ",".join(sentence.flags), clean)
         if sentence.score is not None:
             _prop(tu, "x-score", f"{sentence.score:.4f}", clean)
-        for lang, text in (("ar", sentence.ar), ("en", sentence.en)):
+        for lang, text in (("ar", sentence.ar), ("en", sentence.final)):
             tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
             ET.SubElement(tuv, "seg").text = clean(text)
     return xml_document(root)

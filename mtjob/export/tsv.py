@@ -14,7 +14,9 @@ import re
 
 from .folder import Article
 
-COLUMNS = ("doc_id", "para_id", "sent_id", "ar", "en", "score", "flags")
+#: ``en`` is the machine's; ``post_edit`` the person's (``mtjob import`` reads it back, and
+#: checks ``ar`` and ``en`` against the sentence before applying it).
+COLUMNS = ("doc_id", "para_id", "sent_id", "ar", "en", "score", "flags", "post_edit")
 #: Excel detects UTF-8 only with a BOM; other readers would take it as part of the first name.
 BOM = "\ufeff"
 # A lone surrogate (possible in JSON as an escape) cannot be written as UTF-8 at all.
@@ -43,5 +45,6 @@ def render_tsv(article: Article, *, only_flagged: bool = False, excel: bool = Fa
         writer.writerow((_cell(article.doc_id, excel), paragraph.para_id, sentence.index,
                          _cell(sentence.ar, excel), _cell(sentence.en, excel),
                          score if math.isfinite(sentence.score or 0.0) else _cell(score, excel),
-                         _cell(",".join(sentence.flags), excel)))
+                         _cell(",".join(sentence.flags), excel),
+                         _cell(sentence.post_edit or "", excel)))
     return (BOM if excel else "") + buffer.getvalue()

@@ -3,7 +3,8 @@
 One ``<file>`` per article, one ``<group>`` per paragraph, one ``<trans-unit id="pP-sN">``
 per sentence. Targets are machine translation awaiting review (``needs-review-translation``,
 ``leveraged-mt``); an empty translation is ``needs-translation`` so tools count it as to do.
-Flags and the score travel as ``<note>``s, which every CAT tool shows beside the segment.
+Flags and the score travel as ``<note>``s, which every CAT tool shows beside the segment. A
+sentence a person corrected (``mtjob import``) exports their English, state ``translated``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from .xmltext import XmlText, xml_document
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: Header note naming the machine output a file was exported from (``mtjob import`` checks it).
+FINGERPRINT = "mtjob machine output sha256:"
 
 
 def _q(tag: str) -> str:
@@ -30,15 +33,20 @@ def _note(parent: ET.Element, text: str, clean: XmlText, annotates: str | None =
     note.text = clean(text)
 
 
-def _unit(group: ET.Element, paragraph: Paragraph, sentence: Sentence, clean: XmlText) -> None:
+def _unit(group: ET.Element, paragraph: Paragraph, sentence: Sentence, clean: XmlText,
+          omegat: bool = False) -> None:
     # xml:space="preserve": a sentence's inner line breaks and spacing are part of it.
     unit = ET.SubElement(group, _q("trans-unit"), {"id": paragraph.unit_id(sentence),
                                                    XML_SPACE: "preserve"})
     ET.SubElement(unit, _q("source"), {XML_LANG: "ar"}).text = clean(sentence.ar)
     state = {"state": "needs-review-translation", "state-qualifier": "leveraged-mt"} \
         if sentence.en else {"state": "needs-translation"}
+    if sentence.post_edit is not None:
+        state = {"state": "translated"}
+    if omegat:  # OmegaT 3.6 translates <target>, keeping <source> as is: give it the Arabic
+        state = {"state": "needs-translation"}
     target = ET.SubElement(unit, _q("target"), {XML_LANG: "en", **state})
-    target.text = clean(sentence.en)
+    target.text = clean(sentence.ar if omegat else sentence.final)
     if sentence.flags:
         _note(unit, "mtjob flags: " + ", ".join(sentence.flags), clean, "target")
     if sentence.score is not None:
@@ -46,8 +54,14 @@ def _unit(group: ET.Element, paragraph: Paragraph, sentence: Sentence, clean: Xm
 
 
 def render_xliff(article: Article, *, only_flagged: bool = False,
-                 clean: XmlText | None = None) -> str:
-    """The article as an XLIFF 1.2 document; ``only_flagged`` keeps flagged sentences only."""
+                 clean: XmlText | None = None, omegat: bool = False) -> str:
+    """The article as an XLIFF 1.2 document; ``only_flagged`` keeps flagged sentences only.
+
+    ``omegat``: each ``<target>`` a copy of the Arabic. OmegaT 3.6's XLIFF filter takes
+    ``<source>`` as fixed text and translates ``<target>``; with mtjob's English there, its
+    segments would be English, and neither its project memory nor a TMX in ``tm/auto`` (both
+    keyed by the Arabic) would ever match. The English reaches OmegaT through the TMX export.
+    """
     clean = clean if clean is not None else XmlText()
     ET.register_namespace("", NS)
     root = ET.Element(_q("xliff"), {"version": "1.2"})
@@ -59,6 +73,7 @@ def render_xliff(article: Article, *, only_flagged: bool = False,
                                        "tool-version": __version__})
     if article.abstract:
         _note(header, "English abstract (machine-made): " + article.abstract, clean)
+    _note(header, f"{FINGERPRINT} {article.machine_sha256}", clean)
     mt = article.model("mt")
     if mt.get("id"):
         _note(header, f"MT model: {mt.get('id')} @ {mt.get('revision', '?')}", clean)
@@ -72,5 +87,5 @@ def render_xliff(article: Article, *, only_flagged: bool = False,
         if paragraph.flags:
             _note(group, "mtjob paragraph flags: " + ", ".join(paragraph.flags), clean)
         for sentence in sentences:
-            _unit(group, paragraph, sentence, clean)
+            _unit(group, paragraph, sentence, clean, omegat)
     return xml_document(root)
