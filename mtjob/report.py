@@ -26,6 +26,8 @@ class RunReport:
     #: The ``Error:`` line of a run that stopped on one (the CLI sets it), else None.
     error: str | None = None
     flags: Counter[str] = field(default_factory=Counter)
+    #: Sentences written by origin: mt (decoded), copy, memory (README, Translation memory).
+    origins: Counter[str] = field(default_factory=Counter)
     #: Seconds per stage: resolve, read, segment, translate, retry, summarize, write.
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -52,6 +54,7 @@ class RunReport:
         self.src_tokens += sum(s.src_tokens for s in sentences)
         self.tgt_tokens += sum(s.tgt_tokens for s in sentences)
         self.flags.update(sentence_flags(records))
+        self.origins.update(s.origin for s in sentences)
 
     def summary_line(self) -> str:
         rate = self.tgt_tokens / self.seconds if self.seconds else 0.0

@@ -64,7 +64,8 @@ def _word_pair(pair: list[int]) -> list[str]:
 #: Schema 2 (README, Trust signals) added the optional keys; schema-1 files still verify.
 SENTENCE = {"ar": str, "en": str, "src_tokens": int, "tgt_tokens": int, "flags": [str],
             Opt("score"): (float, int, None), Opt("alignment"): [Rule([int], _word_pair)],
-            Opt("glossary_miss"): [str]}
+            Opt("glossary_miss"): [str], Opt("origin"): OneOf(("mt", "copy", "memory")),
+            Opt("memory"): dict, Opt("suggestion"): dict}
 PARAGRAPH = {Opt("schema"): int, "doc_id": str, "para_id": int, "ar": str, "en": str,
              "sentences": [SENTENCE], "flags": [str]}
 SCORES = {"scored": int, "min": (float, int, None), "median": (float, int, None),

@@ -2,7 +2,9 @@
 one retry of the suspicious ones with anti-repetition settings.
 
 A segment without an Arabic letter (an English quote, a URL, a number) is not sent to the
-model: its cleaned text is its translation, flagged ``copied``.
+model: its cleaned text is its translation, flagged ``copied`` (origin ``copy``). With
+``--memory``, a segment the translation memory knows exactly is not sent either (origin
+``memory``, ``mtjob.memory_use``).
 """
 
 from __future__ import annotations
@@ -38,8 +40,13 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
     copied = [s for s in segments if s.text and not quality.has_arabic_letters(s.text)]
     for seg in copied:
         copy_source(seg, config.alignments)
-    if progress is not None and copied:
-        progress(len(copied))
+    not_decoded = len(copied)
+    if config.memory:  # before batching: what the memory knows is never decoded
+        from .memory_use import apply_memory
+
+        not_decoded += apply_memory(segments, config.memory)
+    if progress is not None and not_decoded:
+        progress(not_decoded)
     started = time.monotonic()
     errors = _translate(segments, engine, config, progress, retry=False)
     seconds["translate"] = seconds.get("translate", 0.0) + time.monotonic() - started
@@ -64,13 +71,14 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
 def copy_source(seg: Segment, alignments: bool) -> None:
     """The cleaned source as its own translation, each word aligned to itself."""
     seg.en, seg.tgt_tokens, seg.flags, seg.score = seg.text, 0, [quality.COPIED], None
+    seg.origin = "copy"
     if alignments:
         seg.alignment = tuple((i, i) for i in range(len(seg.text.split())))
 
 
 def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
                progress: Progress | None, retry: bool) -> dict[int, str]:
-    work = [s for s in segments if s.text and quality.COPIED not in s.flags]
+    work = [s for s in segments if s.text and s.origin == "mt"]
     extra = RETRY_OPTIONS if retry else {}
     batches, jobs = plan_jobs(
         [s.text for s in work], [s.tokens for s in work], [s.limit for s in work],

@@ -19,6 +19,9 @@ text and every other key is as before (checked field by field against the previo
 The CTranslate2 abstracts' provenance says ``"parallel_batches": 2`` for the summarizer since
 its summaries run side by side (issue 14); every text is as recorded. ``config.json`` gained
 ``actor_start_timeout`` (issue 11) and ``report`` (issue 13).
+Translation memory (issue 22): every sentence gained ``"origin": "mt"`` and ``config.json``
+``"memory": null``; so the JSONL, the abstracts' ``jsonl_sha256`` and the manifest changed.
+Every other key and value is as before (checked field by field against the previous run).
 """
 
 from __future__ import annotations
@@ -46,33 +49,33 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/completions/00000-of-00001":
             "3a8ebe4e40ba2f58a2672676aed4000ae7ab99d41953412ad7e3a7f51cb41189",
         "_mtjob/config.json":
-            "d2c11bb6af1bb4a68404076b3af663791c1f69390a3f16be4bbbbacd346175f1",
+            "6fcd86834a6a2dc0d40eadf717b891644f5d95de6241ba5b570b00599ab89d76",
         "_mtjob/manifest-00000-of-00001.json":
-            "d0d113a63c1bafa14cd2dc0c5f8785e2c8f3bdeb8c586763e6b04f7f3f487fcb",
+            "85885e1fd1b43bd312a6e39e38dda212e1eeed481cdd0a04f5566053e9bca5f4",
         "article.abstract.json":
-            "d624ebcf02405b9ebbeb52dfc4da280d9e482ff70e0a2a3090c1b103cd6cefe8",
+            "127362aa82926fb176a7db415c44bccbe084c46ad6119b447f089d43aee84dd2",
         "article.jsonl":
-            "9dd4e263847089a96dd88a967b81789c424ae2ba00f12e0bda216e508e9b7097",
+            "b010376b647725c2a94a06c6becbce5c971964ea41a39e641e1a018fb253b817",
         "blank.abstract.json":
-            "63a87aafa3c7b5bc7a279d9b18827e37052dde7aa14dcb67a3977c9606eec94a",
+            "25d805cb9c46ff55ebc016c3e0fe087dee1e784d07591520268d53d9fc6d73d2",
         "blank.jsonl":
-            "3242f41fa45ca780672fe304859e55e8a9e28285ce2a9bdf70f49969725807c4",
+            "859e22563b14eedbdadef970356d35eabb13e223e6963dba462c86182559e482",
     },
     "ctranslate2": {
         "_mtjob/completions/00000-of-00001":
             "3a8ebe4e40ba2f58a2672676aed4000ae7ab99d41953412ad7e3a7f51cb41189",
         "_mtjob/config.json":
-            "54eacc0b136d08933cd7939f3953b15dff8140bf11323e4a718d2e95a72d2818",
+            "03f959f6555e4d5259a1827e8f1b2c5bceec9b5dc7a7a0435a0f949c3c769119",
         "_mtjob/manifest-00000-of-00001.json":
-            "92a1e3f63db1b5d71c698ff4b53c4baa07467e5de48389e3961dd0b00cefbe2e",
+            "de612e1467c63414b4c0c84af90b23defe05f446df7ba818454088a9cd921a8d",
         "article.abstract.json":
-            "41358ac3d473e00549f05a1ac7f3097cc1d905c955a6885cdaa96dadec75945b",
+            "220c7d745f7c9e8d15258cd6751d499a43c07ae4f4aefa717e0e9bf5446944d5",
         "article.jsonl":
-            "84260476d3551efc1a6195b9dbb79738e7bca1b3b37609e4dd7bcb480c22ff16",
+            "ec9f386d8b5277fb3ba1d325b18875eaeb0b1bb00decbbff0a8f289282a36bad",
         "blank.abstract.json":
-            "bc1df3302175c9c34f351737278a084b937ce59334185208692617cee3428bd9",
+            "66284fccfccd78bda3a29c107f194eb05a3a52685022f1f7cb26a51b0bb375fe",
         "blank.jsonl":
-            "651bdeef367bedd6283d81141e1e4e31b30d52bcc8702f6b31d01fbe48fed376",
+            "bca2478eaab2d1ce9cd45c469052a91879bf1bea6d4ff5605df934c42aac9d4a",
     },
 }
 

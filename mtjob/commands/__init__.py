@@ -11,10 +11,11 @@ import typer
 
 def register_all(app: typer.Typer) -> None:
     """Add every command of this package to the app."""
-    from . import evaluate, export, models, run, verify
+    from . import evaluate, export, memory, models, run, verify
 
     run.register(app)
     verify.register(app)
     export.register(app)
     evaluate.register(app)
     models.register(app)
+    memory.register(app)
