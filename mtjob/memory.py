@@ -14,7 +14,7 @@ and among equals the newer edit (then the newer add) wins.
 
 from __future__ import annotations
 
-import json
+import bisect
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -23,7 +23,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, InputError
+from .errors import ConfigError
+from .jsonl_sentences import folder_sentences
 from .textclean import clean_for_model
 
 log = logging.getLogger(__name__)
@@ -102,27 +103,37 @@ class MemoryReader:
                               (key,)).fetchone()
         return None if row is None else Entry(*row)
 
-    def close_match(self, key: str, cutoff: float = FUZZY_MIN) -> tuple[Entry, float] | None:
-        """The best entry whose rapidfuzz ratio to ``key`` is at least ``cutoff`` (only
-        entries whose length allows that ratio are read); None without rapidfuzz."""
+    def close_matches(self, keys: list[str], cutoff: float = FUZZY_MIN
+                      ) -> list[tuple[Entry, float] | None]:
+        """For each key, the best other post-edited entry whose rapidfuzz ratio to it is at
+        least ``cutoff``, and that ratio; all None without rapidfuzz. Machine entries are never
+        suggested (the model would say about the same), which also keeps the search, a
+        comparison with every candidate, as small as what people corrected. Candidates are read
+        once for all ``keys``, sorted by length: each key is compared only with the entries
+        whose length allows the ratio (``2m/(a+b) >= c`` needs ``c/(2-c) <= b/a <= (2-c)/c``)."""
+        found: list[tuple[Entry, float] | None] = [None] * len(keys)
+        if not keys:
+            return found
         try:
             from rapidfuzz import fuzz, process
         except ImportError:
             log.warning("rapidfuzz is not installed: no close-match suggestions")
-            return None
-        # ratio = 2*matches/(a+b) >= c needs c/(2-c) <= b/a <= (2-c)/c.
-        low, high = len(key) * cutoff / (2 - cutoff), len(key) * (2 - cutoff) / cutoff
-        rows = self.db.execute("SELECT id, key FROM entries WHERE key_len BETWEEN ? AND ? "
-                               "AND key != ?", (low, high, key)).fetchall()
-        if not rows:
-            return None
-        best = process.extractOne(key, [k for _, k in rows], scorer=fuzz.ratio,
-                                  score_cutoff=100 * cutoff)
-        if best is None:
-            return None
-        row = self.db.execute(f"SELECT {_COLUMNS} FROM entries WHERE id = ?",
-                              (rows[best[2]][0],)).fetchone()
-        return Entry(*row), round(best[1] / 100, 4)
+            return found
+        bounds = [(len(k) * cutoff / (2 - cutoff), len(k) * (2 - cutoff) / cutoff) for k in keys]
+        rows = self.db.execute("SELECT id, key, key_len FROM entries WHERE source = ? AND "
+                               "key_len BETWEEN ? AND ? ORDER BY key_len",
+                               (POST_EDIT, min(b[0] for b in bounds),
+                                                    max(b[1] for b in bounds))).fetchall()
+        lengths, choices = [r[2] for r in rows], [r[1] for r in rows]
+        for i, (key, (low, high)) in enumerate(zip(keys, bounds)):
+            a, b = bisect.bisect_left(lengths, low), bisect.bisect_right(lengths, high)
+            best = process.extractOne(key, choices[a:b], scorer=fuzz.ratio, processor=None,
+                                      score_cutoff=100 * cutoff)
+            if best is not None and best[0] != key:
+                row = self.db.execute(f"SELECT {_COLUMNS} FROM entries WHERE id = ?",
+                                      (rows[a + best[2]][0],)).fetchone()
+                found[i] = Entry(*row), round(best[1] / 100, 4)
+        return found
 
     def close(self) -> None:
         self.db.close()
@@ -160,25 +171,6 @@ class Candidate:
     edited_at: str | None
     doc_id: str
     unit: str
-
-
-def folder_sentences(out: Path) -> Iterator[tuple[str, int, int, dict[str, Any]]]:
-    """(doc_id, paragraph, sentence index, sentence dict) of every ``OUT/*.jsonl`` (written
-    atomically, so any that exists is whole). A line that is not a record is an error."""
-    if not out.is_dir():
-        raise ConfigError(f"{out}: not an output folder")
-    for path in sorted(out.glob("*.jsonl")):
-        with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                try:
-                    record = json.loads(line)
-                    sentences = record["sentences"]
-                    para = int(record["para_id"])
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise InputError(f"{path} line {number}: not a paragraph record "
-                                     f"({exc})") from None
-                for index, sentence in enumerate(sentences):
-                    yield path.stem, para, index, sentence
 
 
 def candidates(out: Path, include_mt: bool) -> Iterator[Candidate]:

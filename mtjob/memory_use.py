@@ -32,17 +32,19 @@ def apply_memory(segments: list[Segment], path: str | Path,
     the memory's key (the model's cleaned text: ``memory.memory_key``)."""
     reader = MemoryReader(path)
     taken = 0
+    missed: list[Segment] = []
     try:
         for seg in segments:
             if not seg.text or seg.origin != "mt":
                 continue
             entry = reader.exact(seg.text)
-            if entry is not None:
-                seg.en, seg.tgt_tokens, seg.flags, seg.score = entry.en, 0, [], None
-                seg.origin, seg.memory, seg.alignment = MEMORY, entry.provenance(), None
-                taken += 1
+            if entry is None:
+                missed.append(seg)
                 continue
-            close = reader.close_match(seg.text, cutoff)
+            seg.en, seg.tgt_tokens, seg.flags, seg.score = entry.en, 0, [], None
+            seg.origin, seg.memory, seg.alignment = MEMORY, entry.provenance(), None
+            taken += 1
+        for seg, close in zip(missed, reader.close_matches([s.text for s in missed], cutoff)):
             if close is not None:
                 match, score = close
                 seg.suggestion = {"en": match.en, "ar": match.ar, "match": score,

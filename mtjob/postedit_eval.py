@@ -24,7 +24,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .evaluate import _metrics
-from .memory import folder_sentences
+from .jsonl_sentences import folder_sentences
 
 HEAVY = 0.3
 RECALL = 0.8

@@ -37,6 +37,7 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
     down; adds the time spent to ``seconds["translate"]`` and ``seconds["retry"]``."""
     seconds = {} if seconds is None else seconds
     glossary = load_glossary(config.glossary)
+    started = time.monotonic()  # the memory's look-ups count as translating
     copied = [s for s in segments if s.text and not quality.has_arabic_letters(s.text)]
     for seg in copied:
         copy_source(seg, config.alignments)
@@ -47,7 +48,6 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
         not_decoded += apply_memory(segments, config.memory)
     if progress is not None and not_decoded:
         progress(not_decoded)
-    started = time.monotonic()
     errors = _translate(segments, engine, config, progress, retry=False)
     seconds["translate"] = seconds.get("translate", 0.0) + time.monotonic() - started
     if config.retry_degenerate:

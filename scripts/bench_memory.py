@@ -13,6 +13,7 @@ end-of-sequence banned so every segment decodes ``ceil(1.3 x source tokens)``, a
 translation only, beam 4. ``--tiny`` uses the tiny test models instead (seconds, not figures).
 
     python scripts/bench_memory.py [--articles 24] [--rounds 2] [--backend auto] [--tiny]
+    python scripts/bench_memory.py --lookup-only 100000   # the look-ups alone, no model
 
 Prints one JSON object (also written to outputs/bench/memory-<time>.json).
 """
@@ -108,6 +109,39 @@ def models(work: Path, tiny: bool) -> Path:
     return cached
 
 
+def lookup_cost(work: Path, entries: int, source: str, queries: int = 300
+                ) -> dict[str, object]:
+    """Seconds per segment of ``apply_memory`` (exact look-up, then the close-match search)
+    against a memory of ``entries`` wire sentences (``source``: post_edit or mt) plus the six
+    corrected ones; the queries are new wire sentences (misses: the dearer path, and built
+    from the same templates, so most have a close match) and the boilerplate (hits)."""
+    from mtjob.memory import memory_key, open_writable
+    from mtjob.memory_use import apply_memory
+    from mtjob.records import Segment
+
+    work.mkdir(parents=True)
+    mem = build_memory(work)
+    rng = random.Random(1)
+    db = open_writable(mem)
+    with db:
+        db.executemany(
+            "INSERT OR IGNORE INTO entries (key, key_len, ar, en, source, added_at) "
+            "VALUES (?, ?, ?, 'x', ?, '2026-12-01T00:00:00Z')",
+            ((memory_key(t), len(memory_key(t)), t, source) for t in
+             (unique_sentence(rng, 1_000_000 + i) for i in range(entries))))
+    db.close()
+    rng = random.Random(2)
+    texts = [unique_sentence(rng, i) for i in range(queries)] + BOILERPLATE * 10
+    segments = [Segment(0, 0, t, memory_key(t), 10, 20) for t in texts]
+    started = time.perf_counter()
+    taken = apply_memory(segments, mem)
+    seconds = time.perf_counter() - started
+    return {"entries": entries + len(BOILERPLATE), "source": source,
+            "segments": len(segments), "taken": taken,
+            "suggestions": sum(s.suggestion is not None for s in segments),
+            "ms_per_segment": round(1000 * seconds / len(segments), 3)}
+
+
 def one_run(config, inbox: Path, out: Path) -> dict[str, object]:
     from mtjob.job import run_shard
 
@@ -126,7 +160,14 @@ def main() -> None:
     parser.add_argument("--backend", default="auto")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--tiny", action="store_true")
+    parser.add_argument("--lookup-only", type=int, metavar="ENTRIES", default=None,
+                        help="only time the look-ups against a memory of ENTRIES sentences")
     args = parser.parse_args()
+    if args.lookup_only is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            for source in ("mt", "post_edit"):
+                print(json.dumps(lookup_cost(Path(tmp) / source, args.lookup_only, source)))
+        return
     from bench import FACTOR
     from mtjob.config import JobConfig
 
