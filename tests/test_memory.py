@@ -229,3 +229,31 @@ def test_a_line_that_is_not_a_record_is_named(tmp_path):
     result = invoke("memory", "add", tmp_path / "m.sqlite", out)
     assert result.exit_code == 1 and "x.jsonl line 2" in result.output
     assert invoke("memory", "add", tmp_path / "m.sqlite", tmp_path / "none").exit_code == 2
+
+
+@pytest.mark.ray
+def test_the_ray_engine_takes_the_memory_on_the_driver(tmp_path, tiny_args):
+    """Same bytes as the local engine with the same memory: the look-ups happen before any
+    batch reaches an actor."""
+    import subprocess
+
+    pytest.importorskip("ray")
+    from .test_process import mtjob_cmd
+    from .test_ray import _env
+
+    seed = write(tmp_path / "seed_in", "s", DATELINE + "\n")
+    assert invoke("run", seed, "--out", tmp_path / "seed", *tiny_args).exit_code == 0
+    post_edit(tmp_path / "seed" / "s.jsonl", DATELINE, FIXED)
+    mem = tmp_path / "mem.sqlite"
+    assert invoke("memory", "add", mem, tmp_path / "seed").exit_code == 0
+    inbox = write(tmp_path / "in", "b", f"{NEW}\n\n{DATELINE}\n")
+    local, ray_out = tmp_path / "local", tmp_path / "ray"
+    args = [*tiny_args, "--threads", "1", "--memory", mem]
+    assert invoke("run", inbox, "--out", local, *args).exit_code == 0
+    done = subprocess.run(mtjob_cmd("run", inbox, "--out", ray_out, *args, "--engine", "ray",
+                                    "--workers", "1"), capture_output=True, text=True, env=_env())
+    assert done.returncode == 0, done.stderr
+    for name in ("b.jsonl", "b.abstract.json"):
+        assert (local / name).read_bytes() == (ray_out / name).read_bytes(), name
+    found = {s["ar"]: s for s in sentences(ray_out / "b.jsonl")}
+    assert found[DATELINE]["origin"] == "memory" and found[DATELINE]["en"] == FIXED
