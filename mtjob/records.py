@@ -148,8 +148,8 @@ def sentence_record(seg: Segment) -> SentenceRecord:
         to_source_words(seg.alignment, seg.ar, seg.text)
     return SentenceRecord(seg.ar, seg.en, seg.tokens, seg.tgt_tokens,
                           tuple(seg.flags if seg.text else [quality.EMPTY]), seg.score,
-                          alignment, tuple(seg.glossary_miss), seg.origin if seg.text else "copy", seg.memory,
-                          seg.suggestion)
+                          alignment, tuple(seg.glossary_miss),
+                          seg.origin if seg.text else "copy", seg.memory, seg.suggestion)
 
 
 def build_records(doc_id: str, paragraphs: list[str],
