@@ -138,3 +138,23 @@ def test_usage_errors(corrected, tmp_path):
                                   "--calibrate", str(tmp_path / "p.toml")])
     assert nothing.exit_code == 2 and "nothing to calibrate on" in nothing.output
     assert not (tmp_path / "p.toml").exists()
+
+
+@pytest.mark.parametrize("text", [
+    "[trust]\nmin_score = -1.5   # old note\nmax_uncovered = 0.4\n",  # the line replaced
+    "[models]\nbeams = 2\n\n[trust]\nmax_uncovered = 0.4\n",  # added to [trust]
+    "[translation]\nmin_score = -1.5\n",  # replaced where it is (sections carry no meaning)
+    "beams = 2",  # a [trust] table added
+    ""])
+def test_the_profile_keeps_its_other_settings_and_loads(tmp_path, text):
+    from mtjob.calibrate import write_min_score
+
+    profile = tmp_path / "p.toml"
+    if text:
+        profile.write_text(text, encoding="utf-8")
+    before = load_config(profile) if text else load_config(None)
+    write_min_score(profile, -2.25, "calibrated")
+    after = load_config(profile)
+    assert after.min_score == -2.25
+    assert after == type(before)(**{**before.to_dict(), "min_score": -2.25})
+    assert profile.read_text(encoding="utf-8").count("min_score") == 1
