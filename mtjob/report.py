@@ -61,9 +61,13 @@ class RunReport:
         flags = ", ".join(f"{k} {v}" for k, v in sorted(self.flags.items())) or "none"
         return (f"articles: {len(self.done)} done, {len(self.skipped)} unchanged, "
                 f"{len(self.failed)} failed; paragraphs {self.paragraphs}, segments "
-                f"{self.segments}, tokens {self.src_tokens} in / {self.tgt_tokens} out, "
+                f"{self.segments}{self._from_memory()}, tokens {self.src_tokens} in / {self.tgt_tokens} out, "
                 f"{rate:.1f} tokens/s, {self.seconds:.1f} s ({self.stages_line()}); "
                 f"flags: {flags}")
+
+    def _from_memory(self) -> str:
+        taken = self.origins.get("memory", 0)
+        return f" ({taken} from the translation memory, not decoded)" if taken else ""
 
     def stages_line(self) -> str:
         return ", ".join(f"{name} {s:.2f} s" for name, s in self.stage_seconds.items()) \

@@ -111,6 +111,7 @@ def test_a_corrected_sentence_comes_from_the_memory_and_is_never_decoded(
     assert memory_key(NEW) in decoded
     record = run_records(tmp_path / "out2")[-1]
     assert record["origins"] == {"memory": 1, "mt": 1}
+    assert "segments 2 (1 from the translation memory, not decoded)" in result.output
     assert record["settings"]["memory"] == str(mem)
     assert hashlib.sha256(mem.read_bytes()).hexdigest() == before  # the run wrote nothing
     assert invoke("verify", tmp_path / "out2").exit_code == 0
