@@ -61,7 +61,8 @@ class RunReport:
         flags = ", ".join(f"{k} {v}" for k, v in sorted(self.flags.items())) or "none"
         return (f"articles: {len(self.done)} done, {len(self.skipped)} unchanged, "
                 f"{len(self.failed)} failed; paragraphs {self.paragraphs}, segments "
-                f"{self.segments}{self._from_memory()}, tokens {self.src_tokens} in / {self.tgt_tokens} out, "
+                f"{self.segments}{self._from_memory()}, tokens {self.src_tokens} in / "
+                f"{self.tgt_tokens} out, "
                 f"{rate:.1f} tokens/s, {self.seconds:.1f} s ({self.stages_line()}); "
                 f"flags: {flags}")
 
