@@ -134,6 +134,10 @@ class JobConfig:
                                "source_uncovered).", OUTPUT, output=True)
     glossary: str | None = setting(None, "TSV of Arabic terms and expected renderings "
                                    "(term TAB a|b): misses are flagged.", OUTPUT)
+    memory: str | None = setting(None, "Translation memory (SQLite, from mtjob memory add), "
+                                 "opened read-only: an exact match is taken instead of "
+                                 "decoded, a close one kept as a suggestion. Not part of the "
+                                 "skip key: --force applies a newer memory.", OUTPUT)
     report: bool = setting(False, "Write the HTML review pages into OUT/report/ as the run "
                            "goes (open OUT/report/index.html).", OUTPUT)
     text: bool = setting(False, "Also write OUT/NAME.en.txt: the English, a blank line between "

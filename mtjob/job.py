@@ -20,6 +20,7 @@ from .glossary import load_once
 from .journal import recover
 from .lock import ShardLock, check_wait
 from .manifest import ManifestWriter, pending_entry
+from .memory_use import check_memory
 from .outputs import REPORT_DIR, abstract_path, jsonl_path, sha256_bytes
 from .records import Segment, abstract_record, build_records, jsonl_bytes
 from .report import RunReport
@@ -71,6 +72,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         manifest.begin(entries, frozenset(shard.indexed))
         if todo:  # a broken model stops the run before any article is read
             shard.timed("resolve", lambda: models.check(config))
+            check_memory(config.memory)
         tokenizer = models.tokenizer(config) if todo else None  # no weights
         try:
             for start, end in article_groups(len(todo), config.group_articles):

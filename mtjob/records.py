@@ -41,6 +41,12 @@ class Segment:
     #: (model-text word, output word) pairs, when alignments are asked for.
     alignment: tuple[tuple[int, int], ...] | None = None
     glossary_miss: list[str] = field(default_factory=list)
+    #: "mt" (decoded), "copy" (no Arabic letter: the source is its own translation) or
+    #: "memory" (an exact match of the translation memory, whose entry is ``memory``).
+    origin: str = "mt"
+    memory: dict[str, Any] | None = None
+    #: A close memory match (score >= 0.85), recorded for a person, never used as output.
+    suggestion: dict[str, Any] | None = None
 
 
 @dataclass
@@ -68,17 +74,24 @@ class SentenceRecord:
     score: float | None = None
     alignment: tuple[tuple[int, int], ...] | None = None
     glossary_miss: tuple[str, ...] = ()
+    origin: str = "mt"
+    memory: dict[str, Any] | None = None
+    suggestion: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "ar": self.ar, "en": self.en, "src_tokens": self.src_tokens,
             "tgt_tokens": self.tgt_tokens, "flags": list(self.flags),
             # Four decimals: well inside what the score means, and stable across reruns.
-            "score": None if self.score is None else round(self.score, 4)}
+            "score": None if self.score is None else round(self.score, 4),
+            "origin": self.origin}
         if self.alignment is not None:
             out["alignment"] = [list(pair) for pair in self.alignment]
         if self.glossary_miss:
             out["glossary_miss"] = list(self.glossary_miss)
+        for key in ("memory", "suggestion"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
         return out
 
 
@@ -136,7 +149,8 @@ def sentence_record(seg: Segment) -> SentenceRecord:
         to_source_words(seg.alignment, seg.ar, seg.text)
     return SentenceRecord(seg.ar, seg.en, seg.tokens, seg.tgt_tokens,
                           tuple(seg.flags if seg.text else [quality.EMPTY]), seg.score,
-                          alignment, tuple(seg.glossary_miss))
+                          alignment, tuple(seg.glossary_miss),
+                          seg.origin if seg.text else "copy", seg.memory, seg.suggestion)
 
 
 def build_records(doc_id: str, paragraphs: list[str],

@@ -27,6 +27,8 @@ class RunReport:
     #: The ``Error:`` line of a run that stopped on one (the CLI sets it), else None.
     error: str | None = None
     flags: Counter[str] = field(default_factory=Counter)
+    #: Sentences written by origin: mt (decoded), copy, memory (README, Translation memory).
+    origins: Counter[str] = field(default_factory=Counter)
     #: Seconds per stage: resolve, read, segment, translate, retry, summarize, write.
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -58,15 +60,21 @@ class RunReport:
         self.src_tokens += sum(s.src_tokens for s in sentences)
         self.tgt_tokens += sum(s.tgt_tokens for s in sentences)
         self.flags.update(sentence_flags(records))
+        self.origins.update(s.origin for s in sentences)
 
     def summary_line(self) -> str:
         rate = self.tgt_tokens / self.seconds if self.seconds else 0.0
         flags = ", ".join(f"{k} {v}" for k, v in sorted(self.flags.items())) or "none"
         counts = ", ".join(f"{n} {status}" for status, n in self.counts().items())
         return (f"articles: {counts}; paragraphs {self.paragraphs}, segments "
-                f"{self.segments}, tokens {self.src_tokens} in / {self.tgt_tokens} out, "
+                f"{self.segments}{self._from_memory()}, tokens {self.src_tokens} in / "
+                f"{self.tgt_tokens} out, "
                 f"{rate:.1f} tokens/s, {self.seconds:.1f} s ({self.stages_line()}); "
                 f"flags: {flags}")
+
+    def _from_memory(self) -> str:
+        taken = self.origins.get("memory", 0)
+        return f" ({taken} from the translation memory, not decoded)" if taken else ""
 
     def stages_line(self) -> str:
         return ", ".join(f"{name} {s:.2f} s" for name, s in self.stage_seconds.items()) \

@@ -67,7 +67,8 @@ def _word_pair(pair: list[int]) -> list[str]:
 SENTENCE = {"ar": str, "en": str, "src_tokens": int, "tgt_tokens": int, "flags": [str],
             Opt("score"): (float, int, None), Opt("alignment"): [Rule([int], _word_pair)],
             Opt("glossary_miss"): [str], Opt("post_edit"): str, Opt("edited_by"): (str, None),
-            Opt("edited_at"): str}
+            Opt("edited_at"): str, Opt("origin"): OneOf(("mt", "copy", "memory")),
+            Opt("memory"): dict, Opt("suggestion"): dict}
 PARAGRAPH = {Opt("schema"): int, "doc_id": str, "para_id": int, "ar": str, "en": str,
              "sentences": [SENTENCE], "flags": [str]}
 SCORES = {"scored": int, "min": (float, int, None), "median": (float, int, None),

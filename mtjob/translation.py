@@ -3,7 +3,8 @@ one retry of the suspicious ones with anti-repetition settings.
 
 A segment without an Arabic letter (an English quote, a URL, a number), or of a paragraph in
 another language (flagged ``lang``), is not sent to the model: its cleaned text is its
-translation, flagged ``copied``.
+translation, flagged ``copied`` (origin ``copy``). With ``--memory``, a segment the
+translation memory knows exactly is not sent either (origin ``memory``, ``mtjob.memory_use``).
 """
 
 from __future__ import annotations
@@ -39,13 +40,18 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
     ``glossary``: the entries the run loaded (else the file is read now)."""
     seconds = {} if seconds is None else seconds
     glossary = load_glossary(config.glossary) if glossary is None else glossary
+    started = time.monotonic()  # the memory's look-ups count as translating
     copied = [s for s in segments if s.text and (LANG in s.flags
                                                  or not quality.has_arabic_letters(s.text))]
     for seg in copied:
         copy_source(seg, config.alignments)
-    if progress is not None and copied:
-        progress(len(copied))
-    started = time.monotonic()
+    not_decoded = len(copied)
+    if config.memory:  # before batching: what the memory knows is never decoded
+        from .memory_use import apply_memory
+
+        not_decoded += apply_memory(segments, config.memory)
+    if progress is not None and not_decoded:
+        progress(not_decoded)
     errors = _translate(segments, engine, config, progress, retry=False)
     seconds["translate"] = seconds.get("translate", 0.0) + time.monotonic() - started
     if config.retry_degenerate:
@@ -70,13 +76,14 @@ def copy_source(seg: Segment, alignments: bool) -> None:
     """The cleaned source as its own translation, each word aligned to itself."""
     kept = [LANG] if LANG in seg.flags else []  # another language: not for this model
     seg.en, seg.tgt_tokens, seg.flags, seg.score = seg.text, 0, [quality.COPIED, *kept], None
+    seg.origin = "copy"
     if alignments:
         seg.alignment = tuple((i, i) for i in range(len(seg.text.split())))
 
 
 def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
                progress: Progress | None, retry: bool) -> dict[int, str]:
-    work = [s for s in segments if s.text and quality.COPIED not in s.flags]
+    work = [s for s in segments if s.text and s.origin == "mt"]
     extra = RETRY_OPTIONS if retry else {}
     batches, jobs = plan_jobs(
         [s.text for s in work], [s.tokens for s in work], [s.limit for s in work],

@@ -38,6 +38,10 @@ and prints the new table, for a deliberate change.
 The language check (issue 20) added the output setting ``lang_check`` (config, manifest and
 abstract settings) and the abstracts' ``language`` and ``article_flags``; the JSONL files and
 every other key are as recorded (checked field by field against the previous run).
+
+Translation memory (issue 22): every sentence gained ``"origin": "mt"`` and ``config.json``
+``"memory": null``; so the JSONL, the abstracts' ``jsonl_sha256`` and the manifest changed.
+Every other key and value is as before (checked field by field against the previous run).
 """
 
 from __future__ import annotations
@@ -71,13 +75,13 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/manifest-00000-of-00001.json":
             "8fb19d363167cf9d3832391650b97e57dc50d805e2accb4e886d9c432b5da25b",
         "article.abstract.json":
-            "0da4f6b3388d9b6e5abff63f43b9e49bc9beb0cb7739ea9e8f4d3b209bfdf062",
+            "127362aa82926fb176a7db415c44bccbe084c46ad6119b447f089d43aee84dd2",
         "article.jsonl":
-            "9dd4e263847089a96dd88a967b81789c424ae2ba00f12e0bda216e508e9b7097",
+            "b010376b647725c2a94a06c6becbce5c971964ea41a39e641e1a018fb253b817",
         "blank.abstract.json":
-            "703095de36472e3d0f98691a6093b01b675e77dee94b0b28a01193c8d65d2044",
+            "25d805cb9c46ff55ebc016c3e0fe087dee1e784d07591520268d53d9fc6d73d2",
         "blank.jsonl":
-            "3242f41fa45ca780672fe304859e55e8a9e28285ce2a9bdf70f49969725807c4",
+            "859e22563b14eedbdadef970356d35eabb13e223e6963dba462c86182559e482",
     },
     "ctranslate2": {
         "_mtjob/completions/00000-of-00001":
@@ -87,13 +91,13 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/manifest-00000-of-00001.json":
             "26b7f9f0333e53766c389ed3d267d81262fe2cdd66b0716077cc38d4540147b2",
         "article.abstract.json":
-            "b1e297dce224edb3b6aa902b8059bcdaf4a3afa2422fad416e498993150f66e9",
+            "220c7d745f7c9e8d15258cd6751d499a43c07ae4f4aefa717e0e9bf5446944d5",
         "article.jsonl":
-            "84260476d3551efc1a6195b9dbb79738e7bca1b3b37609e4dd7bcb480c22ff16",
+            "ec9f386d8b5277fb3ba1d325b18875eaeb0b1bb00decbbff0a8f289282a36bad",
         "blank.abstract.json":
-            "cbe89d28b8a451b9f56be5197559a489155d95d0d7463d4c3d23d2f81bf92800",
+            "66284fccfccd78bda3a29c107f194eb05a3a52685022f1f7cb26a51b0bb375fe",
         "blank.jsonl":
-            "651bdeef367bedd6283d81141e1e4e31b30d52bcc8702f6b31d01fbe48fed376",
+            "bca2478eaab2d1ce9cd45c469052a91879bf1bea6d4ff5605df934c42aac9d4a",
     },
 }
 

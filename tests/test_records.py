@@ -63,7 +63,8 @@ def test_record_contract_keys() -> None:
     assert list(obj) == ["doc_id", "para_id", "ar", "en", "sentences", "flags", "schema"]
     assert obj["flags"] == ["repetition"]
     assert obj["sentences"] == [{"ar": "نص", "en": "english نص", "src_tokens": 3,
-                                 "tgt_tokens": 4, "flags": ["retried"], "score": None}]
+                                 "tgt_tokens": 4, "flags": ["retried"], "score": None,
+                                 "origin": "mt"}]
 
 
 @pytest.mark.parametrize("source, sentences, expected", [

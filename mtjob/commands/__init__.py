@@ -11,7 +11,8 @@ import typer
 
 #: Each command's name and the module of this package that registers it.
 COMMANDS = {"run": "run", "translate": "translate", "verify": "verify", "export": "export",
-            "import": "import_", "eval": "evaluate", "models": "models"}
+            "import": "import_", "eval": "evaluate", "models": "models",
+            "memory": "memory"}
 
 
 def register_all(app: typer.Typer, only: str | None = None) -> None:

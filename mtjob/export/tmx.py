@@ -10,6 +10,7 @@ English is the final one (a person's post-edit where there is one), and the head
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 
 from ..versions import __version__
 from .folder import Article
@@ -32,32 +33,54 @@ def render_tmx(article: Article, *, only_flagged: bool = False,
                clean: XmlText | None = None) -> str:
     """The article's sentence pairs as a TMX 1.4b document."""
     clean = clean if clean is not None else XmlText()
-    root = ET.Element("tmx", {"version": "1.4"})
-    header = ET.SubElement(root, "header", {
-        "creationtool": "mtjob", "creationtoolversion": __version__,
-        "o-tmf": "mtjob-jsonl", "adminlang": "en", "datatype": "plaintext",
-        "segtype": "sentence", "srclang": "ar"})
-    _prop(header, "x-doc-id", article.doc_id, clean)
-    _prop(header, "x-jsonl-sha256", article.machine_sha256, clean)
+    header = [("x-doc-id", article.doc_id), ("x-jsonl-sha256", article.machine_sha256)]
     mt = article.model("mt")
     if mt.get("id"):
-        _prop(header, "x-mt-model", f"{mt.get('id')}@{mt.get('revision', '?')}", clean)
-    body = ET.SubElement(root, "body")
+        header.append(("x-mt-model", f"{mt.get('id')}@{mt.get('revision', '?')}"))
+    units = []
     for paragraph, sentence in article.sentences():
         if only_flagged and not sentence.flagged:
             continue
         if not (sentence.ar.strip() and sentence.final.strip()):
             continue
-        tu = ET.SubElement(body, "tu", {"tuid": clean(
-            f"{article.doc_id}:{paragraph.unit_id(sentence)}")})
-        _prop(tu, "x-doc-id", article.doc_id, clean)
-        _prop(tu, "x-para-id", str(paragraph.para_id), clean)
-        _prop(tu, "x-sent-id", str(sentence.index), clean)
+        props = [("x-doc-id", article.doc_id), ("x-para-id", str(paragraph.para_id)),
+                 ("x-sent-id", str(sentence.index))]
         if sentence.flags:
-            _prop(tu, "x-flags", ",".join(sentence.flags), clean)
+            props.append(("x-flags", ",".join(sentence.flags)))
         if sentence.score is not None:
-            _prop(tu, "x-score", f"{sentence.score:.4f}", clean)
-        for lang, text in (("ar", sentence.ar), ("en", sentence.final)):
+            props.append(("x-score", f"{sentence.score:.4f}"))
+        units.append(TranslationUnit(f"{article.doc_id}:{paragraph.unit_id(sentence)}",
+                                     sentence.ar, sentence.final, tuple(props)))
+    return tmx_document(header, units, clean)
+
+
+@dataclass(frozen=True)
+class TranslationUnit:
+    """One ``<tu>``: its id, the Arabic and English, and ``x-`` props (type, value)."""
+
+    tuid: str
+    ar: str
+    en: str
+    props: tuple[tuple[str, str], ...] = ()
+
+
+def tmx_document(header_props: list[tuple[str, str]], units: list[TranslationUnit],
+                 clean: XmlText | None = None) -> str:
+    """A TMX 1.4b document (source language ar) of these units."""
+    clean = clean if clean is not None else XmlText()
+    root = ET.Element("tmx", {"version": "1.4"})
+    header = ET.SubElement(root, "header", {
+        "creationtool": "mtjob", "creationtoolversion": __version__,
+        "o-tmf": "mtjob-jsonl", "adminlang": "en", "datatype": "plaintext",
+        "segtype": "sentence", "srclang": "ar"})
+    for kind, value in header_props:
+        _prop(header, kind, value, clean)
+    body = ET.SubElement(root, "body")
+    for unit in units:
+        tu = ET.SubElement(body, "tu", {"tuid": clean(unit.tuid)})
+        for kind, value in unit.props:
+            _prop(tu, kind, value, clean)
+        for lang, text in (("ar", unit.ar), ("en", unit.en)):
             tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
             ET.SubElement(tuv, "seg").text = clean(text)
     return xml_document(root)
