@@ -23,7 +23,7 @@ from .errors import ConfigError, MtjobError
 if TYPE_CHECKING:
     from .engines.base import Engine, TokenCounter
     from .engines.local import LocalEngine
-    from .report import RunReport
+    from .runs.report import RunReport
 
 __all__ = ["Pipeline", "make_config", "pipeline", "run", "translate"]
 
@@ -48,7 +48,7 @@ class Pipeline:
 
     def __init__(self, config: JobConfig | None = None, *,
                  config_file: PathLike | None = None, **settings: Any) -> None:
-        from .engines.models import LocalModels
+        from .engines.resolve import LocalModels
 
         if config is not None and (settings or config_file is not None):
             raise ConfigError("give either a JobConfig or settings, not both")
@@ -66,9 +66,9 @@ class Pipeline:
     def translate(self, texts: Sequence[str]) -> list[str]:
         """English for each Arabic text, in order. A text is one paragraph and may hold
         several sentences: it is segmented as the job segments an article's paragraph."""
-        from .reader import Article, Paragraph
+        from .inputs.reader import Article, Paragraph
         from .records import join_sentences
-        from .segment import segment_article
+        from .text.segment import segment_article
         from .translation import translate_segments
 
         if isinstance(texts, str):

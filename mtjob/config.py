@@ -177,7 +177,7 @@ class JobConfig:
         """The settings that determine the output, as recorded beside every abstract."""
         settings = {name: getattr(self, name) for name in OUTPUT_SETTINGS}
         if self.glossary is not None:  # its content, not its path, shapes the output
-            from .glossary import glossary_sha256
+            from .text.glossary import glossary_sha256
 
             settings["glossary_sha256"] = glossary_sha256(self.glossary)
         return settings

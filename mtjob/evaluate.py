@@ -1,7 +1,7 @@
 """Scoring a finished run against human references: BLEU and chrF++ (sacreBLEU), ROUGE.
 
 References live in one folder: ``NAME.en.txt`` (same paragraph format as the inputs, split by
-``mtjob.reader``) and optionally ``NAME.abstract.txt``. Paragraphs are the unit that is
+``mtjob.inputs.reader``) and optionally ``NAME.abstract.txt``. Paragraphs are the unit that is
 scored, one segment each, their inner line breaks and spaces collapsed to single spaces; a
 paragraph count that differs from the run's is an error, never a silent misalignment.
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, InputError, MissingExtraError
-from .export.folder import Article, read_folder
-from .reader import decode, split_paragraphs
+from .outfolder.readback import Article, read_folder
+from .inputs.reader import decode, split_paragraphs
 
 EXTRA = "pip install 'mtjob[eval]'  (sacrebleu>=2.4, rouge-score>=0.1.2)"
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")

@@ -11,20 +11,20 @@ import time
 from pathlib import Path
 
 from . import signals
-from .batching import article_groups
+from .engines.batching import article_groups
 from .config import JobConfig
 from .engines import default_models
 from .engines.base import Engine, Models, Progress
-from .lock import ShardLock
-from .manifest import ManifestWriter, pending_entry
-from .outputs import abstract_path, jsonl_path, sha256_bytes
+from .outfolder.lock import ShardLock
+from .outfolder.manifest import ManifestWriter, pending_entry
+from .outfolder.paths import abstract_path, jsonl_path, sha256_bytes
 from .records import Segment, abstract_record, build_records, jsonl_bytes
-from .report import RunReport
-from .shard import Shard
-from .sharding import select_inputs
-from .sources import display_name
+from .runs.report import RunReport
+from .runs.bookkeeping import Shard
+from .runs.sharding import select_inputs
+from .inputs.sources import display_name
 from .translation import translate_segments
-from .writer import ensure_writable, write_article
+from .outfolder.atomic import ensure_writable, write_article
 
 
 def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import quality
-from .abstract_checks import check_abstract
-from .alignment import to_source_words
+from .text import quality
+from .text.abstract_checks import check_abstract
+from .text.alignment import to_source_words
 from .versions import __version__
 
 #: Version of the record shapes: 2 added score, alignment, glossary_miss and the abstract's

@@ -11,11 +11,11 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from . import quality
-from .alignment import uncovered_share
+from .text import quality
+from .text.alignment import uncovered_share
 from .backends.base import GenOptions, Hypothesis
-from .batching import plan_jobs
-from .glossary import load_glossary, misses
+from .engines.batching import plan_jobs
+from .text.glossary import load_glossary, misses
 
 if TYPE_CHECKING:
     from .config import JobConfig

@@ -186,7 +186,7 @@ def ban_eos(src: Path, dst: Path) -> int:
 def convert_ct2(folders: list[Path], compute_type: str) -> dict[str, float]:
     """Convert through mtjob's own cache, so timed runs find the conversion done."""
     from mtjob.backends.ct2 import converted_model
-    from mtjob.backends.hub import resolve_model
+    from mtjob.backends.store.hub import resolve_model
     from mtjob.config import JobConfig
 
     seconds = {}
@@ -325,9 +325,9 @@ def _greedy_outputs(folder: Path, threads: int
     import torch
 
     from mtjob.config import JobConfig
-    from mtjob.reader import read_article
-    from mtjob.segment import segment_paragraph
-    from mtjob.textclean import clean_for_model
+    from mtjob.inputs.reader import read_article
+    from mtjob.text.segment import segment_paragraph
+    from mtjob.text.clean import clean_for_model
     from mtjob.backends.ct2 import converted_model
     from mtjob.backends.hf import TransformersTranslator, load_model
 

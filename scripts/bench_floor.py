@@ -50,9 +50,9 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.update(HF_HUB_OFFLINE="1", MTJOB_CACHE=str(MODELS / "ct2-cache"))
     from mtjob.config import JobConfig
-    from mtjob.engines.models import LocalModels
-    from mtjob.reader import read_article
-    from mtjob.segment import segment_article
+    from mtjob.engines.resolve import LocalModels
+    from mtjob.inputs.reader import read_article
+    from mtjob.text.segment import segment_article
     from mtjob.translation import translate_segments
 
     config = JobConfig(mt_model=str(MODELS / "bench-v2-noeos" / "marian-ar-en"), beams=4,

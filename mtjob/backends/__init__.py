@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..config import JobConfig
     from .base import Summarizer, Translator
-    from .hub import ModelSource
-    from .tokenizer import ModelTokenizer
+    from .store.hub import ModelSource
+    from .tokenizers.tokenizer import ModelTokenizer
 
 
 def make_translator(config: JobConfig, source: ModelSource | None = None,

@@ -61,8 +61,8 @@ def run(
 ) -> None:
     """Translate and summarize articles into OUT/NAME.jsonl and OUT/NAME.abstract.json."""
     setup_logging(verbose, quiet, log_format.value)
-    from ..report import RunReport
-    from ..runlog import record_run
+    from ..runs.report import RunReport
+    from ..runs.runlog import record_run
 
     report, started = RunReport(), time.time()
     cfg, rank, world, code = None, 0, 1, 1  # what the record needs, known as the run goes
@@ -70,7 +70,7 @@ def run(
         with errors():
             from ..config import load_config
             from ..job import run_shard
-            from ..sharding import parse_shard, shard_from_env
+            from ..runs.sharding import parse_shard, shard_from_env
 
             cfg = load_config(config, overrides)
             rank, world = parse_shard(shard) if shard else (shard_from_env() or (0, 1))

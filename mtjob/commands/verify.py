@@ -24,7 +24,7 @@ def verify(
                                          "not warnings.")] = False,
 ) -> None:
     """Check an output folder; exit 1 naming each problem."""
-    from ..verify import check_folder
+    from ..outfolder.verify import check_folder
 
     with errors():
         report = check_folder(out, inputs or None, strict)

@@ -17,6 +17,6 @@ def default_models(config: JobConfig) -> Models:
 
         import_ray()  # fail at once, before any file is read, if Ray is missing
         return RayModels()
-    from .models import LocalModels
+    from .resolve import LocalModels
 
     return LocalModels()

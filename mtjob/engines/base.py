@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from ..backends.base import Hypothesis
-    from ..batching import BatchJob
+    from .batching import BatchJob
     from ..config import JobConfig
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, OutputError
-from ..writer import write_if_changed
-from .folder import Article, read_folder
+from ..outfolder.atomic import write_if_changed
+from ..outfolder.readback import Article, read_folder
 from .html import render_html, render_index
 from .tmx import render_tmx, tmx_skipped
 from .tsv import render_tsv

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..versions import __version__
-from .folder import Article, Paragraph, Sentence
+from ..outfolder.readback import Article, Paragraph, Sentence
 from .html_assets import (CONF_HIGH, CONF_LOW, CSP_ARTICLE, CSP_INDEX, CSS, FLAG_INFO, SCRIPT,
                           flag_info)
 

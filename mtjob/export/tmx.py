@@ -10,7 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..versions import __version__
-from .folder import Article
+from ..outfolder.readback import Article
 from .xmltext import XmlText, xml_document
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

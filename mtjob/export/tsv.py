@@ -11,7 +11,7 @@ import csv
 import io
 import re
 
-from .folder import Article
+from ..outfolder.readback import Article
 
 COLUMNS = ("doc_id", "para_id", "sent_id", "ar", "en", "score", "flags")
 #: Excel detects UTF-8 only with a BOM; other readers would take it as part of the first name.

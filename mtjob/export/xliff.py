@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..versions import __version__
-from .folder import Article, Paragraph, Sentence
+from ..outfolder.readback import Article, Paragraph, Sentence
 from .xmltext import XmlText, xml_document
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"

@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..manifest import ManifestWriter, done_entry
-from ..outputs import abstract_path, jsonl_path, sha256_bytes
+from ..outfolder.manifest import ManifestWriter, done_entry
+from ..outfolder.paths import abstract_path, jsonl_path, sha256_bytes
 from ..records import dumps_line
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

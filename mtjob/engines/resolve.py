@@ -1,0 +1,72 @@
+"""The run's models before any weights load, resolved in this process: their revisions (the
+skip key), checks before any article is read, the tokenizer for segmenting, and the engine."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..backends import make_summarizer, make_translator
+from ..backends.store.hub import ModelSource, resolve_model
+from ..backends.tokenizers.tokenizer import ModelTokenizer
+from ..backends.store.validate import check_config, check_tokenizer, check_weights
+from ..errors import ModelError
+from .local import LocalEngine
+
+if TYPE_CHECKING:
+    from ..config import JobConfig
+
+log = logging.getLogger(__name__)
+
+
+class LocalModels:
+    """Models resolved in this process (hub cache or folder); the engine loads them here."""
+
+    def __init__(self) -> None:
+        self._sources: dict[tuple[str, str | None], ModelSource] = {}
+        self._tokens: dict[Path, ModelTokenizer] = {}
+
+    def source(self, config: JobConfig, role: str) -> ModelSource:
+        ref, revision = ((config.mt_model, config.mt_revision) if role == "mt"
+                         else (config.sum_model, config.sum_revision))
+        if (ref, revision) not in self._sources:
+            self._sources[ref, revision] = resolve_model(ref, revision, config.cache_dir,
+                                                         config.allow_pickle)
+        return self._sources[ref, revision]
+
+    def roles(self, config: JobConfig) -> list[str]:
+        return ["mt", "summary"] if config.summary else ["mt"]
+
+    def revisions(self, config: JobConfig) -> dict[str, str]:
+        return {role: self.source(config, role).revision for role in self.roles(config)}
+
+    def check(self, config: JobConfig) -> None:
+        for role in self.roles(config):
+            source = self.source(config, role)
+            model_config = check_config(source)
+            positions = model_config.get("max_position_embeddings")
+            if role == "summary" and isinstance(positions, int) \
+                    and config.sum_max_length > positions:
+                raise ModelError(f"sum_max_length {config.sum_max_length} is longer than "
+                                 f"the summarizer {source.ref!r} can write ({positions})")
+            check_weights(source)
+            check_tokenizer(source, self._tokenizer(source))
+            log.info("%s model %s: revision %s, folder %s", role, source.ref, source.revision,
+                     source.path)
+
+    def _tokenizer(self, source: ModelSource) -> ModelTokenizer:
+        if source.path not in self._tokens:
+            self._tokens[source.path] = ModelTokenizer(source)
+        return self._tokens[source.path]
+
+    def tokenizer(self, config: JobConfig) -> ModelTokenizer:
+        return self._tokenizer(self.source(config, "mt"))
+
+    def engine(self, config: JobConfig) -> LocalEngine:
+        mt = self.source(config, "mt")
+        summarizer = None
+        if config.summary:
+            source = self.source(config, "summary")
+            summarizer = make_summarizer(config, source, self._tokenizer(source))
+        return LocalEngine(config, make_translator(config, mt, self._tokenizer(mt)), summarizer)

@@ -1,0 +1,173 @@
+"""Reading articles: strict UTF-8 decoding with byte offsets, and paragraph splitting.
+
+Two paragraph formats are understood:
+
+* the house format: a paragraph ends with ``&`` at the end of a line, and a line holding only
+  ``&`` is a separator. An ``&`` inside a line (``AT&T``, ``R&D``) never splits.
+* plain text: paragraphs are separated by blank lines. Used when no line ends with ``&``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from .sources import (  # noqa: F401  (re-exported: the reader is where callers look)
+    Skipped, discover, discover_inputs, display_name, read_bytes, source_sha256,
+)
+
+log = logging.getLogger(__name__)
+
+# C0 controls other than tab and newline, and DEL: never meaningful in an article, and NUL
+# breaks many downstream tools. They are removed and counted (logged), never kept silently.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One non-empty paragraph: its text as in the file and the line it starts on (1-based)."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """A decoded input file."""
+
+    path: Path
+    doc_id: str
+    sha256: str
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+def doc_id_for(path: Path) -> str:
+    """``NAME.txt`` (any extension) -> ``NAME``; the output files are named after it."""
+    name = path.name
+    dot = name.rfind(".")  # as Path.stem: a leading or trailing dot is not a suffix
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``"LE"``/``"BE"`` if the bytes look like UTF-16 without a byte-order mark.
+
+    Arabic, Latin and most other scripts in UTF-16 have a high byte of 0x00-0x08 in nearly
+    every code unit. Such bytes are valid UTF-8 (C0 controls), so without this check the file
+    would decode "successfully" into garbage with its NULs removed.
+    """
+    if len(data) < 8 or b"\x00" not in data:  # a few bytes prove nothing
+        return None
+    for parity, order in ((1, "LE"), (0, "BE")):
+        units = data[parity::2]
+        if sum(b <= 0x08 for b in units) * 2 > len(units):
+            return order
+    return None
+
+
+def _line_and_column(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and 0-based byte-in-line of ``offset``; CRLF, CR and LF all end a line."""
+    prefix = data[:offset].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return prefix.count(b"\n") + 1, len(prefix) - (prefix.rfind(b"\n") + 1)
+
+
+def decode(data: bytes, path: Path) -> str:
+    """Decode strict UTF-8, drop a BOM, normalise CRLF/CR; errors name the byte offset."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(f"{display_name(path)}: byte 0: UTF-16 byte-order mark; convert the file "
+                         "to UTF-8 "
+                         "(iconv -f UTF-16 -t UTF-8)")
+    order = _utf16_without_bom(data)
+    if order is not None:
+        raise InputError(f"{display_name(path)}: this looks like UTF-16{order} without a "
+                         "byte-order mark "
+                         "(every other byte is 0x00-0x08); convert the file to UTF-8 "
+                         f"(iconv -f UTF-16{order} -t UTF-8)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_and_column(data, exc.start)
+        if exc.end >= len(data) and exc.reason == "unexpected end of data":
+            what = "a multi-byte character cut at the end of the file"
+        else:
+            what = f"invalid UTF-8 byte 0x{data[exc.start]:02x} ({exc.reason})"
+        hint = ""
+        # Only when most non-ASCII bytes are invalid: a UTF-8 Arabic file with one bad byte
+        # also has many bytes >= 0xC0 (the lead bytes), and converting it from CP1256 would
+        # turn the whole article into mojibake.
+        high = sum(b >= 0x80 for b in data)
+        invalid = data.decode("utf-8", "replace").count("\ufffd")
+        if high and invalid * 2 > high:
+            hint = "; this may be Windows-1256: convert it with iconv -f CP1256 -t UTF-8"
+        raise InputError(f"{display_name(path)}: byte {exc.start} (line {line}, byte {col} of "
+                         "the line): "
+                         f"{what}{hint}") from None
+    if text.startswith(_BOM):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    removed = len(_CONTROL.findall(text))
+    if removed:
+        first = _CONTROL.search(text)
+        assert first is not None
+        line = text.count("\n", 0, first.start()) + 1
+        log.warning("%s: removed %d control character(s) (first on line %d)",
+                    display_name(path), removed, line)
+        text = _CONTROL.sub("", text)
+    return text
+
+
+def is_house_format(lines: list[str]) -> bool:
+    return any(line.rstrip().endswith("&") for line in lines)
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Split decoded text into non-empty paragraphs, outer whitespace stripped.
+
+    Only ``\\n`` ends a line: U+2028, U+2029 and U+0085 stay inside their paragraph.
+    """
+    lines = text.split("\n")
+    house = is_house_format(lines)
+    paragraphs: list[Paragraph] = []
+    current: list[str] = []
+    start = 1
+
+    def close() -> None:
+        body = "\n".join(current).strip()
+        if body:
+            paragraphs.append(Paragraph(body, start))
+
+    for number, line in enumerate(lines, start=1):
+        # Blank lines before the first text (kept in ``current`` in the house format) must
+        # not move the paragraph's line number off its first visible line.
+        if not any(part.strip() for part in current):
+            start = number
+        stripped = line.rstrip()
+        if house and stripped.endswith("&"):
+            current.append(stripped[:-1])
+            close()
+            current = []
+        elif not house and not line.strip():
+            close()
+            current = []
+        else:
+            current.append(line)
+    close()
+    return paragraphs
+
+
+def read_article(path: Path, max_bytes: int) -> Article:
+    """Read, decode and split one article; raises InputError naming the file and position."""
+    data = read_bytes(path, max_bytes)
+    text = decode(data, path)
+    paragraphs = split_paragraphs(text)
+    if not paragraphs:
+        raise InputError(f"{display_name(path)}: no paragraph found (the file is empty or only "
+                         "whitespace "
+                         "and separators)")
+    return Article(path=path, doc_id=doc_id_for(path), sha256=hashlib.sha256(data).hexdigest(),
+                   text=text, paragraphs=tuple(paragraphs))

@@ -1,0 +1,1 @@
+"""(face filled in below)"""

@@ -1,0 +1,116 @@
+"""The output folder: where each file lives, when an article counts as done, and which paths
+a run must never write (its own inputs)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from ..inputs.sources import display_name
+from .atomic import read_plain
+
+META = "_mtjob"
+
+
+def jsonl_path(out: Path, doc_id: str) -> Path:
+    return out / f"{doc_id}.jsonl"
+
+
+def abstract_path(out: Path, doc_id: str) -> Path:
+    return out / f"{doc_id}.abstract.json"
+
+
+def meta_dir(out: Path) -> Path:
+    """Run bookkeeping (locks, manifests, completion markers, resolved config)."""
+    return out / META
+
+
+def refuse_collisions(inputs: list[Path], doc_ids: list[str], out: Path, links: set[Path],
+                      stats: dict[Path, os.stat_result] | None = None) -> None:
+    """A run must never write over one of its own inputs: not ``NAME.jsonl`` or
+    ``NAME.abstract.json`` of any article, nor anything under ``_mtjob/`` (the same file
+    through any path: a symlink, a bind-mounted folder or a hard link). Compared by inode;
+    an input can only be an output if it lies in OUT or its bookkeeping, or has another name
+    (a link), so only those are compared, and a large inbox costs a ``stat`` per file (none
+    when ``stats`` has it). ``links``: the inputs that are symlinks, as ``discover`` found."""
+    folders = {_inode(f): f for f in (out, meta_dir(out), meta_dir(out) / "completions",
+                                      meta_dir(out) / "runs")}
+    folders.pop(None, None)
+    parents: dict[str, Path | None] = {}  # by name: a Path per input costs ~1 s at 100k
+    suspects: dict[tuple[int, int], Path] = {}
+    for path in inputs:
+        try:
+            st = stats[path] if stats and path in stats else os.stat(path)
+        except OSError:
+            continue
+        folder = os.path.dirname(path)
+        if folder not in parents:
+            parents[folder] = folders.get(_inode(Path(folder or ".")))
+        parent = parents[folder]
+        if parent is not None and parent != out:
+            _collision(path, parent)
+        if parent is not None or st.st_nlink > 1 or path in links:
+            suspects[st.st_dev, st.st_ino] = path
+    if not suspects:
+        return
+    for output in (p for d in doc_ids for p in (jsonl_path(out, d), abstract_path(out, d))):
+        key = _inode(output)
+        if key in suspects:
+            _collision(suspects[key], output)
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _collision(path: Path, output: Path) -> None:
+    raise ConfigError(f"input {display_name(path)} is also an output of this run "
+                      f"({display_name(output)}); choose another --out")
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def done_record(out: Path, doc_id: str, source_sha: str | None, settings: dict[str, Any],
+                revisions: dict[str, str] | None = None) -> tuple[dict[str, Any], bytes] | None:
+    """The abstract record and the abstract file's bytes, if the article is done.
+
+    Done means: the abstract parses, names the same source hash (any, if ``source_sha`` is
+    None), settings and resolved model revisions (per role, when ``revisions`` is given), and
+    the JSONL beside it has exactly the hash the abstract recorded.
+    """
+    abstract, data = read_plain(abstract_path(out, doc_id)), read_plain(jsonl_path(out, doc_id))
+    if abstract is None or data is None:
+        return None
+    try:
+        meta = json.loads(abstract)
+    except ValueError:
+        return None
+    if not isinstance(meta, dict) or meta.get("settings") != settings:
+        return None
+    if source_sha is not None and meta.get("source_sha256") != source_sha:
+        return None
+    if revisions is not None and recorded_revisions(meta) != revisions:
+        return None
+    if meta.get("jsonl_sha256") != sha256_bytes(data):
+        return None
+    return meta, abstract
+
+
+def recorded_revisions(meta: dict[str, Any]) -> dict[str, str] | None:
+    """``{role: revision}`` as an abstract record names them."""
+    models = meta.get("models")
+    if not isinstance(models, dict):
+        return None
+    found = {role: info.get("revision") for role, info in models.items()
+             if isinstance(info, dict)}
+    return found if len(found) == len(models) else None

@@ -1,0 +1,180 @@
+"""The bookkeeping of one run over one shard: every article's outcome goes to the report, the
+manifest (as the run goes) and the log, in one place; stage timings; the skip check."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..errors import InputError, MtjobError, OutputError
+from ..outfolder.index import ArticleIndex, skip_key
+from ..outfolder.manifest import ManifestWriter, done_entry, failed_entry, skipped_entry
+from ..outfolder.paths import done_record
+from ..inputs.reader import Article, doc_id_for, read_article, source_sha256
+from ..records import ArticleOutcome, ParagraphRecord, Segment
+from .report import RunReport
+from ..text.segment import segment_article
+from ..inputs.sources import display_name
+from ..outfolder.atomic import TMP_MARK, remove_stale_tmp
+
+if TYPE_CHECKING:
+    from ..config import JobConfig
+    from ..engines.base import Engine, Progress, SummaryOutcome, TokenCounter
+
+log = logging.getLogger("mtjob.job")
+T = TypeVar("T")
+
+
+class Shard:
+    """Outcomes, manifest and timings of one ``run_shard`` call."""
+
+    def __init__(self, out: Path, config: JobConfig, report: RunReport,
+                 manifest: ManifestWriter, revisions: dict[str, str]) -> None:
+        self.out, self.config, self.report, self.manifest = out, config, report, manifest
+        self.revisions = revisions
+        #: Articles the index vouched for (their manifest entries were checked when written).
+        self.indexed: set[str] = set()
+        self.index = ArticleIndex(out, manifest.tag,
+                                  skip_key(config.output_settings(), revisions))
+        self._provenance: dict[str, Any] | None = None
+
+    @staticmethod
+    def doc_id(path: Path) -> str:
+        return doc_id_for(path)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            seconds = self.report.stage_seconds
+            seconds[name] = seconds.get(name, 0.0) + time.monotonic() - started
+
+    def timed(self, name: str, fn: Callable[[], T]) -> T:
+        with self.stage(name):
+            return fn()
+
+    def remove_temp_files(self, paths: list[Path], removed: int) -> None:
+        if any(TMP_MARK in name for name in os.listdir(self.out)):  # rare: after a kill
+            names = {f"{doc_id_for(p)}{end}" for p in paths
+                     for end in (".jsonl", ".abstract.json")}
+            removed += remove_stale_tmp(self.out, names)
+        if removed:
+            log.info("removed %d temp file(s) left by an interrupted run", removed)
+
+    def finished_entry(self, path: Path, force: bool,
+                       st: os.stat_result | None = None) -> dict[str, Any] | None:
+        """The manifest entry of an article that needs no work (done, or unreadable), recorded
+        in the report; None for one to translate. The index answers for an article whose
+        files are exactly as it recorded them; else the source is hashed and checked."""
+        doc_id = doc_id_for(path)
+        known = None if force else self.index.lookup(doc_id, path, st)
+        if known is not None:
+            self.report.outcomes.append(ArticleOutcome(doc_id, path, "skipped"))
+            self.indexed.add(doc_id)
+            return known
+        try:
+            digest = source_sha256(path)
+        except InputError as exc:
+            return self.fail(path, str(exc), update=False)
+        found = None if force else done_record(self.out, doc_id, digest,
+                                               self.config.output_settings(), self.revisions)
+        if found is None:
+            return None
+        meta, data = found
+        self.report.outcomes.append(ArticleOutcome(doc_id, path, "skipped", meta=meta))
+        entry = done_entry(path, meta, data)
+        self.index.record(doc_id, path, entry)
+        return entry
+
+    def not_an_article(self, path: Path, reason: str) -> dict[str, Any]:
+        """An input entry that is not a regular file (FIFO, folder, symlink loop): never
+        opened, named in the log, counted as failed and listed as skipped in the manifest."""
+        self.fail(path, f"{display_name(path)}: skipped: {reason}", update=False)
+        return skipped_entry(path, reason)
+
+    def read(self, paths: list[Path]) -> list[Article]:
+        articles = []
+        for path in paths:
+            try:
+                articles.append(read_article(path, self.config.max_file_bytes))
+            except InputError as exc:
+                self.fail(path, str(exc))
+        return articles
+
+    def segment(self, errors: dict[int, str], doc: int, article: Article,
+                tokenizer: TokenCounter) -> list[Segment]:
+        """The article's segments; a tokenizer choking on odd text fails this article alone,
+        while a model error concerns every article and is raised."""
+        try:
+            return segment_article(doc, article, tokenizer, self.config)
+        except MtjobError:
+            raise
+        except Exception as exc:
+            log.debug("segmenting %s failed", display_name(article.path), exc_info=True)
+            errors[doc] = f"cannot segment: {type(exc).__name__}: {exc}"
+            return []
+
+    def provenance(self, engine: Engine) -> dict[str, Any]:
+        if self._provenance is None:
+            self._provenance = engine.provenance()
+            for role, info in self._provenance.items():
+                log.info("%s model: %s", role, ", ".join(f"{k} {v}" for k, v in info.items()))
+        return self._provenance
+
+    def summarize(self, engine: Engine, documents: list[list[ParagraphRecord]],
+                  progress: Progress | None) -> list[SummaryOutcome]:
+        from ..engines.base import SummaryOutcome
+
+        if not self.config.summary:
+            return [SummaryOutcome(None, "none") for _ in documents]
+        if not documents:
+            return []
+        outcomes = engine.summarize([[r.en for r in records] for records in documents])
+        if progress is not None:
+            progress(len(documents))
+        return outcomes
+
+    def guard_write(self, path: Path, write: Callable[[], bytes]) -> bytes | None:
+        try:
+            return write()
+        except OutputError as exc:  # disk full, say: this article fails, others may fit
+            self.fail(path, f"{display_name(path)}: {exc}")
+            return None
+
+    def fail(self, path: Path, message: str, update: bool = True) -> dict[str, Any]:
+        """Record a failed article (``update``: in the manifest too; not before it began)."""
+        log.error("%s", message)
+        self.report.outcomes.append(ArticleOutcome(doc_id_for(path), path, "failed", message))
+        entry = failed_entry(path, message)
+        if update:
+            self.manifest.update(doc_id_for(path), entry)
+        return entry
+
+    def done(self, path: Path, meta: dict[str, Any], abstract: bytes,
+             records: list[ParagraphRecord]) -> None:
+        outcome = ArticleOutcome(doc_id_for(path), path, "done", meta=meta)
+        self.report.add_written(outcome, records)
+        entry = done_entry(path, meta, abstract)
+        self.manifest.update(outcome.doc_id, entry)
+        self.index.record(outcome.doc_id, path, entry)
+        flags = dict(meta["flags"])
+        log.info("done %s: %d paragraph(s), flags: %s", display_name(path), len(records),
+                 ", ".join(f"{k} {v}" for k, v in flags.items()) or "none",
+                 extra={"article": outcome.doc_id, "counts": flags})
+
+    def report_pages(self, doc_id: str | None = None) -> None:
+        """``--report``: the article's review page, or (no ``doc_id``) the index. A page
+        that cannot be written is a warning: the article itself is done."""
+        from ..export.pages import write_index, write_page
+
+        try:
+            write_page(self.out, doc_id) if doc_id else write_index(self.out)
+        except (OSError, MtjobError) as exc:
+            log.warning("review page not written: %s", exc)

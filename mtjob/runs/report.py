@@ -1,0 +1,67 @@
+"""What a run did, built from its article outcomes; the CLI turns it into the summary line
+and the exit code."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..records import ArticleOutcome, ParagraphRecord, sentence_flags
+
+
+@dataclass
+class RunReport:
+    """Outcomes in input order, and counts over the articles written by this run."""
+
+    outcomes: list[ArticleOutcome] = field(default_factory=list)
+    paragraphs: int = 0
+    segments: int = 0
+    src_tokens: int = 0
+    tgt_tokens: int = 0
+    seconds: float = 0.0
+    models_loaded: bool = False
+    #: The run took its shard's lock: from there on the CLI records it in
+    #: ``OUT/_mtjob/runs/`` however it ends.
+    locked: bool = False
+    #: The ``Error:`` line of a run that stopped on one (the CLI sets it), else None.
+    error: str | None = None
+    flags: Counter[str] = field(default_factory=Counter)
+    #: Seconds per stage: resolve, read, segment, translate, retry, summarize, write.
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    def _ids(self, status: str) -> list[str]:
+        return [o.doc_id for o in self.outcomes if o.status == status]
+
+    @property
+    def done(self) -> list[str]:
+        return self._ids("done")
+
+    @property
+    def skipped(self) -> list[str]:
+        return self._ids("skipped")
+
+    @property
+    def failed(self) -> list[ArticleOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def add_written(self, outcome: ArticleOutcome, records: list[ParagraphRecord]) -> None:
+        sentences = [s for r in records for s in r.sentences]
+        self.outcomes.append(outcome)
+        self.paragraphs += len(records)
+        self.segments += len(sentences)
+        self.src_tokens += sum(s.src_tokens for s in sentences)
+        self.tgt_tokens += sum(s.tgt_tokens for s in sentences)
+        self.flags.update(sentence_flags(records))
+
+    def summary_line(self) -> str:
+        rate = self.tgt_tokens / self.seconds if self.seconds else 0.0
+        flags = ", ".join(f"{k} {v}" for k, v in sorted(self.flags.items())) or "none"
+        return (f"articles: {len(self.done)} done, {len(self.skipped)} unchanged, "
+                f"{len(self.failed)} failed; paragraphs {self.paragraphs}, segments "
+                f"{self.segments}, tokens {self.src_tokens} in / {self.tgt_tokens} out, "
+                f"{rate:.1f} tokens/s, {self.seconds:.1f} s ({self.stages_line()}); "
+                f"flags: {flags}")
+
+    def stages_line(self) -> str:
+        return ", ".join(f"{name} {s:.2f} s" for name, s in self.stage_seconds.items()) \
+            or "no stage ran"

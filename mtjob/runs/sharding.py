@@ -1,0 +1,80 @@
+"""Sharding: which articles a task owns, from ``--shard I/N`` or Slurm's array variables."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..outfolder.paths import refuse_collisions
+from ..inputs.reader import doc_id_for
+from ..inputs.sources import Skipped, discover, display_name
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"I/N"`` -> ``(I, N)`` with ``0 <= I < N``."""
+    try:
+        rank_s, world_s = text.split("/")
+        rank, world = int(rank_s), int(world_s)
+    except ValueError:
+        raise ConfigError(f"--shard must look like I/N (for example 0/4), got {text!r}") from None
+    if world < 1 or not 0 <= rank < world:
+        raise ConfigError(f"--shard {text}: need 0 <= I < N")
+    return rank, world
+
+
+def shard_from_env(env: Mapping[str, str] | None = None) -> tuple[int, int] | None:
+    """The shard of a Slurm array task, or None outside an array.
+
+    ``SLURM_ARRAY_TASK_ID`` counts from ``SLURM_ARRAY_TASK_MIN`` (often 1 in user scripts), so
+    the rank is the id minus the minimum; the world is ``SLURM_ARRAY_TASK_COUNT``.
+    """
+    env = os.environ if env is None else env
+    if "SLURM_ARRAY_TASK_ID" not in env:
+        return None
+    if "SLURM_ARRAY_TASK_COUNT" not in env:  # every task would do every article
+        raise ConfigError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; "
+                          "pass --shard I/N")
+    try:
+        task = int(env["SLURM_ARRAY_TASK_ID"])
+        count = int(env["SLURM_ARRAY_TASK_COUNT"])
+        first = int(env.get("SLURM_ARRAY_TASK_MIN", "0"))
+    except ValueError:
+        raise ConfigError("SLURM_ARRAY_TASK_ID/COUNT/MIN are not integers") from None
+    rank = task - first
+    if count < 1 or not 0 <= rank < count:
+        raise ConfigError(f"Slurm array task {task} (min {first}) is outside 0..{count - 1}; "
+                          "use a contiguous array (--array=0-N) or pass --shard I/N")
+    return rank, count
+
+
+def shard_of(doc_id: str, world_size: int) -> int:
+    """The shard that owns an article: a hash of its name, so the assignment does not move
+    when articles are added to or removed from the input folder between array tasks."""
+    digest = hashlib.sha1(doc_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % world_size
+
+
+def select_inputs(inputs: list[Path], out: Path, rank: int, world_size: int,
+                  stats: dict[Path, os.stat_result] | None = None
+                  ) -> tuple[list[Path], list[Skipped]]:
+    """This shard's articles and skipped entries (FIFOs, folders...: named, never read).
+    Two inputs that would write the same output, or an input that is one of the outputs,
+    are usage errors. ``stats`` receives each article's ``stat``."""
+    links: set[Path] = set()
+    paths, skipped = discover(inputs, stats, links)
+    owners: dict[str, Path] = {}
+    ids = {path: doc_id_for(path) for path in paths}
+    for path in paths:
+        doc_id = ids[path]
+        if doc_id in owners:
+            raise ConfigError(f"{display_name(owners[doc_id])} and {display_name(path)} would "
+                              f"both write {display_name(doc_id)}.jsonl")
+        owners[doc_id] = path
+    refuse_collisions(paths, list(owners), out, links, stats)
+    if world_size == 1:
+        return paths, skipped
+    mine = [p for p in paths if shard_of(ids[p], world_size) == rank]
+    return mine, [s for s in skipped if shard_of(doc_id_for(s.path), world_size) == rank]
