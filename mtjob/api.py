@@ -21,7 +21,8 @@ from .config import FIELDS, JobConfig, load_config
 from .errors import ConfigError, MtjobError
 
 if TYPE_CHECKING:
-    from .engines.base import Engine, TokenCounter
+    from .engines.base import Engine
+    from .text.segment import TokenCounter
     from .engines.local import LocalEngine
     from .runs.report import RunReport
 

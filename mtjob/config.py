@@ -20,7 +20,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .choices import Backend, Device, DType, EngineKind, Quantize
+from .choices import Backend, Device, DType, EngineKind, Quantize, resolve_backend
 from .errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -146,8 +146,6 @@ class JobConfig:
 
     def __post_init__(self) -> None:
         if self.backend == Backend.auto.value:  # resolved once: the outputs record the choice
-            from .backends.runtime import resolve_backend
-
             object.__setattr__(self, "backend", resolve_backend(self.backend))
         for f in fields(self):
             choices = f.metadata.get("choices")

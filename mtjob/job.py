@@ -18,11 +18,12 @@ from .engines.base import Engine, Models, Progress
 from .outfolder.lock import ShardLock
 from .outfolder.manifest import ManifestWriter, pending_entry
 from .outfolder.paths import abstract_path, jsonl_path, sha256_bytes
-from .records import Segment, abstract_record, build_records, jsonl_bytes
+from .records import abstract_record, build_records, jsonl_bytes
 from .runs.report import RunReport
 from .runs.bookkeeping import Shard
 from .runs.sharding import select_inputs
 from .inputs.sources import display_name
+from .text.segment import Segment
 from .translation import translate_segments
 from .outfolder.atomic import ensure_writable, write_article
 

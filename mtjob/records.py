@@ -12,6 +12,7 @@ from typing import Any
 from .text import quality
 from .text.abstract_checks import check_abstract
 from .text.alignment import to_source_words
+from .text.segment import Segment
 from .versions import __version__
 
 #: Version of the record shapes: 2 added score, alignment, glossary_miss and the abstract's
@@ -21,26 +22,6 @@ SCHEMA = 2
 # Line separators that some JSONL readers (str.splitlines, JavaScript) treat as line ends:
 # escaped so that one record is always exactly one line.
 _LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
-
-
-@dataclass
-class Segment:
-    """One sentence on its way through the model: ``ar`` as in the source, ``text`` cleaned for
-    the model, its token count and output limit; then the translation and its flags."""
-
-    doc: int
-    para: int
-    ar: str
-    text: str
-    tokens: int
-    limit: int
-    en: str = ""
-    tgt_tokens: int = 0
-    flags: list[str] = field(default_factory=list)
-    score: float | None = None
-    #: (model-text word, output word) pairs, when alignments are asked for.
-    alignment: tuple[tuple[int, int], ...] | None = None
-    glossary_miss: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from .text.glossary import load_glossary, misses
 if TYPE_CHECKING:
     from .config import JobConfig
     from .engines.base import Engine, Progress
-    from .records import Segment
+    from .text.segment import Segment
 
 log = logging.getLogger(__name__)
 

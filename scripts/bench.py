@@ -974,7 +974,7 @@ def main(argv: list[str] | None = None) -> int:
         rows, baselines, sum_rows = run_parts(parts, args, ctx)
         if "job_rows" in ctx:
             sys.path.insert(0, str(ROOT))  # this checkout's mtjob, as the children get
-            from mtjob.backends.runtime import resolve_backend
+            from mtjob.choices import resolve_backend
 
             report["job"] = {"rows": ctx["job_rows"], "naive": ctx["naive_job"],
                              "default_backend": resolve_backend("auto")}

@@ -15,7 +15,7 @@ from mtjob.backends.hf import TransformersTranslator
 from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.engines.local import LocalEngine
-from mtjob.records import Segment
+from mtjob.text.segment import Segment
 from mtjob.translation import translate_segments
 
 from .conftest import SAMPLE

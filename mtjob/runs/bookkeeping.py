@@ -16,15 +16,16 @@ from ..outfolder.index import ArticleIndex, skip_key
 from ..outfolder.manifest import ManifestWriter, done_entry, failed_entry, skipped_entry
 from ..outfolder.paths import done_record
 from ..inputs.reader import Article, doc_id_for, read_article, source_sha256
-from ..records import ArticleOutcome, ParagraphRecord, Segment
+from ..records import ArticleOutcome, ParagraphRecord
 from .report import RunReport
-from ..text.segment import segment_article
+from ..text.segment import Segment, segment_article
 from ..inputs.sources import display_name
 from ..outfolder.atomic import TMP_MARK, remove_stale_tmp
 
 if TYPE_CHECKING:
     from ..config import JobConfig
-    from ..engines.base import Engine, Progress, SummaryOutcome, TokenCounter
+    from ..engines.base import Engine, Progress, SummaryOutcome
+    from ..text.segment import TokenCounter
 
 log = logging.getLogger("mtjob.job")
 T = TypeVar("T")

@@ -10,14 +10,13 @@ import logging
 import math
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
-from ..records import Segment
 from .clean import clean_for_model, count_removed
 
 if TYPE_CHECKING:
     from ..config import JobConfig
-    from ..engines.base import TokenCounter as Tokenizer
     from ..inputs.reader import Article
 
 log = logging.getLogger(__name__)
@@ -37,7 +36,37 @@ _ABBREV = {
 }
 _CLAUSE = re.compile(r"[،,;:](?=\s)")
 
-TokenCounter = Callable[[list[str]], list[int]]
+CountTokens = Callable[[list[str]], list[int]]
+
+@dataclass
+class Segment:
+    """One sentence on its way through the model: ``ar`` as in the source, ``text`` cleaned for
+    the model, its token count and output limit; then the translation and its flags."""
+
+    doc: int
+    para: int
+    ar: str
+    text: str
+    tokens: int
+    limit: int
+    en: str = ""
+    tgt_tokens: int = 0
+    flags: list[str] = field(default_factory=list)
+    score: float | None = None
+    #: (model-text word, output word) pairs, when alignments are asked for.
+    alignment: tuple[tuple[int, int], ...] | None = None
+    glossary_miss: list[str] = field(default_factory=list)
+
+
+
+class TokenCounter(Protocol):
+    """The translation model's tokenizer: all that segmenting needs."""
+
+    @property
+    def model_max_tokens(self) -> int: ...
+
+    def count_tokens(self, texts: list[str]) -> list[int]: ...
+
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -88,7 +117,7 @@ def _split_keep(text: str, pattern: re.Pattern[str]) -> list[str]:
     return [p for p in parts if p]
 
 
-def _split_chars(text: str, count: TokenCounter, limit: int) -> list[str]:
+def _split_chars(text: str, count: CountTokens, limit: int) -> list[str]:
     """Last resort for one huge 'word': halve until each piece fits."""
     if len(text) <= 1 or count([clean_for_model(text)])[0] <= limit:
         return [text]
@@ -96,7 +125,7 @@ def _split_chars(text: str, count: TokenCounter, limit: int) -> list[str]:
     return _split_chars(text[:mid], count, limit) + _split_chars(text[mid:], count, limit)
 
 
-def fit_to_limit(sentence: str, count: TokenCounter, limit: int) -> list[str]:
+def fit_to_limit(sentence: str, count: CountTokens, limit: int) -> list[str]:
     """Split a sentence whose model text exceeds ``limit`` tokens: at clause punctuation,
     then into windows of words, then (one giant word) into pieces of characters."""
     if count([clean_for_model(sentence)])[0] <= limit:
@@ -116,7 +145,7 @@ def fit_to_limit(sentence: str, count: TokenCounter, limit: int) -> list[str]:
     return [p.strip() for p in _split_chars(sentence, count, limit) if p.strip()]
 
 
-def segment_paragraph(text: str, count: TokenCounter, limit: int) -> list[str]:
+def segment_paragraph(text: str, count: CountTokens, limit: int) -> list[str]:
     """Sentences of a paragraph, each no longer than ``limit`` model tokens."""
     out: list[str] = []
     for sentence in split_sentences(text):
@@ -124,7 +153,7 @@ def segment_paragraph(text: str, count: TokenCounter, limit: int) -> list[str]:
     return out
 
 
-def segment_article(doc: int, article: Article, tokenizer: Tokenizer,
+def segment_article(doc: int, article: Article, tokenizer: TokenCounter,
                     config: JobConfig) -> list[Segment]:
     """Every sentence of an article as a :class:`Segment`, with its token count and output
     limit (``max_length_factor`` x source tokens + ``max_length_offset``, capped by the model).
