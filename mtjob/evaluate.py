@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, InputError, MissingExtraError
-from .outfolder.readback import Article, read_folder
+from .outfolder.readback import FinishedArticle, read_folder
 from .inputs.reader import decode, split_paragraphs
 
 EXTRA = "pip install 'mtjob[eval]'  (sacrebleu>=2.4, rouge-score>=0.1.2)"
@@ -99,8 +99,8 @@ def _rouge_scorer() -> Any:
     return rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
 
 
-def _pairs(articles: list[Article], refs: Path) -> tuple[list[tuple[Article, list[str]]],
-                                                          list[str]]:
+def _pairs(articles: list[FinishedArticle], refs: Path
+           ) -> tuple[list[tuple[FinishedArticle, list[str]]], list[str]]:
     paired, skipped = [], []
     for article in articles:
         path = refs / f"{article.doc_id}.en.txt"
@@ -146,7 +146,7 @@ def evaluate(out: Path, refs: Path) -> EvalReport:
     return report
 
 
-def _score_abstracts(report: EvalReport, paired: list[tuple[Article, list[str]]],
+def _score_abstracts(report: EvalReport, paired: list[tuple[FinishedArticle, list[str]]],
                      refs: Path) -> None:
     """ROUGE F1 (x100) per article with ``NAME.abstract.txt`` and a written abstract; the
     report's figure is their mean."""

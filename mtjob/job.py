@@ -20,7 +20,7 @@ from .outfolder.manifest import ManifestWriter, pending_entry
 from .outfolder.paths import abstract_path, jsonl_path, sha256_bytes
 from .records import abstract_record, build_records, jsonl_bytes
 from .runs.report import RunReport
-from .runs.bookkeeping import Shard
+from .runs.bookkeeping import Bookkeeping
 from .runs.sharding import select_inputs
 from .inputs.sources import display_name
 from .text.segment import Segment
@@ -52,7 +52,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         manifest = ManifestWriter(out, rank, world_size, config.output_settings(),
                                   config.to_json())
         revisions = models.revisions(config)  # cheap: fingerprints are cached
-        shard = Shard(out, config, report, manifest, revisions)
+        shard = Bookkeeping(out, config, report, manifest, revisions)
         shard.remove_temp_files(paths, lock.removed_tmp)
         entries = {shard.doc_id(s.path): shard.not_an_article(s.path, s.reason)
                    for s in skipped}

@@ -251,9 +251,9 @@ class StepRecorder:
 
 def english_text(count: Any, target: int) -> str:
     """English news lines (the ones the tiny tokenizers were trained on) up to ~target tokens."""
-    from mtjob.testing.tiny_models import _EN_SEED
+    from mtjob.testing.tiny_models import EN_SEED
 
-    lines = [ln for ln in _EN_SEED.splitlines() if ln.strip()]
+    lines = [ln for ln in EN_SEED.splitlines() if ln.strip()]
     text, i = "", 0
     while count([text])[0] < target:
         text = (text + " " + lines[i % len(lines)]).strip()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, OutputError
 from ..outfolder.atomic import write_if_changed
-from ..outfolder.readback import Article, read_folder
+from ..outfolder.readback import FinishedArticle, read_folder
 from .html import render_html, render_index
 from .tmx import render_tmx, tmx_skipped
 from .tsv import render_tsv
@@ -51,7 +51,7 @@ def default_target(out: Path, fmt: str) -> Path:
     return out / "export" / fmt
 
 
-def _selected(article: Article, only_flagged: bool) -> int:
+def _selected(article: FinishedArticle, only_flagged: bool) -> int:
     return sum(1 for _, s in article.sentences() if s.flagged or not only_flagged)
 
 
@@ -97,7 +97,7 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
     return report
 
 
-def _render(article: Article, fmt: str, only_flagged: bool, excel: bool,
+def _render(article: FinishedArticle, fmt: str, only_flagged: bool, excel: bool,
             index: str) -> tuple[str, int]:
     """The file's text and how many characters XML forced out of it."""
     if fmt == "html":

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..outfolder.atomic import ensure_real_dir, write_if_changed
-from ..outfolder.readback import read_article
+from ..outfolder.readback import read_finished
 from .html import render_html, render_index
 
 REPORT = "report"
@@ -19,7 +19,7 @@ def write_page(out: Path, doc_id: str) -> Path:
     folder = out / REPORT
     ensure_real_dir(folder)  # never written through a symlink
     page = folder / f"{doc_id}.html"
-    write_if_changed(page, render_html(read_article(out, doc_id), index=INDEX).encode("utf-8"))
+    write_if_changed(page, render_html(read_finished(out, doc_id), index=INDEX).encode("utf-8"))
     return page
 
 
@@ -28,7 +28,7 @@ def write_index(out: Path) -> Path:
     folder = out / REPORT
     ensure_real_dir(folder)  # never written through a symlink
     doc_ids = sorted(p.name[:-len(".html")] for p in folder.glob("*.html") if p.name != INDEX)
-    articles = [read_article(out, d) for d in doc_ids
+    articles = [read_finished(out, d) for d in doc_ids
                 if (out / f"{d}.abstract.json").is_file()]
     pages = {a.doc_id: f"{a.doc_id}.html" for a in articles}
     write_if_changed(folder / INDEX, render_index(articles, pages).encode("utf-8"))

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 
-from ..outfolder.readback import Article
+from ..outfolder.readback import FinishedArticle
 
 COLUMNS = ("doc_id", "para_id", "sent_id", "ar", "en", "score", "flags")
 #: Excel detects UTF-8 only with a BOM; other readers would take it as part of the first name.
@@ -20,7 +20,7 @@ BOM = "\ufeff"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def render_tsv(article: Article, *, only_flagged: bool = False, excel: bool = False) -> str:
+def render_tsv(article: FinishedArticle, *, only_flagged: bool = False, excel: bool = False) -> str:
     """The article's sentences as TSV with a header row; flags are comma-separated."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..versions import __version__
-from ..outfolder.readback import Article, Paragraph, Sentence
+from ..outfolder.readback import FinishedArticle, FinishedParagraph, FinishedSentence
 from .xmltext import XmlText, xml_document
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -30,7 +30,8 @@ def _note(parent: ET.Element, text: str, clean: XmlText, annotates: str | None =
     note.text = clean(text)
 
 
-def _unit(group: ET.Element, paragraph: Paragraph, sentence: Sentence, clean: XmlText) -> None:
+def _unit(group: ET.Element, paragraph: FinishedParagraph, sentence: FinishedSentence,
+          clean: XmlText) -> None:
     # xml:space="preserve": a sentence's inner line breaks and spacing are part of it.
     unit = ET.SubElement(group, _q("trans-unit"), {"id": paragraph.unit_id(sentence),
                                                    XML_SPACE: "preserve"})
@@ -45,7 +46,7 @@ def _unit(group: ET.Element, paragraph: Paragraph, sentence: Sentence, clean: Xm
         _note(unit, f"mtjob score (mean log-prob): {sentence.score:.4f}", clean, "target")
 
 
-def render_xliff(article: Article, *, only_flagged: bool = False,
+def render_xliff(article: FinishedArticle, *, only_flagged: bool = False,
                  clean: XmlText | None = None) -> str:
     """The article as an XLIFF 1.2 document; ``only_flagged`` keeps flagged sentences only."""
     clean = clean if clean is not None else XmlText()

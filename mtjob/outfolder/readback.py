@@ -29,7 +29,7 @@ class UnfinishedOutputError(MtjobError):
 
 
 @dataclass(frozen=True)
-class Sentence:
+class FinishedSentence:
     """One translated sentence; ``index`` counts from 0 within its paragraph."""
 
     index: int
@@ -47,24 +47,24 @@ class Sentence:
 
 
 @dataclass(frozen=True)
-class Paragraph:
+class FinishedParagraph:
     para_id: int
     ar: str
     en: str
-    sentences: tuple[Sentence, ...]
+    sentences: tuple[FinishedSentence, ...]
     flags: tuple[str, ...] = ()
 
-    def unit_id(self, sentence: Sentence) -> str:
+    def unit_id(self, sentence: FinishedSentence) -> str:
         """The id every export gives a sentence: ``p{para}-s{n}``, both from 0."""
         return f"p{self.para_id}-s{sentence.index}"
 
 
 @dataclass(frozen=True)
-class Article:
+class FinishedArticle:
     """One finished article: its paragraphs and the abstract record (``meta``) as written."""
 
     doc_id: str
-    paragraphs: tuple[Paragraph, ...]
+    paragraphs: tuple[FinishedParagraph, ...]
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -83,7 +83,7 @@ class Article:
         found = models.get(role) if isinstance(models, dict) else None
         return found if isinstance(found, dict) else {}
 
-    def sentences(self) -> list[tuple[Paragraph, Sentence]]:
+    def sentences(self) -> list[tuple[FinishedParagraph, FinishedSentence]]:
         return [(p, s) for p in self.paragraphs for s in p.sentences]
 
     def flag_counts(self) -> Counter[str]:
@@ -119,33 +119,33 @@ def _alignment(value: Any) -> tuple[tuple[int, int], ...] | None:
     return tuple(pairs)
 
 
-def sentence_from_dict(index: int, data: dict[str, Any]) -> Sentence:
-    return Sentence(index=index, ar=_text(data.get("ar")), en=_text(data.get("en")),
+def sentence_from_dict(index: int, data: dict[str, Any]) -> FinishedSentence:
+    return FinishedSentence(index=index, ar=_text(data.get("ar")), en=_text(data.get("en")),
                     flags=_flags(data.get("flags")), score=_score(data.get("score")),
                     alignment=_alignment(data.get("alignment")),
                     src_tokens=_int(data.get("src_tokens")),
                     tgt_tokens=_int(data.get("tgt_tokens")))
 
 
-def paragraph_from_dict(data: dict[str, Any]) -> Paragraph:
+def paragraph_from_dict(data: dict[str, Any]) -> FinishedParagraph:
     raw = data.get("sentences")
     sentences = tuple(sentence_from_dict(i, s) for i, s in
                       enumerate(s for s in (raw if isinstance(raw, list) else [])
                                 if isinstance(s, dict)))
-    return Paragraph(para_id=int(data["para_id"]), ar=_text(data.get("ar")),
+    return FinishedParagraph(para_id=int(data["para_id"]), ar=_text(data.get("ar")),
                      en=_text(data.get("en")), sentences=sentences,
                      flags=_flags(data.get("flags")))
 
 
-def read_article(out: Path, doc_id: str) -> Article:
+def read_finished(out: Path, doc_id: str) -> FinishedArticle:
     """One article of a folder that passed ``verify`` (so every line parses)."""
     meta = json.loads(abstract_path(out, doc_id).read_bytes())
     lines = jsonl_path(out, doc_id).read_bytes().decode("utf-8").split("\n")
     paragraphs = tuple(paragraph_from_dict(json.loads(line)) for line in lines if line)
-    return Article(doc_id=doc_id, paragraphs=paragraphs, meta=meta)
+    return FinishedArticle(doc_id=doc_id, paragraphs=paragraphs, meta=meta)
 
 
-def read_folder(out: Path) -> list[Article]:
+def read_folder(out: Path) -> list[FinishedArticle]:
     """Every article of a finished output folder, sorted by doc id.
 
     Raises ConfigError (exit 2) when ``out`` is not a folder or holds no article, and
@@ -162,4 +162,4 @@ def read_folder(out: Path) -> list[Article]:
             if len(problems) > 1 else ""
         raise UnfinishedOutputError(f"{out} fails verify, {len(problems)} problem(s): "
                                     f"{problems[0]}{more}")
-    return [read_article(out, doc_id) for doc_id in doc_ids]
+    return [read_finished(out, doc_id) for doc_id in doc_ids]

@@ -23,7 +23,7 @@ _LOCK = re.compile(rf"lock-({TAG.pattern})")
 
 
 @dataclass
-class Report:
+class VerifyReport:
     """What :func:`check_folder` found: errors fail ``verify``; warnings (stray files) do
     not, unless ``strict``."""
 
@@ -41,11 +41,11 @@ class _Recorded:
     entry: dict[str, Any]
 
 
-def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = False) -> Report:
+def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = False) -> VerifyReport:
     """Check ``out``: every shard that began has its manifest and completion marker, every
     article listed is present and as recorded, every file well-formed; with ``inputs``, each
     input is done at its current source hash. Raises ConfigError for a missing input."""
-    report = Report()
+    report = VerifyReport()
     if not out.is_dir():
         report.errors.append(f"{shown(out)}: not a folder")
         return report
@@ -81,7 +81,7 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
     return report
 
 
-def _check_bookkeeping(meta: Path, report: Report) -> dict[str, _Recorded]:
+def _check_bookkeeping(meta: Path, report: VerifyReport) -> dict[str, _Recorded]:
     """Shards complete, articles done; returns the articles the valid manifests list."""
     manifests = {m.group(1): meta / f"manifest-{m.group(1)}.json" for p in meta.iterdir()
                  if (m := re.fullmatch(rf"manifest-({TAG.pattern})\.json", p.name))}
@@ -118,7 +118,7 @@ def _check_bookkeeping(meta: Path, report: Report) -> dict[str, _Recorded]:
 
 
 def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
-                   report: Report, listed: bool) -> None:
+                   report: VerifyReport, listed: bool) -> None:
     done = {d for d, r in recorded.items() if r.entry["status"] == "done"}
     for doc_id in sorted(doc_ids | done):
         jsonl, abstract = jsonl_path(out, doc_id), abstract_path(out, doc_id)
@@ -141,7 +141,7 @@ def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
             report.warnings.append(f"{shown(jsonl)}: not listed in any manifest")
 
 
-def _read_abstract(path: Path, report: Report) -> dict[str, Any] | None:
+def _read_abstract(path: Path, report: VerifyReport) -> dict[str, Any] | None:
     data = read_plain(path)
     if data is None:
         report.errors.append(f"{shown(path)}: missing")
@@ -156,7 +156,7 @@ def _read_abstract(path: Path, report: Report) -> dict[str, Any] | None:
     return None if problems else record
 
 
-def _check_jsonl(path: Path, data: bytes, doc_id: str, report: Report) -> int | None:
+def _check_jsonl(path: Path, data: bytes, doc_id: str, report: VerifyReport) -> int | None:
     """Lines well-formed and in order; the record count, or None when some line is not."""
     problems: list[str] = []
     lines = data.splitlines(keepends=True)
@@ -184,7 +184,7 @@ def _check_jsonl(path: Path, data: bytes, doc_id: str, report: Report) -> int | 
 
 
 def _check_recorded(abstract: Path, record: dict[str, Any] | None, recorded: _Recorded,
-                    report: Report) -> None:
+                    report: VerifyReport) -> None:
     """The files as the manifest recorded them when the article was written."""
     entry, name = recorded.entry, recorded.manifest.name
     if record is not None and (record["jsonl_sha256"] != entry["jsonl_sha256"]
@@ -200,7 +200,7 @@ def _check_recorded(abstract: Path, record: dict[str, Any] | None, recorded: _Re
         report.errors.append(f"{shown(abstract)}: differs from the hash in {name} (edited?)")
 
 
-def _check_inputs(inputs: list[Path], recorded: dict[str, _Recorded], report: Report) -> None:
+def _check_inputs(inputs: list[Path], recorded: dict[str, _Recorded], report: VerifyReport) -> None:
     files, skipped = discover(inputs)
     for entry in skipped:
         report.errors.append(f"{shown(entry.path)}: input skipped: {entry.reason}")

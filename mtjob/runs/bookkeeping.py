@@ -31,7 +31,7 @@ log = logging.getLogger("mtjob.job")
 T = TypeVar("T")
 
 
-class Shard:
+class Bookkeeping:
     """Outcomes, manifest and timings of one ``run_shard`` call."""
 
     def __init__(self, out: Path, config: JobConfig, report: RunReport,

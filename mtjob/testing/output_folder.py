@@ -25,7 +25,7 @@ def sentence(ar: str, en: str, flags: tuple[str, ...] | list[str] = (), **extra:
             "tgt_tokens": len(en.split()) + 1, "flags": list(flags), **extra}
 
 
-def write_article(out: Path, doc_id: str, paragraphs: list[list[dict]], *,
+def write_finished(out: Path, doc_id: str, paragraphs: list[list[dict]], *,
                   abstract: str | None = "A short abstract.", **meta: Any) -> Path:
     """Write ``doc_id``'s JSONL and abstract into ``out``; paragraphs are lists of sentences.
 

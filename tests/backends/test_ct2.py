@@ -29,9 +29,9 @@ def sample_paragraphs(n: int) -> list[str]:
 
 
 def english_texts() -> list[str]:
-    from mtjob.testing.tiny_models import _EN_SEED
+    from mtjob.testing.tiny_models import EN_SEED
 
-    lines = _EN_SEED.splitlines()
+    lines = EN_SEED.splitlines()
     return ["Kerry met the envoy.", "Oil prices fell on Monday after the report."] + [
         " ".join(lines[i:i + 4]) for i in (0, 8, 16)]
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from mtjob.cli import app
 from mtjob.export import export_folder
-from mtjob.testing.output_folder import sentence, write_article
+from mtjob.testing.output_folder import sentence, write_finished
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
@@ -115,7 +115,7 @@ def test_sample_page_pairs_direction_and_hover(browser, sample_page):
 
 def test_flagged_only_filter_hides_the_others(browser, tmp_path):
     out = tmp_path / "out"
-    write_article(out, "doc", [[sentence("أ", "a"), sentence("ب", "b", ["repetition"])],
+    write_finished(out, "doc", [[sentence("أ", "a"), sentence("ب", "b", ["repetition"])],
                                [sentence("ج", "c")],
                                [sentence("د", "d", ["low_confidence"], score=-2.0)]])
     export_folder(out, "html")
@@ -132,7 +132,7 @@ def test_flagged_only_filter_hides_the_others(browser, tmp_path):
 
 def test_alignment_hover_highlights_aligned_words(browser, tmp_path):
     out = tmp_path / "out"
-    write_article(out, "doc", [[sentence("وزير الخارجية قال", "the foreign minister said",
+    write_finished(out, "doc", [[sentence("وزير الخارجية قال", "the foreign minister said",
                                          score=-0.3, alignment=[[0, 2], [1, 1], [2, 3]])]])
     export_folder(out, "html")
     watched = Watched(browser)
@@ -145,8 +145,8 @@ def test_alignment_hover_highlights_aligned_words(browser, tmp_path):
 
 def test_hostile_article_runs_nothing_and_loads_nothing(browser, tmp_path):
     out = tmp_path / "out"
-    write_article(out, "hostile", [[sentence(text, text, ["<b>flag</b>"])] for text in HOSTILE],
-                  abstract=HOSTILE[0] + HOSTILE[1])
+    write_finished(out, "hostile", [[sentence(text, text, ["<b>flag</b>"])] for text in HOSTILE],
+                   abstract=HOSTILE[0] + HOSTILE[1])
     export_folder(out, "html")
     watched = Watched(browser)
     page = watched.open(out / "export" / "html" / "hostile.html")
@@ -167,7 +167,7 @@ def test_hostile_article_runs_nothing_and_loads_nothing(browser, tmp_path):
 
 def test_phone_width_is_one_column(browser, tmp_path):
     out = tmp_path / "out"
-    write_article(out, "doc", [[sentence("جملة عربية", "An English sentence")]])
+    write_finished(out, "doc", [[sentence("جملة عربية", "An English sentence")]])
     export_folder(out, "html")
     page = Watched(browser, width=390, height=800).open(out / "export" / "html" / "doc.html")
     ar = page.locator(".s.ar").bounding_box()

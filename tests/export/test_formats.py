@@ -20,7 +20,7 @@ from mtjob.outfolder.readback import read_folder
 from mtjob.export.html import esc, render_html
 from mtjob.export.html_assets import CSP_ARTICLE, SCRIPT_HASH
 from mtjob.export.xmltext import XmlText
-from mtjob.testing.output_folder import sentence, write_article
+from mtjob.testing.output_folder import sentence, write_finished
 
 XLIFF_NS = "{urn:oasis:names:tc:xliff:document:1.2}"
 HOSTILE_AR = "نص <script>alert(1)</script> & ]]> \x01\x0b\ufffe\ud800 \u202eعكس\u202c"
@@ -34,18 +34,18 @@ def invoke(*args):
 
 def plain_folder(out: Path) -> Path:
     """Today's format: no score, no alignment, no checks."""
-    write_article(out, "alpha", [
+    write_finished(out, "alpha", [
         [sentence("جملة أولى.", "First sentence."), sentence("ثانية؟", "Second?", ["retried"])],
         [sentence("فقرة ثانية", "", ["empty_translation"])],
         [sentence("كيري وميستورا", "Kerry and de Mistura")]])
-    write_article(out, "beta", [[sentence("قال 2016", "He said", ["numbers_mismatch"])]],
-                  abstract=None)
+    write_finished(out, "beta", [[sentence("قال 2016", "He said", ["numbers_mismatch"])]],
+                   abstract=None)
     return out
 
 
 def rich_folder(out: Path) -> Path:
     """With the trust signals' optional fields (schema 2)."""
-    write_article(out, "gamma", [
+    write_finished(out, "gamma", [
         [sentence("وزير الخارجية قال", "the foreign minister said", ["low_confidence"],
                   score=-1.7, alignment=[[0, 1], [1, 2], [2, 3]]),
          sentence("نعم", "yes", score=-0.05, alignment=[])],
@@ -58,7 +58,7 @@ def rich_folder(out: Path) -> Path:
 
 
 def hostile_folder(out: Path) -> Path:
-    write_article(out, "hostile", [[sentence(HOSTILE_AR, HOSTILE_EN, ["<bad flag>"])],
+    write_finished(out, "hostile", [[sentence(HOSTILE_AR, HOSTILE_EN, ["<bad flag>"])],
                                    [sentence("عادي", "plain", score=-0.2)]],
                   abstract='<script>alert("abs")</script> \u202eevil')
     return out

@@ -14,7 +14,7 @@ from mtjob.outfolder.paths import abstract_path, jsonl_path, sha256_bytes
 from mtjob.outfolder.verify import verify
 from mtjob.inputs.reader import source_sha256
 from mtjob.records import ParagraphRecord, SentenceRecord, jsonl_bytes
-from mtjob.outfolder.verify import Report, check_folder
+from mtjob.outfolder.verify import VerifyReport, check_folder
 from mtjob.outfolder.atomic import json_bytes
 
 AR = "قال الوزير إن المحادثات ستستأنف غدا.\n"
@@ -69,7 +69,7 @@ def out(tmp_path: Path, inbox: Path) -> Path:
 
 def test_a_finished_folder_is_ok(out: Path, inbox: Path) -> None:
     report = check_folder(out, [inbox])
-    assert report == Report([], []) and report.ok
+    assert report == VerifyReport([], []) and report.ok
     assert verify(out) == [] and verify(out, [inbox], strict=True) == []
 
 
