@@ -74,10 +74,12 @@ class Pipeline:
 
         if isinstance(texts, str):
             raise TypeError("translate() takes a list of strings, not one string")
-        paragraphs = tuple(Paragraph(str(t).strip(), line) for line, t in enumerate(texts, 1))
+        paragraphs = tuple(Paragraph(text=str(t).strip(), line=line)
+                           for line, t in enumerate(texts, 1))
         if not paragraphs:
             return []
-        article = Article(Path("<translate>"), "translate", "", "", paragraphs)
+        article = Article(path=Path("<translate>"), doc_id="translate", sha256="", text="",
+                          paragraphs=paragraphs)
         segments = segment_article(0, article, self._models.tokenizer(self.config),
                                    self.config)
         errors = translate_segments(segments, self.engine, self.config)
@@ -97,9 +99,9 @@ class Pipeline:
         from .job import run_shard
 
         paths = [Path(inputs)] if isinstance(inputs, (str, Path)) else [Path(p) for p in inputs]
-        return run_shard(self.config, paths, Path(out), rank, world_size, force=force,
-                         models=None if self.config.engine == "ray" else _KeptModels(self),
-                         wait_lock=wait_lock)
+        return run_shard(self.config, paths, Path(out), rank=rank, world_size=world_size,
+                         force=force, wait_lock=wait_lock,
+                         models=None if self.config.engine == "ray" else _KeptModels(self))
 
     def close(self) -> None:
         """Free the models (they load again if the pipeline is used after this)."""

@@ -119,7 +119,7 @@ def sentence_record(seg: Segment) -> SentenceRecord:
                           alignment, tuple(seg.glossary_miss))
 
 
-def build_records(doc_id: str, paragraphs: list[str],
+def build_records(*, doc_id: str, paragraphs: list[str],
                   segments: list[Segment]) -> list[ParagraphRecord]:
     """One record per paragraph, its sentences in order, the English paragraph rebuilt."""
     by_para: dict[int, list[Segment]] = {}
@@ -148,7 +148,7 @@ def score_summary(records: list[ParagraphRecord]) -> dict[str, Any]:
             "low_confidence_share": round(low / len(values), 4)}
 
 
-def abstract_record(doc_id: str, source: Path, source_sha256: str, jsonl_sha256: str,
+def abstract_record(*, doc_id: str, source: Path, source_sha256: str, jsonl_sha256: str,
                     records: list[ParagraphRecord], text: str | None, method: str,
                     models: dict[str, Any] | None, settings: dict[str, Any],
                     input_tokens: int | None = None) -> dict[str, Any]:

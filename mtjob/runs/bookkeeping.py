@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import InputError, MtjobError, OutputError
 from ..outfolder.index import ArticleIndex, skip_key
-from ..outfolder.manifest import ManifestWriter, done_entry, failed_entry, skipped_entry
+from ..outfolder.manifest import (ManifestWriter, done_entry, failed_entry, pending_entry,
+                                  skipped_entry)
 from ..outfolder.paths import done_record
 from ..inputs.reader import Article, doc_id_for, read_article, source_sha256
 from ..records import ArticleOutcome, ParagraphRecord
 from .report import RunReport
 from ..text.segment import Segment, segment_article
-from ..inputs.sources import display_name
+from ..inputs.sources import Skipped, display_name
 from ..outfolder.atomic import TMP_MARK, remove_stale_tmp
 
 if TYPE_CHECKING:
@@ -93,6 +94,19 @@ class Bookkeeping:
         entry = done_entry(path, meta, data)
         self.index.record(doc_id, path, entry)
         return entry
+
+    def plan(self, paths: list[Path], skipped: list[Skipped], force: bool,
+             stats: dict[Path, os.stat_result]) -> list[Path]:
+        """The articles still to do; the manifest begins with every input's entry (pending,
+        finished, or not an article)."""
+        entries = {self.doc_id(s.path): self.not_an_article(s.path, s.reason) for s in skipped}
+        todo = []
+        for path in paths:
+            entry = self.finished_entry(path, force, stats.get(path))
+            todo += [path] if entry is None else []
+            entries[self.doc_id(path)] = entry or pending_entry(path)
+        self.manifest.begin(entries, frozenset(self.indexed))
+        return todo
 
     def not_an_article(self, path: Path, reason: str) -> dict[str, Any]:
         """An input entry that is not a regular file (FIFO, folder, symlink loop): never
@@ -169,6 +183,13 @@ class Bookkeeping:
         log.info("done %s: %d paragraph(s), flags: %s", display_name(path), len(records),
                  ", ".join(f"{k} {v}" for k, v in flags.items()) or "none",
                  extra={"article": outcome.doc_id, "counts": flags})
+
+    def finish(self) -> None:
+        """The run's end: the manifest's completion marker, the index, the report's index."""
+        self.manifest.finish()
+        self.index.save()
+        if self.config.report and self.report.done:
+            self.report_pages()  # the index, once: it reads every article back
 
     def report_pages(self, doc_id: str | None = None) -> None:
         """``--report``: the article's review page, or (no ``doc_id``) the index. A page
