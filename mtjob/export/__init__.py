@@ -1,4 +1,7 @@
-"""Exporting a finished output folder for reviewers and tools: HTML, XLIFF, TMX, TSV.
+"""Export: a finished output folder for reviewers and tools (HTML, XLIFF, TMX, TSV).
+
+Members: ``html`` (+ ``html_assets``), ``xliff``, ``tmx``, ``tsv``, ``xmltext`` (the XML guard),
+``pages`` (``mtjob run --report``'s pages as the run goes).
 
 ``export_folder`` is the whole command minus the CLI: it refuses a folder that fails
 ``verify``, renders each article with a pure function of its records, and writes one file per

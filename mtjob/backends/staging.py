@@ -22,8 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .hub import SAFE_PATTERNS, PICKLE_WEIGHTS, ModelSource, resolve_model
-from ...config import FIELDS, JobConfig
+from .store.hub import SAFE_PATTERNS, PICKLE_WEIGHTS, ModelSource, resolve_model
+from ..config import FIELDS, JobConfig
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def _fetch(ref: str, revision: str | None, target: Path, allow_pickle: bool) -> 
         for item in sorted({p for pattern in patterns for p in source.glob(pattern)}):
             shutil.copy2(item, target / item.name)
         return {"id": str(source.resolve()), "copied": True}
-    from .download import fetch, hub_api, plan_fetch
+    from .store.download import fetch, hub_api, plan_fetch
 
     api = hub_api()
     plan = plan_fetch(api, ref, revision, allow_pickle)
@@ -138,7 +138,7 @@ def _toml(value: Any) -> str:
 
 def stage(folder: Path, config: JobConfig, ctranslate2: bool = False) -> StageReport:
     """Stage the configured models into ``folder`` (see the module docstring)."""
-    from ...outfolder.atomic import atomic_write, json_bytes
+    from ..outfolder.atomic import atomic_write, json_bytes
 
     folder = folder.expanduser().resolve()
     folder.mkdir(parents=True, exist_ok=True)
@@ -168,7 +168,7 @@ def stage(folder: Path, config: JobConfig, ctranslate2: bool = False) -> StageRe
 
 def _convert(source: ModelSource, config: JobConfig, role: str) -> list[Path]:
     """The conversions a run will look for: the translator's records its alignment layer."""
-    from ..ct2 import converted_model
+    from .ct2 import converted_model
 
     layer = config.alignment_layer if role == "mt" else None
     return [converted_model(source, compute, layer) for compute in compute_types(config)]

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .hub import ModelSource, cache_root, hub_cache_dir, resolve_model
-from ...config import JobConfig
-from ...errors import ConfigError, MissingExtraError
+from .store.hub import ModelSource, cache_root, hub_cache_dir, resolve_model
+from ..config import JobConfig
+from ..errors import ConfigError, MissingExtraError
 
 SAMPLE = "قال المتحدث إن المحادثات ستستمر غدا."
 MAX_HEADER = 100 << 20  # safetensors' own limit
@@ -102,7 +102,7 @@ class ModelCheck:
 
 def check_model(role: str, config: JobConfig) -> ModelCheck:
     """Resolve, read the weight headers and load the tokenizer of one configured model."""
-    from ..tokenizers.tokenizer import ModelTokenizer
+    from .tokenizers.tokenizer import ModelTokenizer
 
     ref, revision = ((config.mt_model, config.mt_revision) if role == "mt"
                      else (config.sum_model, config.sum_revision))
@@ -140,7 +140,7 @@ def runtime(config: JobConfig) -> tuple[str, list[str]]:
     except ImportError:
         lines.append("torch: not installed")
     try:
-        from ..ct2 import import_ctranslate2
+        from .ct2 import import_ctranslate2
 
         ct2 = import_ctranslate2()
         lines.append(f"ctranslate2 {ct2.__version__}: {ct2.get_cuda_device_count()} CUDA "
@@ -150,7 +150,7 @@ def runtime(config: JobConfig) -> tuple[str, list[str]]:
             raise
         lines.append("ctranslate2: not installed (pip install 'mtjob[ct2]')")
     if config.backend == "ctranslate2":
-        from ..ct2 import select_runtime
+        from .ct2 import select_runtime
 
         device, precision = select_runtime(config)
     else:
