@@ -30,7 +30,7 @@ else:  # pragma: no cover
 
 
 #: ``batch_tokens = 0`` (the default) picks the budget per backend, as measured on CPU with
-#: ``scripts/bench.py`` (README, Performance). GPUs want far more (configs/gpu.toml).
+#: ``python -m scripts.bench`` (README, Performance). GPUs want far more (configs/gpu.toml).
 AUTO_BATCH_TOKENS = {"transformers": 500, "ctranslate2": 1000}
 
 MODELS, DECODING, PERFORMANCE, OUTPUT, CLUSTER = (

@@ -7,7 +7,7 @@ content: the hash must say unchanged) and one after that, runs with 10 new artic
 two rounds) and an unchanged rerun after them (best of two), the figure to compare the new
 articles' run with. Prints one JSON line per size.
 
-    python scripts/bench_inbox.py --sizes 10000,100000
+    python -m scripts.bench.inbox --sizes 10000,100000
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from mtjob.config import JobConfig  # noqa: E402
 from mtjob.job import run_shard  # noqa: E402

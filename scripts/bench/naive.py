@@ -1,4 +1,4 @@
-"""Run (a) of ``scripts/bench.py``: the naive recipe, as tutorials write it.
+"""Run (a) of ``python -m scripts.bench``: the naive recipe, as tutorials write it.
 
 One ``generate`` call per paragraph, batch 1, the model's default settings (float32, no
 quantisation, no sorting); only the number of beams and ``max_new_tokens`` are passed. With
@@ -7,7 +7,7 @@ quantisation, no sorting); only the number of beams and ``max_new_tokens`` are p
 ``bench.py`` in a fresh process; it writes the translations as JSONL and a result JSON with
 ``time.monotonic()`` stamps (system-wide on Linux, so the parent can subtract its own).
 
-Usage: python scripts/bench_naive.py --model DIR --beams N --out OUT.jsonl --result R.json
+Usage: python scripts/bench/naive.py --model DIR --beams N --out OUT.jsonl --result R.json
        [--sum-model DIR --sum-min N --sum-max N] FILE...
 """
 

@@ -6,7 +6,7 @@ returning only the sequences; CTranslate2 ``translate_batch(return_scores=False)
 alternate the variants, and the median round is reported, so a loaded machine's drift hits
 all of them alike.
 
-Usage: python scripts/bench_trust.py [--full-size] [--beams 4] [--rounds 5] [--sentences 48]
+Usage: python -m scripts.bench.trust [--full-size] [--beams 4] [--rounds 5] [--sentences 48]
 Prints one JSON object: seconds per variant and ratios to the baseline.
 """
 
@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from mtjob.backends import make_translator  # noqa: E402
 from mtjob.backends.base import GenOptions  # noqa: E402
@@ -29,7 +29,7 @@ from mtjob.text.segment import split_sentences  # noqa: E402
 from mtjob.testing.tiny_models import build_marian  # noqa: E402
 from mtjob.text.clean import clean_for_model  # noqa: E402
 
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "article.ar.txt"
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "article.ar.txt"
 
 
 def main() -> None:

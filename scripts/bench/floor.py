@@ -5,11 +5,11 @@ times the translate stage of mtjob's own engine on the article's segments (the s
 limits ``mtjob run`` makes with the bench's settings: CTranslate2 int8, beam 4, 1.3x forced
 lengths), then CTranslate2's ``translate_batch`` alone on the same segments, each with its
 own limit, in parallel one-thread calls of 1, 2 and 4 segments (the fastest kept). Divided
-into the naive recipe's whole-process seconds from the latest ``scripts/bench.py`` run, it
+into the naive recipe's whole-process seconds from the latest ``python -m scripts.bench`` run, it
 bounds the ratio any tool can reach here with exact beam-4 decoding. Needs the bench's
-models (run ``scripts/bench.py`` first). Prints one JSON object.
+models (run ``python -m scripts.bench`` first). Prints one JSON object.
 
-    python scripts/bench_floor.py --articles 1 --runs 3
+    python -m scripts.bench.floor --articles 1 --runs 3
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 MODELS = ROOT / "outputs" / "bench" / "models"
 
