@@ -187,3 +187,9 @@ def test_every_package_has_a_face():
     for init in PACKAGE.rglob("__init__.py"):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc and doc.splitlines()[0].strip(), init
+
+
+def test_the_readme_layout_is_current():
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "readme_layout.py"), "--check"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
