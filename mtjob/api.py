@@ -22,9 +22,9 @@ from .errors import ConfigError, MtjobError
 
 if TYPE_CHECKING:
     from .engines.base import Engine
-    from .text.segment import TokenCounter
     from .engines.local import LocalEngine
     from .runs.report import RunReport
+    from .text.segment import TokenCounter
 
 __all__ = ["Pipeline", "make_config", "pipeline", "run", "translate"]
 

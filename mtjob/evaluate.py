@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, InputError, MissingExtraError
-from .outfolder.readback import FinishedArticle, read_folder
 from .inputs.reader import decode, split_paragraphs
+from .outfolder.readback import FinishedArticle, read_folder
 
 EXTRA = "pip install 'mtjob[eval]'  (sacrebleu>=2.4, rouge-score>=0.1.2)"
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")

@@ -12,22 +12,22 @@ from pathlib import Path
 from typing import Any
 
 from . import signals
-from .engines.batching import article_groups
 from .config import JobConfig
 from .engines import default_models
 from .engines.base import Engine, Models, Progress, SummaryOutcome
+from .engines.batching import article_groups
+from .inputs.reader import Article
+from .inputs.sources import display_name
+from .outfolder.atomic import ensure_writable, write_article
 from .outfolder.lock import ShardLock
 from .outfolder.manifest import ManifestWriter
 from .outfolder.paths import abstract_path, jsonl_path, sha256_bytes
 from .records import ParagraphRecord, abstract_record, build_records, jsonl_bytes
-from .runs.report import RunReport
 from .runs.bookkeeping import Bookkeeping
+from .runs.report import RunReport
 from .runs.sharding import select_inputs
-from .inputs.reader import Article
-from .inputs.sources import display_name
 from .text.segment import Segment, TokenCounter
 from .translation import translate_segments
-from .outfolder.atomic import ensure_writable, write_article
 
 
 def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,

@@ -11,10 +11,10 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from .text import quality
-from .text.alignment import uncovered_share
 from .backends.base import GenOptions, Hypothesis
 from .engines.batching import plan_jobs
+from .text import quality
+from .text.alignment import uncovered_share
 from .text.glossary import load_glossary, misses
 
 if TYPE_CHECKING:

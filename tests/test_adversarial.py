@@ -15,13 +15,13 @@ import pytest
 from typer.testing import CliRunner
 
 from mtjob import signals
-from mtjob.outfolder import atomic as writer
 from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.errors import ConfigError
 from mtjob.job import run_shard
-from mtjob.testing.fakes import FakeModels
+from mtjob.outfolder import atomic as writer
 from mtjob.outfolder.verify import verify
+from mtjob.testing.fakes import FakeModels
 
 from .conftest import SAMPLE
 

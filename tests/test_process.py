@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from mtjob.outfolder.verify import verify
 from mtjob.outfolder.atomic import TMP_MARK
+from mtjob.outfolder.verify import verify
 
 from .conftest import SAMPLE
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mtjob.text import quality
 from mtjob.backends.base import GenOptions, Hypothesis
 from mtjob.backends.hf import TransformersTranslator
 from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.engines.local import LocalEngine
+from mtjob.text import quality
 from mtjob.text.segment import Segment
 from mtjob.translation import translate_segments
 
@@ -24,8 +24,8 @@ pytest.importorskip("torch")
 
 
 def sentences(n: int = 6) -> list[str]:
-    from mtjob.text.segment import split_sentences
     from mtjob.text.clean import clean_for_model
+    from mtjob.text.segment import split_sentences
 
     text = SAMPLE.read_text(encoding="utf-8").replace("&", "\n")
     found = [clean_for_model(s) for s in split_sentences(text)]

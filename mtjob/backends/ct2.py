@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigError
 from .base import Call, GenOptions, Hypothesis
 from .conversion import converted_model, import_ctranslate2
-from .store.hub import ModelSource, cache_root
 from .lazy import LazyModel
 from .runtime import cpu_layout
+from .store.hub import ModelSource, cache_root
 from .tokenizers.tokenizer import ModelTokenizer
 from .trust import ct2_score, penalised, word_pairs
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .store.hub import ModelSource, cache_root, hub_cache_dir, resolve_model
 from ..config import JobConfig
 from ..errors import ConfigError, MissingExtraError
+from .store.hub import ModelSource, cache_root, hub_cache_dir, resolve_model
 
 SAMPLE = "قال المتحدث إن المحادثات ستستمر غدا."
 MAX_HEADER = 100 << 20  # safetensors' own limit

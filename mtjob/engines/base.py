@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from ..backends.base import Hypothesis
-    from .batching import BatchJob
     from ..config import JobConfig
     from ..text.segment import TokenCounter
+    from .batching import BatchJob
 
 
 

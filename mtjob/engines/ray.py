@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .batching import BatchJob
 from ..errors import ConfigError, MissingExtraError, MtjobError
 from .base import BatchOutcome, Progress, SummaryOutcome
+from .batching import BatchJob
 from .local import LocalEngine
 from .resolve import LocalModels
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from ..backends import make_summarizer, make_translator
 from ..backends.store.hub import ModelSource, resolve_model
-from ..backends.tokenizers.tokenizer import ModelTokenizer
 from ..backends.store.validate import check_config, check_tokenizer, check_weights
+from ..backends.tokenizers.tokenizer import ModelTokenizer
 from ..errors import ModelError
 from .local import LocalEngine
 

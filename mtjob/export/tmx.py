@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..versions import __version__
 from ..outfolder.readback import FinishedArticle
+from ..versions import __version__
 from .xmltext import XmlText, xml_document
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

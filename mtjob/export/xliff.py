@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..versions import __version__
 from ..outfolder.readback import FinishedArticle, FinishedParagraph, FinishedSentence
+from ..versions import __version__
 from .xmltext import XmlText, xml_document
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"

@@ -25,8 +25,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from .paths import meta_dir
 from .atomic import atomic_write, read_plain
+from .paths import meta_dir
 
 FORMAT = 2
 #: doc id, source (size, mtime_ns, ctime_ns, inode), jsonl and abstract (size, mtime_ns),

@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 from ..errors import LockHeldError, OutputError, ShardCountError, UnsafeOutputError
-from .paths import meta_dir
 from ..inputs.sources import display_name
 from .atomic import ensure_real_dir, remove_stale_tmp
+from .paths import meta_dir
 
 _MUTEX_WAIT = 10.0  # seconds; the mutex is held for a few system calls
 _OTHER = re.compile(r"(?:world-(\d+)\.lock|lock-\d+-of-(\d+))")

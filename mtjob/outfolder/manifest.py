@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .paths import meta_dir, sha256_bytes
-from .schema import MANIFEST_ENTRY, validate, validate_manifest
 from ..inputs.sources import display_name
 from .atomic import ensure_real_dir, json_bytes, read_plain, write_if_changed
+from .paths import meta_dir, sha256_bytes
+from .schema import MANIFEST_ENTRY, validate, validate_manifest
 
 TAG = re.compile(r"(\d{5})-of-(\d{5})")
 SMALL, EVERY = 1000, 2.0

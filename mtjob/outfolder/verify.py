@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .manifest import TAG, read_manifest
-from .paths import META, abstract_path, jsonl_path, meta_dir, sha256_bytes
 from ..inputs.reader import discover, doc_id_for, source_sha256
-from .schema import validate_abstract, validate_paragraph
 from ..inputs.sources import display_name as shown
 from .atomic import TMP_MARK, read_plain
+from .manifest import TAG, read_manifest
+from .paths import META, abstract_path, jsonl_path, meta_dir, sha256_bytes
+from .schema import validate_abstract, validate_paragraph
 
 _MAX_PER_FILE = 20  # a file broken on every line would bury the other findings
 _ABSTRACT = ".abstract.json"

@@ -12,16 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import InputError, MtjobError, OutputError
+from ..inputs.reader import Article, doc_id_for, read_article, source_sha256
+from ..inputs.sources import Skipped, display_name
+from ..outfolder.atomic import TMP_MARK, remove_stale_tmp
 from ..outfolder.index import ArticleIndex, skip_key
 from ..outfolder.manifest import (ManifestWriter, done_entry, failed_entry, pending_entry,
                                   skipped_entry)
 from ..outfolder.paths import done_record
-from ..inputs.reader import Article, doc_id_for, read_article, source_sha256
 from ..records import ArticleOutcome, ParagraphRecord
-from .report import RunReport
 from ..text.segment import Segment, segment_article
-from ..inputs.sources import Skipped, display_name
-from ..outfolder.atomic import TMP_MARK, remove_stale_tmp
+from .report import RunReport
 
 if TYPE_CHECKING:
     from ..config import JobConfig

@@ -87,8 +87,8 @@ def write_run_record(out: Path, rank: int, world: int, report: RunReport, config
                      exit_code: int, started: datetime | float) -> Path:
     """Write ``OUT/_mtjob/runs/<YYYYmmddTHHMMSSZ>-<rank>.json`` atomically; returns it.
     ``started`` is when the run began (a datetime or epoch seconds)."""
-    from ..outfolder.paths import meta_dir
     from ..outfolder.atomic import atomic_write, ensure_real_dir, json_bytes
+    from ..outfolder.paths import meta_dir
 
     ensure_real_dir(meta_dir(out))
     folder = ensure_real_dir(meta_dir(out) / "runs")  # never written through a symlink

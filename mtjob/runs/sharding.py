@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..outfolder.paths import refuse_collisions
 from ..inputs.reader import doc_id_for
 from ..inputs.sources import Skipped, discover, display_name
+from ..outfolder.paths import refuse_collisions
 
 
 def parse_shard(text: str) -> tuple[int, int]:

@@ -6,8 +6,8 @@ import pytest
 
 from mtjob.backends.base import GenOptions
 from mtjob.backends.runtime import cpu_layout
-from mtjob.engines.batching import BatchJob
 from mtjob.config import JobConfig
+from mtjob.engines.batching import BatchJob
 from mtjob.engines.local import LocalEngine
 
 from ..conftest import SAMPLE

@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 from mtjob.cli import app
 from mtjob.export import export_folder
-from mtjob.outfolder.readback import read_folder
 from mtjob.export.html import esc, render_html
 from mtjob.export.html_assets import CSP_ARTICLE, SCRIPT_HASH
 from mtjob.export.xmltext import XmlText
+from mtjob.outfolder.readback import read_folder
 from mtjob.testing.output_folder import sentence, write_finished
 
 XLIFF_NS = "{urn:oasis:names:tc:xliff:document:1.2}"

@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from mtjob.runs import bookkeeping as shard_module
 from mtjob.config import JobConfig
 from mtjob.job import run_shard
-from mtjob.testing.fakes import FakeModels
 from mtjob.outfolder.verify import verify
+from mtjob.runs import bookkeeping as shard_module
+from mtjob.testing.fakes import FakeModels
 
 TEXT = "قال المتحدث باسم الوزارة إن الاجتماع عقد يوم {i} في العاصمة.\n"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mtjob.outfolder import atomic as writer
 from mtjob.errors import LockHeldError, ShardCountError, UnsafeOutputError
+from mtjob.outfolder import atomic as writer
 from mtjob.outfolder.lock import OutputLock, ShardLock
 
 CTX = multiprocessing.get_context("fork")

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from mtjob.text.segment import fit_to_limit, segment_paragraph, split_sentences
 from mtjob.text.clean import clean_for_model
+from mtjob.text.segment import fit_to_limit, segment_paragraph, split_sentences
 
 
 def words_counter(texts: list[str]) -> list[int]:

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ..store.hub import ModelSource
+from .files import tokenizer_files
 from .marian_spm import MarianSpmTokenizer
 from .roberta_bpe import RobertaBpeTokenizer
-from .files import tokenizer_files
 
 LightTokenizer = MarianSpmTokenizer | RobertaBpeTokenizer
 
