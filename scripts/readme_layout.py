@@ -1,6 +1,7 @@
 """Regenerate the README's Layout section from the tree: every package of ``mtjob/`` with the
 first line of its ``__init__`` docstring (its face) and its members, each top-level module with
-the first sentence of its docstring, and the scripts. ``--check`` exits 1 when the README is stale (a test runs it)."""
+the first sentence of its docstring, and the scripts. ``--check`` exits 1 when the README is
+stale (a test runs it)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import sys
 import textwrap
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from readme_cli import README, update  # noqa: E402
+
+ROOT = README.parent
 WIDTH, NAME = 100, 24
 MARKERS = re.compile(r"(<!-- layout:tree -->\n)(?:.*?\n)?(<!-- /layout:tree -->)", re.S)
 
@@ -79,18 +82,14 @@ def layout() -> str:
     return "```text\n" + "\n".join(s.rstrip() for s in lines) + "\n```"
 
 
-def main() -> int:
-    text = README.read_text(encoding="utf-8")
+def render(text: str) -> str:
     if not MARKERS.search(text):
         raise SystemExit("README.md lacks the <!-- layout:tree --> markers")
-    fresh = MARKERS.sub(lambda m: m.group(1) + layout() + "\n" + m.group(2), text)
-    if "--check" in sys.argv[1:]:
-        if fresh != text:
-            print("README.md's Layout is stale: run python scripts/readme_layout.py")
-            return 1
-        return 0
-    README.write_text(fresh, encoding="utf-8")
-    return 0
+    return MARKERS.sub(lambda m: m.group(1) + layout() + "\n" + m.group(2), text)
+
+
+def main() -> int:
+    return update(render, "Layout", "readme_layout.py")
 
 
 if __name__ == "__main__":
