@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,31 @@ SAMPLE = REPO / "examples" / "article.ar.txt"
 
 # Before anything imports huggingface_hub (session fixtures too): never reach for the hub.
 os.environ["HF_HUB_OFFLINE"] = "1"
+
+# The user's own caches, which no test may write into. Module- and session-scoped fixtures
+# run before the per-test fixture below, so the whole process is pointed at a temp home here,
+# at import, and pytest_sessionfinish fails the run if either cache gained an entry anyway.
+USER_CACHES = [Path(os.environ.get("MTJOB_CACHE") or Path.home() / ".cache" / "mtjob"),
+               Path(os.environ.get("HF_HOME") or Path.home() / ".cache" / "huggingface")]
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="mtjob-tests-home-"))
+for _var in ("HOME", "HF_HOME", "XDG_CACHE_HOME", "MTJOB_CACHE"):
+    os.environ[_var] = str(_SESSION_HOME / _var.lower())
+
+
+def _listing(folders: list[Path]) -> set[str]:
+    return {str(p) for folder in folders if folder.is_dir() for p in folder.rglob("*")}
+
+
+_USER_CACHES_BEFORE = _listing(USER_CACHES)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if a test wrote into the user's ~/.cache/mtjob or ~/.cache/huggingface."""
+    written = sorted(_listing(USER_CACHES) - _USER_CACHES_BEFORE)
+    shutil.rmtree(_SESSION_HOME, ignore_errors=True)
+    if written:
+        print("\nThe tests wrote into the user's caches:", *written[:20], sep="\n  ")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)

@@ -19,12 +19,29 @@ text and every other key is as before (checked field by field against the previo
 The CTranslate2 abstracts' provenance says ``"parallel_batches": 2`` for the summarizer since
 its summaries run side by side (issue 14); every text is as recorded. ``config.json`` gained
 ``actor_start_timeout`` (issue 11) and ``report`` (issue 13).
+
+Pinned versions (issue 19): the hashes are recorded under ``constraints.txt``. transformers
+5.25.0 moved both abstracts of both backends, and nothing else (bisected: 5.24.0 gives the old
+hashes with every other library unchanged; tokenizers 0.23.3, ctranslate2 4.8.5,
+sentencepiece 0.2.3 and torch 2.13.0 were the same on both sides). No text or score moved: the
+tiny models are written by ``save_pretrained``, whose ``config.json`` and
+``generation_config.json`` carry ``"transformers_version"``; a local model folder's revision
+is a hash of its files, and the abstracts record that revision under ``models``. The
+difference is the ``models.*.revision`` values alone.
+
+When the hashes differ, the failure names the files, and for JSON and JSON-lines files the
+first differing key path with both values, compared with the recorded copies in
+``tests/golden/`` (which must hash to the table), plus the versions of the libraries that
+produce each file. ``MTJOB_GOLDEN_RECORD=1 pytest tests/test_golden.py`` rewrites those copies
+and prints the new table, for a deliberate change.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -50,11 +67,11 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/manifest-00000-of-00001.json":
             "d0d113a63c1bafa14cd2dc0c5f8785e2c8f3bdeb8c586763e6b04f7f3f487fcb",
         "article.abstract.json":
-            "d624ebcf02405b9ebbeb52dfc4da280d9e482ff70e0a2a3090c1b103cd6cefe8",
+            "0da4f6b3388d9b6e5abff63f43b9e49bc9beb0cb7739ea9e8f4d3b209bfdf062",
         "article.jsonl":
             "9dd4e263847089a96dd88a967b81789c424ae2ba00f12e0bda216e508e9b7097",
         "blank.abstract.json":
-            "63a87aafa3c7b5bc7a279d9b18827e37052dde7aa14dcb67a3977c9606eec94a",
+            "703095de36472e3d0f98691a6093b01b675e77dee94b0b28a01193c8d65d2044",
         "blank.jsonl":
             "3242f41fa45ca780672fe304859e55e8a9e28285ce2a9bdf70f49969725807c4",
     },
@@ -66,11 +83,11 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/manifest-00000-of-00001.json":
             "92a1e3f63db1b5d71c698ff4b53c4baa07467e5de48389e3961dd0b00cefbe2e",
         "article.abstract.json":
-            "41358ac3d473e00549f05a1ac7f3097cc1d905c955a6885cdaa96dadec75945b",
+            "b1e297dce224edb3b6aa902b8059bcdaf4a3afa2422fad416e498993150f66e9",
         "article.jsonl":
             "84260476d3551efc1a6195b9dbb79738e7bca1b3b37609e4dd7bcb480c22ff16",
         "blank.abstract.json":
-            "bc1df3302175c9c34f351737278a084b937ce59334185208692617cee3428bd9",
+            "cbe89d28b8a451b9f56be5197559a489155d95d0d7463d4c3d23d2f81bf92800",
         "blank.jsonl":
             "651bdeef367bedd6283d81141e1e4e31b30d52bcc8702f6b31d01fbe48fed376",
     },
@@ -78,6 +95,15 @@ GOLDEN: dict[str, dict[str, str]] = {
 
 
 def _hashes(out: Path, root: Path) -> dict[str, str]:
+    return {name: _sha(data) for name, data in _normalised(out, root).items()}
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _normalised(out: Path, root: Path) -> dict[str, bytes]:
+    """Each output file's bytes as hashed: the machine's temp folder replaced by ROOT."""
     found = {}
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         name = path.relative_to(out).as_posix()
@@ -86,7 +112,7 @@ def _hashes(out: Path, root: Path) -> dict[str, str]:
         data = path.read_bytes()
         if name.startswith("_mtjob/manifest-"):
             data = _without_abstract_hashes(out, data)
-        found[name] = hashlib.sha256(data.replace(str(root).encode(), b"ROOT")).hexdigest()
+        found[name] = data.replace(str(root).encode(), b"ROOT")
     return found
 
 
@@ -98,6 +124,16 @@ def _without_abstract_hashes(out: Path, data: bytes) -> bytes:
         abstract = (out / f"{doc_id}.abstract.json").read_bytes()
         assert entry.pop("abstract_sha256") == hashlib.sha256(abstract).hexdigest()
     return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+GOLDEN_DIR = Path(__file__).parent / "golden"
+# The libraries whose releases can move each kind of file (and the factory of the tiny models).
+PRODUCERS = {
+    "transformers": {".jsonl": ("torch", "transformers", "sentencepiece"),
+                     ".abstract.json": ("torch", "transformers", "tokenizers", "sentencepiece")},
+    "ctranslate2": {".jsonl": ("ctranslate2", "sentencepiece", "transformers"),
+                    ".abstract.json": ("ctranslate2", "tokenizers", "transformers")},
+}
 
 
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
@@ -114,7 +150,95 @@ def test_fixed_run_gives_the_recorded_files(tmp_path, tiny_models, backend, monk
             "--sum-max-length", "30", "--threads", "2", "--quiet"]
     result = CliRunner().invoke(app, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    found = _hashes(out, tiny_models["mt"].parent)
-    if backend not in GOLDEN:
-        pytest.fail("record these: " + json.dumps(found, indent=1))
-    assert found == GOLDEN[backend]
+    files = _normalised(out, tiny_models["mt"].parent)
+    found = {name: _sha(data) for name, data in files.items()}
+    if os.environ.get("MTJOB_GOLDEN_RECORD") == "1":
+        _record(backend, files)
+        pytest.fail("recorded tests/golden/" + backend + "; put these in GOLDEN: "
+                    + json.dumps(found, indent=1))
+    if found != GOLDEN[backend]:
+        pytest.fail(explain(backend, files, GOLDEN[backend]), pytrace=False)
+
+
+def test_recorded_copies_hash_to_the_table():
+    """The copies that explain a failure are the recorded files themselves."""
+    for backend, table in GOLDEN.items():
+        copies = {p.relative_to(GOLDEN_DIR / backend).as_posix(): _sha(p.read_bytes())
+                  for p in sorted((GOLDEN_DIR / backend).rglob("*")) if p.is_file()}
+        assert copies == table, backend
+
+
+def _record(backend: str, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        target = GOLDEN_DIR / backend / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def explain(backend: str, files: dict[str, bytes], table: dict[str, str]) -> str:
+    """Which files differ from the recorded run, where inside them, and under which releases."""
+    lines = [f"{backend}: the outputs differ from the recorded run (tests/golden/{backend})."]
+    for name in sorted(set(files) | set(table)):
+        if name not in files:
+            lines.append(f"  {name}: recorded, not written")
+        elif name not in table:
+            lines.append(f"  {name}: written, not recorded")
+        elif _sha(files[name]) != table[name]:
+            recorded = (GOLDEN_DIR / backend / name).read_bytes()
+            lines.append(f"  {name}: {first_difference(name, recorded, files[name])}")
+            libraries = next((libs for suffix, libs in PRODUCERS[backend].items()
+                              if name.endswith(suffix)), ())
+            if libraries:
+                lines.append("    produced with: " + versions(libraries))
+    return "\n".join(lines)
+
+
+def first_difference(name: str, recorded: bytes, found: bytes) -> str:
+    if name.endswith(".jsonl"):
+        old, new = recorded.decode().splitlines(), found.decode().splitlines()
+        for number, (a, b) in enumerate(zip(old, new), start=1):
+            if a != b:
+                return f"line {number}: " + json_difference(json.loads(a), json.loads(b))
+        return f"{len(old)} lines recorded, {len(new)} written"
+    try:
+        return json_difference(json.loads(recorded), json.loads(found))
+    except ValueError:
+        return "the bytes differ (not JSON)"
+
+
+def json_difference(old, new, path: str = "") -> str:
+    """The first key path at which two JSON values differ, with both values."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new)):
+            if key not in old or key not in new:
+                side = "recorded only" if key in old else "written only"
+                return f"{path}.{key}: {side}"
+            if old[key] != new[key]:
+                return json_difference(old[key], new[key], f"{path}.{key}")
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, (a, b) in enumerate(zip(old, new)):
+            if a != b:
+                return json_difference(a, b, f"{path}[{index}]")
+    return f"{path or '(top)'}: recorded {old!r:.200}, written {new!r:.200}"
+
+
+def versions(names) -> str:
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} (not installed)")
+    return ", ".join(found)
+
+
+def test_explain_names_the_key_path_and_the_versions():
+    recorded = {"doc": "a", "models": {"mt": {"revision": "local-sha256:1", "id": "x"}}}
+    written = {"doc": "a", "models": {"mt": {"revision": "local-sha256:2", "id": "x"}}}
+    assert json_difference(recorded, written) == (
+        ".models.mt.revision: recorded 'local-sha256:1', written 'local-sha256:2'")
+    lines = [b'{"para_id": 0, "en": "a"}', b'{"para_id": 1, "en": "b"}']
+    changed = lines[:1] + [b'{"para_id": 1, "en": "c"}']
+    assert first_difference("x.jsonl", b"\n".join(lines), b"\n".join(changed)) == (
+        "line 2: .en: recorded 'b', written 'c'")
+    assert "transformers " in versions(["transformers"])

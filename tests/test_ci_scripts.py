@@ -1,0 +1,45 @@
+"""The pinned-set scripts: drift is named, and the unpinned check says what moved."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from .conftest import REPO
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "ci" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_check_pins_names_a_drifted_or_missing_package(tmp_path: Path):
+    check = _load("check_pins")
+    pins = tmp_path / "constraints.txt"
+    pins.write_text("# header\ntransformers==5.25.0\ntorch==2.13.0\nray==2.60.0\n"
+                    "tomli==2.0.1 ; python_version < '3.0'\n")
+    have = {"transformers": "5.24.0", "torch": "2.13.0+cpu"}
+    assert check.drift(pins, have) == [
+        "transformers: pinned ==5.25.0, installed 5.24.0", "ray: pinned ==2.60.0, not installed"]
+
+
+def test_the_repository_pins_are_installed_here():
+    """The suite itself runs on the pinned set (scripts/test.sh installs it)."""
+    check = _load("check_pins")
+    assert check.drift(check.CONSTRAINTS, check.installed()) == []
+
+
+def test_compare_runs_lists_moved_packages_and_changed_tests(tmp_path: Path):
+    compare = _load("compare_runs")
+    (tmp_path / "old.txt").write_text("transformers==5.24.0\ntorch==2.13.0\n")
+    (tmp_path / "new.txt").write_text("transformers==5.25.0\ntorch==2.13.0+cpu\nnew-dep==1\n")
+    assert compare.moved(compare.pins(tmp_path / "old.txt"), compare.pins(tmp_path / "new.txt")) \
+        == ["  new-dep: - -> 1", "  transformers: 5.24.0 -> 5.25.0"]
+    case = '<testcase classname="tests.test_golden" name="test_a">{}</testcase>'
+    (tmp_path / "a.xml").write_text(f"<testsuite>{case.format('')}</testsuite>")
+    failed = case.format('<failure message="x"/>')
+    (tmp_path / "b.xml").write_text(f"<testsuite>{failed}</testsuite>")
+    old, new = compare.outcomes(tmp_path / "a.xml"), compare.outcomes(tmp_path / "b.xml")
+    assert compare.moved(old, new) == ["  tests.test_golden::test_a: passed -> failed"]
