@@ -22,10 +22,11 @@ from .config import FIELDS, JobConfig, load_config
 from .errors import ConfigError, MtjobError
 
 if TYPE_CHECKING:
-    from .engines.base import Engine, TokenCounter
+    from .engines.base import Engine
     from .engines.local import LocalEngine
     from .records import ParagraphRecord
     from .report import RunReport
+    from .text.segment import TokenCounter
 
 __all__ = ["Pipeline", "final_english", "make_config", "pipeline", "run", "translate"]
 
@@ -50,7 +51,7 @@ class Pipeline:
 
     def __init__(self, config: JobConfig | None = None, *,
                  config_file: PathLike | None = None, **settings: Any) -> None:
-        from .engines.models import LocalModels
+        from .engines.resolve import LocalModels
 
         if config is not None and (settings or config_file is not None):
             raise ConfigError("give either a JobConfig or settings, not both")
@@ -81,20 +82,22 @@ class Pipeline:
         from .segment import segment_article
         from .translation import translate_segments
 
-        paragraphs = tuple(Paragraph(t.strip(), line)
+        paragraphs = tuple(Paragraph(text=t.strip(), line=line)
                            for line, t in enumerate(_checked_texts(texts), 1))
         if not paragraphs:
             return []
         if not self._checked:  # a wrong or broken model fails here, before any work
             self._models.check(self.config, ["mt"])
             self._checked = True
-        article = Article(Path("<translate>"), doc_id, "", "", paragraphs)
+        article = Article(path=Path("<translate>"), doc_id=doc_id, sha256="", text="",
+                          paragraphs=paragraphs)
         segments = segment_article(0, article, self._models.tokenizer(self.config),
                                    self.config)
         errors = translate_segments(segments, self.engine, self.config)
         if errors:
             raise MtjobError(next(iter(errors.values())))
-        return build_records(doc_id, [p.text for p in paragraphs], segments)
+        return build_records(doc_id=doc_id, paragraphs=[p.text for p in paragraphs],
+                             segments=segments)
 
     def run(self, inputs: PathLike | Iterable[PathLike], out: PathLike, *, rank: int = 0,
             world_size: int = 1, force: bool = False, wait_lock: float = 0.0) -> RunReport:
@@ -104,9 +107,9 @@ class Pipeline:
         from .job import run_shard
 
         paths = [Path(inputs)] if isinstance(inputs, (str, Path)) else [Path(p) for p in inputs]
-        return run_shard(self.config, paths, Path(out), rank, world_size, force=force,
-                         models=None if self.config.engine == "ray" else _KeptModels(self),
-                         wait_lock=wait_lock)
+        return run_shard(self.config, paths, Path(out), rank=rank, world_size=world_size,
+                         force=force, wait_lock=wait_lock,
+                         models=None if self.config.engine == "ray" else _KeptModels(self))
 
     def close(self) -> None:
         """Free the models (they load again if the pipeline is used after this)."""

@@ -20,7 +20,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .choices import Backend, Device, DType, EngineKind, LangCheck, Quantize
+from .choices import Backend, Device, DType, EngineKind, LangCheck, Quantize, resolve_backend
 from .errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -30,7 +30,7 @@ else:  # pragma: no cover
 
 
 #: ``batch_tokens = 0`` (the default) picks the budget per backend, as measured on CPU with
-#: ``scripts/bench.py`` (README, Performance). GPUs want far more (configs/gpu.toml).
+#: ``python -m scripts.bench`` (README, Performance). GPUs want far more (configs/gpu.toml).
 AUTO_BATCH_TOKENS = {"transformers": 500, "ctranslate2": 1000}
 
 MODELS, DECODING, PERFORMANCE, OUTPUT, CLUSTER = (
@@ -156,8 +156,6 @@ class JobConfig:
 
     def __post_init__(self) -> None:
         if self.backend == Backend.auto.value:  # resolved once: the outputs record the choice
-            from .backends.runtime import resolve_backend
-
             object.__setattr__(self, "backend", resolve_backend(self.backend))
         for f in fields(self):
             choices = f.metadata.get("choices")

@@ -1,7 +1,7 @@
 """Scoring a finished run against human references: BLEU and chrF++ (sacreBLEU), ROUGE.
 
 References live in one folder: ``NAME.en.txt`` (same paragraph format as the inputs, split by
-``mtjob.reader``) and optionally ``NAME.abstract.txt``. Paragraphs are the unit that is
+``mtjob.inputs.reader``) and optionally ``NAME.abstract.txt``. Paragraphs are the unit that is
 scored, one segment each, their inner line breaks and spaces collapsed to single spaces; a
 paragraph count that differs from the run's is an error, never a silent misalignment.
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, InputError, MissingExtraError
-from .export.folder import Article, read_folder
-from .reader import decode, split_paragraphs
+from .inputs.reader import decode, split_paragraphs
+from .outfolder.readback import FinishedArticle, read_folder
 
 EXTRA = "pip install 'mtjob[eval]'  (sacrebleu>=2.4, rouge-score>=0.1.2)"
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")
@@ -99,8 +99,8 @@ def _rouge_scorer() -> Any:
     return rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
 
 
-def _pairs(articles: list[Article], refs: Path) -> tuple[list[tuple[Article, list[str]]],
-                                                          list[str]]:
+def _pairs(articles: list[FinishedArticle], refs: Path
+           ) -> tuple[list[tuple[FinishedArticle, list[str]]], list[str]]:
     paired, skipped = [], []
     for article in articles:
         path = refs / f"{article.doc_id}.en.txt"
@@ -146,7 +146,7 @@ def evaluate(out: Path, refs: Path) -> EvalReport:
     return report
 
 
-def _score_abstracts(report: EvalReport, paired: list[tuple[Article, list[str]]],
+def _score_abstracts(report: EvalReport, paired: list[tuple[FinishedArticle, list[str]]],
                      refs: Path) -> None:
     """ROUGE F1 (x100) per article with ``NAME.abstract.txt`` and a written abstract; the
     report's figure is their mean."""

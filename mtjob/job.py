@@ -9,26 +9,30 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from . import signals
-from .batching import article_groups
 from .config import JobConfig
 from .engines import default_models
 from .corrections import reapply
-from .engines.base import Engine, Models, Progress
-from .glossary import load_once
+from .engines.base import Engine, Models, Progress, SummaryOutcome
+from .engines.batching import article_groups
+from .inputs.langid import ArticleLanguage
+from .inputs.reader import Article
+from .inputs.sources import display_name
 from .journal import recover
-from .lock import ShardLock, check_wait
-from .manifest import ManifestWriter, pending_entry
 from .memory_use import check_memory
-from .outputs import REPORT_DIR, abstract_path, jsonl_path, sha256_bytes
-from .records import Segment, abstract_record, build_records, jsonl_bytes
-from .report import RunReport
-from .shard import Shard
-from .sharding import select_inputs
-from .sources import display_name
+from .outfolder.atomic import ensure_real_dir, ensure_writable, write_article
+from .outfolder.lock import ShardLock, check_wait
+from .outfolder.manifest import ManifestWriter
+from .outfolder.paths import REPORT_DIR, abstract_path, jsonl_path, sha256_bytes
+from .records import ParagraphRecord, abstract_record, build_records, jsonl_bytes
+from .runs.bookkeeping import Bookkeeping
+from .runs.report import RunReport
+from .runs.sharding import select_inputs
+from .text.glossary import Entry, load_once
+from .text.segment import Segment, TokenCounter
 from .translation import translate_segments
-from .writer import ensure_real_dir, ensure_writable, write_article
 
 
 def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
@@ -59,78 +63,86 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         settings = config.output_settings(glossary_sha256)
         manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
         revisions = models.revisions(config)  # cheap: fingerprints are cached
-        shard = Shard(out, config, report, manifest, revisions, settings)
-        shard.remove_temp_files(paths, lock.removed_tmp)
+        book = Bookkeeping(out, config, report, manifest, revisions, settings)
+        book.remove_temp_files(paths, lock.removed_tmp)
         recover(out)  # an import killed after its commit point: finish it first
-        entries = {shard.doc_id(s.path): shard.not_an_article(s.path, s.reason)
-                   for s in skipped}
-        todo = []
-        for path in paths:  # skip finished
-            entry = shard.finished_entry(path, force, stats.get(path))
-            todo += [path] if entry is None else []
-            entries[shard.doc_id(path)] = entry or pending_entry(path)
-        manifest.begin(entries, frozenset(shard.indexed))
+        todo = book.plan(paths, skipped, force, stats)  # finished ones are skipped
         if todo:  # a broken model stops the run before any article is read
-            shard.timed("resolve", lambda: models.check(config))
+            book.timed("resolve", lambda: models.check(config))
             check_memory(config.memory)
         tokenizer = models.tokenizer(config) if todo else None  # no weights
         try:
             for start, end in article_groups(len(todo), config.group_articles):
-                articles = shard.timed("read", lambda: shard.read(todo[start:end]))
-                if not articles:
-                    continue
-                segments: list[Segment] = []
-                errors: dict[int, str] = {}
-                with shard.stage("segment"):
-                    for doc, article in enumerate(articles):
-                        segments += shard.segment(errors, doc, article, tokenizer)
-                languages = shard.timed("language", lambda: shard.languages(articles,
-                                                                            segments))
-                if progress is not None:
-                    progress.add_total(sum(1 for s in segments if s.text)
-                                       + (len(articles) if config.summary else 0))
-                if engine is None:
-                    engine, report.models_loaded = models.engine(config), True
-                errors.update(translate_segments(segments, engine, config, progress,
-                                                 report.stage_seconds, glossary))
-                provenance = shard.provenance(engine)
-                ready = []
-                for doc, article in enumerate(articles):  # build records
-                    if doc in errors:
-                        shard.fail(article.path, f"{display_name(article.path)}: {errors[doc]}")
-                        continue
-                    ready.append((article, languages[doc], build_records(
-                        article.doc_id, [p.text for p in article.paragraphs],
-                        [s for s in segments if s.doc == doc])))
-                with shard.stage("summarize"):
-                    summaries = shard.summarize(engine, [recs for *_, recs in ready],
-                                                progress)
-                for (article, language, records), summary in zip(ready, summaries):  # write
-                    if summary.error is not None:
-                        shard.fail(article.path, f"{display_name(article.path)}: "
-                                                 f"{summary.error}")
-                        continue
-                    data = jsonl_bytes(records)
-                    meta = abstract_record(
-                        article.doc_id, article.path, article.sha256, sha256_bytes(data),
-                        records, summary.text, summary.method, provenance,
-                        settings, summary.input_tokens, language.detected, language.flags)
-                    # No signal separates the two files from the manifest's entry.
-                    with shard.stage("write"), signals.critical():
-                        written = shard.guard_write(article.path, lambda: write_article(
-                            jsonl_path(out, article.doc_id), abstract_path(out, article.doc_id),
-                            reapply(out, article.doc_id, data), meta))
-                        if written is not None:
-                            shard.done(article, meta, written, records)
-                    if written is not None and config.report:
-                        shard.report_pages(article.doc_id)
+                engine = _run_group(book, todo[start:end], tokenizer, models, engine,
+                                    progress, glossary)
         finally:
             if engine is not None:
                 engine.close()
             manifest.flush()  # what a stopped run finished stays recorded
-        manifest.finish()
-        shard.index.save()
-        if config.report:  # every page as the folder is now, and the index: reads it back
-            shard.report_pages()
+        book.finish()
     report.seconds = time.monotonic() - started
     return report
+
+
+def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | None,
+               models: Models, engine: Engine | None, progress: Progress | None,
+               glossary: tuple[Entry, ...]) -> Engine | None:
+    """One group of articles: read, segment, check languages, translate, build, summarize,
+    write. Returns the engine, loaded at the first group that has work for it."""
+    config, report = book.config, book.report
+    articles = book.timed("read", lambda: book.read(paths))
+    if not articles:
+        return engine
+    segments: list[Segment] = []
+    errors: dict[int, str] = {}
+    with book.stage("segment"):
+        for doc, article in enumerate(articles):
+            segments += book.segment(errors, doc, article, tokenizer)
+    languages = book.timed("language", lambda: book.languages(articles, segments))
+    if progress is not None:
+        progress.add_total(sum(1 for s in segments if s.text)
+                           + (len(articles) if config.summary else 0))
+    if engine is None:
+        engine, report.models_loaded = models.engine(config), True
+    errors.update(translate_segments(segments, engine, config, progress, report.stage_seconds,
+                                     glossary))
+    provenance = book.provenance(engine)
+    ready = []
+    for doc, article in enumerate(articles):  # build records
+        if doc in errors:
+            book.fail(article.path, f"{display_name(article.path)}: {errors[doc]}")
+            continue
+        ready.append((article, languages[doc], build_records(
+            doc_id=article.doc_id, paragraphs=[p.text for p in article.paragraphs],
+            segments=[s for s in segments if s.doc == doc])))
+    with book.stage("summarize"):
+        summaries = book.summarize(engine, [records for *_, records in ready], progress)
+    for (article, language, records), summary in zip(ready, summaries):
+        _write(book, article, language, records, summary, provenance)
+    return engine
+
+
+def _write(book: Bookkeeping, article: Article, language: ArticleLanguage,
+           records: list[ParagraphRecord], summary: SummaryOutcome,
+           provenance: dict[str, Any]) -> None:
+    """An article's two files (the JSONL with the corrections that apply to it), then its
+    manifest entry (and its review page)."""
+    if summary.error is not None:
+        book.fail(article.path, f"{display_name(article.path)}: {summary.error}")
+        return
+    data = jsonl_bytes(records)
+    meta = abstract_record(doc_id=article.doc_id, source=article.path,
+                           source_sha256=article.sha256, jsonl_sha256=sha256_bytes(data),
+                           records=records, text=summary.text, method=summary.method,
+                           models=provenance, settings=book.settings,
+                           input_tokens=summary.input_tokens, language=language.detected,
+                           article_flags=language.flags)
+    out = book.out
+    with book.stage("write"), signals.critical():  # no signal between the files and entry
+        written = book.guard_write(article.path, lambda: write_article(
+            jsonl_path(out, article.doc_id), abstract_path(out, article.doc_id),
+            reapply(out, article.doc_id, data), meta))
+        if written is not None:
+            book.done(article, meta, written, records)
+    if written is not None and book.config.report:
+        book.report_pages(article.doc_id)

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import quality
-from .abstract_checks import check_abstract
-from .alignment import to_source_words
+from .text import quality
+from .text.abstract_checks import check_abstract
+from .text.alignment import to_source_words
+from .text.segment import Segment
 from .versions import __version__
 
 #: Version of the record shapes: 2 added score, alignment, glossary_miss and the abstract's
@@ -21,32 +22,6 @@ SCHEMA = 2
 # Line separators that some JSONL readers (str.splitlines, JavaScript) treat as line ends:
 # escaped so that one record is always exactly one line.
 _LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
-
-
-@dataclass
-class Segment:
-    """One sentence on its way through the model: ``ar`` as in the source, ``text`` cleaned for
-    the model, its token count and output limit; then the translation and its flags."""
-
-    doc: int
-    para: int
-    ar: str
-    text: str
-    tokens: int
-    limit: int
-    en: str = ""
-    tgt_tokens: int = 0
-    flags: list[str] = field(default_factory=list)
-    score: float | None = None
-    #: (model-text word, output word) pairs, when alignments are asked for.
-    alignment: tuple[tuple[int, int], ...] | None = None
-    glossary_miss: list[str] = field(default_factory=list)
-    #: "mt" (decoded), "copy" (no Arabic letter: the source is its own translation) or
-    #: "memory" (an exact match of the translation memory, whose entry is ``memory``).
-    origin: str = "mt"
-    memory: dict[str, Any] | None = None
-    #: A close memory match (score >= 0.85), recorded for a person, never used as output.
-    suggestion: dict[str, Any] | None = None
 
 
 @dataclass
@@ -153,7 +128,7 @@ def sentence_record(seg: Segment) -> SentenceRecord:
                           seg.origin if seg.text else "copy", seg.memory, seg.suggestion)
 
 
-def build_records(doc_id: str, paragraphs: list[str],
+def build_records(*, doc_id: str, paragraphs: list[str],
                   segments: list[Segment]) -> list[ParagraphRecord]:
     """One record per paragraph, its sentences in order, the English paragraph rebuilt."""
     by_para: dict[int, list[Segment]] = {}
@@ -182,7 +157,7 @@ def score_summary(records: list[ParagraphRecord]) -> dict[str, Any]:
             "low_confidence_share": round(low / len(values), 4)}
 
 
-def abstract_record(doc_id: str, source: Path, source_sha256: str, jsonl_sha256: str,
+def abstract_record(*, doc_id: str, source: Path, source_sha256: str, jsonl_sha256: str,
                     records: list[ParagraphRecord], text: str | None, method: str,
                     models: dict[str, Any] | None, settings: dict[str, Any],
                     input_tokens: int | None = None, language: str | None = None,

@@ -13,17 +13,17 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from . import quality
-from .alignment import uncovered_share
 from .backends.base import GenOptions, Hypothesis
-from .batching import plan_jobs
-from .glossary import Entry, load_glossary, misses
+from .engines.batching import plan_jobs
+from .text import quality
+from .text.alignment import uncovered_share
+from .text.glossary import Entry, load_glossary, misses
 from .langid import LANG
 
 if TYPE_CHECKING:
     from .config import JobConfig
     from .engines.base import Engine, Progress
-    from .records import Segment
+    from .text.segment import Segment
 
 log = logging.getLogger(__name__)
 

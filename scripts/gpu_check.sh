@@ -21,5 +21,5 @@ print("ctranslate2", ctranslate2.__version__, "GPUs", ctranslate2.get_cuda_devic
       if ctranslate2.get_cuda_device_count() else "-")
 PY
 threads="$(nproc)"
-exec timeout 470 python scripts/bench.py --only gpu --files "$articles" --naive-files 1 \
+exec timeout 470 python -m scripts.bench --only gpu --files "$articles" --naive-files 1 \
     --threads "$threads" --out-dir outputs/bench-gpu

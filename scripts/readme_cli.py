@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -42,16 +43,21 @@ def render(text: str) -> str:
     return text
 
 
-def main() -> int:
+def update(render: Callable[[str], str], what: str, script: str) -> int:
+    """Write the README with ``render``'s sections, or with ``--check`` exit 1 if stale."""
     text = README.read_text(encoding="utf-8")
     fresh = render(text)
     if "--check" in sys.argv[1:]:
         if fresh != text:
-            print("README.md's CLI excerpts are stale: run python scripts/readme_cli.py")
+            print(f"README.md's {what} is stale: run python scripts/{script}")
             return 1
         return 0
     README.write_text(fresh, encoding="utf-8")
     return 0
+
+
+def main() -> int:
+    return update(render, "CLI excerpts", "readme_cli.py")
 
 
 if __name__ == "__main__":

@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mtjob import signals, writer
+from mtjob import signals
 from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.errors import ConfigError
 from mtjob.job import run_shard
+from mtjob.outfolder import atomic as writer
+from mtjob.outfolder.verify import verify
 from mtjob.testing.fakes import FakeModels
-from mtjob.verify import verify
 
 from .conftest import SAMPLE
 

@@ -12,8 +12,8 @@ import pytest
 import mtjob
 import mtjob.api
 from mtjob.errors import ConfigError
-from mtjob.verify import verify
-from mtjob.runlog import record_run
+from mtjob.outfolder.verify import verify
+from mtjob.runs.runlog import record_run
 
 REPO = Path(__file__).resolve().parent.parent
 TEXTS = ["قال المتحدث إن المحادثات ستستمر غدا. وأضاف أن الوفدين سيلتقيان في جنيف.",

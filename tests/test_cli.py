@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from mtjob.cli import app
-from mtjob.lock import OutputLock
-from mtjob.outputs import meta_dir
+from mtjob.outfolder.lock import OutputLock
+from mtjob.outfolder.paths import meta_dir
 
 
 
@@ -102,7 +102,7 @@ def test_lock_held_exits_75(tmp_path, sample_inbox, tiny_args):
 
 
 def test_slurm_array_variables_choose_the_shard(tmp_path, tiny_args, monkeypatch):
-    from mtjob.sharding import shard_of
+    from mtjob.runs.sharding import shard_of
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from mtjob.cli import app
 from mtjob.config import FIELDS, JobConfig
 from mtjob.job import run_shard
-from mtjob.lock import OutputLock
-from mtjob.outputs import meta_dir
+from mtjob.outfolder.lock import OutputLock
+from mtjob.outfolder.paths import meta_dir
 from mtjob.testing.fakes import FakeModels, FakeSummarizer, FakeTranslator
 
 from .conftest import REPO
@@ -69,7 +69,7 @@ def test_a_failed_article_is_named_once(tmp_path, sample_inbox, tiny_args):
 
 def test_lossy_precision_warnings_name_their_model(tiny_models, caplog):
     from mtjob.backends.hf import load_model
-    from mtjob.backends.hub import resolve_model
+    from mtjob.backends.store.hub import resolve_model
 
     source = resolve_model(str(tiny_models["mt"]), None, None, allow_pickle=False)
     with caplog.at_level(logging.WARNING):

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from mtjob.cli import app
 from mtjob.evaluate import abstract_sentences, evaluate
-from mtjob.testing.output_folder import sentence, write_article
+from mtjob.testing.output_folder import sentence, write_finished
 
 pytest.importorskip("sacrebleu")
 
@@ -49,8 +49,8 @@ def invoke(*args):
 
 def write_run(out: Path, hyp: dict[str, list[str]]) -> Path:
     for doc_id, paragraphs in hyp.items():
-        write_article(out, doc_id, [[sentence(f"ع {i}", en)] for i, en in enumerate(paragraphs)],
-                      abstract=f"Summary of {doc_id}. It has two sentences.")
+        write_finished(out, doc_id, [[sentence(f"ع {i}", en)] for i, en in enumerate(paragraphs)],
+                       abstract=f"Summary of {doc_id}. It has two sentences.")
     return out
 
 

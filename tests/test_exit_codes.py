@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from mtjob import signals
 from mtjob.cli import app
 from mtjob.errors import EXIT_CODES, OutputError
-from mtjob.lock import OutputLock
-from mtjob.outputs import meta_dir
+from mtjob.outfolder.lock import OutputLock
+from mtjob.outfolder.paths import meta_dir
 
 from .conftest import REPO
 
@@ -51,7 +51,7 @@ def case(code: int, tmp_path: Path, inbox: Path, tiny_args: list[str], monkeypat
         def disk_full(path: Path, data: bytes) -> bool:
             raise OutputError(f"cannot write {path}: disk full")
 
-        monkeypatch.setattr("mtjob.manifest.write_if_changed", disk_full)
+        monkeypatch.setattr("mtjob.outfolder.manifest.write_if_changed", disk_full)
         return ["run", inbox, "--out", out, *tiny_args]
     if code == 75:
         lock = OutputLock(meta_dir(out) / "lock-00000-of-00001")

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from mtjob import quality
+from mtjob.text import quality
 from mtjob.config import JobConfig
 from mtjob.errors import LockHeldError
 from mtjob.engines.local import LocalEngine
 from mtjob.job import run_shard
-from mtjob.lock import OutputLock
-from mtjob.outputs import meta_dir
-from mtjob.verify import verify
+from mtjob.outfolder.lock import OutputLock
+from mtjob.outfolder.paths import meta_dir
+from mtjob.outfolder.verify import verify
 from mtjob.testing.fakes import FakeModels, FakeSummarizer, FakeTranslator
 
 from .conftest import SAMPLE
@@ -142,7 +142,7 @@ def test_held_lock_refuses_a_second_run(tmp_path, sample_inbox, cfg):
             run_shard(cfg, [sample_inbox], out, models=factory())
     assert info.value.exit_code == 75
     # Another rank of the same shard count has its own lock (another count is refused since
-    # issue 10: tests/test_lock.py).
+    # issue 10: tests/outfolder/test_lock.py).
     with OutputLock(meta_dir(out) / "lock-00000-of-00002"):
         run_shard(cfg, [sample_inbox], out, 1, 2, models=factory())
 
@@ -415,7 +415,7 @@ def test_parallel_batches_give_the_sequential_output(tmp_path, sample_inbox, cfg
 
 
 def test_an_interrupted_engine_cancels_the_batches_still_running(cfg):
-    from mtjob.batching import BatchJob
+    from mtjob.engines.batching import BatchJob
     from mtjob.backends.base import GenOptions
 
     engine = LocalEngine(cfg, ParallelFake(), FakeSummarizer())
@@ -436,7 +436,7 @@ def test_an_interrupted_engine_cancels_the_batches_still_running(cfg):
     (3, 1, [(0, 1), (1, 2), (2, 3)]),
 ])
 def test_article_groups(count, size, groups):
-    from mtjob.batching import article_groups
+    from mtjob.engines.batching import article_groups
 
     assert article_groups(count, size) == groups
     covered = [i for a, b in groups for i in range(a, b)]

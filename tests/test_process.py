@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from mtjob.verify import verify
-from mtjob.writer import TMP_MARK
+from mtjob.outfolder.atomic import TMP_MARK
+from mtjob.outfolder.verify import verify
 
 from .conftest import SAMPLE
 
@@ -191,7 +191,7 @@ def test_sigkill_at_random_points_then_rerun_finishes_exactly(tmp_path, job_args
 
 
 def test_cron_script_runs_logs_and_treats_a_held_lock_as_busy(tmp_path, job_args):
-    from mtjob.lock import OutputLock
+    from mtjob.outfolder.lock import OutputLock
 
     from .conftest import REPO
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mtjob.sharding import shard_of
+from mtjob.runs.sharding import shard_of
 
 from .conftest import REPO, SAMPLE
 

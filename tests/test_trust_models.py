@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mtjob import quality
 from mtjob.backends.base import GenOptions, Hypothesis
 from mtjob.backends.hf import TransformersTranslator
 from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.engines.local import LocalEngine
-from mtjob.records import Segment
+from mtjob.text import quality
+from mtjob.text.segment import Segment
 from mtjob.translation import translate_segments
 
 from .conftest import SAMPLE
@@ -24,8 +24,8 @@ pytest.importorskip("torch")
 
 
 def sentences(n: int = 6) -> list[str]:
-    from mtjob.segment import split_sentences
-    from mtjob.textclean import clean_for_model
+    from mtjob.text.clean import clean_for_model
+    from mtjob.text.segment import split_sentences
 
     text = SAMPLE.read_text(encoding="utf-8").replace("&", "\n")
     found = [clean_for_model(s) for s in split_sentences(text)]
@@ -104,7 +104,7 @@ def test_backends_agree_on_the_score(tiny_models, beams, extra):
 def copy_diagonal(tok, text: str, english: str) -> set[tuple[int, int]]:
     """The pairs the tiny model's wiring implies: output piece ``t`` is emitted while reading
     source piece ``t``. Words are counted by sentencepiece's word-start mark, so this shares
-    no code with :mod:`mtjob.alignment`."""
+    no code with :mod:`mtjob.text.alignment`."""
     src = tok.convert_ids_to_tokens(tok(text)["input_ids"])
     tgt = tok.convert_ids_to_tokens(tok(text_target=english)["input_ids"])[:-1]
     src_word = []

@@ -1,5 +1,13 @@
-"""Model backends: transformers (``hf``) and CTranslate2 (``ct2``), each in both roles
-(translator and summarizer), plus model resolution (``hub``) and device choice (``runtime``)."""
+"""Model backends: transformers and CTranslate2, each as translator and summarizer.
+
+- ``base``: decoding options, hypotheses, how a call runs, the roles
+- ``hf``, ``ct2``: the transformers and CTranslate2 backends; ``conversion``: CTranslate2's cache
+- ``lazy``: the base of every backend model (weights loaded lazily)
+- ``runtime``: device, precision, CPU thread layout, out-of-memory detection
+- ``trust``: scores and alignments; ``beam_cache``: beam search without the cross-attention copy
+- ``staging``, ``inventory``: the cores of ``mtjob models stage`` and ``list|check``
+- ``tokenizers/``: tokenizers without weights; ``store/``: finding, fetching, checking models
+"""
 
 from __future__ import annotations
 
@@ -8,8 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..config import JobConfig
     from .base import Summarizer, Translator
-    from .hub import ModelSource
-    from .tokenizer import ModelTokenizer
+    from .store.hub import ModelSource
+    from .tokenizers.tokenizer import ModelTokenizer
 
 
 def make_translator(config: JobConfig, source: ModelSource | None = None,

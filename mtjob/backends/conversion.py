@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MissingExtraError
-from ..writer import remove_stale_tmp_dirs
-from .hub import ModelSource, cache_root
-from .tokenizer import quiet_transformers
+from ..outfolder.atomic import remove_stale_tmp_dirs
+from .store.hub import ModelSource, cache_root
+from .tokenizers.tokenizer import quiet_transformers
 from .trust import clamp_layer
 
 log = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigError
 from .base import Call, GenOptions, Hypothesis
 from .conversion import converted_model, import_ctranslate2
-from .hub import ModelSource, cache_root
 from .lazy import LazyModel
 from .runtime import cpu_layout
-from .tokenizer import ModelTokenizer
+from .store.hub import ModelSource, cache_root
+from .tokenizers.tokenizer import ModelTokenizer
 from .trust import ct2_score, penalised, word_pairs
 
 __all__ = ["CTranslate2Summarizer", "CTranslate2Translator", "cache_root", "converted_model",

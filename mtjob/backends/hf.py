@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from .base import Call, GenOptions, Hypothesis
 from .beam_cache import beam_search_cache
-from .hub import ModelSource
+from .store.hub import ModelSource
 from .lazy import LazyModel
-from .tokenizer import ModelTokenizer, quiet_transformers
+from .tokenizers.tokenizer import ModelTokenizer, quiet_transformers
 from .runtime import cpu_layout, select_device, select_dtype
 from .trust import hf_teacher_forced
 

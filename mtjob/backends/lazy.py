@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError, MtjobError
-from .hub import ModelSource, resolve_model
-from .tokenizer import ModelTokenizer, hf_json
+from .store.hub import ModelSource, resolve_model
+from .tokenizers.tokenizer import ModelTokenizer, hf_json
 
 if TYPE_CHECKING:
     from ..config import JobConfig

@@ -27,16 +27,6 @@ def select_device(requested: str) -> str:
     return requested
 
 
-def resolve_backend(requested: str) -> str:
-    """``auto`` -> ``ctranslate2`` when it is installed (its int8 CPU path and float16 GPU
-    path are the fastest), else ``transformers``. ``find_spec`` looks without importing."""
-    if requested != "auto":
-        return requested
-    from importlib.util import find_spec
-
-    return "ctranslate2" if find_spec("ctranslate2") is not None else "transformers"
-
-
 def cpu_layout(threads: int, calls: int | None = None) -> tuple[int, int]:
     """(batches run in parallel, threads per batch) for ``threads`` CPU threads (0: all the
     cores this process may use). Independent one-thread batches scale better than one batch

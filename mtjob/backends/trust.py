@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..alignment import align_words, piece_words
+from ..text.alignment import align_words, piece_words
 
 
 def output_length(row: list[int], eos: int) -> int:

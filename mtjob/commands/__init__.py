@@ -1,4 +1,7 @@
-"""Typer commands added to the ``mtjob`` app, one command per module (``register(app)``).
+"""Commands: the ``mtjob`` app's commands, one per module (``register(app)``).
+
+Members: ``run``, ``verify``, ``export``, ``evaluate``, ``models``; ``options`` (the run's
+flags from ``JobConfig``), ``common`` (logging, errors to exit codes).
 
 Each command parses its flags, calls one pure function, and leaves errors to
 :func:`mtjob.commands.common.errors`.

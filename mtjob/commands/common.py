@@ -29,7 +29,7 @@ def setup_logging(verbose: int = 0, quiet: bool = False, log_format: str = "text
     if quiet:
         handler.addFilter(lambda r: r.levelno >= logging.WARNING or getattr(r, "summary", False))
     if log_format == "json":
-        from ..runlog import JsonFormatter
+        from ..runs.runlog import JsonFormatter
 
         handler.setFormatter(JsonFormatter())
     else:

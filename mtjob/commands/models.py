@@ -64,7 +64,7 @@ def stage(
     """Stage the models into DIR; prints the profile path and its lines."""
     setup_logging(quiet=quiet)
     with errors():
-        from ..staging import stage as stage_models
+        from ..backends.staging import stage as stage_models
 
         cfg = _config(config, mt_model=mt_model, sum_model=sum_model, mt_revision=mt_revision,
                       sum_revision=sum_revision, allow_pickle=allow_pickle)
@@ -77,7 +77,7 @@ def stage(
 def list_models(cache_dir: CacheOpt = None, quiet: QuietOpt = False) -> None:
     """One line per cached model revision, conversion and local folder."""
     setup_logging(quiet=quiet)
-    from ..inventory import cached_models, ct2_conversions, fingerprinted_folders
+    from ..backends.inventory import cached_models, ct2_conversions, fingerprinted_folders
 
     with errors():
         hub = cached_models(cache_dir)
@@ -110,7 +110,7 @@ def check(
     """Check the models and devices of a run with these settings."""
     setup_logging(quiet=quiet)
     with errors():
-        from ..inventory import describe
+        from ..backends.inventory import describe
 
         cfg = _config(config, mt_model=mt_model, sum_model=sum_model, mt_revision=mt_revision,
                       sum_revision=sum_revision, allow_pickle=allow_pickle,

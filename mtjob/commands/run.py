@@ -64,8 +64,8 @@ def run(
 ) -> None:
     """Translate and summarize articles into OUT/NAME.jsonl and OUT/NAME.abstract.json."""
     setup_logging(verbose, quiet, log_format.value)
-    from ..report import RunReport
-    from ..runlog import record_run
+    from ..runs.report import RunReport
+    from ..runs.runlog import record_run
 
     report, started = RunReport(), time.time()
     cfg, rank, world, code = None, 0, 1, 1  # what the record needs, known as the run goes

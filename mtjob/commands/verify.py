@@ -29,7 +29,7 @@ def verify(
                                           "errors, warnings, articles by status.")] = False,
 ) -> None:
     """Check an output folder; exit 1 naming each problem."""
-    from ..verify import check_folder
+    from ..outfolder.verify import check_folder
 
     setup_logging(quiet=True)  # the warnings of reading --inputs, one escaped line each
     with errors():

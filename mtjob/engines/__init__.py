@@ -1,5 +1,10 @@
-"""Where model calls run: in this process (``local``) or on a pool of Ray actors (``ray``).
-Slurm arrays need no engine of their own: each task runs the local one on its shard."""
+"""Engines: where model calls run, in this process or on a pool of Ray actors.
+
+- ``base``: the ``Models`` and ``Engine`` protocols; ``resolve``: models resolved in this process
+- ``local``: the in-process engine; ``ray``: the Ray engine (Slurm arrays run the local one)
+- ``batching``: token-budget batches, article groups, out-of-memory back-off
+- ``summarize``: the abstract algorithm (one pass, chunks, hierarchy)
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,6 @@ def default_models(config: JobConfig) -> Models:
 
         import_ray()  # fail at once, before any file is read, if Ray is missing
         return RayModels()
-    from .models import LocalModels
+    from .resolve import LocalModels
 
     return LocalModels()

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from ..backends.base import Hypothesis
-    from ..batching import BatchJob
     from ..config import JobConfig
+    from ..text.segment import TokenCounter
+    from .batching import BatchJob
 
 
 
@@ -38,15 +39,6 @@ class SummaryOutcome:
     method: str = "none"
     error: str | None = None
     input_tokens: int | None = None
-
-
-class TokenCounter(Protocol):
-    """The translation model's tokenizer: all that segmenting needs."""
-
-    @property
-    def model_max_tokens(self) -> int: ...
-
-    def count_tokens(self, texts: list[str]) -> list[int]: ...
 
 
 class Engine(Protocol):

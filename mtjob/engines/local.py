@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..backends import make_summarizer, make_translator
 from ..backends.base import Call, Hypothesis
 from ..backends.runtime import free_memory, limit_malloc_arenas
-from ..batching import BatchJob, BudgetState, translate_with_backoff
+from .batching import BatchJob, BudgetState, translate_with_backoff
 from ..errors import ModelError, MtjobError
-from ..summarize import ABSTRACTIVE, make_abstract, one_pass_input
-from ..textclean import clean_generated
+from .summarize import ABSTRACTIVE, make_abstract, one_pass_input
+from ..text.clean import clean_generated
 from .base import BatchOutcome, Progress, SummaryOutcome
 
 if TYPE_CHECKING:

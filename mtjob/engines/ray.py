@@ -12,11 +12,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ..batching import BatchJob
 from ..errors import ConfigError, MissingExtraError, MtjobError
 from .base import BatchOutcome, Progress, SummaryOutcome
+from .batching import BatchJob
 from .local import LocalEngine
-from .models import LocalModels
+from .resolve import LocalModels
 
 if TYPE_CHECKING:
     from ..config import JobConfig

@@ -1,4 +1,7 @@
-"""Exporting a finished output folder for reviewers and tools: HTML, XLIFF, TMX, TSV.
+"""Export: a finished output folder for reviewers and tools (HTML, XLIFF, TMX, TSV).
+
+Members: ``html`` (+ ``html_assets``), ``xliff``, ``tmx``, ``tsv``, ``xmltext`` (the XML guard),
+``pages`` (``mtjob run --report``'s pages as the run goes).
 
 ``export_folder`` is the whole command minus the CLI: it refuses a folder that fails
 ``verify``, renders each article with a pure function of its records, and writes one file per
@@ -53,7 +56,7 @@ def default_target(out: Path, fmt: str) -> Path:
     return out / "export" / fmt
 
 
-def _selected(article: Article, only_flagged: bool) -> int:
+def _selected(article: FinishedArticle, only_flagged: bool) -> int:
     return sum(1 for _, s in article.sentences() if s.flagged or not only_flagged)
 
 
@@ -104,7 +107,7 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
     return report
 
 
-def _render(article: Article, fmt: str, only_flagged: bool, excel: bool,
+def _render(article: FinishedArticle, fmt: str, only_flagged: bool, excel: bool,
             index: str, omegat: bool = False) -> tuple[str, int]:
     """The file's text and how many characters XML forced out of it."""
     if fmt == "html":

@@ -78,7 +78,7 @@ def _head(title: str, csp: str) -> str:
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n")
 
 
-def _sentence(paragraph: Paragraph, sentence: Sentence) -> str:
+def _sentence(paragraph: FinishedParagraph, sentence: FinishedSentence) -> str:
     uid = paragraph.unit_id(sentence)
     aligned = bool(sentence.alignment)
     attrs = f' data-align="{" ".join(f"{a}-{b}" for a, b in sentence.alignment)}"' \
@@ -102,7 +102,7 @@ def _sentence(paragraph: Paragraph, sentence: Sentence) -> str:
             + (f'<div class="badges">{badges}</div>' if badges else "") + "</div>\n")
 
 
-def _footer(article: Article) -> str:
+def _footer(article: FinishedArticle) -> str:
     meta = article.meta
     rows = []
     models = meta.get("models") if isinstance(meta.get("models"), dict) else {}
@@ -122,7 +122,8 @@ def _footer(article: Article) -> str:
             "use.</p></footer>\n")
 
 
-def render_html(article: Article, *, only_flagged: bool = False, index: str | None = None) -> str:
+def render_html(article: FinishedArticle, *, only_flagged: bool = False,
+                index: str | None = None) -> str:
     """The article's review page; ``only_flagged`` starts with the "flagged only" filter on."""
     counts = article.flag_counts()
     pairs = article.sentences()
@@ -175,7 +176,7 @@ def _section(title: str, data: Any) -> str:
     return f'<h2 class="sub">{title}</h2>{body}' if body else ""
 
 
-def render_index(articles: list[Article], pages: dict[str, str]) -> str:
+def render_index(articles: list[FinishedArticle], pages: dict[str, str]) -> str:
     """The list of articles with their counts, flags and abstract; ``pages`` maps doc id to
     the page's file name (relative links, so the folder can be moved or zipped)."""
     total: Counter[str] = Counter()

@@ -12,8 +12,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from ..outfolder.readback import FinishedArticle
 from ..versions import __version__
-from .folder import Article
 from .xmltext import XmlText, xml_document
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -23,13 +23,13 @@ def _prop(parent: ET.Element, kind: str, value: str, clean: XmlText) -> None:
     ET.SubElement(parent, "prop", {"type": kind}).text = clean(value)
 
 
-def tmx_skipped(article: Article, *, only_flagged: bool = False) -> int:
+def tmx_skipped(article: FinishedArticle, *, only_flagged: bool = False) -> int:
     """How many (selected) sentences ``render_tmx`` leaves out for an empty side."""
     return sum(1 for _, s in article.sentences()
                if (s.flagged or not only_flagged) and not (s.ar.strip() and s.final.strip()))
 
 
-def render_tmx(article: Article, *, only_flagged: bool = False,
+def render_tmx(article: FinishedArticle, *, only_flagged: bool = False,
                clean: XmlText | None = None) -> str:
     """The article's sentence pairs as a TMX 1.4b document."""
     clean = clean if clean is not None else XmlText()

@@ -12,7 +12,7 @@ import io
 import math
 import re
 
-from .folder import Article
+from ..outfolder.readback import FinishedArticle
 
 #: ``en`` is the machine's; ``post_edit`` the person's (``mtjob import`` reads it back, and
 #: checks ``ar`` and ``en`` against the sentence before applying it).

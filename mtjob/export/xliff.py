@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from ..outfolder.readback import FinishedArticle, FinishedParagraph, FinishedSentence
 from ..versions import __version__
-from .folder import Article, Paragraph, Sentence
 from .xmltext import XmlText, xml_document
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"

@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..manifest import ManifestWriter, done_entry
-from ..outputs import abstract_path, jsonl_path, sha256_bytes
+from ..outfolder.manifest import ManifestWriter, done_entry
+from ..outfolder.paths import abstract_path, jsonl_path, sha256_bytes
 from ..records import dumps_line
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -25,7 +25,7 @@ def sentence(ar: str, en: str, flags: tuple[str, ...] | list[str] = (), **extra:
             "tgt_tokens": len(en.split()) + 1, "flags": list(flags), **extra}
 
 
-def write_article(out: Path, doc_id: str, paragraphs: list[list[dict]], *,
+def write_finished(out: Path, doc_id: str, paragraphs: list[list[dict]], *,
                   abstract: str | None = "A short abstract.", **meta: Any) -> Path:
     """Write ``doc_id``'s JSONL and abstract into ``out``; paragraphs are lists of sentences.
 

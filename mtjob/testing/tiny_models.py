@@ -41,7 +41,7 @@ _AR_SEED = """\
 وتشير تصريحات كورالينكو إلى تحول في الموقف الروسي. وكانت موسكو قد قالت السبت إنها لن تجبر الجيش السوري على وقف حملته، التي تهدد بالانهيار الكامل لجهود السلام.
 """
 
-_EN_SEED = """\
+EN_SEED = """\
 US Secretary of State John Kerry said work was under way to restore the ceasefire in Aleppo.
 A senior Russian military official said active talks were being held on a truce in the city.
 The truce could come into force as early as Tuesday, the official told reporters.
@@ -255,7 +255,7 @@ def build_marian(out_dir: Path, *, full_size: bool = False, seed: int = 0,
     out_dir.mkdir(parents=True, exist_ok=True)
     src_lines = _augment(corpus or _AR_SEED, 40, seed, _ARABIC_CHARS + " " + _LATIN_CHARS)
     src_spm = _train_spm(src_lines, 8000, seed)
-    tgt_spm = _train_spm(_augment(_EN_SEED, 20, seed), 8000, seed)
+    tgt_spm = _train_spm(_augment(EN_SEED, 20, seed), 8000, seed)
     (out_dir / "source.spm").write_bytes(src_spm)
     (out_dir / "target.spm").write_bytes(tgt_spm)
 
@@ -316,7 +316,7 @@ def build_bart(out_dir: Path, *, full_size: bool = False, seed: int = 0,
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    lines = bpe_lines if bpe_lines is not None else _augment(corpus or _EN_SEED, 20, seed)
+    lines = bpe_lines if bpe_lines is not None else _augment(corpus or EN_SEED, 20, seed)
     bpe = ByteLevelBPETokenizer()
     bpe.train_from_iterator(lines, vocab_size=bpe_vocab, min_frequency=2, show_progress=False,
                             special_tokens=["<s>", "<pad>", "</s>", "<unk>"])

@@ -1,0 +1,146 @@
+"""Token-budget batches of length-sorted segments, the groups of articles that share them,
+and the out-of-memory back-off that re-plans a batch under a smaller budget."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..backends.base import Call, GenOptions, Hypothesis
+from ..backends.runtime import free_memory, is_out_of_memory
+from ..errors import MtjobError, OutOfMemoryBudgetError
+
+if TYPE_CHECKING:
+    from ..backends.base import Translator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Indices into the segment list, and the padded token cost of the batch."""
+
+    indices: tuple[int, ...]
+    max_tokens: int
+
+    @property
+    def cost(self) -> int:
+        return self.max_tokens * len(self.indices)
+
+
+#: A batch decodes until its longest output ends: shorter members wait, and a looping short
+#: segment can run on to the batch's limit. So a segment never shares a batch with one more
+#: than ``SPREAD x + SLACK`` its length.
+SPREAD = 1.25
+SLACK = 8
+
+
+def plan_batches(lengths: Sequence[int], budget: int) -> list[Batch]:
+    """Sort segments by token length and pack them so ``longest x count <= budget`` and
+    ``longest <= SPREAD x shortest + SLACK``.
+
+    Sorting puts segments of similar length together, so little compute is spent on padding
+    and on sequences that finished early. A segment longer than the budget gets a batch alone
+    (it is never cut). Ties keep source order, so the plan is deterministic.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    batches: list[Batch] = []
+    current: list[int] = []
+    for index in order:
+        longest = lengths[index]  # ascending order: the newcomer is the longest so far
+        if current and (longest * (len(current) + 1) > budget
+                        or longest > SPREAD * lengths[current[0]] + SLACK):
+            batches.append(Batch(tuple(current), lengths[current[-1]]))
+            current = []
+        current.append(index)
+    if current:
+        batches.append(Batch(tuple(current), lengths[current[-1]]))
+    return batches
+
+
+def split_batch(batch: Batch, lengths: Sequence[int], budget: int) -> list[Batch]:
+    """Re-plan one batch under a smaller budget (out-of-memory back-off)."""
+    sub = plan_batches([lengths[i] for i in batch.indices], budget)
+    return [Batch(tuple(batch.indices[j] for j in b.indices), b.max_tokens) for b in sub]
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """One batch to translate: texts, their source token counts, decoding options."""
+
+    texts: tuple[str, ...]
+    lengths: tuple[int, ...]
+    options: GenOptions
+
+
+def plan_jobs(texts: list[str], lengths: list[int], limits: list[int], budget: int,
+              options: Callable[[int], GenOptions]) -> tuple[list[Batch], list[BatchJob]]:
+    """Length-sorted, budgeted batches of segments and the jobs that translate them."""
+    batches = plan_batches(lengths, budget)
+    jobs = [BatchJob(tuple(texts[i] for i in b.indices), tuple(lengths[i] for i in b.indices),
+                     options(max(limits[i] for i in b.indices))) for b in batches]
+    return batches, jobs
+
+
+def article_groups(count: int, size: int) -> list[tuple[int, int]]:
+    """(start, end) of each group of articles translated together, ``size`` at a time: their
+    batches mix articles and run fuller. In a long run (over two groups) the first article
+    goes alone, so the first output and the first sign of life in a cron log come early; in
+    a short run that costs more throughput than it gives (README, Performance)."""
+    first = 1 if count > 2 * size and size > 1 else size
+    bounds = [0, *range(first, count, size), count]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+class BudgetState:
+    """The token budget in force; halved on out-of-memory, and the smaller value sticks."""
+
+    def __init__(self, budget: int, minimum: int) -> None:
+        self.budget = budget
+        self.minimum = minimum
+
+    def shrink(self, failed_cost: int) -> bool:
+        """Halve the budget below the cost of the batch that failed; False at the minimum."""
+        if self.budget <= self.minimum:
+            return False
+        self.budget = max(self.minimum, min(self.budget, failed_cost) // 2)
+        log.warning("out of memory: token budget lowered to %d", self.budget)
+        return True
+
+
+def translate_with_backoff(translator: Translator, job: BatchJob, state: BudgetState,
+                           call: Call) -> list[Hypothesis]:
+    """Translate one batch; on out-of-memory, re-split it under a halved budget and go on.
+
+    Only out-of-memory errors are retried. When even the minimum budget fails, raises
+    :class:`OutOfMemoryBudgetError`.
+    """
+    pending: list[Batch] = [Batch(tuple(range(len(job.texts))), max(job.lengths))]
+    results: dict[int, Hypothesis] = {}
+    while pending:
+        batch = pending.pop(0)
+        if batch.cost > state.budget and len(batch.indices) > 1:
+            pending[:0] = split_batch(batch, job.lengths, state.budget)
+            continue
+        try:
+            hyps = translator.translate([job.texts[i] for i in batch.indices], job.options,
+                                        call)
+        except Exception as exc:
+            if not is_out_of_memory(exc):
+                raise
+            free_memory()
+            # A lone segment cannot be made smaller: retrying it would only fail again.
+            if len(batch.indices) == 1 or not state.shrink(batch.cost):
+                raise OutOfMemoryBudgetError(
+                    f"out of memory on a batch of {len(batch.indices)} segment(s) "
+                    f"({batch.cost} padded tokens) with the token budget at "
+                    f"{state.budget} (minimum token budget {state.minimum})") from None
+            pending.insert(0, batch)
+            continue
+        if len(hyps) != len(batch.indices):  # never a segment silently left untranslated
+            raise MtjobError(f"the model returned {len(hyps)} translation(s) for "
+                             f"{len(batch.indices)} segment(s)")
+        results.update(zip(batch.indices, hyps))
+    return [results[i] for i in range(len(job.texts))]

@@ -1,0 +1,11 @@
+"""The output folder's contract: what is written where, atomically, and how it is read back.
+
+- ``paths``: where each file lives; when an article counts as done
+- ``atomic``: temp file, fsync, ``os.replace``; stale temp files removed
+- ``manifest``: the shard's manifest, written as the run goes; completion markers
+- ``index``: a per-shard index of finished articles, re-checked by ``stat``
+- ``lock``: one run per shard, one shard count per folder
+- ``schema``: the shape of every file written, and a validator naming each problem
+- ``verify``: is a folder finished, well-formed and as recorded (``VerifyReport``)
+- ``readback``: a finished folder read into ``FinishedArticle`` s, for export and eval
+"""

@@ -1,0 +1,7 @@
+"""Runs: one run's bookkeeping, the shard of the inputs it owns, what it did, and its record.
+
+- ``bookkeeping``: every article's outcome to the report, the manifest and the log (``Bookkeeping``)
+- ``sharding``: which articles a task owns (``--shard I/N``, Slurm array variables)
+- ``report``: what a run did, its counts and its summary line (``RunReport``)
+- ``runlog``: JSON log lines, one record per run, a Prometheus textfile
+"""

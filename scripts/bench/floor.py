@@ -1,0 +1,99 @@
+"""The decode floor: how fast the bench's article can be translated at all on this machine.
+
+In one process, after everything is loaded (no start-up, imports, tokenizer or model load),
+times the translate stage of mtjob's own engine on the article's segments (the segments and
+limits ``mtjob run`` makes with the bench's settings: CTranslate2 int8, beam 4, 1.3x forced
+lengths), then CTranslate2's ``translate_batch`` alone on the same segments, each with its
+own limit, in parallel one-thread calls of 1, 2 and 4 segments (the fastest kept). Divided
+into the naive recipe's whole-process seconds from the latest ``python -m scripts.bench`` run, it
+bounds the ratio any tool can reach here with exact beam-4 decoding. Needs the bench's
+models (run ``python -m scripts.bench`` first). Prints one JSON object.
+
+    python -m scripts.bench.floor --articles 1 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+MODELS = ROOT / "outputs" / "bench" / "models"
+
+
+def raw_seconds(translator: object, segments: list[list[str]], limits: list[int],
+                per_call: int) -> float:
+    """``translate_batch`` alone: calls of ``per_call`` length-sorted segments at once."""
+    order = sorted(range(len(segments)), key=lambda i: -len(segments[i]))
+    started = time.perf_counter()
+    pending = []
+    for at in range(0, len(order), per_call):
+        part = order[at:at + per_call]
+        pending += translator.translate_batch(  # type: ignore[attr-defined]
+            [segments[i] for i in part], beam_size=4, max_input_length=0, min_decoding_length=1,
+            max_decoding_length=max(limits[i] for i in part), return_scores=True,
+            asynchronous=True)
+    for result in pending:
+        result.result()
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    os.environ.update(HF_HUB_OFFLINE="1", MTJOB_CACHE=str(MODELS / "ct2-cache"))
+    from mtjob.config import JobConfig
+    from mtjob.engines.resolve import LocalModels
+    from mtjob.inputs.reader import read_article
+    from mtjob.text.segment import segment_article
+    from mtjob.translation import translate_segments
+
+    config = JobConfig(mt_model=str(MODELS / "bench-v2-noeos" / "marian-ar-en"), beams=4,
+                       backend="ctranslate2", threads=2, max_length_factor=1.3,
+                       max_length_offset=0, retry_degenerate=False, summary=False)
+    models = LocalModels()
+    tokens = models.tokenizer(config)
+    article = read_article(ROOT / "examples" / "article.ar.txt", config.max_file_bytes)
+    segments = [s for doc in range(args.articles)
+                for s in segment_article(doc, article, tokens, config) if s.text]
+    engine = models.engine(config)
+    translate_segments(segments[:2], engine, config)  # loads the model
+    mtjob_s = min(_timed(lambda: translate_segments(segments, engine, config))
+                  for _ in range(args.runs))
+    converted = engine.translator._ensure_model()  # type: ignore[attr-defined]
+    source = tokens.source_tokens([s.text for s in segments])
+    limits = [s.limit for s in segments]
+    raw = {k: min(raw_seconds(converted, source, limits, k) for _ in range(args.runs))
+           for k in (1, 2, 4)}
+    engine.close()
+    latest = ROOT / "outputs" / "bench" / "latest.json"
+    naive = {}
+    if latest.is_file():
+        rows = json.loads(latest.read_text(encoding="utf-8")).get("job", {}).get("rows", [])
+        naive = {r["articles"]: r["naive_s"] for r in rows if not r["summary"]}
+    floor = min(raw.values())
+    result = {"articles": args.articles, "segments": len(segments),
+              "limit_tokens": sum(limits), "mtjob_translate_s": round(mtjob_s, 3),
+              "raw_translate_batch_s": {k: round(v, 3) for k, v in raw.items()},
+              "naive_whole_process_s": naive.get(args.articles)}
+    if result["naive_whole_process_s"]:
+        result["ratio_bound"] = round(result["naive_whole_process_s"] / floor, 1)
+    print(json.dumps(result))
+    return 0
+
+
+def _timed(fn: object) -> float:
+    started = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    sys.exit(main())
