@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .versions import __version__
+
 __all__ = ["Pipeline", "__version__", "final_english", "run", "translate"]
 
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .engines.base import Engine
     from .engines.local import LocalEngine
     from .records import ParagraphRecord
-    from .report import RunReport
+    from .runs.report import RunReport
     from .text.segment import TokenCounter
 
 __all__ = ["Pipeline", "final_english", "make_config", "pipeline", "run", "translate"]
@@ -77,9 +77,9 @@ class Pipeline:
                           doc_id: str = "translate") -> list[ParagraphRecord]:
         """One paragraph record per text, as in the JSONL output (sentences, scores, flags);
         an empty text gives a record with no sentence and empty English."""
+        from .inputs.reader import Article, Paragraph
         from .records import build_records
-        from .reader import Article, Paragraph
-        from .segment import segment_article
+        from .text.segment import segment_article
         from .translation import translate_segments
 
         paragraphs = tuple(Paragraph(text=t.strip(), line=line)
@@ -202,8 +202,8 @@ def run(inputs: PathLike | Iterable[PathLike], out: PathLike, *, force: bool = F
 def final_english(out: PathLike, doc_id: str) -> list[str]:
     """An article's English paragraphs as a reader should get them: a person's post-edit
     (``mtjob import``) in place of each sentence they corrected, the machine's elsewhere."""
-    from .machine import corrected_paragraphs
-    from .outputs import jsonl_path
+    from .outfolder.machine import corrected_paragraphs
+    from .outfolder.paths import jsonl_path
 
     path = jsonl_path(Path(out), doc_id)
     try:

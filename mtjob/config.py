@@ -186,7 +186,7 @@ class JobConfig:
         (``glossary_sha256``: the hash of the glossary as a run loaded it)."""
         settings = {name: getattr(self, name) for name in OUTPUT_SETTINGS}
         if self.glossary is not None:  # its content, not its path, shapes the output
-            from .glossary import glossary_sha256 as file_sha256
+            from .text.glossary import glossary_sha256 as file_sha256
 
             settings["glossary_sha256"] = glossary_sha256 or file_sha256(self.glossary)
         return settings
@@ -233,7 +233,7 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
     """Build the config from defaults, an optional TOML file, then non-None overrides."""
     values: dict[str, Any] = {}
     if path is not None:
-        from .pathcheck import read_setting_file
+        from .inputs.pathcheck import read_setting_file
 
         try:  # a folder, a FIFO, no permission...: a ConfigError naming it, never a hang
             data = tomllib.loads(read_setting_file(path, "config file").decode("utf-8"))

@@ -14,15 +14,14 @@ from typing import Any
 from . import signals
 from .config import JobConfig
 from .engines import default_models
-from .corrections import reapply
 from .engines.base import Engine, Models, Progress, SummaryOutcome
 from .engines.batching import article_groups
-from .inputs.langid import ArticleLanguage
 from .inputs.reader import Article
 from .inputs.sources import display_name
-from .journal import recover
-from .memory_use import check_memory
+from .memory.lookup import check_memory
 from .outfolder.atomic import ensure_real_dir, ensure_writable, write_article
+from .outfolder.corrections import reapply
+from .outfolder.journal import recover
 from .outfolder.lock import ShardLock, check_wait
 from .outfolder.manifest import ManifestWriter
 from .outfolder.paths import REPORT_DIR, abstract_path, jsonl_path, sha256_bytes
@@ -31,6 +30,7 @@ from .runs.bookkeeping import Bookkeeping
 from .runs.report import RunReport
 from .runs.sharding import select_inputs
 from .text.glossary import Entry, load_once
+from .text.langid import ArticleLanguage
 from .text.segment import Segment, TokenCounter
 from .translation import translate_segments
 

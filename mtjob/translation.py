@@ -4,7 +4,7 @@ one retry of the suspicious ones with anti-repetition settings.
 A segment without an Arabic letter (an English quote, a URL, a number), or of a paragraph in
 another language (flagged ``lang``), is not sent to the model: its cleaned text is its
 translation, flagged ``copied`` (origin ``copy``). With ``--memory``, a segment the
-translation memory knows exactly is not sent either (origin ``memory``, ``mtjob.memory_use``).
+translation memory knows exactly is not sent either (origin ``memory``, ``mtjob.memory.lookup``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .engines.batching import plan_jobs
 from .text import quality
 from .text.alignment import uncovered_share
 from .text.glossary import Entry, load_glossary, misses
-from .langid import LANG
+from .text.langid import LANG
 
 if TYPE_CHECKING:
     from .config import JobConfig
@@ -47,7 +47,7 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
         copy_source(seg, config.alignments)
     not_decoded = len(copied)
     if config.memory:  # before batching: what the memory knows is never decoded
-        from .memory_use import apply_memory
+        from .memory.lookup import apply_memory
 
         not_decoded += apply_memory(segments, config.memory)
     if progress is not None and not_decoded:

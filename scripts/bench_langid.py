@@ -7,8 +7,8 @@ import json
 import time
 from pathlib import Path
 
-from mtjob.langid import load_identifier
-from mtjob.reader import read_article
+from mtjob.inputs.reader import read_article
+from mtjob.text.langid import load_identifier
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "article.ar.txt"
 

@@ -3,7 +3,7 @@
 An inbox of agency copy where a third of the sentences repeat: every article has four
 sentences of its own and two of the agency's boilerplate (closing lines, credits, standard
 attributions), drawn from six. The memory holds those six as a person corrected them
-(written straight into a day-1 output folder's JSONL and added with ``mtjob.memory.add``, as
+(written straight into a day-1 output folder's JSONL and added with ``mtjob.memory.store.add``, as
 ``mtjob memory add`` does). Then, alternating, ``run_shard`` over the inbox without
 ``--memory`` and with it (``--force``, fresh output folders), ``--rounds`` times each; the
 translate stage's seconds are the run's own ``stage_seconds["translate"]``.
@@ -76,7 +76,7 @@ def build_inbox(inbox: Path, articles: int, seed: int = 0) -> int:
 
 def build_memory(work: Path) -> Path:
     """A day-1 output folder whose boilerplate sentences a person corrected, then the memory."""
-    from mtjob.memory import add
+    from mtjob.memory.store import add
 
     day1 = work / "day1"
     day1.mkdir()
@@ -115,9 +115,9 @@ def lookup_cost(work: Path, entries: int, source: str, queries: int = 300
     against a memory of ``entries`` wire sentences (``source``: post_edit or mt) plus the six
     corrected ones; the queries are new wire sentences (misses: the dearer path, and built
     from the same templates, so most have a close match) and the boilerplate (hits)."""
-    from mtjob.memory import memory_key, open_writable
-    from mtjob.memory_use import apply_memory
-    from mtjob.records import Segment
+    from mtjob.memory.lookup import apply_memory
+    from mtjob.memory.store import memory_key, open_writable
+    from mtjob.text.segment import Segment
 
     work.mkdir(parents=True)
     mem = build_memory(work)
@@ -169,6 +169,7 @@ def main() -> None:
                 print(json.dumps(lookup_cost(Path(tmp) / source, args.lookup_only, source)))
         return
     from bench import FACTOR
+
     from mtjob.config import JobConfig
 
     work = Path(tempfile.mkdtemp(prefix="mtjob-bench-memory-"))

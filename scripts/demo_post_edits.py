@@ -63,9 +63,9 @@ def simulate(out: Path, seed: int = 0) -> None:
 
 
 def main() -> None:
+    from bench_memory import build_inbox
     from typer.testing import CliRunner
 
-    from bench_memory import build_inbox
     from mtjob.cli import app
     from mtjob.testing.tiny_models import build_tiny_models
 

@@ -7,7 +7,9 @@ import time
 
 import pytest
 
-from mtjob import glossary, quality, reader, segment, textclean
+from mtjob.inputs import reader
+from mtjob.text import clean as textclean
+from mtjob.text import glossary, quality, segment
 
 MB = 1 << 20
 
@@ -133,23 +135,23 @@ def inbox(tmp_path):
 @pytest.mark.parametrize("racy_ns", [None, -(1 << 62)])
 def test_a_source_changed_during_its_run_is_redone_next_run(tmp_path, inbox, monkeypatch,
                                                             racy_ns):
-    from mtjob import index
-    from mtjob.shard import Shard
+    from mtjob.outfolder import index
+    from mtjob.runs.bookkeeping import Bookkeeping
 
     if racy_ns is not None:  # the file counts as settled: only the read stat can catch it
         monkeypatch.setattr(index, "RACY_NS", racy_ns)
         monkeypatch.setattr(index, "FINE_RACY_NS", racy_ns)
     source, out = inbox / "a.txt", tmp_path / "out"
-    real = Shard.done
+    real = Bookkeeping.done
 
     def copy_finishes(self, *args, **kwargs):  # the rest of the file lands mid-run
         with open(source, "a", encoding="utf-8") as f:
             f.write("وأضاف أن المحادثات ستستمر.\n")
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Shard, "done", copy_finishes)
+    monkeypatch.setattr(Bookkeeping, "done", copy_finishes)
     assert _run([inbox], out).done == ["a"]
-    monkeypatch.setattr(Shard, "done", real)
+    monkeypatch.setattr(Bookkeeping, "done", real)
     assert _run([inbox], out).done == ["a"]  # not "1 unchanged"
     assert _abstract_sha(out, "a") == _source_sha(source)
     assert _run([inbox], out).skipped == ["a"]
@@ -161,7 +163,7 @@ def test_a_same_second_same_size_correction_is_picked_up(tmp_path, inbox, monkey
     never trusted."""
     import os
 
-    from mtjob import index
+    from mtjob.outfolder import index
 
     real = index._stats
 
@@ -184,7 +186,8 @@ def test_a_same_second_same_size_correction_is_picked_up(tmp_path, inbox, monkey
 
 def test_a_settled_source_is_indexed_on_the_next_run(tmp_path, inbox, monkeypatch):
     """The racy rule costs one hash, not the index: once the file is older, a row is kept."""
-    from mtjob import index, shard
+    from mtjob.outfolder import index
+    from mtjob.runs import bookkeeping as shard
 
     out = tmp_path / "out"
     assert _run([inbox], out).done == ["a"]
@@ -291,7 +294,7 @@ def test_shard_counts_are_bounded(tmp_path, inbox, monkeypatch, args, env):
 
 
 def test_the_largest_shard_count_is_visible_to_verify(tmp_path, inbox):
-    from mtjob.verify import verify
+    from mtjob.outfolder.verify import verify
 
     out = tmp_path / "o"
     _run([inbox], out, 99998, 99999)
@@ -312,10 +315,10 @@ def test_tsv_cells_are_neutralised_for_excel(tmp_path, excel):
     import csv
 
     from mtjob.export import export_folder
-    from mtjob.testing.output_folder import sentence, write_article
+    from mtjob.testing.output_folder import sentence, write_finished
 
     out = tmp_path / "out"
-    write_article(out, "=cmd", [[sentence(f, f, score=-0.5)] for f in _FORMULAS])
+    write_finished(out, "=cmd", [[sentence(f, f, score=-0.5)] for f in _FORMULAS])
     export_folder(out, "tsv", excel=excel)
     with open(out / "export" / "tsv" / "=cmd.tsv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f, delimiter="\t"))[1:]
@@ -353,7 +356,7 @@ def test_every_log_call_site_escapes_a_hostile_name(tmp_path, caplog, deadline):
     import logging
 
     from mtjob.export import export_folder
-    from mtjob.verify import check_folder
+    from mtjob.outfolder.verify import check_folder
 
     inbox, clean = _hostile_inbox(tmp_path), _hostile_inbox(tmp_path, bad=False)
     with caplog.at_level(logging.DEBUG):
@@ -405,7 +408,7 @@ def test_the_json_log_is_one_line_per_record(tmp_path, tiny_args):
 def test_outputs_of_archived_inputs_stay_checked(tmp_path, worlds):
     import json
 
-    from mtjob.verify import verify
+    from mtjob.outfolder.verify import verify
 
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
@@ -438,7 +441,7 @@ def _pages(out):
 
 
 def test_report_pages_match_the_folder_after_every_report_run(tmp_path, inbox):
-    from mtjob.verify import check_folder
+    from mtjob.outfolder.verify import check_folder
 
     out = tmp_path / "out"
     _run([inbox], out)  # without --report
@@ -458,7 +461,7 @@ def test_report_pages_match_the_folder_after_every_report_run(tmp_path, inbox):
 
 def test_articles_named_like_the_index_keep_their_pages(tmp_path):
     from mtjob.export import export_folder
-    from mtjob.verify import check_folder
+    from mtjob.outfolder.verify import check_folder
 
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
@@ -485,7 +488,7 @@ def test_temp_files_in_report_and_runs_are_cleaned(tmp_path, inbox):
     import os
     import time
 
-    from mtjob.writer import TMP_MARK
+    from mtjob.outfolder.atomic import TMP_MARK
 
     out = tmp_path / "out"
     _run([inbox], out, report=True)

@@ -14,7 +14,6 @@ from mtjob.outfolder.lock import OutputLock
 from mtjob.outfolder.paths import meta_dir
 
 
-
 def invoke(*args: str):
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
 

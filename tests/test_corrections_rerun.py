@@ -15,14 +15,13 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 import mtjob
-
 from mtjob.cli import app
-from mtjob.corrections import corrections_path, read_corrections
 from mtjob.export import export_folder
-from mtjob.outputs import sha256_bytes
+from mtjob.outfolder.corrections import corrections_path, read_corrections
+from mtjob.outfolder.paths import sha256_bytes
+from mtjob.outfolder.verify import verify
 from mtjob.testing.tiny_models import build_marian
-from mtjob.verify import verify
-from tests.test_import import KILLER
+from tests.feedback.test_importing import KILLER
 
 
 def invoke(*args):

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mtjob.cli import app
-from mtjob.reader import doc_id_for
+from mtjob.inputs.reader import doc_id_for
 
 from .conftest import REPO
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from mtjob.text import quality
 from mtjob.config import JobConfig
-from mtjob.errors import LockHeldError
 from mtjob.engines.local import LocalEngine
+from mtjob.errors import LockHeldError
 from mtjob.job import run_shard
 from mtjob.outfolder.lock import OutputLock
 from mtjob.outfolder.paths import meta_dir
 from mtjob.outfolder.verify import verify
 from mtjob.testing.fakes import FakeModels, FakeSummarizer, FakeTranslator
+from mtjob.text import quality
 
 from .conftest import SAMPLE
 
@@ -67,7 +67,7 @@ def test_sample_article_gives_17_aligned_records(tmp_path, sample_inbox, cfg):
 
 
 def test_rerun_loads_no_model_and_changes_no_file(tmp_path, sample_inbox, cfg, monkeypatch):
-    from mtjob import index
+    from mtjob.outfolder import index
 
     # The source was written just now: as if it had settled (the "racily clean" window,
     # test_adversarial2), so the first run stores its index row and the rerun has none to add.
@@ -415,8 +415,8 @@ def test_parallel_batches_give_the_sequential_output(tmp_path, sample_inbox, cfg
 
 
 def test_an_interrupted_engine_cancels_the_batches_still_running(cfg):
-    from mtjob.engines.batching import BatchJob
     from mtjob.backends.base import GenOptions
+    from mtjob.engines.batching import BatchJob
 
     engine = LocalEngine(cfg, ParallelFake(), FakeSummarizer())
     jobs = [BatchJob(("a b c",), (4,), GenOptions(1, 8))] * 6

@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from mtjob.cli import app
 from mtjob.export import export_folder
-from mtjob.export.folder import read_folder
-from mtjob.verify import verify
+from mtjob.outfolder.readback import read_folder
+from mtjob.outfolder.verify import verify
 
 JAR = Path("/usr/share/omegat/OmegaT.jar")
 pytestmark = [

@@ -55,11 +55,11 @@ def test_models_stage_offline_does_not_advise_itself(tmp_path):
 
 
 def test_the_review_page_shows_settings_and_checks_in_words(tmp_path):
-    from mtjob.export.folder import read_folder
     from mtjob.export.html import render_html
-    from mtjob.testing.output_folder import sentence, write_article
+    from mtjob.outfolder.readback import read_folder
+    from mtjob.testing.output_folder import sentence, write_finished
 
-    write_article(tmp_path, "a", [[sentence("قال 2016", "He said 2016")]],
+    write_finished(tmp_path, "a", [[sentence("قال 2016", "He said 2016")]],
                   settings={"alignments": False, "summary": True, "mt_revision": None},
                   checks={"unsupported_numbers": ["2017", "12"], "unsupported_names": [],
                           "flags": ["unsupported_number"]})

@@ -10,7 +10,7 @@ import shutil
 from typer.testing import CliRunner
 
 from mtjob.cli import app
-from mtjob.runlog import read_samples
+from mtjob.runs.runlog import read_samples
 
 from .conftest import SAMPLE
 

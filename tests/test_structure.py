@@ -83,7 +83,9 @@ def test_modules_stay_small():
     sizes = {name: len(path.read_text(encoding="utf-8").splitlines())
              for name, path in modules().items() if ".testing" not in name}
     assert {n: s for n, s in sizes.items() if s > 260} == {}
-    assert sizes["mtjob.job"] <= 130
+    # job.py reads as the run's stages; 150 since the language check, the glossary read once,
+    # the import journal's recovery and the memory check joined them (issues 20, 22, 24).
+    assert sizes["mtjob.job"] <= 150
 
 
 def test_the_cli_starts_without_torch_or_transformers():
@@ -96,9 +98,9 @@ def test_the_cli_starts_without_torch_or_transformers():
 
 #: The top of ``mtjob/``: what nearly everything imports, and the entry points.
 TOP = {"__init__", "__main__", "cli", "api", "job", "config", "choices", "errors", "versions",
-       "signals", "records", "translation", "evaluate"}
+       "signals", "records", "status", "translation"}
 PACKAGES = {"commands", "inputs", "text", "engines", "runs", "outfolder", "backends", "export",
-            "testing"}
+            "feedback", "memory", "evaluation", "testing"}
 
 
 def entry(module: str, package: str) -> str | None:

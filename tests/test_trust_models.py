@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from mtjob.backends.base import GenOptions, Hypothesis
-from mtjob.backends.hf import TransformersTranslator
 from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.engines.local import LocalEngine

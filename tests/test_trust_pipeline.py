@@ -9,18 +9,18 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mtjob.text import quality
-from mtjob.text.abstract_checks import check_abstract
-from mtjob.text.alignment import piece_words, source_word_map, to_source_words, uncovered_share
 from mtjob.backends.base import Hypothesis
 from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.errors import ConfigError
-from mtjob.text.glossary import load_glossary
 from mtjob.job import run_shard
-from mtjob.outfolder.verify import verify
 from mtjob.outfolder.schema import validate_paragraph
+from mtjob.outfolder.verify import verify
 from mtjob.testing.fakes import FakeModels, FakeSummarizer, FakeTranslator
+from mtjob.text import quality
+from mtjob.text.abstract_checks import check_abstract
+from mtjob.text.alignment import piece_words, source_word_map, to_source_words, uncovered_share
+from mtjob.text.glossary import load_glossary
 
 ENGLISH = "The minister said on Monday: we will meet again. Talks resume in Geneva (2016)."
 ARTICLE = ("قال المتحدث إن الاجتماع سيعقد في العاصمة.\n\n"

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
-
 @dataclass(frozen=True)
 class GenOptions:
     """Decoding settings for one batch. ``max_new_tokens`` is the batch's output limit."""

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from .base import Call, GenOptions, Hypothesis
 from .beam_cache import beam_search_cache
-from .store.hub import ModelSource
 from .lazy import LazyModel
-from .tokenizers.tokenizer import ModelTokenizer, quiet_transformers
 from .runtime import cpu_layout, select_device, select_dtype
+from .store.hub import ModelSource
+from .tokenizers.tokenizer import ModelTokenizer, quiet_transformers
 from .trust import hf_teacher_forced
 
 if TYPE_CHECKING:

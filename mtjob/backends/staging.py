@@ -22,9 +22,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .store.hub import SAFE_PATTERNS, PICKLE_WEIGHTS, ModelSource, resolve_model
 from ..config import FIELDS, JobConfig
 from ..errors import ModelUnavailableError
+from .store.hub import PICKLE_WEIGHTS, SAFE_PATTERNS, ModelSource, resolve_model
 
 log = logging.getLogger(__name__)
 

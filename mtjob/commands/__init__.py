@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import typer
 
-
 #: Each command's name and the module of this package that registers it.
 COMMANDS = {"run": "run", "translate": "translate", "verify": "verify", "export": "export",
             "import": "import_", "eval": "evaluate", "models": "models",

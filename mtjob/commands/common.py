@@ -10,6 +10,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+
 import typer
 
 from .. import signals
@@ -47,7 +48,7 @@ class OneLineFormatter(logging.Formatter):
     ``-v`` still follows on its own lines)."""
 
     def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
-        from ..sources import one_line
+        from ..inputs.sources import one_line
 
         record.message = one_line(record.message)
         return super().formatMessage(record)
@@ -56,7 +57,7 @@ class OneLineFormatter(logging.Formatter):
 def fail(message: str, code: int) -> typer.Exit:
     """Print one ``Error:`` line; return the exit to raise (the line kept as ``message``, for
     the run record)."""
-    from ..sources import one_line
+    from ..inputs.sources import one_line
 
     typer.echo(f"Error: {one_line(message)}", err=True)
     exit = typer.Exit(code)

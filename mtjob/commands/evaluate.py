@@ -59,7 +59,7 @@ def evaluate(
         if post_edits:
             report = _post_edits(out, heavy, recall, calibrate)
         else:
-            from ..evaluate import evaluate as run_eval
+            from ..evaluation.references import evaluate as run_eval
 
             report = run_eval(out, refs)  # type: ignore[arg-type]
     if as_json:
@@ -70,14 +70,14 @@ def evaluate(
 
 def _post_edits(out: Path, heavy: float, recall: float, calibrate: Path | None) -> Any:
     from ..errors import ConfigError
-    from ..postedit_eval import evaluate_post_edits
+    from ..evaluation.post_edits import evaluate_post_edits
 
     report = evaluate_post_edits(out, heavy, recall)
     if calibrate is not None:
         if report.min_score is None:
             raise ConfigError(f"--calibrate: no sentence of {out} with a score needed a heavy "
                               f"edit (HTER > {heavy:g}): nothing to calibrate on")
-        from ..calibrate import write_min_score
+        from ..evaluation.calibrate import write_min_score
 
         write_min_score(calibrate, report.min_score,
                         f"mtjob eval --post-edits: flags {recall:.0%} of heavy edits "

@@ -48,7 +48,7 @@ def export(
 
         report = export_folder(out, fmt.lower(), to, only_flagged=only_flagged, excel=excel,
                                omegat=omegat)
-    from ..sources import display_name
+    from ..inputs.sources import display_name
 
     for path in report.files:  # one line each, whatever the name holds
         typer.echo(display_name(path))

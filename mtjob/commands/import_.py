@@ -41,7 +41,7 @@ def import_(
     setup_logging(quiet=quiet)
     with errors():
         from ..errors import ConfigError, InputError
-        from ..imports import import_files
+        from ..feedback.importing import import_files
 
         if not files and not resummarize:
             raise ConfigError("give FILE... to import, or --resummarize")

@@ -37,7 +37,7 @@ def add(
     """Add OUT's corrected sentences to MEM; prints the counts."""
     setup_logging(quiet=quiet)
     with errors():
-        from ..memory import add as add_to_memory
+        from ..memory.store import add as add_to_memory
 
         counts = add_to_memory(memory, outs, include_mt)
     typer.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -50,7 +50,7 @@ def stats(
 ) -> None:
     """Entries by source (post_edit, mt), editors, newest edit and add."""
     with errors():
-        from ..memory import stats as memory_stats
+        from ..memory.store import stats as memory_stats
 
         found = memory_stats(memory)
     if as_json:
@@ -69,7 +69,7 @@ def export(
     """Write MEM as TMX 1.4b for CAT tools; prints the file written."""
     with errors():
         from ..errors import ConfigError
-        from ..memory_tmx import write_memory_tmx
+        from ..memory.tmx import write_memory_tmx
 
         if fmt.lower() != "tmx":
             raise ConfigError(f"--format {fmt}: the memory exports as tmx only")

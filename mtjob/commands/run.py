@@ -74,9 +74,9 @@ def run(
     try:
         with errors():
             from ..config import load_config
+            from ..inputs.pathcheck import check_metrics_file
             from ..job import run_shard
-            from ..pathcheck import check_metrics_file
-            from ..sharding import parse_shard, shard_from_env
+            from ..runs.sharding import parse_shard, shard_from_env
 
             if metrics_file is not None:
                 check_metrics_file(metrics_file, inputs, out, [config] if config else [])
@@ -123,7 +123,7 @@ def run(
 def _stdin_input(inputs: list[Path], max_bytes: int) -> Path:
     """``run -``: stdin as the one article ``stdin.txt`` (outputs ``OUT/stdin.*``)."""
     from ..errors import ConfigError
-    from ..textinput import stdin_article
+    from ..inputs.textinput import stdin_article
 
     if len(inputs) > 1:
         raise ConfigError("- (one article from stdin) must be the only input")

@@ -52,8 +52,8 @@ def translate(
 ) -> None:
     """English for Arabic text on stdout, one line per input paragraph, in order."""
     setup_logging(max(verbose - 1, 0), quiet=verbose == 0)
+    from ..inputs.textinput import chunks, stdin_lines
     from ..records import dumps_line
-    from ..textinput import chunks, stdin_lines
 
     from_stdin = not texts or texts == ["-"]
     if not from_stdin and "-" in texts:

@@ -34,7 +34,7 @@ def verify(
     setup_logging(quiet=True)  # the warnings of reading --inputs, one escaped line each
     with errors():
         report = check_folder(out, inputs or None, strict)
-    from ..sources import display_name, one_line
+    from ..inputs.sources import display_name, one_line
 
     if as_json:
         typer.echo(json.dumps({"folder": str(out), "ok": report.ok, "errors": report.errors,

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import replace
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..backends import make_summarizer, make_translator
 from ..backends.base import Call, Hypothesis
 from ..backends.runtime import free_memory, limit_malloc_arenas
-from .batching import BatchJob, BudgetState, translate_with_backoff
 from ..errors import ModelError, MtjobError
-from .summarize import ABSTRACTIVE, make_abstract, one_pass_input
 from ..text.clean import clean_generated
 from .base import BatchOutcome, Progress, SummaryOutcome
+from .batching import BatchJob, BudgetState, translate_with_backoff
+from .summarize import ABSTRACTIVE, make_abstract, one_pass_input
 
 if TYPE_CHECKING:
     from ..backends.base import Summarizer, Translator

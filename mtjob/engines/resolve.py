@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..backends import make_summarizer, make_translator
-from ..backends.hub import ModelSource, resolve_model
-from ..backends.model_kind import check_kind
-from ..backends.tokenizer import ModelTokenizer
-from ..backends.validate import check_config, check_tokenizer, check_weights
+from ..backends.store.hub import ModelSource, resolve_model
+from ..backends.store.model_kind import check_kind
+from ..backends.store.validate import check_config, check_tokenizer, check_weights
+from ..backends.tokenizers.tokenizer import ModelTokenizer
 from ..errors import ModelError
 from .local import LocalEngine
 

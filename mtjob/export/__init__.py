@@ -1,7 +1,8 @@
 """Export: a finished output folder for reviewers and tools (HTML, XLIFF, TMX, TSV).
 
 Members: ``html`` (+ ``html_assets``), ``xliff``, ``tmx``, ``tsv``, ``xmltext`` (the XML guard),
-``pages`` (``mtjob run --report``'s pages as the run goes).
+``pages`` (``mtjob run --report``'s pages as the run goes), ``html_facts`` (settings, checks
+and scores in words), ``html_edit`` (the review page's edit mode).
 
 ``export_folder`` is the whole command minus the CLI: it refuses a folder that fails
 ``verify``, renders each article with a pure function of its records, and writes one file per
@@ -15,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, OutputError
-from ..sources import display_name
-from ..writer import write_if_changed
-from .folder import Article, read_folder
+from ..inputs.sources import display_name
+from ..outfolder.atomic import write_if_changed
+from ..outfolder.readback import FinishedArticle, read_folder
 from .html import render_html, render_index
-from .report import INDEX, page_name
+from .pages import INDEX, page_name
 from .tmx import render_tmx, tmx_skipped
 from .tsv import render_tsv
 from .xliff import render_xliff

@@ -1,6 +1,6 @@
 """HTML review pages: one self-contained page per article, plus an index of the articles.
 
-Article text is hostile input: every string goes through ``esc``, which HTML-escapes it and
+FinishedArticle text is hostile input: every string goes through ``esc``, which HTML-escapes it and
 shows invisible controls (bidi overrides, C0/C1 controls, lone surrogates) as visible marks,
 so a reviewer sees them and they cannot reorder the text around them. The pages load
 nothing: a Content-Security-Policy allows only the inline style and the one hashed script.
@@ -15,12 +15,20 @@ from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
+from ..outfolder.readback import FinishedArticle, FinishedParagraph, FinishedSentence
 from ..versions import __version__
-from .folder import Article, Paragraph, Sentence
-from .html_facts import LABELS, facts_list
-from .html_assets import (CONF_HIGH, CONF_LOW, CSP_ARTICLE, CSP_INDEX, CSS, FLAG_INFO, SCRIPT,
-                          flag_info)
+from .html_assets import (
+    CONF_HIGH,
+    CONF_LOW,
+    CSP_ARTICLE,
+    CSP_INDEX,
+    CSS,
+    FLAG_INFO,
+    SCRIPT,
+    flag_info,
+)
 from .html_edit import EDIT_CONTROLS, data_island
+from .html_facts import LABELS, facts_list
 
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
                         "\ufffe\uffff\ud800-\udfff]")

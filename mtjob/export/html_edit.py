@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from .folder import Article
+from ..outfolder.readback import FinishedArticle
 
 EDIT_CSS = """
 .editbar{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
@@ -104,7 +104,7 @@ EDIT_SCRIPT = """
 """
 
 
-def data_island(article: Article) -> str:
+def data_island(article: FinishedArticle) -> str:
     """The JSON block the edit script reads: ASCII, ``<`` escaped so no text can close it."""
     data = {"doc_id": article.doc_id, "jsonl_sha256": article.machine_sha256,
             "sentences": {p.unit_id(s): [s.ar, s.en, s.post_edit]

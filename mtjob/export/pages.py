@@ -15,25 +15,24 @@ import logging
 from pathlib import Path
 
 from ..errors import MtjobError
-from ..outputs import (
-    INDEX, REPORT_DIR as REPORT, abstract_path, doc_of_page, page_name, page_stamp,
-)
-from ..sources import display_name
-from ..writer import ensure_real_dir, write_if_changed
-from .folder import Article, read_article
+from ..inputs.sources import display_name
+from ..outfolder.atomic import ensure_real_dir, write_if_changed
+from ..outfolder.paths import INDEX, abstract_path, doc_of_page, page_name, page_stamp
+from ..outfolder.paths import REPORT_DIR as REPORT
+from ..outfolder.readback import FinishedArticle, read_finished
 from .html import render_html, render_index
 
 log = logging.getLogger(__name__)
 
-def _render(out: Path, doc_id: str) -> tuple[Article, bytes]:
-    article = read_article(out, doc_id)
+def _render(out: Path, doc_id: str) -> tuple[FinishedArticle, bytes]:
+    article = read_finished(out, doc_id)
     return article, render_html(article, index=INDEX).encode("utf-8")
 
 
-def _current(out: Path, doc_id: str) -> tuple[Article, bytes | None]:
+def _current(out: Path, doc_id: str) -> tuple[FinishedArticle, bytes | None]:
     """The article, and its page unless the page there was made from this very abstract
     (its stamp): an unchanged archive costs a read per article, not a render."""
-    article = read_article(out, doc_id)
+    article = read_finished(out, doc_id)
     if page_stamp(out / REPORT / page_name(doc_id)) == article.abstract_sha256:
         return article, None
     return article, render_html(article, index=INDEX).encode("utf-8")

@@ -32,7 +32,7 @@ def _cell(text: str, excel: bool) -> str:
     return "'" + text if excel and text.startswith(FORMULA_START) else text
 
 
-def render_tsv(article: Article, *, only_flagged: bool = False, excel: bool = False) -> str:
+def render_tsv(article: FinishedArticle, *, only_flagged: bool = False, excel: bool = False) -> str:
     """The article's sentences as TSV with a header row; flags are comma-separated.
     ``excel``: a BOM, and text cells neutralised against formula injection."""
     buffer = io.StringIO()

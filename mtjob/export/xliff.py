@@ -33,7 +33,7 @@ def _note(parent: ET.Element, text: str, clean: XmlText, annotates: str | None =
     note.text = clean(text)
 
 
-def _unit(group: ET.Element, paragraph: Paragraph, sentence: Sentence, clean: XmlText,
+def _unit(group: ET.Element, paragraph: FinishedParagraph, sentence: FinishedSentence, clean: XmlText,
           omegat: bool = False) -> None:
     # xml:space="preserve": a sentence's inner line breaks and spacing are part of it.
     unit = ET.SubElement(group, _q("trans-unit"), {"id": paragraph.unit_id(sentence),
@@ -53,7 +53,7 @@ def _unit(group: ET.Element, paragraph: Paragraph, sentence: Sentence, clean: Xm
         _note(unit, f"mtjob score (mean log-prob): {sentence.score:.4f}", clean, "target")
 
 
-def render_xliff(article: Article, *, only_flagged: bool = False,
+def render_xliff(article: FinishedArticle, *, only_flagged: bool = False,
                  clean: XmlText | None = None, omegat: bool = False) -> str:
     """The article as an XLIFF 1.2 document; ``only_flagged`` keeps flagged sentences only.
 

@@ -16,11 +16,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 from .sniff import binary_kind, mostly_controls
 from .sources import (  # noqa: F401  (re-exported: the reader is where callers look)
-    Skipped, discover, discover_inputs, display_name, read_bytes, read_with_stat,
-    source_sha256, utf8_text,
+    Skipped,
+    discover,
+    discover_inputs,
+    display_name,
+    read_bytes,
+    read_with_stat,
+    source_sha256,
+    utf8_text,
 )
 
 log = logging.getLogger(__name__)

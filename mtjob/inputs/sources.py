@@ -208,3 +208,13 @@ def discover_inputs(inputs: list[Path]) -> list[Path]:
     for entry in skipped:
         log.warning("not_an_article %s: %s", display_name(entry.path), entry.reason)
     return found
+
+
+def no_article_message(inputs: list[Path]) -> str:
+    """What was looked for, where: the line of a run (or a verify) whose inputs hold no
+    article."""
+    folders = [display_name(p) for p in inputs if p.is_dir()]
+    files = [display_name(p) for p in inputs if not p.is_dir()]
+    where = ([f"*.txt in {', '.join(folders)}"] if folders else []) + \
+        ([f"the file(s) {', '.join(files)}"] if files else [])
+    return f"no article found: looked for {' and '.join(where) or 'nothing'}"

@@ -8,4 +8,10 @@
 - ``schema``: the shape of every file written, and a validator naming each problem
 - ``verify``: is a folder finished, well-formed and as recorded (``VerifyReport``)
 - ``readback``: a finished folder read into ``FinishedArticle`` s, for export and eval
+- ``english_text``: ``NAME.en.txt`` (``--text``), derived from the JSONL
+- ``corrections``: the corrections people made, kept under ``_mtjob/corrections/``
+- ``machine``: the machine output inside a corrected JSONL
+- ``journal``: several files replaced as one commit (``mtjob import``)
+- ``sentences``: every sentence of a folder's JSONL files, with its place
+- ``verify_beyond``: verify's checks of the review pages and of ``--inputs``
 """

@@ -26,9 +26,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .outputs import meta_dir
-from .sources import utf8_text
-from .writer import atomic_write, read_plain
+from ..inputs.sources import utf8_text
+from .atomic import atomic_write, read_plain
+from .paths import meta_dir
 
 FORMAT = 2
 #: doc id, source (size, mtime_ns, ctime_ns, inode), jsonl and abstract (size, mtime_ns),

@@ -18,10 +18,10 @@ import stat
 import time
 from pathlib import Path
 
-from .errors import ConfigError, LockHeldError, OutputError, ShardCountError, UnsafeOutputError
-from .outputs import REPORT_DIR, meta_dir
-from .sources import display_name
-from .writer import ensure_real_dir, remove_stale_tmp
+from ..errors import ConfigError, LockHeldError, OutputError, ShardCountError, UnsafeOutputError
+from ..inputs.sources import display_name
+from .atomic import ensure_real_dir, remove_stale_tmp
+from .paths import REPORT_DIR, meta_dir
 
 _MUTEX_WAIT = 10.0  # seconds; the mutex is held for a few system calls
 RECORD_GRACE = 60.0  # seconds: a run record's temp file younger than this may be in use

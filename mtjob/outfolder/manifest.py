@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .outputs import abstract_path, jsonl_path, meta_dir, sha256_bytes
+from ..inputs.sources import display_name, utf8_text
+from ..status import NOT_AN_ARTICLE
+from .atomic import ensure_real_dir, json_bytes, read_plain, write_if_changed
+from .paths import abstract_path, jsonl_path, meta_dir, sha256_bytes
 from .schema import MANIFEST_ENTRY, validate, validate_manifest
-from .sources import display_name, utf8_text
-from .status import NOT_AN_ARTICLE
-from .writer import ensure_real_dir, json_bytes, read_plain, write_if_changed
 
 TAG = re.compile(r"(\d{5})-of-(\d{5})")
 SMALL, EVERY = 1000, 2.0
@@ -107,7 +107,7 @@ class ManifestWriter:
         too, in ``_mtjob/previous/``) that this shard owns, this run does not list (their inputs were archived since) and whose
         files are still here: kept, so ``verify`` goes on checking those outputs against
         the hashes recorded when they were written."""
-        from .sharding import shard_of
+        from .paths import shard_of
 
         out = self.meta.parent
         carried: dict[str, dict[str, Any]] = {}

@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from ..errors import ConfigError
+from ..inputs.sources import display_name
+from .atomic import read_plain
 from .machine import machine_bytes
-from .sources import display_name
-from .writer import read_plain
 
 META = "_mtjob"
 #: ``--report``'s review pages (cleaned of temp files by a run that is alone, as ``META``).
@@ -150,3 +150,10 @@ def recorded_revisions(meta: dict[str, Any]) -> dict[str, str] | None:
     found = {role: info.get("revision") for role, info in models.items()
              if isinstance(info, dict)}
     return found if len(found) == len(models) else None
+
+
+def shard_of(doc_id: str, world_size: int) -> int:
+    """The shard that owns an article: a hash of its name, so the assignment does not move
+    when articles are added to or removed from the input folder between array tasks."""
+    digest = hashlib.sha1(doc_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % world_size

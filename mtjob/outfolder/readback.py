@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, MtjobError
-from ..outputs import abstract_path, jsonl_path
-from ..sources import display_name
-from ..verify import verify
+from ..inputs.sources import display_name
+from .paths import abstract_path, jsonl_path
+from .verify import verify
 
 log = logging.getLogger(__name__)
 

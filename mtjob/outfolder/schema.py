@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .status import MANIFEST as MANIFEST_STATUSES
+from ..status import MANIFEST as MANIFEST_STATUSES
 
 
 @dataclass(frozen=True)

@@ -9,22 +9,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .english_text import SUFFIX as TEXT, check_texts
+from ..inputs.sources import display_name as shown
 from . import journal
+from .atomic import TMP_MARK, read_plain
 from .corrections import check_article
-from .errors import InputError
+from .english_text import SUFFIX as TEXT
+from .english_text import check_texts
 from .machine import machine_bytes
 from .manifest import TAG, read_manifest
-from .outputs import (
-    INDEX, META, REPORT_DIR, abstract_path, doc_of_page, jsonl_path, meta_dir, page_name,
-    page_stamp, sha256_bytes,
-)
-from .reader import discover, doc_id_for, source_sha256
-from .sharding import no_article_message
+from .paths import INDEX, META, REPORT_DIR, abstract_path, jsonl_path, meta_dir, sha256_bytes
 from .schema import validate_abstract, validate_paragraph
-from .sources import display_name as shown
-from .status import NOT_AN_ARTICLE
-from .writer import TMP_MARK, read_plain
+from .verify_beyond import input_errors, review_page_warnings
 
 _MAX_PER_FILE = 20  # a file broken on every line would bury the other findings
 _ABSTRACT = ".abstract.json"
@@ -95,9 +90,9 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
                                  "was translated here")
         _check_outputs(out, doc_ids, recorded, report, listed=True, overlay=overlay)
         if inputs is not None:
-            _check_inputs(inputs, recorded, report)
+            report.errors += input_errors(inputs, {d: r.entry for d, r in recorded.items()})
     if (out / REPORT_DIR / INDEX).is_file():  # a --report run made it
-        _check_report(out, doc_ids, report)
+        report.warnings += review_page_warnings(out, doc_ids)
     if strict:
         report.errors += report.warnings
         report.warnings = []
@@ -153,7 +148,7 @@ def _machine_sha(data: bytes) -> str | None:
 def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
                    report: VerifyReport, listed: bool, overlay: dict[Path, bytes] | None = None
                    ) -> None:
-    """``overlay``: files an interrupted ``mtjob import`` committed (``mtjob.journal``)."""
+    """``overlay``: files an interrupted ``mtjob import`` committed (``mtjob.outfolder.journal``)."""
     overlay = overlay or {}
     done = {d for d, r in recorded.items() if r.entry["status"] == "done"}
     for doc_id in sorted(doc_ids | done):
@@ -177,27 +172,6 @@ def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
             _check_recorded(abstract, record, recorded[doc_id], report, overlay)
         elif listed and doc_id not in recorded:
             report.warnings.append(f"{shown(jsonl)}: not listed in any manifest")
-
-
-def _check_report(out: Path, doc_ids: set[str], report: VerifyReport) -> None:
-    """``OUT/report/`` as a ``--report`` run leaves it: a page per finished article, made
-    from its abstract as it is now, and no page of an article that is gone (warnings: the
-    articles themselves are fine; ``mtjob run --report`` brings the pages in line)."""
-    folder = out / REPORT_DIR
-    fix = "; run again with --report to update the review pages"
-    for doc_id in sorted(doc_ids):
-        abstract = read_plain(abstract_path(out, doc_id))
-        if abstract is None:
-            continue  # named already
-        page = folder / page_name(doc_id)
-        if not page.exists():
-            report.warnings.append(f"{shown(page)}: review page missing{fix}")
-        elif page_stamp(page) != sha256_bytes(abstract):
-            report.warnings.append(f"{shown(page)}: review page is stale{fix}")
-    for page in sorted(folder.glob("*.html")):
-        doc_id = doc_of_page(page.name)
-        if doc_id is not None and doc_id not in doc_ids:
-            report.warnings.append(f"{shown(page)}: review page of no article here{fix}")
 
 
 def _read_abstract(path: Path, report: VerifyReport, overlay: dict[Path, bytes]
@@ -258,28 +232,6 @@ def _check_recorded(abstract: Path, record: dict[str, Any] | None, recorded: _Re
                                "by an older mtjob): its text is not checked")
     elif sha256_bytes(data) != entry["abstract_sha256"]:
         report.errors.append(f"{shown(abstract)}: differs from the hash in {name} (edited?)")
-
-
-def _check_inputs(inputs: list[Path], recorded: dict[str, _Recorded], report: VerifyReport) -> None:
-    files, skipped = discover(inputs)
-    if not files and not skipped:
-        report.errors.append(f"--inputs: {no_article_message(inputs)}")
-    for entry in skipped:
-        report.errors.append(f"{shown(entry.path)}: {NOT_AN_ARTICLE}: {entry.reason}")
-    for path in files:
-        found = recorded.get(doc_id_for(path))
-        if found is None:
-            report.errors.append(f"{shown(path)}: not in any manifest (not run yet?)")
-            continue
-        if found.entry["status"] != "done":
-            continue  # named with its manifest already
-        try:
-            digest = source_sha256(path)
-        except InputError as exc:
-            report.errors.append(str(exc))
-            continue
-        if digest != found.entry["source_sha256"]:
-            report.errors.append(f"{shown(path)}: changed since it was translated; run again")
 
 
 def verify(out: Path, inputs: list[Path] | None = None, strict: bool = False) -> list[str]:

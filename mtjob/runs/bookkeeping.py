@@ -11,21 +11,25 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .english_text import SUFFIX, write_text
-from .errors import InputError, MtjobError, OutputError
-from .index import ArticleIndex, skip_key
-from .langid import ArticleLanguage, check_languages, load_identifier
-from .manifest import ManifestWriter, done_entry, failed_entry, not_an_article_entry
-from .outputs import done_record
-from .reader import Article, doc_id_for, read_article, source_sha256
-from .records import ArticleOutcome, ParagraphRecord, Segment
+from ..errors import InputError, MtjobError, OutputError
+from ..inputs.reader import Article, doc_id_for, read_article, source_sha256
+from ..inputs.sources import Skipped, display_name
+from ..outfolder.atomic import TMP_MARK, remove_stale_tmp
+from ..outfolder.english_text import SUFFIX, write_text
+from ..outfolder.index import ArticleIndex, skip_key
+from ..outfolder.manifest import (
+    ManifestWriter,
+    done_entry,
+    failed_entry,
+    not_an_article_entry,
+    pending_entry,
+)
+from ..outfolder.paths import done_record
+from ..records import ArticleOutcome, ParagraphRecord
+from ..status import DONE, FAILED, NOT_AN_ARTICLE, UNCHANGED
+from ..text.langid import ArticleLanguage, check_languages, load_identifier
+from ..text.segment import Segment, segment_article
 from .report import RunReport
-from .segment import segment_article
-from .sources import display_name
-from .status import DONE, FAILED, NOT_AN_ARTICLE, UNCHANGED
-from .writer import TMP_MARK, remove_stale_tmp
-from ..inputs.sources import Skipped
-from .manifest import pending_entry
 
 if TYPE_CHECKING:
     from ..config import JobConfig

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .records import ArticleOutcome, ParagraphRecord, sentence_flags
-from .status import DONE, FAILED, NOT_AN_ARTICLE, OUTCOMES, UNCHANGED
+from ..records import ArticleOutcome, ParagraphRecord, sentence_flags
+from ..status import DONE, FAILED, NOT_AN_ARTICLE, OUTCOMES, UNCHANGED
 
 
 @dataclass

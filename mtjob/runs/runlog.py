@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import fcntl
-import json
 import logging
 import os
 import re
@@ -22,8 +21,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .sources import display_name, utf8_text
-from .status import UNCHANGED
+from ..inputs.sources import display_name, utf8_text
+from ..status import UNCHANGED
 
 if TYPE_CHECKING:
     from ..config import JobConfig
@@ -52,7 +51,7 @@ class JsonFormatter(logging.Formatter):
                 line[key] = record.__dict__[key]
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        from .records import dumps_line
+        from ..records import dumps_line
 
         # U+2028 in a name must not split the line, nor a bidi override reorder it on a
         # terminal: both escaped (valid JSON either way).
@@ -114,7 +113,7 @@ _SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)")
 
 def read_samples(path: Path) -> dict[str, float]:
     """``{'name{labels}': value}`` of a textfile this module wrote; {} when absent or odd."""
-    from .writer import read_plain
+    from ..outfolder.atomic import read_plain
 
     samples: dict[str, float] = {}
     try:  # a regular file only: a FIFO put there must not hang the end of the run

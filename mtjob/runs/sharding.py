@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import ConfigError, NoInputError
-from .outputs import refuse_collisions
-from .reader import doc_id_for
-from .sources import Skipped, discover, display_name
-
+from ..errors import ConfigError, NoInputError
+from ..inputs.reader import doc_id_for
+from ..inputs.sources import Skipped, discover, display_name, no_article_message
+from ..outfolder.paths import refuse_collisions, shard_of
 
 #: The most shards: the bookkeeping names hold five digits (``manifest-00000-of-99999``).
 MAX_SHARDS = 99999
@@ -65,23 +63,6 @@ def shard_from_env(env: Mapping[str, str] | None = None) -> tuple[int, int] | No
         raise ConfigError(f"Slurm array task {task} (min {first}) is outside 0..{count - 1}; "
                           "use a contiguous array (--array=0-N) or pass --shard I/N")
     return rank, count
-
-
-def shard_of(doc_id: str, world_size: int) -> int:
-    """The shard that owns an article: a hash of its name, so the assignment does not move
-    when articles are added to or removed from the input folder between array tasks."""
-    digest = hashlib.sha1(doc_id.encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") % world_size
-
-
-def no_article_message(inputs: list[Path]) -> str:
-    """What was looked for, where: the line of a run (or a verify) whose inputs hold no
-    article."""
-    folders = [display_name(p) for p in inputs if p.is_dir()]
-    files = [display_name(p) for p in inputs if not p.is_dir()]
-    where = ([f"*.txt in {', '.join(folders)}"] if folders else []) + \
-        ([f"the file(s) {', '.join(files)}"] if files else [])
-    return f"no article found: looked for {' and '.join(where) or 'nothing'}"
 
 
 def select_inputs(inputs: list[Path], out: Path, rank: int, world_size: int,

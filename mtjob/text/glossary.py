@@ -27,7 +27,7 @@ class Entry:
 
 
 def _read(path: str | Path) -> bytes:
-    from .pathcheck import read_setting_file
+    from ..inputs.pathcheck import read_setting_file
 
     return read_setting_file(path, "glossary file")  # never blocks on a FIFO
 

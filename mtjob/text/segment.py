@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .sources import display_name
-from .textclean import clean_for_model, count_removed
+from ..inputs.sources import display_name
+from .clean import clean_for_model, count_removed
 
 if TYPE_CHECKING:
     from ..config import JobConfig

@@ -41,8 +41,17 @@ from scripts.bench.child import CHILDREN, child_env, run_child  # noqa: E402
 from scripts.bench.gpu import run_gpu_part  # noqa: E402
 from scripts.bench.job import evaluate_job, run_job_part  # noqa: E402
 from scripts.bench.runs import make_inbox  # noqa: E402
-from scripts.bench.settings import (ALL_PARTS, DEFAULT_PARTS, FACTOR, FULL,  # noqa: E402
-                                    NOEOS, ROOT, SUM_MAX, SUM_MIN, log)
+from scripts.bench.settings import (  # noqa: E402
+    ALL_PARTS,
+    DEFAULT_PARTS,
+    FACTOR,
+    FULL,
+    NOEOS,
+    ROOT,
+    SUM_MAX,
+    SUM_MIN,
+    log,
+)
 from scripts.bench.tables import format_job, format_table, machine_info  # noqa: E402
 
 

@@ -12,12 +12,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from mtjob.backends.base import GenOptions
+from mtjob.backends.ct2 import (
+    CTranslate2Summarizer,
+    CTranslate2Translator,
+    cache_root,
+    converted_model,
+    select_runtime,
+)
 from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.errors import ConfigError, MissingExtraError
-from mtjob.backends.base import GenOptions
-from mtjob.backends.ct2 import (CTranslate2Summarizer, CTranslate2Translator, cache_root,
-                                 converted_model, select_runtime)
 
 ctranslate2 = pytest.importorskip("ctranslate2")
 
@@ -174,8 +179,7 @@ def test_summarizer_gets_every_source_token(long_models, monkeypatch):
 
 @pytest.mark.parametrize("role", ["mt", "sum"])
 def test_greedy_float32_matches_transformers(tiny_models, role):
-    from mtjob.backends.hf import TransformersSummarizer
-    from mtjob.backends.hf import TransformersTranslator
+    from mtjob.backends.hf import TransformersSummarizer, TransformersTranslator
 
     kw = dict(quantize="none", dtype="float32", sum_beams=1, sum_min_length=12,
               sum_max_length=30)
@@ -239,8 +243,8 @@ def test_cli_run_with_ctranslate2_then_verify(tmp_path, sample_inbox, tiny_args)
 
 
 def test_summarizer_accepts_equal_min_and_max_length(tiny_models):
-    from mtjob.config import JobConfig
     from mtjob.backends.ct2 import CTranslate2Summarizer
+    from mtjob.config import JobConfig
 
     cfg = JobConfig(backend="ctranslate2", sum_model=str(tiny_models["sum"]), sum_beams=1,
                     sum_min_length=12, sum_max_length=12)

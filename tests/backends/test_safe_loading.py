@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from mtjob.backends.store.hub import resolve_model
 from mtjob.cli import app
 from mtjob.errors import ModelUnavailableError, UnsafeModelError
-from mtjob.backends.store.hub import resolve_model
 
 
 def invoke(*args):
@@ -104,8 +104,8 @@ def spy_from_pretrained(monkeypatch) -> dict:
 
 
 def test_loader_never_trusts_remote_code(tiny_models, monkeypatch):
-    from mtjob.config import JobConfig
     from mtjob.backends.hf import load_model
+    from mtjob.config import JobConfig
 
     seen = spy_from_pretrained(monkeypatch)
     source = resolve_model(str(tiny_models["mt"]), None, None, allow_pickle=False)
@@ -136,8 +136,8 @@ def test_cpu_has_bf16_reads_the_flags(tmp_path, flags, expected):
 @pytest.mark.parametrize("dtype, attention", [("float32", "sdpa"), ("bfloat16", "eager")])
 def test_cpu_half_precision_uses_eager_attention(tiny_models, monkeypatch, dtype, attention):
     """torch's SDPA kernel is slow in bfloat16 on CPU; the eager one is measured faster."""
-    from mtjob.config import JobConfig
     from mtjob.backends.hf import load_model
+    from mtjob.config import JobConfig
 
     seen = spy_from_pretrained(monkeypatch)
     source = resolve_model(str(tiny_models["mt"]), None, None, allow_pickle=False)
@@ -147,9 +147,9 @@ def test_cpu_half_precision_uses_eager_attention(tiny_models, monkeypatch, dtype
 
 
 def test_cancel_stops_generate_at_the_next_step(tiny_models):
-    from mtjob.config import JobConfig
     from mtjob.backends.base import Call, GenOptions
     from mtjob.backends.hf import TransformersTranslator
+    from mtjob.config import JobConfig
 
     translator = TransformersTranslator(JobConfig(mt_model=str(tiny_models["mt"]), device="cpu"))
     options = GenOptions(beams=2, max_new_tokens=40)
@@ -188,8 +188,8 @@ def test_pooled_calls_get_their_share_of_threads_lone_calls_all():
 
 
 def test_torch_int8_is_opt_in_and_warned(tiny_models, caplog):
-    from mtjob.config import JobConfig
     from mtjob.backends.hf import load_model
+    from mtjob.config import JobConfig
 
     source = resolve_model(str(tiny_models["mt"]), None, None, allow_pickle=False)
     _, info = load_model(source, JobConfig(device="cpu"))

@@ -54,8 +54,8 @@ def test_missing_model_fails_before_ray_starts(tmp_path, tiny_models):
     import ray
 
     from mtjob.config import JobConfig
-    from mtjob.errors import MtjobError
     from mtjob.engines.ray import RayEngine
+    from mtjob.errors import MtjobError
 
     config = JobConfig(mt_model=str(tiny_models["mt"]), sum_model=str(tmp_path / "missing"))
     with pytest.raises(MtjobError, match="missing"):

@@ -9,8 +9,14 @@ from pathlib import Path
 import pytest
 
 from mtjob.errors import InputError
-from mtjob.inputs.reader import (Skipped, discover, discover_inputs, display_name, read_article,
-                                 source_sha256)
+from mtjob.inputs.reader import (
+    Skipped,
+    discover,
+    discover_inputs,
+    display_name,
+    read_article,
+    source_sha256,
+)
 
 AR = "قال الوزير إن المحادثات ستستأنف غدا.\n".encode()
 

@@ -8,10 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from mtjob.outfolder import atomic as writer
 from mtjob.errors import OutputError
-from mtjob.outfolder.atomic import (TMP_MARK, atomic_write, ensure_writable, json_bytes,
-                                    remove_stale_tmp, write_if_changed)
+from mtjob.outfolder import atomic as writer
+from mtjob.outfolder.atomic import (
+    TMP_MARK,
+    atomic_write,
+    ensure_writable,
+    json_bytes,
+    remove_stale_tmp,
+    write_if_changed,
+)
 
 DATA = "سطر عربي\n".encode()
 

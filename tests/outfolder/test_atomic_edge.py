@@ -10,12 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from mtjob.outfolder import atomic as writer
 from mtjob.errors import OutputError, UnsafeOutputError
-from mtjob.outfolder.atomic import (TMP_MARK, atomic_write, ensure_real_dir, remove_stale_tmp,
-                                    remove_stale_tmp_dirs, write_if_changed)
-
-
+from mtjob.outfolder import atomic as writer
+from mtjob.outfolder.atomic import (
+    TMP_MARK,
+    atomic_write,
+    ensure_real_dir,
+    remove_stale_tmp,
+    remove_stale_tmp_dirs,
+    write_if_changed,
+)
 
 
 def test_temp_file_that_is_a_symlink_is_not_followed(tmp_path: Path, monkeypatch) -> None:

@@ -9,10 +9,9 @@ import time
 
 import pytest
 
-from mtjob import index as index_module
-from mtjob import shard as shard_module
 from mtjob.config import JobConfig
 from mtjob.job import run_shard
+from mtjob.outfolder import index as index_module
 from mtjob.outfolder.verify import verify
 from mtjob.runs import bookkeeping as shard_module
 from mtjob.testing.fakes import FakeModels

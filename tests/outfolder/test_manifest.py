@@ -10,10 +10,15 @@ from pathlib import Path
 import pytest
 
 from mtjob.errors import UnsafeOutputError
-from mtjob.manifest import (
-    ManifestWriter, done_entry, failed_entry, pending_entry, read_manifest, not_an_article_entry,
+from mtjob.outfolder.atomic import json_bytes
+from mtjob.outfolder.manifest import (
+    ManifestWriter,
+    done_entry,
+    failed_entry,
+    not_an_article_entry,
+    pending_entry,
+    read_manifest,
 )
-from mtjob.writer import json_bytes
 
 SHA = "ab" * 32
 RECORD = {"source_sha256": SHA, "jsonl_sha256": SHA, "paragraphs": 2}

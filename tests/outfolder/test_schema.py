@@ -6,9 +6,15 @@ import copy
 
 import pytest
 
+from mtjob.outfolder.schema import (
+    ABSTRACT,
+    PARAGRAPH,
+    validate,
+    validate_abstract,
+    validate_manifest,
+    validate_paragraph,
+)
 from mtjob.records import ParagraphRecord, SentenceRecord
-from mtjob.outfolder.schema import (ABSTRACT, PARAGRAPH, validate, validate_abstract,
-                                    validate_manifest, validate_paragraph)
 
 SHA = "ab" * 32
 SENTENCE = {"ar": "نص.", "en": "Text.", "src_tokens": 3, "tgt_tokens": 2, "flags": []}

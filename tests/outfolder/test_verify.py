@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from mtjob.inputs.reader import source_sha256
+from mtjob.outfolder.atomic import json_bytes
 from mtjob.outfolder.manifest import ManifestWriter, done_entry, pending_entry
 from mtjob.outfolder.paths import abstract_path, jsonl_path, sha256_bytes
-from mtjob.outfolder.verify import verify
-from mtjob.inputs.reader import source_sha256
+from mtjob.outfolder.verify import VerifyReport, check_folder, verify
 from mtjob.records import ParagraphRecord, SentenceRecord, jsonl_bytes
-from mtjob.outfolder.verify import VerifyReport, check_folder
-from mtjob.outfolder.atomic import json_bytes
 
 AR = "قال الوزير إن المحادثات ستستأنف غدا.\n"
 

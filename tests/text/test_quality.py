@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from mtjob.text.quality import (LENGTH_LIMIT, LENGTH_RATIO, NUMBERS, REPETITION, badness, detect,
-                                has_loop, numbers_in)
+from mtjob.text.quality import (
+    LENGTH_LIMIT,
+    LENGTH_RATIO,
+    NUMBERS,
+    REPETITION,
+    badness,
+    detect,
+    has_loop,
+    numbers_in,
+)
 
 
 @pytest.mark.parametrize("text", [

@@ -4,4 +4,6 @@
 - ``download``: a model absent from the cache, fetched once, safe weights only
 - ``fingerprint``: a local folder's content fingerprint, cached against its files' stats
 - ``validate``: a resolved model's config, weights and tokenizer checked before any work
+- ``model_ref``: a model reference read as a local folder or a hub id (both named when unsure)
+- ``model_kind``: a translation model must translate and a summarizer summarize (``config.json``)
 """

@@ -16,8 +16,12 @@ import pytest
 
 from mtjob.backends.store.hub import ModelSource
 from mtjob.backends.tokenizers.marian_spm import split_on
-from mtjob.backends.tokenizers.tokenizer import (HFTokenizer, ModelTokenizer,
-                                                 load_light_tokenizer, load_tokenizer)
+from mtjob.backends.tokenizers.tokenizer import (
+    HFTokenizer,
+    ModelTokenizer,
+    load_light_tokenizer,
+    load_tokenizer,
+)
 
 from ...conftest import REPO, SAMPLE
 

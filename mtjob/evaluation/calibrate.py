@@ -1,0 +1,51 @@
+"""``mtjob eval --post-edits --calibrate PROFILE.toml``: the calibrated ``min_score`` written
+into a config profile, the rest of the file kept as it is (comments included)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..config import load_config
+from ..errors import ConfigError
+from ..outfolder.atomic import atomic_write
+
+_LINE = re.compile(r"^(\s*min_score\s*=\s*)[^#\n]*?(\s*(#.*)?)$", re.MULTILINE)
+_TRUST = re.compile(r"^\[trust\][^\n]*$", re.MULTILINE)
+
+
+def profile_with_min_score(text: str, value: float, note: str) -> str:
+    """``text`` (a TOML profile) with ``min_score = value``: its line replaced, else a line
+    added to its ``[trust]`` table, else a ``[trust]`` table added at the end."""
+    line = f"min_score = {value:.4f}"
+    if _LINE.search(text):
+        return _LINE.sub(lambda m: f"{m.group(1)}{value:.4f}  # {note}", text, count=1)
+    if (m := _TRUST.search(text)) is not None:
+        return f"{text[:m.end()]}\n{line}  # {note}{text[m.end():]}"
+    sep = "" if not text or text.endswith("\n") else "\n"
+    return f"{text}{sep}{chr(10) if text else ''}[trust]\n{line}  # {note}\n"
+
+
+def write_min_score(profile: Path, value: float, note: str) -> None:
+    """Set ``min_score`` in ``profile`` (created when missing); the result must load as a
+    config, or nothing is written."""
+    try:
+        text = profile.read_text(encoding="utf-8") if profile.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"--calibrate {profile}: cannot read: {exc}") from None
+    new = profile_with_min_score(text, value, note)
+    tmp = profile.with_name(f".{profile.name}.check")
+    try:
+        tmp.write_text(new, encoding="utf-8")
+        loaded = load_config(tmp)
+    except ConfigError as exc:
+        raise ConfigError(f"--calibrate {profile}: would not load: "
+                          f"{str(exc).replace(str(tmp), str(profile))}") from None
+    except OSError as exc:
+        raise ConfigError(f"--calibrate {profile}: cannot write beside it: {exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    if round(loaded.min_score, 4) != round(value, 4):
+        raise ConfigError(f"--calibrate {profile}: min_score did not take (a flag-like "
+                          "override in the file?)")
+    atomic_write(profile, new.encode("utf-8"))

@@ -1,0 +1,56 @@
+"""A run's use of the translation memory (``--memory``): before any batch is planned, each
+segment whose Arabic is an exact key of the memory takes the memory's English and is never
+sent to the model; a close match (rapidfuzz ratio >= 0.85) is recorded as a suggestion for a
+person, never as the output."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .store import FUZZY_MIN, MemoryReader
+
+if TYPE_CHECKING:
+    from ..text.segment import Segment
+
+log = logging.getLogger(__name__)
+
+MEMORY = "memory"
+
+
+def check_memory(path: str | Path | None) -> None:
+    """Fail before any work when ``--memory`` is not a readable mtjob memory."""
+    if path:
+        MemoryReader(path).close()
+
+
+def apply_memory(segments: list[Segment], path: str | Path,
+                 cutoff: float = FUZZY_MIN) -> int:
+    """Fill the segments the memory knows exactly (origin ``memory``) and attach suggestions
+    to the others; returns how many were taken from the memory. ``Segment.text`` is already
+    the memory's key (the model's cleaned text: ``memory.memory_key``)."""
+    reader = MemoryReader(path)
+    taken = 0
+    missed: list[Segment] = []
+    try:
+        for seg in segments:
+            if not seg.text or seg.origin != "mt":
+                continue
+            entry = reader.exact(seg.text)
+            if entry is None:
+                missed.append(seg)
+                continue
+            seg.en, seg.tgt_tokens, seg.flags, seg.score = entry.en, 0, [], None
+            seg.origin, seg.memory, seg.alignment = MEMORY, entry.provenance(), None
+            taken += 1
+        for seg, close in zip(missed, reader.close_matches([s.text for s in missed], cutoff)):
+            if close is not None:
+                match, score = close
+                seg.suggestion = {"en": match.en, "ar": match.ar, "match": score,
+                                  **match.provenance()}
+    finally:
+        reader.close()
+    if taken:
+        log.info("%d segment(s) taken from the translation memory, not decoded", taken)
+    return taken

@@ -1,0 +1,63 @@
+"""``--text``: ``OUT/NAME.en.txt``, the article's English for reading in an editor, one
+paragraph per block (a blank line between paragraphs), in the JSONL's order.
+
+It is derived from ``NAME.jsonl`` alone (the ``en`` of each record), so it needs no entry of
+its own in the manifest: ``verify`` checks it against the JSONL beside it, and a run with
+``--text`` writes it (atomically) for every article it writes and for every unchanged one
+that lacks it or whose copy differs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..inputs.sources import display_name
+from .atomic import read_plain, write_if_changed
+from .paths import jsonl_path
+
+SUFFIX = ".en.txt"
+
+
+def text_path(out: Path, doc_id: str) -> Path:
+    return out / f"{doc_id}{SUFFIX}"
+
+
+def english_text(paragraphs: Iterable[str]) -> bytes:
+    """The paragraphs' English, a blank line between them, ending in a newline."""
+    return ("\n\n".join(paragraphs) + "\n").encode("utf-8")
+
+
+def text_from_jsonl(data: bytes) -> bytes | None:
+    """The text file a JSONL gives; None when a line is not a paragraph record."""
+    try:
+        return english_text(json.loads(line)["en"] for line in data.splitlines())
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def write_text(out: Path, doc_id: str, paragraphs: Iterable[str] | None = None) -> bool:
+    """Write ``NAME.en.txt`` from ``paragraphs`` or, without them, from ``NAME.jsonl``;
+    leaves an identical file alone. Returns whether it wrote."""
+    if paragraphs is not None:
+        data: bytes | None = english_text(paragraphs)
+    else:
+        jsonl = read_plain(jsonl_path(out, doc_id))
+        data = None if jsonl is None else text_from_jsonl(jsonl)
+    return data is not None and write_if_changed(text_path(out, doc_id), data)
+
+
+def check_texts(out: Path, doc_ids: set[str], texts: set[str]) -> list[str]:
+    """``verify``'s warnings about the ``NAME.en.txt`` files in ``out``."""
+    warnings = []
+    for doc_id in sorted(texts):
+        path = text_path(out, doc_id)
+        if doc_id not in doc_ids:
+            warnings.append(f"{display_name(path)}: no {doc_id}.jsonl beside it")
+            continue
+        jsonl = read_plain(jsonl_path(out, doc_id))
+        if jsonl is not None and read_plain(path) != text_from_jsonl(jsonl):
+            warnings.append(f"{display_name(path)}: differs from the English of "
+                            f"{doc_id}.jsonl (edited? a run with --text rewrites it)")
+    return warnings

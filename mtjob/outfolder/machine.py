@@ -1,0 +1,59 @@
+"""The machine output inside a JSONL that may hold corrections (``mtjob.outfolder.corrections``).
+
+A corrected sentence carries ``post_edit``, ``edited_by`` and ``edited_at`` beside the machine's
+``en``; taking those three keys out gives back the bytes the run wrote, whose hash the abstract
+records (``jsonl_sha256``). Lines are written by :func:`mtjob.records.dumps_line`, so parsing
+and dumping again is byte-exact.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..records import dumps_line, join_sentences
+
+FIELDS = ("post_edit", "edited_by", "edited_at")
+_MARK = b'"post_edit":'
+
+
+def strip_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records without any correction (in place; returned for convenience)."""
+    for record in records:
+        for sentence in record.get("sentences") or []:
+            for key in FIELDS:
+                sentence.pop(key, None)
+    return records
+
+
+def parse_jsonl(data: bytes) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in data.decode("utf-8").split("\n") if line]
+
+
+def dump_jsonl(records: list[dict[str, Any]]) -> bytes:
+    return "".join(dumps_line(r) for r in records).encode("utf-8")
+
+
+def machine_bytes(data: bytes) -> bytes:
+    """The machine output a JSONL was made from: its bytes without the corrections' keys
+    (the same bytes when it has none). Raises ValueError for a line that is not JSON."""
+    if _MARK not in data:
+        return data
+    return dump_jsonl(strip_records(parse_jsonl(data)))
+
+
+def final_text(sentence: dict[str, Any]) -> str:
+    """What a reader should print: the person's English where there is one, else the
+    machine's."""
+    edit = sentence.get("post_edit")
+    return edit if isinstance(edit, str) else sentence.get("en", "")
+
+
+def corrected_paragraphs(jsonl: bytes) -> list[str]:
+    """Each paragraph's English with the post-edits in place of the machine's sentences."""
+    out = []
+    for record in parse_jsonl(jsonl):
+        sentences = record.get("sentences") or []
+        out.append(join_sentences(record["ar"], [s["ar"] for s in sentences],
+                                  [final_text(s) for s in sentences]))
+    return out
