@@ -39,7 +39,10 @@ The language check (issue 20) added the output setting ``lang_check`` (config, m
 abstract settings) and the abstracts' ``language`` and ``article_flags``; the JSONL files and
 every other key are as recorded (checked field by field against the previous run).
 
-Translation memory (issue 22): every sentence gained ``"origin": "mt"`` and ``config.json``
+Recorded again after the round's merges (issues 20, 22, 24), compared key by key with the
+copies recorded under the pinned set: the only differences are the keys below and the hashes
+that follow from them (``jsonl_sha256``); every ``en``, score, flag and abstract text is as
+recorded. Translation memory (issue 22): every sentence gained ``"origin": "mt"`` and ``config.json``
 ``"memory": null``; so the JSONL, the abstracts' ``jsonl_sha256`` and the manifest changed.
 Every other key and value is as before (checked field by field against the previous run).
 """
@@ -71,15 +74,15 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/completions/00000-of-00001":
             "3a8ebe4e40ba2f58a2672676aed4000ae7ab99d41953412ad7e3a7f51cb41189",
         "_mtjob/config.json":
-            "b644473063af0b4c0e925fad14a852a089dc76eac6e68968b1c616c449ebfdac",
+            "f9ee8cc9d9affc5ac0e2c965960950e2a4778373f1af90ba7abf3cf1797c893a",
         "_mtjob/manifest-00000-of-00001.json":
-            "8fb19d363167cf9d3832391650b97e57dc50d805e2accb4e886d9c432b5da25b",
+            "2ac97b66080fa07df3dd2fe828fef7025bdaf28038bcc4dfbe9581de30cfa378",
         "article.abstract.json":
-            "127362aa82926fb176a7db415c44bccbe084c46ad6119b447f089d43aee84dd2",
+            "9b80e92d2b7cbe734a002eafc50ed8a30cdb09541bfa52064c5c46febbbcd290",
         "article.jsonl":
             "b010376b647725c2a94a06c6becbce5c971964ea41a39e641e1a018fb253b817",
         "blank.abstract.json":
-            "25d805cb9c46ff55ebc016c3e0fe087dee1e784d07591520268d53d9fc6d73d2",
+            "3bba7a816ccf12ddf48f5c5fc8feabed7af08609d4f6ae09cd459bbdaee25f08",
         "blank.jsonl":
             "859e22563b14eedbdadef970356d35eabb13e223e6963dba462c86182559e482",
     },
@@ -87,15 +90,15 @@ GOLDEN: dict[str, dict[str, str]] = {
         "_mtjob/completions/00000-of-00001":
             "3a8ebe4e40ba2f58a2672676aed4000ae7ab99d41953412ad7e3a7f51cb41189",
         "_mtjob/config.json":
-            "18125cee1c81e1f22ff4965aede243e9be3499bc74406be8188ac5fe97dd0e86",
+            "4b5ed1957691d4516e01708252601f47645dcd5a2eae3d27993ada131ae56714",
         "_mtjob/manifest-00000-of-00001.json":
-            "26b7f9f0333e53766c389ed3d267d81262fe2cdd66b0716077cc38d4540147b2",
+            "c78cd74c6417bc856c570d5fab6273ac16162c3cc7cf8bd44da3304d69cc24a7",
         "article.abstract.json":
-            "220c7d745f7c9e8d15258cd6751d499a43c07ae4f4aefa717e0e9bf5446944d5",
+            "e8dae7ac7cf3ed692b0f65452e174fd95c2885280f032d2f1c5618119c09689d",
         "article.jsonl":
             "ec9f386d8b5277fb3ba1d325b18875eaeb0b1bb00decbbff0a8f289282a36bad",
         "blank.abstract.json":
-            "66284fccfccd78bda3a29c107f194eb05a3a52685022f1f7cb26a51b0bb375fe",
+            "15b3d8dc7ecc854f548227aa32366bb490670984dadeaafed82c51ec494755c8",
         "blank.jsonl":
             "bca2478eaab2d1ce9cd45c469052a91879bf1bea6d4ff5605df934c42aac9d4a",
     },
