@@ -154,7 +154,7 @@ def test_a_source_changed_during_its_run_is_redone_next_run(tmp_path, inbox, mon
     monkeypatch.setattr(Bookkeeping, "done", real)
     assert _run([inbox], out).done == ["a"]  # not "1 unchanged"
     assert _abstract_sha(out, "a") == _source_sha(source)
-    assert _run([inbox], out).skipped == ["a"]
+    assert _run([inbox], out).unchanged == ["a"]
 
 
 def test_a_same_second_same_size_correction_is_picked_up(tmp_path, inbox, monkeypatch):
@@ -193,9 +193,9 @@ def test_a_settled_source_is_indexed_on_the_next_run(tmp_path, inbox, monkeypatc
     assert _run([inbox], out).done == ["a"]
     monkeypatch.setattr(index, "FINE_RACY_NS", -(1 << 62))  # as if time had passed
     monkeypatch.setattr(index, "RACY_NS", -(1 << 62))
-    assert _run([inbox], out).skipped == ["a"]  # full check; the row is stored now
+    assert _run([inbox], out).unchanged == ["a"]  # full check; the row is stored now
     monkeypatch.setattr(shard, "source_sha256", lambda path: pytest.fail("hashed"))
-    assert _run([inbox], out).skipped == ["a"]
+    assert _run([inbox], out).unchanged == ["a"]
 
 
 # --- item 3: a glossary edited mid-run ---------------------------------------------------
@@ -223,7 +223,7 @@ def test_a_glossary_edited_mid_run_is_recorded_as_loaded(tmp_path, inbox, monkey
     assert meta["settings"]["glossary_sha256"] == hashlib.sha256(first).hexdigest()
     monkeypatch.setattr(job, "translate_segments", real)
     assert _run([inbox], out, glossary=str(terms)).done == ["a"]  # the new glossary applies
-    assert _run([inbox], out, glossary=str(terms)).skipped == ["a"]
+    assert _run([inbox], out, glossary=str(terms)).unchanged == ["a"]
 
 
 # --- items 8 and 11: every path besides the inputs ---------------------------------------
@@ -500,7 +500,7 @@ def test_temp_files_in_report_and_runs_are_cleaned(tmp_path, inbox):
         os.utime(path, (time.time() - 3600, time.time() - 3600))
     fresh = out / "_mtjob" / "runs" / f".20260101T000001Z-00000.json{TMP_MARK}4"
     fresh.write_text("being written by a run that released its lock")
-    assert _run([inbox], out, report=True).skipped == ["a"]
+    assert _run([inbox], out, report=True).unchanged == ["a"]
     assert [p.exists() for p in stale] == [False, False, False] and fresh.exists()
 
 

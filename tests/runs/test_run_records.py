@@ -207,4 +207,5 @@ def test_quiet_keeps_the_summary_line_at_info_and_nothing_else(tmp_path, models)
     result = run(inbox, tmp_path / "out", tmp_path / "m.prom", "--no-summary")
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and " INFO mtjob: shard 0/1: articles: 1 done" in lines[0]
+    assert len(lines) == 2 and " INFO mtjob: shard 0/1: articles: 1 done" in lines[0]
+    assert " INFO mtjob: output in " in lines[1]  # where the output went (issue 20)
