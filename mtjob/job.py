@@ -62,6 +62,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
             entries[shard.doc_id(path)] = entry or pending_entry(path)
         manifest.begin(entries, frozenset(shard.indexed))
         if todo:  # a broken model stops the run before any article is read
+            getattr(models, "preload", lambda _: None)(config)  # weights load meanwhile
             shard.timed("resolve", lambda: models.check(config))
         tokenizer = models.tokenizer(config) if todo else None  # no weights
         try:

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
 from .base import Call, GenOptions, Hypothesis
-from .conversion import converted_model, import_ctranslate2
+from .conversion import conversion_target, converted_model, import_ctranslate2
 from .hub import ModelSource, cache_root
-from .lazy import LazyModel
+from .lazy import LazyModel, LoadLater
 from .runtime import cpu_layout
 from .tokenizer import ModelTokenizer
 from .trust import ct2_score, penalised, word_pairs
@@ -66,6 +66,9 @@ class _CTranslate2Model(LazyModel):
     def _load(self) -> tuple[Any, dict[str, Any]]:
         ct2 = import_ctranslate2()
         device, compute_type = select_runtime(self.config, self.source.ref)
+        if self.in_background() and not (conversion_target(
+                self.source, compute_type, self.alignment_layer) / "model.bin").is_file():
+            raise LoadLater  # converting waits for the run's checks of the model
         path = converted_model(self.source, compute_type, self.alignment_layer)
         workers, per_batch = 1, self.config.threads
         if self.parallel and device == "cpu":

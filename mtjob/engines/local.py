@@ -70,11 +70,20 @@ class LocalEngine:
 
     def translate_batches(self, jobs: list[BatchJob],
                           progress: Progress | None = None) -> list[BatchOutcome]:
+        """Outcomes in the order of ``jobs``. Side by side, the longest decodes start first,
+        so that no worker waits idle at the end while another finishes a long batch."""
         _expect_calls(self.translator, len(jobs))
         workers = self.translator.parallel_batches if len(jobs) > 1 else 1
         done = (lambda job: progress(len(job.texts))) if progress else None
-        return run_in_order(lambda job: self.translate_one(job, workers > 1), jobs, workers,
-                            self.cancel, done)
+        order = list(range(len(jobs)))
+        if workers > 1:
+            order.sort(key=lambda i: (-jobs[i].options.max_new_tokens, -len(jobs[i].texts), i))
+        results = run_in_order(lambda job: self.translate_one(job, workers > 1),
+                               [jobs[i] for i in order], workers, self.cancel, done)
+        out: list[BatchOutcome] = [BatchOutcome()] * len(jobs)
+        for i, result in zip(order, results):
+            out[i] = result
+        return out
 
     def summarize_one(self, paragraphs: list[str], pooled: bool = False) -> SummaryOutcome:
         try:

@@ -1,0 +1,45 @@
+"""Build the full-size tc-big bench model once (``outputs/bench/models/bench-v2-big``), its
+EOS-banned copy (``bench-v2-big-noeos``: every segment decodes its limit, as the other bench
+models do) and its CTranslate2 int8 conversion. Prints what it did as one JSON object."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+MODELS = ROOT / "outputs" / "bench" / "models"
+BIG, BIG_NOEOS = MODELS / "bench-v2-big", MODELS / "bench-v2-big-noeos"
+
+
+def prepare_big() -> dict[str, object]:
+    from bench import ban_eos, convert_ct2  # the same EOS ban and conversion as the bench's
+
+    from mtjob.testing.bench_models import build_bench_big
+
+    os.environ.update(HF_HUB_OFFLINE="1", MTJOB_CACHE=str(MODELS / "ct2-cache"))
+    out: dict[str, object] = {}
+    if not BIG.is_dir():
+        started = time.monotonic()
+        tmp = MODELS / ".big-tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        build_bench_big(tmp)
+        os.replace(tmp, BIG)
+        out["build_s"] = time.monotonic() - started
+    if not BIG_NOEOS.is_dir():
+        tmp = MODELS / ".big-noeos-tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        out["eos_banned"] = ban_eos(BIG / "marian-tc-big", tmp / "marian-tc-big")
+        os.replace(tmp, BIG_NOEOS)
+    out["ct2_convert_s"] = convert_ct2([BIG_NOEOS / "marian-tc-big"], "int8")
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(prepare_big()))
