@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,25 +19,28 @@ MODELS = ROOT / "outputs" / "bench" / "models"
 BIG, BIG_NOEOS = MODELS / "bench-v2-big", MODELS / "bench-v2-big-noeos"
 
 
+def _once(target: Path, build: Callable[[Path], object]) -> bool:
+    """Build ``target`` in a temp folder beside it, then rename it, unless it exists."""
+    if target.is_dir():
+        return False
+    tmp = target.with_name(f".{target.name}-tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    build(tmp)
+    os.replace(tmp, target)
+    return True
+
+
 def prepare_big() -> dict[str, object]:
     from bench import ban_eos, convert_ct2  # the same EOS ban and conversion as the bench's
 
     from mtjob.testing.bench_models import build_bench_big
 
     os.environ.update(HF_HUB_OFFLINE="1", MTJOB_CACHE=str(MODELS / "ct2-cache"))
+    started = time.monotonic()
     out: dict[str, object] = {}
-    if not BIG.is_dir():
-        started = time.monotonic()
-        tmp = MODELS / ".big-tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        build_bench_big(tmp)
-        os.replace(tmp, BIG)
+    if _once(BIG, build_bench_big):
         out["build_s"] = time.monotonic() - started
-    if not BIG_NOEOS.is_dir():
-        tmp = MODELS / ".big-noeos-tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        out["eos_banned"] = ban_eos(BIG / "marian-tc-big", tmp / "marian-tc-big")
-        os.replace(tmp, BIG_NOEOS)
+    _once(BIG_NOEOS, lambda tmp: ban_eos(BIG / "marian-tc-big", tmp / "marian-tc-big"))
     out["ct2_convert_s"] = convert_ct2([BIG_NOEOS / "marian-tc-big"], "int8")
     return out
 
