@@ -84,8 +84,8 @@ def raw_seconds(translator: Any, sources: list[list[str]], options: dict[str, An
     return time.perf_counter() - started
 
 
-def floor(summarizer: Any, texts: list[str], runs: int, options: dict[str, Any] | None = None
-          ) -> dict[str, float]:
+def floor(summarizer: Any, texts: list[str], runs: int, options: dict[str, Any] | None = None,
+          layouts: tuple[int, ...] = (1, 2)) -> dict[str, float]:
     """Every layout's best time on ``texts`` (each text one article's summarizer input)."""
     import ctranslate2
 
@@ -96,7 +96,7 @@ def floor(summarizer: Any, texts: list[str], runs: int, options: dict[str, Any] 
     sources = summarizer.source_tokens(texts)
     path = str(converted_model(summarizer.source, "int8"))
     out = {}
-    for workers in (1, 2):
+    for workers in layouts:
         model = ctranslate2.Translator(path, device="cpu", compute_type="int8",
                                        intra_threads=2 // workers, inter_threads=workers)
         raw_seconds(model, sources[:1], options, prefix, 1)  # warm
@@ -115,7 +115,7 @@ def trade(summarizer: Any, text: str, runs: int) -> dict[str, float]:
         for length in (SUM_MAX, 142):
             found = floor(summarizer, [text], runs, {
                 "beam_size": beams, "max_decoding_length": length - 2,
-                "min_decoding_length": length - 3})
+                "min_decoding_length": length - 3}, layouts=(1,))
             out[f"beam {beams}, {length} tokens"] = found["1x2-threads,1/call"]
     return out
 

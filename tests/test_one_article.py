@@ -125,3 +125,33 @@ def test_a_failed_background_load_is_the_first_calls_error(tiny_models, monkeypa
     models._preloaded._loader.join(60)
     with pytest.raises(ModelError, match="disk on fire"):
         models.engine(config).translator.translate(["مرحبا"], GenOptions(1, 20))
+
+
+def test_side_by_side_summaries_go_two_articles_a_call():
+    """Six abstracts on two CPU workers: three calls of two length-sorted articles (half the
+    time of one article a call in scripts/bench_sum_floor.py), abstracts in article order."""
+    from mtjob.testing.fakes import FakeSummarizer
+
+    class TwoWorkers(FakeSummarizer):
+        parallel_batches = 2
+        side_by_side = 2
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.calls: list[list[str]] = []
+
+        def summarize(self, texts, call=None):
+            self.calls.append(list(texts))
+            return super().summarize(texts, call)
+
+    summarizer = TwoWorkers()
+    engine = LocalEngine(JobConfig(sum_min_length=5), FakeTranslator(), summarizer)
+    documents = [[f"article{i} " + " ".join(["word"] * (40 + 7 * ((i * 5) % 6)))]
+                 for i in range(6)]
+    outcomes = engine.summarize(documents)
+    assert sorted(len(c) for c in summarizer.calls) == [2, 2, 2]
+    lengths = sorted(len(d[0].split()) for d in documents)
+    assert sorted(sorted(len(t.split()) for t in c) for c in summarizer.calls) == \
+        [lengths[0:2], lengths[2:4], lengths[4:6]]
+    assert [o.text for o in outcomes] == [summarizer.summarize([d[0]])[0].strip()
+                                          for d in documents]

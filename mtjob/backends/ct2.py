@@ -138,10 +138,17 @@ class CTranslate2Summarizer(_CTranslate2Model):
 
     @property
     def batch_size(self) -> int:
-        """Articles per call: 4 on a GPU; 1 on CPU, where more at once pushed the job's peak
-        RSS over its aim (beam search keeps a cross-attention cache per beam and article)."""
+        """Articles per call: 4 on a GPU; 2 on CPU, where the engine then gives each worker
+        two articles at once (six abstracts in half the time of one a call, measured by
+        ``scripts/bench_sum_floor.py``); more at once pushed the job's peak RSS towards its
+        aim (beam search keeps a cross-attention cache per beam and article)."""
         self._ensure_model()
-        return 1 if self._runtime["device"] == "cpu" else 4
+        return 2 if self._runtime["device"] == "cpu" else 4
+
+    @property
+    def side_by_side(self) -> int:
+        """Articles per call when the engine runs calls side by side (CPU workers)."""
+        return self.batch_size
 
     def window(self) -> int:
         return self.tokens.limit(1024)
