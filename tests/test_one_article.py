@@ -93,6 +93,18 @@ def test_the_translator_loads_in_the_background_and_the_engine_takes_it(tiny_mod
     assert hyps[0].text
 
 
+def test_no_background_load_for_the_ray_driver_or_transformers(tiny_models):
+    from dataclasses import replace
+
+    from mtjob.engines.ray import RayModels
+
+    config = ct2_config(tiny_models)
+    for models, changed in ((RayModels(), replace(config, engine="ray")),
+                            (LocalModels(), replace(config, backend="transformers"))):
+        models.preload(changed)
+        assert models._preloaded is None
+
+
 def test_a_model_not_yet_converted_waits_for_the_checks(tiny_models):
     """The background load never converts: a broken model must fail the checks first."""
     from mtjob.backends.ct2 import cache_root

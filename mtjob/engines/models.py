@@ -70,8 +70,9 @@ class LocalModels:
         CTranslate2 (the load, with the import of CTranslate2, then overlaps the checks,
         reading and segmenting; a model not yet converted waits for the checks: a broken one
         is never converted). The next :meth:`engine` takes it."""
-        if config.backend != "ctranslate2" or self._preloaded is not None:
-            return
+        if config.backend != "ctranslate2" or config.engine != "local" \
+                or self._preloaded is not None:
+            return  # (the Ray engine loads its weights on the actors only)
         mt = self.source(config, "mt")
         self._preloaded = make_translator(config, mt, self._tokenizer(mt))
         self._preloaded.preload()  # type: ignore[attr-defined]
