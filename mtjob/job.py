@@ -68,6 +68,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         recover(out)  # an import killed after its commit point: finish it first
         todo = book.plan(paths, skipped, force, stats)  # finished ones are skipped
         if todo:  # a broken model stops the run before any article is read
+            getattr(models, "preload", lambda _: None)(config)  # weights load meanwhile
             book.timed("resolve", lambda: models.check(config))
             check_memory(config.memory)
         tokenizer = models.tokenizer(config) if todo else None  # no weights

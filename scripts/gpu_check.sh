@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# The bench's GPU rows in one command, under ~8 minutes on one large GPU: the naive loop on
+# The bench's GPU rows in one command, under 8 minutes on one large GPU: the naive loop on
 # the GPU (one article, scaled), mtjob transformers bfloat16 and float16, CTranslate2 float16
-# and int8_float16, all with GPU token budgets (24,000), then CTranslate2 with the summary.
-# Builds the full-size bench models first (CPU, ~1-2 min) unless outputs/bench/models has them.
+# and int8_float16, all with GPU token budgets (24,000), then CTranslate2 with the summary
+# (at most 5 min); then the quality profile's price on the GPU: mtjob run (CTranslate2
+# float16, translation only) with the full-size tc-big against opus-mt-ar-en on the same
+# articles (at most 2 min 20 s). Builds the full-size bench models first (CPU, ~1-2 min)
+# unless outputs/bench/models has them; the tc-big one (scripts/bench_prepare_big.py) counts
+# in the second budget.
 # Usage: scripts/gpu_check.sh [ARTICLES]   (default 48 copies of the sample: 816 paragraphs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,5 +25,8 @@ print("ctranslate2", ctranslate2.__version__, "GPUs", ctranslate2.get_cuda_devic
       if ctranslate2.get_cuda_device_count() else "-")
 PY
 threads="$(nproc)"
-exec timeout 470 python -m scripts.bench --only gpu --files "$articles" --naive-files 1 \
-    --threads "$threads" --out-dir outputs/bench-gpu
+status=0
+timeout 300 python -m scripts.bench --only gpu --files "$articles" --naive-files 1 \
+    --threads "$threads" --out-dir outputs/bench-gpu || status=$?
+timeout 140 python scripts/bench_gpu_quality.py --articles "$articles" || status=$?
+exit "$status"

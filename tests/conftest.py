@@ -65,6 +65,15 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return build_tiny_models(tmp_path_factory.mktemp("models"))
 
 
+@pytest.fixture(scope="session")
+def tiny_big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny MarianMT folder in the layout of Helsinki-NLP/opus-mt-tc-big-ar-en (the quality
+    profile's model: </s> amid the vocabulary, no generation_config.json), built once."""
+    from mtjob.testing.tiny_models import build_marian
+
+    return build_marian(tmp_path_factory.mktemp("models-big") / "marian-tc-big", big=True)
+
+
 @pytest.fixture
 def sample_inbox(tmp_path: Path) -> Path:
     """A folder holding the 17-paragraph sample article."""

@@ -40,6 +40,15 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._-")[-100:] or "model"
 
 
+def conversion_target(source: ModelSource, quantization: str,
+                      alignment_layer: int | None = None) -> Path:
+    """Where the conversion of ``source`` lies in the cache (``model.bin`` in it once done)."""
+    # A local folder is identified by its content hash (the revision), not by where it lies.
+    ref = Path(source.ref).expanduser().name if source.revision.startswith("local-") else source.ref
+    align = "" if alignment_layer is None else f"align{alignment_layer}--"
+    return cache_root() / "ct2" / f"{_safe(ref)}--{_safe(source.revision)}--{align}{quantization}"
+
+
 def converted_model(source: ModelSource, quantization: str,
                     alignment_layer: int | None = None) -> Path:
     """The CTranslate2 folder of ``source``, converting it on first use. ``alignment_layer``:
@@ -49,12 +58,8 @@ def converted_model(source: ModelSource, quantization: str,
     what runs (no re-quantization at every start of a Slurm task or Ray actor) and int8
     entries take a quarter of the disk. The price is one conversion per precision.
     """
-    root = cache_root() / "ct2"
-    # A local folder is identified by its content hash (the revision), not by where it lies.
-    ref = Path(source.ref).expanduser().name if source.revision.startswith("local-") else source.ref
-    align = "" if alignment_layer is None else f"align{alignment_layer}--"
-    name = f"{_safe(ref)}--{_safe(source.revision)}--{align}{quantization}"
-    target = root / name
+    target = conversion_target(source, quantization, alignment_layer)
+    root, name = target.parent, target.name
     if (target / "model.bin").is_file():  # os.replace makes it appear only when complete
         return target
     ct2 = import_ctranslate2()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError, MtjobError
@@ -10,6 +11,11 @@ from .tokenizers.tokenizer import ModelTokenizer, hf_json
 
 if TYPE_CHECKING:
     from ..config import JobConfig
+
+
+class LoadLater(Exception):
+    """Raised by ``_load`` in the background thread when the load must wait for the run's
+    checks (a CTranslate2 model not yet converted): the first call loads it instead."""
 
 
 class LazyModel:
@@ -29,6 +35,8 @@ class LazyModel:
         self._tokens = tokens
         self._model: Any = None
         self._runtime: dict[str, Any] = {}
+        self._loader: threading.Thread | None = None
+        self._load_error: BaseException | None = None
 
     @property
     def source(self) -> ModelSource:
@@ -61,23 +69,53 @@ class LazyModel:
     def expect_calls(self, calls: int) -> None:
         """Tell the model, before it loads, how many calls the work ahead holds (a no-op
         once loaded: CTranslate2 fixes its threads at load)."""
-        if self._model is None:
+        if self._model is None and self._loader is None:
             self.expected_calls = calls
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
-        """Load the weights: the model and its runtime facts (backend, device, precision)."""
+        """Load the weights: the model and its runtime facts (backend, device, precision).
+        In the :meth:`preload` thread (``in_background()``) it may raise :class:`LoadLater`."""
         raise NotImplementedError
 
+    def preload(self) -> None:
+        """Start loading the weights in a background thread, so that the load overlaps what
+        the run does before its first call (checks, reading, segmenting); the first call
+        waits for it, and gets its error if it failed. The CPU layout is then the default
+        one (``expected_calls`` is not known yet)."""
+        if self._model is None and self._loader is None:
+            self._loader = threading.Thread(target=self._load_in_background, daemon=True,
+                                            name="mtjob-load")
+            self._loader.start()
+
+    def in_background(self) -> bool:
+        return threading.current_thread() is self._loader
+
+    def _load_in_background(self) -> None:
+        try:
+            self._model, self._runtime = self._load_checked()
+        except LoadLater:
+            pass
+        except BaseException as exc:  # raised again by the first call, in its thread
+            self._load_error = exc
+
+    def _load_checked(self) -> tuple[Any, dict[str, Any]]:
+        try:
+            return self._load()
+        except (MtjobError, LoadLater):
+            raise
+        except Exception as exc:  # a model that cannot load concerns every article
+            raise ModelError(f"model {self.source.ref!r} cannot be loaded from "
+                             f"{self.source.path}: {type(exc).__name__}: "
+                             f"{str(exc).splitlines()[0] if str(exc) else ''}") from exc
+
     def _ensure_model(self) -> Any:
+        if self._loader is not None:
+            self._loader.join()
+            self._loader, error, self._load_error = None, self._load_error, None
+            if error is not None:
+                raise error
         if self._model is None:
-            try:
-                self._model, self._runtime = self._load()
-            except MtjobError:
-                raise
-            except Exception as exc:  # a model that cannot load concerns every article
-                raise ModelError(f"model {self.source.ref!r} cannot be loaded from "
-                                 f"{self.source.path}: {type(exc).__name__}: "
-                                 f"{str(exc).splitlines()[0] if str(exc) else ''}") from exc
+            self._model, self._runtime = self._load_checked()
         return self._model
 
     @property

@@ -75,10 +75,22 @@ class BatchJob:
     options: GenOptions
 
 
+#: Work of at most ``SMALL_WORK`` segments (one or two articles) is too little to fill the
+#: CPU workers with budget-sized batches: a few uneven batches leave a worker idle while the
+#: last long one decodes. It goes in calls of at most ``SMALL_CALL`` length-sorted segments
+#: instead, each with its own output limit (README, Performance: the one-article floor).
+SMALL_WORK = 32
+SMALL_CALL = 4
+
+
 def plan_jobs(texts: list[str], lengths: list[int], limits: list[int], budget: int,
               options: Callable[[int], GenOptions]) -> tuple[list[Batch], list[BatchJob]]:
-    """Length-sorted, budgeted batches of segments and the jobs that translate them."""
+    """Length-sorted, budgeted batches of segments and the jobs that translate them (small
+    work: in calls of at most ``SMALL_CALL``)."""
     batches = plan_batches(lengths, budget)
+    if len(texts) <= SMALL_WORK:
+        batches = [Batch(b.indices[at:at + SMALL_CALL], lengths[b.indices[at:at + SMALL_CALL][-1]])
+                   for b in batches for at in range(0, len(b.indices), SMALL_CALL)]
     jobs = [BatchJob(tuple(texts[i] for i in b.indices), tuple(lengths[i] for i in b.indices),
                      options(max(limits[i] for i in b.indices))) for b in batches]
     return batches, jobs

@@ -73,11 +73,20 @@ class LocalEngine:
 
     def translate_batches(self, jobs: list[BatchJob],
                           progress: Progress | None = None) -> list[BatchOutcome]:
+        """Outcomes in the order of ``jobs``. Side by side, the longest decodes start first,
+        so that no worker waits idle at the end while another finishes a long batch."""
         _expect_calls(self.translator, len(jobs))
         workers = self.translator.parallel_batches if len(jobs) > 1 else 1
         done = (lambda job: progress(len(job.texts))) if progress else None
-        return run_in_order(lambda job: self.translate_one(job, workers > 1), jobs, workers,
-                            self.cancel, done)
+        order = list(range(len(jobs)))
+        if workers > 1:
+            order.sort(key=lambda i: (-jobs[i].options.max_new_tokens, -len(jobs[i].texts), i))
+        results = run_in_order(lambda job: self.translate_one(job, workers > 1),
+                               [jobs[i] for i in order], workers, self.cancel, done)
+        out: list[BatchOutcome] = [BatchOutcome()] * len(jobs)
+        for i, result in zip(order, results):
+            out[i] = result
+        return out
 
     def summarize_one(self, paragraphs: list[str], pooled: bool = False) -> SummaryOutcome:
         try:
@@ -106,14 +115,16 @@ class LocalEngine:
     def summarize(self, documents: list[list[str]]) -> list[SummaryOutcome]:
         """Abstracts in order. A summarizer that runs one call at a time gets the articles it
         summarizes in one pass together, length-sorted; one that runs calls side by side gets
-        one article per call, or, for one article alone, one chunk per call. The others
-        (short: extractive, long: hierarchical), and all of them if the joint call fails, go
-        one article at a time."""
+        them ``side_by_side`` a call (CTranslate2 on CPU: two; else one),
+        length-sorted, or, for one article alone, one chunk per call. The others (short:
+        extractive, long: hierarchical), and all of them if a joint call fails, go one
+        article at a time."""
         _expect_calls(self.summarizer, self._summary_calls(documents))
         out: list[SummaryOutcome | None] = [None] * len(documents)
-        joint = len(documents) > 1 and self.summarizer.parallel_batches == 1
+        workers = self.summarizer.parallel_batches if len(documents) > 1 else 1
+        per_call = getattr(self.summarizer, "side_by_side", 1) if workers > 1 else len(documents)
         inputs: dict[int, tuple[str, int]] = {}
-        for i, doc in enumerate(documents if joint else []):
+        for i, doc in enumerate(documents if len(documents) > 1 and per_call > 1 else []):
             try:
                 found = one_pass_input(doc, self.summarizer, self.config.sum_min_length)
             except Exception:  # summarize_one reports it for this article alone
@@ -122,10 +133,13 @@ class LocalEngine:
                 inputs[i] = found
         if len(inputs) > 1:
             order = sorted(inputs, key=lambda i: (inputs[i][1], i))
+            calls = [order[at:at + per_call] for at in range(0, len(order), per_call)]
             try:
-                abstracts = self.summarizer.summarize([inputs[i][0] for i in order],
-                                                      Call(self.cancel))
-                for i, abstract in zip(order, abstracts):
+                results = run_in_order(
+                    lambda part: self.summarizer.summarize([inputs[i][0] for i in part],
+                                                           Call(self.cancel, workers > 1)),
+                    calls, workers, self.cancel)
+                for i, abstract in zip(order, (a for part in results for a in part)):
                     out[i] = SummaryOutcome(_clean_text(abstract.strip(), "an abstract"),
                                             ABSTRACTIVE, input_tokens=inputs[i][1])
             except Exception:

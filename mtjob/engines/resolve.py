@@ -16,7 +16,7 @@ from ..errors import ModelError
 from .local import LocalEngine
 
 if TYPE_CHECKING:
-    from ..backends.base import Summarizer
+    from ..backends.base import Summarizer, Translator
     from ..config import JobConfig
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ class LocalModels:
     def __init__(self) -> None:
         self._sources: dict[tuple[str, str | None], ModelSource] = {}
         self._tokens: dict[Path, ModelTokenizer] = {}
+        self._preloaded: Translator | None = None
 
     def source(self, config: JobConfig, role: str) -> ModelSource:
         ref, revision = ((config.mt_model, config.mt_revision) if role == "mt"
@@ -67,6 +68,18 @@ class LocalModels:
     def tokenizer(self, config: JobConfig) -> ModelTokenizer:
         return self._tokenizer(self.source(config, "mt"))
 
+    def preload(self, config: JobConfig) -> None:
+        """Start loading the translator now, in the background, when its backend is
+        CTranslate2 (the load, with the import of CTranslate2, then overlaps the checks,
+        reading and segmenting; a model not yet converted waits for the checks: a broken one
+        is never converted). The next :meth:`engine` takes it."""
+        if config.backend != "ctranslate2" or config.engine != "local" \
+                or self._preloaded is not None:
+            return  # (the Ray engine loads its weights on the actors only)
+        mt = self.source(config, "mt")
+        self._preloaded = make_translator(config, mt, self._tokenizer(mt))
+        self._preloaded.preload()  # type: ignore[attr-defined]
+
     def engine(self, config: JobConfig) -> LocalEngine:
         """The engine; the summarizer is resolved at its first use, so that translating
         alone (``mtjob translate``, ``Pipeline.translate``) never looks for it."""
@@ -76,5 +89,6 @@ class LocalModels:
             source = self.source(config, "summary")
             return make_summarizer(config, source, self._tokenizer(source))
 
-        return LocalEngine(config, make_translator(config, mt, self._tokenizer(mt)),
+        translator, self._preloaded = self._preloaded, None
+        return LocalEngine(config, translator or make_translator(config, mt, self._tokenizer(mt)),
                            load_summarizer=summarizer)

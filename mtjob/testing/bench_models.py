@@ -93,3 +93,10 @@ def build_bench_models(root: Path, *, seed: int = 0) -> dict[str, Path]:
     return {"mt": build_marian(root / "marian-ar-en", full_size=True, seed=seed),
             "sum": build_bart(root / "bart-sum", full_size=True, seed=seed, bpe_lines=corpus,
                               bpe_vocab=_BART_FULL_VOCAB)}
+
+
+def build_bench_big(root: Path, *, seed: int = 0) -> Path:
+    """The full-size ``Helsinki-NLP/opus-mt-tc-big-ar-en`` layout (transformer-big: d_model
+    1024, 16 heads, FFN 4096, vocabulary 61,109; ~240 M parameters) as ``root/marian-tc-big``:
+    the quality profile's translator, for its price against the default one."""
+    return build_marian(Path(root) / "marian-tc-big", full_size=True, big=True, seed=seed)

@@ -82,6 +82,17 @@ _ARABIC_CHARS = ("ا ب ت ث ج ح خ د ذ ر ز س ش ص ض ط ظ ع غ ف ق
 
 _MARIAN_FULL_VOCAB = 62834  # Helsinki-NLP/opus-mt-ar-en
 _BART_FULL_VOCAB = 50264  # sshleifer/distilbart-cnn-12-6 (its <mask> id, 50264, lies outside)
+#: Helsinki-NLP/opus-mt-tc-big-ar-en (transformer-big): its config.json's sizes and ids
+#: (d_model 1024, 6+6 layers, 16 heads, FFN 4096, relu, 1024 positions; the generation
+#: settings sit in config.json, the folder has no generation_config.json) and its
+#: tokenizer_config.json, as the hub has them (one joint vocab.json, not separate_vocabs).
+TC_BIG = {"vocab_size": 61109, "eos_token_id": 25894}
+TC_BIG_TOKENIZER = {
+    "source_lang": "ar", "target_lang": "en", "unk_token": "<unk>", "eos_token": "</s>",
+    "pad_token": "<pad>", "model_max_length": 512, "sp_model_kwargs": {},
+    "separate_vocabs": False, "special_tokens_map_file": None,
+    "name_or_path": "marian-models/opusTCv20210807+bt_transformer-big_2022-03-09/ar-en",
+    "tokenizer_class": "MarianTokenizer"}
 
 
 def _augment(text: str, copies: int, seed: int, chars: str = _LATIN_CHARS) -> list[str]:
@@ -241,12 +252,13 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
 
 
 def build_marian(out_dir: Path, *, full_size: bool = False, seed: int = 0,
-                 corpus: str | None = None) -> Path:
+                 corpus: str | None = None, big: bool = False) -> Path:
     """Write an ``opus-mt-ar-en``-shaped MarianMT folder to ``out_dir`` and return it.
 
     ``corpus`` is Arabic training text for ``source.spm`` (default: the built-in seed
     article). ``full_size`` gives the real architecture and vocabulary size (~77 M
     parameters, for benchmarks); otherwise a 64-dim 2+2-layer model builds in seconds.
+    ``big``: the layout of ``Helsinki-NLP/opus-mt-tc-big-ar-en`` instead (:data:`TC_BIG`).
     """
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel
@@ -259,33 +271,44 @@ def build_marian(out_dir: Path, *, full_size: bool = False, seed: int = 0,
     (out_dir / "source.spm").write_bytes(src_spm)
     (out_dir / "target.spm").write_bytes(tgt_spm)
 
-    # One joint vocab.json as in the hub model: </s>=0, <unk>=1, pieces, <pad> last.
-    pieces = ["</s>", "<unk>"]
+    # One joint vocab.json as in the hub model: </s>=0, <unk>=1, pieces, <pad> last
+    # (tc-big: </s> and <unk> amid the pieces, at the hub model's id when full size).
+    pieces = [] if big else ["</s>", "<unk>"]
     pieces += dict.fromkeys(p for p in _spm_pieces(src_spm) + _spm_pieces(tgt_spm) if p not in pieces)
+    vocab_size = TC_BIG["vocab_size"] if big else _MARIAN_FULL_VOCAB
     if full_size:
-        pieces += [f"<dummy_{i}>" for i in range(_MARIAN_FULL_VOCAB - 1 - len(pieces))]
+        pieces += [f"<dummy_{i}>" for i in range(vocab_size - 3 * big - 1 - len(pieces))]
+    if big:
+        at = TC_BIG["eos_token_id"] if full_size else len(pieces) // 2
+        pieces[at:at] = ["</s>", "<unk>"]
     pieces.append("<pad>")
-    pad = len(pieces) - 1
+    pad, eos = len(pieces) - 1, pieces.index("</s>")
     _write_json(out_dir / "vocab.json", {p: i for i, p in enumerate(pieces)})
-    _write_json(out_dir / "tokenizer_config.json", {
+    _write_json(out_dir / "tokenizer_config.json", TC_BIG_TOKENIZER if big else {
         "source_lang": "ar", "target_lang": "en", "separate_vocabs": False,
         "model_max_length": 512})
+    if big:
+        (out_dir / "special_tokens_map.json").write_text(json.dumps(
+            {"eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>"}), encoding="utf-8")
 
     dims = (dict(d_model=512, layers=6, heads=8, ffn=2048) if full_size
             else dict(d_model=64, layers=2, heads=4, ffn=128))
+    if big and full_size:
+        dims = dict(d_model=1024, layers=6, heads=16, ffn=4096)
     config = MarianConfig(
         vocab_size=len(pieces), d_model=dims["d_model"],
         encoder_layers=dims["layers"], decoder_layers=dims["layers"],
         encoder_attention_heads=dims["heads"], decoder_attention_heads=dims["heads"],
-        encoder_ffn_dim=dims["ffn"], decoder_ffn_dim=dims["ffn"], activation_function="swish",
+        encoder_ffn_dim=dims["ffn"], decoder_ffn_dim=dims["ffn"],
+        activation_function="relu" if big else "swish",
         static_position_embeddings=True, share_encoder_decoder_embeddings=True,
-        scale_embedding=True, max_position_embeddings=512, pad_token_id=pad,
-        decoder_start_token_id=pad, eos_token_id=0, bos_token_id=0, forced_eos_token_id=0,
+        scale_embedding=True, max_position_embeddings=1024 if big else 512, pad_token_id=pad,
+        decoder_start_token_id=pad, eos_token_id=eos, bos_token_id=0, forced_eos_token_id=eos,
         architectures=["MarianMTModel"])
     torch.manual_seed(seed)
     model = MarianMTModel(config).eval()
     gen = dict(bad_words_ids=[[pad]], bos_token_id=0, decoder_start_token_id=pad,
-               eos_token_id=0, forced_eos_token_id=0, pad_token_id=pad)
+               eos_token_id=eos, forced_eos_token_id=eos, pad_token_id=pad)
     model.generation_config = GenerationConfig(num_beams=4, max_length=512, **gen)
 
     # Emit only target-side pieces and </s>, as a real ar->en model does; favour whole
@@ -293,8 +316,13 @@ def build_marian(out_dir: Path, *, full_size: bool = False, seed: int = 0,
     english = set(_spm_pieces(tgt_spm))
     keep = {i: 0.0 if p[0] == "\u2581" and p[1:].isalpha() and len(p) > 2 else -0.3
             for i, p in enumerate(pieces) if p in english}
-    _wire_monotonic(model, seed=seed, rotate=True, eos_id=0, keep={**keep, 0: 0.0})
+    _wire_monotonic(model, seed=seed, rotate=True, eos_id=eos, keep={**keep, eos: 0.0})
     model.save_pretrained(out_dir)  # config.json, generation_config.json, model.safetensors
+    if big:  # the hub's tc-big folders have no generation_config.json: config.json has it
+        saved = json.loads((out_dir / "config.json").read_text(encoding="utf-8"))
+        saved.update(gen, num_beams=4, max_length=512, decoder_vocab_size=len(pieces))
+        _write_json(out_dir / "config.json", saved)
+        (out_dir / "generation_config.json").unlink()
     return out_dir
 
 

@@ -4,7 +4,8 @@ In one process, after everything is loaded (no start-up, imports, tokenizer or m
 times the translate stage of mtjob's own engine on the article's segments (the segments and
 limits ``mtjob run`` makes with the bench's settings: CTranslate2 int8, beam 4, 1.3x forced
 lengths), then CTranslate2's ``translate_batch`` alone on the same segments, each with its
-own limit, in parallel one-thread calls of 1, 2 and 4 segments (the fastest kept). Divided
+own limit, in every layout: one worker on both threads or two one-thread workers, calls of
+1, 2, 4 or 8 length-sorted segments, longest first (the fastest kept: the floor). Divided
 into the naive recipe's whole-process seconds from the latest ``python -m scripts.bench`` run, it
 bounds the ratio any tool can reach here with exact beam-4 decoding. Needs the bench's
 models (run ``python -m scripts.bench`` first). Prints one JSON object.
@@ -28,7 +29,8 @@ MODELS = ROOT / "outputs" / "bench" / "models"
 
 def raw_seconds(translator: object, segments: list[list[str]], limits: list[int],
                 per_call: int) -> float:
-    """``translate_batch`` alone: calls of ``per_call`` length-sorted segments at once."""
+    """``translate_batch`` alone: calls of ``per_call`` length-sorted segments, longest
+    first, all submitted at once."""
     order = sorted(range(len(segments)), key=lambda i: -len(segments[i]))
     started = time.perf_counter()
     pending = []
@@ -49,6 +51,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     os.environ.update(HF_HUB_OFFLINE="1", MTJOB_CACHE=str(MODELS / "ct2-cache"))
+    import ctranslate2
+
+    from mtjob.backends.conversion import converted_model
     from mtjob.config import JobConfig
     from mtjob.engines.resolve import LocalModels
     from mtjob.inputs.reader import read_article
@@ -63,16 +68,25 @@ def main() -> int:
     article = read_article(ROOT / "examples" / "article.ar.txt", config.max_file_bytes)
     segments = [s for doc in range(args.articles)
                 for s in segment_article(doc, article, tokens, config) if s.text]
+    models.preload(config)  # as a run does: the CPU layout a run gets
     engine = models.engine(config)
-    translate_segments(segments[:2], engine, config)  # loads the model
+    translate_segments(segments[:2], engine, config)  # waits for the load; warms
     mtjob_s = min(_timed(lambda: translate_segments(segments, engine, config))
                   for _ in range(args.runs))
-    converted = engine.translator._ensure_model()  # type: ignore[attr-defined]
+    layout = engine.translator.info()["parallel_batches"]
+    path = converted_model(engine.translator.source, "int8", config.alignment_layer)
+    engine.close()
     source = tokens.source_tokens([s.text for s in segments])
     limits = [s.limit for s in segments]
-    raw = {k: min(raw_seconds(converted, source, limits, k) for _ in range(args.runs))
-           for k in (1, 2, 4)}
-    engine.close()
+    raw = {}
+    for workers in (1, 2):  # one worker on both threads, or two one-thread workers
+        converted = ctranslate2.Translator(str(path), device="cpu", compute_type="int8",
+                                           intra_threads=2 // workers, inter_threads=workers)
+        raw_seconds(converted, source[:2], limits[:2], 1)  # warm
+        for k in (1, 2, 4, 8):
+            raw[f"{workers}x{2 // workers}-threads,{k}/call"] = min(
+                raw_seconds(converted, source, limits, k) for _ in range(args.runs))
+        del converted
     latest = ROOT / "outputs" / "bench" / "latest.json"
     naive = {}
     if latest.is_file():
@@ -81,7 +95,9 @@ def main() -> int:
     floor = min(raw.values())
     result = {"articles": args.articles, "segments": len(segments),
               "limit_tokens": sum(limits), "mtjob_translate_s": round(mtjob_s, 3),
+              "mtjob_layout_workers": layout,
               "raw_translate_batch_s": {k: round(v, 3) for k, v in raw.items()},
+              "floor_s": round(floor, 3), "ratio_to_floor": round(mtjob_s / floor, 3),
               "naive_whole_process_s": naive.get(args.articles)}
     if result["naive_whole_process_s"]:
         result["ratio_bound"] = round(result["naive_whole_process_s"] / floor, 1)

@@ -28,6 +28,8 @@ from ...conftest import REPO, SAMPLE
 #: The full-size bench models (scripts/bench.py builds them there), when present.
 BENCH = Path(os.environ.get("MTJOB_BENCH_MODELS", REPO / "outputs" / "bench" / "models")) \
     / "bench-v2"
+#: The full-size tc-big model (scripts/bench_quality.py builds it there), when present.
+BENCH_BIG = BENCH.parent / "bench-v2-big" / "marian-tc-big"
 ARTICLE = SAMPLE.read_text(encoding="utf-8")
 
 
@@ -100,6 +102,8 @@ def variants(tiny: dict[str, Path], root: Path) -> dict[str, Path]:
 
     out = dict(tiny)
     for role, path in tiny.items():
+        if role == "mt-big":  # saved as it is: the hub's tc-big files are those it builds
+            continue
         saved = root / f"{role}-saved"
         cls = transformers.MarianTokenizer if role == "mt" else transformers.RobertaTokenizer
         cls.from_pretrained(str(path)).save_pretrained(str(saved))
@@ -118,6 +122,8 @@ def variants(tiny: dict[str, Path], root: Path) -> dict[str, Path]:
     for role, name in (("mt", "marian-ar-en"), ("sum", "bart-sum")):
         if (BENCH / name / "config.json").is_file():
             out[f"{role}-bench"] = BENCH / name
+    if (BENCH_BIG / "config.json").is_file():
+        out["mt-big-bench"] = BENCH_BIG
     return out
 
 
@@ -128,8 +134,9 @@ def copy(folder: Path, to: Path, tok_config: dict[str, Any] | None) -> Path:
 
 
 @pytest.fixture(scope="module")
-def folders(tiny_models, tmp_path_factory) -> dict[str, Path]:
-    return variants(tiny_models, tmp_path_factory.mktemp("tok"))
+def folders(tiny_models, tiny_big, tmp_path_factory) -> dict[str, Path]:
+    """Both profiles' translators: opus-mt-ar-en's layout and tc-big's (the quality profile)."""
+    return variants({**tiny_models, "mt-big": tiny_big}, tmp_path_factory.mktemp("tok"))
 
 
 @pytest.fixture(scope="module")
@@ -137,8 +144,8 @@ def corpus() -> list[str]:
     return nasty_texts()
 
 
-NAMES = ["mt", "mt-saved", "mt-hub", "mt-cleanup", "mt-bench", "sum", "sum-saved",
-         "sum-prefix", "sum-unset", "sum-bench"]
+NAMES = ["mt", "mt-saved", "mt-hub", "mt-cleanup", "mt-bench", "mt-big", "mt-big-bench", "sum",
+         "sum-saved", "sum-prefix", "sum-unset", "sum-bench"]
 
 
 @pytest.mark.parametrize("name", NAMES)

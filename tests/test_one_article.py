@@ -1,0 +1,169 @@
+"""One article near the decode floor (issue 23): small work goes in small calls with their
+own limits, the longest decodes start first, and the translator loads while the run checks
+its models."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from mtjob.backends.base import GenOptions
+from mtjob.batching import SMALL_CALL, SMALL_WORK, BatchJob, plan_jobs
+from mtjob.config import JobConfig
+from mtjob.engines.local import LocalEngine
+from mtjob.engines.models import LocalModels
+from mtjob.testing.fakes import FakeTranslator
+
+#: The sample article's 18 segments: source tokens and their output limits (1.3x).
+ARTICLE = [2, 3, 5, 10, 17, 24, 28, 34, 34, 36, 38, 43, 44, 46, 46, 50, 52, 82]
+
+
+def plan(lengths: list[int]) -> tuple[list, list[BatchJob]]:
+    limits = [-(-13 * n // 10) for n in lengths]
+    return plan_jobs([f"t{i}" for i in range(len(lengths))], lengths, limits, 1000,
+                     lambda limit: GenOptions(4, limit))
+
+
+def test_a_single_article_goes_in_small_calls_each_with_its_own_limit():
+    batches, jobs = plan(ARTICLE)
+    assert sorted(i for b in batches for i in b.indices) == list(range(len(ARTICLE)))
+    assert max(len(b.indices) for b in batches) <= SMALL_CALL
+    assert len(batches) >= 5  # was 5 uneven batches, the largest of 8 segments
+    for batch, job in zip(batches, jobs):
+        own = max(-(-13 * ARTICLE[i] // 10) for i in batch.indices)
+        assert job.options.max_new_tokens == own
+
+
+def test_bigger_work_keeps_budget_sized_batches():
+    lengths = ARTICLE * 2  # two articles and more: the batches fill the workers already
+    assert len(lengths) > SMALL_WORK
+    batches, _ = plan(lengths)
+    assert max(len(b.indices) for b in batches) > SMALL_CALL
+
+
+class SlowTranslator(FakeTranslator):
+    """Two workers; each call takes as long as its output limit, and is recorded when it
+    starts."""
+
+    parallel_batches = 2
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started: list[int] = []
+        self.lock = threading.Lock()
+
+    def translate(self, texts, options, call=None):
+        with self.lock:
+            self.started.append(options.max_new_tokens)
+        time.sleep(options.max_new_tokens / 2000)
+        return super().translate(texts, options, call)
+
+
+def test_the_longest_calls_start_first_and_outcomes_keep_their_order():
+    _, jobs = plan(ARTICLE)
+    translator = SlowTranslator()
+    engine = LocalEngine(JobConfig(summary=False), translator)
+    outcomes = engine.translate_batches(jobs)
+    assert translator.started[:2] == sorted((j.options.max_new_tokens for j in jobs),
+                                            reverse=True)[:2]
+    assert [[h.text for h in o.hypotheses] for o in outcomes] == \
+        [[" ".join(f"w{len(w)}" for w in t.split()) for t in j.texts] for j in jobs]
+
+
+def ct2_config(tiny_models) -> JobConfig:
+    return JobConfig(mt_model=str(tiny_models["mt"]), sum_model=str(tiny_models["sum"]),
+                     backend="ctranslate2", device="cpu", summary=False, beams=1)
+
+
+def test_the_translator_loads_in_the_background_and_the_engine_takes_it(tiny_models):
+    from mtjob.backends.ct2 import converted_model
+    from mtjob.backends.hub import resolve_model
+
+    config = ct2_config(tiny_models)
+    converted_model(resolve_model(config.mt_model, None, None, False), "int8", -2)
+    models = LocalModels()
+    models.preload(config)
+    translator = models._preloaded
+    assert translator is not None and translator._loader is not None
+    translator._loader.join(60)
+    assert translator._model is not None  # loaded without a call
+    engine = models.engine(config)
+    assert engine.translator is translator
+    hyps = translator.translate(["مرحبا بالعالم"], GenOptions(1, 20))
+    assert hyps[0].text
+
+
+def test_no_background_load_for_the_ray_driver_or_transformers(tiny_models):
+    from dataclasses import replace
+
+    from mtjob.engines.ray import RayModels
+
+    config = ct2_config(tiny_models)
+    for models, changed in ((RayModels(), replace(config, engine="ray")),
+                            (LocalModels(), replace(config, backend="transformers"))):
+        models.preload(changed)
+        assert models._preloaded is None
+
+
+def test_a_model_not_yet_converted_waits_for_the_checks(tiny_models):
+    """The background load never converts: a broken model must fail the checks first."""
+    from mtjob.backends.ct2 import cache_root
+
+    config = ct2_config(tiny_models)
+    models = LocalModels()
+    models.preload(config)
+    translator = models._preloaded
+    translator._loader.join(60)
+    assert translator._model is None and not (cache_root() / "ct2").exists()
+    assert translator.translate(["مرحبا"], GenOptions(1, 20))[0].text  # converts now
+
+
+def test_a_failed_background_load_is_the_first_calls_error(tiny_models, monkeypatch):
+    import pytest
+
+    from mtjob.backends.ct2 import CTranslate2Translator, converted_model
+    from mtjob.backends.hub import resolve_model
+    from mtjob.errors import ModelError
+
+    config = ct2_config(tiny_models)
+    converted_model(resolve_model(config.mt_model, None, None, False), "int8", -2)
+
+    def broken(self):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(CTranslate2Translator, "_load", broken)
+    models = LocalModels()
+    models.preload(config)
+    models._preloaded._loader.join(60)
+    with pytest.raises(ModelError, match="disk on fire"):
+        models.engine(config).translator.translate(["مرحبا"], GenOptions(1, 20))
+
+
+def test_side_by_side_summaries_go_two_articles_a_call():
+    """Six abstracts on two CPU workers: three calls of two length-sorted articles (half the
+    time of one article a call in scripts/bench_sum_floor.py), abstracts in article order."""
+    from mtjob.testing.fakes import FakeSummarizer
+
+    class TwoWorkers(FakeSummarizer):
+        parallel_batches = 2
+        side_by_side = 2
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.calls: list[list[str]] = []
+
+        def summarize(self, texts, call=None):
+            self.calls.append(list(texts))
+            return super().summarize(texts, call)
+
+    summarizer = TwoWorkers()
+    engine = LocalEngine(JobConfig(sum_min_length=5), FakeTranslator(), summarizer)
+    documents = [[f"article{i} " + " ".join(["word"] * (40 + 7 * ((i * 5) % 6)))]
+                 for i in range(6)]
+    outcomes = engine.summarize(documents)
+    assert sorted(len(c) for c in summarizer.calls) == [2, 2, 2]
+    lengths = sorted(len(d[0].split()) for d in documents)
+    assert sorted(sorted(len(t.split()) for t in c) for c in summarizer.calls) == \
+        [lengths[0:2], lengths[2:4], lengths[4:6]]
+    assert [o.text for o in outcomes] == [summarizer.summarize([d[0]])[0].strip()
+                                          for d in documents]
