@@ -79,6 +79,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         finally:
             if engine is not None:
                 engine.close()
+            getattr(models, "release", lambda: None)()  # a preload no engine took
             manifest.flush()  # what a stopped run finished stays recorded
         book.finish()
     report.seconds = time.monotonic() - started

@@ -167,3 +167,25 @@ def test_side_by_side_summaries_go_two_articles_a_call():
         [lengths[0:2], lengths[2:4], lengths[4:6]]
     assert [o.text for o in outcomes] == [summarizer.summarize([d[0]])[0].strip()
                                           for d in documents]
+
+
+def test_a_preload_no_engine_takes_is_settled_before_the_process_exits(tiny_models, tmp_path):
+    """Every input failed to read (a PDF): the engine never loads, so the background load of
+    the translator must be finished before the process exits; CTranslate2 aborted the whole
+    process (SIGABRT, exit 134) when Python exited with that thread still inside it."""
+    import os
+    import subprocess
+    import sys
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "report.txt").write_bytes(b"%PDF-1.4\n\x00\x01\x02 binary body")
+    env = {**os.environ, "MTJOB_CACHE": str(tmp_path / "cache")}
+    for _ in range(3):  # the abort depended on timing: every try must exit cleanly
+        done = subprocess.run([sys.executable, "-m", "mtjob", "run", str(inbox), "--out",
+                               str(tmp_path / "out"), "--mt-model", str(tiny_models["mt"]),
+                               "--no-summary", "--backend", "ctranslate2", "-q"],
+                              capture_output=True, text=True, timeout=120, env=env)
+        assert done.returncode == 1, done.stderr[-2000:]
+        assert "a PDF document, not a text file" in done.stderr
+        assert "terminate called" not in done.stderr

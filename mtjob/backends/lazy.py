@@ -87,6 +87,13 @@ class LazyModel:
                                             name="mtjob-load")
             self._loader.start()
 
+    def settle(self) -> None:
+        """Wait for a background load (its error is dropped: nothing will use the model). A
+        process must not exit while that thread is inside CTranslate2: it aborts."""
+        if self._loader is not None:
+            self._loader.join()
+            self._loader, self._load_error = None, None
+
     def in_background(self) -> bool:
         return threading.current_thread() is self._loader
 

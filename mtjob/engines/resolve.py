@@ -80,6 +80,13 @@ class LocalModels:
         self._preloaded = make_translator(config, mt, self._tokenizer(mt))
         self._preloaded.preload()  # type: ignore[attr-defined]
 
+    def release(self) -> None:
+        """A preloaded translator that no engine took (every article failed to read, say):
+        its load finished and dropped before the run returns."""
+        if self._preloaded is not None:
+            self._preloaded.settle()  # type: ignore[attr-defined]
+            self._preloaded = None
+
     def engine(self, config: JobConfig) -> LocalEngine:
         """The engine; the summarizer is resolved at its first use, so that translating
         alone (``mtjob translate``, ``Pipeline.translate``) never looks for it."""
