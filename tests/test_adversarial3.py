@@ -52,3 +52,23 @@ def test_a_folder_in_place_of_bookkeeping_is_no_unexpected_crash(tmp_path, inbox
     # used to be exit 1, "unexpected IsADirectoryError: [Errno 21] Is a directory: 5"
     assert "unexpected" not in result.output and "Errno" not in result.output, result.output
     assert result.exit_code in (0, 74), result.output
+
+
+# --- TSV --excel: the variants OWASP lists beyond = + - @ --------------------------------
+
+@pytest.mark.parametrize("text", [
+    "\uff1d1+1", "\uff0bcmd", "\uff0d1", "\uff20SUM(1)",  # full-width = + - @
+    " =HYPERLINK(\"http://x\")", "\u00a0=1+1", "\u3000=1+1",  # spaces a reader may trim
+    "\x00=1+1"])
+def test_excel_tsv_neutralises_the_full_width_and_padded_formula_starts(text):
+    from mtjob.export.tsv import _cell
+
+    assert _cell(text, True) == "'" + text
+    assert _cell(text, False) == text
+
+
+def test_excel_tsv_leaves_ordinary_text_alone():
+    from mtjob.export.tsv import _cell
+
+    for text in ["قال الرئيس", "Hello", " hello", "'quoted", "1,000", "(AFP)"]:
+        assert _cell(text, True) == text
