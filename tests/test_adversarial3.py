@@ -54,6 +54,25 @@ def test_a_folder_in_place_of_bookkeeping_is_no_unexpected_crash(tmp_path, inbox
     assert result.exit_code in (0, 74), result.output
 
 
+# --- the metrics file and symlinked inputs -----------------------------------------------
+
+@pytest.mark.parametrize("given", ["file", "folder"])
+def test_the_metrics_file_never_replaces_the_target_of_a_symlinked_input(tmp_path, tiny_args,
+                                                                         given):
+    data = tmp_path / "data"
+    data.mkdir()
+    real = data / "real.txt"
+    real.write_text("قال المتحدث إن الاجتماع عقد في العاصمة.\n", encoding="utf-8")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").symlink_to(real)
+    before = real.read_bytes()
+    source = inbox if given == "folder" else inbox / "a.txt"
+    result = _cli("run", source, "--out", tmp_path / "o", "--metrics-file", real, *tiny_args)
+    assert result.exit_code == 2 and "--metrics-file" in result.output, result.output
+    assert real.read_bytes() == before
+
+
 # --- TSV --excel: the variants OWASP lists beyond = + - @ --------------------------------
 
 @pytest.mark.parametrize("text", [
