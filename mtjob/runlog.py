@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 EXTRA_KEYS = ("event", "article", "counts", "shard")
 SLURM_KEYS = ("SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID", "SLURM_NODEID")
 STATUSES = ("done", "skipped", "failed")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: Every Bidi_Control character: embeddings, overrides, isolates, LRM, RLM, Arabic letter mark.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 def _iso(epoch: float) -> str:

@@ -91,3 +91,18 @@ def test_excel_tsv_leaves_ordinary_text_alone():
 
     for text in ["قال الرئيس", "Hello", " hello", "'quoted", "1,000", "(AFP)"]:
         assert _cell(text, True) == text
+
+
+# --- log and stdout forgery: the places the second pass's walk did not reach --------------
+
+@pytest.mark.parametrize("mark", ["\u200e", "\u200f", "\u061c"])
+def test_the_json_log_escapes_every_bidi_control(mark):
+    """LRM, RLM and the Arabic letter mark are Bidi_Control characters too (as U+202E)."""
+    import logging
+
+    from mtjob.runlog import JsonFormatter
+
+    record = logging.LogRecord("mtjob", logging.INFO, __file__, 1, "done", None, None)
+    record.article = f"a{mark}b"
+    line = JsonFormatter().format(record)
+    assert mark not in line and f"\\u{ord(mark):04x}" in line
