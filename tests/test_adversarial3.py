@@ -95,6 +95,19 @@ def test_excel_tsv_leaves_ordinary_text_alone():
 
 # --- log and stdout forgery: the places the second pass's walk did not reach --------------
 
+def test_exports_summary_line_escapes_the_to_folder(tmp_path, inbox, deadline):
+    from mtjob.export import export_folder
+
+    out = tmp_path / "o"
+    _run([inbox], out)
+    to = tmp_path / "x\nERROR forged\u2028\x1b[31m"
+    result = _cli("export", out, "--format", "tsv", "--to", to)
+    assert result.exit_code == 0, result.output
+    assert not [line for line in result.output.splitlines() if line.startswith("ERROR")]
+    assert not set(result.output) & set("\x1b\u2028")
+    assert "\n" not in export_folder(out, "tsv", to).summary_line()
+
+
 @pytest.mark.parametrize("mark", ["\u200e", "\u200f", "\u061c"])
 def test_the_json_log_escapes_every_bidi_control(mark):
     """LRM, RLM and the Arabic letter mark are Bidi_Control characters too (as U+202E)."""
