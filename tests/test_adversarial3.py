@@ -160,3 +160,27 @@ def test_a_same_tick_correction_is_picked_up_when_the_node_clock_runs_ahead(tmp_
     _run([inbox], out)
     recorded = json.loads((out / "a.abstract.json").read_text())["source_sha256"]
     assert recorded == hashlib.sha256(source.read_bytes()).hexdigest()
+
+
+# --- item 7's class: a path setting that is not UTF-8 ------------------------------------
+
+@pytest.mark.parametrize("option", ["--mt-model", "--glossary", "--cache-dir"])
+def test_a_path_setting_that_is_not_utf8_is_a_clear_error(tmp_path, inbox, tiny_args,
+                                                          tiny_models, option):
+    import shutil
+
+    target = tmp_path / os.fsdecode(b"b\xff")
+    if option == "--mt-model":  # the model itself is fine; only its folder's name is not UTF-8
+        shutil.copytree(tiny_models["mt"], target)
+    elif option == "--glossary":
+        target.write_text("قال\tsaid\n", encoding="utf-8")
+    args = list(tiny_args)
+    if option == "--mt-model":
+        args[args.index("--mt-model") + 1] = str(target)
+    else:
+        args += [option, str(target)]
+    # --mt-model: exit 1, "unexpected UnicodeEncodeError" and nothing written, every run;
+    # --glossary and --cache-dir: the run record lost ("surrogates not allowed")
+    result = _cli("run", inbox, "--out", tmp_path / "o", *args)
+    assert result.exit_code == 2, result.output
+    assert "not valid UTF-8" in result.output and "\\udcff" in result.output
