@@ -206,3 +206,18 @@ def test_a_hand_edited_review_page_is_noticed_and_repaired(tmp_path, inbox):
     assert any("a.html" in line for line in found.warnings + found.errors), found
     _run([inbox], out, report=True)
     assert page.read_bytes() == made
+
+
+def test_models_list_escapes_a_hostile_model_folder(tmp_path, inbox, tiny_args, tiny_models):
+    import shutil
+
+    folder = tmp_path / "mt\nERROR forged\u2028\x1b[31m"
+    shutil.copytree(tiny_models["mt"], folder)
+    args = list(tiny_args)
+    args[args.index("--mt-model") + 1] = str(folder)
+    assert _cli("run", inbox, "--out", tmp_path / "o", *args).exit_code == 0
+    result = _cli("models", "list")
+    assert result.exit_code == 0, result.output
+    assert "ERROR forged" in result.output  # listed, escaped: it used to start a line
+    assert not [line for line in result.output.splitlines() if line.startswith("ERROR")]
+    assert not set(result.output) & set("\x1b\u2028")
