@@ -221,3 +221,25 @@ def test_models_list_escapes_a_hostile_model_folder(tmp_path, inbox, tiny_args, 
     assert "ERROR forged" in result.output  # listed, escaped: it used to start a line
     assert not [line for line in result.output.splitlines() if line.startswith("ERROR")]
     assert not set(result.output) & set("\x1b\u2028")
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_eval_prints_a_hostile_doc_id_escaped(tmp_path, as_json, deadline):
+    import json
+
+    pytest.importorskip("sacrebleu")
+    name = "a\nERROR forged\u2028\u202e\x9b31m"
+    inbox, refs = tmp_path / "in", tmp_path / "refs"
+    inbox.mkdir()
+    refs.mkdir()
+    (inbox / f"{name}.txt").write_text("قال المتحدث إن الاجتماع عقد.\n", encoding="utf-8")
+    (refs / f"{name}.en.txt").write_text("The spokesman said.\n", encoding="utf-8")
+    _run([inbox], tmp_path / "o")
+    result = _cli("eval", tmp_path / "o", "--refs", refs, *(["--json"] if as_json else []))
+    assert result.exit_code == 0, result.output
+    assert "ERROR forged" in result.output
+    assert not [line for line in result.output.splitlines() if line.startswith("ERROR")]
+    assert not set(result.output) & set("\u2028\u202e\x9b")
+    if as_json:
+        start = result.output.index("{")
+        assert json.loads(result.output[start:])["articles"][0]["doc_id"] == name
