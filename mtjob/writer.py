@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OutputError, OutputFolderError, UnsafeOutputError
-from .sources import display_name
+from .sources import TMP_MARK, display_name
 
 # Temp files are created, never reused: an existing name (a planted symlink) is an error.
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-
-TMP_MARK = ".mtjob-tmp-"
 
 
 def tmp_name(path: Path) -> Path:

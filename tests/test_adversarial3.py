@@ -243,3 +243,18 @@ def test_eval_prints_a_hostile_doc_id_escaped(tmp_path, as_json, deadline):
     if as_json:
         start = result.output.index("{")
         assert json.loads(result.output[start:])["articles"][0]["doc_id"] == name
+
+
+# --- a name that collides with mtjob's temp files ----------------------------------------
+
+def test_an_article_named_like_a_temp_file_is_skipped_not_deleted_every_run(tmp_path, inbox):
+    """``.a.jsonl.mtjob-tmp-1.txt`` (given by path: a dot name) wrote outputs that every later
+    run removed as "temp files left by an interrupted run", then translated again."""
+    odd = inbox / ".a.jsonl.mtjob-tmp-1.txt"
+    odd.write_text("خبر آخر.\n", encoding="utf-8")
+    out = tmp_path / "o"
+    _run([inbox / "a.txt", odd], out)
+    again = _run([inbox / "a.txt", odd], out)
+    assert again.done == [] and again.skipped == ["a"]  # not translated again, every run
+    assert [o.doc_id for o in again.failed] == [odd.stem]
+    assert "mtjob-tmp" in again.failed[0].error
