@@ -7,15 +7,7 @@ import os
 
 import pytest
 
-from .test_adversarial2 import _cli, _run
-
-
-@pytest.fixture
-def inbox(tmp_path):
-    folder = tmp_path / "inbox"
-    folder.mkdir()
-    (folder / "a.txt").write_text("قال المتحدث إن الاجتماع عقد في العاصمة.\n", encoding="utf-8")
-    return folder
+from .test_adversarial2 import _cli, _run, inbox  # noqa: F401 (a fixture)
 
 
 # --- a folder where mtjob expects one of its files: a clear error, never a crash ---------
