@@ -250,3 +250,24 @@ def test_an_article_named_like_a_temp_file_is_skipped_not_deleted_every_run(tmp_
     assert again.done == [] and again.skipped == ["a"]  # not translated again, every run
     assert [o.doc_id for o in again.failed] == [odd.stem]
     assert "mtjob-tmp" in again.failed[0].error
+
+
+# --- shard numbers: ASCII digits only -----------------------------------------------------
+
+@pytest.mark.parametrize("text", ["0/1_0", "1_0/20", " 0/2", "0/2 ", "+0/2", "٠/٢", "0/２"])
+def test_a_shard_is_ascii_digits(text):
+    """``int()`` read ``0/1_0`` as shard 0 of 10, and Arabic-Indic or full-width digits."""
+    from mtjob.errors import ConfigError
+    from mtjob.sharding import parse_shard
+
+    with pytest.raises(ConfigError, match="I/N"):
+        parse_shard(text)
+
+
+@pytest.mark.parametrize("task, count", [("1_0", "20"), ("0", "1_0"), (" 1", "2"), ("١", "٢")])
+def test_slurm_array_numbers_are_ascii_digits(task, count):
+    from mtjob.errors import ConfigError
+    from mtjob.sharding import shard_from_env
+
+    with pytest.raises(ConfigError, match="not integers"):
+        shard_from_env({"SLURM_ARRAY_TASK_ID": task, "SLURM_ARRAY_TASK_COUNT": count})
