@@ -68,7 +68,8 @@ class EvalReport:
                          + rouge)
         if self.skipped:
             lines.append("")
-            lines.append("no reference, skipped: " + ", ".join(map(display_name, self.skipped)))
+            skipped = ", ".join(map(display_name, self.skipped))
+            lines.append(f"no reference, skipped: {skipped}")
         return "\n".join(lines) + "\n"
 
 
