@@ -163,6 +163,8 @@ class JobConfig:
             if choices is not None and value not in {c.value for c in choices}:
                 allowed = ", ".join(c.value for c in choices)
                 raise ConfigError(f"{f.name} must be one of {allowed}; got {value!r}")
+            if isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value):
+                raise ConfigError(f"{f.name} {value!r} is not valid UTF-8 (rename it)")
             low, high = f.metadata["bounds"] or (None, None)
             if f.name == "threads":
                 low, high = 0, max_threads()

@@ -83,13 +83,15 @@ def list_models(cache_dir: CacheOpt = None, quiet: QuietOpt = False) -> None:
         hub = cached_models(cache_dir)
         converted = ct2_conversions()
         local = fingerprinted_folders()
+    from ..sources import display_name as shown  # a folder named with a newline forges no line
+
     for m in hub:
-        refs = f" ({', '.join(m.refs)})" if m.refs else ""
-        typer.echo(f"hub    {m.id}  {m.revision}{refs}  {m.size / 1e6:.1f} MB")
+        refs = f" ({', '.join(map(shown, m.refs))})" if m.refs else ""
+        typer.echo(f"hub    {shown(m.id)}  {shown(m.revision)}{refs}  {m.size / 1e6:.1f} MB")
     for name, size in converted:
-        typer.echo(f"ct2    {name}  {size / 1e6:.1f} MB")
+        typer.echo(f"ct2    {shown(name)}  {size / 1e6:.1f} MB")
     for folder, revision in sorted(local.items()):
-        typer.echo(f"local  {folder}  {revision}")
+        typer.echo(f"local  {shown(folder)}  {shown(revision)}")
     if not (hub or converted or local) and not quiet:
         typer.echo("nothing cached", err=True)
 

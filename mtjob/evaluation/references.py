@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import ConfigError, InputError, MissingExtraError
 from ..inputs.reader import decode, split_paragraphs
 from ..outfolder.readback import FinishedArticle, read_folder
+from ..inputs.sources import display_name
 
 EXTRA = "pip install 'mtjob[eval]'  (sacrebleu>=2.4, rouge-score>=0.1.2)"
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")
@@ -57,16 +58,18 @@ class EvalReport:
             lines.append("ROUGE   " + "  ".join(f"{k} {v:.2f}" for k, v in self.rouge.items())
                          + f"  ({self.rouge_config})")
         lines.append(f"({len(self.articles)} article(s), {self.paragraphs} paragraph(s))")
-        width = max([7] + [len(a.doc_id) for a in self.articles])
+        names = {a.doc_id: display_name(a.doc_id) for a in self.articles}  # no forged line
+        width = max([7, *map(len, names.values())])
         lines.append("")
         lines.append(f"{'article':<{width}}  paras    BLEU  chrF++     R-1     R-2  R-Lsum")
         for a in self.articles:
             rouge = "".join(f"  {a.rouge[k]:6.2f}" for k in ROUGE_TYPES) if a.rouge else ""
-            lines.append(f"{a.doc_id:<{width}}  {a.paragraphs:5d}  {a.bleu:6.2f}  {a.chrf:6.2f}"
+            lines.append(f"{names[a.doc_id]:<{width}}  {a.paragraphs:5d}  {a.bleu:6.2f}  {a.chrf:6.2f}"
                          + rouge)
         if self.skipped:
             lines.append("")
-            lines.append("no reference, skipped: " + ", ".join(self.skipped))
+            skipped = ", ".join(map(display_name, self.skipped))
+            lines.append(f"no reference, skipped: {skipped}")
         return "\n".join(lines) + "\n"
 
 

@@ -48,7 +48,8 @@ class ExportReport:
             extra += f"; {self.dropped_chars} character(s) XML cannot hold dropped"
         if self.skipped_empty:
             extra += f"; {self.skipped_empty} sentence(s) with an empty side left out"
-        return f"{len(self.files)} file(s), {self.units} sentence(s) in {self.folder}{extra}"
+        return (f"{len(self.files)} file(s), {self.units} sentence(s) in "
+                f"{display_name(self.folder)}{extra}")
 
 
 def default_target(out: Path, fmt: str) -> Path:

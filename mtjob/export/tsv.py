@@ -22,14 +22,18 @@ BOM = "\ufeff"
 # A lone surrogate (possible in JSON as an escape) cannot be written as UTF-8 at all.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: What makes a spreadsheet read a cell as a formula (CWE-1236; OWASP "CSV Injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: OWASP also lists the full-width = + - @ (some spreadsheets fold them to ASCII) and a NUL.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00",
+                 "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def _cell(text: str, excel: bool) -> str:
     """A text cell; with ``excel``, one a spreadsheet would run as a formula is prefixed with
-    ``'`` (OWASP), so ``=HYPERLINK(...)`` or a news bullet ``- قال`` shows as written."""
+    ``'`` (OWASP), so ``=HYPERLINK(...)`` or a news bullet ``- قال`` shows as written. Leading
+    spaces do not hide a formula start (an import that trims them would run it)."""
     text = _SURROGATE.sub("\ufffd", text)
-    return "'" + text if excel and text.startswith(FORMULA_START) else text
+    formula = text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START)
+    return "'" + text if excel and formula else text
 
 
 def render_tsv(article: FinishedArticle, *, only_flagged: bool = False, excel: bool = False) -> str:

@@ -56,5 +56,23 @@ def check_metrics_file(path: Path, inputs: list[Path], out: Path,
                 mode = os.stat(file).st_mode if os.path.exists(file) else stat.S_IFREG
             if not stat.S_ISREG(mode):
                 clash = f"{display_name(file)} is not a regular file"
+    if clash is None:
+        clash = _replaces_a_link_target(folder / name, inputs, others)
     if clash is not None:
         raise ConfigError(f"--metrics-file {display_name(path)}: {clash}")
+
+
+def _replaces_a_link_target(landing: Path, inputs: list[Path],
+                            others: list[Path]) -> str | None:
+    """Why writing ``landing`` would replace the file a symlinked input (given, or a ``*.txt``
+    of a folder given), config or glossary reads through its link; None if it would not."""
+    links = []
+    for item in [*inputs, *others]:
+        if item.is_dir():
+            links += [e for e in item.glob("*.txt") if not e.name.startswith(".")]
+        else:
+            links.append(item)
+    for link in links:
+        if link.is_symlink() and Path(os.path.realpath(link)) == landing:
+            return f"it would replace {display_name(landing)}, read through {display_name(link)}"
+    return None

@@ -51,6 +51,10 @@ def utf8_text(text: str) -> str:
 #: Why an input whose name is not UTF-8 is skipped: its outputs, manifest entry and logs
 #: could not name it.
 NOT_UTF8 = "its name is not valid UTF-8; rename the file"
+#: What marks mtjob's temp files (``.NAME.mtjob-tmp-PID-XXXX``), which a run removes.
+TMP_MARK = ".mtjob-tmp-"
+#: Why an input whose name holds it is skipped: its outputs would be removed as temp files.
+TMP_NAME = f"its name holds {TMP_MARK!r}, the mark of mtjob's temp files; rename the file"
 
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
@@ -181,8 +185,9 @@ def discover(inputs: list[Path], stats: dict[Path, os.stat_result] | None = None
         else:
             raise ConfigError(f"{display_name(item)}: no such file or folder")
         for path in candidates:
-            reason, st = _skip_reason(path) if utf8_text(path.name) == path.name \
-                else (NOT_UTF8, None)
+            problem = NOT_UTF8 if utf8_text(path.name) != path.name \
+                else TMP_NAME if TMP_MARK in path.name else None
+            reason, st = _skip_reason(path) if problem is None else (problem, None)
             if reason is not None or st is None:
                 skipped.append(Skipped(path, reason or "cannot be read"))
                 continue

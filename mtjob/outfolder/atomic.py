@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError, OutputFolderError, UnsafeOutputError
-from ..inputs.sources import display_name
+from ..inputs.sources import TMP_MARK, display_name
 
 # Temp files are created, never reused: an existing name (a planted symlink) is an error.
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-
-TMP_MARK = ".mtjob-tmp-"
 
 
 def tmp_name(path: Path) -> Path:
@@ -81,9 +79,10 @@ def read_plain(path: Path, limit: int = -1) -> bytes | None:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # before open(): a folder's fd raises there
+        os.close(fd)
+        return None
     with open(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
         return handle.read(limit)
 
 

@@ -31,7 +31,15 @@ if TYPE_CHECKING:
 #: ``extra=`` keys copied into a JSON log line when a record carries them.
 EXTRA_KEYS = ("event", "article", "counts", "shard")
 SLURM_KEYS = ("SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID", "SLURM_NODEID")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: Every Bidi_Control character (embeddings, overrides, isolates, LRM, RLM, Arabic letter
+#: mark), the line separators other than \n and the C1 controls (0x9b starts an ANSI escape).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\x7f-\x9f]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text with every bidi control, line separator (U+2028/2029/0085) and C1 escaped as
+    ``\\uXXXX``: they only occur inside strings, so the JSON means the same."""
+    return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _iso(epoch: float) -> str:
@@ -55,7 +63,7 @@ class JsonFormatter(logging.Formatter):
 
         # U+2028 in a name must not split the line, nor a bidi override reorder it on a
         # terminal: both escaped (valid JSON either way).
-        return _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", dumps_line(line)[:-1])
+        return json_safe(dumps_line(line)[:-1])
 
 
 def _epoch(started: datetime | float) -> float:

@@ -24,11 +24,18 @@ def check_shard(rank: int, world: int, what: str) -> tuple[int, int]:
     return rank, world
 
 
+def _digits(text: str) -> int:
+    """ASCII digits only: ``int()`` also takes ``1_0`` (10), spaces and other scripts' digits."""
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(text)
+    return int(text)
+
+
 def parse_shard(text: str) -> tuple[int, int]:
     """``"I/N"`` -> ``(I, N)`` with ``0 <= I < N <= MAX_SHARDS``."""
     try:
         rank_s, world_s = text.split("/")
-        rank, world = int(rank_s), int(world_s)
+        rank, world = _digits(rank_s), _digits(world_s)
     except ValueError:
         raise ConfigError(f"--shard must look like I/N (for example 0/4), got "
                           f"{display_name(text)}") from None
@@ -51,9 +58,9 @@ def shard_from_env(env: Mapping[str, str] | None = None) -> tuple[int, int] | No
         raise ConfigError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; "
                           "pass --shard I/N")
     try:
-        task = int(env["SLURM_ARRAY_TASK_ID"])
-        count = int(env["SLURM_ARRAY_TASK_COUNT"])
-        first = int(env.get("SLURM_ARRAY_TASK_MIN", "0"))
+        task = _digits(env["SLURM_ARRAY_TASK_ID"])
+        count = _digits(env["SLURM_ARRAY_TASK_COUNT"])
+        first = _digits(env.get("SLURM_ARRAY_TASK_MIN", "0"))
     except ValueError:
         raise ConfigError("SLURM_ARRAY_TASK_ID/COUNT/MIN are not integers") from None
     rank = task - first
