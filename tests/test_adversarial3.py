@@ -13,14 +13,14 @@ from .test_adversarial2 import _cli, _run, inbox  # noqa: F401 (a fixture)
 # --- a folder where mtjob expects one of its files: a clear error, never a crash ---------
 
 def test_read_plain_of_a_folder_is_none(tmp_path):
-    from mtjob.writer import read_plain
+    from mtjob.outfolder.atomic import read_plain
 
     assert read_plain(tmp_path) is None
 
 
 @pytest.mark.parametrize("name", ["a.jsonl", "a.abstract.json", "report/a.html"])
 def test_verify_names_a_folder_standing_where_an_output_was(tmp_path, inbox, name):
-    from mtjob.verify import check_folder
+    from mtjob.outfolder.verify import check_folder
 
     out = tmp_path / "o"
     _run([inbox], out, report=True)
@@ -105,7 +105,7 @@ def test_the_json_log_escapes_every_bidi_control(mark):
     """LRM, RLM and the Arabic letter mark are Bidi_Control characters too (as U+202E)."""
     import logging
 
-    from mtjob.runlog import JsonFormatter
+    from mtjob.runs.runlog import JsonFormatter
 
     record = logging.LogRecord("mtjob", logging.INFO, __file__, 1, "done", None, None)
     record.article = f"a{mark}b"
@@ -125,8 +125,8 @@ def test_a_same_tick_correction_is_picked_up_when_the_node_clock_runs_ahead(tmp_
     import hashlib
     import json
 
-    from mtjob import index
-    from mtjob.shard import Shard
+    from mtjob.outfolder import index
+    from mtjob.runs.bookkeeping import Bookkeeping
 
     real = index._stats
     second = index.time.time_ns() // 10**9 * 10**9  # whole-second filesystem: every write
@@ -140,15 +140,15 @@ def test_a_same_tick_correction_is_picked_up_when_the_node_clock_runs_ahead(tmp_
     skew = 3 * 10**9  # ... and the node's clock runs 3 s ahead of the server's
     monkeypatch.setattr(index.time, "time_ns", lambda: second + 5 * 10**8 + skew)
     source, out = inbox / "a.txt", tmp_path / "out"
-    done = Shard.done
+    done = Bookkeeping.done
 
     def corrected_mid_run(self, *args, **kwargs):  # same size, same tick
         source.write_bytes(source.read_bytes().replace("العاصمة".encode(), "المدينة".encode()))
         return done(self, *args, **kwargs)
 
-    monkeypatch.setattr(Shard, "done", corrected_mid_run)
+    monkeypatch.setattr(Bookkeeping, "done", corrected_mid_run)
     assert _run([inbox], out).done == ["a"]
-    monkeypatch.setattr(Shard, "done", done)
+    monkeypatch.setattr(Bookkeeping, "done", done)
     _run([inbox], out)
     recorded = json.loads((out / "a.abstract.json").read_text())["source_sha256"]
     assert recorded == hashlib.sha256(source.read_bytes()).hexdigest()
@@ -186,7 +186,7 @@ def test_a_path_setting_that_is_not_utf8_is_a_clear_error(tmp_path, inbox, tiny_
                    "hash of the page's own bytes in the stamp (a format change: the HTML "
                    "goldens and the one-read-per-article cost of an unchanged folder)")
 def test_a_hand_edited_review_page_is_noticed_and_repaired(tmp_path, inbox):
-    from mtjob.verify import check_folder
+    from mtjob.outfolder.verify import check_folder
 
     out = tmp_path / "o"
     _run([inbox], out, report=True)
@@ -247,7 +247,7 @@ def test_an_article_named_like_a_temp_file_is_skipped_not_deleted_every_run(tmp_
     out = tmp_path / "o"
     _run([inbox / "a.txt", odd], out)
     again = _run([inbox / "a.txt", odd], out)
-    assert again.done == [] and again.skipped == ["a"]  # not translated again, every run
+    assert again.done == [] and again.unchanged == ["a"]  # not translated again, every run
     assert [o.doc_id for o in again.failed] == [odd.stem]
     assert "mtjob-tmp" in again.failed[0].error
 
@@ -258,7 +258,7 @@ def test_an_article_named_like_a_temp_file_is_skipped_not_deleted_every_run(tmp_
 def test_a_shard_is_ascii_digits(text):
     """``int()`` read ``0/1_0`` as shard 0 of 10, and Arabic-Indic or full-width digits."""
     from mtjob.errors import ConfigError
-    from mtjob.sharding import parse_shard
+    from mtjob.runs.sharding import parse_shard
 
     with pytest.raises(ConfigError, match="I/N"):
         parse_shard(text)
@@ -267,7 +267,7 @@ def test_a_shard_is_ascii_digits(text):
 @pytest.mark.parametrize("task, count", [("1_0", "20"), ("0", "1_0"), (" 1", "2"), ("١", "٢")])
 def test_slurm_array_numbers_are_ascii_digits(task, count):
     from mtjob.errors import ConfigError
-    from mtjob.sharding import shard_from_env
+    from mtjob.runs.sharding import shard_from_env
 
     with pytest.raises(ConfigError, match="not integers"):
         shard_from_env({"SLURM_ARRAY_TASK_ID": task, "SLURM_ARRAY_TASK_COUNT": count})

@@ -63,7 +63,7 @@ def evaluate(
 
             report = run_eval(out, refs)  # type: ignore[arg-type]
     if as_json:
-        from ..runlog import json_safe  # a doc id splits no line, reorders no terminal
+        from ..runs.runlog import json_safe  # a doc id splits no line, reorders no terminal
 
         typer.echo(json_safe(json.dumps(report.to_dict(), ensure_ascii=False, indent=2)))
     else:

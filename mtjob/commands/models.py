@@ -83,7 +83,7 @@ def list_models(cache_dir: CacheOpt = None, quiet: QuietOpt = False) -> None:
         hub = cached_models(cache_dir)
         converted = ct2_conversions()
         local = fingerprinted_folders()
-    from ..sources import display_name as shown  # a folder named with a newline forges no line
+    from ..inputs.sources import display_name as shown  # a folder named with a newline forges no line
 
     for m in hub:
         refs = f" ({', '.join(map(shown, m.refs))})" if m.refs else ""
