@@ -109,9 +109,10 @@ def write_run_record(out: Path, rank: int, world: int, report: RunReport, config
     ensure_real_dir(meta_dir(out))
     folder = ensure_real_dir(meta_dir(out) / "runs")  # never written through a symlink
     stamp = datetime.fromtimestamp(_epoch(started), timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    path = folder / f"{stamp}-{rank:05d}.json"
-    if path.exists():  # two runs of one shard in the same second (a retry loop)
-        path = folder / f"{stamp}-{rank:05d}-{os.getpid()}.json"
+    path, n = folder / f"{stamp}-{rank:05d}.json", 0
+    while path.exists():  # two runs of one shard in the same second (a retry loop, the API)
+        n += 1
+        path = folder / f"{stamp}-{rank:05d}-{os.getpid()}-{n}.json"
     atomic_write(path, json_bytes(run_record(rank, world, report, config, exit_code, started)))
     return path
 

@@ -151,3 +151,15 @@ def test_record_run_of_a_failed_run(tmp_path):
     assert {dict(k[1])["exit_code"] for k in seen if k[0] == "mtjob_runs_total"} == \
         {"143", "75", "2"}
     assert ("mtjob_last_success_timestamp_seconds", ()) not in seen
+
+
+def test_runs_in_the_same_second_each_keep_their_record(tmp_path):
+    """A retry loop or the Python API can finish two runs of one shard in one second, in one
+    process: the second record took the name ``STAMP-RANK-PID.json`` and a third overwrote it."""
+    from mtjob.config import JobConfig
+    from mtjob.runs.report import RunReport
+    from mtjob.runs.runlog import write_run_record
+
+    paths = {write_run_record(tmp_path, 0, 1, RunReport(), JobConfig(), 0, 1_700_000_000.0)
+             for _ in range(3)}
+    assert len(paths) == 3 and all(p.is_file() for p in paths)
