@@ -8,10 +8,10 @@ import threading
 import time
 
 from mtjob.backends.base import GenOptions
-from mtjob.batching import SMALL_CALL, SMALL_WORK, BatchJob, plan_jobs
 from mtjob.config import JobConfig
+from mtjob.engines.batching import SMALL_CALL, SMALL_WORK, BatchJob, plan_jobs
 from mtjob.engines.local import LocalEngine
-from mtjob.engines.models import LocalModels
+from mtjob.engines.resolve import LocalModels
 from mtjob.testing.fakes import FakeTranslator
 
 #: The sample article's 18 segments: source tokens and their output limits (1.3x).
@@ -77,7 +77,7 @@ def ct2_config(tiny_models) -> JobConfig:
 
 def test_the_translator_loads_in_the_background_and_the_engine_takes_it(tiny_models):
     from mtjob.backends.ct2 import converted_model
-    from mtjob.backends.hub import resolve_model
+    from mtjob.backends.store.hub import resolve_model
 
     config = ct2_config(tiny_models)
     converted_model(resolve_model(config.mt_model, None, None, False), "int8", -2)
@@ -122,7 +122,7 @@ def test_a_failed_background_load_is_the_first_calls_error(tiny_models, monkeypa
     import pytest
 
     from mtjob.backends.ct2 import CTranslate2Translator, converted_model
-    from mtjob.backends.hub import resolve_model
+    from mtjob.backends.store.hub import resolve_model
     from mtjob.errors import ModelError
 
     config = ct2_config(tiny_models)

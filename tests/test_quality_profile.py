@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mtjob.backends.base import GenOptions
-from mtjob.backends.tokenizer import load_light_tokenizer
+from mtjob.backends.tokenizers.tokenizer import load_light_tokenizer
 from mtjob.cli import app
 from mtjob.config import JobConfig, load_config
 from mtjob.testing.tiny_models import TC_BIG_TOKENIZER

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigError
 from .base import Call, GenOptions, Hypothesis
 from .conversion import conversion_target, converted_model, import_ctranslate2
-from .hub import ModelSource, cache_root
 from .lazy import LazyModel, LoadLater
 from .runtime import cpu_layout
 from .store.hub import ModelSource, cache_root
