@@ -63,6 +63,7 @@ def main() -> int:
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    args.models = args.models.resolve()  # the runs start in a neutral folder
     marian = build(args.models)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "MTJOB_CACHE": str(args.models / "cache"),
            "TOKENIZERS_PARALLELISM": "false"}
