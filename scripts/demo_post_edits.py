@@ -1,7 +1,7 @@
 """``mtjob eval --post-edits`` on a sample with simulated edits (the README's example output).
 
 Runs the tiny test models (random weights: the English is nonsense of the right length) over
-the sample article and six wire articles of ``scripts/bench_memory.py``, then edits the JSONL
+the sample article and six wire articles of ``scripts/bench/memory.py``, then edits the JSONL
 as a reviewer would leave it after ``mtjob import``: in every article but one, each decoded
 sentence is accepted, lightly edited (one word changed) or heavily edited (half its words
 changed), drawn with odds that grow as its ``score`` falls (lowest third: 70% heavy; middle:
@@ -22,8 +22,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))  # the scripts package, also as ``python scripts/demo_post_edits.py``
 
 FILLER = ["officials", "Tuesday", "statement", "government", "region", "talks", "reported"]
 
@@ -63,11 +62,11 @@ def simulate(out: Path, seed: int = 0) -> None:
 
 
 def main() -> None:
-    from bench_memory import build_inbox
     from typer.testing import CliRunner
 
     from mtjob.cli import app
     from mtjob.testing.tiny_models import build_tiny_models
+    from scripts.bench.memory import build_inbox
 
     work = Path(tempfile.mkdtemp(prefix="mtjob-demo-postedits-"))
     try:

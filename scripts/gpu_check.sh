@@ -5,8 +5,8 @@
 # (at most 5 min); then the quality profile's price on the GPU: mtjob run (CTranslate2
 # float16, translation only) with the full-size tc-big against opus-mt-ar-en on the same
 # articles (at most 2 min 20 s). Builds the full-size bench models first (CPU, ~1-2 min)
-# unless outputs/bench/models has them; the tc-big one (scripts/bench_prepare_big.py) counts
-# in the second budget.
+# unless models/bench has them; the tc-big one (python -m scripts.bench.prepare_big) counts
+# in the second budget. JSON into docs/bench/ (bench-<time>.json, gpu-quality-<time>.json).
 # Usage: scripts/gpu_check.sh [ARTICLES]   (default 48 copies of the sample: 816 paragraphs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +27,6 @@ PY
 threads="$(nproc)"
 status=0
 timeout 300 python -m scripts.bench --only gpu --files "$articles" --naive-files 1 \
-    --threads "$threads" --out-dir outputs/bench-gpu || status=$?
-timeout 140 python scripts/bench_gpu_quality.py --articles "$articles" || status=$?
+    --threads "$threads" || status=$?
+timeout 140 python -m scripts.bench.gpu_quality --articles "$articles" || status=$?
 exit "$status"

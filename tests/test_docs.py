@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -58,6 +59,20 @@ def test_the_readme_models_check_example_is_what_its_install_gives(tiny_models):
 def test_outputs_holds_nothing_tracked_and_one_machine_installs_without_ray():
     tracked = subprocess.run(["git", "ls-files", "outputs"], cwd=REPO, capture_output=True,
                              text=True).stdout.split()
-    # outputs/bench/ moves to its own place in another change (issue 20's docs item)
-    assert [p for p in tracked if not p.startswith("outputs/bench/")] == []
+    assert tracked == []
     assert "pip install -e '.[ct2]'" in README
+
+
+def test_the_benchmarks_keep_out_of_outputs_and_the_readme_names_what_exists():
+    """``mtjob verify --strict outputs/`` passes after the README's run only when nothing else
+    writes there: the benchmarks build models under models/bench/, write JSON to docs/bench/."""
+    bench = sorted((REPO / "scripts" / "bench").glob("*.py")) + [REPO / "scripts" / "gpu_check.sh"]
+    for path in bench:
+        text = path.read_text(encoding="utf-8")
+        assert '"outputs"' not in text and "outputs/bench" not in text, path
+    assert "outputs/bench" not in README and not re.search(r"scripts/bench_\w+\.py", README)
+    for name in re.findall(r"docs/bench/[\w.-]+\.json", README):
+        assert (REPO / name).is_file(), name
+    for module in re.findall(r"python -m (scripts\.bench(?:\.\w+)?)", README):
+        path = REPO / Path(*module.split("."))
+        assert path.with_suffix(".py").is_file() or (path / "__main__.py").is_file(), module

@@ -141,7 +141,7 @@ def test_a_failed_background_load_is_the_first_calls_error(tiny_models, monkeypa
 
 def test_side_by_side_summaries_go_two_articles_a_call():
     """Six abstracts on two CPU workers: three calls of two length-sorted articles (half the
-    time of one article a call in scripts/bench_sum_floor.py), abstracts in article order."""
+    time of one article a call in scripts/bench/sum_floor.py), abstracts in article order."""
     from mtjob.testing.fakes import FakeSummarizer
 
     class TwoWorkers(FakeSummarizer):

@@ -1,6 +1,6 @@
 """The quick path starts light (issue 23, item 1): ``mtjob CMD`` imports and builds ``CMD``
 alone, option values need no pydantic, and the translator's weights load once. Timings are in
-``scripts/bench_quick.py``, not here."""
+``python -m scripts.bench.quick``, not here."""
 
 from __future__ import annotations
 

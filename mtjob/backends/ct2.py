@@ -140,7 +140,7 @@ class CTranslate2Summarizer(_CTranslate2Model):
     def batch_size(self) -> int:
         """Articles per call: 4 on a GPU; 2 on CPU, where the engine then gives each worker
         two articles at once (six abstracts 1.1-1.9x faster than one a call in
-        ``scripts/bench_sum_floor.py``); more at once pushed the job's peak RSS towards its
+        ``python -m scripts.bench.sum_floor``); more at once pushed the job's peak RSS towards its
         aim (beam search keeps a cross-attention cache per beam and article)."""
         self._ensure_model()
         return 2 if self._runtime["device"] == "cpu" else 4

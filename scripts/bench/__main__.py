@@ -2,7 +2,7 @@
 
 Models: random-initialised Helsinki-NLP/opus-mt-ar-en (MarianMT) and distilbart-cnn-12-6 (BART)
 at full size (``mtjob.testing.bench_models.build_bench_models``: real BPE for BART, outputs
-restricted to real words), built once into ``outputs/bench/models/``. Compute equals the real
+restricted to real words), built once into ``models/bench/``. Compute equals the real
 models' when output lengths are equal, so lengths are forced: the bench copies set
 ``final_logits_bias[eos] = -1e4`` (the CTranslate2 converter carries that bias into
 ``decoder.projection.bias``), so no run ever stops early and every segment decodes exactly its
@@ -20,7 +20,8 @@ full-size Marian (EOS allowed): identical token ids, and the seconds in ``reorde
 Part "gpu" (``scripts/gpu_check.sh``): the naive loop and mtjob's GPU settings on a GPU.
 
 Usage: python -m scripts.bench [--naive-files N] [--only job,beamcache,gpu] [--mtjob-args '...']
-The tables go to stdout, progress to stderr, the numbers to outputs/bench/bench-<time>.json.
+The tables go to stdout, progress to stderr, the numbers to docs/bench/bench-<time>.json
+(``--out-dir``); the runs' logs and scratch folders to models/bench/work/<time>/.
 """
 
 from __future__ import annotations
@@ -46,10 +47,12 @@ from scripts.bench.settings import (  # noqa: E402
     DEFAULT_PARTS,
     FACTOR,
     FULL,
+    JSON_DIR,
+    MODELS,
     NOEOS,
-    ROOT,
     SUM_MAX,
     SUM_MIN,
+    WORK,
     log,
 )
 from scripts.bench.tables import format_job, format_table, machine_info  # noqa: E402
@@ -67,7 +70,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--mtjob-args", default="",
                         help="extra flags for every mtjob run, e.g. '--batch-tokens 3000'")
-    parser.add_argument("--out-dir", type=Path, default=ROOT / "outputs" / "bench")
+    parser.add_argument("--out-dir", type=Path, default=JSON_DIR,
+                        help="where the JSON goes (default docs/bench)")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
@@ -145,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         raise SystemExit(f"Error: unknown --only part(s): {', '.join(sorted(unknown))}")
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    models = args.out_dir / "models"
-    work = args.out_dir / "work" / stamp
+    models = MODELS
+    work = WORK / stamp
     work.mkdir(parents=True)
     env = child_env(models)
     report: dict[str, Any] = {"created": stamp, "argv": sys.argv, "machine": machine_info(),
@@ -168,8 +172,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"bench took {report['seconds']:.0f} s; logs in {work}")
     print("\n\n".join(tables))
     data = json.dumps(report, indent=2, default=str) + "\n"
+    args.out_dir.mkdir(parents=True, exist_ok=True)
     (args.out_dir / f"bench-{stamp}.json").write_text(data, encoding="utf-8")
-    (args.out_dir / "latest.json").write_text(data, encoding="utf-8")
     log.info("wrote %s", args.out_dir / f"bench-{stamp}.json")
     return 0
 

@@ -6,7 +6,8 @@ limits ``mtjob run`` makes with the bench's settings: CTranslate2 int8, beam 4, 
 lengths), then CTranslate2's ``translate_batch`` alone on the same segments, each with its
 own limit, in every layout: one worker on both threads or two one-thread workers, calls of
 1, 2, 4 or 8 length-sorted segments, longest first (the fastest kept: the floor). Divided
-into the naive recipe's whole-process seconds from the latest ``python -m scripts.bench`` run, it
+into the naive recipe's whole-process seconds from the newest ``python -m scripts.bench`` JSON
+with the job's rows (``docs/bench/bench-*.json``), it
 bounds the ratio any tool can reach here with exact beam-4 decoding. Needs the bench's
 models (run ``python -m scripts.bench`` first). Prints one JSON object.
 
@@ -20,11 +21,8 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-MODELS = ROOT / "outputs" / "bench" / "models"
+from .settings import ARTICLE, CT2_CACHE, JSON_DIR, MODELS, NOEOS
 
 
 def raw_seconds(translator: object, segments: list[list[str]], limits: list[int],
@@ -50,7 +48,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    os.environ.update(HF_HUB_OFFLINE="1", MTJOB_CACHE=str(MODELS / "ct2-cache"))
+    os.environ.update(HF_HUB_OFFLINE="1", MTJOB_CACHE=str(CT2_CACHE))
     import ctranslate2
 
     from mtjob.backends.conversion import converted_model
@@ -60,12 +58,12 @@ def main() -> int:
     from mtjob.text.segment import segment_article
     from mtjob.translation import translate_segments
 
-    config = JobConfig(mt_model=str(MODELS / "bench-v2-noeos" / "marian-ar-en"), beams=4,
+    config = JobConfig(mt_model=str(MODELS / NOEOS / "marian-ar-en"), beams=4,
                        backend="ctranslate2", threads=2, max_length_factor=1.3,
                        max_length_offset=0, retry_degenerate=False, summary=False)
     models = LocalModels()
     tokens = models.tokenizer(config)
-    article = read_article(ROOT / "examples" / "article.ar.txt", config.max_file_bytes)
+    article = read_article(ARTICLE, config.max_file_bytes)
     segments = [s for doc in range(args.articles)
                 for s in segment_article(doc, article, tokens, config) if s.text]
     models.preload(config)  # as a run does: the CPU layout a run gets
@@ -87,11 +85,7 @@ def main() -> int:
             raw[f"{workers}x{2 // workers}-threads,{k}/call"] = min(
                 raw_seconds(converted, source, limits, k) for _ in range(args.runs))
         del converted
-    latest = ROOT / "outputs" / "bench" / "latest.json"
-    naive = {}
-    if latest.is_file():
-        rows = json.loads(latest.read_text(encoding="utf-8")).get("job", {}).get("rows", [])
-        naive = {r["articles"]: r["naive_s"] for r in rows if not r["summary"]}
+    naive = naive_seconds()
     floor = min(raw.values())
     result = {"articles": args.articles, "segments": len(segments),
               "limit_tokens": sum(limits), "mtjob_translate_s": round(mtjob_s, 3),
@@ -103,6 +97,16 @@ def main() -> int:
         result["ratio_bound"] = round(result["naive_whole_process_s"] / floor, 1)
     print(json.dumps(result))
     return 0
+
+
+def naive_seconds() -> dict[int, float]:
+    """The naive recipe's whole-process seconds by article count, translation only, from the
+    newest bench JSON that has the job's rows; empty when there is none."""
+    for path in sorted(JSON_DIR.glob("bench-*.json"), reverse=True):
+        rows = json.loads(path.read_text(encoding="utf-8")).get("job", {}).get("rows", [])
+        if rows:
+            return {r["articles"]: r["naive_s"] for r in rows if not r["summary"]}
+    return {}
 
 
 def _timed(fn: object) -> float:

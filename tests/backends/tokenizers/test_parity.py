@@ -25,10 +25,10 @@ from mtjob.backends.tokenizers.tokenizer import (
 
 from ...conftest import REPO, SAMPLE
 
-#: The full-size bench models (scripts/bench.py builds them there), when present.
-BENCH = Path(os.environ.get("MTJOB_BENCH_MODELS", REPO / "outputs" / "bench" / "models")) \
+#: The full-size bench models (python -m scripts.bench builds them there), when present.
+BENCH = Path(os.environ.get("MTJOB_BENCH_MODELS", REPO / "models" / "bench")) \
     / "bench-v2"
-#: The full-size tc-big model (scripts/bench_quality.py builds it there), when present.
+#: The full-size tc-big model (python -m scripts.bench.prepare_big builds it there), when present.
 BENCH_BIG = BENCH.parent / "bench-v2-big" / "marian-tc-big"
 ARTICLE = SAMPLE.read_text(encoding="utf-8")
 

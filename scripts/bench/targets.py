@@ -1,18 +1,18 @@
 """Issue 23's speed targets, ``--runs`` runs back to back, each ratio from figures of one run.
 
-Per run, on the bench's models (``scripts/bench.py`` builds them; ``scripts/
-bench_prepare_big.py`` the full-size tc-big of the quality profile):
-- the decode floor of one article (``scripts/bench_floor.py --articles 1``: mtjob's translate
+Per run, on the bench's models (``python -m scripts.bench`` builds them;
+``python -m scripts.bench.prepare_big`` the full-size tc-big of the quality profile):
+- the decode floor of one article (``python -m scripts.bench.floor --articles 1``: mtjob's translate
   stage warm against CTranslate2's ``translate_batch`` alone, best layout);
 - ``mtjob run`` on one article, a fresh process each, with the default translator and with
   the quality profile's (tc-big), translation only (``--no-summary``) and the whole job;
 - unless ``--no-summary-floor``: the summarizer's floor for 1 and 6 articles
-  (``scripts/bench_sum_floor.py``), with ``--trade`` what beam and length cost.
+  (``python -m scripts.bench.sum_floor``), with ``--trade`` what beam and length cost.
 Targets: whole process (default, translation only) <= 1.3 x floor + 0.4 s; translate stage
 <= 1.15 x floor; summarize stage <= 1.15 x its floor. Tables to stdout, the numbers to
-``outputs/bench/targets-<time>.json``.
+``docs/bench/targets-<time>.json``, the runs' folders to ``models/bench/work/targets-<time>``.
 
-    python scripts/bench_targets.py --runs 3 --trade
+    python -m scripts.bench.targets --runs 3 --trade
 """
 
 from __future__ import annotations
@@ -27,11 +27,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-MODELS = ROOT / "outputs" / "bench" / "models"
-TRANSLATORS = {"default": MODELS / "bench-v2-noeos" / "marian-ar-en",
-               "quality": MODELS / "bench-v2-big-noeos" / "marian-tc-big"}
-SUMMARIZER = MODELS / "bench-v2-noeos" / "bart-sum"
+from .prepare_big import BIG_NOEOS
+from .settings import ARTICLE, CT2_CACHE, MODELS, NOEOS, ROOT, WORK, save_json
+
+TRANSLATORS = {"default": MODELS / NOEOS / "marian-ar-en",
+               "quality": BIG_NOEOS / "marian-tc-big"}
+SUMMARIZER = MODELS / NOEOS / "bart-sum"
 
 
 def child(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
@@ -49,7 +50,7 @@ def mtjob_run(work: Path, profile: str, summary: bool, env: dict[str, str]) -> d
     inbox, out = work / "inbox-1", work / f"out-{profile}-{'job' if summary else 'mt'}"
     if not inbox.is_dir():
         inbox.mkdir(parents=True)
-        shutil.copy(ROOT / "examples" / "article.ar.txt", inbox / "article-0.txt")
+        shutil.copy(ARTICLE, inbox / "article-0.txt")
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "mtjob", "run", str(inbox), "--out", str(out), "--backend",
            "auto", "--beams", "4", "--threads", "2", "--quantize", "auto",
@@ -65,8 +66,7 @@ def mtjob_run(work: Path, profile: str, summary: bool, env: dict[str, str]) -> d
 
 
 def one_run(args: argparse.Namespace, work: Path, env: dict[str, str]) -> dict[str, Any]:
-    scripts = ROOT / "scripts"
-    _, out = child([sys.executable, str(scripts / "bench_floor.py"), "--articles", "1",
+    _, out = child([sys.executable, "-m", "scripts.bench.floor", "--articles", "1",
                     "--runs", "2"], env)
     floor = json.loads(out.strip().splitlines()[-1])
     result: dict[str, Any] = {"floor": floor, "load_start": os.getloadavg()}
@@ -75,7 +75,7 @@ def one_run(args: argparse.Namespace, work: Path, env: dict[str, str]) -> dict[s
             result[f"{profile}-{'job' if summary else 'mt'}"] = mtjob_run(work, profile,
                                                                           summary, env)
     if args.summary_floor:
-        _, out = child([sys.executable, str(scripts / "bench_sum_floor.py"), "--runs", "1"]
+        _, out = child([sys.executable, "-m", "scripts.bench.sum_floor", "--runs", "1"]
                        + (["--trade"] if args.trade else []), env)
         result["summary_floor"] = json.loads(out.strip().splitlines()[-1])
     f, mt = floor["floor_s"], result["default-mt"]
@@ -138,20 +138,19 @@ def main() -> int:
     args = parser.parse_args()
     missing = [str(p) for p in (*TRANSLATORS.values(), SUMMARIZER) if not p.is_dir()]
     if missing:
-        raise SystemExit("Error: bench models missing (run scripts/bench.py --only job and "
-                         f"scripts/bench_prepare_big.py): {', '.join(missing)}")
+        raise SystemExit("Error: bench models missing (run python -m scripts.bench --only job "
+                         f"and python -m scripts.bench.prepare_big): {', '.join(missing)}")
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
-               MTJOB_CACHE=str(MODELS / "ct2-cache"), TOKENIZERS_PARALLELISM="false",
+               MTJOB_CACHE=str(CT2_CACHE), TOKENIZERS_PARALLELISM="false",
                PYTHONPATH=str(ROOT))
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    work = ROOT / "outputs" / "bench" / "work" / f"targets-{stamp}"
+    work = WORK / f"targets-{stamp}"
     runs = []
     for i in range(args.runs):
         print(f"run {i + 1} of {args.runs}", file=sys.stderr, flush=True)
         runs.append(one_run(args, work, env))
     report = {"created": stamp, "cpus": os.cpu_count(), "runs": runs}
-    path = ROOT / "outputs" / "bench" / f"targets-{stamp}.json"
-    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    path = save_json("targets", report)
     print(table(runs))
     print(f"JSON: {path.relative_to(ROOT)}")
     return 0

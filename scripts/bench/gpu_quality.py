@@ -1,8 +1,12 @@
 """The quality profile's price on a GPU: ``mtjob run`` (CTranslate2 float16, GPU token budget,
 translation only) on ``--articles`` copies of the sample with the full-size tc-big
-(``scripts/bench_prepare_big.py`` builds it when missing) against opus-mt-ar-en (the bench's
-models: run ``scripts/bench.py --only gpu`` first, as ``scripts/gpu_check.sh`` does). Each a
-fresh process; prints one JSON object and writes it to ``outputs/bench-gpu/quality.json``."""
+(``python -m scripts.bench.prepare_big`` builds it when missing) against opus-mt-ar-en (the
+bench's models: run ``python -m scripts.bench --only gpu`` first, as ``scripts/gpu_check.sh``
+does). Each a fresh process; prints one JSON object and writes it to
+``docs/bench/gpu-quality-<time>.json`` (scratch in ``models/bench/work/gpu-quality``).
+
+    python -m scripts.bench.gpu_quality --articles 48
+"""
 
 from __future__ import annotations
 
@@ -13,30 +17,27 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+from .prepare_big import BIG_NOEOS, prepare_big
+from .settings import ARTICLE, CT2_CACHE, MODELS, NOEOS, ROOT, WORK, save_json
 
 
 def main() -> int:
-    from bench_prepare_big import BIG_NOEOS, MODELS, prepare_big
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=48)
     args = parser.parse_args()
     prepare_big()
-    work = ROOT / "outputs" / "bench-gpu" / "quality"
+    work = WORK / "gpu-quality"
     inbox = work / "inbox"
     shutil.rmtree(work, ignore_errors=True)
     inbox.mkdir(parents=True)
     one = work / "inbox-1"  # the untimed first run, which converts the model to float16
     one.mkdir()
-    shutil.copy(ROOT / "examples" / "article.ar.txt", one / "article.txt")
+    shutil.copy(ARTICLE, one / "article.txt")
     for i in range(args.articles):
-        shutil.copy(ROOT / "examples" / "article.ar.txt", inbox / f"article-{i:03d}.txt")
-    env = dict(os.environ, HF_HUB_OFFLINE="1", MTJOB_CACHE=str(MODELS / "ct2-cache"))
-    models = {"default": MODELS / "bench-v2-noeos" / "marian-ar-en",
+        shutil.copy(ARTICLE, inbox / f"article-{i:03d}.txt")
+    env = dict(os.environ, HF_HUB_OFFLINE="1", MTJOB_CACHE=str(CT2_CACHE))
+    models = {"default": MODELS / NOEOS / "marian-ar-en",
               "quality": BIG_NOEOS / "marian-tc-big"}
     result: dict[str, object] = {"articles": args.articles}
     for name, model in models.items():
@@ -57,7 +58,7 @@ def main() -> int:
     result["quality_over_default"] = round(result["quality_wall_s"]  # type: ignore[operator]
                                            / result["default_wall_s"], 2)
     print(json.dumps(result))
-    (ROOT / "outputs" / "bench-gpu" / "quality.json").write_text(json.dumps(result) + "\n")
+    print(f"JSON: {save_json('gpu-quality', result).relative_to(ROOT)}", file=sys.stderr)
     return 0
 
 

@@ -1,16 +1,17 @@
 """The quick path as a user feels it (issue 23, item 1): whole processes, back to back.
 
-    python scripts/bench_quick.py [--runs 5] [--models DIR] [--python PY] [--json FILE]
+    python -m scripts.bench.quick [--runs 5] [--models DIR] [--python PY] [--json FILE]
 
 Builds a full-size random Marian of ``Helsinki-NLP/opus-mt-ar-en``'s architecture once (as
-``scripts/bench.py`` does, in ``--models``), warms its CTranslate2 conversion, then times,
+``python -m scripts.bench`` does, in ``--models``, default ``models/bench/quick``), warms its CTranslate2 conversion, then times,
 each ``--runs`` times in fresh processes: bare Python (the floor), ``mtjob --help``,
 ``mtjob translate "<one sentence>"`` with the default backend (with and without the retry of
 flagged sentences: a random model's output is always flagged, a real one's seldom), and the
 same through the Python API (``mtjob.translate``, which older checkouts also have). Wall
 time and CPU time (user + system) of each run; on a shared machine the CPU time moves less.
 ``--python`` runs another checkout's interpreter (its ``mtjob`` on its path) for a
-before/after on the same models.
+before/after on the same models. The JSON goes to ``--json`` (default
+``docs/bench/quick-<time>.json``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from .settings import MODELS, save_json
 
 SENTENCE = "قال الوزير إن المحادثات مستمرة."
 API = ("import sys, mtjob; print(mtjob.translate([sys.argv[1]], mt_model=sys.argv[2], "
@@ -56,11 +59,11 @@ def build(models: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--models", type=Path,
-                        default=Path(tempfile.gettempdir()) / "mtjob-bench-quick")
+    parser.add_argument("--models", type=Path, default=MODELS / "quick")
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    args.models = args.models.resolve()  # the runs start in a neutral folder
     marian = build(args.models)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "MTJOB_CACHE": str(args.models / "cache"),
            "TOKENIZERS_PARALLELISM": "false"}
@@ -89,6 +92,8 @@ def main() -> int:
             "cores": len(os.sched_getaffinity(0)), "results": results}
     if args.json:
         args.json.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+    else:
+        save_json("quick", info)
     return 0
 
 

@@ -8,14 +8,15 @@ attributions), drawn from six. The memory holds those six as a person corrected 
 ``--memory`` and with it (``--force``, fresh output folders), ``--rounds`` times each; the
 translate stage's seconds are the run's own ``stage_seconds["translate"]``.
 
-Models: the full-size random Marian of ``scripts/bench.py`` (opus-mt-ar-en's architecture,
+Models: the full-size random Marian of ``python -m scripts.bench`` (opus-mt-ar-en's architecture,
 end-of-sequence banned so every segment decodes ``ceil(1.3 x source tokens)``, as there),
-translation only, beam 4. ``--tiny`` uses the tiny test models instead (seconds, not figures).
+translation only, beam 4, built once into ``models/bench/memory-marian-noeos``. ``--tiny``
+uses the tiny test models instead (seconds, not figures).
 
-    python scripts/bench_memory.py [--articles 24] [--rounds 2] [--backend auto] [--tiny]
-    python scripts/bench_memory.py --lookup-only 100000   # the look-ups alone, no model
+    python -m scripts.bench.memory [--articles 24] [--rounds 2] [--backend auto] [--tiny]
+    python -m scripts.bench.memory --lookup-only 100000   # the look-ups alone, no model
 
-Prints one JSON object (also written to outputs/bench/memory-<time>.json).
+Prints one JSON object (also written to docs/bench/memory-<time>.json).
 """
 
 from __future__ import annotations
@@ -25,14 +26,12 @@ import json
 import os
 import random
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+from .child import ban_eos
+from .settings import FACTOR, MODELS, save_json
 
 BOILERPLATE = [
     "وشارك في التغطية مراسلو الوكالة في بيروت ودمشق وعمان والقاهرة وبغداد والرياض.",
@@ -92,15 +91,14 @@ def build_memory(work: Path) -> Path:
 
 
 def models(work: Path, tiny: bool) -> Path:
-    """The Marian folder: tiny, or full-size with end-of-sequence banned (bench.py's recipe)."""
+    """The Marian folder: tiny, or full-size with end-of-sequence banned (the bench's recipe)."""
     from mtjob.testing.tiny_models import build_marian, build_tiny_models
 
     if tiny:
         return build_tiny_models(work / "models")["mt"]
-    from bench import ban_eos
-
-    cached = ROOT / "outputs" / "bench" / "models" / "memory-marian-noeos"
+    cached = MODELS / "memory-marian-noeos"
     if not cached.is_dir():
+        MODELS.mkdir(parents=True, exist_ok=True)
         full = build_marian(work / "marian-full", full_size=True)
         tmp = cached.with_name(cached.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -168,8 +166,6 @@ def main() -> None:
             for source in ("mt", "post_edit"):
                 print(json.dumps(lookup_cost(Path(tmp) / source, args.lookup_only, source)))
         return
-    from bench import FACTOR
-
     from mtjob.config import JobConfig
 
     work = Path(tempfile.mkdtemp(prefix="mtjob-bench-memory-"))
@@ -196,11 +192,8 @@ def main() -> None:
                   "speedup": round(best["without"]["translate_s"]
                                    / max(best["with"]["translate_s"], 1e-9), 2),
                   "load_average": os.getloadavg()}
-        text = json.dumps(result, indent=1)
-        print(text)
-        target = ROOT / "outputs" / "bench" / f"memory-{time.strftime('%Y%m%d-%H%M%S')}.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text + "\n", encoding="utf-8")
+        print(json.dumps(result, indent=1))
+        save_json("memory", result)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
