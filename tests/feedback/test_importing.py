@@ -95,17 +95,23 @@ def test_tmx_round_trip(tmp_path):
     assert verify(out) == []
 
 
+def edit_tsv(path: Path, post_edits: list[str]) -> None:
+    """As a spreadsheet saves the --excel TSV: the first rows' post_edit cells filled."""
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""),
+                           delimiter="\t"))
+    column = rows[0].index("post_edit")
+    for row, text in zip(rows[1:], post_edits):
+        row[column] = text
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    path.write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+
+
 def test_tsv_round_trip(tmp_path):
     out = folder(tmp_path / "out")
     export_folder(out, "tsv", excel=True)
     path = out / "export" / "tsv" / "beta.tsv"
-    text = path.read_bytes().decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
-    column = rows[0].index("post_edit")
-    rows[1][column], rows[2][column] = "Yes, indeed", "No, never"
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter="\t", lineterminator="\r\n").writerows(rows)
-    path.write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    edit_tsv(path, ["Yes, indeed", "No, never"])
     assert invoke("import", out, path).exit_code == 0
     assert [s.get("post_edit") for s in sentences(out, "beta")] == ["Yes, indeed", "No, never"]
     export_folder(out, "tsv")  # the export gives the final text back
@@ -120,14 +126,8 @@ def test_tsv_written_for_excel_comes_back_with_formula_like_cells(tmp_path):
                                   sentence("=1+1", "=1+1")]])
     export_folder(out, "tsv", excel=True)
     path = out / "export" / "tsv" / "gamma.tsv"
-    text = path.read_bytes().decode("utf-8-sig")
-    assert "'- The minister said" in text
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
-    column = rows[0].index("post_edit")
-    rows[1][column], rows[2][column] = "'- The minister has said", "Two"
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter="\t", lineterminator="\r\n").writerows(rows)
-    path.write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    assert "'- The minister said" in path.read_bytes().decode("utf-8-sig")
+    edit_tsv(path, ["'- The minister has said", "Two"])
     result = invoke("import", out, path)
     assert result.exit_code == 0, result.output
     assert [s.get("post_edit") for s in sentences(out, "gamma")] == [
