@@ -61,6 +61,19 @@ def test_outputs_may_go_into_the_input_folder_when_nothing_collides(tmp_path, cf
     assert report.done == ["article"] and (tmp_path / "article.jsonl").is_file()
 
 
+def test_the_english_text_of_a_run_into_its_inbox_is_not_a_new_article(tmp_path, tiny_args):
+    """``--text`` writes ``NAME.en.txt``; with the inbox as OUT, the next run took it for a
+    new article (``article.en``), translated English and wrote ``article.en.en.txt``."""
+    shutil.copy(SAMPLE, tmp_path / "article.txt")
+    args = ["--out", tmp_path, *tiny_args, "--no-summary", "--text"]
+    assert invoke("run", tmp_path / "article.txt", *args).exit_code == 0
+    assert (tmp_path / "article.en.txt").is_file()
+    again = invoke("run", tmp_path, *args)
+    assert again.exit_code == 2, again.output
+    assert "article.en.txt is also an output of this run" in again.output
+    assert not (tmp_path / "article.en.jsonl").exists()
+
+
 @pytest.mark.parametrize("signum, raised", [(signal.SIGINT, KeyboardInterrupt),
                                             (signal.SIGHUP, signals.Terminated),
                                             (signal.SIGTERM, signals.Terminated)])

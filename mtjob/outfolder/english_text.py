@@ -15,9 +15,8 @@ from pathlib import Path
 
 from ..inputs.sources import display_name
 from .atomic import read_plain, write_if_changed
-from .paths import jsonl_path
+from .paths import TEXT as SUFFIX, jsonl_path
 
-SUFFIX = ".en.txt"
 
 
 def text_path(out: Path, doc_id: str) -> Path:

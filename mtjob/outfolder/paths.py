@@ -24,6 +24,9 @@ INDEX = "index.html"
 _INDEXLIKE = re.compile(r"_*index", re.IGNORECASE)
 
 
+#: ``--text``'s file beside the JSONL (``outfolder.english_text`` writes it).
+TEXT = ".en.txt"
+
 def page_name(doc_id: str) -> str:
     """The page's file name: never ``index.html``, one page per doc id."""
     return ("_" if _INDEXLIKE.fullmatch(doc_id) else "") + doc_id + ".html"
@@ -64,8 +67,9 @@ def meta_dir(out: Path) -> Path:
 
 def refuse_collisions(inputs: list[Path], doc_ids: list[str], out: Path, links: set[Path],
                       stats: dict[Path, os.stat_result] | None = None) -> None:
-    """A run must never write over one of its own inputs: not ``NAME.jsonl`` or
-    ``NAME.abstract.json`` of any article, nor anything under ``_mtjob/`` (the same file
+    """A run must never write over one of its own inputs: not ``NAME.jsonl``,
+    ``NAME.abstract.json`` or ``NAME.en.txt`` (``--text``) of any article, nor anything under
+    ``_mtjob/`` (the same file
     through any path: a symlink, a bind-mounted folder or a hard link). Compared by inode;
     an input can only be an output if it lies in OUT or its bookkeeping, or has another name
     (a link), so only those are compared, and a large inbox costs a ``stat`` per file (none
@@ -90,7 +94,8 @@ def refuse_collisions(inputs: list[Path], doc_ids: list[str], out: Path, links: 
             suspects[st.st_dev, st.st_ino] = path
     if not suspects:
         return
-    for output in (p for d in doc_ids for p in (jsonl_path(out, d), abstract_path(out, d))):
+    for output in (p for d in doc_ids
+                   for p in (jsonl_path(out, d), abstract_path(out, d), out / f"{d}{TEXT}")):
         key = _inode(output)
         if key in suspects:
             _collision(suspects[key], output)
