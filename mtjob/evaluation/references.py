@@ -125,6 +125,9 @@ def evaluate(out: Path, refs: Path) -> EvalReport:
     BLEU, CHRF = _metrics()
     if not refs.is_dir():
         raise ConfigError(f"--refs {refs}: not a folder")
+    if refs.resolve() == out.resolve():  # its NAME.en.txt are mtjob's own English (--text)
+        raise ConfigError(f"--refs {refs}: the output folder itself: its NAME.en.txt files "
+                          "are the translation (--text), not references")
     paired, skipped = _pairs(read_folder(out), refs)
     if not paired:
         raise ConfigError(f"--refs {refs}: no reference for any article of {out} (expected "

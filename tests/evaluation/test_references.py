@@ -160,3 +160,15 @@ def test_unverified_run_is_refused(run_and_refs):
         handle.write(b"{\"cut")
     result = invoke("eval", out, "--refs", refs)
     assert result.exit_code == 1 and "fails verify" in result.output
+
+
+def test_the_output_folder_is_no_reference_folder(tmp_path):
+    """``--text`` writes ``NAME.en.txt`` into OUT, the name references have: ``--refs OUT``
+    scored the translation against itself (BLEU 100) instead of refusing."""
+    from mtjob.errors import ConfigError
+
+    out = write_run(tmp_path / "out", REF)
+    for doc_id, paragraphs in REF.items():
+        (out / f"{doc_id}.en.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    with pytest.raises(ConfigError, match="the output folder itself"):
+        evaluate(out, out)
