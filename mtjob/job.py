@@ -67,12 +67,12 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         book.remove_temp_files(paths, lock.removed_tmp)
         recover(out)  # an import killed after its commit point: finish it first
         todo = book.plan(paths, skipped, force, stats)  # finished ones are skipped
-        if todo:  # a broken model stops the run before any article is read
-            getattr(models, "preload", lambda _: None)(config)  # weights load meanwhile
-            book.timed("resolve", lambda: models.check(config))
-            check_memory(config.memory)
-        tokenizer = models.tokenizer(config) if todo else None  # no weights
         try:
+            if todo:  # a broken model stops the run before any article is read
+                check_memory(config.memory)
+                getattr(models, "preload", lambda _: None)(config)  # weights load meanwhile
+                book.timed("resolve", lambda: models.check(config))
+            tokenizer = models.tokenizer(config) if todo else None  # no weights
             for start, end in article_groups(len(todo), config.group_articles):
                 engine = _run_group(book, todo[start:end], tokenizer, models, engine,
                                     progress, glossary)

@@ -255,7 +255,7 @@ def test_a_fifo_given_for_any_path_option_is_refused_not_waited_on(tmp_path, inb
 
 
 @pytest.mark.parametrize("where", ["input", "inbox", "output", "bookkeeping", "config",
-                                   "glossary"])
+                                   "glossary", "memory"])
 def test_the_metrics_file_never_replaces_a_file_of_the_run(tmp_path, inbox, tiny_args, where):
     out = tmp_path / "o"
     assert _cli("run", inbox, "--out", out, *tiny_args).exit_code == 0
@@ -263,10 +263,13 @@ def test_the_metrics_file_never_replaces_a_file_of_the_run(tmp_path, inbox, tiny
     (tmp_path / "g.tsv").write_text("قال\tsaid\n")
     target = {"input": inbox / "a.txt", "inbox": inbox / "new.txt", "output": out / "a.jsonl",
               "bookkeeping": out / "_mtjob" / "x.prom", "config": tmp_path / "c.toml",
-              "glossary": tmp_path / "g.tsv"}[where]
+              "glossary": tmp_path / "g.tsv", "memory": tmp_path / "mem.sqlite"}[where]
+    (tmp_path / "mem.sqlite").write_bytes(b"SQLite format 3\x00 (the shared memory)")
+    memory = ["--memory", tmp_path / "mem.sqlite"] if where == "memory" else []
     before = target.read_bytes() if target.exists() else None
     result = _cli("run", inbox, "--out", out, "--config", tmp_path / "c.toml",
-                  "--glossary", tmp_path / "g.tsv", "--metrics-file", target, *tiny_args)
+                  "--glossary", tmp_path / "g.tsv", *memory, "--metrics-file", target,
+                  *tiny_args)
     assert result.exit_code == 2 and "--metrics-file" in result.output, result.output
     assert (target.read_bytes() if target.exists() else None) == before
 

@@ -271,3 +271,18 @@ def test_slurm_array_numbers_are_ascii_digits(task, count):
 
     with pytest.raises(ConfigError, match="not integers"):
         shard_from_env({"SLURM_ARRAY_TASK_ID": task, "SLURM_ARRAY_TASK_COUNT": count})
+
+
+# --- the corrections store: a broken file fails its article, never the run --------------
+
+def test_a_corrections_file_that_is_not_utf8_fails_its_article_alone(tmp_path, inbox):
+    from mtjob.outfolder.corrections import corrections_path
+
+    (inbox / "b.txt").write_text("خبر آخر عن الطقس.\n", encoding="utf-8")
+    out = tmp_path / "o"
+    store = corrections_path(out, "a")
+    store.parent.mkdir(parents=True)
+    store.write_bytes(b'{"doc_id": "a", "ar": "\xff"}\n')  # edited by hand, not UTF-8
+    report = _run([inbox], out)  # used to stop the whole run: "unexpected UnicodeDecodeError"
+    assert report.done == ["b"]
+    assert [o.doc_id for o in report.failed] == ["a"] and "not UTF-8" in report.failed[0].error

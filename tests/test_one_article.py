@@ -189,3 +189,32 @@ def test_a_preload_no_engine_takes_is_settled_before_the_process_exits(tiny_mode
         assert done.returncode == 1, done.stderr[-2000:]
         assert "a PDF document, not a text file" in done.stderr
         assert "terminate called" not in done.stderr
+
+
+def test_a_preload_is_settled_when_the_checks_before_any_article_fail(tmp_path):
+    """The preload starts before the model checks; a check that fails (a summarizer of the
+    wrong kind, say) left the loading thread running as the process exited."""
+    import pytest
+
+    from mtjob.errors import ModelError
+    from mtjob.job import run_shard
+    from mtjob.testing.fakes import FakeModels
+
+    calls = []
+
+    class Checked(FakeModels):
+        def preload(self, config):
+            calls.append("preload")
+
+        def check(self, config):
+            raise ModelError("the summarizer is a translation model")
+
+        def release(self):
+            calls.append("release")
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("قال المتحدث إن الاجتماع عقد اليوم.\n", encoding="utf-8")
+    with pytest.raises(ModelError):
+        run_shard(JobConfig(), [inbox], tmp_path / "out", models=Checked())
+    assert calls == ["preload", "release"]

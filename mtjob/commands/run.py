@@ -82,9 +82,10 @@ def run(
                 check_metrics_file(metrics_file, inputs, out, [config] if config else [])
                 metrics = metrics_file
             cfg = load_config(config, overrides)
-            if metrics is not None and cfg.glossary is not None:
+            read = [Path(p) for p in (cfg.glossary, cfg.memory) if p]  # the shared memory too
+            if metrics is not None and read:
                 metrics = None
-                check_metrics_file(metrics_file, [], out, [Path(cfg.glossary)])
+                check_metrics_file(metrics_file, [], out, read)
                 metrics = metrics_file
             if any(str(p) == "-" for p in inputs):
                 stdin = _stdin_input(inputs, cfg.max_file_bytes)

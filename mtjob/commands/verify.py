@@ -37,8 +37,9 @@ def verify(
     from ..inputs.sources import display_name, one_line
 
     if as_json:
-        typer.echo(json.dumps({"folder": str(out), "ok": report.ok, "errors": report.errors,
-                               "warnings": report.warnings, "articles": report.articles},
+        typer.echo(json.dumps({"folder": display_name(out), "ok": report.ok,
+                               "errors": report.errors, "warnings": report.warnings,
+                               "articles": report.articles},
                               ensure_ascii=False, indent=2))
         raise typer.Exit(0 if report.ok else 1)
     for warning in report.warnings:

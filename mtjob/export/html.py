@@ -75,7 +75,7 @@ def _badge(flag: str, count: int | None = None) -> str:
 
 
 #: The hash of the abstract file a page was made from.
-PAGE_STAMP = '<meta name="mtjob-abstract-sha256" content="{}">\n'
+PAGE_STAMP = '<meta name="mtjob-files-sha256" content="{}">\n'
 
 
 def _head(title: str, csp: str) -> str:
@@ -138,8 +138,8 @@ def render_html(article: FinishedArticle, *, only_flagged: bool = False,
     flagged = article.flagged_count()
     back = f' · <a href="{esc(quote(index))}">all articles</a>' if index else ""
     head = _head(f"{article.doc_id} - mtjob review", CSP_ARTICLE)
-    if article.abstract_sha256:  # which abstract this page shows: verify tells a stale page
-        head = head.replace("<head>\n", "<head>\n" + PAGE_STAMP.format(article.abstract_sha256))
+    if article.page_key:  # which abstract this page shows: verify tells a stale page
+        head = head.replace("<head>\n", "<head>\n" + PAGE_STAMP.format(article.page_key))
     parts = [head, "<body>\n",
              '<header class="top"><div class="wrap"><div class="brand">mtjob review · '
              f'Arabic → English</div><h1>{esc(article.doc_id)}</h1><p class="sub">'

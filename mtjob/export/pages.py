@@ -24,16 +24,11 @@ from .html import render_html, render_index
 
 log = logging.getLogger(__name__)
 
-def _render(out: Path, doc_id: str) -> tuple[FinishedArticle, bytes]:
+def _current(out: Path, doc_id: str, reuse: bool = True) -> tuple[FinishedArticle, bytes | None]:
+    """The article, and its page unless (``reuse``) the page there was made from these very
+    files (its stamp): an unchanged archive costs a read per article, not a render."""
     article = read_finished(out, doc_id)
-    return article, render_html(article, index=INDEX).encode("utf-8")
-
-
-def _current(out: Path, doc_id: str) -> tuple[FinishedArticle, bytes | None]:
-    """The article, and its page unless the page there was made from this very abstract
-    (its stamp): an unchanged archive costs a read per article, not a render."""
-    article = read_finished(out, doc_id)
-    if page_stamp(out / REPORT / page_name(doc_id)) == article.abstract_sha256:
+    if reuse and page_stamp(out / REPORT / page_name(doc_id)) == article.page_key:
         return article, None
     return article, render_html(article, index=INDEX).encode("utf-8")
 
@@ -42,7 +37,7 @@ def write_page(out: Path, doc_id: str) -> Path:
     """The review page of one finished article (read back from its files)."""
     folder = ensure_real_dir(out / REPORT)  # never written through a symlink
     page = folder / page_name(doc_id)
-    write_if_changed(page, _render(out, doc_id)[1])
+    write_if_changed(page, _current(out, doc_id, reuse=False)[1] or b"")
     return page
 
 

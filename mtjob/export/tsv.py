@@ -32,8 +32,12 @@ def _cell(text: str, excel: bool) -> str:
     ``'`` (OWASP), so ``=HYPERLINK(...)`` or a news bullet ``- قال`` shows as written. Leading
     spaces do not hide a formula start (an import that trims them would run it)."""
     text = _SURROGATE.sub("\ufffd", text)
-    formula = text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START)
-    return "'" + text if excel and formula else text
+    return "'" + text if excel and formula_like(text) else text
+
+
+def formula_like(text: str) -> bool:
+    """Would a spreadsheet run this cell (after any leading spaces)?"""
+    return text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START)
 
 
 def render_tsv(article: FinishedArticle, *, only_flagged: bool = False, excel: bool = False) -> str:

@@ -33,8 +33,8 @@ def _note(parent: ET.Element, text: str, clean: XmlText, annotates: str | None =
     note.text = clean(text)
 
 
-def _unit(group: ET.Element, paragraph: FinishedParagraph, sentence: FinishedSentence, clean: XmlText,
-          omegat: bool = False) -> None:
+def _unit(group: ET.Element, paragraph: FinishedParagraph, sentence: FinishedSentence,
+          clean: XmlText, omegat: bool = False) -> None:
     # xml:space="preserve": a sentence's inner line breaks and spacing are part of it.
     unit = ET.SubElement(group, _q("trans-unit"), {"id": paragraph.unit_id(sentence),
                                                    XML_SPACE: "preserve"})

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..export.tsv import FORMULA_START
+from ..export.tsv import formula_like
 from ..export.xliff import FINGERPRINT, NS
 
 _UNIT_ID = re.compile(r"p(\d+)-s(\d+)")
@@ -160,7 +160,7 @@ def _tmx_units(path: Path, root: ET.Element) -> list[Unit]:
 
 def _uncell(cell: str) -> str:
     """A cell as written before ``--excel`` neutralised it (``'=x`` -> ``=x``)."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
+    return cell[1:] if cell.startswith("'") and formula_like(cell[1:]) else cell
 
 
 def _tsv_units(path: Path, text: str) -> list[Unit]:

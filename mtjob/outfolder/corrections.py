@@ -67,7 +67,11 @@ def parse_corrections(data: bytes, where: str) -> list[Correction]:
     """The corrections of one store file; a line that is not one is an OutputError naming it
     (the store is mtjob's own bookkeeping: a broken line means it was edited)."""
     found = []
-    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise OutputError(f"{where}: not UTF-8 (byte {exc.start}): edited?") from None
+    for number, line in enumerate(text.splitlines(), start=1):
         try:
             obj = json.loads(line)
             found.append(Correction(**{k: obj[k] for k in Correction.__dataclass_fields__}))

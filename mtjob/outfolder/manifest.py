@@ -5,8 +5,8 @@ manifest of over ``SMALL`` articles is rewritten at most every ``EVERY`` seconds
 write included (the completion marker is removed at once), and always at the end or on a
 signal.
 
-Call it under the shard's :class:`~mtjob.outfolder.lock.ShardLock`: ``begin`` removes the manifests and
-markers of other shard counts, which the lock guarantees are not running.
+Call it under the shard's :class:`~mtjob.outfolder.lock.ShardLock`: ``begin`` removes the
+manifests and markers of other shard counts, which the lock guarantees are not running.
 """
 
 from __future__ import annotations
@@ -104,9 +104,9 @@ class ManifestWriter:
 
     def _carried(self, current: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         """The "done" entries of this folder's manifests (those of an earlier shard count
-        too, in ``_mtjob/previous/``) that this shard owns, this run does not list (their inputs were archived since) and whose
-        files are still here: kept, so ``verify`` goes on checking those outputs against
-        the hashes recorded when they were written."""
+        too, in ``_mtjob/previous/``) that this shard owns, this run does not list (their
+        inputs were archived since) and whose files are still here: kept, so ``verify`` goes
+        on checking those outputs against the hashes recorded when they were written."""
         from .paths import shard_of
 
         out = self.meta.parent

@@ -42,12 +42,18 @@ def doc_of_page(name: str) -> str | None:
     return stem
 
 
-_STAMP = re.compile(rb'<meta name="mtjob-abstract-sha256" content="([0-9a-f]{64})">')
+_STAMP = re.compile(rb'<meta name="mtjob-files-sha256" content="([0-9a-f]{64})">')
+
+
+def page_key(abstract: bytes, jsonl: bytes) -> str:
+    """What a review page is made from: its abstract and its JSONL (post-edits included, which
+    ``mtjob import`` changes without touching the abstract), as one hash."""
+    return sha256_bytes(sha256_bytes(abstract).encode() + sha256_bytes(jsonl).encode())
 
 
 def page_stamp(page: Path) -> str | None:
-    """The abstract hash a review page records (in its first 4 KiB), or None: no page, not a
-    regular file (never waited on), or no stamp."""
+    """The :func:`page_key` a review page records (in its first 4 KiB), or None: no page, not
+    a regular file (never waited on), or no stamp (a page of an older mtjob)."""
     found = _STAMP.search(read_plain(page, 4096) or b"")
     return found.group(1).decode() if found else None
 

@@ -7,7 +7,6 @@ what a reader may meet, so every field added later (``score``, ``alignment``, ``
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -18,7 +17,7 @@ from typing import Any
 
 from ..errors import ConfigError, MtjobError
 from ..inputs.sources import display_name
-from .paths import abstract_path, jsonl_path
+from .paths import abstract_path, jsonl_path, page_key
 from .verify import verify
 
 log = logging.getLogger(__name__)
@@ -76,8 +75,8 @@ class FinishedArticle:
     doc_id: str
     paragraphs: tuple[FinishedParagraph, ...]
     meta: dict[str, Any] = field(default_factory=dict)
-    #: The hash of the abstract file read (a review page records it: ``verify`` compares).
-    abstract_sha256: str | None = None
+    #: ``paths.page_key`` of the files read (a review page records it: ``verify`` compares).
+    page_key: str | None = None
 
     @property
     def abstract(self) -> str | None:
@@ -164,11 +163,11 @@ def paragraph_from_dict(data: dict[str, Any]) -> FinishedParagraph:
 
 def read_finished(out: Path, doc_id: str) -> FinishedArticle:
     """One article of a folder that passed ``verify`` (so every line parses)."""
-    data = abstract_path(out, doc_id).read_bytes()
-    lines = jsonl_path(out, doc_id).read_bytes().decode("utf-8").split("\n")
+    data, jsonl = abstract_path(out, doc_id).read_bytes(), jsonl_path(out, doc_id).read_bytes()
+    lines = jsonl.decode("utf-8").split("\n")
     paragraphs = tuple(paragraph_from_dict(json.loads(line)) for line in lines if line)
     return FinishedArticle(doc_id=doc_id, paragraphs=paragraphs, meta=json.loads(data),
-                           abstract_sha256=hashlib.sha256(data).hexdigest())
+                           page_key=page_key(data, jsonl))
 
 
 def read_folder(out: Path) -> list[FinishedArticle]:

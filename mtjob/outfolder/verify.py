@@ -148,7 +148,8 @@ def _machine_sha(data: bytes) -> str | None:
 def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
                    report: VerifyReport, listed: bool, overlay: dict[Path, bytes] | None = None
                    ) -> None:
-    """``overlay``: files an interrupted ``mtjob import`` committed (``mtjob.outfolder.journal``)."""
+    """``overlay``: files an interrupted ``mtjob import`` committed
+    (``mtjob.outfolder.journal``)."""
     overlay = overlay or {}
     done = {d for d, r in recorded.items() if r.entry["status"] == "done"}
     for doc_id in sorted(doc_ids | done):

@@ -12,7 +12,8 @@ from ..inputs.sources import display_name as shown
 from ..inputs.sources import no_article_message
 from ..status import NOT_AN_ARTICLE
 from .atomic import read_plain
-from .paths import REPORT_DIR, abstract_path, doc_of_page, page_name, page_stamp, sha256_bytes
+from .paths import (REPORT_DIR, abstract_path, doc_of_page, jsonl_path, page_key, page_name,
+                    page_stamp)
 
 
 def review_page_warnings(out: Path, doc_ids: set[str]) -> list[str]:
@@ -23,12 +24,13 @@ def review_page_warnings(out: Path, doc_ids: set[str]) -> list[str]:
     fix = "; run again with --report to update the review pages"
     for doc_id in sorted(doc_ids):
         abstract = read_plain(abstract_path(out, doc_id))
-        if abstract is None:
+        jsonl = read_plain(jsonl_path(out, doc_id))
+        if abstract is None or jsonl is None:
             continue  # named already
         page = folder / page_name(doc_id)
         if not page.exists():
             warnings.append(f"{shown(page)}: review page missing{fix}")
-        elif page_stamp(page) != sha256_bytes(abstract):
+        elif page_stamp(page) != page_key(abstract, jsonl):
             warnings.append(f"{shown(page)}: review page is stale{fix}")
     for page in sorted(folder.glob("*.html")):
         doc_id = doc_of_page(page.name)

@@ -123,15 +123,15 @@ def test_tsv_written_for_excel_comes_back_with_formula_like_cells(tmp_path):
     checks against the machine English still match (a news dash bullet, an = sign)."""
     out = tmp_path / "out"
     write_finished(out, "gamma", [[sentence("- قال الوزير", "- The minister said"),
-                                  sentence("=1+1", "=1+1")]])
+                                  sentence("=1+1", "=1+1"), sentence(" =2", " =2")]])
     export_folder(out, "tsv", excel=True)
     path = out / "export" / "tsv" / "gamma.tsv"
     assert "'- The minister said" in path.read_bytes().decode("utf-8-sig")
-    edit_tsv(path, ["'- The minister has said", "Two"])
+    edit_tsv(path, ["'- The minister has said", "Two", "Three"])
     result = invoke("import", out, path)
     assert result.exit_code == 0, result.output
     assert [s.get("post_edit") for s in sentences(out, "gamma")] == [
-        "- The minister has said", "Two"]
+        "- The minister has said", "Two", "Three"]
 
 
 def corrections_file(path: Path, items: list[dict]) -> Path:
@@ -275,3 +275,22 @@ def test_a_file_with_two_units_for_one_sentence_imports_twice_as_once(tmp_path):
     before = snapshot(out)
     assert invoke("import", out, path).exit_code == 0
     assert snapshot(out) == before
+
+
+def test_an_import_makes_the_review_page_stale_and_the_next_sync_redraws_it(tmp_path):
+    """A page shows the post-edits, so it is made from the JSONL as well as the abstract: an
+    import (which changes the JSONL alone) left the old page in place, and verify said ok."""
+    from mtjob.export.pages import sync_report
+    from mtjob.outfolder.verify import check_folder
+
+    out = folder(tmp_path / "out")
+    sync_report(out)
+    page = out / "report" / "beta.html"
+    assert "Yes, indeed" not in page.read_text(encoding="utf-8")
+    export_folder(out, "tsv", excel=True)
+    edit_tsv(out / "export" / "tsv" / "beta.tsv", ["Yes, indeed"])
+    assert invoke("import", out, out / "export" / "tsv" / "beta.tsv").exit_code == 0
+    assert any("beta.html: review page is stale" in w for w in check_folder(out).warnings)
+    sync_report(out)
+    assert "Yes, indeed" in page.read_text(encoding="utf-8")
+    assert not any("review page" in w for w in check_folder(out).warnings)
