@@ -60,7 +60,7 @@ def test_outputs_holds_nothing_tracked_and_one_machine_installs_without_ray():
     tracked = subprocess.run(["git", "ls-files", "outputs"], cwd=REPO, capture_output=True,
                              text=True).stdout.split()
     assert tracked == []
-    assert "pip install -e '.[ct2]'" in README
+    assert "pip install -c constraints.txt -e '.[ct2]'" in README  # pinned, no Ray
 
 
 def test_the_benchmarks_keep_out_of_outputs_and_the_readme_names_what_exists():
