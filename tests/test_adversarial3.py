@@ -180,7 +180,7 @@ def test_a_path_setting_that_is_not_utf8_is_a_clear_error(tmp_path, inbox, tiny_
 
 # --- item 5's class: a review page edited by hand keeps its stamp -------------------------
 
-@pytest.mark.xfail(strict=True, reason="a page is judged by its stamp (the abstract's hash) "
+@pytest.mark.xfail(strict=True, reason="a page is judged by its stamp (its abstract and JSONL) "
                    "alone: a page edited after it was written (a script injected, a sentence "
                    "changed) passes verify and is never rendered again by --report. Needs a "
                    "hash of the page's own bytes in the stamp (a format change: the HTML "
