@@ -17,16 +17,8 @@ from urllib.parse import quote
 
 from ..outfolder.readback import FinishedArticle, FinishedParagraph, FinishedSentence
 from ..versions import __version__
-from .html_assets import (
-    CONF_HIGH,
-    CONF_LOW,
-    CSP_ARTICLE,
-    CSP_INDEX,
-    CSS,
-    FLAG_INFO,
-    SCRIPT,
-    flag_info,
-)
+from .html_assets import (CONF_HIGH, CONF_LOW, CSP_ARTICLE, CSP_INDEX, CSS, FLAG_INFO, SCRIPT,
+                          flag_info)
 from .html_edit import EDIT_CONTROLS, data_island
 from .html_facts import LABELS, facts_list
 

@@ -17,14 +17,8 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..outfolder import journal
 from ..outfolder.atomic import read_plain
-from ..outfolder.corrections import (
-    Correction,
-    corrections_path,
-    now_utc,
-    read_corrections,
-    store_bytes,
-    with_corrections,
-)
+from ..outfolder.corrections import (Correction, corrections_path, now_utc, read_corrections,
+                                     store_bytes, with_corrections)
 from ..outfolder.lock import ShardLock
 from ..outfolder.machine import machine_bytes
 from ..outfolder.manifest import TAG, read_manifest

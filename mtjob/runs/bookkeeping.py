@@ -17,13 +17,8 @@ from ..inputs.sources import Skipped, display_name
 from ..outfolder.atomic import TMP_MARK, remove_stale_tmp
 from ..outfolder.english_text import SUFFIX, write_text
 from ..outfolder.index import ArticleIndex, skip_key
-from ..outfolder.manifest import (
-    ManifestWriter,
-    done_entry,
-    failed_entry,
-    not_an_article_entry,
-    pending_entry,
-)
+from ..outfolder.manifest import (ManifestWriter, done_entry, failed_entry, not_an_article_entry,
+                                  pending_entry)
 from ..outfolder.paths import done_record
 from ..records import ArticleOutcome, ParagraphRecord
 from ..status import DONE, FAILED, NOT_AN_ARTICLE, UNCHANGED
