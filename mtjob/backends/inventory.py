@@ -154,7 +154,7 @@ def runtime(config: JobConfig) -> tuple[str, list[str]]:
 
         device, precision = select_runtime(config)
     else:
-        from ..runtime import select_device, select_dtype
+        from .runtime import select_device, select_dtype
 
         device = select_device(config.device)
         precision = select_dtype(config.dtype, device)

@@ -21,28 +21,9 @@ from .html_assets import (CONF_HIGH, CONF_LOW, CSP_ARTICLE, CSP_INDEX, CSS, FLAG
                           flag_info)
 from .html_edit import EDIT_CONTROLS, data_island
 from .html_facts import LABELS, facts_list
+from .html_text import esc
 
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-                        "\ufffe\uffff\ud800-\udfff]")
-_BIDI_NAMES = {"\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO",
-               "\u202e": "RLO", "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI",
-               "\u2069": "PDI"}
 _SPACES = re.compile(r"(\s+)")
-
-
-def esc(text: str) -> str:
-    """Text for HTML content or a quoted attribute; invisible controls become visible marks."""
-    out: list[str] = []
-    pos = 0
-    for match in _INVISIBLE.finditer(text):
-        char = match.group()
-        code = f"U+{ord(char):04X}"
-        out.append(html.escape(text[pos:match.start()]))
-        out.append(f'<span class="ctl" title="invisible control character {code}">'
-                   f'{_BIDI_NAMES.get(char, code)}</span>')
-        pos = match.end()
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
 
 
 def _words(text: str) -> str:

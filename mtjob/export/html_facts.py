@@ -4,8 +4,9 @@ Nothing here is a verdict: a setting that is off is not a failure."""
 
 from __future__ import annotations
 
-import html
 from typing import Any
+
+from .html_text import esc
 
 #: Labels of the abstract's ``checks`` and ``scores`` keys (README, Trust signals).
 LABELS = {
@@ -17,10 +18,6 @@ LABELS = {
     "median": "Median score",
     "low_confidence_share": "Share flagged low confidence",
 }
-
-
-def esc(text: str) -> str:
-    return html.escape(text, quote=True)
 
 
 def fact_value(key: str, value: Any) -> str:
