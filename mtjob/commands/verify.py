@@ -34,13 +34,15 @@ def verify(
     setup_logging(quiet=True)  # the warnings of reading --inputs, one escaped line each
     with errors():
         report = check_folder(out, inputs or None, strict)
-    from ..inputs.sources import display_name, one_line
+    from ..inputs.sources import display_name, one_line, utf8_text
 
-    if as_json:
-        typer.echo(json.dumps({"folder": display_name(out), "ok": report.ok,
-                               "errors": report.errors, "warnings": report.warnings,
-                               "articles": report.articles},
-                              ensure_ascii=False, indent=2))
+    if as_json:  # the folder as it is named (not quoted); JSON that no reader splits
+        from ..runs.runlog import json_safe
+
+        typer.echo(json_safe(json.dumps({"folder": utf8_text(str(out)), "ok": report.ok,
+                                         "errors": report.errors, "warnings": report.warnings,
+                                         "articles": report.articles},
+                                        ensure_ascii=False, indent=2)))
         raise typer.Exit(0 if report.ok else 1)
     for warning in report.warnings:
         typer.echo(f"Warning: {one_line(warning)}", err=True)

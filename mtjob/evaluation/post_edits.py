@@ -152,9 +152,9 @@ def evaluate_post_edits(out: Path, heavy_above: float = HEAVY,
     """The post-edit report of the run in ``out`` (the module doc says what each figure is)."""
     if not 0 < recall <= 1:
         raise ConfigError(f"--recall must be in (0, 1], got {recall}")
+    _, CHRF = _metrics()  # the [eval] extra's one-line hint when sacrebleu is missing
     from sacrebleu.metrics import TER
 
-    _, CHRF = _metrics()
     ter, chrf = TER(), CHRF()
     pairs, unreviewed = _pairs(out)
     if not pairs:

@@ -177,6 +177,8 @@ def _tsv_units(path: Path, text: str) -> list[Unit]:
                          "column is the machine's, to check against)")
     units = []
     for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line, as editors leave at the end
         if len(row) < len(rows[0]):
             raise InputError(f"{path}: row {number}: {len(row)} fields, the header has "
                              f"{len(rows[0])}")

@@ -59,3 +59,17 @@ def test_verify_json(tmp_path, sample_inbox, tiny_args):
     result = CliRunner().invoke(app, ["verify", str(out), "--json"])
     report = json.loads(result.stdout)
     assert result.exit_code == 1 and not report["ok"] and report["errors"]
+
+
+def test_verify_json_names_an_odd_folder_as_it_is(tmp_path):
+    """The folder is the path itself (not a quoted, escaped display form), and a bidi or
+    line-separator character in it is a JSON escape, so no reader splits or flips the line."""
+    import json
+
+    from mtjob.testing.output_folder import sentence, write_finished
+
+    out = tmp_path / "x\u202ey\u2028z"
+    write_finished(out, "a", [[sentence("نعم", "Yes")]])
+    result = CliRunner().invoke(app, ["verify", str(out), "--json"])
+    assert "\u202e" not in result.stdout and "\u2028" not in result.stdout
+    assert json.loads(result.stdout)["folder"] == str(out)

@@ -319,3 +319,12 @@ def test_run_report_writes_the_review_pages_as_it_goes(tmp_path, sample_inbox, t
     exported = export_folder(out, "html")
     assert (exported.folder / "article.html").read_text(encoding="utf-8") == page
     assert len(records) == 17 and check_folder(out).warnings == []
+
+
+def test_recorded_facts_show_invisible_controls_as_marks():
+    """The page's footer and checks (html_facts) used a plain html.escape of their own: a
+    source name or an unsupported name holding U+202E reversed the text after it."""
+    from mtjob.export.html_facts import facts_list
+
+    shown = facts_list({"source": "evil\u202egnp.txt"})
+    assert "\u202e" not in shown and "RLO" in shown

@@ -104,7 +104,8 @@ def edit_tsv(path: Path, post_edits: list[str]) -> None:
         row[column] = text
     buffer = io.StringIO()
     csv.writer(buffer, delimiter="\t", lineterminator="\r\n").writerows(rows)
-    path.write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    # A spreadsheet or an editor often leaves a blank last line: it is no row of units.
+    path.write_bytes(("\ufeff" + buffer.getvalue() + "\r\n").encode("utf-8"))
 
 
 def test_tsv_round_trip(tmp_path):
