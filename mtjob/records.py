@@ -87,7 +87,7 @@ class ParagraphRecord:
 
 def dumps_line(obj: dict[str, Any]) -> str:
     """One JSON object on one line, UTF-8 text kept readable (``ensure_ascii=False``)."""
-    text = json.dumps(obj, ensure_ascii=False, default=str)
+    text = json.dumps(obj, ensure_ascii=False)
     for char, escaped in _LINE_BREAKERS.items():
         text = text.replace(char, escaped)
     return text + "\n"

@@ -114,8 +114,10 @@ class ManifestWriter:
         previous = self.meta / PREVIOUS
         for path in [*sorted(self.meta.glob("manifest-*.json")),
                      *(sorted(previous.glob("manifest-*.json")) if previous.is_dir() else [])]:
-            if TAG.fullmatch(path.name[len("manifest-"):-len(".json")]) is None:
-                continue
+            tag = TAG.fullmatch(path.name[len("manifest-"):-len(".json")])
+            if tag is None or (path.parent == self.meta and int(tag.group(2)) == self.world_size
+                               and int(tag.group(1)) != self.rank):
+                continue  # another task of this array: what it lists is never this shard's
             try:
                 articles = json.loads(read_plain(path) or b"{}").get("articles")
             except (ValueError, AttributeError):

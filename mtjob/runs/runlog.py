@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
 import re
@@ -59,11 +60,9 @@ class JsonFormatter(logging.Formatter):
                 line[key] = record.__dict__[key]
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        from ..records import dumps_line
-
         # U+2028 in a name must not split the line, nor a bidi override reorder it on a
         # terminal: both escaped (valid JSON either way).
-        return json_safe(dumps_line(line)[:-1])
+        return json_safe(json.dumps(line, ensure_ascii=False, default=str))
 
 
 def _epoch(started: datetime | float) -> float:
