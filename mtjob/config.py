@@ -188,9 +188,9 @@ class JobConfig:
         (``glossary_sha256``: the hash of the glossary as a run loaded it)."""
         settings = {name: getattr(self, name) for name in OUTPUT_SETTINGS}
         if self.glossary is not None:  # its content, not its path, shapes the output
-            from .text.glossary import glossary_sha256 as file_sha256
+            from .text.glossary import load_once
 
-            settings["glossary_sha256"] = glossary_sha256 or file_sha256(self.glossary)
+            settings["glossary_sha256"] = glossary_sha256 or load_once(self.glossary)[1]
         return settings
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,9 +8,7 @@ File format (UTF-8, one entry a line; blank lines and lines starting with ``#`` 
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,24 +30,6 @@ def _read(path: str | Path) -> bytes:
     return read_setting_file(path, "glossary file")  # never blocks on a FIFO
 
 
-def glossary_sha256(path: str | Path) -> str:
-    """The file's content hash, once it parses: recorded in the output settings, so a
-    changed glossary redoes the articles. Read again only when the file changed (asked for
-    every article)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return _hash(str(path), None)  # _read names the problem
-    return _hash(str(path), (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-
-
-@functools.lru_cache(maxsize=8)
-def _hash(path: str, stamp: tuple[int, int, int, int] | None) -> str:
-    data = _read(path)
-    parse(data, path)
-    return hashlib.sha256(data).hexdigest()
-
-
 def load_once(path: str | Path | None) -> tuple[tuple[Entry, ...], str | None]:
     """The entries and content hash of one read of the file (``(), None`` for ``None``): a
     run flags and records the glossary as it loaded it, even if the file is edited while
@@ -63,7 +43,7 @@ def load_once(path: str | Path | None) -> tuple[tuple[Entry, ...], str | None]:
 def load_glossary(path: str | Path | None) -> tuple[Entry, ...]:
     """The entries of a glossary file (none for ``None``); a bad line is a ConfigError
     naming the file and line."""
-    return () if path is None else parse(_read(path), path)
+    return load_once(path)[0]
 
 
 def parse(data: bytes, path: str | Path) -> tuple[Entry, ...]:
