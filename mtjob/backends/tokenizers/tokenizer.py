@@ -6,6 +6,7 @@ that nothing is left to do) without loading a model or starting a worker pool.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from pathlib import Path
@@ -170,10 +171,11 @@ class ModelTokenizer:
         limit = self.core.model_max_length
         return limit if isinstance(limit, int) and 0 < limit < 10**6 else default
 
-    @property
+    @functools.cached_property
     def model_max_tokens(self) -> int:
         """Source tokens the model takes (512 for Marian): the tokenizer's limit, capped by
-        its positions; known from the folder without loading the weights."""
+        its positions; known from the folder without loading the weights (read once: it
+        is asked for every article)."""
         limit = self.limit(512)
         return min(limit, hf_json(self.source.path, "config.json")
                    .get("max_position_embeddings", limit))
