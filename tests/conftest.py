@@ -27,8 +27,17 @@ for _var in ("HOME", "HF_HOME", "XDG_CACHE_HOME", "MTJOB_CACHE"):
     os.environ[_var] = str(_SESSION_HOME / _var.lower())
 
 
-def _listing(folders: list[Path]) -> set[str]:
-    return {str(p) for folder in folders if folder.is_dir() for p in folder.rglob("*")}
+def _listing(folders: list[Path], depth: int = 3) -> set[str]:
+    """Entries up to ``depth`` levels down (a write of mtjob's or the hub's cache makes one
+    there: ``ct2/NAME``, ``hub/models--X``); not the whole tree, which can be huge."""
+    found = set()
+    for folder in folders:
+        for root, dirs, files in os.walk(folder):
+            level = len(Path(root).relative_to(folder).parts)
+            found.update(os.path.join(root, name) for name in dirs + files)
+            if level + 1 >= depth:
+                dirs.clear()
+    return found
 
 
 _USER_CACHES_BEFORE = _listing(USER_CACHES)
