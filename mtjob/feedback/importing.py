@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..outfolder import journal
 from ..outfolder.atomic import read_plain
-from ..outfolder.corrections import (Correction, corrections_path, now_utc, read_corrections,
+from ..outfolder.corrections import (Correction, corrections_path, now_utc, parse_corrections,
                                      store_bytes, with_corrections)
 from ..outfolder.lock import ShardLock
 from ..outfolder.machine import machine_bytes
@@ -62,11 +62,12 @@ def import_files(out: Path, files: list[Path], by: str | None = None,
                 _decide(unit, article, para, sent, by, new, report)
         files_out: dict[Path, bytes] = {}
         for doc_id, corrections in sorted(new.items()):
-            old = read_plain(corrections_path(out, doc_id))
-            stored = read_corrections(out, doc_id) + corrections
+            store = corrections_path(out, doc_id)
+            old = read_plain(store)
+            stored = parse_corrections(old or b"", str(store)) + corrections
             machine = machine_bytes(read_plain(jsonl_path(out, doc_id)) or b"")
             files_out[jsonl_path(out, doc_id)] = with_corrections(machine, stored)[0]
-            files_out[corrections_path(out, doc_id)] = store_bytes(old, corrections)
+            files_out[store] = store_bytes(old, corrections)
             report.applied += corrections
             report.articles.append(doc_id)
         if resummarize:

@@ -18,7 +18,7 @@ from ..config import load_config
 from ..errors import ConfigError
 from ..outfolder.atomic import json_bytes, read_plain
 from ..outfolder.machine import corrected_paragraphs
-from ..outfolder.manifest import SMALL
+from ..outfolder.manifest import manifest_bytes
 from ..outfolder.paths import abstract_path, meta_dir, sha256_bytes
 from ..text.abstract_checks import check_abstract
 
@@ -72,7 +72,5 @@ def _manifests(out: Path, hashes: dict[str, str]) -> dict[Path, bytes]:
             continue
         for doc_id in hit:
             articles[doc_id]["abstract_sha256"] = hashes[doc_id]
-        # As ManifestWriter writes it: indented when small, compact for archive-sized shards.
-        files[path] = json_bytes(manifest) if len(articles) <= SMALL else (json.dumps(
-            manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
+        files[path] = manifest_bytes(manifest)  # as ManifestWriter writes it
     return files
