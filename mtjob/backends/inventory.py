@@ -102,11 +102,15 @@ class ModelCheck:
 
 def check_model(role: str, config: JobConfig) -> ModelCheck:
     """Resolve, read the weight headers and load the tokenizer of one configured model."""
+    from .store.model_kind import check_kind
+    from .store.validate import check_config
     from .tokenizers.tokenizer import ModelTokenizer
 
     ref, revision = ((config.mt_model, config.mt_revision) if role == "mt"
                      else (config.sum_model, config.sum_revision))
     source = resolve_model(ref, revision, config.cache_dir, config.allow_pickle)
+    # the run's own check: a translation model must translate, a summarizer summarize
+    check_kind("mt" if role == "mt" else "summary", ref, check_config(source), source.path)
     result = ModelCheck(role, source)
     if source.use_safetensors:
         for path in sorted(source.path.glob("*.safetensors")):

@@ -102,6 +102,10 @@ def _fetch(ref: str, revision: str | None, target: Path, allow_pickle: bool) -> 
         for item in sorted({p for pattern in patterns for p in source.glob(pattern)}):
             shutil.copy2(item, target / item.name)
         return {"id": str(source.resolve()), "copied": True}
+    from .store.model_ref import hub_shaped, missing_folder
+
+    if not hub_shaped(ref):  # as a run reads it: only owner/name is a hub id
+        raise missing_folder(ref)
     from .store.download import fetch, hub_api, plan_fetch
 
     api = hub_api()

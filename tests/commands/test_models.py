@@ -124,3 +124,17 @@ def test_check_fails_when_cuda_is_asked_for_and_missing(tiny_models):
     result = invoke("models", "check", "--mt-model", tiny_models["mt"], "--no-summary",
                     "--device", "cuda")
     assert result.exit_code == 2 and "no CUDA GPU" in result.output
+
+
+def test_check_refuses_swapped_models_as_a_run_does(tiny_models):
+    """``models check`` said ok for a BART folder as the translation model, which every run
+    refuses before any work (the run's kind check, issue 20)."""
+    result = invoke("models", "check", "--mt-model", tiny_models["sum"], "--no-summary")
+    assert result.exit_code == 2 and "not a translation model" in result.output, result.output
+
+
+def test_stage_reads_a_reference_as_a_run_does(tmp_path, monkeypatch):
+    """``./no/such`` is a folder that is missing, never a hub id (as ``mtjob run`` says)."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke("models", "stage", tmp_path / "staged", "--mt-model", "./no/such")
+    assert result.exit_code == 2 and "does not exist" in result.output, result.output
