@@ -119,6 +119,9 @@ def test_array_with_a_cancelled_and_requeued_task(tmp_path, tiny_args, slurm_con
     _slurm("scontrol", "requeue", slow, env=env)
     # Slurm holds a requeued job for two minutes (BeginTime); a test cannot wait that long.
     _slurm("scontrol", "update", f"JobId={slow}", "StartTime=now", env=env)
+    # Right after the requeue the task can be missing from squeue for a moment: an empty
+    # queue then is no proof that the array ended (seen once in CI). Wait for the restart.
+    _wait(lambda: "restart 1" in _log(logs, job, 0), 90, "the requeued task to start")
     _wait(lambda: not _slurm("squeue", "-h", "-j", job, env=env).strip(), 90, "the array")
 
     logs_text = {r: _log(logs, job, r) for r in range(TASKS)}
