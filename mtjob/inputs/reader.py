@@ -31,9 +31,11 @@ from .sources import (  # noqa: F401  (re-exported: the reader is where callers 
 
 log = logging.getLogger(__name__)
 
-# C0 controls other than tab and newline, and DEL: never meaningful in an article, and NUL
-# breaks many downstream tools. They are removed and counted (logged), never kept silently.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls other than tab and newline, DEL and the C1 controls (U+0080-U+009F, what a
+# CP1252 or Latin-1 file's 0x80-0x9F bytes become in a bad conversion) but NEL (U+0085, a line
+# break, kept as U+2028 is): never meaningful in an article, and NUL breaks many downstream
+# tools. They are removed and counted (logged), never kept silently.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _BOM = "\ufeff"
 
 

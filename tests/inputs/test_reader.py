@@ -104,6 +104,7 @@ def test_bom_and_line_endings(data: str, expected: str) -> None:
     (f"قال\x00 الوزير\x07\x1b", "قال الوزير", 3),
     ("\x0bنص\x0c\x7f", "نص", 3),
     ("\x01\x02\x03\x04\x05\x06\x08" + AR, AR, 7),
+    (f"{AR}\x81 {AR2}\x80\x9f\x85", f"{AR} {AR2}\x85", 3),  # C1 controls; NEL is a break
 ])
 def test_controls_removed_and_counted(caplog: pytest.LogCaptureFixture, raw: str, expected: str,
                                       count: int) -> None:
