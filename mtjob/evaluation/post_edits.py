@@ -100,7 +100,7 @@ def roc_auc(heavy: list[float], light: list[float]) -> float | None:
     values = sorted([(v, 1) for v in heavy] + [(v, 0) for v in light], key=lambda p: -p[0])
     rank_sum, i = 0.0, 0  # ranks from the highest score down: low scores rank high
     while i < len(values):
-        j = i
+        j = i + 1  # a NaN equals nothing, itself included: it must still move on
         while j < len(values) and values[j][0] == values[i][0]:
             j += 1
         average = (i + 1 + j) / 2

@@ -21,7 +21,7 @@ def folder_sentences(out: Path) -> Iterator[tuple[str, int, int, dict[str, Any]]
         with open(path, encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
                 try:
-                    record = json.loads(line)
+                    record = json.loads(line, parse_constant=_not_json)
                     sentences = record["sentences"]
                     para = int(record["para_id"])
                     if not all(isinstance(x, dict) for x in sentences):
@@ -31,3 +31,9 @@ def folder_sentences(out: Path) -> Iterator[tuple[str, int, int, dict[str, Any]]
                                      f"({exc})") from None
                 for index, sentence in enumerate(sentences):
                     yield path.stem, para, index, sentence
+
+
+def _not_json(name: str) -> None:
+    """``NaN`` and ``Infinity``: Python's json reads them, no writer of mtjob's writes them
+    (a hand-edited file does), and a NaN score would silently rank as no score at all."""
+    raise ValueError(f"{name} is not a JSON number")

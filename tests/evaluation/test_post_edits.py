@@ -35,6 +35,7 @@ def test_roc_auc_equals_the_pairwise_definition():
     assert roc_auc([-1.0], [-2.0, -3.0]) == 0.0
     assert roc_auc([-1.0, -1.0], [-1.0]) == 0.5
     assert roc_auc([], [-1.0]) is None
+    assert roc_auc([float("nan"), -2.0], [-1.0]) is not None  # ends (looped forever)
     rng = random.Random(7)
     for _ in range(20):
         heavy = [round(rng.uniform(-3, 0), 1) for _ in range(rng.randint(1, 15))]
@@ -138,6 +139,22 @@ def test_usage_errors(corrected, tmp_path):
                                   "--calibrate", str(tmp_path / "p.toml")])
     assert nothing.exit_code == 2 and "nothing to calibrate on" in nothing.output
     assert not (tmp_path / "p.toml").exists()
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_a_score_that_is_not_a_json_number_is_named(corrected, value):
+    """A hand-edited ``"score": NaN`` was read by Python's json, and ``eval --post-edits``
+    never ended (``roc_auc`` looped on a value equal to nothing); it is now named, with its
+    file and line, as any broken line is."""
+    path = corrected / "b.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[0] = lines[0].replace('"score": -1.7', f'"score": {value}', 1)
+    assert value in lines[0]
+    path.write_text("".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", str(corrected), "--post-edits"])
+    assert result.exit_code == 1, result.output  # bad input, as a broken line is
+    assert f"b.jsonl line 1: not a paragraph record ({value} is not a JSON number)" in \
+        " ".join(result.output.split())
 
 
 @pytest.mark.parametrize("text", [
