@@ -12,6 +12,7 @@ Settings are named as in ``JobConfig`` (and the TOML files): ``mt_model=``, ``be
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -24,9 +25,12 @@ from .errors import ConfigError, MtjobError
 if TYPE_CHECKING:
     from .engines.base import Engine
     from .engines.local import LocalEngine
+    from .inputs.reader import Article
     from .records import ParagraphRecord
     from .runs.report import RunReport
-    from .text.segment import TokenCounter
+    from .text.segment import Segment, TokenCounter
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Pipeline", "final_english", "make_config", "pipeline", "run", "translate"]
 
@@ -93,6 +97,7 @@ class Pipeline:
                           paragraphs=paragraphs)
         segments = segment_article(0, article, self._models.tokenizer(self.config),
                                    self.config)
+        _check_languages(article, segments, self.config)
         errors = translate_segments(segments, self.engine, self.config)
         if errors:
             raise MtjobError(next(iter(errors.values())))
@@ -116,6 +121,22 @@ class Pipeline:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+
+
+def _check_languages(article: Article, segments: list[Segment], config: JobConfig) -> None:
+    """As ``mtjob run`` checks an article's paragraphs: a text confidently in another
+    language is flagged ``lang`` and copied as it is, not decoded into fluent nonsense (a
+    warning names it); ``lang_check = "off"`` skips the check."""
+    from .text.langid import LANG, check_languages, load_identifier
+
+    identifier = load_identifier() if config.lang_check == "on" else None
+    if identifier is None:
+        return
+    check_languages([article], segments, identifier)
+    for para in sorted({s.para for s in segments if LANG in s.flags}):
+        text = article.paragraphs[para].text
+        log.warning("not Arabic, so copied as it is (flag lang; lang_check off translates "
+                    "it): %r", text if len(text) <= 60 else text[:59] + "\u2026")
 
 
 def _checked_texts(texts: Sequence[str]) -> list[str]:

@@ -68,3 +68,24 @@ def test_the_readme_line_without_a_summarizer(tiny_models, tmp_path):
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 1 and english(done.stdout)
     assert done.stderr == ""  # warnings only, and there are none
+
+
+FA = "وزیر روز دوشنبه گفت که مذاکرات با هیئت هفته آینده در پایتخت ادامه خواهد یافت."
+
+
+def test_another_language_is_copied_not_decoded(mt_args, tiny_models):
+    """The language check ran only in ``mtjob run``: ``translate`` (and the API) decoded a
+    Persian line with the Arabic model into fluent nonsense, without a word."""
+    import mtjob
+
+    result = CliRunner().invoke(app, mt_args + ["--json", SENTENCE, FA])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records[1]["en"] == FA
+    assert records[1]["sentences"][0]["flags"] == ["copied", "lang"]
+    assert "lang" not in records[0]["sentences"][0]["flags"] and english(records[0]["en"])
+    assert "not Arabic, so copied as it is" in result.stderr and FA[:20] in result.stderr
+    off = CliRunner().invoke(app, mt_args + ["--lang-check", "off", FA])
+    assert off.exit_code == 0 and off.stdout.strip() != FA  # decoded, as asked
+    assert mtjob.translate([FA, SENTENCE], mt_model=str(tiny_models["mt"]), beams=1,
+                           backend="transformers")[0] == FA
