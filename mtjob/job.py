@@ -25,7 +25,7 @@ from .outfolder.journal import recover
 from .outfolder.lock import ShardLock, check_wait
 from .outfolder.manifest import ManifestWriter
 from .outfolder.paths import REPORT_DIR, abstract_path, jsonl_path, sha256_bytes
-from .records import ParagraphRecord, abstract_record, build_records, jsonl_bytes
+from .records import ParagraphRecord, abstract_record, build_records
 from .runs.bookkeeping import Bookkeeping
 from .runs.report import RunReport
 from .runs.sharding import select_inputs
@@ -109,41 +109,41 @@ def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | N
     errors.update(translate_segments(segments, engine, config, progress, report.stage_seconds,
                                      glossary))
     provenance = book.provenance(engine)
-    ready = []
-    for doc, article in enumerate(articles):  # build records
+    ready = []  # (article, language, records, machine JSONL, JSONL written, corrected)
+    for doc, article in enumerate(articles):  # build records, re-apply the corrections
         if doc in errors:
             book.fail(article.path, f"{display_name(article.path)}: {errors[doc]}")
             continue
-        ready.append((article, languages[doc], build_records(
-            doc_id=article.doc_id, paragraphs=[p.text for p in article.paragraphs],
-            segments=[s for s in segments if s.doc == doc])))
-    with book.stage("summarize"):
-        summaries = book.summarize(engine, [records for *_, records in ready], progress)
-    for (article, language, records), summary in zip(ready, summaries):
-        _write(book, article, language, records, summary, provenance)
+        records = build_records(doc_id=article.doc_id, paragraphs=[
+            p.text for p in article.paragraphs], segments=[s for s in segments if s.doc == doc])
+        fixed = book.guard_write(article.path, lambda: reapply(book.out, article.doc_id, records))
+        if fixed is not None:  # None: its corrections store is unreadable (it alone fails)
+            ready.append((article, languages[doc], records, *fixed))
+    with book.stage("summarize"):  # the English written: a person's post-edits in place
+        summaries = book.summarize(engine, [post[0] if post else [r.en for r in records]
+                                            for *_, records, _, _, post in ready], progress)
+    for item, summary in zip(ready, summaries):
+        _write(book, *item, summary, provenance)
     return engine
 
 
 def _write(book: Bookkeeping, article: Article, language: ArticleLanguage,
-           records: list[ParagraphRecord], summary: SummaryOutcome,
+           records: list[ParagraphRecord], machine: bytes, data: bytes,
+           corrected: tuple[list[str], str] | None, summary: SummaryOutcome,
            provenance: dict[str, Any]) -> None:
-    """An article's two files (the JSONL with the corrections that apply to it), then its
-    manifest entry (and its review page)."""
+    """An article's two files, then its manifest entry (and its review page)."""
     if summary.error is not None:
         book.fail(article.path, f"{display_name(article.path)}: {summary.error}")
         return
-    data = jsonl_bytes(records)
-    meta = abstract_record(doc_id=article.doc_id, source=article.path,
-                           source_sha256=article.sha256, jsonl_sha256=sha256_bytes(data),
-                           records=records, text=summary.text, method=summary.method,
-                           models=provenance, settings=book.settings,
-                           input_tokens=summary.input_tokens, language=language.detected,
-                           article_flags=language.flags)
-    out = book.out
+    meta = abstract_record(
+        doc_id=article.doc_id, source=article.path, source_sha256=article.sha256,
+        jsonl_sha256=sha256_bytes(machine), records=records, text=summary.text,
+        method=summary.method, models=provenance, settings=book.settings,
+        input_tokens=summary.input_tokens, language=language.detected,
+        article_flags=language.flags, corrected=corrected if summary.text is not None else None)
     with book.stage("write"), signals.critical():  # no signal between the files and entry
-        written = book.guard_write(article.path, lambda: write_article(
-            jsonl_path(out, article.doc_id), abstract_path(out, article.doc_id),
-            reapply(out, article.doc_id, data), meta))
+        written = book.guard_write(article.path, lambda: write_article(jsonl_path(
+            book.out, article.doc_id), abstract_path(book.out, article.doc_id), data, meta))
         if written is not None:
             book.done(article, meta, written, records)
     if written is not None and book.config.report:

@@ -161,17 +161,24 @@ def abstract_record(*, doc_id: str, source: Path, source_sha256: str, jsonl_sha2
                     records: list[ParagraphRecord], text: str | None, method: str,
                     models: dict[str, Any] | None, settings: dict[str, Any],
                     input_tokens: int | None = None, language: str | None = None,
-                    article_flags: tuple[str, ...] = ()) -> dict[str, Any]:
+                    article_flags: tuple[str, ...] = (),
+                    corrected: tuple[list[str], str] | None = None) -> dict[str, Any]:
     """``NAME.abstract.json``: the abstract, what it was made from, and with what; the
     sentences' score distribution and the abstract's checks against the translation; the
-    article's language (None when not checked) and flags (``not_arabic``)."""
-    return {
+    article's language (None when not checked) and flags (``not_arabic``). ``corrected``:
+    the abstract was summarized from these English paragraphs, a person's post-edits in
+    place, read from the JSONL of that hash (as ``mtjob import --resummarize`` says it)."""
+    english = corrected[0] if corrected else [r.en for r in records]
+    record = {
         "doc_id": doc_id, "abstract": text, "method": method,
         "paragraphs": len(records), "source": source.name, "source_sha256": source_sha256,
         "jsonl_sha256": jsonl_sha256, "models": models, "settings": settings,
         "flags": dict(sorted(sentence_flags(records).items())),
         "scores": score_summary(records),
-        "checks": check_abstract(text, [r.en for r in records]),
+        "checks": check_abstract(text, english),
         "input_tokens": input_tokens, "language": language,
         "article_flags": list(article_flags), "schema": SCHEMA, "mtjob_version": __version__,
     }
+    if corrected:
+        record.update(summary_from="corrected", summary_jsonl_sha256=corrected[1])
+    return record

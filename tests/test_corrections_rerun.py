@@ -107,6 +107,32 @@ def test_resummarize_from_the_corrected_english(tmp_path, sample_inbox, tiny_arg
     assert (out / "article.abstract.json").read_bytes() == before and verify(out) == []
 
 
+def test_a_rerun_summarizes_the_corrected_english(tmp_path, sample_inbox, tiny_args):
+    """``--force`` after ``import --resummarize`` remade the abstract from the machine English:
+    the corrected abstract was lost without a word. A rerun now gives the same abstract record
+    as ``--resummarize``; with the summary off it claims nothing."""
+    out = tmp_path / "out"
+    assert invoke("run", sample_inbox, "--out", out, *tiny_args).exit_code == 0
+    export_folder(out, "tsv")
+    fill_tsv(out / "export" / "tsv" / "article.tsv", [1, 2, 3])
+    assert invoke("import", out, out / "export" / "tsv" / "article.tsv",
+                  "--resummarize").exit_code == 0
+    abstract = out / "article.abstract.json"
+    resummarized = json.loads(abstract.read_text(encoding="utf-8"))
+    jsonl = (out / "article.jsonl").read_bytes()
+    result = invoke("run", sample_inbox, "--out", out, *tiny_args, "--force")
+    assert result.exit_code == 0, result.output
+    assert (out / "article.jsonl").read_bytes() == jsonl  # corrections re-applied
+    meta = json.loads(abstract.read_text(encoding="utf-8"))
+    assert meta["summary_from"] == "corrected"
+    assert meta["summary_jsonl_sha256"] == sha256_bytes(jsonl)
+    assert meta == resummarized and verify(out) == []
+    result = invoke("run", sample_inbox, "--out", out, *tiny_args, "--force", "--no-summary")
+    assert result.exit_code == 0, result.output
+    meta = json.loads(abstract.read_text(encoding="utf-8"))
+    assert meta["abstract"] is None and "summary_from" not in meta and verify(out) == []
+
+
 def test_sigkill_during_resummarize(tmp_path, sample_inbox, tiny_args):
     """Killed between renaming the manifest and the abstract: verify reads the commit."""
     out = tmp_path / "out"

@@ -177,15 +177,16 @@ class Bookkeeping:
                 log.info("%s model: %s", role, ", ".join(f"{k} {v}" for k, v in info.items()))
         return self._provenance
 
-    def summarize(self, engine: Engine, documents: list[list[ParagraphRecord]],
+    def summarize(self, engine: Engine, documents: list[list[str]],
                   progress: Progress | None) -> list[SummaryOutcome]:
+        """Each document's abstract (its English paragraphs), or none with summary off."""
         from ..engines.base import SummaryOutcome
 
         if not self.config.summary:
             return [SummaryOutcome(None, "none") for _ in documents]
         if not documents:
             return []
-        outcomes = engine.summarize([[r.en for r in records] for records in documents])
+        outcomes = engine.summarize(documents)
         if progress is not None:
             progress(len(documents))
         return outcomes
@@ -201,7 +202,7 @@ class Bookkeeping:
         except OutputError as exc:
             log.warning("%s", exc)
 
-    def guard_write(self, path: Path, write: Callable[[], bytes]) -> bytes | None:
+    def guard_write(self, path: Path, write: Callable[[], T]) -> T | None:
         try:
             return write()
         except OutputError as exc:  # disk full, say: this article fails, others may fit
