@@ -138,12 +138,12 @@ class CTranslate2Summarizer(_CTranslate2Model):
 
     @property
     def batch_size(self) -> int:
-        """Articles per call: 4 on a GPU; 2 on CPU, where the engine then gives each worker
-        two articles at once (six abstracts 1.1-1.9x faster than one a call in
-        ``python -m scripts.bench.sum_floor``); more at once pushed the job's peak RSS towards its
-        aim (beam search keeps a cross-attention cache per beam and article)."""
+        """Articles per call: 4 on a GPU; at most 3 on CPU, where the engine spreads the
+        articles evenly over the workers (six abstracts on two workers: 3 + 3, the best
+        layout of ``python -m scripts.bench.sum_floor``); more at once pushes the job's peak
+        RSS towards its aim (beam search keeps a cross-attention cache per beam and article)."""
         self._ensure_model()
-        return 2 if self._runtime["device"] == "cpu" else 4
+        return 3 if self._runtime["device"] == "cpu" else 4
 
     @property
     def side_by_side(self) -> int:

@@ -96,6 +96,21 @@ def plan_jobs(texts: list[str], lengths: list[int], limits: list[int], budget: i
     return batches, jobs
 
 
+def even_calls(items: list[int], cap: int, workers: int) -> list[list[int]]:
+    """``items`` (length-sorted) in consecutive calls of at most ``cap``, as many calls as a
+    multiple of ``workers`` and as even as they can be, so that the workers finish together:
+    six abstracts on two workers go 3 + 3, not 2 + 2 + 2 with one worker idle for the last
+    call (README, Performance: the summarizer's floor)."""
+    if not items:
+        return []
+    count = min(len(items), workers * -(-len(items) // (workers * max(cap, 1))))
+    size, extra = divmod(len(items), count)
+    bounds = [0]
+    for k in range(count):
+        bounds.append(bounds[-1] + size + (k < extra))
+    return [items[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
 def article_groups(count: int, size: int) -> list[tuple[int, int]]:
     """(start, end) of each group of articles translated together, ``size`` at a time: their
     batches mix articles and run fuller. In a long run (over two groups) the first article

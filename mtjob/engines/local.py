@@ -16,7 +16,7 @@ from ..backends.runtime import free_memory, limit_malloc_arenas
 from ..errors import ModelError, MtjobError
 from ..text.clean import clean_generated
 from .base import BatchOutcome, Progress, SummaryOutcome
-from .batching import BatchJob, BudgetState, translate_with_backoff
+from .batching import BatchJob, BudgetState, even_calls, translate_with_backoff
 from .summarize import ABSTRACTIVE, make_abstract, one_pass_input
 
 if TYPE_CHECKING:
@@ -115,8 +115,9 @@ class LocalEngine:
     def summarize(self, documents: list[list[str]]) -> list[SummaryOutcome]:
         """Abstracts in order. A summarizer that runs one call at a time gets the articles it
         summarizes in one pass together, length-sorted; one that runs calls side by side gets
-        them ``side_by_side`` a call (CTranslate2 on CPU: two; else one),
-        length-sorted, or, for one article alone, one chunk per call. The others (short:
+        them at most ``side_by_side`` a call (CTranslate2 on CPU: three; else one),
+        length-sorted, in as many calls as keep every worker busy to the end
+        (:func:`even_calls`), or, for one article alone, one chunk per call. The others (short:
         extractive, long: hierarchical), and all of them if a joint call fails, go one
         article at a time."""
         _expect_calls(self.summarizer, self._summary_calls(documents))
@@ -133,7 +134,7 @@ class LocalEngine:
                 inputs[i] = found
         if len(inputs) > 1:
             order = sorted(inputs, key=lambda i: (inputs[i][1], i))
-            calls = [order[at:at + per_call] for at in range(0, len(order), per_call)]
+            calls = even_calls(order, per_call, workers)
             try:
                 results = run_in_order(
                     lambda part: self.summarizer.summarize([inputs[i][0] for i in part],
