@@ -6,7 +6,8 @@ Builds a full-size random Marian of ``Helsinki-NLP/opus-mt-ar-en``'s architectur
 ``python -m scripts.bench`` does, in ``--models``, default ``models/bench/quick``), warms its CTranslate2 conversion, then times,
 each ``--runs`` times in fresh processes: bare Python (the floor), ``mtjob --help``,
 ``mtjob translate "<one sentence>"`` with the default backend (with and without the retry of
-flagged sentences: a random model's output is always flagged, a real one's seldom), and the
+flagged sentences: a random model's output is always flagged, a real one's seldom, and
+without the language check, for its price), and the
 same through the Python API (``mtjob.translate``, which older checkouts also have). Wall
 time and CPU time (user + system) of each run; on a shared machine the CPU time moves less.
 ``--python`` runs another checkout's interpreter (its ``mtjob`` on its path) for a
@@ -79,6 +80,7 @@ def main() -> int:
         rows["mtjob translate TEXT"] = translate
         rows["mtjob translate TEXT --no-retry-degenerate"] = translate + [
             "--no-retry-degenerate"]
+        rows["mtjob translate TEXT --lang-check off"] = translate + ["--lang-check", "off"]
     timed(rows["mtjob.translate([...]) (API)"], env)  # converts once, warms the page cache
     results = {}
     for name, cmd in rows.items():
