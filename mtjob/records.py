@@ -14,6 +14,7 @@ from .text.abstract_checks import check_abstract
 from .text.alignment import to_source_words
 from .text.segment import Segment
 from .versions import __version__
+from .vocabulary import Origin, Status
 
 #: Version of the record shapes: 2 added score, alignment, glossary_miss and the abstract's
 #: scores, checks and input_tokens (README, Trust signals).
@@ -26,13 +27,12 @@ _LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
 
 @dataclass
 class ArticleOutcome:
-    """What became of one input: a word of ``status.OUTCOMES`` (done, unchanged, failed,
-    not_an_article). One type
-    feeds the report, the manifest and stderr; ``meta`` is the abstract record once known."""
+    """What became of one input: one of ``vocabulary.OUTCOMES`` (done, unchanged, failed,
+    not_an_article). One type feeds the report, the manifest and stderr; ``meta`` is the abstract record once known."""
 
     doc_id: str
     path: Path
-    status: str
+    status: Status
     error: str | None = None
     meta: dict[str, Any] | None = None
 
@@ -49,7 +49,7 @@ class SentenceRecord:
     score: float | None = None
     alignment: tuple[tuple[int, int], ...] | None = None
     glossary_miss: tuple[str, ...] = ()
-    origin: str = "mt"
+    origin: Origin = Origin.MT
     memory: dict[str, Any] | None = None
     suggestion: dict[str, Any] | None = None
 
@@ -125,7 +125,7 @@ def sentence_record(seg: Segment) -> SentenceRecord:
     return SentenceRecord(seg.ar, seg.en, seg.tokens, seg.tgt_tokens,
                           tuple(seg.flags if seg.text else [quality.EMPTY]), seg.score,
                           alignment, tuple(seg.glossary_miss),
-                          seg.origin if seg.text else "copy", seg.memory, seg.suggestion)
+                          seg.origin if seg.text else Origin.COPY, seg.memory, seg.suggestion)
 
 
 def build_records(*, doc_id: str, paragraphs: list[str],

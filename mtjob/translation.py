@@ -19,6 +19,7 @@ from .text import quality
 from .text.alignment import uncovered_share
 from .text.glossary import Entry, load_glossary, misses
 from .text.langid import LANG
+from .vocabulary import Origin
 
 if TYPE_CHECKING:
     from .config import JobConfig
@@ -76,14 +77,14 @@ def copy_source(seg: Segment, alignments: bool) -> None:
     """The cleaned source as its own translation, each word aligned to itself."""
     kept = [LANG] if LANG in seg.flags else []  # another language: not for this model
     seg.en, seg.tgt_tokens, seg.flags, seg.score = seg.text, 0, [quality.COPIED, *kept], None
-    seg.origin = "copy"
+    seg.origin = Origin.COPY
     if alignments:
         seg.alignment = tuple((i, i) for i in range(len(seg.text.split())))
 
 
 def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
                progress: Progress | None, retry: bool) -> dict[int, str]:
-    work = [s for s in segments if s.text and s.origin == "mt"]
+    work = [s for s in segments if s.text and s.origin == Origin.MT]
     extra = RETRY_OPTIONS if retry else {}
     batches, jobs = plan_jobs(
         [s.text for s in work], [s.tokens for s in work], [s.limit for s in work],

@@ -24,6 +24,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..outfolder.sentences import folder_sentences
+from ..vocabulary import Origin
 from .references import _metrics
 
 HEAVY = 0.3
@@ -125,7 +126,7 @@ def _pairs(out: Path) -> tuple[list[Pair], list[str]]:
     for doc_id, _, _, s in folder_sentences(out):
         if doc_id not in docs:
             docs.append(doc_id)
-        if s.get("origin", "mt") != "mt" or not str(s.get("ar", "")).strip():
+        if s.get("origin", Origin.MT) != Origin.MT or not str(s.get("ar", "")).strip():
             continue
         mt = s.get("en") if isinstance(s.get("en"), str) else ""
         edit = s.get("post_edit")

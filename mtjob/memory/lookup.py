@@ -9,14 +9,13 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..vocabulary import Origin
 from .store import FUZZY_MIN, MemoryReader
 
 if TYPE_CHECKING:
     from ..text.segment import Segment
 
 log = logging.getLogger(__name__)
-
-MEMORY = "memory"
 
 
 def check_memory(path: str | Path | None) -> None:
@@ -35,14 +34,14 @@ def apply_memory(segments: list[Segment], path: str | Path,
     missed: list[Segment] = []
     try:
         for seg in segments:
-            if not seg.text or seg.origin != "mt":
+            if not seg.text or seg.origin != Origin.MT:
                 continue
             entry = reader.exact(seg.text)
             if entry is None:
                 missed.append(seg)
                 continue
             seg.en, seg.tgt_tokens, seg.flags, seg.score = entry.en, 0, [], None
-            seg.origin, seg.memory, seg.alignment = MEMORY, entry.provenance(), None
+            seg.origin, seg.memory, seg.alignment = Origin.MEMORY, entry.provenance(), None
             taken += 1
         for seg, close in zip(missed, reader.close_matches([s.text for s in missed], cutoff)):
             if close is not None:

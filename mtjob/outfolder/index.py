@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..inputs.sources import utf8_text
+from ..vocabulary import Status
 from .atomic import atomic_write, read_plain
 from .paths import meta_dir
 
@@ -84,7 +85,7 @@ def _entry(row: list[Any], source: Path) -> dict[str, Any] | None:
     if not (type(row[11]) is int and row[11] >= 0
             and all(type(h) is str and _HEX.fullmatch(h) for h in hashes)):
         return None
-    return {"source": utf8_text(str(source)), "status": "done", "source_sha256": row[9],
+    return {"source": utf8_text(str(source)), "status": Status.DONE, "source_sha256": row[9],
             "jsonl_sha256": row[10], "paragraphs": row[11], "abstract_sha256": row[12]}
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..inputs.sources import display_name, utf8_text
-from ..status import NOT_AN_ARTICLE
+from ..vocabulary import Status
 from .atomic import ensure_real_dir, json_bytes, read_plain, write_if_changed
 from .paths import abstract_path, jsonl_path, meta_dir, sha256_bytes
 from .schema import MANIFEST_ENTRY, validate, validate_manifest
@@ -35,22 +35,22 @@ def shard_tag(rank: int, world_size: int) -> str:
 
 
 def pending_entry(source: Path | str) -> dict[str, Any]:
-    return {"source": utf8_text(str(source)), "status": "pending"}
+    return {"source": utf8_text(str(source)), "status": Status.PENDING}
 
 
 def failed_entry(source: Path | str, error: str) -> dict[str, Any]:
-    return {"source": utf8_text(str(source)), "status": "failed", "error": error}
+    return {"source": utf8_text(str(source)), "status": Status.FAILED, "error": error}
 
 
 def not_an_article_entry(source: Path | str, reason: str) -> dict[str, Any]:
     """An input entry that is not an article (FIFO, folder...): never done, so it is named."""
-    return {"source": utf8_text(str(source)), "status": NOT_AN_ARTICLE, "error": reason}
+    return {"source": utf8_text(str(source)), "status": Status.NOT_AN_ARTICLE, "error": reason}
 
 
 def done_entry(source: Path | str, record: dict[str, Any], abstract_data: bytes) -> dict[str, Any]:
     """A finished article: ``record`` is its abstract record, ``abstract_data`` the bytes of
     its ``NAME.abstract.json`` (hashed, so an edited abstract text is caught)."""
-    return {"source": utf8_text(str(source)), "status": "done",
+    return {"source": utf8_text(str(source)), "status": Status.DONE,
             "source_sha256": record["source_sha256"],
             "jsonl_sha256": record["jsonl_sha256"], "paragraphs": record["paragraphs"],
             "abstract_sha256": sha256_bytes(abstract_data)}
@@ -124,7 +124,7 @@ class ManifestWriter:
                 continue  # verify names a damaged manifest
             for doc_id, entry in (articles if isinstance(articles, dict) else {}).items():
                 if (doc_id in current or doc_id in carried or not isinstance(entry, dict)
-                        or entry.get("status") != "done"
+                        or entry.get("status") != Status.DONE
                         or shard_of(doc_id, self.world_size) != self.rank
                         or not (abstract_path(out, doc_id).exists()
                                 or jsonl_path(out, doc_id).exists())
@@ -160,7 +160,7 @@ class ManifestWriter:
         return True
 
     def _complete(self) -> bool:
-        return all(e["status"] == "done" for e in self.entries.values())
+        return all(e["status"] == Status.DONE for e in self.entries.values())
 
     def _other_count(self, tag: str) -> bool:
         match = TAG.fullmatch(tag)

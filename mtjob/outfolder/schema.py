@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..status import MANIFEST as MANIFEST_STATUSES
+from ..vocabulary import MANIFEST as MANIFEST_STATUSES
+from ..vocabulary import Origin, Status
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def _word_pair(pair: list[int]) -> list[str]:
 SENTENCE = {"ar": str, "en": str, "src_tokens": int, "tgt_tokens": int, "flags": [str],
             Opt("score"): (float, int, None), Opt("alignment"): [Rule([int], _word_pair)],
             Opt("glossary_miss"): [str], Opt("post_edit"): str, Opt("edited_by"): (str, None),
-            Opt("edited_at"): str, Opt("origin"): OneOf(("mt", "copy", "memory")),
+            Opt("edited_at"): str, Opt("origin"): OneOf((Origin.MT, Origin.COPY, Origin.MEMORY)),
             Opt("memory"): dict, Opt("suggestion"): dict}
 PARAGRAPH = {Opt("schema"): int, "doc_id": str, "para_id": int, "ar": str, "en": str,
              "sentences": [SENTENCE], "flags": [str]}
@@ -84,7 +85,7 @@ ABSTRACT = {Opt("schema"): int, "doc_id": str, "abstract": (str, None), "method"
 
 
 def _done_has_hashes(entry: dict[str, Any]) -> list[str]:
-    if entry["status"] != "done":
+    if entry["status"] != Status.DONE:
         return []
     return [f"lacks {key} (status done)" for key in ("source_sha256", "jsonl_sha256",
                                                      "paragraphs") if entry.get(key) is None]

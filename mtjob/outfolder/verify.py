@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..inputs.sources import display_name as shown
+from ..vocabulary import Status
 from . import journal
 from .atomic import TMP_MARK, read_plain
 from .corrections import check_article
@@ -128,7 +129,7 @@ def _check_bookkeeping(meta: Path, report: VerifyReport, overlay: dict[Path, byt
             for doc_id, entry in sorted(manifest["articles"].items()):
                 recorded[doc_id] = _Recorded(manifests[tag], entry)
                 report.articles[entry["status"]] = report.articles.get(entry["status"], 0) + 1
-                if entry["status"] != "done":
+                if entry["status"] != Status.DONE:
                     report.errors.append(
                         f"{shown(manifests[tag])}: {shown(doc_id)} is {entry['status']}: "
                         f"{shown(entry.get('error', 'not written (run interrupted?)'))}")
@@ -151,7 +152,7 @@ def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
     """``overlay``: files an interrupted ``mtjob import`` committed
     (``mtjob.outfolder.journal``)."""
     overlay = overlay or {}
-    done = {d for d, r in recorded.items() if r.entry["status"] == "done"}
+    done = {d for d, r in recorded.items() if r.entry["status"] == Status.DONE}
     for doc_id in sorted(doc_ids | done):
         jsonl, abstract = jsonl_path(out, doc_id), abstract_path(out, doc_id)
         record = _read_abstract(abstract, report, overlay)

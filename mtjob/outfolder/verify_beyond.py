@@ -10,7 +10,7 @@ from ..errors import InputError
 from ..inputs.reader import discover, doc_id_for, source_sha256
 from ..inputs.sources import display_name as shown
 from ..inputs.sources import no_article_message
-from ..status import NOT_AN_ARTICLE
+from ..vocabulary import Status
 from .atomic import read_plain
 from .paths import (REPORT_DIR, abstract_path, doc_of_page, jsonl_path, page_key, page_name,
                     page_stamp)
@@ -47,13 +47,13 @@ def input_errors(inputs: list[Path], recorded: dict[str, dict[str, Any]]) -> lis
     if not files and not skipped:
         errors.append(f"--inputs: {no_article_message(inputs)}")
     for entry in skipped:
-        errors.append(f"{shown(entry.path)}: {NOT_AN_ARTICLE}: {entry.reason}")
+        errors.append(f"{shown(entry.path)}: {Status.NOT_AN_ARTICLE}: {entry.reason}")
     for path in files:
         entry = recorded.get(doc_id_for(path))
         if entry is None:
             errors.append(f"{shown(path)}: not in any manifest (not run yet?)")
             continue
-        if entry["status"] != "done":
+        if entry["status"] != Status.DONE:
             continue  # named with its manifest already
         try:
             digest = source_sha256(path)

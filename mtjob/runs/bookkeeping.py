@@ -21,9 +21,9 @@ from ..outfolder.manifest import (ManifestWriter, done_entry, failed_entry, not_
                                   pending_entry)
 from ..outfolder.paths import done_record
 from ..records import ArticleOutcome, ParagraphRecord
-from ..status import DONE, FAILED, NOT_AN_ARTICLE, UNCHANGED
 from ..text.langid import ArticleLanguage, check_languages, load_identifier
 from ..text.segment import Segment, segment_article
+from ..vocabulary import Status
 from .report import RunReport
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class Bookkeeping:
         doc_id = doc_id_for(path)
         known = None if force else self.index.lookup(doc_id, path, st)
         if known is not None:
-            self._unchanged(ArticleOutcome(doc_id, path, UNCHANGED))
+            self._unchanged(ArticleOutcome(doc_id, path, Status.UNCHANGED))
             self.indexed.add(doc_id)
             self.english_text(path)
             return known
@@ -101,14 +101,14 @@ class Bookkeeping:
         if found is None:
             return None
         meta, data = found
-        self._unchanged(ArticleOutcome(doc_id, path, UNCHANGED, meta=meta))
+        self._unchanged(ArticleOutcome(doc_id, path, Status.UNCHANGED, meta=meta))
         entry = done_entry(path, meta, data)
         self.index.record(doc_id, path, entry, before)
         self.english_text(path)
         return entry
 
     def _unchanged(self, outcome: ArticleOutcome) -> None:
-        log.debug("%s %s", UNCHANGED, display_name(outcome.path))
+        log.debug("%s %s", Status.UNCHANGED, display_name(outcome.path))
         self.report.outcomes.append(outcome)
 
     def plan(self, paths: list[Path], skipped: list[Skipped], force: bool,
@@ -127,8 +127,8 @@ class Bookkeeping:
     def not_an_article(self, path: Path, reason: str) -> dict[str, Any]:
         """An input entry that is not a regular file (FIFO, folder, symlink loop): never
         opened, named in the log and recorded as ``not_an_article`` with the reason."""
-        log.error("%s %s: %s", NOT_AN_ARTICLE, display_name(path), reason)
-        self.report.outcomes.append(ArticleOutcome(doc_id_for(path), path, NOT_AN_ARTICLE,
+        log.error("%s %s: %s", Status.NOT_AN_ARTICLE, display_name(path), reason)
+        self.report.outcomes.append(ArticleOutcome(doc_id_for(path), path, Status.NOT_AN_ARTICLE,
                                                    reason))
         return not_an_article_entry(path, reason)
 
@@ -211,8 +211,8 @@ class Bookkeeping:
 
     def fail(self, path: Path, message: str, update: bool = True) -> dict[str, Any]:
         """Record a failed article (``update``: in the manifest too; not before it began)."""
-        log.error("%s %s", FAILED, message)
-        self.report.outcomes.append(ArticleOutcome(doc_id_for(path), path, FAILED, message))
+        log.error("%s %s", Status.FAILED, message)
+        self.report.outcomes.append(ArticleOutcome(doc_id_for(path), path, Status.FAILED, message))
         entry = failed_entry(path, message)
         if update:
             self.manifest.update(doc_id_for(path), entry)
@@ -221,7 +221,7 @@ class Bookkeeping:
     def done(self, article: Article, meta: dict[str, Any], abstract: bytes,
              records: list[ParagraphRecord]) -> None:
         path = article.path
-        outcome = ArticleOutcome(doc_id_for(path), path, DONE, meta=meta)
+        outcome = ArticleOutcome(doc_id_for(path), path, Status.DONE, meta=meta)
         self.report.add_written(outcome, records)
         entry = done_entry(path, meta, abstract)
         self.manifest.update(outcome.doc_id, entry)
@@ -229,7 +229,7 @@ class Bookkeeping:
             self.index.record(outcome.doc_id, path, entry, article.stat)
         self.english_text(path, records)
         flags = dict(meta["flags"])
-        log.info("%s %s: %d paragraph(s), flags: %s", DONE, display_name(path), len(records),
+        log.info("%s %s: %d paragraph(s), flags: %s", Status.DONE, display_name(path), len(records),
                  ", ".join(f"{k} {v}" for k, v in flags.items()) or "none",
                  extra={"article": outcome.doc_id, "counts": flags})
 

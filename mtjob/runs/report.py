@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..records import ArticleOutcome, ParagraphRecord, sentence_flags
-from ..status import DONE, FAILED, NOT_AN_ARTICLE, OUTCOMES, UNCHANGED
+from ..vocabulary import OUTCOMES, Origin, Status
 
 
 @dataclass
@@ -28,27 +28,27 @@ class RunReport:
     error: str | None = None
     flags: Counter[str] = field(default_factory=Counter)
     #: Sentences written by origin: mt (decoded), copy, memory (README, Translation memory).
-    origins: Counter[str] = field(default_factory=Counter)
+    origins: Counter[Origin] = field(default_factory=Counter)
     #: Seconds per stage: resolve, read, segment, translate, retry, summarize, write.
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
-    def _ids(self, status: str) -> list[str]:
+    def _ids(self, status: Status) -> list[str]:
         return [o.doc_id for o in self.outcomes if o.status == status]
 
     @property
     def done(self) -> list[str]:
-        return self._ids(DONE)
+        return self._ids(Status.DONE)
 
     @property
     def unchanged(self) -> list[str]:
-        return self._ids(UNCHANGED)
+        return self._ids(Status.UNCHANGED)
 
     @property
     def failed(self) -> list[ArticleOutcome]:
         """Articles that failed and entries that are not articles: each needs a look (exit 1)."""
-        return [o for o in self.outcomes if o.status in (FAILED, NOT_AN_ARTICLE)]
+        return [o for o in self.outcomes if o.status in (Status.FAILED, Status.NOT_AN_ARTICLE)]
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[Status, int]:
         """Inputs by status word (README, Status words), every word present."""
         return {status: sum(o.status == status for o in self.outcomes) for status in OUTCOMES}
 
@@ -73,7 +73,7 @@ class RunReport:
                 f"flags: {flags}")
 
     def _from_memory(self) -> str:
-        taken = self.origins.get("memory", 0)
+        taken = self.origins.get(Origin.MEMORY, 0)
         return f" ({taken} from the translation memory, not decoded)" if taken else ""
 
     def stages_line(self) -> str:

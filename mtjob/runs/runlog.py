@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..inputs.sources import display_name, utf8_text
-from ..status import UNCHANGED
+from ..vocabulary import Status
 
 if TYPE_CHECKING:
     from ..config import JobConfig
@@ -82,8 +82,7 @@ def run_record(rank: int, world: int, report: RunReport, config: JobConfig,
         "pid": os.getpid(), "mtjob_version": __version__,
         "slurm": {k: os.environ[k] for k in SLURM_KEYS if k in os.environ},
         "settings": config.to_dict(), "seconds": round(seconds, 3),
-        "stage_seconds": {k: round(v, 3) for k, v in
-                          (getattr(report, "stage_seconds", None) or {}).items()},
+        "stage_seconds": {k: round(v, 3) for k, v in report.stage_seconds.items()},
         "models_loaded": report.models_loaded,
         "models": next((o.meta["models"] for o in report.outcomes
                         if o.meta and o.meta.get("models")), None),
@@ -92,7 +91,7 @@ def run_record(rank: int, world: int, report: RunReport, config: JobConfig,
         "tokens": {"in": report.src_tokens, "out": report.tgt_tokens},
         "tokens_per_second": round(report.tgt_tokens / seconds, 2) if seconds else 0.0,
         "flags": dict(sorted(report.flags.items())),
-        "origins": dict(sorted((getattr(report, "origins", None) or {}).items())),
+        "origins": dict(sorted(report.origins.items())),
         "outcomes": [{"doc_id": o.doc_id, "source": utf8_text(str(o.path)), "status": o.status,
                       "error": o.error} for o in report.outcomes],
     }
@@ -207,7 +206,7 @@ def record_run(out: Path, rank: int, world: int, report: RunReport, config: JobC
     metrics textfile whenever ``metrics`` is given. A failure here is logged, never raised:
     the articles themselves are written."""
     log = logging.getLogger(__name__)
-    changed = exit_code != 0 or any(o.status != UNCHANGED for o in report.outcomes)
+    changed = exit_code != 0 or any(o.status != Status.UNCHANGED for o in report.outcomes)
     if report.locked and changed and config is not None:
         try:
             write_run_record(out, rank, world, report, config, exit_code, started)

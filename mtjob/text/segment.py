@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..inputs.sources import display_name
+from ..vocabulary import Origin
 from .clean import clean_for_model, count_removed
 
 if TYPE_CHECKING:
@@ -60,9 +61,9 @@ class Segment:
     #: (model-text word, output word) pairs, when alignments are asked for.
     alignment: tuple[tuple[int, int], ...] | None = None
     glossary_miss: list[str] = field(default_factory=list)
-    #: "mt" (decoded), "copy" (no Arabic letter: the source is its own translation) or
-    #: "memory" (an exact match of the translation memory, whose entry is ``memory``).
-    origin: str = "mt"
+    #: ``mt`` (decoded), ``copy`` (no Arabic letter: the source is its own translation) or
+    #: ``memory`` (an exact match of the translation memory, whose entry is ``memory``).
+    origin: Origin = Origin.MT
     memory: dict[str, Any] | None = None
     #: A close memory match (score >= 0.85), recorded for a person, never used as output.
     suggestion: dict[str, Any] | None = None
