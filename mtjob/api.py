@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import FIELDS, JobConfig, load_config
 from .errors import ConfigError, MtjobError
+from .vocabulary import Role
 
 if TYPE_CHECKING:
     from .engines.base import Engine
@@ -91,7 +92,7 @@ class Pipeline:
         if not paragraphs:
             return []
         if not self._checked:  # a wrong or broken model fails here, before any work
-            self._models.check(self.config, ["mt"])
+            self._models.check(self.config, (Role.MT,))
             self._checked = True
         article = Article(path=Path("<translate>"), doc_id=doc_id, sha256="", text="",
                           paragraphs=paragraphs)
@@ -166,7 +167,7 @@ class _KeptModels:
     def __init__(self, pipeline: Pipeline) -> None:
         self._pipeline = pipeline
 
-    def revisions(self, config: JobConfig) -> dict[str, str]:
+    def revisions(self, config: JobConfig) -> dict[Role, str]:
         return self._pipeline._models.revisions(config)
 
     def check(self, config: JobConfig) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 from .choices import Backend, Device, DType, EngineKind, LangCheck, Quantize, resolve_backend
 from .errors import ConfigError
+from .vocabulary import Role
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,6 +33,10 @@ else:  # pragma: no cover
 #: ``batch_tokens = 0`` (the default) picks the budget per backend, as measured on CPU with
 #: ``python -m scripts.bench`` (README, Performance). GPUs want far more (configs/gpu.toml).
 AUTO_BATCH_TOKENS = {"transformers": 500, "ctranslate2": 1000}
+
+#: The fields that name each role's model and its revision (their prefix is the flags':
+#: ``--mt-model``, ``--sum-model``).
+MODEL_FIELDS = {Role.MT: ("mt_model", "mt_revision"), Role.SUMMARY: ("sum_model", "sum_revision")}
 
 MODELS, DECODING, PERFORMANCE, OUTPUT, CLUSTER = (
     "Models", "Decoding", "Performance", "Output", "Cluster")
@@ -177,6 +182,17 @@ class JobConfig:
             raise ConfigError("sum_min_length must not exceed sum_max_length")
         if not self.mt_model or not self.sum_model:
             raise ConfigError("mt_model and sum_model must not be empty")
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        """The models this run uses: the summarizer only when it writes abstracts."""
+        return (Role.MT, Role.SUMMARY) if self.summary else (Role.MT,)
+
+    def model(self, role: Role) -> tuple[str, str | None]:
+        """A role's model (hub id or folder) and its revision (None: the newest)."""
+        if role == Role.MT:
+            return self.mt_model, self.mt_revision
+        return self.sum_model, self.sum_revision
 
     @property
     def token_budget(self) -> int:

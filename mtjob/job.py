@@ -33,6 +33,7 @@ from .text.glossary import Entry, load_once
 from .text.langid import ArticleLanguage
 from .text.segment import Segment, TokenCounter
 from .translation import translate_segments
+from .vocabulary import Role
 
 
 def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
@@ -130,7 +131,7 @@ def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | N
 def _write(book: Bookkeeping, article: Article, language: ArticleLanguage,
            records: list[ParagraphRecord], machine: bytes, data: bytes,
            corrected: tuple[list[str], str] | None, summary: SummaryOutcome,
-           provenance: dict[str, Any]) -> None:
+           provenance: dict[Role, Any]) -> None:
     """An article's two files, then its manifest entry (and its review page)."""
     if summary.error is not None:
         book.fail(article.path, f"{display_name(article.path)}: {summary.error}")

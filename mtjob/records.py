@@ -14,7 +14,7 @@ from .text.abstract_checks import check_abstract
 from .text.alignment import to_source_words
 from .text.segment import Segment
 from .versions import __version__
-from .vocabulary import Origin, Status
+from .vocabulary import Origin, Role, Status
 
 #: Version of the record shapes: 2 added score, alignment, glossary_miss and the abstract's
 #: scores, checks and input_tokens (README, Trust signals).
@@ -159,7 +159,7 @@ def score_summary(records: list[ParagraphRecord]) -> dict[str, Any]:
 
 def abstract_record(*, doc_id: str, source: Path, source_sha256: str, jsonl_sha256: str,
                     records: list[ParagraphRecord], text: str | None, method: str,
-                    models: dict[str, Any] | None, settings: dict[str, Any],
+                    models: dict[Role, Any] | None, settings: dict[str, Any],
                     input_tokens: int | None = None, language: str | None = None,
                     article_flags: tuple[str, ...] = (),
                     corrected: tuple[list[str], str] | None = None) -> dict[str, Any]:

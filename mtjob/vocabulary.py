@@ -68,6 +68,12 @@ class Role(StrEnum):
     MT = "mt"  #: Arabic -> English translation (MarianMT)
     SUMMARY = "summary"  #: the English summarizer (BART)
 
+    @classmethod
+    def _missing_(cls, value: object) -> Role | None:
+        """``Role("sum")``: the summarizer as files written before one spelling (the staged
+        models' ``models.json``) and the flags' prefix (``--sum-model``) name it."""
+        return cls.SUMMARY if value == "sum" else None
+
 
 class EntrySource(StrEnum):
     """What a translation-memory entry's English is."""

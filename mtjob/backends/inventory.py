@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import JobConfig
+from ..config import MODEL_FIELDS, JobConfig
 from ..errors import ConfigError, MissingExtraError
+from ..vocabulary import Role
 from .store.hub import ModelSource, cache_root, hub_cache_dir, resolve_model
 
 SAMPLE = "قال المتحدث إن المحادثات ستستمر غدا."
@@ -94,23 +95,22 @@ def safetensors_header(path: Path) -> tuple[int, int]:
 
 @dataclass
 class ModelCheck:
-    role: str
+    role: Role
     source: ModelSource
     weights: list[str] = field(default_factory=list)
     tokenizer: str = ""
 
 
-def check_model(role: str, config: JobConfig) -> ModelCheck:
+def check_model(role: Role, config: JobConfig) -> ModelCheck:
     """Resolve, read the weight headers and load the tokenizer of one configured model."""
     from .store.model_kind import check_kind
     from .store.validate import check_config
     from .tokenizers.tokenizer import ModelTokenizer
 
-    ref, revision = ((config.mt_model, config.mt_revision) if role == "mt"
-                     else (config.sum_model, config.sum_revision))
+    ref, revision = config.model(role)
     source = resolve_model(ref, revision, config.cache_dir, config.allow_pickle)
     # the run's own check: a translation model must translate, a summarizer summarize
-    check_kind("mt" if role == "mt" else "summary", ref, check_config(source), source.path)
+    check_kind(role, ref, check_config(source), source.path)
     result = ModelCheck(role, source)
     if source.use_safetensors:
         for path in sorted(source.path.glob("*.safetensors")):
@@ -167,11 +167,11 @@ def runtime(config: JobConfig) -> tuple[str, list[str]]:
 
 def describe(config: JobConfig) -> Iterator[str]:
     """The ``mtjob models check`` report, line by line; raises at the first broken part."""
-    roles = ["mt", "sum"] if config.summary else ["mt"]
-    for role in roles:
+    for role in config.roles:
         found = check_model(role, config)
         info: dict[str, Any] = found.source.provenance()
-        yield f"{role:<4} {info['id']}"
+        flag = MODEL_FIELDS[role][0].removesuffix("_model")  # each model named by its flag
+        yield f"{flag:<4} {info['id']}"
         yield f"     revision  {info['revision']}" + (
             f" ({info['hub_ref']})" if "hub_ref" in info else "")
         yield f"     folder    {found.source.path}"

@@ -5,7 +5,9 @@ revision when one is configured, the conversion bot's safetensors pull request f
 repository with pickle weights only), optionally converted for CTranslate2 into
 ``DIR/mtjob-cache`` (use it as ``MTJOB_CACHE`` on the nodes). ``DIR/mtjob.toml`` is a profile:
 the given config's settings with the models pointing at the staged folders; ``DIR/models.json``
-records where each folder came from (hub id, commit, pull request).
+records where each folder came from (hub id, commit, pull request) and its ``role`` (a
+``Role``: ``mt`` or ``summary``; stages written before one spelling say ``sum``, which
+``Role("sum")`` reads as the summarizer).
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..config import FIELDS, JobConfig
+from ..config import FIELDS, MODEL_FIELDS, JobConfig
 from ..errors import ModelUnavailableError
+from ..vocabulary import Role
 from .store.hub import PICKLE_WEIGHTS, SAFE_PATTERNS, ModelSource, resolve_model
 
 log = logging.getLogger(__name__)
@@ -36,7 +39,7 @@ NOT_IN_PROFILE = ("mt_model", "mt_revision", "sum_model", "sum_revision", "cache
 
 @dataclass
 class StagedModel:
-    role: str
+    role: Role
     ref: str
     folder: Path
     origin: dict[str, Any]
@@ -55,7 +58,7 @@ class StageReport:
         lines = [f"# offline nodes: mtjob run ... --config {self.profile}"]
         if any(m.ct2 for m in self.models):
             lines.append(f"export MTJOB_CACHE={self.folder / CACHE_FOLDER}")
-        lines += [f'{m.role}_model = "{m.folder}"' for m in self.models]
+        lines += [f'{MODEL_FIELDS[m.role][0]} = "{m.folder}"' for m in self.models]
         return lines
 
 
@@ -129,7 +132,7 @@ def _fetch(ref: str, revision: str | None, target: Path, allow_pickle: bool) -> 
 def profile_text(config: JobConfig, staged: list[StagedModel], when: str) -> str:
     """The profile TOML: non-default settings of ``config``, models at the staged folders."""
     defaults = JobConfig()
-    models = {f"{m.role}_model": str(m.folder) for m in staged}
+    models = {MODEL_FIELDS[m.role][0]: str(m.folder) for m in staged}
     rest = {name: getattr(config, name) for name in FIELDS
             if name not in NOT_IN_PROFILE and getattr(config, name) != getattr(defaults, name)}
     lines = [f"# Written by `mtjob models stage` at {when}: models staged for offline nodes.",
@@ -156,12 +159,10 @@ def stage(folder: Path, config: JobConfig, ctranslate2: bool = False) -> StageRe
 
     folder = folder.expanduser().resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    roles = [("mt", config.mt_model, config.mt_revision)]
-    if config.summary:
-        roles.append(("sum", config.sum_model, config.sum_revision))
     staged = []
     with mtjob_cache(folder / CACHE_FOLDER):
-        for role, ref, revision in roles:
+        for role in config.roles:
+            ref, revision = config.model(role)
             target = folder / folder_name(ref)
             origin = _fetch(ref, revision, target, config.allow_pickle)
             source = resolve_model(str(target), None, None, config.allow_pickle)
@@ -180,9 +181,9 @@ def stage(folder: Path, config: JobConfig, ctranslate2: bool = False) -> StageRe
     return StageReport(folder, staged, profile, profile_config)
 
 
-def _convert(source: ModelSource, config: JobConfig, role: str) -> list[Path]:
+def _convert(source: ModelSource, config: JobConfig, role: Role) -> list[Path]:
     """The conversions a run will look for: the translator's records its alignment layer."""
     from .ct2 import converted_model
 
-    layer = config.alignment_layer if role == "mt" else None
+    layer = config.alignment_layer if role == Role.MT else None
     return [converted_model(source, compute, layer) for compute in compute_types(config)]

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from ..backends.base import Hypothesis
     from ..config import JobConfig
     from ..text.segment import TokenCounter
+    from ..vocabulary import Role
     from .batching import BatchJob
 
 
@@ -49,8 +50,8 @@ class Engine(Protocol):
 
     def summarize(self, documents: list[list[str]]) -> list[SummaryOutcome]: ...
 
-    def provenance(self) -> dict[str, Any]:
-        """Per role ("mt", "summary"): model id, resolved revision, runtime facts."""
+    def provenance(self) -> dict[Role, Any]:
+        """Per role: model id, resolved revision, runtime facts."""
 
     def close(self) -> None: ...
 
@@ -58,9 +59,9 @@ class Engine(Protocol):
 class Models(Protocol):
     """The run's models before any weights load."""
 
-    def revisions(self, config: JobConfig) -> dict[str, str]:
+    def revisions(self, config: JobConfig) -> dict[Role, str]:
         """Resolve every model the run needs (cheaply: no weights load) and return the
-        revision of each role ("mt", "summary"); a missing model fails here."""
+        revision of each role; a missing model fails here."""
 
     def check(self, config: JobConfig) -> None:
         """Check that every model the run needs can be used (config, weight headers,

@@ -15,6 +15,7 @@ from ..backends.base import Call, Hypothesis
 from ..backends.runtime import free_memory, limit_malloc_arenas
 from ..errors import ModelError, MtjobError
 from ..text.clean import clean_generated
+from ..vocabulary import Role
 from .base import BatchOutcome, Progress, SummaryOutcome
 from .batching import BatchJob, BudgetState, even_calls, translate_with_backoff
 from .summarize import ABSTRACTIVE, make_abstract, one_pass_input
@@ -166,10 +167,10 @@ class LocalEngine:
         return 1 if fits or not text or self.summarizer.count_tokens([text])[0] <= \
             self.config.sum_min_length else 2
 
-    def provenance(self) -> dict[str, Any]:
-        models = {"mt": self.translator.info()}
+    def provenance(self) -> dict[Role, Any]:
+        models = {Role.MT: self.translator.info()}
         if self.config.summary:
-            models["summary"] = self.summarizer.info()
+            models[Role.SUMMARY] = self.summarizer.info()
         return models
 
     def close(self) -> None:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, MissingExtraError, MtjobError
+from ..vocabulary import Role
 from .base import BatchOutcome, Progress, SummaryOutcome
 from .batching import BatchJob
 from .local import LocalEngine
@@ -43,7 +44,7 @@ class ModelActor:
     def summarize(self, paragraphs: list[str]) -> SummaryOutcome:
         return self.engine.summarize_one(paragraphs)
 
-    def provenance(self) -> dict[str, Any]:
+    def provenance(self) -> dict[Role, Any]:
         return self.engine.provenance()
 
     def placement(self) -> tuple[str, int]:
@@ -156,8 +157,9 @@ class RayEngine:
             return list(self._pool.map(lambda actor, doc: actor.summarize.remote(doc),
                                        documents))
 
-    def provenance(self) -> dict[str, Any]:
-        return self._get(self._actors[0].provenance.remote())
+    def provenance(self) -> dict[Role, Any]:
+        found: dict[Role, Any] = self._get(self._actors[0].provenance.remote())
+        return found
 
     def _get(self, refs: Any, timeout: float | None = None) -> Any:
         with self._errors():

@@ -13,6 +13,7 @@ from ..backends.store.model_kind import check_kind
 from ..backends.store.validate import check_config, check_tokenizer, check_weights
 from ..backends.tokenizers.tokenizer import ModelTokenizer
 from ..errors import ModelError
+from ..vocabulary import Role
 from .local import LocalEngine
 
 if TYPE_CHECKING:
@@ -30,28 +31,24 @@ class LocalModels:
         self._tokens: dict[Path, ModelTokenizer] = {}
         self._preloaded: Translator | None = None
 
-    def source(self, config: JobConfig, role: str) -> ModelSource:
-        ref, revision = ((config.mt_model, config.mt_revision) if role == "mt"
-                         else (config.sum_model, config.sum_revision))
+    def source(self, config: JobConfig, role: Role) -> ModelSource:
+        ref, revision = config.model(role)
         if (ref, revision) not in self._sources:
             self._sources[ref, revision] = resolve_model(ref, revision, config.cache_dir,
                                                          config.allow_pickle)
         return self._sources[ref, revision]
 
-    def roles(self, config: JobConfig) -> list[str]:
-        return ["mt", "summary"] if config.summary else ["mt"]
+    def revisions(self, config: JobConfig) -> dict[Role, str]:
+        return {role: self.source(config, role).revision for role in config.roles}
 
-    def revisions(self, config: JobConfig) -> dict[str, str]:
-        return {role: self.source(config, role).revision for role in self.roles(config)}
-
-    def check(self, config: JobConfig, roles: list[str] | None = None) -> None:
+    def check(self, config: JobConfig, roles: tuple[Role, ...] | None = None) -> None:
         """Every model of the run (or of ``roles``) usable, before any article is read."""
-        for role in self.roles(config) if roles is None else roles:
+        for role in config.roles if roles is None else roles:
             source = self.source(config, role)
             model_config = check_config(source)
             check_kind(role, source.ref, model_config, source.path)
             positions = model_config.get("max_position_embeddings")
-            if role == "summary" and isinstance(positions, int) \
+            if role == Role.SUMMARY and isinstance(positions, int) \
                     and config.sum_max_length > positions:
                 raise ModelError(f"sum_max_length {config.sum_max_length} is longer than "
                                  f"the summarizer {source.ref!r} can write ({positions})")
@@ -66,7 +63,7 @@ class LocalModels:
         return self._tokens[source.path]
 
     def tokenizer(self, config: JobConfig) -> ModelTokenizer:
-        return self._tokenizer(self.source(config, "mt"))
+        return self._tokenizer(self.source(config, Role.MT))
 
     def preload(self, config: JobConfig) -> None:
         """Start loading the translator now, in the background, when its backend is
@@ -76,7 +73,7 @@ class LocalModels:
         if config.backend != "ctranslate2" or config.engine != "local" \
                 or self._preloaded is not None:
             return  # (the Ray engine loads its weights on the actors only)
-        mt = self.source(config, "mt")
+        mt = self.source(config, Role.MT)
         self._preloaded = make_translator(config, mt, self._tokenizer(mt))
         self._preloaded.preload()  # type: ignore[attr-defined]
 
@@ -90,10 +87,10 @@ class LocalModels:
     def engine(self, config: JobConfig) -> LocalEngine:
         """The engine; the summarizer is resolved at its first use, so that translating
         alone (``mtjob translate``, ``Pipeline.translate``) never looks for it."""
-        mt = self.source(config, "mt")
+        mt = self.source(config, Role.MT)
 
         def summarizer() -> Summarizer:
-            source = self.source(config, "summary")
+            source = self.source(config, Role.SUMMARY)
             return make_summarizer(config, source, self._tokenizer(source))
 
         translator, self._preloaded = self._preloaded, None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..outfolder.readback import FinishedArticle
 from ..versions import __version__
+from ..vocabulary import Role
 from .xmltext import XmlText, xml_document
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -34,7 +35,7 @@ def render_tmx(article: FinishedArticle, *, only_flagged: bool = False,
     """The article's sentence pairs as a TMX 1.4b document."""
     clean = clean if clean is not None else XmlText()
     header = [("x-doc-id", article.doc_id), ("x-jsonl-sha256", article.machine_sha256)]
-    mt = article.model("mt")
+    mt = article.model(Role.MT)
     if mt.get("id"):
         header.append(("x-mt-model", f"{mt.get('id')}@{mt.get('revision', '?')}"))
     units = []

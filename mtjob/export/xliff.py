@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 
 from ..outfolder.readback import FinishedArticle, FinishedParagraph, FinishedSentence
 from ..versions import __version__
+from ..vocabulary import Role
 from .xmltext import XmlText, xml_document
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -74,7 +75,7 @@ def render_xliff(article: FinishedArticle, *, only_flagged: bool = False,
     if article.abstract:
         _note(header, "English abstract (machine-made): " + article.abstract, clean)
     _note(header, f"{FINGERPRINT} {article.machine_sha256}", clean)
-    mt = article.model("mt")
+    mt = article.model(Role.MT)
     if mt.get("id"):
         _note(header, f"MT model: {mt.get('id')} @ {mt.get('revision', '?')}", clean)
     body = ET.SubElement(file, _q("body"))

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..inputs.sources import utf8_text
-from ..vocabulary import Status
+from ..vocabulary import Role, Status
 from .atomic import atomic_write, read_plain
 from .paths import meta_dir
 
@@ -41,7 +41,7 @@ _HEX = re.compile("[0-9a-f]{64}")
 SLACK = 100
 
 
-def skip_key(settings: dict[str, Any], revisions: dict[str, str]) -> str:
+def skip_key(settings: dict[str, Any], revisions: dict[Role, str]) -> str:
     """What else must be unchanged for an article to stay done."""
     text = json.dumps([settings, revisions], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

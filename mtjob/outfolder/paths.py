@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..inputs.sources import display_name
+from ..vocabulary import Role
 from .atomic import read_plain
 from .machine import machine_bytes
 
@@ -125,7 +126,7 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def done_record(out: Path, doc_id: str, source_sha: str | None, settings: dict[str, Any],
-                revisions: dict[str, str] | None = None) -> tuple[dict[str, Any], bytes] | None:
+                revisions: dict[Role, str] | None = None) -> tuple[dict[str, Any], bytes] | None:
     """The abstract record and the abstract file's bytes, if the article is done.
 
     Done means: the abstract parses, names the same source hash (any, if ``source_sha`` is

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import ConfigError, MtjobError
 from ..inputs.sources import display_name
+from ..vocabulary import Role
 from .paths import abstract_path, jsonl_path, page_key
 from .verify import verify
 
@@ -95,8 +96,8 @@ class FinishedArticle:
         source = self.meta.get("source")
         return source if isinstance(source, str) and source else self.doc_id
 
-    def model(self, role: str) -> dict[str, Any]:
-        """The recorded model of a role (``mt``, ``summary``); empty when not recorded."""
+    def model(self, role: Role) -> dict[str, Any]:
+        """The recorded model of a role; empty when not recorded."""
         models = self.meta.get("models")
         found = models.get(role) if isinstance(models, dict) else None
         return found if isinstance(found, dict) else {}

@@ -23,7 +23,7 @@ from ..outfolder.paths import done_record
 from ..records import ArticleOutcome, ParagraphRecord
 from ..text.langid import ArticleLanguage, check_languages, load_identifier
 from ..text.segment import Segment, segment_article
-from ..vocabulary import Status
+from ..vocabulary import Role, Status
 from .report import RunReport
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class Bookkeeping:
     """Outcomes, manifest and timings of one ``run_shard`` call."""
 
     def __init__(self, out: Path, config: JobConfig, report: RunReport,
-                 manifest: ManifestWriter, revisions: dict[str, str],
+                 manifest: ManifestWriter, revisions: dict[Role, str],
                  settings: dict[str, Any]) -> None:
         self.out, self.config, self.report, self.manifest = out, config, report, manifest
         self.revisions = revisions
@@ -49,7 +49,7 @@ class Bookkeeping:
         self.indexed: set[str] = set()
         self.index = ArticleIndex(out, manifest.tag,
                                   skip_key(self.settings, revisions))
-        self._provenance: dict[str, Any] | None = None
+        self._provenance: dict[Role, Any] | None = None
 
     @staticmethod
     def doc_id(path: Path) -> str:
@@ -170,10 +170,10 @@ class Bookkeeping:
                             100 * language.arabic_share)
         return found
 
-    def provenance(self, engine: Engine) -> dict[str, Any]:
+    def provenance(self, engine: Engine) -> dict[Role, Any]:
         if self._provenance is None:
-            self._provenance = engine.provenance()
-            for role, info in self._provenance.items():
+            self._provenance = provenance = engine.provenance()
+            for role, info in provenance.items():
                 log.info("%s model: %s", role, ", ".join(f"{k} {v}" for k, v in info.items()))
         return self._provenance
 

@@ -20,7 +20,15 @@ import re
 import sysconfig
 from pathlib import Path
 
-from .tiny_models import _BART_FULL_VOCAB, EN_SEED, _augment, build_bart, build_marian
+from ..vocabulary import Role
+from .tiny_models import (
+    _BART_FULL_VOCAB,
+    EN_SEED,
+    ModelFolders,
+    _augment,
+    build_bart,
+    build_marian,
+)
 
 log = logging.getLogger(__name__)
 
@@ -84,15 +92,16 @@ def english_corpus(max_words: int = CORPUS_WORDS) -> list[str]:
     return lines
 
 
-def build_bench_models(root: Path, *, seed: int = 0) -> dict[str, Path]:
+def build_bench_models(root: Path, *, seed: int = 0) -> ModelFolders:
     """Both full-size folders under ``root``, as ``build_tiny_models`` names them."""
     root = Path(root)
     # The news lines the Marian target vocabulary comes from: its output words are known.
     corpus = english_corpus() + _augment(EN_SEED, 20, seed)
     log.info("bench BPE: %d lines, %d words", len(corpus), sum(len(c.split()) for c in corpus))
-    return {"mt": build_marian(root / "marian-ar-en", full_size=True, seed=seed),
-            "sum": build_bart(root / "bart-sum", full_size=True, seed=seed, bpe_lines=corpus,
-                              bpe_vocab=_BART_FULL_VOCAB)}
+    return ModelFolders({
+        Role.MT: build_marian(root / "marian-ar-en", full_size=True, seed=seed),
+        Role.SUMMARY: build_bart(root / "bart-sum", full_size=True, seed=seed,
+                                 bpe_lines=corpus, bpe_vocab=_BART_FULL_VOCAB)})
 
 
 def build_bench_big(root: Path, *, seed: int = 0) -> Path:

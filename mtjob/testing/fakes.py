@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..backends.base import Call, GenOptions, Hypothesis
 from ..engines.local import LocalEngine
+from ..vocabulary import Role
 
 if TYPE_CHECKING:
     from ..config import JobConfig
@@ -88,8 +89,8 @@ class FakeModels:
         self.calls = calls
         self.engines: list[LocalEngine] = []
 
-    def revisions(self, config: JobConfig) -> dict[str, str]:
-        return {"mt": "0", "summary": "0"} if config.summary else {"mt": "0"}
+    def revisions(self, config: JobConfig) -> dict[Role, str]:
+        return {role: "0" for role in config.roles}
 
     def check(self, config: JobConfig) -> None:
         pass

@@ -15,6 +15,7 @@ from typing import Any
 from ..outfolder.manifest import ManifestWriter, done_entry
 from ..outfolder.paths import abstract_path, jsonl_path, sha256_bytes
 from ..records import dumps_line
+from ..vocabulary import Role
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -52,7 +53,7 @@ def write_finished(out: Path, doc_id: str, paragraphs: list[list[dict]], *,
               "method": "abstractive" if abstract else "none", "paragraphs": len(paragraphs),
               "source": f"{doc_id}.txt", "source_sha256": "0" * 64,
               "jsonl_sha256": sha256_bytes(data),
-              "models": {"mt": {"id": "tiny/marian-ar-en", "revision": "local-sha256:abc",
+              "models": {Role.MT: {"id": "tiny/marian-ar-en", "revision": "local-sha256:abc",
                                 "backend": "transformers", "device": "cpu"}},
               "settings": {"beams": 1, "max_source_tokens": 256}, "flags": flags,
               "mtjob_version": "0.1.0", **meta}

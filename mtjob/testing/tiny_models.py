@@ -18,6 +18,8 @@ import logging
 import random
 from pathlib import Path
 
+from ..vocabulary import Role
+
 logger = logging.getLogger(__name__)
 
 # The seed article, one paragraph a line, so builds are reproducible without any data file.
@@ -395,8 +397,24 @@ def build_bart(out_dir: Path, *, full_size: bool = False, seed: int = 0,
     return out_dir
 
 
-def build_tiny_models(root: Path, *, full_size: bool = False, seed: int = 0) -> dict[str, Path]:
-    """Build both folders under ``root``: ``{"mt": root/"marian-ar-en", "sum": root/"bart-sum"}``."""
+class ModelFolders(dict[Role, Path]):
+    """``{Role.MT: folder, Role.SUMMARY: folder}``; ``["sum"]``, the prefix of ``--sum-model``
+    that tests and scripts index by, reads as ``Role.SUMMARY``."""
+
+    def __missing__(self, key: str) -> Path:
+        try:
+            role = Role(key)
+        except ValueError:
+            raise KeyError(key) from None
+        if role not in self:
+            raise KeyError(key)
+        return self[role]
+
+
+def build_tiny_models(root: Path, *, full_size: bool = False, seed: int = 0) -> ModelFolders:
+    """Build both folders under ``root``: the translator in ``root/marian-ar-en``, the
+    summarizer in ``root/bart-sum``."""
     root = Path(root)
-    return {"mt": build_marian(root / "marian-ar-en", full_size=full_size, seed=seed),
-            "sum": build_bart(root / "bart-sum", full_size=full_size, seed=seed)}
+    return ModelFolders({
+        Role.MT: build_marian(root / "marian-ar-en", full_size=full_size, seed=seed),
+        Role.SUMMARY: build_bart(root / "bart-sum", full_size=full_size, seed=seed)})

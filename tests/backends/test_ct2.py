@@ -23,6 +23,7 @@ from mtjob.backends.ct2 import (
 from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.errors import ConfigError, MissingExtraError
+from mtjob.testing.tiny_models import ModelFolders
 
 ctranslate2 = pytest.importorskip("ctranslate2")
 
@@ -135,8 +136,8 @@ def with_positions(folder: Path, out: Path, positions: int) -> Path:
 @pytest.fixture(scope="module")
 def long_models(tiny_models, tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("long")
-    return {role: with_positions(path, root / path.name, 2048)
-            for role, path in tiny_models.items()}
+    return ModelFolders({role: with_positions(path, root / path.name, 2048)
+                         for role, path in tiny_models.items()})
 
 
 def test_long_source_is_not_truncated(long_models):

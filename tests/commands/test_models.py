@@ -12,6 +12,7 @@ from mtjob.backends.store import download
 from mtjob.cli import app
 from mtjob.config import load_config
 from mtjob.testing.fake_hub import FakeHub, folder_files
+from mtjob.vocabulary import Role
 
 
 def invoke(*args):
@@ -46,6 +47,8 @@ def test_stage_writes_folders_origin_and_a_profile_that_runs_offline(
     origin = json.loads((staged / "models.json").read_text())
     assert origin["distilbart-cnn-12-6"]["hub_ref"] == "refs/pr/1"
     assert origin["opus-mt-ar-en"]["id"] == "Helsinki-NLP/opus-mt-ar-en"
+    assert [origin[name]["role"] for name in ("opus-mt-ar-en", "distilbart-cnn-12-6")] == [
+        Role.MT, Role.SUMMARY]
     assert not (staged / "distilbart-cnn-12-6" / "pytorch_model.bin").exists()
     profile = load_config(staged / "mtjob.toml")
     assert profile.mt_model == str(staged / "opus-mt-ar-en") and profile.batch_tokens == 2000

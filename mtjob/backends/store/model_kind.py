@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import ModelError
+from ...vocabulary import Role
 
 #: Tokenizer files of a sentencepiece source vocabulary (Marian, mBART/M2M/NLLB, T5).
 SENTENCEPIECE = ("source.spm", "sentencepiece.bpe.model", "spiece.model")
@@ -15,9 +16,9 @@ SENTENCEPIECE = ("source.spm", "sentencepiece.bpe.model", "spiece.model")
 SUMMARIZERS = {"bart", "pegasus", "pegasus_x", "led", "bigbird_pegasus", "t5", "mt5",
                "longt5", "umt5", "prophetnet", "mbart"}
 
-WANTED = {"mt": ("--mt-model", "a translation model (Marian, or another sequence-to-sequence "
+WANTED = {Role.MT: ("--mt-model", "a translation model (Marian, or another sequence-to-sequence "
                  "model with a sentencepiece source vocabulary)"),
-          "summary": ("--sum-model", "a summarizer (a BART-like sequence-to-sequence model)")}
+          Role.SUMMARY: ("--sum-model", "a summarizer (a BART-like sequence-to-sequence model)")}
 
 
 def describe(config: dict[str, Any]) -> str:
@@ -40,23 +41,23 @@ def _tasks(config: dict[str, Any]) -> set[str]:
     return {str(k).split("_")[0] for k in params} if isinstance(params, dict) else set()
 
 
-def is_kind(role: str, config: dict[str, Any], folder: Path) -> bool:
+def is_kind(role: Role, config: dict[str, Any], folder: Path) -> bool:
     kind, tasks = config.get("model_type"), _tasks(config)
     if not _seq2seq(config):
         return False
-    if role == "mt":
+    if role == Role.MT:
         return kind == "marian" or (any((folder / f).is_file() for f in SENTENCEPIECE)
                                     and tasks != {"summarization"})
     return kind != "marian" and (kind in SUMMARIZERS or "summarization" in tasks) \
         and tasks != {"translation"}
 
 
-def check_kind(role: str, ref: str, config: dict[str, Any], folder: Path) -> None:
+def check_kind(role: Role, ref: str, config: dict[str, Any], folder: Path) -> None:
     """Raise ``ModelError`` (exit 2) naming the model and what it is when it does not fit
     its role."""
     if is_kind(role, config, folder):
         return
     flag, wanted = WANTED[role]
-    other = "summary" if role == "mt" else "mt"
+    other = Role.SUMMARY if role == Role.MT else Role.MT
     swapped = " (swapped with %s?)" % WANTED[other][0] if is_kind(other, config, folder) else ""
     raise ModelError(f"{flag} {ref!r} is {describe(config)}, not {wanted}{swapped}")

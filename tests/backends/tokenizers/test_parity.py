@@ -136,7 +136,8 @@ def copy(folder: Path, to: Path, tok_config: dict[str, Any] | None) -> Path:
 @pytest.fixture(scope="module")
 def folders(tiny_models, tiny_big, tmp_path_factory) -> dict[str, Path]:
     """Both profiles' translators: opus-mt-ar-en's layout and tc-big's (the quality profile)."""
-    return variants({**tiny_models, "mt-big": tiny_big}, tmp_path_factory.mktemp("tok"))
+    named = {"mt": tiny_models["mt"], "sum": tiny_models["sum"], "mt-big": tiny_big}
+    return variants(named, tmp_path_factory.mktemp("tok"))
 
 
 @pytest.fixture(scope="module")
