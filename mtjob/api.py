@@ -19,12 +19,15 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .choices import EngineKind, LangCheck
 from .config import FIELDS, JobConfig, load_config
+from .engines.base import ModelsBase
 from .errors import ConfigError, MtjobError
 from .vocabulary import Role
 
 if TYPE_CHECKING:
-    from .engines.base import Engine
+    from .engines.base import BatchOutcome, Progress, SummaryOutcome
+    from .engines.batching import BatchJob
     from .engines.local import LocalEngine
     from .inputs.reader import Article
     from .records import ParagraphRecord
@@ -115,7 +118,7 @@ class Pipeline:
         paths = [Path(inputs)] if isinstance(inputs, (str, Path)) else [Path(p) for p in inputs]
         return run_shard(self.config, paths, Path(out), rank=rank, world_size=world_size,
                          force=force, wait_lock=wait_lock,
-                         models=None if self.config.engine == "ray" else _KeptModels(self))
+                         models=None if self.config.engine == EngineKind.RAY else _KeptModels(self))
 
     def close(self) -> None:
         """Free the models (they load again if the pipeline is used after this)."""
@@ -130,7 +133,7 @@ def _check_languages(article: Article, segments: list[Segment], config: JobConfi
     warning names it); ``lang_check = "off"`` skips the check."""
     from .text.langid import LANG, check_languages, load_identifier
 
-    identifier = load_identifier() if config.lang_check == "on" else None
+    identifier = load_identifier() if config.lang_check == LangCheck.ON else None
     if identifier is None:
         return
     check_languages([article], segments, identifier)
@@ -160,9 +163,10 @@ def _checked_texts(texts: Sequence[str]) -> list[str]:
     return items
 
 
-class _KeptModels:
+class _KeptModels(ModelsBase):
     """``Models`` for ``run_shard`` that hands out the pipeline's engine and keeps it open
-    when the run ends, so the next call loads nothing."""
+    when the run ends, so the next call loads nothing (nothing is preloaded: the engine,
+    kept, may hold its weights already)."""
 
     def __init__(self, pipeline: Pipeline) -> None:
         self._pipeline = pipeline
@@ -176,7 +180,7 @@ class _KeptModels:
     def tokenizer(self, config: JobConfig) -> TokenCounter:
         return self._pipeline._models.tokenizer(config)
 
-    def engine(self, config: JobConfig) -> Engine:
+    def engine(self, config: JobConfig) -> _KeptEngine:
         return _KeptEngine(self._pipeline.engine)
 
 
@@ -186,8 +190,15 @@ class _KeptEngine:
     def __init__(self, engine: LocalEngine) -> None:
         self._engine = engine
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._engine, name)
+    def translate_batches(self, jobs: list[BatchJob],
+                          progress: Progress | None = None) -> list[BatchOutcome]:
+        return self._engine.translate_batches(jobs, progress)
+
+    def summarize(self, documents: list[list[str]]) -> list[SummaryOutcome]:
+        return self._engine.summarize(documents)
+
+    def provenance(self) -> dict[Role, Any]:
+        return self._engine.provenance()
 
     def close(self) -> None:
         pass

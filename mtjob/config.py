@@ -22,7 +22,7 @@ from typing import Any
 
 from .choices import Backend, Device, DType, EngineKind, LangCheck, Quantize, resolve_backend
 from .errors import ConfigError
-from .vocabulary import Role
+from .vocabulary import Role, StrEnum
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,7 +32,7 @@ else:  # pragma: no cover
 
 #: ``batch_tokens = 0`` (the default) picks the budget per backend, as measured on CPU with
 #: ``python -m scripts.bench`` (README, Performance). GPUs want far more (configs/gpu.toml).
-AUTO_BATCH_TOKENS = {"transformers": 500, "ctranslate2": 1000}
+AUTO_BATCH_TOKENS = {Backend.TRANSFORMERS: 500, Backend.CTRANSLATE2: 1000}
 
 #: The fields that name each role's model and its revision (their prefix is the flags':
 #: ``--mt-model``, ``--sum-model``).
@@ -43,15 +43,15 @@ MODELS, DECODING, PERFORMANCE, OUTPUT, CLUSTER = (
 
 
 def setting(default: Any, help: str, panel: str, *, output: bool = False,
-            choices: type[Enum] | None = None,
             bounds: tuple[float, float] | None = None) -> Any:
     """A config field with what the CLI and the provenance need to know about it. ``output``:
     the setting changes what is written, so a finished article made with another value is
     redone; runtime-only knobs (device, batch size, threads, engine) are not, so moving a job
     to a GPU or a Ray pool does not redo finished work. ``bounds``: the sane range of a
-    number (inclusive); values outside it fail validation instead of crashing a run."""
+    number (inclusive); values outside it fail validation instead of crashing a run. A field
+    typed with an enum of ``choices`` takes one of its values (a member once built)."""
     return dataclasses.field(default=default, metadata={
-        "help": help, "panel": panel, "output": output, "choices": choices, "bounds": bounds})
+        "help": help, "panel": panel, "output": output, "bounds": bounds})
 
 
 def max_threads() -> int:
@@ -79,15 +79,15 @@ class JobConfig:
     cache_dir: str | None = setting(None, "Hugging Face cache folder (default: HF_HOME).",
                                     MODELS)
     # [runtime]
-    backend: str = setting("auto", "Inference library. auto: ctranslate2 when installed, "
-                           "else transformers (the exact reference).", PERFORMANCE,
-                           output=True, choices=Backend)
-    device: str = setting("auto", "auto: a GPU when one is visible, else the CPU.",
-                          PERFORMANCE, choices=Device)
-    dtype: str = setting("auto", "auto: float32 on CPU, bfloat16/float16 on GPU.", PERFORMANCE,
-                         output=True, choices=DType)
-    quantize: str = setting("auto", "auto: int8 on CPU for ctranslate2, none for "
-                            "transformers.", PERFORMANCE, output=True, choices=Quantize)
+    backend: Backend = setting(Backend.AUTO, "Inference library. auto: ctranslate2 when "
+                               "installed, else transformers (the exact reference).",
+                               PERFORMANCE, output=True)
+    device: Device = setting(Device.AUTO, "auto: a GPU when one is visible, else the CPU.",
+                             PERFORMANCE)
+    dtype: DType = setting(DType.AUTO, "auto: float32 on CPU, bfloat16/float16 on GPU.",
+                           PERFORMANCE, output=True)
+    quantize: Quantize = setting(Quantize.AUTO, "auto: int8 on CPU for ctranslate2, none for "
+                                 "transformers.", PERFORMANCE, output=True)
     threads: int = setting(0, "CPU threads (0: every core this process may use).", PERFORMANCE)
     batch_tokens: int = setting(0, "Padded source tokens per batch (0: per backend, 500 for "
                                 "transformers, 1000 for ctranslate2).", PERFORMANCE,
@@ -130,10 +130,10 @@ class JobConfig:
     # [input]
     max_file_bytes: int = setting(5_000_000, "Refuse input files larger than this.", OUTPUT,
                                   bounds=(1, 2**31))
-    lang_check: str = setting("on", "Identify each paragraph's language offline: other "
-                              "languages are flagged lang and copied, not translated; an "
-                              "article mostly not Arabic is flagged not_arabic.", OUTPUT,
-                              output=True, choices=LangCheck)
+    lang_check: LangCheck = setting(LangCheck.ON, "Identify each paragraph's language offline: "
+                                    "other languages are flagged lang and copied, not "
+                                    "translated; an article mostly not Arabic is flagged "
+                                    "not_arabic.", OUTPUT, output=True)
     # [trust] (README, Trust signals)
     alignments: bool = setting(False, "Record word alignments per sentence (and flag "
                                "source_uncovered).", OUTPUT, output=True)
@@ -148,8 +148,8 @@ class JobConfig:
     text: bool = setting(False, "Also write OUT/NAME.en.txt: the English, a blank line between "
                          "paragraphs, for reading in an editor.", OUTPUT)
     # [cluster]
-    engine: str = setting("local", "Where model calls run: this process or Ray actors.",
-                          CLUSTER, choices=EngineKind)
+    engine: EngineKind = setting(EngineKind.LOCAL, "Where model calls run: this process or Ray "
+                                 "actors.", CLUSTER)
     address: str | None = setting(None, "Ray cluster address (ray engine; default: start a "
                                   "local Ray).", CLUSTER)
     workers: int = setting(2, "Ray model actors (ray engine).", CLUSTER, bounds=(1, 4096))
@@ -160,14 +160,16 @@ class JobConfig:
                                      bounds=(0, 64))
 
     def __post_init__(self) -> None:
-        if self.backend == Backend.auto.value:  # resolved once: the outputs record the choice
-            object.__setattr__(self, "backend", resolve_backend(self.backend))
-        for f in fields(self):
-            choices = f.metadata.get("choices")
-            value = getattr(self, f.name)
-            if choices is not None and value not in {c.value for c in choices}:
+        for name, choices in CHOICES.items():  # a word (TOML, the API) becomes its member
+            value = getattr(self, name)
+            if value not in {c.value for c in choices}:
                 allowed = ", ".join(c.value for c in choices)
-                raise ConfigError(f"{f.name} must be one of {allowed}; got {value!r}")
+                raise ConfigError(f"{name} must be one of {allowed}; got {value!r}")
+            object.__setattr__(self, name, choices(value))
+        # resolved once: the outputs record the choice
+        object.__setattr__(self, "backend", resolve_backend(self.backend))
+        for f in fields(self):
+            value = getattr(self, f.name)
             if isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value):
                 raise ConfigError(f"{f.name} {value!r} is not valid UTF-8 (rename it)")
             low, high = f.metadata["bounds"] or (None, None)
@@ -217,8 +219,13 @@ class JobConfig:
 
 
 FIELDS = {f.name: f for f in fields(JobConfig)}
-#: The field types, resolved once: ``str``, ``int``, ``float``, ``bool``, or ``X | None``.
+#: The field types, resolved once: ``str``, ``int``, ``float``, ``bool``, an enum of
+#: ``choices``, or ``X | None``.
 TYPES = typing.get_type_hints(JobConfig)
+#: The fields that take one of a closed set of words, and their enum.
+CHOICES: dict[str, type[StrEnum]] = {
+    name: kind for name, kind in TYPES.items()
+    if isinstance(kind, type) and issubclass(kind, StrEnum)}
 OUTPUT_SETTINGS = tuple(name for name, f in FIELDS.items() if f.metadata["output"])
 
 
@@ -236,6 +243,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         return None
     if isinstance(value, Enum):
         value = value.value
+    if name in CHOICES:
+        kind = str  # __post_init__ names the allowed words
     ok = {
         str: isinstance(value, str),
         bool: isinstance(value, bool),

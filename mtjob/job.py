@@ -71,7 +71,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         try:
             if todo:  # a broken model stops the run before any article is read
                 check_memory(config.memory)
-                getattr(models, "preload", lambda _: None)(config)  # weights load meanwhile
+                models.preload(config)  # weights load meanwhile
                 book.timed("resolve", lambda: models.check(config))
             tokenizer = models.tokenizer(config) if todo else None  # no weights
             for start, end in article_groups(len(todo), config.group_articles):
@@ -80,7 +80,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         finally:
             if engine is not None:
                 engine.close()
-            getattr(models, "release", lambda: None)()  # a preload no engine took
+            models.release()  # a preload no engine took
             manifest.flush()  # what a stopped run finished stays recorded
         book.finish()
     report.seconds = time.monotonic() - started

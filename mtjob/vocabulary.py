@@ -16,6 +16,9 @@ from __future__ import annotations
 import sys
 from enum import Enum
 
+__all__ = ["MANIFEST", "OUTCOMES", "EntrySource", "Origin", "ReviewState", "Role", "Status",
+           "StrEnum"]
+
 if sys.version_info >= (3, 11):
     from enum import StrEnum
 else:  # pragma: no cover - Python 3.10

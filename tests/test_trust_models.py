@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mtjob.backends.base import GenOptions, Hypothesis
+from mtjob.backends.base import GenOptions, Hypothesis, ModelBase
 from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.engines.local import LocalEngine
@@ -137,7 +137,7 @@ def test_alignments_follow_the_copy_diagonal(tiny_models, backend):
     assert on >= 0.9 * total
 
 
-class HalfInput:
+class HalfInput(ModelBase):
     """Wraps a real translator and sends it only the first half of each source's words, as
     a model that silently drops a clause would translate."""
 

@@ -1,6 +1,7 @@
 """Model backends: transformers and CTranslate2, each as translator and summarizer.
 
 - ``base``: decoding options, hypotheses, how a call runs, the roles
+- ``registry``: each backend's part of a run, looked up by its ``Backend`` name
 - ``hf``, ``ct2``: the transformers and CTranslate2 backends; ``conversion``: CTranslate2's cache
 - ``lazy``: the base of every backend model (weights loaded lazily)
 - ``runtime``: device, precision, CPU thread layout, out-of-memory detection
@@ -23,22 +24,14 @@ if TYPE_CHECKING:
 def make_translator(config: JobConfig, source: ModelSource | None = None,
                     tokens: ModelTokenizer | None = None) -> Translator:
     """The configured backend's translator (its heavy imports are deferred to it)."""
-    if config.backend == "ctranslate2":
-        from .ct2 import CTranslate2Translator
+    from .registry import backend_for
 
-        return CTranslate2Translator(config, source, tokens)
-    from .hf import TransformersTranslator
-
-    return TransformersTranslator(config, source, tokens)
+    return backend_for(config.backend).translator(config, source, tokens)
 
 
 def make_summarizer(config: JobConfig, source: ModelSource | None = None,
                     tokens: ModelTokenizer | None = None) -> Summarizer:
     """The configured backend's summarizer."""
-    if config.backend == "ctranslate2":
-        from .ct2 import CTranslate2Summarizer
+    from .registry import backend_for
 
-        return CTranslate2Summarizer(config, source, tokens)
-    from .hf import TransformersSummarizer
-
-    return TransformersSummarizer(config, source, tokens)
+    return backend_for(config.backend).summarizer(config, source, tokens)

@@ -1,4 +1,5 @@
-"""What every model backend shares: decoding options, results, how a call runs, the roles."""
+"""What every model backend shares: decoding options, results, how a call runs, the roles
+(``Translator``, ``Summarizer``) and the defaults of what an engine may tell a model."""
 
 from __future__ import annotations
 
@@ -42,8 +43,40 @@ class Call:
     pooled: bool = False
 
 
+class ModelBase:
+    """What an engine may tell a model before its weights load, with the defaults of a model
+    that needs no telling (the test fakes); ``LazyModel`` overrides them."""
+
+    #: Several calls may run at once, from the engine's threads (on CPU); the Ray actors,
+    #: which serve one call at a time, turn it off.
+    parallel: bool = True
+
+    @property
+    def side_by_side(self) -> int:
+        """Articles a summarizer takes in one call when its calls run side by side."""
+        return 1
+
+    def expect_calls(self, calls: int) -> None:
+        """How many calls the work ahead holds (it may size the model's CPU layout)."""
+
+    def load_in_background(self) -> None:
+        """Start loading the weights now, so that the load overlaps other work."""
+
+    def settle(self) -> None:
+        """Wait for a load :meth:`load_in_background` started (its error is dropped)."""
+
+
 class Translator(Protocol):
-    """A source->target model. Cheap to create: weights load on the first ``translate``."""
+    """A source->target model. Cheap to create: weights load on the first ``translate``.
+    ``ModelBase`` gives the hints' defaults."""
+
+    parallel: bool
+
+    def expect_calls(self, calls: int) -> None: ...
+
+    def load_in_background(self) -> None: ...
+
+    def settle(self) -> None: ...
 
     @property
     def parallel_batches(self) -> int:
@@ -61,7 +94,15 @@ class Translator(Protocol):
 
 
 class Summarizer(Protocol):
-    """An English summarizer. Cheap to create: weights load on the first ``summarize``."""
+    """An English summarizer. Cheap to create: weights load on the first ``summarize``.
+    ``ModelBase`` gives the hints' defaults."""
+
+    parallel: bool
+
+    @property
+    def side_by_side(self) -> int: ...
+
+    def expect_calls(self, calls: int) -> None: ...
 
     def window(self) -> int:
         """Input tokens the model takes at most (special tokens included)."""

@@ -10,17 +10,19 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from ..choices import Backend, Device, DType, Quantize
 from ..errors import ConfigError
 from .base import Call, GenOptions, Hypothesis
 from .conversion import conversion_target, converted_model, import_ctranslate2
 from .lazy import LazyModel, LoadLater
+from .registry import ModelBackend, register_backend
 from .runtime import cpu_layout
 from .store.hub import ModelSource, cache_root
 from .tokenizers.tokenizer import ModelTokenizer
 from .trust import ct2_score, penalised, word_pairs
 
-__all__ = ["CTranslate2Summarizer", "CTranslate2Translator", "cache_root", "converted_model",
-           "import_ctranslate2", "select_runtime"]
+__all__ = ["CTranslate2Backend", "CTranslate2Summarizer", "CTranslate2Translator", "cache_root",
+           "converted_model", "import_ctranslate2", "select_runtime"]
 
 if TYPE_CHECKING:
     from ..config import JobConfig
@@ -31,22 +33,30 @@ log = logging.getLogger(__name__)
 LENGTH_PENALTY = 1.0
 
 
-def select_runtime(config: JobConfig, model: str = "the model") -> tuple[str, str]:
+def select_runtime(config: JobConfig, model: str = "the model") -> tuple[Device, str]:
     """Device and CTranslate2 compute type for the config."""
     ct2 = import_ctranslate2()
     has_cuda = ct2.get_cuda_device_count() > 0
-    if config.device == "cuda" and not has_cuda:
+    if config.device == Device.CUDA and not has_cuda:
         raise ConfigError("device 'cuda' was asked for but CTranslate2 sees no CUDA GPU")
-    device = ("cuda" if has_cuda else "cpu") if config.device == "auto" else config.device
-    if device == "cpu":
-        if config.dtype not in ("auto", "float32"):
-            log.warning("%s: dtype %s is ignored on CPU by the ctranslate2 backend (int8 or "
-                        "float32)", model, config.dtype)
-        return device, "float32" if config.quantize == "none" else "int8"
-    half = "bfloat16" if config.dtype == "bfloat16" else "float16"
-    if config.quantize == "int8":
-        return device, f"int8_{half}"
-    return device, "float32" if config.dtype == "float32" else half
+    device = (Device.CUDA if has_cuda else Device.CPU) if config.device == Device.AUTO \
+        else config.device
+    if device == Device.CPU and config.dtype not in (DType.AUTO, DType.FLOAT32):
+        log.warning("%s: dtype %s is ignored on CPU by the ctranslate2 backend (int8 or "
+                    "float32)", model, config.dtype)
+    return device, compute_type(config, device)
+
+
+def compute_type(config: JobConfig, device: Device) -> str:
+    """CTranslate2's compute type for ``config`` on ``device`` (``cpu`` or ``cuda``): int8 on
+    CPU unless ``quantize = "none"``; on a GPU the half type ``dtype`` asks for (float16 by
+    default), int8 weights with ``quantize = "int8"``, float32 with ``dtype = "float32"``."""
+    if device == Device.CPU:
+        return "float32" if config.quantize == Quantize.NONE else "int8"
+    half = "bfloat16" if config.dtype == DType.BFLOAT16 else "float16"
+    if config.quantize == Quantize.INT8:
+        return f"int8_{half}"
+    return "float32" if config.dtype == DType.FLOAT32 else half
 
 
 class _CTranslate2Model(LazyModel):
@@ -65,20 +75,20 @@ class _CTranslate2Model(LazyModel):
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
         ct2 = import_ctranslate2()
-        device, compute_type = select_runtime(self.config, self.source.ref)
+        device, compute = select_runtime(self.config, self.source.ref)
         if self.in_background() and not (conversion_target(
-                self.source, compute_type, self.alignment_layer) / "model.bin").is_file():
+                self.source, compute, self.alignment_layer) / "model.bin").is_file():
             raise LoadLater  # converting waits for the run's checks of the model
-        path = converted_model(self.source, compute_type, self.alignment_layer)
+        path = converted_model(self.source, compute, self.alignment_layer)
         workers, per_batch = 1, self.config.threads
-        if self.parallel and device == "cpu":
+        if self.parallel and device == Device.CPU:
             workers, per_batch = cpu_layout(self.config.threads, self.expected_calls)
         # On CPU the workers share one copy of the weights; each has its own activations.
-        model = ct2.Translator(str(path), device=device, compute_type=compute_type,
+        model = ct2.Translator(str(path), device=device.value, compute_type=compute,
                                intra_threads=per_batch, inter_threads=workers)
         return model, {"backend": "ctranslate2", "device": device,
-                       "compute_type": compute_type,
-                       "quantize": "int8" if compute_type.startswith("int8") else "none",
+                       "compute_type": compute,
+                       "quantize": Quantize.INT8 if compute.startswith("int8") else Quantize.NONE,
                        "parallel_batches": workers}
 
 
@@ -143,7 +153,7 @@ class CTranslate2Summarizer(_CTranslate2Model):
         layout of ``python -m scripts.bench.sum_floor``); more at once pushes the job's peak
         RSS towards its aim (beam search keeps a cross-attention cache per beam and article)."""
         self._ensure_model()
-        return 3 if self._runtime["device"] == "cpu" else 4
+        return 3 if self._runtime["device"] == Device.CPU else 4
 
     @property
     def side_by_side(self) -> int:
@@ -182,3 +192,23 @@ class CTranslate2Summarizer(_CTranslate2Model):
                 batch, target_prefix=[prefix] * len(batch) if prefix else None, **options)
             out.extend(self.decode(r.hypotheses[0]) for r in results)
         return out
+
+
+@register_backend(Backend.CTRANSLATE2)
+class CTranslate2Backend(ModelBackend):
+    """CTranslate2 on the converted models, both roles; the translator may load in the
+    background while the run checks (a model not yet converted waits for the checks)."""
+
+    preloads = True
+    converts = True
+
+    def translator(self, config: JobConfig, source: ModelSource | None = None,
+                   tokens: ModelTokenizer | None = None) -> CTranslate2Translator:
+        return CTranslate2Translator(config, source, tokens)
+
+    def summarizer(self, config: JobConfig, source: ModelSource | None = None,
+                   tokens: ModelTokenizer | None = None) -> CTranslate2Summarizer:
+        return CTranslate2Summarizer(config, source, tokens)
+
+    def runtime(self, config: JobConfig) -> tuple[str, str]:
+        return select_runtime(config)

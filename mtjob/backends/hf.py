@@ -7,9 +7,11 @@ import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
+from ..choices import Backend, Device, DType, Quantize
 from .base import Call, GenOptions, Hypothesis
 from .beam_cache import beam_search_cache
 from .lazy import LazyModel
+from .registry import ModelBackend, register_backend
 from .runtime import cpu_layout, select_device, select_dtype
 from .store.hub import ModelSource
 from .tokenizers.tokenizer import ModelTokenizer, quiet_transformers
@@ -37,25 +39,26 @@ def load_model(source: ModelSource, config: JobConfig, parallel: bool = False,
     quiet_transformers()  # its "Loading weights" bar, unless -vv
     device = select_device(config.device)
     workers, threads = 1, config.threads
-    if parallel and device == "cpu":
+    if parallel and device == Device.CPU:
         workers, threads = cpu_layout(config.threads, calls)
     _set_threads(threads)
     dtype = select_dtype(config.dtype, device, source.ref)
     # Half precision on CPU: torch's SDPA kernel is slower there than eager attention
     # (README, Performance), while float32 runs at the same speed with either.
-    attention = "eager" if device == "cpu" and dtype != "float32" or attentions else "sdpa"
+    attention = "eager" if device == Device.CPU and dtype != DType.FLOAT32 or attentions \
+        else "sdpa"
     model = AutoModelForSeq2SeqLM.from_pretrained(
         str(source.path), use_safetensors=source.use_safetensors, trust_remote_code=False,
-        dtype=getattr(torch, dtype), attn_implementation=attention)
-    model.eval().to(device)
+        dtype=getattr(torch, dtype.value), attn_implementation=attention)
+    model.eval().to(device.value)
     # "auto" means float: torch's dynamic int8 is faster on CPU but was measured to change
     # greedy output well beyond tolerance (README, Performance); it is opt-in here.
-    quantize = "none" if config.quantize == "auto" else config.quantize
-    if quantize == "int8":
-        if device != "cpu":
+    quantize = Quantize.NONE if config.quantize == Quantize.AUTO else config.quantize
+    if quantize == Quantize.INT8:
+        if device != Device.CPU:
             log.warning("%s: int8 dynamic quantisation is CPU-only in the transformers "
                         "backend; using %s on %s", source.ref, dtype, device)
-            quantize = "none"
+            quantize = Quantize.NONE
         else:
             import warnings
 
@@ -186,3 +189,20 @@ class TransformersSummarizer(LazyModel):
                                      **beam_search_cache(model, c.sum_beams))
             out.extend(self.tokenizer.batch_decode(ids, skip_special_tokens=True))
         return out
+
+
+@register_backend(Backend.TRANSFORMERS)
+class TransformersBackend(ModelBackend):
+    """transformers and torch: the exact reference, both roles."""
+
+    def translator(self, config: JobConfig, source: ModelSource | None = None,
+                   tokens: ModelTokenizer | None = None) -> TransformersTranslator:
+        return TransformersTranslator(config, source, tokens)
+
+    def summarizer(self, config: JobConfig, source: ModelSource | None = None,
+                   tokens: ModelTokenizer | None = None) -> TransformersSummarizer:
+        return TransformersSummarizer(config, source, tokens)
+
+    def runtime(self, config: JobConfig) -> tuple[str, str]:
+        device = select_device(config.device)
+        return device, select_dtype(config.dtype, device)

@@ -149,19 +149,11 @@ def runtime(config: JobConfig) -> tuple[str, list[str]]:
         ct2 = import_ctranslate2()
         lines.append(f"ctranslate2 {ct2.__version__}: {ct2.get_cuda_device_count()} CUDA "
                      "device(s)")
-    except MissingExtraError:
-        if config.backend == "ctranslate2":
-            raise
+    except MissingExtraError:  # the ctranslate2 backend's runtime raises it below
         lines.append("ctranslate2: not installed (pip install 'mtjob[ct2]')")
-    if config.backend == "ctranslate2":
-        from .ct2 import select_runtime
+    from .registry import backend_for
 
-        device, precision = select_runtime(config)
-    else:
-        from .runtime import select_device, select_dtype
-
-        device = select_device(config.device)
-        precision = select_dtype(config.dtype, device)
+    device, precision = backend_for(config.backend).runtime(config)
     return f"{config.backend} on {device} ({precision})", lines
 
 

@@ -6,6 +6,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError, MtjobError
+from .base import ModelBase
 from .store.hub import ModelSource, resolve_model
 from .tokenizers.tokenizer import ModelTokenizer, hf_json
 
@@ -18,7 +19,7 @@ class LoadLater(Exception):
     checks (a CTranslate2 model not yet converted): the first call loads it instead."""
 
 
-class LazyModel:
+class LazyModel(ModelBase):
     """A model given by hub id or folder (or already resolved): weights load on first use."""
 
     #: On CPU the engine submits several calls at once (a translator's batches, a
@@ -74,10 +75,11 @@ class LazyModel:
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
         """Load the weights: the model and its runtime facts (backend, device, precision).
-        In the :meth:`preload` thread (``in_background()``) it may raise :class:`LoadLater`."""
+        In the :meth:`load_in_background` thread (``in_background()``) it may raise
+        :class:`LoadLater`."""
         raise NotImplementedError
 
-    def preload(self) -> None:
+    def load_in_background(self) -> None:
         """Start loading the weights in a background thread, so that the load overlaps what
         the run does before its first call (checks, reading, segmenting); the first call
         waits for it, and gets its error if it failed. The CPU layout is then the default

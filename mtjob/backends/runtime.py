@@ -9,22 +9,23 @@ import logging
 import os
 import sys
 
+from ..choices import Device, DType
 from ..errors import ConfigError
 
 log = logging.getLogger(__name__)
 
 
-def select_device(requested: str) -> str:
+def select_device(requested: Device) -> Device:
     """``auto`` -> ``cuda`` when torch sees a GPU, else ``cpu``; ``cuda`` without one is an
     error."""
     import torch
 
     has_cuda = torch.cuda.is_available()
-    if requested == "cuda" and not has_cuda:
+    if requested == Device.CUDA and not has_cuda:
         raise ConfigError("device 'cuda' was asked for but no CUDA GPU is visible")
-    if requested == "auto":
-        return "cuda" if has_cuda else "cpu"
-    return requested
+    if requested == Device.AUTO:
+        return Device.CUDA if has_cuda else Device.CPU
+    return Device(requested)
 
 
 def cpu_layout(threads: int, calls: int | None = None) -> tuple[int, int]:
@@ -53,20 +54,20 @@ def cpu_has_bf16(cpuinfo: str = "/proc/cpuinfo") -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
-def select_dtype(requested: str, device: str, model: str = "the model") -> str:
+def select_dtype(requested: DType, device: Device, model: str = "the model") -> DType:
     """Precision for transformers: float32 on CPU; bfloat16 (or float16) on GPU by default."""
-    if requested != "auto":
-        if device == "cpu" and requested != "float32":
-            fast = requested == "bfloat16" and cpu_has_bf16()
+    if requested != DType.AUTO:
+        if device == Device.CPU and requested != DType.FLOAT32:
+            fast = requested == DType.BFLOAT16 and cpu_has_bf16()
             log.warning("%s: dtype %s on CPU is %s; float32 is exact", model, requested,
                         "lossy" if fast else "slow and lossy (this CPU lacks bfloat16 "
                         "instructions)")
-        return requested
-    if device == "cpu":
-        return "float32"
+        return DType(requested)
+    if device == Device.CPU:
+        return DType.FLOAT32
     import torch
 
-    return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
+    return DType.BFLOAT16 if torch.cuda.is_bf16_supported() else DType.FLOAT16
 
 
 def is_out_of_memory(exc: BaseException) -> bool:

@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..choices import Backend, Device
 from ..config import FIELDS, MODEL_FIELDS, JobConfig
 from ..errors import ModelUnavailableError
 from ..vocabulary import Role
@@ -84,16 +85,10 @@ def mtjob_cache(folder: Path) -> Iterator[None]:
 def compute_types(config: JobConfig) -> list[str]:
     """The CTranslate2 compute types a run of ``config`` would load, for the devices it may
     get (``auto``: both); as ``backends.ct2.select_runtime`` chooses them."""
-    devices = ["cpu", "cuda"] if config.device == "auto" else [config.device]
-    out = []
-    for device in devices:
-        if device == "cpu":
-            out.append("float32" if config.quantize == "none" else "int8")
-            continue
-        half = "bfloat16" if config.dtype == "bfloat16" else "float16"
-        out.append(f"int8_{half}" if config.quantize == "int8" else
-                   "float32" if config.dtype == "float32" else half)
-    return out
+    from .ct2 import compute_type
+
+    devices = [Device.CPU, Device.CUDA] if config.device == Device.AUTO else [config.device]
+    return [compute_type(config, device) for device in devices]
 
 
 def _fetch(ref: str, revision: str | None, target: Path, allow_pickle: bool) -> dict[str, Any]:
@@ -137,7 +132,9 @@ def profile_text(config: JobConfig, staged: list[StagedModel], when: str) -> str
             if name not in NOT_IN_PROFILE and getattr(config, name) != getattr(defaults, name)}
     lines = [f"# Written by `mtjob models stage` at {when}: models staged for offline nodes.",
              "# Use: mtjob run INPUT... --out OUT --config THIS_FILE"]
-    if config.backend == "ctranslate2":
+    from .registry import backend_for
+
+    if backend_for(config.backend).converts:
         lines.append(f"# and export MTJOB_CACHE={staged[0].folder.parent / CACHE_FOLDER}")
     lines += ["", "[models]"] + [f"{k} = {_toml(v)}" for k, v in models.items()]
     if rest:
@@ -174,7 +171,7 @@ def stage(folder: Path, config: JobConfig, ctranslate2: bool = False) -> StageRe
     when = datetime.now(timezone.utc).isoformat(timespec="seconds")
     atomic_write(folder / "models.json", json_bytes(
         {m.folder.name: {"role": m.role, **m.origin} for m in staged}))
-    profile_config = dataclasses.replace(config, backend="ctranslate2") if ctranslate2 \
+    profile_config = dataclasses.replace(config, backend=Backend.CTRANSLATE2) if ctranslate2 \
         else config
     profile = folder / PROFILE
     atomic_write(profile, profile_text(profile_config, staged, when).encode("utf-8"))

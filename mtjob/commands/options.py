@@ -114,7 +114,7 @@ def config_options(command: Callable[..., Any] | None = None, *,
         # None means "keep the config file's value"; the help shows the built-in default.
         option = typer.Option(*decls, help=f"{meta['help']}  [default: {shown}]",
                               show_default=False, rich_help_panel=meta["panel"])
-        annotations[name] = Annotated[Optional[meta["choices"] or kind], option]
+        annotations[name] = Annotated[Optional[kind], option]  # an enum: its words
         params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
                                         annotation=annotations[name]))
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..choices import EngineKind
+
 if TYPE_CHECKING:
     from ..config import JobConfig
     from .base import Models
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 
 def default_models(config: JobConfig) -> Models:
     """Models for the configured engine: resolved in this process either way."""
-    if config.engine == "ray":
+    if config.engine == EngineKind.RAY:
         from .ray import RayModels, import_ray
 
         import_ray()  # fail at once, before any file is read, if Ray is missing

@@ -1,5 +1,6 @@
 """Where model calls run. Two narrow protocols: ``Models`` (what a run can know before any
-weights load) and ``Engine`` (translation batches and summaries, then close)."""
+weights load) and ``Engine`` (translation batches and summaries, then close); each declares
+every method a run calls, and ``ModelsBase`` gives the optional ones their defaults."""
 
 from __future__ import annotations
 
@@ -72,3 +73,20 @@ class Models(Protocol):
 
     def engine(self, config: JobConfig) -> Engine:
         """The engine that loads the weights (in this process, or on workers)."""
+
+    def preload(self, config: JobConfig) -> None:
+        """Start loading weights the next :meth:`engine` takes, in the background, so that
+        the load overlaps the checks, reading and segmenting (optional)."""
+
+    def release(self) -> None:
+        """Wait for and drop what :meth:`preload` loaded that no engine took."""
+
+
+class ModelsBase:
+    """The defaults of ``Models``' optional methods: nothing is loaded ahead."""
+
+    def preload(self, config: JobConfig) -> None:
+        """Load nothing ahead: the engine loads its weights at its first call."""
+
+    def release(self) -> None:
+        """Nothing was loaded ahead."""

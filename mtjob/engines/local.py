@@ -76,7 +76,7 @@ class LocalEngine:
                           progress: Progress | None = None) -> list[BatchOutcome]:
         """Outcomes in the order of ``jobs``. Side by side, the longest decodes start first,
         so that no worker waits idle at the end while another finishes a long batch."""
-        _expect_calls(self.translator, len(jobs))
+        self.translator.expect_calls(len(jobs))
         workers = self.translator.parallel_batches if len(jobs) > 1 else 1
         done = (lambda job: progress(len(job.texts))) if progress else None
         order = list(range(len(jobs)))
@@ -121,10 +121,10 @@ class LocalEngine:
         (:func:`even_calls`), or, for one article alone, one chunk per call. The others (short:
         extractive, long: hierarchical), and all of them if a joint call fails, go one
         article at a time."""
-        _expect_calls(self.summarizer, self._summary_calls(documents))
+        self.summarizer.expect_calls(self._summary_calls(documents))
         out: list[SummaryOutcome | None] = [None] * len(documents)
         workers = self.summarizer.parallel_batches if len(documents) > 1 else 1
-        per_call = getattr(self.summarizer, "side_by_side", 1) if workers > 1 else len(documents)
+        per_call = self.summarizer.side_by_side if workers > 1 else len(documents)
         inputs: dict[int, tuple[str, int]] = {}
         for i, doc in enumerate(documents if len(documents) > 1 and per_call > 1 else []):
             try:
@@ -187,14 +187,6 @@ def _clean_text(text: str, what: str) -> str:
     if removed:  # routine for some models, and the text is clean: no line per article
         log.debug("removed %d control character(s) the model generated in %s", removed, what)
     return cleaned
-
-
-def _expect_calls(model: Any, calls: int) -> None:
-    """Size a lazily loading model's CPU layout to the work (models without the hint, such
-    as the test fakes, ignore it)."""
-    hint = getattr(model, "expect_calls", None)
-    if hint is not None:
-        hint(calls)
 
 
 def run_in_order(fn: Callable[[T], R], items: list[T], workers: int, cancel: threading.Event,

@@ -34,9 +34,7 @@ class ModelActor:
     def __init__(self, config: JobConfig) -> None:
         self.engine = LocalEngine(config)
         # The actor serves one call at a time: every thread of its own goes to that call.
-        for model in (self.engine.translator, self.engine.summarizer):
-            if hasattr(model, "parallel"):
-                model.parallel = False
+        self.engine.translator.parallel = self.engine.summarizer.parallel = False
 
     def translate(self, job: BatchJob) -> BatchOutcome:
         return self.engine.translate_one(job)

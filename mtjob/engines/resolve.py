@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..backends import make_summarizer, make_translator
+from ..backends.registry import backend_for
 from ..backends.store.hub import ModelSource, resolve_model
 from ..backends.store.model_kind import check_kind
 from ..backends.store.validate import check_config, check_tokenizer, check_weights
 from ..backends.tokenizers.tokenizer import ModelTokenizer
+from ..choices import EngineKind
 from ..errors import ModelError
 from ..vocabulary import Role
 from .local import LocalEngine
@@ -70,18 +72,18 @@ class LocalModels:
         CTranslate2 (the load, with the import of CTranslate2, then overlaps the checks,
         reading and segmenting; a model not yet converted waits for the checks: a broken one
         is never converted). The next :meth:`engine` takes it."""
-        if config.backend != "ctranslate2" or config.engine != "local" \
+        if not backend_for(config.backend).preloads or config.engine != EngineKind.LOCAL \
                 or self._preloaded is not None:
             return  # (the Ray engine loads its weights on the actors only)
         mt = self.source(config, Role.MT)
         self._preloaded = make_translator(config, mt, self._tokenizer(mt))
-        self._preloaded.preload()  # type: ignore[attr-defined]
+        self._preloaded.load_in_background()
 
     def release(self) -> None:
         """A preloaded translator that no engine took (every article failed to read, say):
         its load finished and dropped before the run returns."""
         if self._preloaded is not None:
-            self._preloaded.settle()  # type: ignore[attr-defined]
+            self._preloaded.settle()
             self._preloaded = None
 
     def engine(self, config: JobConfig) -> LocalEngine:

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..choices import LangCheck
 from ..errors import InputError, MtjobError, OutputError
 from ..inputs.reader import Article, doc_id_for, read_article, source_sha256
 from ..inputs.sources import Skipped, display_name
@@ -158,7 +159,7 @@ class Bookkeeping:
                   ) -> list[ArticleLanguage]:
         """Each article's language (``lang_check``), its other-language paragraphs flagged;
         one warning per article that is mostly not Arabic."""
-        identifier = load_identifier() if self.config.lang_check == "on" else None
+        identifier = load_identifier() if self.config.lang_check == LangCheck.ON else None
         if identifier is None:
             return [ArticleLanguage(None, 1.0) for _ in articles]
         found = check_languages(articles, segments, identifier)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..backends.base import Call, GenOptions, Hypothesis
+from ..backends.base import Call, GenOptions, Hypothesis, ModelBase
+from ..engines.base import ModelsBase
 from ..engines.local import LocalEngine
 from ..vocabulary import Role
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from ..config import JobConfig
 
 
-class FakeTranslator:
+class FakeTranslator(ModelBase):
     """Counts a token per word (+1 for end of sequence) and 'translates' by tagging words.
 
     ``script`` may replace the output of a text: ``script(text, options) -> str | None``.
@@ -50,7 +51,7 @@ class FakeTranslator:
         return {"id": "fake-mt", "revision": "0", "backend": "fake"}
 
 
-class FakeSummarizer:
+class FakeSummarizer(ModelBase):
     """Summarizes to the first words of each input; a small ``window`` forces chunking."""
 
     parallel_batches = 1
@@ -77,7 +78,7 @@ class FakeSummarizer:
         return {"id": "fake-sum", "revision": "0", "backend": "fake"}
 
 
-class FakeModels:
+class FakeModels(ModelsBase):
     """``Models`` for pipeline tests: the fake translator doubles as the tokenizer; every
     engine created is recorded in ``engines`` (and its config in ``calls``, if given)."""
 
