@@ -6,8 +6,10 @@ bottom as the data flow, each stage a plain function of the module named for it.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,24 +18,27 @@ from .config import JobConfig
 from .engines import default_models
 from .engines.base import Engine, Models, Progress, SummaryOutcome
 from .engines.batching import article_groups
-from .inputs.reader import Article
+from .engines.summarize import summarize_articles
+from .inputs.reader import doc_id_for, read_articles
 from .inputs.sources import display_name
 from .memory.lookup import check_memory
 from .outfolder.atomic import ensure_real_dir, ensure_writable, write_article
-from .outfolder.corrections import reapply
 from .outfolder.journal import recover
 from .outfolder.lock import ShardLock, check_wait
 from .outfolder.manifest import ManifestWriter
-from .outfolder.paths import REPORT_DIR, abstract_path, jsonl_path, sha256_bytes
-from .records import ParagraphRecord, abstract_record, build_records
+from .outfolder.paths import REVIEW_DIR, abstract_path, jsonl_path, sha256_bytes
+from .outfolder.writer import article_jsonl, remove_temp_files, write_english
+from .records import TranslatedArticle, abstract_record, build_records
 from .runs.bookkeeping import Bookkeeping
 from .runs.report import RunReport
 from .runs.sharding import select_inputs
 from .text.glossary import Entry, load_once
-from .text.langid import ArticleLanguage
-from .text.segment import Segment, TokenCounter
+from .text.langid import article_languages
+from .text.segment import TokenCounter, segment_articles
 from .translation import translate_segments
 from .vocabulary import Role
+
+log = logging.getLogger(__name__)
 
 
 def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
@@ -55,97 +60,121 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
     paths, skipped = select_inputs(inputs, out, rank, world_size, stats)
     ensure_writable(out)
     if config.report:  # a file, FIFO or symlink there: a usage error now, not a warning later
-        ensure_real_dir(out / REPORT_DIR)
+        ensure_real_dir(out / REVIEW_DIR)
     report = RunReport() if report is None else report
-    engine: Engine | None = None
     with ShardLock(out, rank, world_size, wait_lock) as lock:
         report.locked = True
         glossary, glossary_sha256 = load_once(config.glossary)  # one read for the whole run
         settings = config.output_settings(glossary_sha256)
         manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
-        revisions = models.revisions(config)  # cheap: fingerprints are cached
-        book = Bookkeeping(out, config, report, manifest, revisions, settings)
-        book.remove_temp_files(paths, lock.removed_tmp)
+        book = Bookkeeping(out, config, report, manifest, models.revisions(config), settings)
+        remove_temp_files(out, [doc_id_for(p) for p in paths], lock.removed_tmp)
         recover(out)  # an import killed after its commit point: finish it first
         todo = book.plan(paths, skipped, force, stats)  # finished ones are skipped
+        for doc_id in report.unchanged if config.text else []:
+            write_english(out, doc_id)  # from its JSONL, when missing or out of date
+        run: _Run | None = None
         try:
             if todo:  # a broken model stops the run before any article is read
                 check_memory(config.memory)
                 models.preload(config)  # weights load meanwhile
                 book.timed("resolve", lambda: models.check(config))
-            tokenizer = models.tokenizer(config) if todo else None  # no weights
-            for start, end in article_groups(len(todo), config.group_articles):
-                engine = _run_group(book, todo[start:end], tokenizer, models, engine,
-                                    progress, glossary)
+                run = _Run(book, models, models.tokenizer(config), glossary, progress)
+                for start, end in article_groups(len(todo), config.group_articles):
+                    _run_group(run, todo[start:end])
         finally:
-            if engine is not None:
-                engine.close()
+            if run is not None and run.engine is not None:
+                run.engine.close()
             models.release()  # a preload no engine took
             manifest.flush()  # what a stopped run finished stays recorded
         book.finish()
+        if config.report:  # every page as the folder is now, and the index
+            _review_pages(out)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | None,
-               models: Models, engine: Engine | None, progress: Progress | None,
-               glossary: tuple[Entry, ...]) -> Engine | None:
+@dataclass
+class _Run:
+    """What the groups of one run share: the engine is made at the first with work for it."""
+
+    book: Bookkeeping
+    models: Models
+    tokenizer: TokenCounter  #: the translation model's (no weights)
+    glossary: tuple[Entry, ...]
+    progress: Progress | None
+    engine: Engine | None = None
+    provenance: dict[Role, Any] | None = None  #: the models the engine ran, logged once
+
+
+def _run_group(run: _Run, paths: list[Path]) -> None:
     """One group of articles: read, segment, check languages, translate, build, summarize,
-    write. Returns the engine, loaded at the first group that has work for it."""
-    config, report = book.config, book.report
-    articles = book.timed("read", lambda: book.read(paths))
+    write."""
+    book, config, out = run.book, run.book.config, run.book.out
+    with book.stage("read"):
+        articles, unread = read_articles(paths, config.max_file_bytes)
+    book.failed(unread)
     if not articles:
-        return engine
-    segments: list[Segment] = []
-    errors: dict[int, str] = {}
+        return
     with book.stage("segment"):
-        for doc, article in enumerate(articles):
-            segments += book.segment(errors, doc, article, tokenizer)
-    languages = book.timed("language", lambda: book.languages(articles, segments))
-    if progress is not None:
-        progress.add_total(sum(1 for s in segments if s.text)
-                           + (len(articles) if config.summary else 0))
-    if engine is None:
-        engine, report.models_loaded = models.engine(config), True
-    errors.update(translate_segments(segments, engine, config, progress, report.stage_seconds,
-                                     glossary))
-    provenance = book.provenance(engine)
-    ready = []  # (article, language, records, machine JSONL, JSONL written, corrected)
+        segments, errors = segment_articles(articles, run.tokenizer, config)
+    languages = book.timed("language", lambda: article_languages(articles, segments,
+                                                                  config.lang_check))
+    if run.progress is not None:
+        run.progress.add_total(sum(1 for s in segments if s.text)
+                               + (len(articles) if config.summary else 0))
+    if run.engine is None:
+        run.engine, book.report.models_loaded = run.models.engine(config), True
+    errors.update(translate_segments(segments, run.engine, config, run.progress,
+                                     book.report.stage_seconds, run.glossary))
+    if run.provenance is None:
+        run.provenance = run.engine.provenance()
+        for role, info in run.provenance.items():
+            log.info("%s model: %s", role, ", ".join(f"{k} {v}" for k, v in info.items()))
+    translated = []
     for doc, article in enumerate(articles):  # build records, re-apply the corrections
         if doc in errors:
             book.fail(article.path, f"{display_name(article.path)}: {errors[doc]}")
             continue
         records = build_records(doc_id=article.doc_id, paragraphs=[
             p.text for p in article.paragraphs], segments=[s for s in segments if s.doc == doc])
-        fixed = book.guard_write(article.path, lambda: reapply(book.out, article.doc_id, records))
-        if fixed is not None:  # None: its corrections store is unreadable (it alone fails)
-            ready.append((article, languages[doc], records, *fixed))
+        jsonl = book.guard_write(article.path, lambda: article_jsonl(out, article.doc_id,
+                                                                     records))
+        if jsonl is not None:  # None: its corrections store is unreadable (it alone fails)
+            translated.append(TranslatedArticle(article, languages[doc], records, jsonl))
     with book.stage("summarize"):  # the English written: a person's post-edits in place
-        summaries = book.summarize(engine, [post[0] if post else [r.en for r in records]
-                                            for *_, records, _, _, post in ready], progress)
-    for item, summary in zip(ready, summaries):
-        _write(book, *item, summary, provenance)
-    return engine
+        summaries = summarize_articles(run.engine, [t.english for t in translated],
+                                       config.summary, run.progress)
+    for item, summary in zip(translated, summaries):
+        _write(run, item, summary)
 
 
-def _write(book: Bookkeeping, article: Article, language: ArticleLanguage,
-           records: list[ParagraphRecord], machine: bytes, data: bytes,
-           corrected: tuple[list[str], str] | None, summary: SummaryOutcome,
-           provenance: dict[Role, Any]) -> None:
+def _write(run: _Run, item: TranslatedArticle, summary: SummaryOutcome) -> None:
     """An article's two files, then its manifest entry (and its review page)."""
+    book, article, records = run.book, item.article, item.records
     if summary.error is not None:
         book.fail(article.path, f"{display_name(article.path)}: {summary.error}")
         return
     meta = abstract_record(
         doc_id=article.doc_id, source=article.path, source_sha256=article.sha256,
-        jsonl_sha256=sha256_bytes(machine), records=records, text=summary.text,
-        method=summary.method, models=provenance, settings=book.settings,
-        input_tokens=summary.input_tokens, language=language.detected,
-        article_flags=language.flags, corrected=corrected if summary.text is not None else None)
+        jsonl_sha256=sha256_bytes(item.jsonl.machine), records=records, text=summary.text,
+        method=summary.method, models=run.provenance, settings=book.settings,
+        input_tokens=summary.input_tokens, language=item.language.detected,
+        article_flags=item.language.flags,
+        corrected=item.jsonl.corrected if summary.text is not None else None)
     with book.stage("write"), signals.critical():  # no signal between the files and entry
         written = book.guard_write(article.path, lambda: write_article(jsonl_path(
-            book.out, article.doc_id), abstract_path(book.out, article.doc_id), data, meta))
+            book.out, article.doc_id), abstract_path(book.out, article.doc_id), item.jsonl.data,
+            meta))
         if written is not None:
             book.done(article, meta, written, records)
+            if book.config.text:
+                write_english(book.out, article.doc_id, [r.en for r in records])
     if written is not None and book.config.report:
-        book.report_pages(article.doc_id)
+        _review_pages(book.out, article.doc_id)
+
+
+def _review_pages(out: Path, doc_id: str | None = None) -> None:
+    from .export.pages import review_pages  # the HTML renderer loads only when asked for
+
+    review_pages(out, doc_id)

@@ -7,7 +7,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .text import quality
 from .text.abstract_checks import check_abstract
@@ -15,6 +15,10 @@ from .text.alignment import to_source_words
 from .text.segment import Segment
 from .versions import __version__
 from .vocabulary import Origin, Role, Status
+
+if TYPE_CHECKING:
+    from .inputs.reader import Article
+    from .text.langid import ArticleLanguage
 
 #: Version of the record shapes: 2 added score, alignment, glossary_miss and the abstract's
 #: scores, checks and input_tokens (README, Trust signals).
@@ -83,6 +87,34 @@ class ParagraphRecord:
         return {"doc_id": self.doc_id, "para_id": self.para_id, "ar": self.ar, "en": self.en,
                 "sentences": [s.to_dict() for s in self.sentences], "flags": list(self.flags),
                 "schema": SCHEMA}
+
+
+@dataclass(frozen=True)
+class ArticleJsonl:
+    """An article's JSONL as the output writer made it, before its abstract."""
+
+    #: The model's output: what the abstract's ``jsonl_sha256`` hashes.
+    machine: bytes
+    #: What is written: ``machine`` with every stored correction that still applies.
+    data: bytes
+    #: When a correction applied: the English paragraphs with the post-edits in place (the
+    #: abstract is made from them) and the hash of ``data``.
+    corrected: tuple[list[str], str] | None = None
+
+
+@dataclass(frozen=True)
+class TranslatedArticle:
+    """An article through translation: what the summarize and write stages take."""
+
+    article: Article
+    language: ArticleLanguage
+    records: list[ParagraphRecord]
+    jsonl: ArticleJsonl
+
+    @property
+    def english(self) -> list[str]:
+        """What the abstract is made from: the English written, post-edits in place."""
+        return self.jsonl.corrected[0] if self.jsonl.corrected else [r.en for r in self.records]
 
 
 def dumps_line(obj: dict[str, Any]) -> str:

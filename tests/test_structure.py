@@ -103,8 +103,10 @@ def test_modules_stay_small():
              for name, path in modules().items() if ".testing" not in name}
     assert {n: s for n, s in sizes.items() if s > 260} == {}
     # job.py reads as the run's stages; 150 since the language check, the glossary read once,
-    # the import journal's recovery and the memory check joined them (issues 20, 22, 24).
-    assert sizes["mtjob.job"] <= 150
+    # the import journal's recovery and the memory check joined them (issues 20, 22, 24); 180
+    # since the stages left the bookkeeping (issue 30): what the groups share (``_Run``), the
+    # models' log line, --text and the review pages are written in the flow's own order.
+    assert sizes["mtjob.job"] <= 180
 
 
 def test_the_cli_starts_without_torch_or_transformers():
@@ -116,10 +118,10 @@ def test_the_cli_starts_without_torch_or_transformers():
 
 
 #: The top of ``mtjob/``: what nearly everything imports, and the entry points.
-TOP = {"__init__", "__main__", "cli", "api", "job", "config", "choices", "errors", "versions",
+TOP = {"__init__", "__main__", "cli", "api", "job", "choices", "errors", "versions",
        "signals", "records", "translation", "vocabulary"}
-PACKAGES = {"commands", "inputs", "text", "engines", "runs", "outfolder", "backends", "export",
-            "feedback", "memory", "evaluation", "testing"}
+PACKAGES = {"config", "commands", "inputs", "text", "engines", "runs", "outfolder", "backends",
+            "export", "feedback", "memory", "evaluation", "testing"}
 
 
 def entry(module: str, package: str) -> str | None:
@@ -180,7 +182,7 @@ def arrows_back_up(package: str = "mtjob") -> list[tuple[str, str, bool]]:
 
 def test_no_arrow_runs_back_up():
     """Only one, type-only: ``text/segment.py`` names ``JobConfig`` in a signature, while
-    ``config.py`` hashes the glossary file with ``text/glossary.py``."""
+    ``config/`` hashes the glossary file with ``text/glossary.py``."""
     assert arrows_back_up() == [("mtjob.text", "mtjob.config", True)]
 
 

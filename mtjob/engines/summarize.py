@@ -11,6 +11,7 @@ from ..text.segment import fit_to_limit, pack
 
 if TYPE_CHECKING:
     from ..backends.base import Call, Summarizer
+    from .base import Engine, Progress, SummaryOutcome
 
 log = logging.getLogger(__name__)
 
@@ -73,3 +74,19 @@ def make_abstract(paragraphs: list[str], summarizer: Summarizer, min_tokens: int
             return (summarizer.summarize([joined], call)[0].strip(), HIERARCHICAL,
                     read + size)
     raise RuntimeError("the summaries did not shrink below the summarizer's window")
+
+
+def summarize_articles(engine: Engine, documents: list[list[str]], summary: bool,
+                       progress: Progress | None = None) -> list[SummaryOutcome]:
+    """The summarize stage: each document's abstract (from its English paragraphs), or
+    none with ``summary`` off."""
+    from .base import SummaryOutcome
+
+    if not summary:
+        return [SummaryOutcome(None, DISABLED) for _ in documents]
+    if not documents:
+        return []
+    outcomes = engine.summarize(documents)
+    if progress is not None:
+        progress(len(documents))
+    return outcomes

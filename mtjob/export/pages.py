@@ -17,35 +17,35 @@ from pathlib import Path
 from ..errors import MtjobError
 from ..inputs.sources import display_name
 from ..outfolder.atomic import ensure_real_dir, write_if_changed
-from ..outfolder.paths import INDEX, abstract_path, doc_of_page, page_name, page_stamp
-from ..outfolder.paths import REPORT_DIR as REPORT
+from ..outfolder.paths import INDEX, REVIEW_DIR, abstract_path, doc_of_page, page_name, page_stamp
 from ..outfolder.readback import FinishedArticle, read_finished
 from .html import render_html, render_index
 
 log = logging.getLogger(__name__)
 
+
 def _current(out: Path, doc_id: str, reuse: bool = True) -> tuple[FinishedArticle, bytes | None]:
     """The article, and its page unless (``reuse``) the page there was made from these very
     files (its stamp): an unchanged archive costs a read per article, not a render."""
     article = read_finished(out, doc_id)
-    if reuse and page_stamp(out / REPORT / page_name(doc_id)) == article.page_key:
+    if reuse and page_stamp(out / REVIEW_DIR / page_name(doc_id)) == article.page_key:
         return article, None
     return article, render_html(article, index=INDEX).encode("utf-8")
 
 
-def write_page(out: Path, doc_id: str) -> Path:
+def write_review_page(out: Path, doc_id: str) -> Path:
     """The review page of one finished article (read back from its files)."""
-    folder = ensure_real_dir(out / REPORT)  # never written through a symlink
+    folder = ensure_real_dir(out / REVIEW_DIR)  # never written through a symlink
     page = folder / page_name(doc_id)
     write_if_changed(page, _current(out, doc_id, reuse=False)[1] or b"")
     return page
 
 
-def sync_report(out: Path) -> Path:
+def sync_review_pages(out: Path) -> Path:
     """Every finished article's page as its files are now (unchanged pages are not
     rewritten), no page of an article that is gone, and the index of them all. An
     article that cannot be read back is named in a warning and left out."""
-    folder = ensure_real_dir(out / REPORT)
+    folder = ensure_real_dir(out / REVIEW_DIR)
     doc_ids = sorted(p.name[:-len(".abstract.json")] for p in out.glob("*.abstract.json"))
     articles = []
     for doc_id in doc_ids:
@@ -64,3 +64,13 @@ def sync_report(out: Path) -> Path:
     pages = {a.doc_id: page_name(a.doc_id) for a in articles}
     write_if_changed(folder / INDEX, render_index(articles, pages).encode("utf-8"))
     return folder / INDEX
+
+
+def review_pages(out: Path, doc_id: str | None = None) -> None:
+    """The review pages stage of a ``--report`` run: the article's page or (no ``doc_id``)
+    every page brought in line with the folder, and the index. A page that cannot be
+    written is a warning: the article itself is done."""
+    try:
+        write_review_page(out, doc_id) if doc_id else sync_review_pages(out)
+    except (OSError, MtjobError) as exc:
+        log.warning("review page not written: %s", exc)

@@ -192,3 +192,15 @@ def read_article(path: Path, max_bytes: int) -> Article:
                          "and separators)")
     return Article(path=path, doc_id=doc_id_for(path), sha256=hashlib.sha256(data).hexdigest(),
                    text=text, paragraphs=tuple(paragraphs), stat=info)
+
+
+def read_articles(paths: list[Path], max_bytes: int) -> tuple[list[Article], dict[Path, str]]:
+    """The read stage: each article read, or why it could not be (its ``InputError``'s
+    message, naming the file and position): one bad file never stops the others."""
+    articles, unread = [], {}
+    for path in paths:
+        try:
+            articles.append(read_article(path, max_bytes))
+        except InputError as exc:
+            unread[path] = str(exc)
+    return articles, unread

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError
-from ..records import ParagraphRecord, jsonl_bytes
 from .atomic import read_plain
 from .machine import corrected_paragraphs, dump_jsonl, machine_bytes, parse_jsonl
 from .paths import meta_dir, sha256_bytes
@@ -144,14 +143,13 @@ def check_article(out: Path, doc_id: str, data: bytes, overlay: dict[Path, bytes
     return []
 
 
-def reapply(out: Path, doc_id: str, records: list[ParagraphRecord]
-            ) -> tuple[bytes, bytes, tuple[list[str], str] | None]:
-    """What a run writes for ``records``: the machine output (the JSONL's bytes), the JSONL
-    with every stored correction whose Arabic sentence is still there (the others are named
-    in the log, and stay stored) and, when one applied, what the run summarizes instead of
-    the machine's English: the English paragraphs with the post-edits in place, and the hash
-    of the JSONL they come from."""
-    machine = jsonl_bytes(records)
+def reapply(out: Path, doc_id: str, machine: bytes
+            ) -> tuple[bytes, tuple[list[str], str] | None]:
+    """What a run writes for its ``machine`` output (the JSONL the output writer made): the
+    JSONL with every stored correction whose Arabic sentence is still there (the others are
+    named in the log, and stay stored) and, when one applied, what the run summarizes
+    instead of the machine's English: the English paragraphs with the post-edits in place,
+    and the hash of the JSONL they come from."""
     corrections = read_corrections(out, doc_id)
     data, unapplied = with_corrections(machine, corrections)
     if corrections:
@@ -161,4 +159,4 @@ def reapply(out: Path, doc_id: str, records: list[ParagraphRecord]
         log.warning("%s %s: correction no longer applies (its Arabic sentence is gone); kept "
                     "in %s", doc_id, c.unit, corrections_path(out, doc_id))
     applied = len(corrections) > len(unapplied)
-    return machine, data, (corrected_paragraphs(data), sha256_bytes(data)) if applied else None
+    return data, (corrected_paragraphs(data), sha256_bytes(data)) if applied else None

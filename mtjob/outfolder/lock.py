@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import ConfigError, LockHeldError, OutputError, ShardCountError, UnsafeOutputError
 from ..inputs.sources import display_name
 from .atomic import ensure_real_dir, remove_stale_tmp
-from .paths import REPORT_DIR, meta_dir
+from .paths import REVIEW_DIR, meta_dir
 
 _MUTEX_WAIT = 10.0  # seconds; the mutex is held for a few system calls
 RECORD_GRACE = 60.0  # seconds: a run record's temp file younger than this may be in use
@@ -174,7 +174,7 @@ class ShardLock:
             fd = open_lock_file(meta / f"world-{self.world_size}.lock")
             if _try_flock(fd, fcntl.LOCK_EX):  # alone: no run can start while we hold mutex
                 self.removed_tmp += remove_stale_tmp(meta)
-                for sub in (meta / "completions", meta / "runs", self.out / REPORT_DIR):
+                for sub in (meta / "completions", meta / "runs", self.out / REVIEW_DIR):
                     if sub.is_dir() and not sub.is_symlink():
                         # Run records are written after the lock is released: only a temp
                         # file no writer touched for a while is stale there.

@@ -17,8 +17,9 @@ from .atomic import read_plain
 from .machine import machine_bytes
 
 META = "_mtjob"
-#: ``--report``'s review pages (cleaned of temp files by a run that is alone, as ``META``).
-REPORT_DIR = "report"
+#: The review pages a run writes with ``--report`` (cleaned of temp files by a run that is
+#: alone, as ``META``); the folder keeps the flag's name, which users and scripts know.
+REVIEW_DIR = "report"
 
 #: The review pages' index (``OUT/report/`` and ``export --format html``).
 INDEX = "index.html"

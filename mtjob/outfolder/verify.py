@@ -18,7 +18,7 @@ from .english_text import SUFFIX as TEXT
 from .english_text import check_texts
 from .machine import machine_bytes
 from .manifest import TAG, read_manifest
-from .paths import INDEX, META, REPORT_DIR, abstract_path, jsonl_path, meta_dir, sha256_bytes
+from .paths import INDEX, META, REVIEW_DIR, abstract_path, jsonl_path, meta_dir, sha256_bytes
 from .schema import validate_abstract, validate_paragraph
 from .verify_beyond import input_errors, review_page_warnings
 
@@ -66,7 +66,7 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
             doc_ids.add(name[:-len(".jsonl")])
         elif name.endswith(TEXT) and item.is_file():
             texts.add(name[:-len(TEXT)])
-        elif name in (META, REPORT_DIR, "export") and item.is_dir():
+        elif name in (META, REVIEW_DIR, "export") and item.is_dir():
             continue
         elif TMP_MARK in name:
             report.warnings.append(f"{shown(item)}: temp file of an interrupted write")
@@ -92,7 +92,7 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
         _check_outputs(out, doc_ids, recorded, report, listed=True, overlay=overlay)
         if inputs is not None:
             report.errors += input_errors(inputs, {d: r.entry for d, r in recorded.items()})
-    if (out / REPORT_DIR / INDEX).is_file():  # a --report run made it
+    if (out / REVIEW_DIR / INDEX).is_file():  # a --report run made it
         report.warnings += review_page_warnings(out, doc_ids)
     if strict:
         report.errors += report.warnings

@@ -12,7 +12,7 @@ from ..inputs.sources import display_name as shown
 from ..inputs.sources import no_article_message
 from ..vocabulary import Status
 from .atomic import read_plain
-from .paths import (REPORT_DIR, abstract_path, doc_of_page, jsonl_path, page_key, page_name,
+from .paths import (REVIEW_DIR, abstract_path, doc_of_page, jsonl_path, page_key, page_name,
                     page_stamp)
 
 
@@ -20,7 +20,7 @@ def review_page_warnings(out: Path, doc_ids: set[str]) -> list[str]:
     """``OUT/report/`` as a ``--report`` run leaves it: a page per finished article, made
     from its abstract as it is now, and no page of an article that is gone (warnings: the
     articles themselves are fine; ``mtjob run --report`` brings the pages in line)."""
-    folder, warnings = out / REPORT_DIR, []
+    folder, warnings = out / REVIEW_DIR, []
     fix = "; run again with --report to update the review pages"
     for doc_id in sorted(doc_ids):
         abstract = read_plain(abstract_path(out, doc_id))

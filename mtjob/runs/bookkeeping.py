@@ -1,5 +1,6 @@
 """The bookkeeping of one run over one shard: every article's outcome goes to the report, the
-manifest (as the run goes) and the log, in one place; stage timings; the skip check."""
+manifest (as the run goes), the index and the log, in one place; stage timings; the skip
+check. The stages themselves are plain functions of the modules named for them."""
 
 from __future__ import annotations
 
@@ -11,33 +12,26 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..choices import LangCheck
-from ..errors import InputError, MtjobError, OutputError
-from ..inputs.reader import Article, doc_id_for, read_article, source_sha256
+from ..errors import InputError, OutputError
+from ..inputs.reader import Article, doc_id_for, source_sha256
 from ..inputs.sources import Skipped, display_name
-from ..outfolder.atomic import TMP_MARK, remove_stale_tmp
-from ..outfolder.english_text import SUFFIX, write_text
 from ..outfolder.index import ArticleIndex, skip_key
-from ..outfolder.manifest import (ManifestWriter, done_entry, failed_entry, not_an_article_entry,
-                                  pending_entry)
+from ..outfolder.manifest import (ManifestWriter, done_entry, failed_entry,
+                                  not_an_article_entry, pending_entry)
 from ..outfolder.paths import done_record
 from ..records import ArticleOutcome, ParagraphRecord
-from ..text.langid import ArticleLanguage, check_languages, load_identifier
-from ..text.segment import Segment, segment_article
 from ..vocabulary import Role, Status
 from .report import RunReport
 
 if TYPE_CHECKING:
     from ..config import JobConfig
-    from ..engines.base import Engine, Progress, SummaryOutcome
-    from ..text.segment import TokenCounter
 
 log = logging.getLogger("mtjob.job")
 T = TypeVar("T")
 
 
 class Bookkeeping:
-    """Outcomes, manifest and timings of one ``run_shard`` call."""
+    """Outcomes, manifest, index and timings of one ``run_shard`` call."""
 
     def __init__(self, out: Path, config: JobConfig, report: RunReport,
                  manifest: ManifestWriter, revisions: dict[Role, str],
@@ -48,13 +42,7 @@ class Bookkeeping:
         self.settings = settings
         #: Articles the index vouched for (their manifest entries were checked when written).
         self.indexed: set[str] = set()
-        self.index = ArticleIndex(out, manifest.tag,
-                                  skip_key(self.settings, revisions))
-        self._provenance: dict[Role, Any] | None = None
-
-    @staticmethod
-    def doc_id(path: Path) -> str:
-        return doc_id_for(path)
+        self.index = ArticleIndex(out, manifest.tag, skip_key(self.settings, revisions))
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -69,14 +57,6 @@ class Bookkeeping:
         with self.stage(name):
             return fn()
 
-    def remove_temp_files(self, paths: list[Path], removed: int) -> None:
-        if any(TMP_MARK in name for name in os.listdir(self.out)):  # rare: after a kill
-            names = {f"{doc_id_for(p)}{end}" for p in paths
-                     for end in (".jsonl", ".abstract.json", SUFFIX)}
-            removed += remove_stale_tmp(self.out, names)
-        if removed:
-            log.info("removed %d temp file(s) left by an interrupted run", removed)
-
     def finished_entry(self, path: Path, force: bool,
                        st: os.stat_result | None = None) -> dict[str, Any] | None:
         """The manifest entry of an article that needs no work (done, or unreadable), recorded
@@ -87,7 +67,6 @@ class Bookkeeping:
         if known is not None:
             self._unchanged(ArticleOutcome(doc_id, path, Status.UNCHANGED))
             self.indexed.add(doc_id)
-            self.english_text(path)
             return known
         try:
             before = st or os.stat(path)  # the index may vouch for the file as it was hashed
@@ -105,7 +84,6 @@ class Bookkeeping:
         self._unchanged(ArticleOutcome(doc_id, path, Status.UNCHANGED, meta=meta))
         entry = done_entry(path, meta, data)
         self.index.record(doc_id, path, entry, before)
-        self.english_text(path)
         return entry
 
     def _unchanged(self, outcome: ArticleOutcome) -> None:
@@ -116,12 +94,12 @@ class Bookkeeping:
              stats: dict[Path, os.stat_result]) -> list[Path]:
         """The articles still to do; the manifest begins with every input's entry (pending,
         finished, or not an article)."""
-        entries = {self.doc_id(s.path): self.not_an_article(s.path, s.reason) for s in skipped}
+        entries = {doc_id_for(s.path): self.not_an_article(s.path, s.reason) for s in skipped}
         todo = []
         for path in paths:
             entry = self.finished_entry(path, force, stats.get(path))
             todo += [path] if entry is None else []
-            entries[self.doc_id(path)] = entry or pending_entry(path)
+            entries[doc_id_for(path)] = entry or pending_entry(path)
         self.manifest.begin(entries, frozenset(self.indexed))
         return todo
 
@@ -129,95 +107,33 @@ class Bookkeeping:
         """An input entry that is not a regular file (FIFO, folder, symlink loop): never
         opened, named in the log and recorded as ``not_an_article`` with the reason."""
         log.error("%s %s: %s", Status.NOT_AN_ARTICLE, display_name(path), reason)
-        self.report.outcomes.append(ArticleOutcome(doc_id_for(path), path, Status.NOT_AN_ARTICLE,
-                                                   reason))
+        self.report.outcomes.append(ArticleOutcome(doc_id_for(path), path,
+                                                   Status.NOT_AN_ARTICLE, reason))
         return not_an_article_entry(path, reason)
 
-    def read(self, paths: list[Path]) -> list[Article]:
-        articles = []
-        for path in paths:
-            try:
-                articles.append(read_article(path, self.config.max_file_bytes))
-            except InputError as exc:
-                self.fail(path, str(exc))
-        return articles
-
-    def segment(self, errors: dict[int, str], doc: int, article: Article,
-                tokenizer: TokenCounter) -> list[Segment]:
-        """The article's segments; a tokenizer choking on odd text fails this article alone,
-        while a model error concerns every article and is raised."""
-        try:
-            return segment_article(doc, article, tokenizer, self.config)
-        except MtjobError:
-            raise
-        except Exception as exc:
-            log.debug("segmenting %s failed", display_name(article.path), exc_info=True)
-            errors[doc] = f"cannot segment: {type(exc).__name__}: {exc}"
-            return []
-
-    def languages(self, articles: list[Article], segments: list[Segment]
-                  ) -> list[ArticleLanguage]:
-        """Each article's language (``lang_check``), its other-language paragraphs flagged;
-        one warning per article that is mostly not Arabic."""
-        identifier = load_identifier() if self.config.lang_check == LangCheck.ON else None
-        if identifier is None:
-            return [ArticleLanguage(None, 1.0) for _ in articles]
-        found = check_languages(articles, segments, identifier)
-        for article, language in zip(articles, found):
-            if language.flags:
-                log.warning("%s: mostly not Arabic (detected %s; %.0f%% of its letters "
-                            "Arabic): flagged not_arabic, other-language paragraphs copied",
-                            display_name(article.path), language.detected,
-                            100 * language.arabic_share)
-        return found
-
-    def provenance(self, engine: Engine) -> dict[Role, Any]:
-        if self._provenance is None:
-            self._provenance = provenance = engine.provenance()
-            for role, info in provenance.items():
-                log.info("%s model: %s", role, ", ".join(f"{k} {v}" for k, v in info.items()))
-        return self._provenance
-
-    def summarize(self, engine: Engine, documents: list[list[str]],
-                  progress: Progress | None) -> list[SummaryOutcome]:
-        """Each document's abstract (its English paragraphs), or none with summary off."""
-        from ..engines.base import SummaryOutcome
-
-        if not self.config.summary:
-            return [SummaryOutcome(None, "none") for _ in documents]
-        if not documents:
-            return []
-        outcomes = engine.summarize(documents)
-        if progress is not None:
-            progress(len(documents))
-        return outcomes
-
-    def english_text(self, path: Path, records: list[ParagraphRecord] | None = None) -> None:
-        """``--text``: ``NAME.en.txt`` from the records, or from the JSONL of an unchanged
-        article. Not written is a warning: the article itself is done."""
-        if not self.config.text:
-            return
-        try:
-            en = None if records is None else [r.en for r in records]
-            write_text(self.out, doc_id_for(path), en)
-        except OutputError as exc:
-            log.warning("%s", exc)
-
     def guard_write(self, path: Path, write: Callable[[], T]) -> T | None:
+        """``write()``, or None when the output folder refused it (disk full, say): this
+        article fails, others may fit."""
         try:
             return write()
-        except OutputError as exc:  # disk full, say: this article fails, others may fit
+        except OutputError as exc:
             self.fail(path, f"{display_name(path)}: {exc}")
             return None
 
     def fail(self, path: Path, message: str, update: bool = True) -> dict[str, Any]:
         """Record a failed article (``update``: in the manifest too; not before it began)."""
         log.error("%s %s", Status.FAILED, message)
-        self.report.outcomes.append(ArticleOutcome(doc_id_for(path), path, Status.FAILED, message))
+        self.report.outcomes.append(ArticleOutcome(doc_id_for(path), path, Status.FAILED,
+                                                   message))
         entry = failed_entry(path, message)
         if update:
             self.manifest.update(doc_id_for(path), entry)
         return entry
+
+    def failed(self, errors: dict[Path, str]) -> None:
+        """Record the articles a stage failed, each with its message."""
+        for path, message in errors.items():
+            self.fail(path, message)
 
     def done(self, article: Article, meta: dict[str, Any], abstract: bytes,
              records: list[ParagraphRecord]) -> None:
@@ -228,26 +144,12 @@ class Bookkeeping:
         self.manifest.update(outcome.doc_id, entry)
         if article.stat is not None:  # the stat of the bytes translated, not of the file now
             self.index.record(outcome.doc_id, path, entry, article.stat)
-        self.english_text(path, records)
         flags = dict(meta["flags"])
-        log.info("%s %s: %d paragraph(s), flags: %s", Status.DONE, display_name(path), len(records),
-                 ", ".join(f"{k} {v}" for k, v in flags.items()) or "none",
+        log.info("%s %s: %d paragraph(s), flags: %s", Status.DONE, display_name(path),
+                 len(records), ", ".join(f"{k} {v}" for k, v in flags.items()) or "none",
                  extra={"article": outcome.doc_id, "counts": flags})
 
     def finish(self) -> None:
-        """The run's end: the manifest's completion marker, the index, the report's index."""
+        """The run's end: the manifest's completion marker, and the index."""
         self.manifest.finish()
         self.index.save()
-        if self.config.report:  # every page as the folder is now, and the index
-            self.report_pages()
-
-    def report_pages(self, doc_id: str | None = None) -> None:
-        """``--report``: the article's review page, or (no ``doc_id``) every page brought in
-        line with the folder, and the index. A page that cannot be written is a warning:
-        the article itself is done."""
-        from ..export.pages import sync_report, write_page
-
-        try:
-            write_page(self.out, doc_id) if doc_id else sync_report(self.out)
-        except (OSError, MtjobError) as exc:
-            log.warning("review page not written: %s", exc)

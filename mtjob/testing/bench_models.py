@@ -21,14 +21,8 @@ import sysconfig
 from pathlib import Path
 
 from ..vocabulary import Role
-from .tiny_models import (
-    _BART_FULL_VOCAB,
-    EN_SEED,
-    ModelFolders,
-    _augment,
-    build_bart,
-    build_marian,
-)
+from .seed_text import EN_SEED, augment
+from .tiny_models import _BART_FULL_VOCAB, ModelFolders, build_bart, build_marian
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +90,7 @@ def build_bench_models(root: Path, *, seed: int = 0) -> ModelFolders:
     """Both full-size folders under ``root``, as ``build_tiny_models`` names them."""
     root = Path(root)
     # The news lines the Marian target vocabulary comes from: its output words are known.
-    corpus = english_corpus() + _augment(EN_SEED, 20, seed)
+    corpus = english_corpus() + augment(EN_SEED, 20, seed)
     log.info("bench BPE: %d lines, %d words", len(corpus), sum(len(c.split()) for c in corpus))
     return ModelFolders({
         Role.MT: build_marian(root / "marian-ar-en", full_size=True, seed=seed),

@@ -15,6 +15,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..choices import LangCheck
+from ..inputs.sources import display_name
+
 if TYPE_CHECKING:
     from ..inputs.reader import Article
     from .segment import Segment
@@ -117,3 +120,20 @@ def article_language(texts: list[str], langs: list[str | None]) -> ArticleLangua
     detected = max(letters, key=lambda k: letters[k]) if letters else None
     share = arabic / total if total else 1.0
     return ArticleLanguage(detected, round(share, 4), (NOT_ARABIC,) if share < 0.5 else ())
+
+
+def article_languages(articles: list[Article], segments: list[Segment], check: LangCheck
+                      ) -> list[ArticleLanguage]:
+    """The language stage (``lang_check``): each article's language, its other-language
+    paragraphs flagged; one warning per article that is mostly not Arabic."""
+    identifier = load_identifier() if check == LangCheck.ON else None
+    if identifier is None:
+        return [ArticleLanguage(None, 1.0) for _ in articles]
+    found = check_languages(articles, segments, identifier)
+    for article, language in zip(articles, found):
+        if language.flags:
+            log.warning("%s: mostly not Arabic (detected %s; %.0f%% of its letters Arabic): "
+                        "flagged not_arabic, other-language paragraphs copied",
+                        display_name(article.path), language.detected,
+                        100 * language.arabic_share)
+    return found

@@ -182,3 +182,23 @@ def segment_article(doc: int, article: Article, tokenizer: TokenCounter,
                             + config.max_length_offset)
             out.append(Segment(doc, para, sentence, text, tokens, out_limit))
     return out
+
+
+def segment_articles(articles: list[Article], tokenizer: TokenCounter, config: JobConfig
+                     ) -> tuple[list[Segment], dict[int, str]]:
+    """The segment stage: every article's segments, and why an article could not be
+    segmented (by its index): a tokenizer choking on odd text fails that article alone,
+    while a model error concerns every article and is raised."""
+    from ..errors import MtjobError
+
+    segments: list[Segment] = []
+    errors: dict[int, str] = {}
+    for doc, article in enumerate(articles):
+        try:
+            segments += segment_article(doc, article, tokenizer, config)
+        except MtjobError:
+            raise
+        except Exception as exc:
+            log.debug("segmenting %s failed", display_name(article.path), exc_info=True)
+            errors[doc] = f"cannot segment: {type(exc).__name__}: {exc}"
+    return segments, errors

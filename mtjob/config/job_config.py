@@ -1,65 +1,24 @@
-"""Job configuration: one frozen dataclass, loaded from TOML, overridden by CLI flags.
-
-Each field carries its own help text, help panel, choices and whether it changes the output;
-the CLI flags, the TOML keys and the settings recorded beside every abstract all derive from
-the fields. TOML files group the fields in sections (``[models]``, ``[runtime]``, ...) for
-readability; the section names carry no meaning, and every field name is unique. CLI flags
-use the same names in kebab-case (``batch_tokens`` <-> ``--batch-tokens``).
-"""
+"""``JobConfig``: every setting of a run, one frozen dataclass validated on creation, and the
+tables derived from its fields (the flags, the TOML keys and the settings recorded beside
+every abstract all come from them)."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import math
-import os
-import sys
 import typing
 from dataclasses import dataclass, fields
-from enum import Enum
-from pathlib import Path
 from typing import Any
 
-from .choices import Backend, Device, DType, EngineKind, LangCheck, Quantize, resolve_backend
-from .errors import ConfigError
-from .vocabulary import Role, StrEnum
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
+from ..choices import Backend, Device, DType, EngineKind, LangCheck, Quantize, resolve_backend
+from ..errors import ConfigError
+from ..vocabulary import Role, StrEnum
+from .fields import CLUSTER, DECODING, MODELS, OUTPUT, PERFORMANCE, max_threads, setting
 
 #: ``batch_tokens = 0`` (the default) picks the budget per backend, as measured on CPU with
 #: ``python -m scripts.bench`` (README, Performance). GPUs want far more (configs/gpu.toml).
 AUTO_BATCH_TOKENS = {Backend.TRANSFORMERS: 500, Backend.CTRANSLATE2: 1000}
-
-#: The fields that name each role's model and its revision (their prefix is the flags':
-#: ``--mt-model``, ``--sum-model``).
-MODEL_FIELDS = {Role.MT: ("mt_model", "mt_revision"), Role.SUMMARY: ("sum_model", "sum_revision")}
-
-MODELS, DECODING, PERFORMANCE, OUTPUT, CLUSTER = (
-    "Models", "Decoding", "Performance", "Output", "Cluster")
-
-
-def setting(default: Any, help: str, panel: str, *, output: bool = False,
-            bounds: tuple[float, float] | None = None) -> Any:
-    """A config field with what the CLI and the provenance need to know about it. ``output``:
-    the setting changes what is written, so a finished article made with another value is
-    redone; runtime-only knobs (device, batch size, threads, engine) are not, so moving a job
-    to a GPU or a Ray pool does not redo finished work. ``bounds``: the sane range of a
-    number (inclusive); values outside it fail validation instead of crashing a run. A field
-    typed with an enum of ``choices`` takes one of its values (a member once built)."""
-    return dataclasses.field(default=default, metadata={
-        "help": help, "panel": panel, "output": output, "bounds": bounds})
-
-
-def max_threads() -> int:
-    """Threads a run may ask for: 4 per core this process may use (more cannot help, and
-    libgomp crashes when it cannot create them)."""
-    return 4 * max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                   else os.cpu_count() or 1)
-
 
 @dataclass(frozen=True)
 class JobConfig:
@@ -206,7 +165,7 @@ class JobConfig:
         (``glossary_sha256``: the hash of the glossary as a run loaded it)."""
         settings = {name: getattr(self, name) for name in OUTPUT_SETTINGS}
         if self.glossary is not None:  # its content, not its path, shapes the output
-            from .text.glossary import load_once
+            from ..text.glossary import load_once
 
             settings["glossary_sha256"] = glossary_sha256 or load_once(self.glossary)[1]
         return settings
@@ -234,50 +193,3 @@ def base_type(name: str) -> tuple[type, bool]:
     kind = TYPES[name]
     args = [a for a in typing.get_args(kind) if a is not type(None)]
     return (args[0], True) if args else (kind, False)
-
-
-def _coerce(name: str, value: Any, where: str) -> Any:
-    """Check a raw value against the field's type; TOML has no null, so "" means None."""
-    kind, optional = base_type(name)
-    if optional and value in ("", None):
-        return None
-    if isinstance(value, Enum):
-        value = value.value
-    if name in CHOICES:
-        kind = str  # __post_init__ names the allowed words
-    ok = {
-        str: isinstance(value, str),
-        bool: isinstance(value, bool),
-        int: isinstance(value, int) and not isinstance(value, bool),
-        float: isinstance(value, (int, float)) and not isinstance(value, bool),
-    }[kind]
-    if not ok:
-        raise ConfigError(f"{where}: {name} must be {kind.__name__}, got {value!r}")
-    return float(value) if kind is float else value
-
-
-def load_config(path: Path | None = None, overrides: dict[str, Any] | None = None) -> JobConfig:
-    """Build the config from defaults, an optional TOML file, then non-None overrides."""
-    values: dict[str, Any] = {}
-    if path is not None:
-        from .inputs.pathcheck import read_setting_file
-
-        try:  # a folder, a FIFO, no permission...: a ConfigError naming it, never a hang
-            data = tomllib.loads(read_setting_file(path, "config file").decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-        for section, table in data.items():
-            items = table.items() if isinstance(table, dict) else [(section, table)]
-            for key, value in items:
-                if key not in FIELDS:
-                    raise ConfigError(f"{path}: unknown setting {key!r} in [{section}]")
-                if key in values:
-                    raise ConfigError(f"{path}: setting {key!r} given twice")
-                values[key] = _coerce(key, value, str(path))
-    for key, value in (overrides or {}).items():
-        if value is None:
-            continue
-        if key not in FIELDS:
-            raise ConfigError(f"unknown setting {key!r}")
-        values[key] = _coerce(key, value, "command line")
-    return JobConfig(**values)
