@@ -109,16 +109,19 @@ class Pipeline:
                              segments=segments)
 
     def run(self, inputs: PathLike | Iterable[PathLike], out: PathLike, *, rank: int = 0,
-            world_size: int = 1, force: bool = False, wait_lock: float = 0.0) -> RunReport:
+            world_size: int = 1, force: bool = False, wait_lock: float = 0.0,
+            metrics_file: PathLike | None = None) -> RunReport:
         """``mtjob run``: translate and summarize ``inputs`` (files and/or folders) into
         ``out``; finished articles are skipped. Per-article failures are in the report
-        (``report.failed``), never raised."""
+        (``report.failed``), never raised. The run is recorded as the CLI's are: in
+        ``OUT/_mtjob/runs/``, and in ``metrics_file`` (Prometheus textfile) when given."""
         from .job import run_shard
 
         paths = [Path(inputs)] if isinstance(inputs, (str, Path)) else [Path(p) for p in inputs]
         return run_shard(self.config, paths, Path(out), rank=rank, world_size=world_size,
                          force=force, wait_lock=wait_lock,
-                         models=None if self.config.engine == EngineKind.RAY else _KeptModels(self))
+                         models=None if self.config.engine == EngineKind.RAY else _KeptModels(self),
+                         metrics=None if metrics_file is None else Path(metrics_file))
 
     def close(self) -> None:
         """Free the models (they load again if the pipeline is used after this)."""
@@ -226,10 +229,12 @@ def translate(texts: Sequence[str], *, config_file: PathLike | None = None,
 
 def run(inputs: PathLike | Iterable[PathLike], out: PathLike, *, force: bool = False,
         rank: int = 0, world_size: int = 1, config_file: PathLike | None = None,
-        **settings: Any) -> RunReport:
-    """Run the job over ``inputs`` into ``out`` as ``mtjob run`` does; returns its report."""
+        metrics_file: PathLike | None = None, **settings: Any) -> RunReport:
+    """Run the job over ``inputs`` into ``out`` as ``mtjob run`` does (its run record, and
+    its metrics in ``metrics_file`` when given); returns its report."""
     return pipeline(config_file, **settings).run(inputs, out, rank=rank,
-                                                 world_size=world_size, force=force)
+                                                 world_size=world_size, force=force,
+                                                 metrics_file=metrics_file)
 
 
 def final_english(out: PathLike, doc_id: str) -> list[str]:

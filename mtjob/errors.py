@@ -1,6 +1,11 @@
-"""Typed errors. The CLI maps each to one ``Error: ...`` line and an exit code."""
+"""Typed errors, and how a run that stops on one ends: one ``Error: ...`` line and an exit
+code (:func:`ending`), the same for the CLI's stderr and the run record the core writes."""
 
 from __future__ import annotations
+
+import os
+
+from .signals import Terminated
 
 
 class MtjobError(Exception):
@@ -25,6 +30,8 @@ class ModelUnavailableError(MtjobError):
     """A model is neither a local folder nor in the cache, and the hub cannot be reached."""
 
     exit_code = 2
+    #: What went wrong without the advice, for callers with their own advice (None: unknown).
+    fact: str | None = None
 
 
 class UnsafeModelError(MtjobError):
@@ -120,3 +127,21 @@ EXIT_CODES = {
     130: "stopped by SIGINT (Ctrl-C): finished articles kept, nothing partial left",
     143: "stopped by SIGTERM: finished articles kept, nothing partial left",
 }
+
+
+def debugging() -> bool:
+    """``MTJOB_DEBUG`` is set: tracebacks are shown."""
+    return os.environ.get("MTJOB_DEBUG", "").lower() not in ("", "0", "false", "no")
+
+
+def ending(exc: BaseException) -> tuple[int, str]:
+    """The exit code and the one line of a run stopped by ``exc``: a typed error's own,
+    an interruption's (130, or 128 + the signal's number), or an unexpected error (1)."""
+    if isinstance(exc, MtjobError):
+        return exc.exit_code, str(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        return 130, "interrupted (SIGINT); finished articles are kept"
+    if isinstance(exc, Terminated):
+        return int(exc.code or 1), exc.message
+    hint = "" if debugging() else " (set MTJOB_DEBUG=1 for a traceback)"
+    return 1, f"unexpected {type(exc).__name__}: {exc}{hint}"

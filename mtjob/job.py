@@ -31,6 +31,7 @@ from .outfolder.writer import article_jsonl, remove_temp_files, write_english
 from .records import TranslatedArticle, abstract_record, build_records
 from .runs.bookkeeping import Bookkeeping
 from .runs.report import RunReport
+from .runs.runlog import recorded
 from .runs.sharding import select_inputs
 from .text.glossary import Entry, load_once
 from .text.langid import article_languages
@@ -44,53 +45,57 @@ log = logging.getLogger(__name__)
 def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
               world_size: int = 1, *, force: bool = False, models: Models | None = None,
               wait_lock: float = 0.0, progress: Progress | None = None,
-              report: RunReport | None = None) -> RunReport:
+              report: RunReport | None = None, metrics: Path | None = None) -> RunReport:
     """Translate and summarize this shard's articles into ``out``.
 
     Finished articles (same source hash, settings and model revisions) are skipped without
     loading a model, unless ``force``. Per-article problems are recorded in the report and the
     manifest, never raised; a broken model or a usage error is raised before any work.
     A ``report`` passed in is filled as the run goes, so its caller still holds what a run
-    that raised (a model failing mid-run, a signal) had finished.
+    that raised (a model failing mid-run, a signal) had finished. Every ending is recorded
+    (``runs.runlog.recorded``): in ``OUT/_mtjob/runs/`` once the shard's lock is taken, and
+    in the ``metrics`` textfile when one is given.
     """
-    started = time.monotonic()
-    check_wait(wait_lock)  # before the output folder is created
-    models = models or default_models(config)
-    stats: dict[Path, os.stat_result] = {}  # one stat per input for the whole run
-    paths, skipped = select_inputs(inputs, out, rank, world_size, stats)
-    ensure_writable(out)
-    if config.report:  # a file, FIFO or symlink there: a usage error now, not a warning later
-        ensure_real_dir(out / REVIEW_DIR)
     report = RunReport() if report is None else report
-    with ShardLock(out, rank, world_size, wait_lock) as lock:
-        report.locked = True
-        glossary, glossary_sha256 = load_once(config.glossary)  # one read for the whole run
-        settings = config.output_settings(glossary_sha256)
-        manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
-        book = Bookkeeping(out, config, report, manifest, models.revisions(config), settings)
-        remove_temp_files(out, [doc_id_for(p) for p in paths], lock.removed_tmp)
-        recover(out)  # an import killed after its commit point: finish it first
-        todo = book.plan(paths, skipped, force, stats)  # finished ones are skipped
-        for doc_id in report.unchanged if config.text else []:
-            write_english(out, doc_id)  # from its JSONL, when missing or out of date
-        run: _Run | None = None
-        try:
-            if todo:  # a broken model stops the run before any article is read
-                check_memory(config.memory)
-                models.preload(config)  # weights load meanwhile
-                book.timed("resolve", lambda: models.check(config))
-                run = _Run(book, models, models.tokenizer(config), glossary, progress)
-                for start, end in article_groups(len(todo), config.group_articles):
-                    _run_group(run, todo[start:end])
-        finally:
-            if run is not None and run.engine is not None:
-                run.engine.close()
-            models.release()  # a preload no engine took
-            manifest.flush()  # what a stopped run finished stays recorded
-        book.finish()
-        if config.report:  # every page as the folder is now, and the index
-            _review_pages(out)
-    report.seconds = time.monotonic() - started
+    with recorded(out, rank, world_size, config, report, metrics, tuple(inputs)):
+        started = time.monotonic()
+        check_wait(wait_lock)  # before the output folder is created
+        models = models or default_models(config)
+        stats: dict[Path, os.stat_result] = {}  # one stat per input for the whole run
+        paths, skipped = select_inputs(inputs, out, rank, world_size, stats)
+        ensure_writable(out)
+        if config.report:  # a file or a FIFO there: a usage error now, not a warning later
+            ensure_real_dir(out / REVIEW_DIR)
+        with ShardLock(out, rank, world_size, wait_lock) as lock:
+            report.locked = True
+            glossary, glossary_sha256 = load_once(config.glossary)  # one read for the run
+            settings = config.output_settings(glossary_sha256)
+            manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
+            revisions = models.revisions(config)  # cheap: fingerprints are cached
+            book = Bookkeeping(out, config, report, manifest, revisions, settings)
+            remove_temp_files(out, [doc_id_for(p) for p in paths], lock.removed_tmp)
+            recover(out)  # an import killed after its commit point: finish it first
+            todo = book.plan(paths, skipped, force, stats)  # finished ones are skipped
+            for doc_id in report.unchanged if config.text else []:
+                write_english(out, doc_id)  # from its JSONL, when missing or out of date
+            run: _Run | None = None
+            try:
+                if todo:  # a broken model stops the run before any article is read
+                    check_memory(config.memory)
+                    models.preload(config)  # weights load meanwhile
+                    book.timed("resolve", lambda: models.check(config))
+                    run = _Run(book, models, models.tokenizer(config), glossary, progress)
+                    for start, end in article_groups(len(todo), config.group_articles):
+                        _run_group(run, todo[start:end])
+            finally:
+                if run is not None and run.engine is not None:
+                    run.engine.close()
+                models.release()  # a preload no engine took
+                manifest.flush()  # what a stopped run finished stays recorded
+            book.finish()
+            if config.report:  # every page as the folder is now, and the index
+                _review_pages(out)
+        report.seconds = time.monotonic() - started
     return report
 
 

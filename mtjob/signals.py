@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 HANDLED = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
-_state = {"depth": 0, "pending": 0}
+_state = {"depth": 0, "held": 0}
 
 
 class Terminated(SystemExit):
@@ -36,7 +36,7 @@ def _raise(signum: int) -> None:
 
 def _handler(signum: int, frame: Any) -> None:
     if _state["depth"]:
-        _state["pending"] = _state["pending"] or signum  # the first signal decides the code
+        _state["held"] = _state["held"] or signum  # the first signal decides the code
         return
     _raise(signum)
 
@@ -45,7 +45,7 @@ def install() -> dict[int, Any]:
     """Install the handler for SIGTERM, SIGHUP and SIGINT (main thread only); returns the
     previous handlers for :func:`restore`. A signal ignored at start (``nohup``, a shell's
     background job) stays ignored."""
-    _state["pending"] = 0
+    _state["held"] = 0
     previous: dict[int, Any] = {}
     for signum in HANDLED:
         if signal.getsignal(signum) != signal.SIG_IGN:
@@ -67,6 +67,6 @@ def critical() -> Iterator[None]:
         yield
     finally:
         _state["depth"] -= 1
-        if not _state["depth"] and _state["pending"]:
-            signum, _state["pending"] = _state["pending"], 0
+        if not _state["depth"] and _state["held"]:
+            signum, _state["held"] = _state["held"], 0
             _raise(signum)

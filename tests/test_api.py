@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +14,6 @@ import mtjob
 import mtjob.api
 from mtjob.errors import ConfigError
 from mtjob.outfolder.verify import verify
-from mtjob.runs.runlog import record_run
 
 REPO = Path(__file__).resolve().parent.parent
 TEXTS = ["قال المتحدث إن المحادثات ستستمر غدا. وأضاف أن الوفدين سيلتقيان في جنيف.",
@@ -67,11 +67,14 @@ def test_translate_segments_a_paragraph_like_the_job(settings):
 
 
 def test_run_writes_outputs_that_verify_accepts(settings, sample_inbox, tmp_path, loads):
-    out = tmp_path / "out"
-    report = mtjob.run(str(sample_inbox), out, **settings)
+    out, prom = tmp_path / "out", tmp_path / "mtjob.prom"
+    report = mtjob.run(str(sample_inbox), out, metrics_file=prom, **settings)
     assert report.done == ["article"] and not report.failed
-    record_run(out, 0, 1, report, mtjob.api.make_config(**settings), 0, 0.0)
-    assert verify(out) == [] and len(list((out / "_mtjob" / "runs").iterdir())) == 1
+    # recorded by the job itself, as a CLI run is (README, Machine-readable runs)
+    [record] = [json.loads(p.read_text()) for p in (out / "_mtjob" / "runs").iterdir()]
+    assert record["exit_code"] == 0 and record["articles"]["done"] == 1
+    assert "mtjob_last_exit_code 0\n" in prom.read_text()
+    assert verify(out) == []
     again = mtjob.run([sample_inbox], str(out), **settings)
     assert again.unchanged == ["article"]
     mtjob.run([sample_inbox], tmp_path / "other", **settings)

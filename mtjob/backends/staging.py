@@ -111,7 +111,7 @@ def _fetch(ref: str, revision: str | None, target: Path, allow_pickle: bool) -> 
         plan = plan_fetch(api, ref, revision, allow_pickle)
         fetch(api, ref, plan, local_dir=str(target))
     except ModelUnavailableError as exc:  # its advice would be to run this very command
-        fact = getattr(exc, "fact", None)
+        fact = exc.fact
         if fact is None:
             raise
         raise ModelUnavailableError(

@@ -5,7 +5,6 @@ code."""
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from contextlib import contextmanager
 import typer
 
 from .. import signals
-from ..errors import MtjobError
+from ..errors import MtjobError, debugging, ending
 
 log = logging.getLogger("mtjob")
 
@@ -67,26 +66,19 @@ def fail(message: str, code: int) -> typer.Exit:
 
 @contextmanager
 def errors() -> Iterator[None]:
-    """Typed errors, interruptions and surprises, each to one line and its exit code."""
-    debug = os.environ.get("MTJOB_DEBUG", "").lower() not in ("", "0", "false", "no")
+    """Typed errors, interruptions and surprises, each to one line and its exit code
+    (``errors.ending``, which the run record says too)."""
+    debug = debugging()
     try:
         yield
     except (typer.Exit, typer.Abort):
         raise
-    except MtjobError as exc:
+    except (Exception, KeyboardInterrupt, signals.Terminated) as exc:
         _trace(debug)
-        raise fail(str(exc), exc.exit_code) from None
-    except KeyboardInterrupt:
-        _trace(debug)
-        raise fail("interrupted (SIGINT); finished articles are kept", 130) from None
-    except signals.Terminated as exc:
-        _trace(debug)
-        raise fail(exc.message, int(exc.code or 1)) from None
-    except Exception as exc:
-        _trace(debug)
-        log.debug("unexpected error", exc_info=not debug)
-        hint = "" if debug else " (set MTJOB_DEBUG=1 for a traceback)"
-        raise fail(f"unexpected {type(exc).__name__}: {exc}{hint}", 1) from None
+        if not isinstance(exc, (MtjobError, KeyboardInterrupt, signals.Terminated)):
+            log.debug("unexpected error", exc_info=not debug)
+        code, message = ending(exc)
+        raise fail(message, code) from None
 
 
 def _trace(debug: bool) -> None:

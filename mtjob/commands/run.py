@@ -5,7 +5,8 @@ manifest), the rest written; 2 usage, configuration or model error; 74 the outpu
 could not be written mid-run (disk full); 75 another run holds the output folder's lock;
 129/130/143 interrupted (SIGHUP/SIGINT/SIGTERM), nothing partial. Every ending is in the
 metrics file (--metrics-file) and, once the run took its shard's lock, in
-OUT/_mtjob/runs/<start>-<rank>.json.
+OUT/_mtjob/runs/<start>-<rank>.json: the job records its own (``run_shard``, as for the API);
+this command records in the metrics a run that stopped before the job began (a bad config).
 """
 
 from __future__ import annotations
@@ -68,8 +69,7 @@ def run(
     from ..runs.runlog import record_run
 
     report, started = RunReport(), time.time()
-    cfg, rank, world, code = None, 0, 1, 1  # what the record needs, known as the run goes
-    metrics = None  # the metrics file, once it is known to replace nothing of the run
+    metrics: Path | None = None  # the metrics file, once known to replace no input or config
     stdin: Path | None = None  # run -: the article read from stdin, in a temp folder
     try:
         with errors():
@@ -78,28 +78,19 @@ def run(
             from ..job import run_shard
             from ..runs.sharding import parse_shard, shard_from_env
 
-            if metrics_file is not None:
+            if metrics_file is not None:  # before the config loads: a bad one is in it too
                 check_metrics_file(metrics_file, inputs, out, [config] if config else [])
                 metrics = metrics_file
             cfg = load_config(config, overrides)
-            read = [Path(p) for p in (cfg.glossary, cfg.memory) if p]  # the shared memory too
-            if metrics is not None and read:
-                metrics = None
-                check_metrics_file(metrics_file, [], out, read)
-                metrics = metrics_file
             if any(str(p) == "-" for p in inputs):
                 stdin = _stdin_input(inputs, cfg.max_file_bytes)
                 inputs = [stdin]
             rank, world = parse_shard(shard) if shard else (shard_from_env() or (0, 1))
             previous = signals.install()
             progress = Bar() if rank == 0 and not quiet and sys.stderr.isatty() else None
-            began = time.monotonic()
-            try:
+            try:  # it records its own ending (and checks the metrics file against its files)
                 run_shard(cfg, inputs, out, rank, world, force=force, wait_lock=wait_lock,
-                          progress=progress, report=report)
-            except BaseException:
-                report.seconds = time.monotonic() - began  # it raised before timing itself
-                raise
+                          progress=progress, report=report, metrics=metrics)
             finally:
                 signals.restore(previous)
                 if progress is not None:
@@ -109,16 +100,15 @@ def run(
                      extra={"summary": True})
             log.info("output in %s; check it with: mtjob verify %s", _where(out, cfg), out,
                      extra={"summary": True})
-            code = 1 if report.failed else 0
     except typer.Exit as exc:  # errors() turned the failure into its one line and code
-        code, report.error = exc.exit_code, getattr(exc, "message", None)
+        if metrics is not None and not report.recorded:  # it stopped before the job began
+            record_run(out, 0, 1, report, None, exc.exit_code, started, metrics)
         raise
-    finally:  # every ending is recorded: the runs monitoring most needs to see fail
-        record_run(out, rank, world, report, cfg, code, started, metrics)
+    finally:
         if stdin is not None:
             shutil.rmtree(stdin.parent, ignore_errors=True)
-    if code:
-        raise typer.Exit(code)
+    if report.failed:
+        raise typer.Exit(1)
 
 
 def _stdin_input(inputs: list[Path], max_bytes: int) -> Path:

@@ -21,11 +21,14 @@ class RunReport:
     tgt_tokens: int = 0
     seconds: float = 0.0
     models_loaded: bool = False
-    #: The run took its shard's lock: from there on the CLI records it in
-    #: ``OUT/_mtjob/runs/`` however it ends.
+    #: The run took its shard's lock: from there on it is recorded in ``OUT/_mtjob/runs/``
+    #: however it ends.
     locked: bool = False
-    #: The ``Error:`` line of a run that stopped on one (the CLI sets it), else None.
+    #: The ``Error:`` line of a run that stopped on one, else None.
     error: str | None = None
+    #: The run began (``run_shard``), which records its ending, whatever it is: its callers
+    #: record nothing more (the CLI records in its metrics a run that stopped before).
+    recorded: bool = False
     flags: Counter[str] = field(default_factory=Counter)
     #: Sentences written by origin: mt (decoded), copy, memory (README, Translation memory).
     origins: Counter[Origin] = field(default_factory=Counter)

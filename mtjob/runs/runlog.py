@@ -6,6 +6,8 @@
 - ``write_metrics``: the node-exporter textfile format, so that a stalled cron job or a
   failing inbox raises an alert. Counters accumulate over runs (the previous file is read
   back under a lock), so Prometheus ``rate()``/``increase()`` work on them.
+- ``recorded``: both, for every ending of a run; ``run_shard`` runs inside it, so CLI and API
+  runs alike leave them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import re
 import socket
 import stat
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -217,3 +221,30 @@ def record_run(out: Path, rank: int, world: int, report: RunReport, config: JobC
             write_metrics(metrics, report, exit_code)
         except Exception as exc:
             log.warning("cannot write the metrics file %s: %s", display_name(metrics), exc)
+
+
+@contextmanager
+def recorded(out: Path, rank: int, world: int, config: JobConfig, report: RunReport,
+             metrics: Path | None = None, inputs: tuple[Path, ...] = ()) -> Iterator[None]:
+    """Run the block as one run of a shard, and record it however it ends (``record_run``):
+    exit code 0, or 1 when an article failed, or the code and the ``Error:`` line of what
+    stopped it (``errors.ending``). ``report.recorded`` tells a caller that its ending is
+    recorded here. A ``metrics`` file that would replace a file of the run (an input, one in
+    ``out``, the glossary, the memory) is a usage error, and nothing is written to it."""
+    from ..errors import ending
+    from ..inputs.pathcheck import check_metrics_file
+
+    started, began, code = time.time(), time.monotonic(), 1
+    report.recorded = True
+    if metrics is not None:
+        check_metrics_file(metrics, list(inputs), out,
+                           [Path(p) for p in (config.glossary, config.memory) if p])
+    try:
+        yield
+        code = 1 if report.failed else 0
+    except BaseException as exc:
+        code, report.error = ending(exc)
+        report.seconds = report.seconds or time.monotonic() - began
+        raise
+    finally:
+        record_run(out, rank, world, report, config, code, started, metrics)

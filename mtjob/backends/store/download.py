@@ -49,7 +49,7 @@ def _unavailable(ref: str, revision: str | None, why: str) -> ModelUnavailableEr
         f"{fact}. Pre-stage it on a machine with internet: `mtjob models stage DIR` (or "
         f"`hf download {ref} --local-dir DIR`) then pass the folder (--mt-model/--sum-model "
         "DIR), or fill a shared cache and point HF_HOME at it")
-    error.fact = fact  # type: ignore[attr-defined]  # for callers with their own advice
+    error.fact = fact  # for callers with their own advice
     return error
 
 
