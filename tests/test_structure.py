@@ -309,3 +309,21 @@ def test_no_object_of_ours_is_probed_for_what_it_has():
                     and len(node.args) == 3):
                 probes[name].add(ast.unparse(node))
     assert {n: c for n, c in probes.items() if c != set(FOREIGN_PROBES.get(n, {}))} == {}
+
+
+def test_a_report_is_what_a_command_did():
+    """The rule of ``mtjob/runs/report.py``: ``*Report`` classes are commands' results (plain
+    dataclasses); the HTML pages are review pages, so no other name says report."""
+    reports, others = set(), set()
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            named = node.name if isinstance(node, (ast.ClassDef, ast.FunctionDef)) else \
+                node.id if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) else ""
+            if isinstance(node, ast.ClassDef) and named.endswith("Report"):
+                assert any("dataclass" in ast.unparse(d) for d in node.decorator_list), named
+                reports.add(named)
+            elif "report" in named.lower() and not named.endswith("Report"):
+                others.add(f"{name}.{named}")
+    assert reports == {"RunReport", "VerifyReport", "ImportReport", "ExportReport",
+                       "EvalReport", "PostEditReport", "StageReport"}
+    assert {o for o in others if not o.endswith(".report")} == set(), others

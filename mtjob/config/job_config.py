@@ -102,6 +102,7 @@ class JobConfig:
                                  "opened read-only: an exact match is taken instead of "
                                  "decoded, a close one kept as a suggestion. Not part of the "
                                  "skip key: --force applies a newer memory.", OUTPUT)
+    # The review pages; the key keeps the name TOML files, flags and config.json already hold.
     report: bool = setting(False, "Write the HTML review pages into OUT/report/ as the run "
                            "goes (open OUT/report/index.html).", OUTPUT)
     text: bool = setting(False, "Also write OUT/NAME.en.txt: the English, a blank line between "

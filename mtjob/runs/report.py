@@ -1,5 +1,14 @@
 """What a run did, built from its article outcomes; the CLI turns it into the summary line
-and the exit code."""
+and the exit code.
+
+One word per meaning: a ``<Command>Report`` is what one command did, the result its core
+function returns to the CLI (which prints it) and to the API (``RunReport`` here;
+``VerifyReport``, ``ImportReport``, ``ExportReport``, ``EvalReport``, ``PostEditReport``,
+``StageReport`` beside their commands' cores). The HTML pages a run writes are *review pages*
+(``export.pages.review_pages``, ``outfolder.paths.REVIEW_DIR``), never a report; only the
+names users already type keep the old word: the ``--report`` flag, the ``report`` setting
+and the ``OUT/report/`` folder.
+"""
 
 from __future__ import annotations
 

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from mtjob.errors import InputError
-from mtjob.inputs.reader import Paragraph, decode, doc_id_for, read_article, split_paragraphs
+from mtjob.inputs.reader import (
+    Paragraph,
+    decode,
+    doc_id_for,
+    read_article,
+    read_articles,
+    split_paragraphs,
+)
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "article.ar.txt"
 AR = "قال الوزير إن المحادثات ستستأنف غدا."
@@ -223,3 +230,12 @@ def test_sample_article_has_17_paragraphs() -> None:
     assert article.paragraphs[4].text == "كيري وميستورا"
     assert all("&" not in p.text for p in article.paragraphs)
     assert len(article.sha256) == 64 and article.doc_id == "article.ar"
+
+
+def test_the_read_stage_names_a_bad_file_and_reads_the_others(tmp_path: Path):
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    good.write_text("قال المتحدث." + "\n", encoding="utf-8")
+    bad.write_bytes(b"")
+    articles, unread = read_articles([bad, good], 1000)
+    assert [a.doc_id for a in articles] == ["good"]
+    assert list(unread) == [bad] and "no paragraph found" in unread[bad]
