@@ -86,7 +86,7 @@ class _CTranslate2Model(LazyModel):
         # On CPU the workers share one copy of the weights; each has its own activations.
         model = ct2.Translator(str(path), device=device.value, compute_type=compute,
                                intra_threads=per_batch, inter_threads=workers)
-        return model, {"backend": "ctranslate2", "device": device,
+        return model, {"backend": Backend.CTRANSLATE2, "device": device,
                        "compute_type": compute,
                        "quantize": Quantize.INT8 if compute.startswith("int8") else Quantize.NONE,
                        "parallel_batches": workers}

@@ -71,7 +71,7 @@ def load_model(source: ModelSource, config: JobConfig, parallel: bool = False,
             log.warning("%s: int8 dynamic quantisation is lossy: greedy output changed beyond "
                         "tolerance in our check (README, Performance); float32 is exact",
                         source.ref)
-    return model, {"backend": "transformers", "device": device, "dtype": dtype,
+    return model, {"backend": Backend.TRANSFORMERS, "device": device, "dtype": dtype,
                    "quantize": quantize, "parallel_batches": workers, "threads": threads,
                    "all_threads": workers * threads}
 

@@ -2,6 +2,7 @@
 
 - ``paths``: where each file lives; when an article counts as done
 - ``atomic``: temp file, fsync, ``os.replace``; stale temp files removed
+- ``writer``: an article's JSONL bytes made from its records, corrections re-applied
 - ``manifest``: the shard's manifest, written as the run goes; completion markers
 - ``index``: a per-shard index of finished articles, re-checked by ``stat``
 - ``lock``: one run per shard, one shard count per folder
