@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import ConfigError, MtjobError
 from ..inputs.sources import display_name
+from ..vocabulary import Origin, ReviewState
 from .paths import abstract_path, jsonl_path, page_key
 from .verify import verify
 
@@ -27,6 +28,25 @@ class UnfinishedOutputError(MtjobError):
     """The folder fails ``mtjob verify``: exporting it would publish a partial or edited run."""
 
     exit_code = 1
+
+
+@dataclass(frozen=True)
+class MemoryNote:
+    """What the translation memory gave a sentence: the exact match it took (``memory``) or a
+    close one suggested to a person (``suggestion``, with its ``match`` ratio 0-1), and who
+    wrote that English, where the memory knows."""
+
+    en: str | None = None
+    ar: str | None = None
+    match: float | None = None
+    edited_by: str | None = None
+    edited_at: str | None = None
+    source: str | None = None  #: ``EntrySource``: a person's post-edit or the machine's
+
+    @property
+    def percent(self) -> int | None:
+        """The match as a whole percentage (XLIFF's ``match-quality``), None if unknown."""
+        return None if self.match is None else int(round(self.match * 100))
 
 
 @dataclass(frozen=True)
@@ -44,10 +64,42 @@ class FinishedSentence:
     #: A person's English for the sentence (``mtjob import``), and who wrote it.
     post_edit: str | None = None
     edited_by: str | None = None
+    #: The review overlay (CONTRACT-review.md): ``review`` as written, when, from where.
+    review: str | None = None
+    edited_at: str | None = None
+    edit_from: str | None = None
+    propagated_from: str | None = None
+    #: ``Origin`` of ``en`` as written; the memory's exact match taken, or its suggestion.
+    origin: str | None = None
+    memory: MemoryNote | None = None
+    suggestion: MemoryNote | None = None
 
     @property
     def flagged(self) -> bool:
         return bool(self.flags)
+
+    @property
+    def state(self) -> ReviewState:
+        """What a person did: the ``review`` key; a post-edit without one (written before
+        review states existed) is an edit."""
+        if self.review in (ReviewState.EDITED, ReviewState.CONFIRMED):
+            return ReviewState(self.review)
+        return ReviewState.EDITED if self.post_edit is not None else ReviewState.MACHINE
+
+    @property
+    def propagated(self) -> bool:
+        """The correction came from the same Arabic elsewhere, not from a look at this one."""
+        return self.edit_from == Origin.PROPAGATED
+
+    @property
+    def reviewed(self) -> bool:
+        """A person looked at this very sentence (edited or confirmed it, not propagated)."""
+        return self.state != ReviewState.MACHINE and not self.propagated
+
+    @property
+    def to_review(self) -> bool:
+        """Flagged and nobody reviewed it: what "Flagged only" and the index count."""
+        return self.flagged and not self.reviewed
 
     @property
     def final(self) -> str:
@@ -110,6 +162,12 @@ class FinishedArticle:
     def flagged_count(self) -> int:
         return sum(s.flagged for _, s in self.sentences())
 
+    def reviewed_count(self) -> int:
+        return sum(s.reviewed for _, s in self.sentences())
+
+    def to_review_count(self) -> int:
+        return sum(s.to_review for _, s in self.sentences())
+
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
@@ -141,6 +199,17 @@ def _alignment(value: Any) -> tuple[tuple[int, int], ...] | None:
     return tuple(pairs)
 
 
+def _memory_note(value: Any) -> MemoryNote | None:
+    if not isinstance(value, dict):
+        return None
+    match = _score(value.get("match"))
+    return MemoryNote(en=_optional(value.get("en")), ar=_optional(value.get("ar")),
+                      match=match if match is not None and 0 <= match <= 1 else None,
+                      edited_by=_optional(value.get("edited_by")),
+                      edited_at=_optional(value.get("edited_at")),
+                      source=_optional(value.get("source")))
+
+
 def sentence_from_dict(index: int, data: dict[str, Any]) -> FinishedSentence:
     return FinishedSentence(index=index, ar=_text(data.get("ar")), en=_text(data.get("en")),
                     flags=_flags(data.get("flags")), score=_score(data.get("score")),
@@ -148,7 +217,14 @@ def sentence_from_dict(index: int, data: dict[str, Any]) -> FinishedSentence:
                     src_tokens=_int(data.get("src_tokens")),
                     tgt_tokens=_int(data.get("tgt_tokens")),
                     post_edit=_optional(data.get("post_edit")),
-                    edited_by=_optional(data.get("edited_by")))
+                    edited_by=_optional(data.get("edited_by")),
+                    review=_optional(data.get("review")),
+                    edited_at=_optional(data.get("edited_at")),
+                    edit_from=_optional(data.get("edit_from")),
+                    propagated_from=_optional(data.get("propagated_from")),
+                    origin=_optional(data.get("origin")),
+                    memory=_memory_note(data.get("memory")),
+                    suggestion=_memory_note(data.get("suggestion")))
 
 
 def paragraph_from_dict(data: dict[str, Any]) -> FinishedParagraph:
