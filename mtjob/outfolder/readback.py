@@ -46,7 +46,7 @@ class MemoryNote:
     @property
     def percent(self) -> int | None:
         """The match as a whole percentage (XLIFF's ``match-quality``), None if unknown."""
-        return None if self.match is None else int(round(self.match * 100))
+        return None if self.match is None else round(self.match * 100)
 
 
 @dataclass(frozen=True)

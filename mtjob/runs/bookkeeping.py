@@ -192,13 +192,13 @@ class Bookkeeping:
         return outcomes
 
     def english_text(self, path: Path, records: list[ParagraphRecord] | None = None) -> None:
-        """``--text``: ``NAME.en.txt`` from the records, or from the JSONL of an unchanged
-        article. Not written is a warning: the article itself is done."""
+        """``--text``: ``NAME.en.txt``, the final English (post-edits in place), from the
+        JSONL as written (``records`` hold the machine's alone). Not written is a warning: the
+        article itself is done."""
         if not self.config.text:
             return
         try:
-            en = None if records is None else [r.en for r in records]
-            write_text(self.out, doc_id_for(path), en)
+            write_text(self.out, doc_id_for(path))
         except OutputError as exc:
             log.warning("%s", exc)
 

@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mtjob.export import export_folder
 from mtjob.outfolder.verify import verify
@@ -260,3 +262,30 @@ def test_download_after_a_model_change_imports_cleanly(after_model_change, tmp_p
     assert got["p1-s0"]["review"] == "confirmed"
     assert got["p2-s0"]["review"] == "edited"
     assert verify(out) == []
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(st.one_of(
+    st.characters(exclude_categories=()),  # any code point, lone surrogates too
+    st.sampled_from("\u202e\u202c\u2067\u2069\u200f\x00\x07\x1b\x85\u2028\u2029\r\n\t "
+                    "\ufeff\ufffe\U0001F600<&")), min_size=1, max_size=40), min_size=1, max_size=8))
+def test_edit_mode_reads_back_any_text_exactly(browser, tmp_path_factory, texts):  # noqa: F811
+    """Issue 29.17, as a property: whatever a sentence holds (controls, separators, lone
+    surrogates, bidi marks), edit mode shows it and reads it back byte-identical: an input
+    event on an untouched cell records no edit, and a confirmation downloads the text as
+    it was."""
+    out = tmp_path_factory.mktemp("any") / "out"
+    write_finished(out, "doc", [[sentence(f"جملة {i}", text) for i, text in enumerate(texts)]])
+    export_folder(out, "html")
+    page = Watched(browser).open(out / "export" / "html" / "doc.html")
+    page.check("#edit-mode")
+    page.eval_on_selector_all(".s.en", "cs => cs.forEach(c => c.dispatchEvent("
+                              "new Event('input', {bubbles: true})))")
+    assert page.inner_text("#edit-count") == "0"
+    page.eval_on_selector_all(".confirm", "bs => bs.forEach(b => b.click())")
+    data = download(page, out.parent)
+    assert [c["post_edit"] for c in data["corrections"]] == texts
+    assert page.locator(".s.en").evaluate_all(
+        "cs => cs.some(c => /[\\u202a-\\u202e\\u2066-\\u2069]/.test(c.textContent))") is False
+    page.close()
