@@ -25,6 +25,7 @@ from collections import Counter
 from typing import Any
 
 from ..outfolder.readback import FinishedArticle
+from .html_text import MARKS_SCRIPT
 
 EDIT_CSS = """
 .editbar{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
@@ -42,7 +43,7 @@ body:not(.editing) .when-editing{display:none}
 color:var(--mid)}
 """
 
-EDIT_SCRIPT = """
+_EDIT_HEAD = """
 (function () {
   var island = document.getElementById("mtjob-data");
   var box = document.getElementById("edit-mode");
@@ -55,55 +56,9 @@ EDIT_SCRIPT = """
              setItem: function (k, v) { memory[k] = v; },
              removeItem: function (k) { delete memory[k]; }};
   }
-  var NAMES = {0x202a: "LRE", 0x202b: "RLE", 0x202c: "PDF", 0x202d: "LRO", 0x202e: "RLO",
-               0x2066: "LRI", 0x2067: "RLI", 0x2068: "FSI", 0x2069: "PDI"};
-  function invisible(c) {
-    return c <= 0x08 || c === 0x0b || c === 0x0c || (c >= 0x0e && c <= 0x1f) ||
-      (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
-      (c >= 0x2066 && c <= 0x2069) || c === 0xfffe || c === 0xffff;
-  }
-  function paint(cell, text) {
-    while (cell.firstChild) { cell.removeChild(cell.firstChild); }
-    var run = "", i = 0;
-    function flush() { if (run) { cell.appendChild(document.createTextNode(run)); run = ""; } }
-    for (i = 0; i < text.length; i++) {
-      var c = text.charCodeAt(i), n = text.charCodeAt(i + 1);
-      if (c >= 0xd800 && c <= 0xdbff && n >= 0xdc00 && n <= 0xdfff) {
-        run += text.charAt(i) + text.charAt(i + 1); i++; continue;
-      }
-      if (!invisible(c) && !(c >= 0xd800 && c <= 0xdfff)) { run += text.charAt(i); continue; }
-      flush();
-      var code = "U+" + ("000" + c.toString(16).toUpperCase()).slice(-4);
-      var mark = document.createElement("span");
-      mark.className = "ctl";
-      mark.contentEditable = "false";
-      mark.setAttribute("data-cp", String(c));
-      mark.title = "invisible control character " + code;
-      mark.textContent = NAMES[c] || code;
-      cell.appendChild(mark);
-    }
-    flush();
-  }
-  function read(cell) {
-    var out = "";
-    function walk(node) {
-      var kids = node.childNodes, i;
-      for (i = 0; i < kids.length; i++) {
-        var n = kids[i];
-        if (n.nodeType === 3) { out += n.nodeValue; continue; }
-        if (n.nodeType !== 1) { continue; }
-        if (n.hasAttribute("data-cp")) { out += String.fromCharCode(+n.getAttribute("data-cp")); }
-        else if (n.tagName === "BR") { if (n !== cell.lastChild) { out += "\\n"; } }
-        else {
-          if (n.tagName === "DIV" && out && out.slice(-1) !== "\\n") { out += "\\n"; }
-          walk(n);
-        }
-      }
-    }
-    walk(cell);
-    return out;
-  }
-  function anchor(s) { return s.occ + ":" + s.ar; }
+"""
+
+_EDIT_BODY = """  function anchor(s) { return s.occ + ":" + s.ar; }
   var uids = {};
   Object.keys(data.sentences).forEach(function (uid) { uids[anchor(data.sentences[uid])] = uid; });
   var items;
@@ -247,6 +202,9 @@ EDIT_SCRIPT = """
   show();
 })();
 """
+
+#: The edit mode's script: reads the data block, keeps and downloads the work (one closure).
+EDIT_SCRIPT = _EDIT_HEAD + MARKS_SCRIPT + _EDIT_BODY
 
 
 def data_island(article: FinishedArticle) -> str:

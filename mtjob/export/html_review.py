@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from ..outfolder.memory_note import MemoryNote
 from ..outfolder.paths import page_name
-from ..outfolder.readback import FinishedSentence, MemoryNote
+from ..outfolder.readback import FinishedSentence
 from ..vocabulary import EntrySource, Origin, ReviewState
 from .html_text import esc
 

@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import ConfigError, MtjobError
 from ..inputs.sources import display_name
 from ..vocabulary import Origin, ReviewState
+from .memory_note import MemoryNote, memory_note
 from .paths import abstract_path, jsonl_path, page_key
 from .verify import verify
 
@@ -28,25 +29,6 @@ class UnfinishedOutputError(MtjobError):
     """The folder fails ``mtjob verify``: exporting it would publish a partial or edited run."""
 
     exit_code = 1
-
-
-@dataclass(frozen=True)
-class MemoryNote:
-    """What the translation memory gave a sentence: the exact match it took (``memory``) or a
-    close one suggested to a person (``suggestion``, with its ``match`` ratio 0-1), and who
-    wrote that English, where the memory knows."""
-
-    en: str | None = None
-    ar: str | None = None
-    match: float | None = None
-    edited_by: str | None = None
-    edited_at: str | None = None
-    source: str | None = None  #: ``EntrySource``: a person's post-edit or the machine's
-
-    @property
-    def percent(self) -> int | None:
-        """The match as a whole percentage (XLIFF's ``match-quality``), None if unknown."""
-        return None if self.match is None else round(self.match * 100)
 
 
 @dataclass(frozen=True)
@@ -199,17 +181,6 @@ def _alignment(value: Any) -> tuple[tuple[int, int], ...] | None:
     return tuple(pairs)
 
 
-def _memory_note(value: Any) -> MemoryNote | None:
-    if not isinstance(value, dict):
-        return None
-    match = _score(value.get("match"))
-    return MemoryNote(en=_optional(value.get("en")), ar=_optional(value.get("ar")),
-                      match=match if match is not None and 0 <= match <= 1 else None,
-                      edited_by=_optional(value.get("edited_by")),
-                      edited_at=_optional(value.get("edited_at")),
-                      source=_optional(value.get("source")))
-
-
 def sentence_from_dict(index: int, data: dict[str, Any]) -> FinishedSentence:
     return FinishedSentence(index=index, ar=_text(data.get("ar")), en=_text(data.get("en")),
                     flags=_flags(data.get("flags")), score=_score(data.get("score")),
@@ -223,8 +194,8 @@ def sentence_from_dict(index: int, data: dict[str, Any]) -> FinishedSentence:
                     edit_from=_optional(data.get("edit_from")),
                     propagated_from=_optional(data.get("propagated_from")),
                     origin=_optional(data.get("origin")),
-                    memory=_memory_note(data.get("memory")),
-                    suggestion=_memory_note(data.get("suggestion")))
+                    memory=memory_note(data.get("memory")),
+                    suggestion=memory_note(data.get("suggestion")))
 
 
 def paragraph_from_dict(data: dict[str, Any]) -> FinishedParagraph:
