@@ -289,3 +289,50 @@ def test_edit_mode_reads_back_any_text_exactly(browser, tmp_path_factory, texts)
     assert page.locator(".s.en").evaluate_all(
         "cs => cs.some(c => /[\\u202a-\\u202e\\u2066-\\u2069]/.test(c.textContent))") is False
     page.close()
+
+
+def test_unsaved_work_follows_its_arabic_and_occurrence(browser, tmp_path):  # noqa: F811
+    """A sentence repeated in an article and edited two ways: after a new lead paragraph
+    moves both (a rerun of an updated source), each edit is on its own occurrence. An edit
+    whose Arabic is gone is still counted, named and downloaded with the ids it was made at."""
+    out = tmp_path / "out"
+    write_finished(out, "doc", [[sentence("مكرر", "Again"), sentence("وسط", "Middle"),
+                                 sentence("مكرر", "Again"), sentence("يتغير", "Changes")]])
+    export_folder(out, "html")
+    path = out / "export" / "html" / "doc.html"
+    page = Watched(browser).open(path)
+    page.check("#edit-mode")
+    page.locator("#p0-s0 .s.en").fill("First time")
+    page.locator("#p0-s2 .s.en").fill("Second time")
+    page.locator("#p0-s3 .s.en").fill("Edited, then its Arabic changed")
+    write_finished(out, "doc", [[sentence("فقرة جديدة", "New lead")],
+                                [sentence("مكرر", "Again"), sentence("وسط", "Middle"),
+                                 sentence("مكرر", "Again"), sentence("تغير", "Changed")]])
+    export_folder(out, "html")
+    page.reload()
+    assert [cell_text(page, uid) for uid in ("p1-s0", "p1-s1", "p1-s2", "p1-s3")] == [
+        "First time", "Middle", "Second time", "Changed"]
+    assert page.inner_text("#edit-count") == "3"
+    assert "1 whose Arabic is no longer in this article" in page.inner_text("#edit-notes")
+    got = {(c["para_id"], c["sent_id"], c["ar"]): c["post_edit"]
+           for c in download(page, tmp_path)["corrections"]}
+    assert got == {(1, 0, "مكرر"): "First time", (1, 2, "مكرر"): "Second time",
+                   (0, 3, "يتغير"): "Edited, then its Arabic changed"}
+
+
+def test_edits_kept_by_an_older_page_are_taken_over(browser, tmp_path):  # noqa: F811
+    """The page before this one kept edits under ``mtjob-edits:DOC:MACHINE_SHA256``; under the
+    same machine output their ids still hold, so they are taken over, not lost."""
+    out = tmp_path / "out"
+    write_finished(out, "doc", [[sentence("أ", "A"), sentence("ب", "B")]])
+    export_folder(out, "html")
+    page = Watched(browser).open(out / "export" / "html" / "doc.html")
+    sha = json.loads(page.text_content("#mtjob-data"))["jsonl_sha256"]
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [
+        f"mtjob-edits:doc:{sha}", json.dumps({"p0-s1": {"text": "Bee",
+                                                         "at": "2026-12-01T09:00:00Z"}})])
+    page.reload()
+    assert page.inner_text("#edit-count") == "1" and cell_text(page, "p0-s1") == "Bee"
+    assert page.evaluate(f"localStorage.getItem('mtjob-edits:doc:{sha}')") is None
+    (item,) = download(page, tmp_path)["corrections"]
+    assert (item["sent_id"], item["mt_en"], item["edited_at"]) == (1, "B", "2026-12-01T09:00:00Z")
