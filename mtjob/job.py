@@ -174,7 +174,7 @@ def _write(run: _Run, item: TranslatedArticle, summary: SummaryOutcome) -> None:
         if written is not None:
             book.done(article, meta, written, records)
             if book.config.text:
-                write_english(book.out, article.doc_id, [r.en for r in records])
+                write_english(book.out, article.doc_id)  # the final English, from the JSONL written
     if written is not None and book.config.report:
         _review_pages(book.out, article.doc_id)
 

@@ -22,6 +22,7 @@ from mtjob.cli import app
 from mtjob.export import export_folder
 from mtjob.outfolder.readback import read_folder
 from mtjob.outfolder.verify import verify
+from mtjob.testing.output_folder import sentence, write_finished
 
 JAR = Path("/usr/share/omegat/OmegaT.jar")
 pytestmark = [
@@ -61,14 +62,15 @@ def project_memory(edits: dict[str, str], translator: str) -> str:
             f'segtype="paragraph" srclang="AR"/><body>\n{tus}</body></tmx>\n')
 
 
-def omegat_project(root: Path, out: Path, memory: str | None = None) -> Path:
-    """A project with mtjob's OmegaT XLIFF in source/ and its TMX in tm/auto, translated
-    by OmegaT in console mode."""
+def omegat_project(root: Path, out: Path, memory: str | None = None,
+                   project: bool = False) -> Path:
+    """A project with mtjob's OmegaT XLIFF in source/ and its TMX in tm/auto (``project``:
+    the one project memory), translated by OmegaT in console mode."""
     for sub in ("source", "target", "tm/auto", "glossary", "dictionary", "omegat"):
         (root / sub).mkdir(parents=True)
     (root / "omegat.project").write_text(PROJECT, encoding="utf-8")
     export_folder(out, "xliff", root / "source", omegat=True)
-    export_folder(out, "tmx", root / "tm" / "auto")
+    export_folder(out, "tmx", root / "tm" / "auto", project=project)
     if memory is not None:
         (root / "omegat" / "project_save.tmx").write_text(memory, encoding="utf-8")
     proc = subprocess.run(["java", "-Djava.awt.headless=true", "-jar", str(JAR), str(root),
@@ -134,3 +136,31 @@ def test_translator_edits_come_back(runs, tmp_path, handed_back):
     if path.suffix == ".tmx":
         root = ET.parse(path).getroot()
         assert root.get("version") == "1.1" and root.find(".//tuv").get("lang") == "AR"
+
+
+SHARED = "قال المتحدث إن المحادثات ستستمر."
+FIXED = "The spokesman said the talks would go on."
+
+
+@pytest.mark.parametrize("corrected", ["a", "b"])
+def test_the_project_memory_gives_omegat_the_correction(tmp_path, corrected):
+    """Issue 31.7: with one TMX per article, the machine English of one article and a
+    correction of the same Arabic in another competed in tm/auto, and the file names decided
+    (OmegaT 3.6 offered the machine English of ``b`` over the correction in ``a``). The project
+    memory holds one entry per Arabic, a person's before the machine's: OmegaT fills both
+    articles with the correction, whichever article holds it."""
+    out = tmp_path / "out"
+    write_finished(out, "a", [[sentence(SHARED, "Machine English of a."),
+                               sentence("جملة أخرى.", "Another sentence.")]])
+    write_finished(out, "b", [[sentence(SHARED, "Machine English of b.")]])
+    fix = tmp_path / "corrections.json"
+    fix.write_text(json.dumps({"format": "mtjob-corrections", "corrections": [
+        {"doc_id": corrected, "para_id": 0, "sent_id": 0, "ar": SHARED,
+         "mt_en": f"Machine English of {corrected}.", "post_edit": FIXED,
+         "edited_by": "Hala", "edited_at": "2026-12-07T11:05:00Z"}]}), encoding="utf-8")
+    assert invoke("import", out, fix).exit_code == 0
+    root = omegat_project(tmp_path / "project", out, project=True)
+    assert [p.name for p in (root / "tm" / "auto").iterdir()] == ["project.tmx"]
+    assert targets(root / "target" / "a.xlf") == {"p0-s0": FIXED,
+                                                  "p0-s1": "Another sentence."}
+    assert targets(root / "target" / "b.xlf") == {"p0-s0": FIXED}

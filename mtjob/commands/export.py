@@ -1,8 +1,10 @@
-"""``mtjob export OUT --format html|xliff|tmx|tsv``: a finished run for reviewers and tools.
+"""``mtjob export OUT --format html|xliff|tmx|tsv|text``: a finished run for reviewers, tools
+and readers.
 
 Exit codes: 0 written; 1 OUT fails ``mtjob verify`` (the first problem and the count are
 named); 2 usage (OUT not a folder or without any article, an unknown format, ``--excel``
-without tsv, ``--omegat`` without xliff); 74 a file cannot be written (disk full, permissions).
+without tsv, ``--omegat`` without xliff, ``--project`` without tmx); 74 a file cannot be
+written (disk full, permissions).
 """
 
 from __future__ import annotations
@@ -16,10 +18,16 @@ from .common import errors, setup_logging
 from .options import HELP_QUIET, PanelCommand
 
 HELP = ("Export a finished output folder: html (review pages + index.html), xliff (XLIFF 1.2 "
-        "for CAT tools), tmx (TMX 1.4b memory), tsv (one row per sentence). Writes one file "
-        "per article into --to (default OUT/export/FORMAT).")
+        "for CAT tools), tmx (TMX 1.4b memory), tsv (one row per sentence), text (the final "
+        "English, post-edits in place). Writes one file per article into --to (default "
+        "OUT/export/FORMAT).")
 HELP_ONLY_FLAGGED = ("xliff/tmx/tsv: flagged sentences only. html: every sentence, the page "
                      "opens with its 'flagged only' filter on.")
+
+HELP_PROJECT = ("tmx: one memory for the whole folder (project.tmx, default folder "
+                "OUT/export/tmx-project) for OmegaT's tm/auto: one entry per Arabic sentence, "
+                "a person's correction before the machine's English, the newer before the "
+                "older.")
 
 HELP_OMEGAT = ("xliff for OmegaT (default folder OUT/export/omegat): each <target> holds the "
                "Arabic, which OmegaT translates; put the tmx export in the project's tm/auto "
@@ -30,7 +38,7 @@ def export(
     out: Annotated[Path, typer.Argument(help="A finished output folder (mtjob run --out).",
                                         metavar="OUT", show_default=False)],
     fmt: Annotated[str, typer.Option("--format", "-f", help="What to write.",
-                                     metavar="[html|xliff|tmx|tsv]", show_default=False)],
+                                     metavar="[html|xliff|tmx|tsv|text]", show_default=False)],
     to: Annotated[Optional[Path], typer.Option(
         "--to", help="Folder for the files (default OUT/export/FORMAT).",
         show_default=False)] = None,
@@ -38,16 +46,17 @@ def export(
     excel: Annotated[bool, typer.Option("--excel", help="tsv: start with a UTF-8 BOM so Excel "
                                         "reads the Arabic right.")] = False,
     omegat: Annotated[bool, typer.Option("--omegat", help=HELP_OMEGAT)] = False,
+    project: Annotated[bool, typer.Option("--project", help=HELP_PROJECT)] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=HELP_QUIET + " The files "
                                         "written still go to stdout.")] = False,
 ) -> None:
-    """Export OUT as html, xliff, tmx or tsv; prints the files written, one per line."""
+    """Export OUT as html, xliff, tmx, tsv or text; prints the files written, one per line."""
     setup_logging(quiet=quiet)
     with errors():
         from ..export import export_folder
 
         report = export_folder(out, fmt.lower(), to, only_flagged=only_flagged, excel=excel,
-                               omegat=omegat)
+                               omegat=omegat, project=project)
     from ..inputs.sources import display_name
 
     for path in report.files:  # one line each, whatever the name holds

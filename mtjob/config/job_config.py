@@ -105,8 +105,8 @@ class JobConfig:
     # The review pages; the key keeps the name TOML files, flags and config.json already hold.
     report: bool = setting(False, "Write the HTML review pages into OUT/report/ as the run "
                            "goes (open OUT/report/index.html).", OUTPUT)
-    text: bool = setting(False, "Also write OUT/NAME.en.txt: the English, a blank line between "
-                         "paragraphs, for reading in an editor.", OUTPUT)
+    text: bool = setting(False, "Also write OUT/NAME.en.txt: the final English (post-edits in "
+                         "place), a blank line between paragraphs.", OUTPUT)
     # [cluster]
     engine: EngineKind = setting(EngineKind.LOCAL, "Where model calls run: this process or Ray "
                                  "actors.", CLUSTER)

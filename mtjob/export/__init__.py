@@ -1,8 +1,11 @@
-"""Export: a finished output folder for reviewers and tools (HTML, XLIFF, TMX, TSV).
+"""Export: a finished output folder for reviewers and tools (HTML, XLIFF, TMX, TSV, text).
 
 Members: ``html`` (+ ``html_assets``), ``xliff``, ``tmx``, ``tsv``, ``xmltext`` (the XML guard),
-``pages`` (``mtjob run --report``'s pages as the run goes), ``html_facts`` (settings, checks
-and scores in words), ``html_edit`` (the review page's edit mode).
+``pages`` (``mtjob run --report``'s pages as the run goes), ``refresh`` (the pages and text
+files an import leaves current), ``html_facts`` (settings, checks and scores in words),
+``html_edit`` (the review page's edit mode), ``html_review`` (review states, memory matches
+and suggestions on the page). ``text`` is the final English (post-edits in place), as
+``--text`` writes it.
 
 ``export_folder`` is the whole command minus the CLI: it refuses a folder that fails
 ``verify``, renders each article with a pure function of its records, and writes one file per
@@ -18,18 +21,21 @@ from pathlib import Path
 from ..errors import ConfigError, OutputError
 from ..inputs.sources import display_name
 from ..outfolder.atomic import write_if_changed
+from ..outfolder.english_text import english_text, paragraph_final
+from ..outfolder.paths import INDEX, page_name
 from ..outfolder.readback import FinishedArticle, read_folder
 from .html import render_html, render_index
-from .pages import INDEX, page_name
-from .tmx import render_tmx, tmx_skipped
+from .tmx import render_project_tmx, render_tmx, tmx_skipped
 from .tsv import render_tsv
 from .xliff import render_xliff
 from .xmltext import XmlText
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("html", "xliff", "tmx", "tsv")
-SUFFIXES = {"html": ".html", "xliff": ".xlf", "tmx": ".tmx", "tsv": ".tsv"}
+FORMATS = ("html", "xliff", "tmx", "tsv", "text")
+SUFFIXES = {"html": ".html", "xliff": ".xlf", "tmx": ".tmx", "tsv": ".tsv", "text": ".en.txt"}
+#: ``--format tmx --project``: the one memory of the whole folder, for OmegaT's ``tm/auto``.
+PROJECT_TMX = "project.tmx"
 
 
 @dataclass
@@ -41,6 +47,7 @@ class ExportReport:
     units: int = 0
     dropped_chars: int = 0
     skipped_empty: int = 0
+    repeats: int = 0  #: ``--project``: sentences whose Arabic another sentence's English took
 
     def summary_line(self) -> str:
         extra = ""
@@ -48,6 +55,9 @@ class ExportReport:
             extra += f"; {self.dropped_chars} character(s) XML cannot hold dropped"
         if self.skipped_empty:
             extra += f"; {self.skipped_empty} sentence(s) with an empty side left out"
+        if self.repeats:
+            extra += (f"; {self.repeats} repeated Arabic sentence(s) given one English "
+                      "(a person's before the machine's)")
         return (f"{len(self.files)} file(s), {self.units} sentence(s) in "
                 f"{display_name(self.folder)}{extra}")
 
@@ -63,11 +73,14 @@ def _selected(article: FinishedArticle, only_flagged: bool) -> int:
 
 
 def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: bool = False,
-                  excel: bool = False, omegat: bool = False) -> ExportReport:
+                  excel: bool = False, omegat: bool = False,
+                  project: bool = False) -> ExportReport:
     """Export every article of ``out`` as ``fmt`` into ``to`` (default ``OUT/export/FMT``).
 
     ``only_flagged``: XLIFF, TMX and TSV hold flagged sentences only; HTML pages keep every
     sentence and open with the "flagged only" filter on. ``excel``: TSV with a UTF-8 BOM.
+    ``project``: TMX as one memory of the whole folder (``PROJECT_TMX``, default folder
+    ``OUT/export/tmx-project``), a person's English beating the machine's for the same Arabic.
     """
     if fmt not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
@@ -75,15 +88,23 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
         raise ConfigError("--excel applies to --format tsv only")
     if omegat and fmt != "xliff":
         raise ConfigError("--omegat applies to --format xliff only")
+    if project and fmt != "tmx":
+        raise ConfigError("--project applies to --format tmx only")
+    if only_flagged and fmt == "text":
+        raise ConfigError("--only-flagged does not apply to --format text (the whole text)")
     articles = read_folder(out)
-    target = to if to is not None else default_target(out, "omegat" if omegat else fmt)
-    if target.exists() and not target.is_dir():
-        raise ConfigError(f"{display_name(target)}: exists and is not a folder")
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create {display_name(target)}: {exc.strerror or exc}") from None
+    kind = "omegat" if omegat else "tmx-project" if project else fmt
+    target = _target_folder(to if to is not None else default_target(out, kind))
     report = ExportReport(folder=target)
+    if project:
+        clean = XmlText()
+        text, report.units, report.repeats = render_project_tmx(
+            articles, only_flagged=only_flagged, clean=clean)
+        report.dropped_chars = clean.dropped
+        report.skipped_empty = sum(tmx_skipped(a, only_flagged=only_flagged) for a in articles)
+        write_if_changed(target / PROJECT_TMX, text.encode("utf-8"))
+        report.files.append(target / PROJECT_TMX)
+        return report
     # No page is named like the index (an article "index" is _index.html), as in --report.
     names = {a.doc_id: page_name(a.doc_id) if fmt == "html" else a.doc_id + SUFFIXES[fmt]
              for a in articles}
@@ -109,11 +130,31 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
     return report
 
 
+def _target_folder(target: Path) -> Path:
+    if target.exists() and not target.is_dir():
+        raise ConfigError(f"{display_name(target)}: exists and is not a folder")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {display_name(target)}: {exc.strerror or exc}") from None
+    return target
+
+
+def final_text(article: FinishedArticle) -> str:
+    """The article's final English as ``--text`` writes it (``NAME.en.txt``)."""
+    return english_text(paragraph_final(
+        p.ar, p.en, [s.ar for s in p.sentences], [s.final for s in p.sentences],
+        any(s.post_edit is not None for s in p.sentences))
+        for p in article.paragraphs).decode("utf-8")
+
+
 def _render(article: FinishedArticle, fmt: str, only_flagged: bool, excel: bool,
             index: str, omegat: bool = False) -> tuple[str, int]:
     """The file's text and how many characters XML forced out of it."""
     if fmt == "html":
         return render_html(article, only_flagged=only_flagged, index=index), 0
+    if fmt == "text":
+        return final_text(article), 0
     if fmt == "tsv":
         return render_tsv(article, only_flagged=only_flagged, excel=excel), 0
     clean = XmlText()

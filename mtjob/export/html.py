@@ -19,8 +19,9 @@ from ..outfolder.readback import FinishedArticle, FinishedParagraph, FinishedSen
 from ..versions import __version__
 from .html_assets import (CONF_HIGH, CONF_LOW, CSP_ARTICLE, CSP_INDEX, CSS, FLAG_INFO, SCRIPT,
                           flag_info)
-from .html_edit import EDIT_CONTROLS, data_island
+from .html_edit import CONFIRM_BUTTON, EDIT_CONTROLS, data_island
 from .html_facts import LABELS, facts_list
+from .html_review import review_attr, review_badges, suggestion_row
 from .html_text import esc
 
 _SPACES = re.compile(r"(\s+)")
@@ -64,6 +65,7 @@ def _sentence(paragraph: FinishedParagraph, sentence: FinishedSentence) -> str:
     aligned = bool(sentence.alignment)
     attrs = f' data-align="{" ".join(f"{a}-{b}" for a, b in sentence.alignment)}"' \
         if sentence.alignment else ""
+    attrs += review_attr(sentence)
     classes = "pair flagged" if sentence.flagged else "pair"
     gut = f'<span class="sid">{uid}</span>'
     if sentence.score is not None:
@@ -71,16 +73,14 @@ def _sentence(paragraph: FinishedParagraph, sentence: FinishedSentence) -> str:
         gut += (f'<meter min="0" max="1" low="{CONF_LOW}" high="{CONF_HIGH}" optimum="1" '
                 f'value="{prob:.3f}" title="confidence {prob:.0%} (mean log-prob '
                 f'{sentence.score:.3f})">{prob:.0%}</meter>')
+    gut += CONFIRM_BUTTON
     text = _words if aligned and sentence.post_edit is None else esc
-    badges = "".join(_badge(f) for f in sentence.flags)
-    if sentence.post_edit is not None:
-        badges += (f'<span class="flag sev-info" title="machine English: {esc(sentence.en)}">'
-                   f"post-edited{esc(' by ' + sentence.edited_by) if sentence.edited_by else ''}"
-                   "</span>")
+    badges = "".join(_badge(f) for f in sentence.flags) + review_badges(sentence)
     return (f'<div class="{classes}" id="{uid}"{attrs}><div class="gut">{gut}</div>'
             f'<div class="s ar" dir="rtl" lang="ar" tabindex="0">{text(sentence.ar)}</div>'
             f'<div class="s en" dir="ltr" lang="en" tabindex="0">{text(sentence.final)}</div>'
-            + (f'<div class="badges">{badges}</div>' if badges else "") + "</div>\n")
+            + (f'<div class="badges">{badges}</div>' if badges else "")
+            + suggestion_row(sentence) + "</div>\n")
 
 
 def _footer(article: FinishedArticle) -> str:
@@ -108,7 +108,7 @@ def render_html(article: FinishedArticle, *, only_flagged: bool = False,
     """The article's review page; ``only_flagged`` starts with the "flagged only" filter on."""
     counts = article.flag_counts()
     pairs = article.sentences()
-    flagged = article.flagged_count()
+    flagged, to_review = article.flagged_count(), article.to_review_count()
     back = f' · <a href="{esc(quote(index))}">all articles</a>' if index else ""
     head = _head(f"{article.doc_id} - mtjob review", CSP_ARTICLE)
     if article.page_key:  # which abstract this page shows: verify tells a stale page
@@ -117,7 +117,8 @@ def render_html(article: FinishedArticle, *, only_flagged: bool = False,
              '<header class="top"><div class="wrap"><div class="brand">mtjob review · '
              f'Arabic → English</div><h1>{esc(article.doc_id)}</h1><p class="sub">'
              f"{esc(article.source_name)} · {len(article.paragraphs)} paragraphs · "
-             f"{len(pairs)} sentences · {flagged} flagged{back}</p></div></header>\n",
+             f"{len(pairs)} sentences · {flagged} flagged · {article.reviewed_count()} "
+             f"reviewed{back}</p></div></header>\n",
              '<div class="wrap">']
     method = article.meta.get("method")
     made = "made from the corrected English" \
@@ -133,7 +134,7 @@ def render_html(article: FinishedArticle, *, only_flagged: bool = False,
     legend = "".join(f"<li>{_badge(f)} {esc(flag_info(f)[2])}</li>"
                      for f in sorted(set(counts) | set(FLAG_INFO)))
     parts.append(f'<div class="toolbar"><label><input type="checkbox" id="flagged-only"{checked}>'
-                 f" Flagged only ({flagged})</label><span>{present or 'no flags'}</span>"
+                 f" Flagged only ({to_review} to review)</label><span>{present or 'no flags'}</span>"
                  f'<details class="legend"><summary>Legend</summary><ul>{legend}</ul>'
                  f"</details>{EDIT_CONTROLS}</div>\n<main>\n")
     parts.append('<div class="colhead"><span>id</span><span class="ar">Arabic (source)</span>'
@@ -144,7 +145,8 @@ def render_html(article: FinishedArticle, *, only_flagged: bool = False,
                      f'<div class="para-head">paragraph {paragraph.para_id} {para_flags}</div>\n')
         parts.extend(_sentence(paragraph, s) for s in paragraph.sentences)
         parts.append("</section>\n")
-    parts.append('<p class="none-flagged">No flagged sentence in this article.</p>'
+    parts.append('<p class="none-flagged">No flagged sentence left to review in this '
+                 "article.</p>"
                  "</main></div>\n")
     parts.append(_footer(article))
     parts.append(data_island(article))
@@ -158,27 +160,36 @@ def _section(title: str, data: Any) -> str:
 
 
 def render_index(articles: list[FinishedArticle], pages: dict[str, str]) -> str:
-    """The list of articles with their counts, flags and abstract; ``pages`` maps doc id to
-    the page's file name (relative links, so the folder can be moved or zipped)."""
+    """The list of articles with their counts, flags, review progress and abstract; ``pages``
+    maps doc id to the page's file name (relative links, so the folder can be moved or
+    zipped). Reviewed: sentences a person edited or confirmed; to review: flagged sentences
+    nobody reviewed."""
     total: Counter[str] = Counter()
     rows = []
+    reviewed = sentences = 0
     for article in articles:
         counts = article.flag_counts()
         total.update(counts)
+        done, size = article.reviewed_count(), len(article.sentences())
+        reviewed, sentences = reviewed + done, sentences + size
         badges = "".join(_badge(f, n) for f, n in sorted(counts.items())) or "-"
         link = f'<a href="{esc(quote(pages[article.doc_id]))}">{esc(article.doc_id)}</a>'
         rows.append(f"<tr><td>{link}</td><td class=\"num\">{len(article.paragraphs)}</td>"
-                    f"<td class=\"num\">{len(article.sentences())}</td>"
-                    f"<td class=\"num\">{article.flagged_count()}</td><td>{badges}</td>"
+                    f"<td class=\"num\">{size}</td>"
+                    f"<td class=\"num\">{article.flagged_count()}</td>"
+                    f'<td class="num reviewed">{done}/{size}</td>'
+                    f'<td class="num todo">{article.to_review_count()}</td><td>{badges}</td>'
                     f'<td class="abs" lang="en">{esc(article.abstract or "")}</td></tr>\n')
     summary = ", ".join(f"{flag_info(f)[0]} {n}" for f, n in sorted(total.items())) or "none"
     count = f"{len(articles)} article" + ("" if len(articles) == 1 else "s")
     return (_head("mtjob review - articles", CSP_INDEX) + "<body>\n"
             '<header class="top"><div class="wrap"><div class="brand">mtjob review · Arabic → '
-            f'English</div><h1>{count}</h1><p class="sub">flags: '
-            f"{esc(summary)}</p></div></header>\n<main class=\"wrap\"><div class=\"card\">"
+            f'English</div><h1>{count}</h1><p class="sub">{reviewed} of {sentences} sentences '
+            f"reviewed · flags: {esc(summary)}</p></div></header>\n"
+            '<main class="wrap"><div class="card">'
             '<table class="index"><tr><th>article</th><th>paragraphs</th><th>sentences</th>'
-            "<th>flagged</th><th>flags</th><th class=\"abs\">abstract</th></tr>\n"
+            "<th>flagged</th><th>reviewed</th><th>flagged to review</th><th>flags</th>"
+            "<th class=\"abs\">abstract</th></tr>\n"
             + "".join(rows) + "</table></div></main>\n"
             f"<footer class=\"wrap\">Exported by mtjob {esc(__version__)}.</footer>\n"
             "</body>\n</html>\n")

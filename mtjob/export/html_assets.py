@@ -10,6 +10,7 @@ import base64
 import hashlib
 
 from .html_edit import EDIT_CSS, EDIT_SCRIPT
+from .html_review import REVIEW_CSS
 
 #: flag -> (label, severity, what it means). Severity picks the badge colour only.
 FLAG_INFO: dict[str, tuple[str, str, str]] = {
@@ -92,8 +93,10 @@ font-size:17px;line-height:1.8;text-align:right}
 padding:1px 3px;margin:0 1px;unicode-bidi:isolate}
 .none-flagged{display:none;color:var(--muted);padding:20px 0}
 body:has(#flagged-only:checked) .pair:not(.flagged),
-body:has(#flagged-only:checked) .para:not(:has(.pair.flagged)){display:none}
-body:has(#flagged-only:checked) main:not(:has(.pair.flagged)) .none-flagged{display:block}
+body:has(#flagged-only:checked) .pair[data-review],
+body:has(#flagged-only:checked) .para:not(:has(.pair.flagged:not([data-review]))){display:none}
+body:has(#flagged-only:checked) main:not(:has(.pair.flagged:not([data-review]))) .none-flagged{
+display:block}
 footer{font-size:12px;color:var(--muted);margin:24px 0 40px}
 footer table{border-collapse:collapse;width:100%;margin:6px 0 10px}
 footer td,footer th{border-bottom:1px solid var(--line);padding:3px 6px;text-align:left;
@@ -153,7 +156,7 @@ SCRIPT = """
 """
 
 SCRIPT += EDIT_SCRIPT
-CSS += EDIT_CSS
+CSS += EDIT_CSS + REVIEW_CSS
 
 SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
 

@@ -15,8 +15,11 @@ import re
 from ..outfolder.readback import FinishedArticle
 
 #: ``en`` is the machine's; ``post_edit`` the person's (``mtjob import`` reads it back, and
-#: checks ``ar`` and ``en`` against the sentence before applying it).
-COLUMNS = ("doc_id", "para_id", "sent_id", "ar", "en", "score", "flags", "post_edit")
+#: checks ``ar`` and ``en`` against the sentence before applying it). After it, for reading:
+#: ``review`` (``machine``, ``edited``, ``confirmed``) and the memory's close match
+#: (``suggestion``, ``suggestion_match`` in percent, ``suggestion_by``).
+COLUMNS = ("doc_id", "para_id", "sent_id", "ar", "en", "score", "flags", "post_edit",
+           "review", "suggestion", "suggestion_match", "suggestion_by")
 #: Excel detects UTF-8 only with a BOM; other readers would take it as part of the first name.
 BOM = "\ufeff"
 # A lone surrogate (possible in JSON as an escape) cannot be written as UTF-8 at all.
@@ -50,9 +53,13 @@ def render_tsv(article: FinishedArticle, *, only_flagged: bool = False, excel: b
         if only_flagged and not sentence.flagged:
             continue
         score = "" if sentence.score is None else repr(sentence.score)
+        note = sentence.suggestion if sentence.suggestion and sentence.suggestion.en else None
         writer.writerow((_cell(article.doc_id, excel), paragraph.para_id, sentence.index,
                          _cell(sentence.ar, excel), _cell(sentence.en, excel),
                          score if math.isfinite(sentence.score or 0.0) else _cell(score, excel),
                          _cell(",".join(sentence.flags), excel),
-                         _cell(sentence.post_edit or "", excel)))
+                         _cell(sentence.post_edit or "", excel), str(sentence.state),
+                         _cell(note.en or "", excel) if note else "",
+                         "" if note is None or note.percent is None else note.percent,
+                         _cell(note.edited_by or "", excel) if note else ""))
     return (BOM if excel else "") + buffer.getvalue()

@@ -1,10 +1,13 @@
 """XLIFF 1.2 for CAT tools (memoQ, Trados, OmegaT): every sentence a unit to post-edit.
 
 One ``<file>`` per article, one ``<group>`` per paragraph, one ``<trans-unit id="pP-sN">``
-per sentence. Targets are machine translation awaiting review (``needs-review-translation``,
-``leveraged-mt``); an empty translation is ``needs-translation`` so tools count it as to do.
-Flags and the score travel as ``<note>``s, which every CAT tool shows beside the segment. A
-sentence a person corrected (``mtjob import``) exports their English, state ``translated``.
+per sentence. The target's state says what a person did (CONTRACT-review.md): machine English
+awaits review (``needs-review-translation``, qualified ``leveraged-mt`` when decoded,
+``leveraged-tm`` when the memory's exact match, ``exact-match`` for a correction propagated
+from the same Arabic elsewhere); an edited sentence is ``translated`` (the person's English),
+a confirmed one ``final``; an empty translation is ``needs-translation`` so tools count it as
+to do. Flags and the score travel as ``<note>``s, which every CAT tool shows beside the
+segment; the memory's close match as an ``<alt-trans origin="memory" match-quality="NN">``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import xml.etree.ElementTree as ET
 
 from ..outfolder.readback import FinishedArticle, FinishedParagraph, FinishedSentence
 from ..versions import __version__
-from ..vocabulary import Role
+from ..vocabulary import Origin, ReviewState, Role
 from .xmltext import XmlText, xml_document
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -34,16 +37,46 @@ def _note(parent: ET.Element, text: str, clean: XmlText, annotates: str | None =
     note.text = clean(text)
 
 
+def target_state(sentence: FinishedSentence) -> dict[str, str]:
+    """The ``<target>``'s ``state`` (and ``state-qualifier``) of a sentence."""
+    if sentence.propagated:
+        return {"state": "needs-review-translation", "state-qualifier": "exact-match"}
+    if sentence.state == ReviewState.CONFIRMED:
+        return {"state": "final"}
+    if sentence.state == ReviewState.EDITED:
+        return {"state": "translated"}
+    if not sentence.en:
+        return {"state": "needs-translation"}
+    leveraged = "leveraged-tm" if sentence.origin == Origin.MEMORY else "leveraged-mt"
+    return {"state": "needs-review-translation", "state-qualifier": leveraged}
+
+
+def _alt_trans(unit: ET.Element, sentence: FinishedSentence, clean: XmlText) -> None:
+    """The memory's close match, as CAT tools show a fuzzy match: quality and who wrote it."""
+    note = sentence.suggestion
+    if note is None or not note.en:
+        return
+    attrs = {"origin": "memory"}
+    if note.percent is not None:
+        attrs["match-quality"] = str(note.percent)
+    alt = ET.SubElement(unit, _q("alt-trans"), attrs)
+    if note.ar:
+        ET.SubElement(alt, _q("source"), {XML_LANG: "ar"}).text = clean(note.ar)
+    ET.SubElement(alt, _q("target"), {XML_LANG: "en"}).text = clean(note.en)
+    if note.edited_by or note.edited_at:
+        by = f" by {note.edited_by}" if note.edited_by else ""
+        at = f" at {note.edited_at}" if note.edited_at else ""
+        author = ET.SubElement(alt, _q("note"), {"from": clean(note.edited_by or "mtjob")})
+        author.text = clean(f"translation memory entry written{by}{at}")
+
+
 def _unit(group: ET.Element, paragraph: FinishedParagraph, sentence: FinishedSentence,
           clean: XmlText, omegat: bool = False) -> None:
     # xml:space="preserve": a sentence's inner line breaks and spacing are part of it.
     unit = ET.SubElement(group, _q("trans-unit"), {"id": paragraph.unit_id(sentence),
                                                    XML_SPACE: "preserve"})
     ET.SubElement(unit, _q("source"), {XML_LANG: "ar"}).text = clean(sentence.ar)
-    state = {"state": "needs-review-translation", "state-qualifier": "leveraged-mt"} \
-        if sentence.en else {"state": "needs-translation"}
-    if sentence.post_edit is not None:
-        state = {"state": "translated"}
+    state = target_state(sentence)
     if omegat:  # OmegaT 3.6 translates <target>, keeping <source> as is: give it the Arabic
         state = {"state": "needs-translation"}
     target = ET.SubElement(unit, _q("target"), {XML_LANG: "en", **state})
@@ -52,6 +85,25 @@ def _unit(group: ET.Element, paragraph: FinishedParagraph, sentence: FinishedSen
         _note(unit, "mtjob flags: " + ", ".join(sentence.flags), clean, "target")
     if sentence.score is not None:
         _note(unit, f"mtjob score (mean log-prob): {sentence.score:.4f}", clean, "target")
+    for line in provenance(sentence):
+        _note(unit, line, clean, "target")
+    _alt_trans(unit, sentence, clean)
+
+
+def provenance(sentence: FinishedSentence) -> list[str]:
+    """Where the target's English came from, in words, when not from the model alone."""
+    lines = []
+    if sentence.origin == Origin.MEMORY and sentence.memory is not None:
+        by = f" written by {sentence.memory.edited_by}" if sentence.memory.edited_by else ""
+        lines.append(f"mtjob memory: exact match{by}")
+    if sentence.propagated:
+        lines.append(f"mtjob propagated from {sentence.propagated_from or 'elsewhere'}: a "
+                     "correction of the same Arabic")
+    elif sentence.state != ReviewState.MACHINE:
+        by = f" by {sentence.edited_by}" if sentence.edited_by else ""
+        at = f" at {sentence.edited_at}" if sentence.edited_at else ""
+        lines.append(f"mtjob {sentence.state}{by}{at}")
+    return lines
 
 
 def render_xliff(article: FinishedArticle, *, only_flagged: bool = False,

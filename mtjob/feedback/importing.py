@@ -73,6 +73,9 @@ def import_files(out: Path, files: list[Path], by: str | None = None,
         if resummarize:
             files_out.update(_resummarized(out, articles, files_out, report))
         journal.commit(out, files_out)
+        from ..export.refresh import refresh_after_import
+
+        refresh_after_import(out, report.articles + report.resummarized)
     return report
 
 

@@ -9,7 +9,8 @@
 - ``schema``: the shape of every file written, and a validator naming each problem
 - ``verify``: is a folder finished, well-formed and as recorded (``VerifyReport``)
 - ``readback``: a finished folder read into ``FinishedArticle`` s, for export and eval
-- ``english_text``: ``NAME.en.txt`` (``--text``), derived from the JSONL
+- ``memory_note``: the translation memory's exact match or suggestion of a sentence, as read
+- ``english_text``: ``NAME.en.txt`` (``--text``), the final English derived from the JSONL
 - ``corrections``: the corrections people made, kept under ``_mtjob/corrections/``
 - ``machine``: the machine output inside a corrected JSONL
 - ``journal``: several files replaced as one commit (``mtjob import``)

@@ -17,7 +17,8 @@ from typing import Any
 
 from ..errors import ConfigError, MtjobError
 from ..inputs.sources import display_name
-from ..vocabulary import Role
+from ..vocabulary import Origin, ReviewState, Role
+from .memory_note import MemoryNote, memory_note
 from .paths import abstract_path, jsonl_path, page_key
 from .verify import verify
 
@@ -45,10 +46,42 @@ class FinishedSentence:
     #: A person's English for the sentence (``mtjob import``), and who wrote it.
     post_edit: str | None = None
     edited_by: str | None = None
+    #: The review overlay (CONTRACT-review.md): ``review`` as written, when, from where.
+    review: str | None = None
+    edited_at: str | None = None
+    edit_from: str | None = None
+    propagated_from: str | None = None
+    #: ``Origin`` of ``en`` as written; the memory's exact match taken, or its suggestion.
+    origin: str | None = None
+    memory: MemoryNote | None = None
+    suggestion: MemoryNote | None = None
 
     @property
     def flagged(self) -> bool:
         return bool(self.flags)
+
+    @property
+    def state(self) -> ReviewState:
+        """What a person did: the ``review`` key; a post-edit without one (written before
+        review states existed) is an edit."""
+        if self.review in (ReviewState.EDITED, ReviewState.CONFIRMED):
+            return ReviewState(self.review)
+        return ReviewState.EDITED if self.post_edit is not None else ReviewState.MACHINE
+
+    @property
+    def propagated(self) -> bool:
+        """The correction came from the same Arabic elsewhere, not from a look at this one."""
+        return self.edit_from == Origin.PROPAGATED
+
+    @property
+    def reviewed(self) -> bool:
+        """A person looked at this very sentence (edited or confirmed it, not propagated)."""
+        return self.state != ReviewState.MACHINE and not self.propagated
+
+    @property
+    def to_review(self) -> bool:
+        """Flagged and nobody reviewed it: what "Flagged only" and the index count."""
+        return self.flagged and not self.reviewed
 
     @property
     def final(self) -> str:
@@ -111,6 +144,12 @@ class FinishedArticle:
     def flagged_count(self) -> int:
         return sum(s.flagged for _, s in self.sentences())
 
+    def reviewed_count(self) -> int:
+        return sum(s.reviewed for _, s in self.sentences())
+
+    def to_review_count(self) -> int:
+        return sum(s.to_review for _, s in self.sentences())
+
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
@@ -149,7 +188,14 @@ def sentence_from_dict(index: int, data: dict[str, Any]) -> FinishedSentence:
                     src_tokens=_int(data.get("src_tokens")),
                     tgt_tokens=_int(data.get("tgt_tokens")),
                     post_edit=_optional(data.get("post_edit")),
-                    edited_by=_optional(data.get("edited_by")))
+                    edited_by=_optional(data.get("edited_by")),
+                    review=_optional(data.get("review")),
+                    edited_at=_optional(data.get("edited_at")),
+                    edit_from=_optional(data.get("edit_from")),
+                    propagated_from=_optional(data.get("propagated_from")),
+                    origin=_optional(data.get("origin")),
+                    memory=memory_note(data.get("memory")),
+                    suggestion=memory_note(data.get("suggestion")))
 
 
 def paragraph_from_dict(data: dict[str, Any]) -> FinishedParagraph:

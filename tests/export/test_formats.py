@@ -137,7 +137,7 @@ def test_tmx_props(tmp_path):
     tu = ET.parse(out / "export" / "tmx" / "gamma.tmx").getroot().find("body/tu")
     props = {p.get("type"): p.text for p in tu.findall("prop")}
     assert props == {"x-doc-id": "gamma", "x-para-id": "0", "x-sent-id": "0",
-                     "x-flags": "low_confidence", "x-score": "-1.7000"}
+                     "x-flags": "low_confidence", "x-score": "-1.7000", "x-source": "mt"}
     assert [t.get("{http://www.w3.org/XML/1998/namespace}lang") for t in tu.findall("tuv")] \
         == ["ar", "en"]
 
@@ -174,10 +174,12 @@ def test_tsv_read_back_equals_records(tmp_path, make):
     for article in read_folder(out):
         rows = read_tsv(out / "export" / "tsv" / f"{article.doc_id}.tsv")
         assert rows[0] == ["doc_id", "para_id", "sent_id", "ar", "en", "score", "flags",
-                           "post_edit"]
+                           "post_edit", "review", "suggestion", "suggestion_match",
+                           "suggestion_by"]
         expected = [[article.doc_id, str(p.para_id), str(s.index),
                      re.sub("[\ud800-\udfff]", "\ufffd", s.ar), s.en,
-                     "" if s.score is None else repr(s.score), ",".join(s.flags), ""]
+                     "" if s.score is None else repr(s.score), ",".join(s.flags), "",
+                     "machine", "", "", ""]
                     for p, s in article.sentences()]
         assert rows[1:] == expected
 

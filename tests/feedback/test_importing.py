@@ -278,19 +278,25 @@ def test_a_file_with_two_units_for_one_sentence_imports_twice_as_once(tmp_path):
     assert snapshot(out) == before
 
 
-def test_an_import_makes_the_review_page_stale_and_the_next_sync_redraws_it(tmp_path):
+def test_an_import_redraws_the_review_page_and_a_stale_one_is_named(tmp_path):
     """A page shows the post-edits, so it is made from the JSONL as well as the abstract: an
-    import (which changes the JSONL alone) left the old page in place, and verify said ok."""
+    import (which changes the JSONL alone) left the old page in place, and verify said ok.
+    Now the import redraws it (issue 31.12); an old copy put back is named stale, and the next
+    sync redraws it."""
     from mtjob.export.pages import sync_review_pages
     from mtjob.outfolder.verify import check_folder
 
     out = folder(tmp_path / "out")
     sync_review_pages(out)
     page = out / "report" / "beta.html"
-    assert "Yes, indeed" not in page.read_text(encoding="utf-8")
+    old = page.read_bytes()
+    assert "Yes, indeed" not in old.decode("utf-8")
     export_folder(out, "tsv", excel=True)
     edit_tsv(out / "export" / "tsv" / "beta.tsv", ["Yes, indeed"])
     assert invoke("import", out, out / "export" / "tsv" / "beta.tsv").exit_code == 0
+    assert "Yes, indeed" in page.read_text(encoding="utf-8")
+    assert not any("review page" in w for w in check_folder(out).warnings)
+    page.write_bytes(old)
     assert any("beta.html: review page is stale" in w for w in check_folder(out).warnings)
     sync_review_pages(out)
     assert "Yes, indeed" in page.read_text(encoding="utf-8")

@@ -1,0 +1,123 @@
+"""One review vocabulary on every surface (CONTRACT-review.md): a sentence is ``machine``,
+``edited`` or ``confirmed``; the exports and the review page say which, who and when, from
+TMX's own author attributes to XLIFF's target states; a correction propagated from the same
+Arabic elsewhere is badged with where it came from (issue 31.10); "Flagged only" and the
+index count flagged sentences nobody reviewed (issue 31.12).
+
+The sentences carry the contract's keys (``review``, ``edit_from``, ``propagated_from``) by
+hand: today's ``mtjob import`` writes post_edit/edited_by/edited_at only. TODO(merge): once
+the review branch lands, make the ``confirmed`` and ``propagated`` sentences by import.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from mtjob.export.html import render_html, render_index
+from mtjob.export.tmx import render_project_tmx, render_tmx
+from mtjob.export.xliff import render_xliff
+from mtjob.outfolder.readback import FinishedArticle, paragraph_from_dict
+from mtjob.testing.output_folder import sentence
+
+XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
+AT = "2026-12-07T11:05:00Z"
+
+
+def article(doc_id: str, sentences: list[dict]) -> FinishedArticle:
+    """One paragraph of these sentences, read as a finished article (no folder, no verify)."""
+    record = {"doc_id": doc_id, "para_id": 0, "ar": " ".join(s["ar"] for s in sentences),
+              "en": " ".join(s["en"] for s in sentences), "sentences": sentences,
+              "flags": []}
+    return FinishedArticle(doc_id=doc_id, paragraphs=(paragraph_from_dict(record),),
+                           meta={"jsonl_sha256": "0" * 64})
+
+
+def states() -> FinishedArticle:
+    return article("doc", [
+        sentence("أ", "machine", ["low_confidence"], origin="mt"),
+        sentence("ب", "was machine", ["low_confidence"], post_edit="edited", review="edited",
+                 edited_by="Hala", edited_at=AT, edit_from="page"),
+        sentence("ج", "accepted", ["low_confidence"], review="confirmed", edited_by="Rana",
+                 edited_at=AT, edit_from="xliff"),
+        sentence("د", "was machine", post_edit="edited then confirmed", review="confirmed",
+                 edited_by="Rana", edited_at=AT),
+        sentence("ه", "was machine", ["low_confidence"], post_edit="copied", review="edited",
+                 edited_by="Hala", edited_at=AT, edit_from="propagated",
+                 propagated_from="other#p3-s1"),
+        sentence("و", "old import", post_edit="before review states", edited_by="Omar",
+                 edited_at=AT),
+        sentence("ز", "", ["empty_translation"])])
+
+
+def test_xliff_target_states():
+    root = ET.fromstring(render_xliff(states()))
+    targets = [u.find(f"{XLIFF}target") for u in root.iter(f"{XLIFF}trans-unit")]
+    assert [(t.get("state"), t.get("state-qualifier")) for t in targets] == [
+        ("needs-review-translation", "leveraged-mt"), ("translated", None), ("final", None),
+        ("final", None), ("needs-review-translation", "exact-match"), ("translated", None),
+        ("needs-translation", None)]
+    assert [t.text for t in targets][:5] == ["machine", "edited", "accepted",
+                                             "edited then confirmed", "copied"]
+
+
+def test_tmx_author_and_dates_in_tmx_s_own_attributes():
+    root = ET.fromstring(render_tmx(states()))
+    english = [tu.findall("tuv")[1] for tu in root.iter("tu")]
+    assert [dict(e.attrib) for e in english][:3] == [
+        {"{http://www.w3.org/XML/1998/namespace}lang": "en"},
+        {"{http://www.w3.org/XML/1998/namespace}lang": "en", "creationid": "Hala",
+         "creationdate": "20261207T110500Z", "changeid": "Hala",
+         "changedate": "20261207T110500Z"},
+        {"{http://www.w3.org/XML/1998/namespace}lang": "en", "creationid": "Rana",
+         "creationdate": "20261207T110500Z", "changeid": "Rana",
+         "changedate": "20261207T110500Z"}]
+    sources = [{p.get("type"): p.text for p in tu.findall("prop")}["x-source"]
+               for tu in root.iter("tu")]
+    assert sources == ["mt", "post_edit", "mt", "post_edit", "post_edit", "post_edit"]
+    assert not [p for p in root.iter("prop") if "edited" in (p.get("type") or "")]
+
+
+def test_project_tmx_a_person_beats_the_machine_and_the_newer_the_older():
+    """Issue 31.7 (export half): for the same Arabic, one entry; a correction in a later
+    article beats the machine English of an earlier one; of two corrections the newer."""
+    a = article("a", [sentence("مكرر", "machine a"), sentence("اثنان", "older fix",
+                                                                 post_edit="older fix",
+                                                                 edited_at="2026-01-01T00:00:00Z")])
+    b = article("b", [sentence("مكرر", "machine b", post_edit="person b", edited_by="Hala",
+                               edited_at=AT),
+                      sentence("اثنان", "machine", post_edit="newer fix",
+                               edited_at="2026-06-01T00:00:00Z"),
+                      sentence("وحيد", "only")])
+    text, units, repeats = render_project_tmx([a, b])
+    got = {tu.findall("tuv")[0].find("seg").text: tu.findall("tuv")[1].find("seg").text
+           for tu in ET.fromstring(text).iter("tu")}
+    assert got == {"مكرر": "person b", "اثنان": "newer fix", "وحيد": "only"}
+    assert (units, repeats) == (3, 2)
+
+
+def test_page_badges_each_state():
+    page = render_html(states())
+    pairs = page.split('<div class="pair')[1:]
+    assert "post-edited by Hala" in pairs[1] and 'data-review="edited"' in pairs[1]
+    assert "confirmed by Rana" in pairs[2] and 'data-review="confirmed"' in pairs[2]
+    assert "confirmed by Rana" in pairs[3] and "edited then confirmed" in pairs[3]
+    assert "post-edited by Omar" in pairs[5]  # a post-edit imported before review states
+    assert "data-review" not in pairs[0] + pairs[4] + pairs[6]
+
+
+def test_page_badges_a_propagated_correction_with_where_it_came_from():
+    """Issue 31.10 (page half): the badge links to the corrected sentence's page; the
+    sentence still counts as to review (nobody looked at this one)."""
+    pair = render_html(states()).split('<div class="pair')[5]
+    assert 'propagated from <a href="other.html#p3-s1">other p3-s1</a>' in pair
+    assert "data-review" not in pair and pair.startswith(' flagged"')
+
+
+def test_flagged_only_counts_and_index_progress():
+    doc = states()
+    page = render_html(doc)
+    assert "Flagged only (3 to review)" in page  # of 5 flagged, 2 reviewed
+    assert "7 sentences · 5 flagged · 4 reviewed" in page
+    index = render_index([doc], {"doc": "doc.html"})
+    assert '<td class="num reviewed">4/7</td><td class="num todo">3</td>' in index
+    assert "4 of 7 sentences reviewed" in index
