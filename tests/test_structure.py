@@ -241,6 +241,8 @@ OTHER_MEANINGS = {
                                                 "`_mtjob/corrections/pending/`"),
     ("mtjob.outfolder.schema", "memory"): (1, "the JSONL key `memory` (the entry taken)"),
     ("mtjob.records", "memory"): (1, "the JSONL key `memory` (the entry taken)"),
+    ("mtjob.outfolder.readback", "memory"): (1, "the JSONL key `memory` (the entry taken)"),
+    ("mtjob.export.html_edit", "mt"): (1, "the page data's key of the machine English"),
     ("mtjob.memory.store", "mt"): (2, "EntrySource there is the memory rewrite's (issue 29)"),
 }
 

@@ -44,7 +44,7 @@ def _propagated(sentence: FinishedSentence) -> str:
              f"machine English: {sentence.en}")
     found = _REF.fullmatch(sentence.propagated_from or "")
     if found is None:
-        return _badge("propagated", title)
+        return _badge(Origin.PROPAGATED, title)
     doc, unit = found.groups()
     link = f'<a href="{esc(quote(page_name(doc)))}#{unit}">{esc(doc)} {unit}</a>'
     return _badge("", title, inner=f"propagated from {link}")
@@ -64,7 +64,7 @@ def review_badges(sentence: FinishedSentence) -> str:
         title = _when(sentence.edited_at, sentence.edit_from) or "accepted as it is"
         if sentence.post_edit is not None:
             title = f"machine English: {sentence.en}; {title}"
-        badges += _badge("confirmed" + _who(sentence.edited_by), title, "ok")
+        badges += _badge(ReviewState.CONFIRMED + _who(sentence.edited_by), title, "ok")
     if sentence.origin == Origin.MEMORY:
         badges += memory_badge(sentence.memory or MemoryNote())
     return badges
@@ -76,7 +76,7 @@ def memory_badge(note: MemoryNote) -> str:
         "the machine's English" if note.source == EntrySource.MT else "an entry"
     title = f"exact match of the translation memory: {whose}" + \
         (f", {note.edited_at}" if note.edited_at else "")
-    return _badge("memory" + _who(note.edited_by), title)
+    return _badge(Origin.MEMORY + _who(note.edited_by), title)
 
 
 def suggestion_row(sentence: FinishedSentence) -> str:

@@ -56,7 +56,7 @@ def _alt_trans(unit: ET.Element, sentence: FinishedSentence, clean: XmlText) -> 
     note = sentence.suggestion
     if note is None or not note.en:
         return
-    attrs = {"origin": "memory"}
+    attrs = {"origin": str(Origin.MEMORY)}
     if note.percent is not None:
         attrs["match-quality"] = str(note.percent)
     alt = ET.SubElement(unit, _q("alt-trans"), attrs)
