@@ -120,3 +120,22 @@ def test_run_without_summary_never_resolves_the_summarizer(tiny_models, sample_i
     report = mtjob.run(sample_inbox, tmp_path / "out", mt_model=str(tiny_models["mt"]),
                        sum_model="/no/such/summarizer", summary=False, beams=1)
     assert len(report.done) == 1 and not report.failed
+
+
+@pytest.mark.parametrize("texts, error, message", [
+    ([None], TypeError, "item 0 is NoneType, not str"),
+    (["ok", 5], TypeError, "item 1 is int, not str"),
+    ([b"\xd9\x82"], TypeError, "item 0 is bytes, not str"),
+    ({"قال": 1}, TypeError, "not dict"),
+    ({"قال"}, TypeError, "not set"),
+    (b"abc", TypeError, "not bytes"),
+    ("قال", TypeError, "not one string"),
+    (None, TypeError, "not NoneType"),
+    (["قال", "a\ud800b"], ValueError, "item 1 is not valid Unicode text"),
+])
+def test_translate_refuses_what_is_not_text_before_any_model(texts, error, message):
+    from mtjob.api import Pipeline
+
+    pipeline = Pipeline(mt_model="/no/such/model", sum_model="/no/such/model")
+    with pytest.raises(error, match=message):
+        pipeline.translate(texts)

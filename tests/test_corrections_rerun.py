@@ -22,6 +22,7 @@ from mtjob.outfolder.paths import sha256_bytes
 from mtjob.outfolder.verify import verify
 from mtjob.testing.tiny_models import build_marian
 from tests.feedback.test_importing import KILLER
+from tests.helpers import run_fake
 
 
 def invoke(*args):
@@ -149,3 +150,16 @@ def test_sigkill_during_resummarize(tmp_path, sample_inbox, tiny_args):
     assert invoke("run", sample_inbox, "--out", out, *tiny_args).exit_code == 0  # finishes it
     meta = json.loads((out / "article.abstract.json").read_text(encoding="utf-8"))
     assert meta["summary_from"] == "corrected" and verify(out) == []
+
+
+def test_a_corrections_file_that_is_not_utf8_fails_its_article_alone(tmp_path, inbox):
+    from mtjob.outfolder.corrections import corrections_path
+
+    (inbox / "b.txt").write_text("خبر آخر عن الطقس.\n", encoding="utf-8")
+    out = tmp_path / "o"
+    store = corrections_path(out, "a")
+    store.parent.mkdir(parents=True)
+    store.write_bytes(b'{"doc_id": "a", "ar": "\xff"}\n')  # edited by hand, not UTF-8
+    report = run_fake([inbox], out)  # used to stop the whole run: "unexpected UnicodeDecodeError"
+    assert report.done == ["b"]
+    assert [o.doc_id for o in report.failed] == ["a"] and "not UTF-8" in report.failed[0].error

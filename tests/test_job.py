@@ -20,6 +20,7 @@ from mtjob.testing.fakes import FakeModels, FakeSummarizer, FakeTranslator
 from mtjob.text import quality
 
 from .conftest import SAMPLE
+from .helpers import run_fake
 
 
 class OOM(RuntimeError):
@@ -70,7 +71,8 @@ def test_rerun_loads_no_model_and_changes_no_file(tmp_path, sample_inbox, cfg, m
     from mtjob.outfolder import index
 
     # The source was written just now: as if it had settled (the "racily clean" window,
-    # test_adversarial2), so the first run stores its index row and the rerun has none to add.
+    # outfolder/test_index_racy.py), so the first run stores its index row and the rerun has
+    # none to add.
     monkeypatch.setattr(index, "RACY_NS", -(1 << 62))
     monkeypatch.setattr(index, "FINE_RACY_NS", -(1 << 62))
     out = tmp_path / "out"
@@ -548,3 +550,29 @@ def test_a_batch_that_returns_too_few_translations_fails_its_article(tmp_path, s
 
     report = run_shard(cfg, [sample_inbox], tmp_path / "out", models=factory(Short()))
     assert not report.done and "translation(s) for" in failures(report)[0][1]
+
+
+def test_a_glossary_edited_mid_run_is_recorded_as_loaded(tmp_path, inbox, monkeypatch):
+    import hashlib
+    import json
+
+    from mtjob import job
+
+    terms = tmp_path / "terms.tsv"
+    first = "المتحدث\tzzz-never-said\n".encode()
+    terms.write_bytes(first)
+    real = job.translate_segments
+
+    def edited(*args, **kwargs):  # the editor saves while the model runs
+        result = real(*args, **kwargs)
+        terms.write_bytes("المتحدث\tspokesman|zzz-never-said|x\n".encode())
+        return result
+
+    monkeypatch.setattr(job, "translate_segments", edited)
+    out = tmp_path / "out"
+    assert run_fake([inbox], out, glossary=str(terms)).done == ["a"]
+    meta = json.loads((out / "a.abstract.json").read_text())
+    assert meta["settings"]["glossary_sha256"] == hashlib.sha256(first).hexdigest()
+    monkeypatch.setattr(job, "translate_segments", real)
+    assert run_fake([inbox], out, glossary=str(terms)).done == ["a"]  # the new glossary applies
+    assert run_fake([inbox], out, glossary=str(terms)).unchanged == ["a"]

@@ -328,3 +328,21 @@ def test_recorded_facts_show_invisible_controls_as_marks():
 
     shown = facts_list({"source": "evil\u202egnp.txt"})
     assert "\u202e" not in shown and "RLO" in shown
+
+
+def test_the_review_page_shows_settings_and_checks_in_words(tmp_path):
+    from mtjob.export.html import render_html
+    from mtjob.outfolder.readback import read_folder
+    from mtjob.testing.output_folder import sentence, write_finished
+
+    write_finished(tmp_path, "a", [[sentence("قال 2016", "He said 2016")]],
+                  settings={"alignments": False, "summary": True, "mt_revision": None},
+                  checks={"unsupported_numbers": ["2017", "12"], "unsupported_names": [],
+                          "flags": ["unsupported_number"]})
+    page = render_html(read_folder(tmp_path)[0])
+    assert ">fail<" not in page and ">pass<" not in page and ">None<" not in page
+    assert "<dt>alignments</dt><dd>off</dd>" in page and "<dt>summary</dt><dd>on</dd>" in page
+    assert "<dt>mt_revision</dt><dd>not pinned (latest)</dd>" in page
+    assert "<dt>Numbers not in the translation</dt><dd>2017, 12</dd>" in page
+    assert "<dt>Names not in the translation</dt><dd>none</dd>" in page
+    assert "[&quot;" not in page and "unsupported_numbers" not in page

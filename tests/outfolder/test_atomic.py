@@ -18,6 +18,7 @@ from mtjob.outfolder.atomic import (
     remove_stale_tmp,
     write_if_changed,
 )
+from tests.helpers import run_fake
 
 DATA = "سطر عربي\n".encode()
 
@@ -150,3 +151,42 @@ def test_ensure_writable_under_a_file(tmp_path: Path) -> None:
 def test_json_bytes_readable_and_stable() -> None:
     data = json_bytes({"b": 1, "a": "سوريا"})
     assert data.decode("utf-8") == '{\n  "a": "سوريا",\n  "b": 1\n}\n'
+
+
+def test_read_plain_of_a_folder_is_none(tmp_path):
+    from mtjob.outfolder.atomic import read_plain
+
+    assert read_plain(tmp_path) is None
+
+
+def test_temp_files_in_report_and_runs_are_cleaned(tmp_path, inbox):
+    import os
+    import time
+
+    from mtjob.outfolder.atomic import TMP_MARK
+
+    out = tmp_path / "out"
+    run_fake([inbox], out, report=True)
+    (out / "_mtjob" / "runs").mkdir(exist_ok=True)
+    stale = [out / "report" / f".a.html{TMP_MARK}1-ab", out / "report" / f".index.html{TMP_MARK}2",
+             out / "_mtjob" / "runs" / f".20260101T000000Z-00000.json{TMP_MARK}3"]
+    for path in stale:
+        path.write_text("partial")
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+    fresh = out / "_mtjob" / "runs" / f".20260101T000001Z-00000.json{TMP_MARK}4"
+    fresh.write_text("being written by a run that released its lock")
+    assert run_fake([inbox], out, report=True).unchanged == ["a"]
+    assert [p.exists() for p in stale] == [False, False, False] and fresh.exists()
+
+
+def test_an_article_named_like_a_temp_file_is_skipped_not_deleted_every_run(tmp_path, inbox):
+    """``.a.jsonl.mtjob-tmp-1.txt`` (given by path: a dot name) wrote outputs that every later
+    run removed as "temp files left by an interrupted run", then translated again."""
+    odd = inbox / ".a.jsonl.mtjob-tmp-1.txt"
+    odd.write_text("خبر آخر.\n", encoding="utf-8")
+    out = tmp_path / "o"
+    run_fake([inbox / "a.txt", odd], out)
+    again = run_fake([inbox / "a.txt", odd], out)
+    assert again.done == [] and again.unchanged == ["a"]  # not translated again, every run
+    assert [o.doc_id for o in again.failed] == [odd.stem]
+    assert "mtjob-tmp" in again.failed[0].error

@@ -22,7 +22,7 @@ TEXT = "قال المتحدث باسم الوزارة إن الاجتماع عق
 @pytest.fixture(autouse=True)
 def _settled(monkeypatch):
     """Sources written by the test count as settled: no "racily clean" window (tested in
-    test_adversarial2), so a row is stored by the run that writes the article."""
+    outfolder/test_index_racy.py), so a row is stored by the run that writes the article."""
     monkeypatch.setattr(index_module, "RACY_NS", -(1 << 62))
     monkeypatch.setattr(index_module, "FINE_RACY_NS", -(1 << 62))
 
