@@ -117,7 +117,7 @@ def test_the_cli_starts_without_torch_or_transformers():
 
 #: The top of ``mtjob/``: what nearly everything imports, and the entry points.
 TOP = {"__init__", "__main__", "cli", "api", "job", "config", "choices", "errors", "versions",
-       "signals", "records", "status", "translation"}
+       "signals", "records", "status", "translation", "vocabulary"}
 PACKAGES = {"commands", "inputs", "text", "engines", "runs", "outfolder", "backends", "export",
             "feedback", "memory", "evaluation", "testing"}
 

@@ -14,7 +14,7 @@ from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.errors import ConfigError
 from mtjob.job import run_shard
-from mtjob.outfolder.schema import validate_paragraph
+from mtjob.outfolder.finished import validate_paragraph
 from mtjob.outfolder.verify import verify
 from mtjob.testing.fakes import FakeModels, FakeSummarizer, FakeTranslator
 from mtjob.text import quality

@@ -4,9 +4,10 @@ Members: ``html`` (+ ``html_assets``), ``xliff``, ``tmx``, ``tsv``, ``xmltext`` 
 ``pages`` (``mtjob run --report``'s pages as the run goes), ``html_facts`` (settings, checks
 and scores in words), ``html_edit`` (the review page's edit mode).
 
-``export_folder`` is the whole command minus the CLI: it refuses a folder that fails
-``verify``, renders each article with a pure function of its records, and writes one file per
-article atomically (an unchanged file is left alone, so a rerun touches nothing).
+``export_folder`` is the whole command minus the CLI: it exports the articles that are
+finished and intact and names the others (``strict``: refuses a folder that fails ``verify``),
+renders each article with a pure function of its records, and writes one file per article
+atomically (an unchanged file is left alone, so a rerun touches nothing).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from ..errors import ConfigError, OutputError
 from ..inputs.sources import display_name
 from ..outfolder.atomic import write_if_changed
-from ..outfolder.readback import FinishedArticle, read_folder
+from ..outfolder.readback import FinishedArticle, read_finished_part, read_folder
 from .html import render_html, render_index
 from .pages import INDEX, page_name
 from .tmx import render_tmx, tmx_skipped
@@ -32,6 +33,11 @@ FORMATS = ("html", "xliff", "tmx", "tsv")
 SUFFIXES = {"html": ".html", "xliff": ".xlf", "tmx": ".tmx", "tsv": ".tsv"}
 
 
+_LEFT_OUT = {"pending": "article(s) not written yet (the run was stopped before it finished)",
+             "failed": "failed article(s)", "not_an_article": "input(s) that are not articles",
+             "broken": "article(s) whose files fail verify"}
+
+
 @dataclass
 class ExportReport:
     """What an export wrote: files, sentences written, and what it had to leave out."""
@@ -41,9 +47,32 @@ class ExportReport:
     units: int = 0
     dropped_chars: int = 0
     skipped_empty: int = 0
+    #: Articles not exported, by status word (``pending``, ``failed``, ``not_an_article``,
+    #: ``broken``), each with the reason (empty with ``strict``, which refuses instead).
+    left_out: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """Every article of the folder was exported."""
+        return not self.left_out
+
+    def left_out_lines(self, first: int = 5) -> list[str]:
+        """One line per kind of article left out: the count and the first few, each with its
+        reason where it has one."""
+        lines = []
+        for status, found in self.left_out.items():
+            names = [f"{display_name(d)} ({why})" if why else display_name(d)
+                     for d, why in list(found.items())[:first]]
+            more = f" and {len(found) - first} more" if len(found) > first else ""
+            lines.append(f"left out {len(found)} {_LEFT_OUT.get(status, status)}: "
+                         f"{', '.join(names)}{more}")
+        return lines
 
     def summary_line(self) -> str:
         extra = ""
+        left = sum(map(len, self.left_out.values()))
+        if left:
+            extra += f"; {left} article(s) left out, not finished"
         if self.dropped_chars:
             extra += f"; {self.dropped_chars} character(s) XML cannot hold dropped"
         if self.skipped_empty:
@@ -63,9 +92,13 @@ def _selected(article: FinishedArticle, only_flagged: bool) -> int:
 
 
 def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: bool = False,
-                  excel: bool = False, omegat: bool = False) -> ExportReport:
-    """Export every article of ``out`` as ``fmt`` into ``to`` (default ``OUT/export/FMT``).
+                  excel: bool = False, omegat: bool = False, strict: bool = False
+                  ) -> ExportReport:
+    """Export every finished article of ``out`` as ``fmt`` into ``to`` (default
+    ``OUT/export/FMT``); the others (failed, not written yet, files that fail ``verify``) are
+    left out and named in the report's ``left_out``.
 
+    ``strict``: refuse (UnfinishedOutputError) a folder that fails ``verify`` at all.
     ``only_flagged``: XLIFF, TMX and TSV hold flagged sentences only; HTML pages keep every
     sentence and open with the "flagged only" filter on. ``excel``: TSV with a UTF-8 BOM.
     """
@@ -75,7 +108,11 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
         raise ConfigError("--excel applies to --format tsv only")
     if omegat and fmt != "xliff":
         raise ConfigError("--omegat applies to --format xliff only")
-    articles = read_folder(out)
+    if strict:
+        articles, left_out = read_folder(out), {}
+    else:
+        part = read_finished_part(out)
+        articles, left_out = part.articles, part.left_out
     target = to if to is not None else default_target(out, "omegat" if omegat else fmt)
     if target.exists() and not target.is_dir():
         raise ConfigError(f"{display_name(target)}: exists and is not a folder")
@@ -83,7 +120,7 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create {display_name(target)}: {exc.strerror or exc}") from None
-    report = ExportReport(folder=target)
+    report = ExportReport(folder=target, left_out=left_out)
     # No page is named like the index (an article "index" is _index.html), as in --report.
     names = {a.doc_id: page_name(a.doc_id) if fmt == "html" else a.doc_id + SUFFIXES[fmt]
              for a in articles}

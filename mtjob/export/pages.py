@@ -17,12 +17,14 @@ from pathlib import Path
 from ..errors import MtjobError
 from ..inputs.sources import display_name
 from ..outfolder.atomic import ensure_real_dir, write_if_changed
-from ..outfolder.paths import INDEX, abstract_path, doc_of_page, page_name, page_stamp
+from ..outfolder.paths import (INDEX, abstract_path, article_ids, doc_of_page, page_name,
+                               page_stamp)
 from ..outfolder.paths import REPORT_DIR as REPORT
 from ..outfolder.readback import FinishedArticle, read_finished
 from .html import render_html, render_index
 
 log = logging.getLogger(__name__)
+
 
 def _current(out: Path, doc_id: str, reuse: bool = True) -> tuple[FinishedArticle, bytes | None]:
     """The article, and its page unless (``reuse``) the page there was made from these very
@@ -46,9 +48,8 @@ def sync_report(out: Path) -> Path:
     rewritten), no page of an article that is gone, and the index of them all. An
     article that cannot be read back is named in a warning and left out."""
     folder = ensure_real_dir(out / REPORT)
-    doc_ids = sorted(p.name[:-len(".abstract.json")] for p in out.glob("*.abstract.json"))
     articles = []
-    for doc_id in doc_ids:
+    for doc_id in article_ids(out):
         try:
             article, page = _current(out, doc_id)
         except (OSError, ValueError, MtjobError) as exc:

@@ -186,9 +186,10 @@ def read_article(path: Path, max_bytes: int) -> Article:
     data, info = read_with_stat(path, max_bytes)
     text = decode(data, path)
     paragraphs = split_paragraphs(text)
-    if not paragraphs:
-        raise InputError(f"{display_name(path)}: no paragraph found (the file is empty or only "
-                         "whitespace "
-                         "and separators)")
+    if not paragraphs:  # failed, not skipped: a run exits 1 so that someone looks at it
+        raise InputError(f"{display_name(path)}: " + (
+            "empty file (0 bytes): nothing to translate; remove it from the inputs, or rerun "
+            "once it is written" if not data else
+            "no text: only whitespace and '&' separators, nothing to translate"))
     return Article(path=path, doc_id=doc_id_for(path), sha256=hashlib.sha256(data).hexdigest(),
                    text=text, paragraphs=tuple(paragraphs), stat=info)

@@ -9,14 +9,17 @@ that lacks it or whose copy differs.
 
 from __future__ import annotations
 
-import json
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..inputs.sources import display_name
 from .atomic import read_plain, write_if_changed
-from .paths import TEXT as SUFFIX, jsonl_path
+from .jsonl import RecordError, read_paragraphs
+from .paths import TEXT as SUFFIX
+from .paths import jsonl_path
 
+log = logging.getLogger(__name__)
 
 
 def text_path(out: Path, doc_id: str) -> Path:
@@ -28,23 +31,28 @@ def english_text(paragraphs: Iterable[str]) -> bytes:
     return ("\n\n".join(paragraphs) + "\n").encode("utf-8")
 
 
-def text_from_jsonl(data: bytes) -> bytes | None:
-    """The text file a JSONL gives; None when a line is not a paragraph record."""
-    try:
-        return english_text(json.loads(line)["en"] for line in data.splitlines())
-    except (ValueError, KeyError, TypeError):
-        return None
+def text_from_jsonl(data: bytes, where: str = "JSONL") -> bytes:
+    """The text file a JSONL gives (read strictly: a line that is not a paragraph record is
+    a RecordError naming ``where`` and the line)."""
+    return english_text(p.en for p in read_paragraphs(data, where))
 
 
 def write_text(out: Path, doc_id: str, paragraphs: Iterable[str] | None = None) -> bool:
     """Write ``NAME.en.txt`` from ``paragraphs`` or, without them, from ``NAME.jsonl``;
     leaves an identical file alone. Returns whether it wrote."""
     if paragraphs is not None:
-        data: bytes | None = english_text(paragraphs)
-    else:
-        jsonl = read_plain(jsonl_path(out, doc_id))
-        data = None if jsonl is None else text_from_jsonl(jsonl)
-    return data is not None and write_if_changed(text_path(out, doc_id), data)
+        data = english_text(paragraphs)
+    else:  # an article found unchanged: its JSONL is as its abstract recorded it
+        path = jsonl_path(out, doc_id)
+        jsonl = read_plain(path)
+        if jsonl is None:
+            return False
+        try:
+            data = text_from_jsonl(jsonl, display_name(path))
+        except RecordError as exc:  # edited since it was found unchanged: named, not fatal
+            log.warning("%s not written: %s", display_name(text_path(out, doc_id)), exc)
+            return False
+    return write_if_changed(text_path(out, doc_id), data)
 
 
 def check_texts(out: Path, doc_ids: set[str], texts: set[str]) -> list[str]:
@@ -56,7 +64,11 @@ def check_texts(out: Path, doc_ids: set[str], texts: set[str]) -> list[str]:
             warnings.append(f"{display_name(path)}: no {doc_id}.jsonl beside it")
             continue
         jsonl = read_plain(jsonl_path(out, doc_id))
-        if jsonl is not None and read_plain(path) != text_from_jsonl(jsonl):
+        try:
+            expected = None if jsonl is None else text_from_jsonl(jsonl)
+        except RecordError:
+            continue  # verify names the JSONL's own problem
+        if expected is not None and read_plain(path) != expected:
             warnings.append(f"{display_name(path)}: differs from the English of "
                             f"{doc_id}.jsonl (edited? a run with --text rewrites it)")
     return warnings

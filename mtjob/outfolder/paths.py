@@ -62,8 +62,18 @@ def jsonl_path(out: Path, doc_id: str) -> Path:
     return out / f"{doc_id}.jsonl"
 
 
+#: The abstract record's file beside ``NAME.jsonl``.
+ABSTRACT = ".abstract.json"
+
+
 def abstract_path(out: Path, doc_id: str) -> Path:
-    return out / f"{doc_id}.abstract.json"
+    return out / f"{doc_id}{ABSTRACT}"
+
+
+def article_ids(out: Path) -> list[str]:
+    """The articles of an output folder, sorted: one per ``NAME.abstract.json`` (written
+    last, so an article that has one has both files)."""
+    return sorted(p.name[:-len(ABSTRACT)] for p in out.glob(f"*{ABSTRACT}"))
 
 
 def meta_dir(out: Path) -> Path:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..outfolder.manifest import ManifestWriter, done_entry
-from ..outfolder.paths import abstract_path, jsonl_path, sha256_bytes
+from ..outfolder.paths import abstract_path, article_ids, jsonl_path, sha256_bytes
 from ..records import dumps_line
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -65,9 +65,8 @@ def write_finished(out: Path, doc_id: str, paragraphs: list[list[dict]], *,
 def _bookkeeping(out: Path) -> None:
     """A one-shard manifest listing every article of ``out`` as done, and its marker."""
     entries = {}
-    for path in sorted(out.glob("*.abstract.json")):
-        doc_id = path.name[:-len(".abstract.json")]
-        data = path.read_bytes()
+    for doc_id in article_ids(out):
+        data = abstract_path(out, doc_id).read_bytes()
         entries[doc_id] = done_entry(f"{doc_id}.txt", json.loads(data), data)
     manifest = ManifestWriter(out, 0, 1, {}, "{}\n")
     manifest.begin(entries)

@@ -153,7 +153,7 @@ def test_a_score_that_is_not_a_json_number_is_named(corrected, value):
     path.write_text("".join(lines), encoding="utf-8")
     result = CliRunner().invoke(app, ["eval", str(corrected), "--post-edits"])
     assert result.exit_code == 1, result.output  # bad input, as a broken line is
-    assert f"b.jsonl line 1: not a paragraph record ({value} is not a JSON number)" in \
+    assert f"b.jsonl: line 1 is not valid JSON ({value} is not a JSON number)" in \
         " ".join(result.output.split())
 
 

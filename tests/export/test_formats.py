@@ -200,10 +200,12 @@ def test_only_flagged_xml(tmp_path, fmt, suffix):
     assert [u.target for u in store.units] == ["the foreign minister said", "غير مترجم"]
 
 
-def test_cli_refuses_unverified_folder_with_first_problem_and_count(tmp_path):
+def test_cli_strict_refuses_unverified_folder_with_first_problem_and_count(tmp_path):
+    """``--strict`` keeps the refusal (without it, the other articles are exported:
+    tests/export/test_partial_folders.py)."""
     out = plain_folder(tmp_path / "out")
     (out / "beta.jsonl").write_bytes(b"")  # hash and count no longer as recorded
-    result = invoke("export", out, "--format", "html")
+    result = invoke("export", out, "--format", "html", "--strict")
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "fails verify, 2 problem(s)" in result.output
     assert "beta.jsonl" in result.output and "Traceback" not in result.output

@@ -202,13 +202,24 @@ def test_paragraph_line_numbers(text: str, lines: list[int]) -> None:
 
 
 @pytest.mark.parametrize("data", [
-    b"", b"   \n\n", b"&\n&\n", b"\xef\xbb\xbf\n&\n \t&\n", b"\x00\n",
+    b"   \n\n", b"&\n&\n", b"\xef\xbb\xbf\n&\n \t&\n", b"\x00\n",
 ])
 def test_article_without_paragraph_is_input_error(tmp_path: Path, data: bytes) -> None:
     path = write(tmp_path, data)
-    with pytest.raises(InputError, match="no paragraph") as info:
+    with pytest.raises(InputError, match="no text: only whitespace") as info:
         read_article(path, BIG)
     assert str(path) in str(info.value)
+
+
+def test_an_empty_file_says_so_in_a_newcomers_words(tmp_path: Path) -> None:
+    """Issue 33: an empty inbox file failed with "no paragraph found (the file is empty or
+    only whitespace and separators)". It stays ``failed`` (a run exits 1 so that someone
+    looks), with a reason that says what it is and what to do."""
+    path = write(tmp_path, b"")
+    with pytest.raises(InputError) as info:
+        read_article(path, BIG)
+    assert str(info.value) == (f"{path}: empty file (0 bytes): nothing to translate; remove "
+                               "it from the inputs, or rerun once it is written")
 
 
 def test_sample_article_has_17_paragraphs() -> None:

@@ -225,10 +225,11 @@ def test_a_missing_or_foreign_memory_is_a_usage_error_before_any_work(tmp_path, 
 def test_a_line_that_is_not_a_record_is_named(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    (out / "x.jsonl").write_text('{"para_id": 0, "sentences": []}\n["not", "a record"]\n',
+    (out / "x.jsonl").write_text('{"doc_id": "x", "para_id": 0, "ar": "", "en": "", '
+                                 '"sentences": [], "flags": []}\n["not", "a record"]\n',
                                  encoding="utf-8")
     result = invoke("memory", "add", tmp_path / "m.sqlite", out)
-    assert result.exit_code == 1 and "x.jsonl line 2" in result.output
+    assert result.exit_code == 1 and "x.jsonl: line 2: expected an object" in result.output
     assert invoke("memory", "add", tmp_path / "m.sqlite", tmp_path / "none").exit_code == 2
 
 

@@ -6,14 +6,8 @@ import copy
 
 import pytest
 
-from mtjob.outfolder.schema import (
-    ABSTRACT,
-    PARAGRAPH,
-    validate,
-    validate_abstract,
-    validate_manifest,
-    validate_paragraph,
-)
+from mtjob.outfolder.finished import ABSTRACT, PARAGRAPH, validate_abstract, validate_paragraph
+from mtjob.outfolder.schema import validate, validate_manifest
 from mtjob.records import ParagraphRecord, SentenceRecord
 
 SHA = "ab" * 32
