@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -72,10 +73,11 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                 check_memory(config.memory)
                 getattr(models, "preload", lambda _: None)(config)  # weights load meanwhile
                 book.timed("resolve", lambda: models.check(config))
-            tokenizer = models.tokenizer(config) if todo else None  # no weights
-            for start, end in article_groups(len(todo), config.group_articles):
-                engine = _run_group(book, todo[start:end], tokenizer, models, engine,
-                                    progress, glossary)
+            if todo:
+                tokenizer = models.tokenizer(config)  # no weights
+                for start, end in article_groups(len(todo), config.group_articles):
+                    engine = _run_group(book, todo[start:end], tokenizer, models, engine,
+                                        progress, glossary)
         finally:
             if engine is not None:
                 engine.close()
@@ -86,7 +88,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
     return report
 
 
-def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | None,
+def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter,
                models: Models, engine: Engine | None, progress: Progress | None,
                glossary: tuple[Entry, ...]) -> Engine | None:
     """One group of articles: read, segment, check languages, translate, build, summarize,
@@ -116,13 +118,13 @@ def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | N
             continue
         records = build_records(doc_id=article.doc_id, paragraphs=[
             p.text for p in article.paragraphs], segments=[s for s in segments if s.doc == doc])
-        fixed = book.guard_write(article.path, lambda: reapply(book.out, article.doc_id, records))
+        fixed = book.guard_write(article.path, partial(reapply, book.out, article.doc_id, records))
         if fixed is not None:  # None: its corrections store is unreadable (it alone fails)
             ready.append((article, languages[doc], records, *fixed))
     with book.stage("summarize"):  # the English written: a person's post-edits in place
         summaries = book.summarize(engine, [post[0] if post else [r.en for r in records]
                                             for *_, records, _, _, post in ready], progress)
-    for item, summary in zip(ready, summaries):
+    for item, summary in zip(ready, summaries, strict=True):
         _write(book, *item, summary, provenance)
     return engine
 

@@ -11,7 +11,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from readme_cli import update  # noqa: E402
+from readme_cli import update
 
 MARKERS = re.compile(r"(<!-- fields:(\w+) -->\n)(?:.*?\n)?(<!-- /fields:\2 -->)", re.S)
 

@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from readme_cli import README, update  # noqa: E402
+from readme_cli import README, update
 
 ROOT = README.parent
 WIDTH, NAME = 100, 24

@@ -30,7 +30,7 @@ for _var in ("HOME", "HF_HOME", "XDG_CACHE_HOME", "MTJOB_CACHE"):
 def _listing(folders: list[Path], depth: int = 3) -> set[str]:
     """Entries up to ``depth`` levels down (a write of mtjob's or the hub's cache makes one
     there: ``ct2/NAME``, ``hub/models--X``); not the whole tree, which can be huge."""
-    found = set()
+    found: set[str] = set()
     for folder in folders:
         for root, dirs, files in os.walk(folder):
             level = len(Path(root).relative_to(folder).parts)

@@ -104,7 +104,7 @@ def test_lock_held_exits_75(tmp_path, sample_inbox, tiny_args):
 
 
 def test_slurm_array_variables_choose_the_shard(tmp_path, tiny_args, monkeypatch):
-    from mtjob.runs.sharding import shard_of
+    from mtjob.outfolder.paths import shard_of
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

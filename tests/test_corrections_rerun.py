@@ -162,4 +162,5 @@ def test_a_corrections_file_that_is_not_utf8_fails_its_article_alone(tmp_path, i
     store.write_bytes(b'{"doc_id": "a", "ar": "\xff"}\n')  # edited by hand, not UTF-8
     report = run_fake([inbox], out)  # used to stop the whole run: "unexpected UnicodeDecodeError"
     assert report.done == ["b"]
-    assert [o.doc_id for o in report.failed] == ["a"] and "not UTF-8" in report.failed[0].error
+    assert [o.doc_id for o in report.failed] == ["a"] and \
+        "not UTF-8" in (report.failed[0].error or "")

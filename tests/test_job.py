@@ -423,11 +423,15 @@ def test_an_interrupted_engine_cancels_the_batches_still_running(cfg):
     engine = LocalEngine(cfg, ParallelFake(), FakeSummarizer())
     jobs = [BatchJob(("a b c",), (4,), GenOptions(1, 8))] * 6
 
-    def interrupt(done: int) -> None:
-        raise KeyboardInterrupt
+    class Interrupt:  # a Progress whose first report is a Ctrl-C
+        def add_total(self, steps: int) -> None:
+            pass
+
+        def __call__(self, steps: int) -> None:
+            raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        engine.translate_batches(jobs, interrupt)
+        engine.translate_batches(jobs, Interrupt())
     assert engine.cancel.is_set()
     assert len(engine.translate_batches(jobs[:2])) == 2 and not engine.cancel.is_set()
 
@@ -557,11 +561,12 @@ def test_a_glossary_edited_mid_run_is_recorded_as_loaded(tmp_path, inbox, monkey
     import json
 
     from mtjob import job
+    from mtjob.translation import translate_segments
 
     terms = tmp_path / "terms.tsv"
     first = "المتحدث\tzzz-never-said\n".encode()
     terms.write_bytes(first)
-    real = job.translate_segments
+    real = translate_segments
 
     def edited(*args, **kwargs):  # the editor saves while the model runs
         result = real(*args, **kwargs)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mtjob.outfolder.atomic import TMP_MARK
+from mtjob.inputs.sources import TMP_MARK
 from mtjob.outfolder.verify import verify
 
 from .conftest import SAMPLE

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mtjob.runs.sharding import shard_of
+from mtjob.outfolder.paths import shard_of
 
 from .conftest import REPO, SAMPLE
 

@@ -24,7 +24,8 @@ from typing import Any
 
 from ..config import FIELDS, JobConfig
 from ..errors import ModelUnavailableError
-from .store.hub import PICKLE_WEIGHTS, SAFE_PATTERNS, ModelSource, resolve_model
+from .store.download import PICKLE_WEIGHTS, SAFE_PATTERNS
+from .store.hub import ModelSource, resolve_model
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ export from a partial one, and stdout still lists every file written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -40,7 +40,7 @@ def export(
                                         metavar="OUT", show_default=False)],
     fmt: Annotated[str, typer.Option("--format", "-f", help="What to write.",
                                      metavar="[html|xliff|tmx|tsv]", show_default=False)],
-    to: Annotated[Optional[Path], typer.Option(
+    to: Annotated[Path | None, typer.Option(
         "--to", help="Folder for the files (default OUT/export/FORMAT).",
         show_default=False)] = None,
     only_flagged: Annotated[bool, typer.Option("--only-flagged", help=HELP_ONLY_FLAGGED)] = False,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,9 +23,10 @@ HELP = ("Check an output folder: the run finished (every article done, none fail
 def verify(
     out: Annotated[Path, typer.Argument(help="An output folder (mtjob run --out).",
                                         metavar="OUT", show_default=False)],
-    inputs: Annotated[Optional[list[Path]], typer.Option(
-        "--inputs", metavar="PATH", help="Also check that each of these inputs (files or folders) is done at "
-        "its current source hash. Repeat the option for several.", show_default=False)] = None,
+    inputs: Annotated[list[Path] | None, typer.Option(
+        "--inputs", metavar="PATH", help="Also check that each of these inputs (files or "
+        "folders) is done at its current source hash. Repeat the option for several.",
+        show_default=False)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Unknown files in OUT are errors, "
                                          "not warnings.")] = False,
     everything: Annotated[bool, typer.Option("--all", help="Name every article left (failed, "

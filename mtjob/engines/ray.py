@@ -145,7 +145,7 @@ class RayEngine:
         out: list[BatchOutcome] = []
         with self._errors():
             results = self._pool.map(lambda actor, job: actor.translate.remote(job), jobs)
-            for job, result in zip(jobs, results):
+            for job, result in zip(jobs, results, strict=True):
                 out.append(result)
                 if progress:
                     progress(len(job.texts))
@@ -157,7 +157,8 @@ class RayEngine:
                                        documents))
 
     def provenance(self) -> dict[str, Any]:
-        return self._get(self._actors[0].provenance.remote())
+        found: dict[str, Any] = self._get(self._actors[0].provenance.remote())
+        return found
 
     def _get(self, refs: Any, timeout: float | None = None) -> Any:
         with self._errors():

@@ -19,9 +19,9 @@ from pathlib import Path
 from ..errors import ConfigError, OutputError
 from ..inputs.sources import display_name
 from ..outfolder.atomic import write_if_changed
+from ..outfolder.paths import INDEX, page_name
 from ..outfolder.readback import FinishedArticle, read_finished_part, read_folder
 from .html import render_html, render_index
-from .pages import INDEX, page_name
 from .tmx import render_tmx, tmx_skipped
 from .tsv import render_tsv
 from .xliff import render_xliff

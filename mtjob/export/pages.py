@@ -17,8 +17,7 @@ from pathlib import Path
 from ..errors import MtjobError
 from ..inputs.sources import display_name
 from ..outfolder.atomic import ensure_real_dir, write_if_changed
-from ..outfolder.paths import (INDEX, abstract_path, article_ids, doc_of_page, page_name,
-                               page_stamp)
+from ..outfolder.paths import INDEX, abstract_path, article_ids, doc_of_page, page_name, page_stamp
 from ..outfolder.paths import REPORT_DIR as REPORT
 from ..outfolder.readback import FinishedArticle, read_finished
 from .html import render_html, render_index
@@ -58,10 +57,10 @@ def sync_report(out: Path) -> Path:
         if page is not None:
             write_if_changed(folder / page_name(doc_id), page)
         articles.append(article)
-    for page in folder.glob("*.html"):
-        doc_id = doc_of_page(page.name)
-        if doc_id is not None and not abstract_path(out, doc_id).exists():
-            page.unlink(missing_ok=True)  # its article is gone
+    for old in folder.glob("*.html"):
+        owner = doc_of_page(old.name)
+        if owner is not None and not abstract_path(out, owner).exists():
+            old.unlink(missing_ok=True)  # its article is gone
     pages = {a.doc_id: page_name(a.doc_id) for a in articles}
     write_if_changed(folder / INDEX, render_index(articles, pages).encode("utf-8"))
     return folder / INDEX

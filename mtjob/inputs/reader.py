@@ -18,16 +18,16 @@ from pathlib import Path
 
 from ..errors import InputError
 from .sniff import binary_kind, mostly_controls
-from .sources import (  # noqa: F401  (re-exported: the reader is where callers look)
-    Skipped,
-    discover,
-    discover_inputs,
-    display_name,
-    read_bytes,
-    read_with_stat,
-    source_sha256,
-    utf8_text,
-)
+
+# Re-exported (``X as X``): the reader is where callers look for them.
+from .sources import Skipped as Skipped
+from .sources import discover as discover
+from .sources import discover_inputs as discover_inputs
+from .sources import display_name as display_name
+from .sources import read_bytes as read_bytes
+from .sources import read_with_stat as read_with_stat
+from .sources import source_sha256 as source_sha256
+from .sources import utf8_text as utf8_text
 
 log = logging.getLogger(__name__)
 

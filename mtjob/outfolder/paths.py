@@ -163,13 +163,13 @@ def done_record(out: Path, doc_id: str, source_sha: str | None, settings: dict[s
     return meta, abstract
 
 
-def recorded_revisions(meta: dict[str, Any]) -> dict[str, str] | None:
+def recorded_revisions(meta: dict[str, Any]) -> dict[str, str | None] | None:
     """``{role: revision}`` as an abstract record names them."""
     models = meta.get("models")
     if not isinstance(models, dict):
         return None
-    found = {role: info.get("revision") for role, info in models.items()
-             if isinstance(info, dict)}
+    found: dict[str, str | None] = {str(role): info.get("revision")
+                                    for role, info in models.items() if isinstance(info, dict)}
     return found if len(found) == len(models) else None
 
 

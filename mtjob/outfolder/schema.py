@@ -152,7 +152,8 @@ def _describe(schema: Any) -> str:
         return "an object"
     if isinstance(schema, list):
         return "an array"
-    return _NAMES.get(schema, schema.__name__)
+    named = _NAMES.get(schema)
+    return named if named is not None else str(schema.__name__)
 
 
 def _at(where: str, problem: str) -> str:
@@ -161,6 +162,11 @@ def _at(where: str, problem: str) -> str:
 
 def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
+
+
+def _is(obj: Any, expected: Any) -> bool:
+    """``obj`` is of the JSON type ``expected`` (a boolean is no number)."""
+    return isinstance(obj, expected) and (expected is bool or not isinstance(obj, bool))
 
 
 def validate(obj: Any, schema: Any, where: str = "") -> list[str]:
@@ -178,23 +184,23 @@ def validate(obj: Any, schema: Any, where: str = "") -> list[str]:
         return [] if ok else [_at(where, f"expected {_describe(schema)}, got {obj!r}")]
     expected = (dict if isinstance(schema, (dict, MapOf)) else list if isinstance(schema, list)
                 else type(None) if schema is None else schema)
-    if not isinstance(obj, expected) or (isinstance(obj, bool) and expected is not bool):
+    if not _is(obj, expected):
         return [_at(where, f"expected {_describe(schema)}, got {_kind(obj)}")]
-    problems: list[str] = []
+    found: list[str] = []
     if isinstance(schema, list):
         for index, item in enumerate(obj):
-            problems += validate(item, schema[0], f"{where}[{index}]")
+            found += validate(item, schema[0], f"{where}[{index}]")
     elif isinstance(schema, MapOf):
         for key, value in obj.items():
-            problems += validate(value, schema.value, _join(where, key))
+            found += validate(value, schema.value, _join(where, key))
     elif isinstance(schema, dict):
         for key, sub in schema.items():
             name = key.name if isinstance(key, Opt) else key
             if name in obj:
-                problems += validate(obj[name], sub, _join(where, name))
+                found += validate(obj[name], sub, _join(where, name))
             elif not isinstance(key, Opt):
-                problems.append(_at(where, f"lacks {name}"))
-    return problems
+                found.append(_at(where, f"lacks {name}"))
+    return found
 
 
 def validate_manifest(obj: Any) -> list[str]:

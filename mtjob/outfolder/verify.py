@@ -9,19 +9,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..inputs.sources import TMP_MARK
 from ..inputs.sources import display_name as shown
 from ..vocabulary import Status
 from . import journal
-from .atomic import TMP_MARK, read_plain
+from .atomic import read_plain
 from .corrections import check_article
-from .english_text import SUFFIX as TEXT
 from .english_text import check_texts
 from .finished import validate_abstract
 from .jsonl import check_lines, load_document
 from .machine import machine_bytes
 from .manifest import TAG, read_manifest
-from .paths import (ABSTRACT, INDEX, META, REPORT_DIR, abstract_path, jsonl_path, meta_dir,
-                    sha256_bytes)
+from .paths import (
+    ABSTRACT,
+    INDEX,
+    META,
+    REPORT_DIR,
+    TEXT,
+    abstract_path,
+    jsonl_path,
+    meta_dir,
+    sha256_bytes,
+)
 from .verify_beyond import input_errors, review_page_warnings
 from .verify_report import VerifyReport
 
@@ -95,8 +104,8 @@ def _check_bookkeeping(meta: Path, report: VerifyReport,
     manifests = {m.group(1): meta / f"manifest-{m.group(1)}.json" for p in meta.iterdir()
                  if (m := re.fullmatch(rf"manifest-({TAG.pattern})\.json", p.name))}
     began = {m.group(1) for p in meta.iterdir() if (m := _LOCK.fullmatch(p.name))}
-    counts = sorted({int(tag.group(2)) for name in {*manifests, *began}
-                     if (tag := TAG.fullmatch(name))})
+    counts = sorted({int(found.group(2)) for name in {*manifests, *began}
+                     if (found := TAG.fullmatch(name))})
     if not counts:
         report.errors.append(f"{shown(meta)}: no manifest: no run has written one here")
     if len(counts) > 1:

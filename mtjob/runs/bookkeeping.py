@@ -13,12 +13,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import InputError, MtjobError, OutputError
 from ..inputs.reader import Article, doc_id_for, read_article, source_sha256
-from ..inputs.sources import Skipped, display_name
-from ..outfolder.atomic import TMP_MARK, remove_stale_tmp
-from ..outfolder.english_text import SUFFIX, write_text
+from ..inputs.sources import TMP_MARK, Skipped, display_name
+from ..outfolder.atomic import remove_stale_tmp
+from ..outfolder.english_text import write_text
 from ..outfolder.index import ArticleIndex, skip_key
-from ..outfolder.manifest import (ManifestWriter, done_entry, failed_entry, not_an_article_entry,
-                                  pending_entry)
+from ..outfolder.manifest import (
+    ManifestWriter,
+    done_entry,
+    failed_entry,
+    not_an_article_entry,
+    pending_entry,
+)
+from ..outfolder.paths import TEXT as SUFFIX
 from ..outfolder.paths import done_record
 from ..records import ArticleOutcome, ParagraphRecord
 from ..status import DONE, FAILED, NOT_AN_ARTICLE, UNCHANGED
@@ -162,7 +168,7 @@ class Bookkeeping:
         if identifier is None:
             return [ArticleLanguage(None, 1.0) for _ in articles]
         found = check_languages(articles, segments, identifier)
-        for article, language in zip(articles, found):
+        for article, language in zip(articles, found, strict=True):
             if language.flags:
                 log.warning("%s: mostly not Arabic (detected %s; %.0f%% of its letters "
                             "Arabic): flagged not_arabic, other-language paragraphs copied",

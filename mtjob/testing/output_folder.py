@@ -19,13 +19,14 @@ from ..records import dumps_line
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def sentence(ar: str, en: str, flags: tuple[str, ...] | list[str] = (), **extra: Any) -> dict:
+def sentence(ar: str, en: str, flags: tuple[str, ...] | list[str] = (), **extra: Any
+             ) -> dict[str, Any]:
     """A sentence record; ``extra`` adds optional fields such as ``score`` or ``alignment``."""
     return {"ar": ar, "en": en, "src_tokens": len(ar.split()) + 1,
             "tgt_tokens": len(en.split()) + 1, "flags": list(flags), **extra}
 
 
-def write_finished(out: Path, doc_id: str, paragraphs: list[list[dict]], *,
+def write_finished(out: Path, doc_id: str, paragraphs: list[list[dict[str, Any]]], *,
                   abstract: str | None = "A short abstract.", **meta: Any) -> Path:
     """Write ``doc_id``'s JSONL and abstract into ``out``; paragraphs are lists of sentences.
 

@@ -17,6 +17,10 @@ import json
 import logging
 import random
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import torch
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +140,13 @@ def _write_json(path: Path, obj: object) -> None:
     path.write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def _sinusoids(n_pos: int, dim: int):
+def _config_extras(**keys: Any) -> dict[str, Any]:
+    """Keys a transformers config keeps as written though its signature does not name them
+    (the hub's config.json files hold them; the CTranslate2 converter reads them)."""
+    return keys
+
+
+def _sinusoids(n_pos: int, dim: int) -> torch.Tensor:
     """Marian's position table: sines in the first half, cosines in the second."""
     import torch
 
@@ -145,7 +155,7 @@ def _sinusoids(n_pos: int, dim: int):
     return torch.cat([ang.sin(), ang.cos()], 1).float()
 
 
-def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | None = None,
+def _wire_monotonic(model: Any, *, seed: int, rotate: bool, keep: dict[int, float] | None = None,
                     eos_id: int | None = None, ratio: float = 20.0, gain: float = 20.0,
                     sharp: float = 12.0, noise: float = 0.05, tok_gain: float = 0.04,
                     top_logit: float = 10.0) -> None:
@@ -280,7 +290,8 @@ def build_marian(out_dir: Path, *, full_size: bool = False, seed: int = 0,
     # One joint vocab.json as in the hub model: </s>=0, <unk>=1, pieces, <pad> last
     # (tc-big: </s> and <unk> amid the pieces, at the hub model's id when full size).
     pieces = [] if big else ["</s>", "<unk>"]
-    pieces += dict.fromkeys(p for p in _spm_pieces(src_spm) + _spm_pieces(tgt_spm) if p not in pieces)
+    pieces += dict.fromkeys(p for p in _spm_pieces(src_spm) + _spm_pieces(tgt_spm)
+                            if p not in pieces)
     vocab_size = TC_BIG["vocab_size"] if big else _MARIAN_FULL_VOCAB
     if full_size:
         pieces += [f"<dummy_{i}>" for i in range(vocab_size - 3 * big - 1 - len(pieces))]
@@ -306,11 +317,10 @@ def build_marian(out_dir: Path, *, full_size: bool = False, seed: int = 0,
         encoder_layers=dims["layers"], decoder_layers=dims["layers"],
         encoder_attention_heads=dims["heads"], decoder_attention_heads=dims["heads"],
         encoder_ffn_dim=dims["ffn"], decoder_ffn_dim=dims["ffn"],
-        activation_function="relu" if big else "swish",
-        static_position_embeddings=True, share_encoder_decoder_embeddings=True,
+        activation_function="relu" if big else "swish", share_encoder_decoder_embeddings=True,
         scale_embedding=True, max_position_embeddings=1024 if big else 512, pad_token_id=pad,
         decoder_start_token_id=pad, eos_token_id=eos, bos_token_id=0, forced_eos_token_id=eos,
-        architectures=["MarianMTModel"])
+        architectures=["MarianMTModel"], **_config_extras(static_position_embeddings=True))
     torch.manual_seed(seed)
     model = MarianMTModel(config).eval()
     gen = dict(bad_words_ids=[[pad]], bos_token_id=0, decoder_start_token_id=pad,
@@ -373,9 +383,10 @@ def build_bart(out_dir: Path, *, full_size: bool = False, seed: int = 0,
         decoder_attention_heads=dims["heads"], encoder_ffn_dim=dims["ffn"],
         decoder_ffn_dim=dims["ffn"], activation_function="gelu", max_position_embeddings=1024,
         pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2,
-        forced_bos_token_id=0, forced_eos_token_id=2, scale_embedding=False,
-        normalize_before=False, normalize_embedding=True,  # the CTranslate2 converter reads these
-        architectures=["BartForConditionalGeneration"])
+        forced_eos_token_id=2, scale_embedding=False,
+        architectures=["BartForConditionalGeneration"],
+        **_config_extras(forced_bos_token_id=0, normalize_before=False,
+                         normalize_embedding=True))  # the CTranslate2 converter reads these
     torch.manual_seed(seed)
     model = BartForConditionalGeneration(config).eval()
     lengths = (56, 142) if full_size else (5, 40)
@@ -396,7 +407,8 @@ def build_bart(out_dir: Path, *, full_size: bool = False, seed: int = 0,
 
 
 def build_tiny_models(root: Path, *, full_size: bool = False, seed: int = 0) -> dict[str, Path]:
-    """Build both folders under ``root``: ``{"mt": root/"marian-ar-en", "sum": root/"bart-sum"}``."""
+    """Build both folders under ``root``: ``{"mt": root/"marian-ar-en",
+    "sum": root/"bart-sum"}``."""
     root = Path(root)
     return {"mt": build_marian(root / "marian-ar-en", full_size=full_size, seed=seed),
             "sum": build_bart(root / "bart-sum", full_size=full_size, seed=seed)}

@@ -27,7 +27,7 @@ ARTICLES = {"a": "قال المتحدث إن المحادثات ستستمر غ�
 
 def brute_auc(heavy, light):
     pairs = list(itertools.product(heavy, light))
-    return sum(1.0 if h < l else 0.5 if h == l else 0.0 for h, l in pairs) / len(pairs)
+    return sum(1.0 if h < lo else 0.5 if h == lo else 0.0 for h, lo in pairs) / len(pairs)
 
 
 def test_roc_auc_equals_the_pairwise_definition():
@@ -47,6 +47,7 @@ def test_roc_auc_equals_the_pairwise_definition():
 def test_the_threshold_flags_the_asked_share_of_heavy_edits(recall):
     heavy = [-2.3456, -1.9, -1.2, -0.8, -0.8001]
     value = threshold(heavy, recall)
+    assert value is not None
     flagged = sum(s < value for s in heavy)
     assert flagged >= recall * len(heavy)
     assert sum(s < value - 0.0001 for s in heavy) < recall * len(heavy)  # the smallest such

@@ -16,8 +16,9 @@ from typer.testing import CliRunner
 
 from mtjob.cli import app
 from mtjob.export import export_folder
-from mtjob.export.html import esc, render_html
+from mtjob.export.html import render_html
 from mtjob.export.html_assets import CSP_ARTICLE, SCRIPT_HASH
+from mtjob.export.html_text import esc
 from mtjob.export.xmltext import XmlText
 from mtjob.outfolder.readback import read_folder
 from mtjob.testing.output_folder import sentence, write_finished

@@ -21,7 +21,7 @@ def test_tsv_cells_are_neutralised_for_excel(tmp_path, excel):
     with open(out / "export" / "tsv" / "=cmd.tsv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f, delimiter="\t"))[1:]
     assert len(rows) == len(_FORMULAS)
-    for row, formula in zip(rows, _FORMULAS):
+    for row, formula in zip(rows, _FORMULAS, strict=True):
         expected = "'" + formula if excel else formula
         assert (row[0], row[3], row[4]) == ("'=cmd" if excel else "=cmd", expected, expected)
         assert row[5] == "-0.5"  # a number stays a number

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from mtjob.errors import OutputError
+from mtjob.inputs.sources import TMP_MARK
 from mtjob.outfolder import atomic as writer
 from mtjob.outfolder.atomic import (
-    TMP_MARK,
     atomic_write,
     ensure_writable,
     json_bytes,
@@ -57,7 +57,7 @@ def test_disk_full_leaves_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(writer.os, target, full)
+    monkeypatch.setattr(os, target, full)
     with pytest.raises(OutputError, match="disk full") as info:
         atomic_write(path, DATA)
     assert str(path) in str(info.value)
@@ -72,7 +72,7 @@ def test_other_os_error_gives_reason(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def denied(*args, **kwargs):
         raise OSError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(writer.os, "replace", denied)
+    monkeypatch.setattr(os, "replace", denied)
     with pytest.raises(OutputError, match="Permission denied"):
         atomic_write(path, DATA)
     monkeypatch.undo()
@@ -84,7 +84,7 @@ def test_interrupt_cleans_temp_and_propagates(tmp_path: Path,
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(writer.os, "replace", interrupted)
+    monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         atomic_write(tmp_path / "a.jsonl", DATA)
     monkeypatch.undo()
@@ -163,7 +163,7 @@ def test_temp_files_in_report_and_runs_are_cleaned(tmp_path, inbox):
     import os
     import time
 
-    from mtjob.outfolder.atomic import TMP_MARK
+    from mtjob.inputs.sources import TMP_MARK
 
     out = tmp_path / "out"
     run_fake([inbox], out, report=True)
@@ -189,4 +189,4 @@ def test_an_article_named_like_a_temp_file_is_skipped_not_deleted_every_run(tmp_
     again = run_fake([inbox / "a.txt", odd], out)
     assert again.done == [] and again.unchanged == ["a"]  # not translated again, every run
     assert [o.doc_id for o in again.failed] == [odd.stem]
-    assert "mtjob-tmp" in again.failed[0].error
+    assert "mtjob-tmp" in (again.failed[0].error or "")

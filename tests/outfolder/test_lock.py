@@ -77,7 +77,11 @@ def test_wait_covers_the_shard_count_check(tmp_path: Path) -> None:
     proc.start()
     assert ready.wait(20)
     started = time.monotonic()
-    CTX.Process(target=lambda: (time.sleep(0.5), release.set())).start()
+    def release_soon() -> None:
+        time.sleep(0.5)
+        release.set()
+
+    CTX.Process(target=release_soon).start()
     with ShardLock(tmp_path, 0, 1, wait_seconds=20):
         assert time.monotonic() - started >= 0.4
     proc.join(20)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ PARA = {"doc_id": "a", "para_id": 0, "ar": "نص.", "en": "Text.", "sentences": 
 ABS = {"doc_id": "a", "abstract": "Text.", "method": "abstractive", "paragraphs": 1,
        "source": "a.txt", "source_sha256": SHA, "jsonl_sha256": SHA, "models": {"mt": {}},
        "settings": {"beams": 1}, "flags": {"repeat": 1}, "mtjob_version": "0.1"}
-MANIFEST = {"shard": [0, 1], "settings": {}, "articles": {
+MANIFEST: dict[str, Any] = {"shard": [0, 1], "settings": {}, "articles": {
     "a": {"source": "in/a.txt", "status": "done", "source_sha256": SHA, "jsonl_sha256": SHA,
           "abstract_sha256": SHA, "paragraphs": 1},
     "b": {"source": "in/b.txt", "status": "failed", "error": "bad byte"},

@@ -157,7 +157,7 @@ def test_an_edited_abstract_text_is_caught(out: Path) -> None:
 
 def test_a_changed_jsonl_is_caught(out: Path) -> None:
     path = jsonl_path(out, "a")
-    path.write_bytes(path.read_bytes().replace("He said".encode(), b"He sang"))
+    path.write_bytes(path.read_bytes().replace(b"He said", b"He sang"))
     errors = verify(out)
     assert f"{path}: content differs from the hash its abstract recorded (truncated or " \
            "edited)" in errors

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mtjob.errors import ConfigError
-from mtjob.runs.sharding import parse_shard, shard_from_env, shard_of
+from mtjob.outfolder.paths import shard_of
+from mtjob.runs.sharding import parse_shard, shard_from_env
 from tests.helpers import cli
 
 

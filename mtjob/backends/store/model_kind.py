@@ -58,5 +58,5 @@ def check_kind(role: str, ref: str, config: dict[str, Any], folder: Path) -> Non
         return
     flag, wanted = WANTED[role]
     other = "summary" if role == "mt" else "mt"
-    swapped = " (swapped with %s?)" % WANTED[other][0] if is_kind(other, config, folder) else ""
+    swapped = f" (swapped with {WANTED[other][0]}?)" if is_kind(other, config, folder) else ""
     raise ModelError(f"{flag} {ref!r} is {describe(config)}, not {wanted}{swapped}")
