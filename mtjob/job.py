@@ -73,7 +73,6 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                 check_memory(config.memory)
                 getattr(models, "preload", lambda _: None)(config)  # weights load meanwhile
                 book.timed("resolve", lambda: models.check(config))
-            if todo:
                 tokenizer = models.tokenizer(config)  # no weights
                 for start, end in article_groups(len(todo), config.group_articles):
                     engine = _run_group(book, todo[start:end], tokenizer, models, engine,

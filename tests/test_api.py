@@ -49,6 +49,7 @@ def loads(monkeypatch) -> list[str]:
     return seen
 
 
+@pytest.mark.slow
 def test_translate_one_english_string_per_text(settings, loads):
     english = mtjob.translate(TEXTS + [""], **settings)
     assert len(english) == 3 and all(english[:2]) and english[2] == ""
@@ -58,6 +59,7 @@ def test_translate_one_english_string_per_text(settings, loads):
     assert loads == ["marian-ar-en"]  # once per process, whatever the number of calls
 
 
+@pytest.mark.slow
 def test_translate_segments_a_paragraph_like_the_job(settings):
     """Two sentences in one text: translated apart, so each ends where its source ends."""
     pipe = mtjob.Pipeline(**settings)
@@ -66,6 +68,7 @@ def test_translate_segments_a_paragraph_like_the_job(settings):
     assert both == f"{first} {second}"
 
 
+@pytest.mark.slow
 def test_run_writes_outputs_that_verify_accepts(settings, sample_inbox, tmp_path, loads):
     out = tmp_path / "out"
     report = mtjob.run(str(sample_inbox), out, **settings)

@@ -172,6 +172,7 @@ def test_a_model_changed_in_place_redoes_the_article(tmp_path, tiny_models, tiny
     assert "0 done, 1 unchanged" in unchanged.output
 
 
+@pytest.mark.slow
 def test_quiet_shows_no_loading_bar(tmp_path, sample_inbox, tiny_args):
     import transformers
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import mtjob
@@ -48,6 +49,7 @@ def fill_tsv(path: Path, rows_to_edit: list[int]) -> list[str]:
     return [rows[n][rows[0].index("ar")] for n in rows_to_edit]
 
 
+@pytest.mark.slow
 def test_reruns_keep_every_applicable_correction(tmp_path, sample_inbox, tiny_args, tiny_models):
     out = tmp_path / "out"
     assert invoke("run", sample_inbox, "--out", out, *tiny_args).exit_code == 0
@@ -86,6 +88,7 @@ def test_reruns_keep_every_applicable_correction(tmp_path, sample_inbox, tiny_ar
     assert corrections_path(out, "article").is_file() and verify(out) == []
 
 
+@pytest.mark.slow
 def test_resummarize_from_the_corrected_english(tmp_path, sample_inbox, tiny_args):
     out = tmp_path / "out"
     assert invoke("run", sample_inbox, "--out", out, *tiny_args).exit_code == 0
@@ -108,6 +111,7 @@ def test_resummarize_from_the_corrected_english(tmp_path, sample_inbox, tiny_arg
     assert (out / "article.abstract.json").read_bytes() == before and verify(out) == []
 
 
+@pytest.mark.slow
 def test_a_rerun_summarizes_the_corrected_english(tmp_path, sample_inbox, tiny_args):
     """``--force`` after ``import --resummarize`` remade the abstract from the machine English:
     the corrected abstract was lost without a word. A rerun now gives the same abstract record
@@ -134,6 +138,7 @@ def test_a_rerun_summarizes_the_corrected_english(tmp_path, sample_inbox, tiny_a
     assert meta["abstract"] is None and "summary_from" not in meta and verify(out) == []
 
 
+@pytest.mark.slow
 def test_sigkill_during_resummarize(tmp_path, sample_inbox, tiny_args):
     """Killed between renaming the manifest and the abstract: verify reads the commit."""
     out = tmp_path / "out"

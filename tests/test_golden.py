@@ -154,6 +154,7 @@ PRODUCERS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
 def test_fixed_run_gives_the_recorded_files(tmp_path, tiny_models, backend, monkeypatch):
     inbox = tmp_path / "inbox"

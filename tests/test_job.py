@@ -113,7 +113,7 @@ def test_bad_article_fails_alone(tmp_path, sample_inbox, cfg):
     assert report.done == ["article"]
     failed = dict(failures(report))
     assert "byte 10" in failed[str(sample_inbox / "bad.txt")]
-    assert "no paragraph" in failed[str(sample_inbox / "empty.txt")]
+    assert "no text" in failed[str(sample_inbox / "empty.txt")]
     manifest = json.loads((meta_dir(out) / "manifest-00000-of-00001.json").read_text())
     assert manifest["articles"]["bad"]["status"] == "failed"
     assert not (meta_dir(out) / "completions" / "00000-of-00001").exists()
@@ -169,6 +169,7 @@ def test_out_of_memory_is_retried_with_a_smaller_budget(tmp_path, sample_inbox, 
     assert all(len(t) < sizes[first_fail] for t, _ in oom.calls[first_fail + 1:])
 
 
+@pytest.mark.slow
 def test_out_of_memory_at_the_minimum_fails_the_article_by_name(tmp_path, sample_inbox, cfg):
     def fail(texts, options):
         raise OOM("CUDA out of memory")
@@ -400,6 +401,7 @@ class ParallelFake(FakeTranslator):
                 self.active -= 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("oom", [False, True])
 def test_parallel_batches_give_the_sequential_output(tmp_path, sample_inbox, cfg, oom):
     cfg = JobConfig(**{**cfg.to_dict(), "batch_tokens": 60, "min_batch_tokens": 8})

@@ -90,6 +90,7 @@ def test_concurrent_run_is_refused_with_75_within_a_second(tmp_path, job_args):
     assert [r["exit_code"] for r in records] == [0]  # the first run's, alone
 
 
+@pytest.mark.slow
 def test_unchanged_inbox_rerun_is_fast_and_loads_no_model(tmp_path, job_args):
     inbox = make_inbox(tmp_path / "inbox", 3)
     out = tmp_path / "out"
@@ -108,6 +109,7 @@ def test_unchanged_inbox_rerun_is_fast_and_loads_no_model(tmp_path, job_args):
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum, code, name", [(signal.SIGTERM, 143, "SIGTERM"),
                                                 (signal.SIGINT, 130, "SIGINT"),
                                                 (signal.SIGHUP, 129, "SIGHUP")])
@@ -190,6 +192,7 @@ def test_sigkill_at_random_points_then_rerun_finishes_exactly(tmp_path, job_args
     assert sum(before < 20 for _, _, before, _ in redone) >= 8  # and really interrupted it
 
 
+@pytest.mark.slow
 def test_cron_script_runs_logs_and_treats_a_held_lock_as_busy(tmp_path, job_args):
     from mtjob.outfolder.lock import OutputLock
 

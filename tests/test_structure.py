@@ -103,8 +103,9 @@ def test_modules_stay_small():
              for name, path in modules().items() if ".testing" not in name}
     assert {n: s for n, s in sizes.items() if s > 260} == {}
     # job.py reads as the run's stages; 150 since the language check, the glossary read once,
-    # the import journal's recovery and the memory check joined them (issues 20, 22, 24).
-    assert sizes["mtjob.job"] <= 150
+    # the import journal's recovery and the memory check joined them (issues 20, 22, 24); 151
+    # with functools.partial in place of a lambda over loop variables (bugbear's B023).
+    assert sizes["mtjob.job"] <= 151
 
 
 def test_the_cli_starts_without_torch_or_transformers():

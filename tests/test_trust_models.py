@@ -171,6 +171,7 @@ def test_a_dropped_half_is_flagged_source_uncovered(tiny_models, drop):
         assert (quality.SOURCE_UNCOVERED in seg.flags) is drop, seg.flags
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
 def test_scores_and_flags_are_identical_across_a_forced_rerun(tmp_path, tiny_args, backend,
                                                               sample_inbox):

@@ -156,7 +156,7 @@ def evaluate_post_edits(out: Path, heavy_above: float = HEAVY,
     if not 0 < recall <= 1:
         raise ConfigError(f"--recall must be in (0, 1], got {recall}")
     _, CHRF = _metrics()  # the [eval] extra's one-line hint when sacrebleu is missing
-    from sacrebleu.metrics.ter import TER
+    from sacrebleu import TER
 
     ter, chrf = TER(), CHRF()
     pairs, unreviewed = _pairs(out)

@@ -88,8 +88,7 @@ def abstract_sentences(text: str) -> str:
 
 def _metrics() -> tuple[Any, Any]:
     try:
-        from sacrebleu.metrics.bleu import BLEU
-        from sacrebleu.metrics.chrf import CHRF
+        from sacrebleu import BLEU, CHRF
     except ImportError:
         raise MissingExtraError(f"mtjob eval needs the [eval] extra: {EXTRA}") from None
     return BLEU, CHRF

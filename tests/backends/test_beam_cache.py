@@ -24,6 +24,7 @@ def load(folder: Path):
         AutoTokenizer.from_pretrained(str(folder))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role, kwargs", [
     ("mt", {"num_beams": 4, "max_new_tokens": 40}),
     ("mt", {"num_beams": 3, "max_new_tokens": 25, "no_repeat_ngram_size": 3,

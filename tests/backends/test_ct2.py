@@ -180,6 +180,7 @@ def test_summarizer_gets_every_source_token(long_models, monkeypatch):
     assert seen == [(n, 0, n - 1) for n in counts]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["mt", "sum"])
 def test_greedy_float32_matches_transformers(tiny_models, role):
     from mtjob.backends.hf import TransformersSummarizer, TransformersTranslator

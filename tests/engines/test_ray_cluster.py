@@ -57,6 +57,7 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONUNBUFFERED": "1", "RAY_AUTH_MODE": "disabled"}
 
 
+@pytest.mark.slow
 def test_actors_on_both_nodes_write_local_engine_bytes(tmp_path, tiny_args, cluster_address):
     inbox = make_inbox(tmp_path / "inbox", 5)
     shutil.copy(SAMPLE, inbox / "sample.txt")
@@ -76,6 +77,7 @@ def test_actors_on_both_nodes_write_local_engine_bytes(tmp_path, tiny_args, clus
     assert verify(ray_out) == []
 
 
+@pytest.mark.slow
 def test_killed_actor_loses_no_batch(tmp_path, tiny_models, cluster_address):
     import ray
 

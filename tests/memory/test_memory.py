@@ -233,6 +233,7 @@ def test_a_line_that_is_not_a_record_is_named(tmp_path):
     assert invoke("memory", "add", tmp_path / "m.sqlite", tmp_path / "none").exit_code == 2
 
 
+@pytest.mark.slow
 @pytest.mark.ray
 def test_the_ray_engine_takes_the_memory_on_the_driver(tmp_path, tiny_args):
     """Same bytes as the local engine with the same memory: the look-ups happen before any
