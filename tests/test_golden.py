@@ -66,6 +66,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mtjob.cli import app
+from mtjob.outfolder.jsonl import split_lines
 
 from .conftest import SAMPLE
 
@@ -214,7 +215,7 @@ def explain(backend: str, files: dict[str, bytes], table: dict[str, str]) -> str
 
 def first_difference(name: str, recorded: bytes, found: bytes) -> str:
     if name.endswith(".jsonl"):
-        old, new = recorded.decode().splitlines(), found.decode().splitlines()
+        old, new = split_lines(recorded), split_lines(found)  # the reader's one rule
         for number, (a, b) in enumerate(zip(old, new, strict=False), start=1):
             if a != b:
                 return f"line {number}: " + json_difference(json.loads(a), json.loads(b))

@@ -13,9 +13,9 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..errors import InputError
 from ..inputs.sources import display_name
 from .atomic import read_plain, write_if_changed
-from .jsonl import RecordError, read_paragraphs
 from .paths import TEXT as SUFFIX
 from .paths import jsonl_path
 
@@ -34,6 +34,8 @@ def english_text(paragraphs: Iterable[str]) -> bytes:
 def text_from_jsonl(data: bytes, where: str = "JSONL") -> bytes:
     """The text file a JSONL gives (read strictly: a line that is not a paragraph record is
     a RecordError naming ``where`` and the line)."""
+    from .jsonl import read_paragraphs  # not at import: a run that writes no text needs none
+
     return english_text(p.en for p in read_paragraphs(data, where))
 
 
@@ -49,7 +51,7 @@ def write_text(out: Path, doc_id: str, paragraphs: Iterable[str] | None = None) 
             return False
         try:
             data = text_from_jsonl(jsonl, display_name(path))
-        except RecordError as exc:  # edited since it was found unchanged: named, not fatal
+        except InputError as exc:  # the reader's RecordError: edited since found unchanged
             log.warning("%s not written: %s", display_name(text_path(out, doc_id)), exc)
             return False
     return write_if_changed(text_path(out, doc_id), data)
@@ -66,7 +68,7 @@ def check_texts(out: Path, doc_ids: set[str], texts: set[str]) -> list[str]:
         jsonl = read_plain(jsonl_path(out, doc_id))
         try:
             expected = None if jsonl is None else text_from_jsonl(jsonl)
-        except RecordError:
+        except InputError:  # a RecordError of the reader
             continue  # verify names the JSONL's own problem
         if expected is not None and read_plain(path) != expected:
             warnings.append(f"{display_name(path)}: differs from the English of "

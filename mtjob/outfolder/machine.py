@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..records import dumps_line, join_sentences
-from .jsonl import json_records, read_paragraphs
 
 FIELDS = ("post_edit", "edited_by", "edited_at")
 _MARK = b'"post_edit":'
@@ -29,6 +28,8 @@ def strip_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def parse_jsonl(data: bytes) -> list[dict[str, Any]]:
     """Every line of a JSONL as it was written (``outfolder.jsonl``'s one rule: split on
     ``\\n`` only); raises ValueError naming the line that is not a JSON object."""
+    from .jsonl import json_records  # the reader's types load when a JSONL is read
+
     return json_records(data)
 
 
@@ -47,5 +48,7 @@ def machine_bytes(data: bytes) -> bytes:
 def corrected_paragraphs(jsonl: bytes, where: str = "JSONL") -> list[str]:
     """Each paragraph's English with the post-edits in place of the machine's sentences (read
     strictly: a line that is not a paragraph record is a RecordError naming ``where``)."""
+    from .jsonl import read_paragraphs
+
     return [join_sentences(p.ar, [s.ar for s in p.sentences], [s.final for s in p.sentences])
             for p in read_paragraphs(jsonl, where)]

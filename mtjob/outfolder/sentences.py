@@ -11,13 +11,14 @@ from typing import Any
 
 from ..errors import ConfigError, InputError
 from ..inputs.sources import display_name
-from .jsonl import paragraph_dicts
 
 
 def folder_sentences(out: Path) -> Iterator[tuple[str, int, int, dict[str, Any]]]:
     """(doc_id, paragraph, sentence index, sentence dict) of every ``OUT/*.jsonl`` (written
     atomically, so any that exists is whole). A line that is not a paragraph record of its
     article is an InputError naming the file and the line."""
+    from .jsonl import paragraph_dicts  # not at import: a run with --memory reads no JSONL
+
     if not out.is_dir():
         raise ConfigError(f"{out}: not an output folder")
     for path in sorted(out.glob("*.jsonl")):
