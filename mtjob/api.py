@@ -245,6 +245,6 @@ def final_english(out: PathLike, doc_id: str) -> list[str]:
 
     path = jsonl_path(Path(out), doc_id)
     try:
-        return corrected_paragraphs(path.read_bytes())
+        return corrected_paragraphs(path.read_bytes(), str(path))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None

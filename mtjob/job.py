@@ -10,6 +10,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -143,14 +144,14 @@ def _run_group(run: _Run, paths: list[Path]) -> None:
             continue
         records = build_records(doc_id=article.doc_id, paragraphs=[
             p.text for p in article.paragraphs], segments=[s for s in segments if s.doc == doc])
-        jsonl = book.guard_write(article.path, lambda: article_jsonl(out, article.doc_id,
-                                                                     records))
+        jsonl = book.guard_write(article.path, partial(article_jsonl, out, article.doc_id,
+                                                       records))
         if jsonl is not None:  # None: its corrections store is unreadable (it alone fails)
             translated.append(TranslatedArticle(article, languages[doc], records, jsonl))
     with book.stage("summarize"):  # the English written: a person's post-edits in place
         summaries = summarize_articles(run.engine, [t.english for t in translated],
                                        config.summary, run.progress)
-    for item, summary in zip(translated, summaries):
+    for item, summary in zip(translated, summaries, strict=True):
         _write(run, item, summary)
 
 

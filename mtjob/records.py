@@ -133,7 +133,7 @@ def join_sentences(source: str, sentences: list[str], translations: list[str]) -
     """Rebuild an English paragraph, keeping line breaks that separated the source sentences."""
     out: list[str] = []
     cursor = 0
-    for index, (sentence, english) in enumerate(zip(sentences, translations)):
+    for index, (sentence, english) in enumerate(zip(sentences, translations, strict=True)):
         found = source.find(sentence, cursor)
         if index:
             gap = source[cursor:found] if found >= 0 else " "

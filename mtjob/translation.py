@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RETRY_OPTIONS = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.3}
+#: The retry's anti-repetition settings: ``no_repeat_ngram_size``, ``repetition_penalty``.
+RETRY_NGRAM, RETRY_PENALTY = 3, 1.3
 
 
 def translate_segments(segments: list[Segment], engine: Engine, config: JobConfig,
@@ -85,17 +86,18 @@ def copy_source(seg: Segment, alignments: bool) -> None:
 def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
                progress: Progress | None, retry: bool) -> dict[int, str]:
     work = [s for s in segments if s.text and s.origin == Origin.MT]
-    extra = RETRY_OPTIONS if retry else {}
+    ngram, penalty = (RETRY_NGRAM, RETRY_PENALTY) if retry else (0, 1.0)
     batches, jobs = plan_jobs(
         [s.text for s in work], [s.tokens for s in work], [s.limit for s in work],
         config.token_budget,
-        lambda limit: GenOptions(config.beams, limit, alignments=config.alignments,
-                                 alignment_layer=config.alignment_layer, **extra))
+        lambda limit: GenOptions(config.beams, limit, no_repeat_ngram_size=ngram,
+                                 repetition_penalty=penalty, alignments=config.alignments,
+                                 alignment_layer=config.alignment_layer))
     log.info("%s %d segment(s) in %d batch(es) of up to %d padded tokens, beam %d",
              "retrying" if retry else "translating", len(work), len(jobs), config.token_budget,
              config.beams)
     errors: dict[int, str] = {}
-    for batch, outcome in zip(batches, engine.translate_batches(jobs, progress)):
+    for batch, outcome in zip(batches, engine.translate_batches(jobs, progress), strict=True):
         members = [work[i] for i in batch.indices]
         error = outcome.error
         if error is None and len(outcome.hypotheses) != len(members):
@@ -105,7 +107,7 @@ def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
             for seg in members:
                 errors.setdefault(seg.doc, error)
             continue
-        for seg, hyp in zip(members, outcome.hypotheses):
+        for seg, hyp in zip(members, outcome.hypotheses, strict=True):
             flags = judge(seg, hyp, config)
             # The retry wins only when strictly better: fewer or lighter flags, then score.
             if not retry or (quality.preference(flags, hyp.score)

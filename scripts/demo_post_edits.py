@@ -14,7 +14,6 @@ edits in, so the AUC shows the mechanics of the report, not a model's quality. T
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 import sys
@@ -35,13 +34,16 @@ def change(words: list[str], count: int, rng: random.Random) -> list[str]:
 
 
 def simulate(out: Path, seed: int = 0) -> None:
+    from mtjob.outfolder.jsonl import paragraph_dicts
+    from mtjob.records import dumps_line
+
     rng = random.Random(seed)
     paths = sorted(out.glob("*.jsonl"))
-    scores = sorted(s["score"] for p in paths for line in p.read_text("utf-8").splitlines()
-                    for s in json.loads(line)["sentences"] if s.get("score") is not None)
+    scores = sorted(s["score"] for p in paths for r in paragraph_dicts(p.read_bytes(), str(p))
+                    for s in r["sentences"] if s.get("score") is not None)
     low, high = scores[len(scores) // 3], scores[2 * len(scores) // 3]
     for path in paths[:-1]:  # the last article is left unreviewed
-        records = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+        records = paragraph_dicts(path.read_bytes(), str(path))
         for record in records:
             for s in record["sentences"]:
                 if s.get("score") is None or not s["en"].split():
@@ -57,8 +59,7 @@ def simulate(out: Path, seed: int = 0) -> None:
                     continue
                 s.update(post_edit=" ".join(edited), edited_by="desk",
                          edited_at="2026-12-06T09:00:00Z")
-        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                        encoding="utf-8")
+        path.write_bytes("".join(dumps_line(r) for r in records).encode("utf-8"))
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ import argparse
 import json
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
 
@@ -72,7 +73,7 @@ def _top(module: str) -> str:
 
 def _returns(walk: list[str]) -> int:
     left, back = set(), 0
-    for before, now in zip(walk, walk[1:]):
+    for before, now in pairwise(walk):
         left.add(before)
         back += now in left
     return back

@@ -28,10 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dir", type=Path, help="output folder (created if missing)")
     parser.add_argument("--full-size", action="store_true",
-                        help="real architectures and vocabulary sizes (for benchmarks; slow, ~1.5 GB)")
+                        help="real architectures and vocabulary sizes (for benchmarks; slow, "
+                        "~1.5 GB)")
     parser.add_argument("--seed", type=int, default=0, help="seed for data shuffling and weights")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     if not sys.stderr.isatty():  # transformers' "Writing model shards" bars: terminals only
         from transformers.utils import logging as hf_logging
@@ -42,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, folder in folders.items():
         files = sorted(p for p in folder.iterdir() if p.is_file())
         size = sum(p.stat().st_size for p in files)
-        logger.info("%s: %s (%.1f MB): %s", name, folder, size / 1e6, ", ".join(p.name for p in files))
+        logger.info("%s: %s (%.1f MB): %s", name, folder, size / 1e6,
+                    ", ".join(p.name for p in files))
     logger.info("built in %.1f s", time.perf_counter() - start)
     return 0
 

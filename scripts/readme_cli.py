@@ -8,6 +8,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -34,12 +35,16 @@ SECTIONS = {"run-help": lambda: command_help("run"),
             "translate-help": lambda: command_help("translate"), "exit-codes": exit_codes}
 
 
+def _filled(match: re.Match[str], body: str) -> str:
+    return match.group(1) + body + "\n" + match.group(2)
+
+
 def render(text: str) -> str:
     for name, make in SECTIONS.items():
         pattern = re.compile(rf"(<!-- cli:{name} -->\n)(?:.*?\n)?(<!-- /cli:{name} -->)", re.S)
         if not pattern.search(text):
             raise SystemExit(f"README.md lacks the <!-- cli:{name} --> markers")
-        text = pattern.sub(lambda m: m.group(1) + make() + "\n" + m.group(2), text)
+        text = pattern.sub(partial(_filled, body=make()), text)
     return text
 
 

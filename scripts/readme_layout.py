@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from readme_cli import README, update  # noqa: E402
+from readme_cli import README, update
 
 ROOT = README.parent
 WIDTH, NAME = 100, 24
@@ -77,7 +77,7 @@ def scripts() -> list[str]:
 
 def layout() -> str:
     tests = ("tests/", "one folder per package (tests/outfolder/test_manifest.py, ...); theme "
-             "suites at the top (test_process, test_golden, test_adversarial, ...)")
+             "suites at the top (test_process, test_golden, test_log_forgery, ...)")
     lines = top() + scripts() + line(*tests, 0)
     return "```text\n" + "\n".join(s.rstrip() for s in lines) + "\n```"
 

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The test command: installs what the suite needs with the pinned set (constraints.txt), then
-# runs it (about 5 minutes on 2 cores). Run it inside a virtual environment (the README's
-# first command makes one); CI makes a brand-new one for every run (.ci/run).
+# gates on lint and types (scripts/ci/lint.sh: ruff and mypy as pyproject.toml configures them)
+# and runs the suite
+# (about 5 minutes on 2 cores; the 20 slowest tests are listed). Run it inside a virtual
+# environment (the README's first command makes one); CI makes a brand-new one for every run
+# (.ci/run). Arguments go to pytest.
 # torch goes first and pinned: a bare "torch" requirement would pull a multi-GB CUDA build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,4 +17,5 @@ quiet_pip() {  # pip's notes about this workplace's empty local index folders ar
 quiet_pip "torch==2.13.0"
 quiet_pip -e ".[$(cat scripts/ci/extras.txt)]"
 "$PY" scripts/ci/check_pins.py
-exec "$PY" -m pytest -q "$@"
+PYTHON=$PY bash scripts/ci/lint.sh
+exec "$PY" -m pytest -q --durations=20 "$@"

@@ -30,7 +30,7 @@ for _var in ("HOME", "HF_HOME", "XDG_CACHE_HOME", "MTJOB_CACHE"):
 def _listing(folders: list[Path], depth: int = 3) -> set[str]:
     """Entries up to ``depth`` levels down (a write of mtjob's or the hub's cache makes one
     there: ``ct2/NAME``, ``hub/models--X``); not the whole tree, which can be huge."""
-    found = set()
+    found: set[str] = set()
     for folder in folders:
         for root, dirs, files in os.walk(folder):
             level = len(Path(root).relative_to(folder).parts)
@@ -117,3 +117,12 @@ def deadline() -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    """A folder holding ``a.txt``, one short Arabic sentence."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.txt").write_text("قال المتحدث إن الاجتماع عقد في العاصمة.\n", encoding="utf-8")
+    return folder

@@ -49,6 +49,7 @@ def loads(monkeypatch) -> list[str]:
     return seen
 
 
+@pytest.mark.slow
 def test_translate_one_english_string_per_text(settings, loads):
     english = mtjob.translate(TEXTS + [""], **settings)
     assert len(english) == 3 and all(english[:2]) and english[2] == ""
@@ -58,6 +59,7 @@ def test_translate_one_english_string_per_text(settings, loads):
     assert loads == ["marian-ar-en"]  # once per process, whatever the number of calls
 
 
+@pytest.mark.slow
 def test_translate_segments_a_paragraph_like_the_job(settings):
     """Two sentences in one text: translated apart, so each ends where its source ends."""
     pipe = mtjob.Pipeline(**settings)
@@ -66,6 +68,7 @@ def test_translate_segments_a_paragraph_like_the_job(settings):
     assert both == f"{first} {second}"
 
 
+@pytest.mark.slow
 def test_run_writes_outputs_that_verify_accepts(settings, sample_inbox, tmp_path, loads):
     out, prom = tmp_path / "out", tmp_path / "mtjob.prom"
     report = mtjob.run(str(sample_inbox), out, metrics_file=prom, **settings)
@@ -123,3 +126,22 @@ def test_run_without_summary_never_resolves_the_summarizer(tiny_models, sample_i
     report = mtjob.run(sample_inbox, tmp_path / "out", mt_model=str(tiny_models["mt"]),
                        sum_model="/no/such/summarizer", summary=False, beams=1)
     assert len(report.done) == 1 and not report.failed
+
+
+@pytest.mark.parametrize("texts, error, message", [
+    ([None], TypeError, "item 0 is NoneType, not str"),
+    (["ok", 5], TypeError, "item 1 is int, not str"),
+    ([b"\xd9\x82"], TypeError, "item 0 is bytes, not str"),
+    ({"قال": 1}, TypeError, "not dict"),
+    ({"قال"}, TypeError, "not set"),
+    (b"abc", TypeError, "not bytes"),
+    ("قال", TypeError, "not one string"),
+    (None, TypeError, "not NoneType"),
+    (["قال", "a\ud800b"], ValueError, "item 1 is not valid Unicode text"),
+])
+def test_translate_refuses_what_is_not_text_before_any_model(texts, error, message):
+    from mtjob.api import Pipeline
+
+    pipeline = Pipeline(mt_model="/no/such/model", sum_model="/no/such/model")
+    with pytest.raises(error, match=message):
+        pipeline.translate(texts)

@@ -1,15 +1,23 @@
-"""The pinned-set scripts: drift is named, and the unpinned check says what moved."""
+"""The CI scripts: pinned-set drift is named, the unpinned check says what moved, and the
+test command gates on lint and types."""
 
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from .conftest import REPO
 
 
 def _load(name: str):
     spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "ci" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -43,3 +51,34 @@ def test_compare_runs_lists_moved_packages_and_changed_tests(tmp_path: Path):
     (tmp_path / "b.xml").write_text(f"<testsuite>{failed}</testsuite>")
     old, new = compare.outcomes(tmp_path / "a.xml"), compare.outcomes(tmp_path / "b.xml")
     assert compare.moved(old, new) == ["  tests.test_golden::test_a: passed -> failed"]
+
+
+def test_the_test_command_gates_on_lint_and_types_before_the_suite():
+    script = (REPO / "scripts" / "test.sh").read_text(encoding="utf-8")
+    assert script.index("scripts/ci/lint.sh") < script.index("-m pytest") and \
+        "--durations=20" in script
+    assert "lint" in (REPO / "scripts" / "ci" / "extras.txt").read_text().strip().split(",")
+
+
+@pytest.mark.parametrize("module, tool", [
+    ("import os\n", "ruff"),  # F401, unused import
+    ("def half(n: int) -> int:\n    return n / 2\n", "mypy"),  # a float returned as int
+])
+def test_the_gate_fails_on_a_finding(tmp_path: Path, module: str, tool: str):
+    """scripts/ci/lint.sh over a tree with this project's configuration and one finding."""
+    (tmp_path / "scripts" / "ci").mkdir(parents=True)
+    shutil.copy(REPO / "scripts" / "ci" / "lint.sh", tmp_path / "scripts" / "ci")
+    shutil.copy(REPO / "pyproject.toml", tmp_path)
+    for package in ("mtjob", "tests"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text('"""A package."""\n')
+    clean = subprocess.run(["bash", "scripts/ci/lint.sh"], cwd=tmp_path, capture_output=True,
+                           text=True, env={**os.environ, "PYTHON": sys.executable},
+                           check=False)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    (tmp_path / "mtjob" / "bad.py").write_text('"""A finding."""\n\n' + module)
+    done = subprocess.run(["bash", "scripts/ci/lint.sh"], cwd=tmp_path, capture_output=True,
+                          text=True, env={**os.environ, "PYTHON": sys.executable},
+                          check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert ("F401" if tool == "ruff" else "[return-value]") in done.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from typer.testing import CliRunner
 from mtjob.cli import app
 from mtjob.outfolder.lock import OutputLock
 from mtjob.outfolder.paths import meta_dir
+
+from .conftest import SAMPLE
 
 
 def invoke(*args: str):
@@ -101,7 +104,7 @@ def test_lock_held_exits_75(tmp_path, sample_inbox, tiny_args):
 
 
 def test_slurm_array_variables_choose_the_shard(tmp_path, tiny_args, monkeypatch):
-    from mtjob.runs.sharding import shard_of
+    from mtjob.outfolder.paths import shard_of
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -143,3 +146,41 @@ def test_verify_names_a_truncated_file(tmp_path, sample_inbox, tiny_args):
     result = invoke("verify", out)
     assert result.exit_code == 1 and "article.jsonl" in result.output
     assert "hash" in result.output and "16 records" in result.output
+
+
+def test_a_model_changed_in_place_redoes_the_article(tmp_path, tiny_models, tiny_args):
+    from safetensors.torch import load_file, save_file
+
+    model = tmp_path / "marian"
+    shutil.copytree(tiny_models["mt"], model)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLE, inbox / "article.txt")
+    args = [*tiny_args, "--mt-model", model, "--no-summary"]
+    out = tmp_path / "out"
+    assert invoke("run", inbox, "--out", out, *args).exit_code == 0
+    before = json.loads((out / "article.abstract.json").read_text())["models"]["mt"]["revision"]
+    weights = load_file(model / "model.safetensors")
+    name = next(k for k in weights if k.endswith("fc1.bias"))
+    weights[name] = weights[name] + 0.5  # new weights in the same folder, same file names
+    save_file(weights, str(model / "model.safetensors"), metadata={"format": "pt"})
+    result = invoke("run", inbox, "--out", out, *[a for a in args if a != "--quiet"])
+    assert result.exit_code == 0, result.output
+    after = json.loads((out / "article.abstract.json").read_text())["models"]["mt"]["revision"]
+    assert after != before
+    unchanged = invoke("run", inbox, "--out", out, *[a for a in args if a != "--quiet"])
+    assert "0 done, 1 unchanged" in unchanged.output
+
+
+@pytest.mark.slow
+def test_quiet_shows_no_loading_bar(tmp_path, sample_inbox, tiny_args):
+    import transformers
+
+    transformers.logging.enable_progress_bar()  # as in a fresh process
+    result = CliRunner().invoke(app, ["run", str(sample_inbox), "--out", str(tmp_path / "o"),
+                                      *tiny_args, "--backend", "transformers"])
+    assert result.exit_code == 0, result.output
+    assert "Loading weights" not in result.output
+    assert [line for line in result.output.splitlines() if line.strip()] == \
+        [line for line in result.output.splitlines()
+         if "INFO mtjob: shard 0/1:" in line or "INFO mtjob: output in " in line]

@@ -8,6 +8,7 @@ import logging
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from mtjob.cli import app
@@ -105,6 +106,7 @@ def test_model_control_characters_are_removed_from_the_output(tmp_path, sample_i
     assert found and all(r.levelno == logging.DEBUG for r in found)  # not a line per article
 
 
+@pytest.mark.slow
 def test_make_tiny_models_draws_no_bars_off_a_terminal(tmp_path):
     done = subprocess.run([sys.executable, str(REPO / "scripts" / "make_tiny_models.py"),
                            str(tmp_path / "m")], capture_output=True, text=True, timeout=300)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,10 @@ def test_every_shipped_config_loads(path: Path) -> None:
 
 
 def test_default_toml_lists_every_setting() -> None:
-    import tomllib
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
 
     from mtjob.config import FIELDS
 

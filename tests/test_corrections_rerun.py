@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import mtjob
@@ -22,6 +23,7 @@ from mtjob.outfolder.paths import sha256_bytes
 from mtjob.outfolder.verify import verify
 from mtjob.testing.tiny_models import build_marian
 from tests.feedback.test_importing import KILLER
+from tests.helpers import run_fake
 
 
 def invoke(*args):
@@ -47,6 +49,7 @@ def fill_tsv(path: Path, rows_to_edit: list[int]) -> list[str]:
     return [rows[n][rows[0].index("ar")] for n in rows_to_edit]
 
 
+@pytest.mark.slow
 def test_reruns_keep_every_applicable_correction(tmp_path, sample_inbox, tiny_args, tiny_models):
     out = tmp_path / "out"
     assert invoke("run", sample_inbox, "--out", out, *tiny_args).exit_code == 0
@@ -85,6 +88,7 @@ def test_reruns_keep_every_applicable_correction(tmp_path, sample_inbox, tiny_ar
     assert corrections_path(out, "article").is_file() and verify(out) == []
 
 
+@pytest.mark.slow
 def test_resummarize_from_the_corrected_english(tmp_path, sample_inbox, tiny_args):
     out = tmp_path / "out"
     assert invoke("run", sample_inbox, "--out", out, *tiny_args).exit_code == 0
@@ -107,6 +111,7 @@ def test_resummarize_from_the_corrected_english(tmp_path, sample_inbox, tiny_arg
     assert (out / "article.abstract.json").read_bytes() == before and verify(out) == []
 
 
+@pytest.mark.slow
 def test_a_rerun_summarizes_the_corrected_english(tmp_path, sample_inbox, tiny_args):
     """``--force`` after ``import --resummarize`` remade the abstract from the machine English:
     the corrected abstract was lost without a word. A rerun now gives the same abstract record
@@ -133,6 +138,7 @@ def test_a_rerun_summarizes_the_corrected_english(tmp_path, sample_inbox, tiny_a
     assert meta["abstract"] is None and "summary_from" not in meta and verify(out) == []
 
 
+@pytest.mark.slow
 def test_sigkill_during_resummarize(tmp_path, sample_inbox, tiny_args):
     """Killed between renaming the manifest and the abstract: verify reads the commit."""
     out = tmp_path / "out"
@@ -149,3 +155,17 @@ def test_sigkill_during_resummarize(tmp_path, sample_inbox, tiny_args):
     assert invoke("run", sample_inbox, "--out", out, *tiny_args).exit_code == 0  # finishes it
     meta = json.loads((out / "article.abstract.json").read_text(encoding="utf-8"))
     assert meta["summary_from"] == "corrected" and verify(out) == []
+
+
+def test_a_corrections_file_that_is_not_utf8_fails_its_article_alone(tmp_path, inbox):
+    from mtjob.outfolder.corrections import corrections_path
+
+    (inbox / "b.txt").write_text("خبر آخر عن الطقس.\n", encoding="utf-8")
+    out = tmp_path / "o"
+    store = corrections_path(out, "a")
+    store.parent.mkdir(parents=True)
+    store.write_bytes(b'{"doc_id": "a", "ar": "\xff"}\n')  # edited by hand, not UTF-8
+    report = run_fake([inbox], out)  # used to stop the whole run: "unexpected UnicodeDecodeError"
+    assert report.done == ["b"]
+    assert [o.doc_id for o in report.failed] == ["a"] and \
+        "not UTF-8" in (report.failed[0].error or "")

@@ -7,8 +7,8 @@ Paths that differ between machines (the temp folder) are replaced before hashing
 Changes since: ``_mtjob/config.json`` gained the cluster settings (engine, address, workers,
 gpus_per_worker) when they became config fields; its other keys hash as recorded. The
 manifest gained ``abstract_sha256`` per article (issue 10): checked against the file, then
-left out of the hash. ``_mtjob/runs/`` (a record per run, issue 15) and ``_mtjob/index-*`` (file stats)
-are left out.
+left out of the hash. ``_mtjob/runs/`` (a record per run, issue 15) and ``_mtjob/index-*``
+(file stats) are left out.
 Trust signals (issue 12, schema 2): every file but the completion marker changed on purpose:
 sentences gained ``score`` (and flags ``low_confidence``/``retried``: the tiny models' scores
 sit below the default ``min_score``), lines and abstracts ``"schema": 2``, abstracts
@@ -42,8 +42,9 @@ every other key are as recorded (checked field by field against the previous run
 Recorded again after the round's merges (issues 20, 22, 24), compared key by key with the
 copies recorded under the pinned set: the only differences are the keys below and the hashes
 that follow from them (``jsonl_sha256``); every ``en``, score, flag and abstract text is as
-recorded. Translation memory (issue 22): every sentence gained ``"origin": "mt"`` and ``config.json``
-``"memory": null``; so the JSONL, the abstracts' ``jsonl_sha256`` and the manifest changed.
+recorded. Translation memory (issue 22): every sentence gained ``"origin": "mt"`` and
+``config.json`` ``"memory": null``; so the JSONL, the abstracts' ``jsonl_sha256`` and the
+manifest changed.
 Every other key and value is as before (checked field by field against the previous run).
 
 The tiny Marian's wiring (its QR rotations and projections) ran in float32 through the CPU's
@@ -65,6 +66,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mtjob.cli import app
+from mtjob.outfolder.jsonl import split_lines
 
 from .conftest import SAMPLE
 
@@ -145,7 +147,7 @@ def _without_abstract_hashes(out: Path, data: bytes) -> bytes:
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 # The libraries whose releases can move each kind of file (and the factory of the tiny models).
-PRODUCERS = {
+PRODUCERS: dict[str, dict[str, tuple[str, ...]]] = {
     "transformers": {".jsonl": ("torch", "transformers", "sentencepiece"),
                      ".abstract.json": ("torch", "transformers", "tokenizers", "sentencepiece")},
     "ctranslate2": {".jsonl": ("ctranslate2", "sentencepiece", "transformers"),
@@ -153,6 +155,7 @@ PRODUCERS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
 def test_fixed_run_gives_the_recorded_files(tmp_path, tiny_models, backend, monkeypatch):
     inbox = tmp_path / "inbox"
@@ -212,8 +215,8 @@ def explain(backend: str, files: dict[str, bytes], table: dict[str, str]) -> str
 
 def first_difference(name: str, recorded: bytes, found: bytes) -> str:
     if name.endswith(".jsonl"):
-        old, new = recorded.decode().splitlines(), found.decode().splitlines()
-        for number, (a, b) in enumerate(zip(old, new), start=1):
+        old, new = split_lines(recorded), split_lines(found)  # the reader's one rule
+        for number, (a, b) in enumerate(zip(old, new, strict=False), start=1):
             if a != b:
                 return f"line {number}: " + json_difference(json.loads(a), json.loads(b))
         return f"{len(old)} lines recorded, {len(new)} written"
@@ -233,7 +236,7 @@ def json_difference(old, new, path: str = "") -> str:
             if old[key] != new[key]:
                 return json_difference(old[key], new[key], f"{path}.{key}")
     elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        for index, (a, b) in enumerate(zip(old, new)):
+        for index, (a, b) in enumerate(zip(old, new, strict=True)):
             if a != b:
                 return json_difference(a, b, f"{path}[{index}]")
     return f"{path or '(top)'}: recorded {old!r:.200}, written {new!r:.200}"

@@ -20,6 +20,7 @@ from mtjob.testing.fakes import FakeModels, FakeSummarizer, FakeTranslator
 from mtjob.text import quality
 
 from .conftest import SAMPLE
+from .helpers import run_fake
 
 
 class OOM(RuntimeError):
@@ -70,7 +71,8 @@ def test_rerun_loads_no_model_and_changes_no_file(tmp_path, sample_inbox, cfg, m
     from mtjob.outfolder import index
 
     # The source was written just now: as if it had settled (the "racily clean" window,
-    # test_adversarial2), so the first run stores its index row and the rerun has none to add.
+    # outfolder/test_index_racy.py), so the first run stores its index row and the rerun has
+    # none to add.
     monkeypatch.setattr(index, "RACY_NS", -(1 << 62))
     monkeypatch.setattr(index, "FINE_RACY_NS", -(1 << 62))
     out = tmp_path / "out"
@@ -111,7 +113,7 @@ def test_bad_article_fails_alone(tmp_path, sample_inbox, cfg):
     assert report.done == ["article"]
     failed = dict(failures(report))
     assert "byte 10" in failed[str(sample_inbox / "bad.txt")]
-    assert "no paragraph" in failed[str(sample_inbox / "empty.txt")]
+    assert "no text" in failed[str(sample_inbox / "empty.txt")]
     manifest = json.loads((meta_dir(out) / "manifest-00000-of-00001.json").read_text())
     assert manifest["articles"]["bad"]["status"] == "failed"
     assert not (meta_dir(out) / "completions" / "00000-of-00001").exists()
@@ -167,6 +169,7 @@ def test_out_of_memory_is_retried_with_a_smaller_budget(tmp_path, sample_inbox, 
     assert all(len(t) < sizes[first_fail] for t, _ in oom.calls[first_fail + 1:])
 
 
+@pytest.mark.slow
 def test_out_of_memory_at_the_minimum_fails_the_article_by_name(tmp_path, sample_inbox, cfg):
     def fail(texts, options):
         raise OOM("CUDA out of memory")
@@ -398,6 +401,7 @@ class ParallelFake(FakeTranslator):
                 self.active -= 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("oom", [False, True])
 def test_parallel_batches_give_the_sequential_output(tmp_path, sample_inbox, cfg, oom):
     cfg = JobConfig(**{**cfg.to_dict(), "batch_tokens": 60, "min_batch_tokens": 8})
@@ -421,11 +425,15 @@ def test_an_interrupted_engine_cancels_the_batches_still_running(cfg):
     engine = LocalEngine(cfg, ParallelFake(), FakeSummarizer())
     jobs = [BatchJob(("a b c",), (4,), GenOptions(1, 8))] * 6
 
-    def interrupt(done: int) -> None:
-        raise KeyboardInterrupt
+    class Interrupt:  # a Progress whose first report is a Ctrl-C
+        def add_total(self, steps: int) -> None:
+            pass
+
+        def __call__(self, steps: int) -> None:
+            raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        engine.translate_batches(jobs, interrupt)
+        engine.translate_batches(jobs, Interrupt())
     assert engine.cancel.is_set()
     assert len(engine.translate_batches(jobs[:2])) == 2 and not engine.cancel.is_set()
 
@@ -548,3 +556,30 @@ def test_a_batch_that_returns_too_few_translations_fails_its_article(tmp_path, s
 
     report = run_shard(cfg, [sample_inbox], tmp_path / "out", models=factory(Short()))
     assert not report.done and "translation(s) for" in failures(report)[0][1]
+
+
+def test_a_glossary_edited_mid_run_is_recorded_as_loaded(tmp_path, inbox, monkeypatch):
+    import hashlib
+    import json
+
+    from mtjob import job
+    from mtjob.translation import translate_segments
+
+    terms = tmp_path / "terms.tsv"
+    first = "المتحدث\tzzz-never-said\n".encode()
+    terms.write_bytes(first)
+    real = translate_segments
+
+    def edited(*args, **kwargs):  # the editor saves while the model runs
+        result = real(*args, **kwargs)
+        terms.write_bytes("المتحدث\tspokesman|zzz-never-said|x\n".encode())
+        return result
+
+    monkeypatch.setattr(job, "translate_segments", edited)
+    out = tmp_path / "out"
+    assert run_fake([inbox], out, glossary=str(terms)).done == ["a"]
+    meta = json.loads((out / "a.abstract.json").read_text())
+    assert meta["settings"]["glossary_sha256"] == hashlib.sha256(first).hexdigest()
+    monkeypatch.setattr(job, "translate_segments", real)
+    assert run_fake([inbox], out, glossary=str(terms)).done == ["a"]  # the new glossary applies
+    assert run_fake([inbox], out, glossary=str(terms)).unchanged == ["a"]

@@ -82,7 +82,7 @@ def omegat_project(root: Path, out: Path, memory: str | None = None,
 
 def targets(path: Path) -> dict[str, str]:
     root = ET.parse(path).getroot()
-    return {tu.get("id"): "".join(tu.find(f"{XLIFF}target").itertext())
+    return {tu.attrib["id"]: "".join(tu.find(f"{XLIFF}target").itertext())
             for tu in root.iter(f"{XLIFF}trans-unit")}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -31,7 +32,7 @@ def test_a_single_article_goes_in_small_calls_each_with_its_own_limit():
     assert sorted(i for b in batches for i in b.indices) == list(range(len(ARTICLE)))
     assert max(len(b.indices) for b in batches) <= SMALL_CALL
     assert len(batches) >= 5  # was 5 uneven batches, the largest of 8 segments
-    for batch, job in zip(batches, jobs):
+    for batch, job in zip(batches, jobs, strict=True):
         own = max(-(-13 * ARTICLE[i] // 10) for i in batch.indices)
         assert job.options.max_new_tokens == own
 
@@ -85,7 +86,7 @@ def test_the_translator_loads_in_the_background_and_the_engine_takes_it(tiny_mod
     converted_model(resolve_model(config.mt_model, None, None, False), "int8", -2)
     models = LocalModels()
     models.preload(config)
-    translator = models._preloaded
+    translator: Any = models._preloaded  # a TransformersTranslator: its loader thread
     assert translator is not None and translator._loader is not None
     translator._loader.join(60)
     assert translator._model is not None  # loaded without a call

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mtjob.outfolder.atomic import TMP_MARK
+from mtjob.inputs.sources import TMP_MARK
 from mtjob.outfolder.verify import verify
 
 from .conftest import SAMPLE
@@ -90,6 +90,7 @@ def test_concurrent_run_is_refused_with_75_within_a_second(tmp_path, job_args):
     assert [r["exit_code"] for r in records] == [0]  # the first run's, alone
 
 
+@pytest.mark.slow
 def test_unchanged_inbox_rerun_is_fast_and_loads_no_model(tmp_path, job_args):
     inbox = make_inbox(tmp_path / "inbox", 3)
     out = tmp_path / "out"
@@ -108,6 +109,7 @@ def test_unchanged_inbox_rerun_is_fast_and_loads_no_model(tmp_path, job_args):
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum, code, name", [(signal.SIGTERM, 143, "SIGTERM"),
                                                 (signal.SIGINT, 130, "SIGINT"),
                                                 (signal.SIGHUP, 129, "SIGHUP")])
@@ -136,7 +138,7 @@ def test_a_signal_stops_cleanly_with_nothing_partial(tmp_path, job_args, signum,
     manifest = json.loads((out / "_mtjob" / "manifest-00000-of-00001.json").read_text())
     done = {d for d, e in manifest["articles"].items() if e["status"] == "done"}
     assert done == written and len(manifest["articles"]) == 16
-    assert any("completion marker" in p for p in verify(out))
+    assert any("the run was stopped before it finished" in p for p in verify(out))
     # The run record and the metrics say how it ended, and what it had finished.
     [record] = [json.loads(p.read_text()) for p in (out / "_mtjob" / "runs").iterdir()]
     assert record["exit_code"] == code
@@ -190,6 +192,7 @@ def test_sigkill_at_random_points_then_rerun_finishes_exactly(tmp_path, job_args
     assert sum(before < 20 for _, _, before, _ in redone) >= 8  # and really interrupted it
 
 
+@pytest.mark.slow
 def test_cron_script_runs_logs_and_treats_a_held_lock_as_busy(tmp_path, job_args):
     from mtjob.outfolder.lock import OutputLock
 

@@ -41,6 +41,7 @@ def test_the_tiny_tc_big_has_the_hub_layout(tiny_big):
     assert load_light_tokenizer(tiny_big) is not None  # one joint vocabulary: the light path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
 @pytest.mark.parametrize("profile", ["default", "quality"])
 def test_both_profiles_run_end_to_end(tmp_path, sample_inbox, tiny_models, tiny_big, backend,
@@ -61,6 +62,7 @@ def test_both_profiles_run_end_to_end(tmp_path, sample_inbox, tiny_models, tiny_
     assert runner.invoke(app, ["verify", str(out)], catch_exceptions=False).exit_code == 0
 
 
+@pytest.mark.slow
 def test_tc_big_greedy_float32_matches_across_backends(tiny_models, tiny_big):
     """Its </s> is not id 0: both backends stop on it and count it alike."""
     from mtjob.backends.ct2 import CTranslate2Translator

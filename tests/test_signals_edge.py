@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from mtjob import signals
+from mtjob.config import JobConfig
+from mtjob.job import run_shard
+from mtjob.outfolder import atomic as writer
 from mtjob.signals import Terminated, critical
+from mtjob.testing.fakes import FakeModels
+from tests.helpers import fake_config
 
 SIGNALS = [(signal.SIGTERM, Terminated, 143), (signal.SIGHUP, Terminated, 129),
            (signal.SIGINT, KeyboardInterrupt, None)]
@@ -78,3 +85,33 @@ def test_an_ignored_signal_stays_ignored() -> None:
         assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
     finally:
         signal.signal(signal.SIGHUP, old)
+
+
+@pytest.fixture
+def cfg() -> JobConfig:
+    return fake_config()
+
+
+@pytest.mark.parametrize("signum, raised", [(signal.SIGINT, KeyboardInterrupt),
+                                            (signal.SIGHUP, signals.Terminated),
+                                            (signal.SIGTERM, signals.Terminated)])
+def test_a_signal_between_the_two_writes_waits_for_the_pair(tmp_path, sample_inbox, cfg,
+                                                            monkeypatch, signum, raised):
+    real = writer.atomic_write
+
+    def interrupted(path: Path, data: bytes) -> None:
+        if path.name.endswith(".abstract.json"):
+            os.kill(os.getpid(), signum)  # lands while the JSONL is written, the abstract not
+        real(path, data)
+
+    monkeypatch.setattr(writer, "atomic_write", interrupted)
+    out = tmp_path / "out"
+    previous = signals.install()
+    try:
+        with pytest.raises(raised):
+            run_shard(cfg, [sample_inbox], out, models=FakeModels())
+    finally:
+        signals.restore(previous)
+    assert (out / "article.jsonl").is_file() and (out / "article.abstract.json").is_file()
+    manifest = json.loads((out / "_mtjob" / "manifest-00000-of-00001.json").read_text())
+    assert manifest["articles"]["article"]["status"] == "done"  # the manifest kept up too

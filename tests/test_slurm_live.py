@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mtjob.runs.sharding import shard_of
+from mtjob.outfolder.paths import shard_of
 
 from .conftest import REPO, SAMPLE
 
@@ -90,6 +90,7 @@ def _wait(condition, timeout: float, what: str) -> None:
         time.sleep(0.1)
 
 
+@pytest.mark.slow
 def test_array_with_a_cancelled_and_requeued_task(tmp_path, tiny_args, slurm_conf):
     inbox, out, logs = tmp_path / "inbox", tmp_path / "out", tmp_path / "logs"
     owners = make_sharded_inbox(inbox)

@@ -5,6 +5,7 @@ dropped half of a source is caught, and reruns give the same bytes."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -39,7 +40,7 @@ def config(models: dict[str, Path], backend: str = "transformers", **kw) -> JobC
 def translator(models, backend: str = "transformers", **kw):
     from mtjob.backends import make_translator
 
-    found = make_translator(config(models, backend, **kw))
+    found: Any = make_translator(config(models, backend, **kw))  # a concrete backend
     found.parallel = False
     return found
 
@@ -80,7 +81,8 @@ def test_score_is_the_mean_log_prob_of_a_teacher_forced_pass(tiny_models, beams,
     texts = sentences()
     hyps = mt.translate(texts, GenOptions(beams=beams, max_new_tokens=64, **extra))
     model, tok = mt._ensure_model(), mt.tokenizer
-    for text, hyp, ids in zip(texts, hyps, kept_tokens(model, tok, texts, beams, **extra)):
+    kept = kept_tokens(model, tok, texts, beams, **extra)
+    for text, hyp, ids in zip(texts, hyps, kept, strict=True):
         assert tok.decode(ids, skip_special_tokens=True).strip() == hyp.text
         assert hyp.score == pytest.approx(teacher_forced_mean(model, tok, text, ids), abs=1e-3)
 
@@ -94,7 +96,7 @@ def test_backends_agree_on_the_score(tiny_models, beams, extra):
     options = GenOptions(beams=beams, max_new_tokens=64, **extra)
     hf = translator(tiny_models).translate(texts, options)
     ct2 = translator(tiny_models, "ctranslate2").translate(texts, options)
-    same = [(a, b) for a, b in zip(hf, ct2) if a.text == b.text]
+    same = [(a, b) for a, b in zip(hf, ct2, strict=True) if a.text == b.text]
     assert len(same) >= len(texts) - 1  # float32 on both: the same outputs, bar a near tie
     for a, b in same:
         assert a.score == pytest.approx(b.score, abs=0.05)
@@ -106,7 +108,7 @@ def copy_diagonal(tok, text: str, english: str) -> set[tuple[int, int]]:
     no code with :mod:`mtjob.text.alignment`."""
     src = tok.convert_ids_to_tokens(tok(text)["input_ids"])
     tgt = tok.convert_ids_to_tokens(tok(text_target=english)["input_ids"])[:-1]
-    src_word = []
+    src_word: list[int] = []
     for i, piece in enumerate(src):
         src_word.append((src_word[-1] if src_word else -1) + (piece.startswith("\u2581") or i == 0))
     pairs, word = set(), -1
@@ -127,7 +129,7 @@ def test_alignments_follow_the_copy_diagonal(tiny_models, backend):
     hyps = mt.translate(texts, GenOptions(beams=2, max_new_tokens=64, alignments=True))
     tok = mt.tokenizer
     on, total = 0, 0
-    for text, hyp in zip(texts, hyps):
+    for text, hyp in zip(texts, hyps, strict=True):
         assert hyp.alignment
         words = len(text.split()), len(hyp.text.split())
         assert all(0 <= a < words[0] and 0 <= b < words[1] for a, b in hyp.alignment)
@@ -162,13 +164,14 @@ def test_a_dropped_half_is_flagged_source_uncovered(tiny_models, drop):
     mt = translator(tiny_models, alignments=True)
     texts = sentences(4)
     counts = mt.count_tokens(texts)
-    segments = [Segment(0, 0, t, t, n, 2 * n + 10) for t, n in zip(texts, counts)]
+    segments = [Segment(0, 0, t, t, n, 2 * n + 10) for t, n in zip(texts, counts, strict=True)]
     engine = LocalEngine(cfg, HalfInput(mt) if drop else mt, None)
     assert translate_segments(segments, engine, cfg) == {}
     for seg in segments:
         assert (quality.SOURCE_UNCOVERED in seg.flags) is drop, seg.flags
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
 def test_scores_and_flags_are_identical_across_a_forced_rerun(tmp_path, tiny_args, backend,
                                                               sample_inbox):

@@ -14,7 +14,7 @@ from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.errors import ConfigError
 from mtjob.job import run_shard
-from mtjob.outfolder.schema import validate_paragraph
+from mtjob.outfolder.finished import validate_paragraph
 from mtjob.outfolder.verify import verify
 from mtjob.testing.fakes import FakeModels, FakeSummarizer, FakeTranslator
 from mtjob.text import quality
@@ -88,7 +88,7 @@ class ScoredTranslator(FakeTranslator):
         hyps = super().translate(texts, options, call)
         retry = options.repetition_penalty != 1.0
         return [Hypothesis(h.text + (" again" if retry else ""), h.tokens,
-                           self.scores(t, retry)) for t, h in zip(texts, hyps)]
+                           self.scores(t, retry)) for t, h in zip(texts, hyps, strict=True)]
 
 
 @pytest.mark.parametrize("retry_score, kept", [(-0.5, "retry"), (-4.0, "first")])

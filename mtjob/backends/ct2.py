@@ -121,7 +121,7 @@ class CTranslate2Translator(_CTranslate2Model):
             rescored = [sum(r.log_probs) / len(r.log_probs) for r in model.score_batch(
                 sources, kept, max_input_length=0)]
         out = []
-        for i, (text, source, result) in enumerate(zip(texts, sources, results)):
+        for i, (text, source, result) in enumerate(zip(texts, sources, results, strict=True)):
             tokens = result.hypotheses[0]
             english = self.decode(tokens)
             # An output cut by the length limit has no end-of-sequence token.
@@ -179,8 +179,8 @@ class CTranslate2Summarizer(_CTranslate2Model):
         # BART starts from </s> (the converter's decoder_start_token), then generate()
         # forces <s>; a target prefix does that here, counted in the lengths just the same.
         forced = gen.get("forced_bos_token_id")
-        prefix = [self.tokens.token(forced)] if forced is not None else None
-        return options, prefix
+        token = None if forced is None else self.tokens.token(forced)
+        return options, None if token is None else [token]
 
     def summarize(self, texts: list[str], call: Call | None = None) -> list[str]:
         model = self._ensure_model()

@@ -151,8 +151,9 @@ class TransformersTranslator(LazyModel):
             model, tok, batch, out, texts, decoded,
             options.alignment_layer if options.alignments else None, True)
         aligned: list[Any] = pairs or [None] * len(texts)
+        scored: list[float | None] = [*scores] if scores is not None else [None] * len(texts)
         return [Hypothesis(text, n, score, pairs)
-                for text, n, score, pairs in zip(decoded, counts, scores, aligned)]
+                for text, n, score, pairs in zip(decoded, counts, scored, aligned, strict=True)]
 
 
 class TransformersSummarizer(LazyModel):

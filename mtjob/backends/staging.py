@@ -28,7 +28,8 @@ from ..choices import Backend, Device
 from ..config import FIELDS, MODEL_FIELDS, JobConfig
 from ..errors import ModelUnavailableError
 from ..vocabulary import Role
-from .store.hub import PICKLE_WEIGHTS, SAFE_PATTERNS, ModelSource, resolve_model
+from .store.download import PICKLE_WEIGHTS, SAFE_PATTERNS
+from .store.hub import ModelSource, resolve_model
 
 log = logging.getLogger(__name__)
 

@@ -7,6 +7,7 @@ divided back by their length normalisation.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..text.alignment import align_words, piece_words
@@ -21,7 +22,7 @@ def penalised(options: Any) -> bool:
     """True when the decoding options bend the model's distribution (the retry's repetition
     penalty and n-gram blocking): the scores the search keeps are then not the model's, and
     the kept output is scored again, by a teacher-forced pass."""
-    return options.repetition_penalty != 1.0 or options.no_repeat_ngram_size > 0
+    return bool(options.repetition_penalty != 1.0 or options.no_repeat_ngram_size > 0)
 
 
 #: Rows of a teacher-forced pass run together: its logits (rows x length x vocabulary) are
@@ -72,9 +73,9 @@ def _forced(model: Any, tokenizer: Any, batch: dict[str, Any], sequences: Any,
         raise RuntimeError("alignments need the model loaded with alignments = true")
     attention = layers[clamp_layer(layer, len(layers))].mean(dim=1).float().cpu()
     pairs = []
-    for i, (text, english) in enumerate(zip(texts, outputs)):
+    for i, (text, english) in enumerate(zip(texts, outputs, strict=True)):
         src_ids = [t for t, m in zip(batch["input_ids"][i].tolist(),
-                                     batch["attention_mask"][i].tolist()) if m]
+                                     batch["attention_mask"][i].tolist(), strict=True) if m]
         tgt_ids = rows[i][:lengths[i] - (1 if eos in rows[i] else 0)]
         pairs.append(word_pairs(attention[i, :len(tgt_ids), :len(src_ids)].tolist(),
                                 tokenizer.convert_ids_to_tokens(src_ids), text,
@@ -92,13 +93,15 @@ def ct2_score(score: float, n: int, length_penalty: float) -> float:
     """CTranslate2's ``return_scores`` value is the sum of log-probs over
     ``n ** length_penalty``, ``n`` the output tokens with the end of sequence (checked
     against a teacher-forced pass in the tests), greedy or not: back to the mean."""
-    return score * n ** length_penalty / n
+    return score * math.pow(n, length_penalty) / n
 
 
 def word_pairs(attention: list[list[float]], src_pieces: list[str], text: str,
                tgt_pieces: list[str], english: str, src_special: list[bool],
                tgt_special: list[bool]) -> tuple[tuple[int, int], ...]:
     """Token attention to word pairs over ``text`` and ``english``."""
-    src = piece_words(text, [None if s else p for p, s in zip(src_pieces, src_special)])
-    tgt = piece_words(english, [None if s else p for p, s in zip(tgt_pieces, tgt_special)])
+    src = piece_words(text, [None if s else p
+                             for p, s in zip(src_pieces, src_special, strict=True)])
+    tgt = piece_words(english, [None if s else p
+                                for p, s in zip(tgt_pieces, tgt_special, strict=True)])
     return align_words(attention, src, tgt)

@@ -46,7 +46,7 @@ class OneLineFormatter(logging.Formatter):
     interpolated, its line breaks and control characters are escaped (the traceback of
     ``-v`` still follows on its own lines)."""
 
-    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+    def formatMessage(self, record: logging.LogRecord) -> str:
         from ..inputs.sources import one_line
 
         record.message = one_line(record.message)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -33,7 +33,7 @@ HELP_POST_EDITS = ("Score the machine English against its post_edit (HTER, chrF,
 def evaluate(
     out: Annotated[Path, typer.Argument(help="A finished output folder (mtjob run --out).",
                                         metavar="OUT", show_default=False)],
-    refs: Annotated[Optional[Path], typer.Option(
+    refs: Annotated[Path | None, typer.Option(
         "--refs", help="Folder of NAME.en.txt references (and NAME.abstract.txt).",
         show_default=False)] = None,
     post_edits: Annotated[bool, typer.Option("--post-edits", help=HELP_POST_EDITS)] = False,
@@ -41,7 +41,7 @@ def evaluate(
                                          "above this HTER.")] = 0.3,
     recall: Annotated[float, typer.Option(help="--post-edits: the share of heavy edits the "
                                           "calibrated min_score flags.")] = 0.8,
-    calibrate: Annotated[Optional[Path], typer.Option(
+    calibrate: Annotated[Path | None, typer.Option(
         help="--post-edits: write the calibrated min_score into this TOML profile (created "
              "when missing; other lines kept).", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,

@@ -9,7 +9,7 @@ holds the folder's lock.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -25,9 +25,9 @@ HELP = ("Apply corrections to a finished output folder: the review page's correc
 
 def import_(
     out: Annotated[Path, typer.Argument(help="A finished output folder (mtjob run --out).")],
-    files: Annotated[Optional[list[Path]], typer.Argument(
+    files: Annotated[list[Path] | None, typer.Argument(
         help="Corrections JSON, .xlf, .tmx or .tsv.", show_default=False)] = None,
-    by: Annotated[Optional[str], typer.Option(
+    by: Annotated[str | None, typer.Option(
         "--by", help="edited_by for units whose file names no editor.",
         show_default=False)] = None,
     resummarize: Annotated[bool, typer.Option(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -63,7 +63,7 @@ def stats(
 def export(
     memory: Annotated[Path, typer.Argument(help="The memory file (SQLite).", metavar="MEM")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="tmx (TMX 1.4b)")] = "tmx",
-    to: Annotated[Optional[Path], typer.Option(
+    to: Annotated[Path | None, typer.Option(
         "--to", help="The file to write (default MEM with .tmx).", show_default=False)] = None,
 ) -> None:
     """Write MEM as TMX 1.4b for CAT tools; prints the file written."""

@@ -7,7 +7,7 @@ tokenizer does not load, or the configured device is missing (one ``Error:`` lin
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -25,18 +25,18 @@ HELP_CHECK = ("Resolve the configured models as a run would, read their weight h
               "their tokenizers, and say which backend and device a run would use. Exit 2 "
               "with one line when something is broken.")
 
-ConfigOpt = Annotated[Optional[Path], typer.Option(
+ConfigOpt = Annotated[Path | None, typer.Option(
     "--config", help="TOML profile (see configs/); flags win over it.", show_default=False)]
-MtOpt = Annotated[Optional[str], typer.Option("--mt-model", help="Translation model: hub id "
+MtOpt = Annotated[str | None, typer.Option("--mt-model", help="Translation model: hub id "
                                               "or folder.")]
-SumOpt = Annotated[Optional[str], typer.Option("--sum-model", help="Summarizer: hub id or "
+SumOpt = Annotated[str | None, typer.Option("--sum-model", help="Summarizer: hub id or "
                                                "folder.")]
-MtRevOpt = Annotated[Optional[str], typer.Option("--mt-revision", help="Pinned revision.")]
-SumRevOpt = Annotated[Optional[str], typer.Option("--sum-revision", help="Pinned revision.")]
-PickleOpt = Annotated[Optional[bool], typer.Option(
+MtRevOpt = Annotated[str | None, typer.Option("--mt-revision", help="Pinned revision.")]
+SumRevOpt = Annotated[str | None, typer.Option("--sum-revision", help="Pinned revision.")]
+PickleOpt = Annotated[bool | None, typer.Option(
     "--allow-pickle/--no-allow-pickle", help="Accept pytorch_model.bin weights.",
     show_default=False)]
-CacheOpt = Annotated[Optional[str], typer.Option("--cache-dir", help="Hugging Face cache.")]
+CacheOpt = Annotated[str | None, typer.Option("--cache-dir", help="Hugging Face cache.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=HELP_QUIET)]
 
 models_app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
@@ -83,7 +83,9 @@ def list_models(cache_dir: CacheOpt = None, quiet: QuietOpt = False) -> None:
         hub = cached_models(cache_dir)
         converted = ct2_conversions()
         local = fingerprinted_folders()
-    from ..inputs.sources import display_name as shown  # a folder named with a newline forges no line
+    from ..inputs.sources import (
+        display_name as shown,  # a folder named with a newline forges no line
+    )
 
     for m in hub:
         refs = f" ({', '.join(map(shown, m.refs))})" if m.refs else ""
@@ -101,11 +103,11 @@ def check(
     config: ConfigOpt = None, mt_model: MtOpt = None, sum_model: SumOpt = None,
     mt_revision: MtRevOpt = None, sum_revision: SumRevOpt = None,
     allow_pickle: PickleOpt = None, cache_dir: CacheOpt = None,
-    backend: Annotated[Optional[Backend], typer.Option(
+    backend: Annotated[Backend | None, typer.Option(
         help="Inference library (default: the config's).", show_default=False)] = None,
-    device: Annotated[Optional[Device], typer.Option(
+    device: Annotated[Device | None, typer.Option(
         help="Device (default: the config's).", show_default=False)] = None,
-    summary: Annotated[Optional[bool], typer.Option(
+    summary: Annotated[bool | None, typer.Option(
         "--summary/--no-summary", help="Check the summarizer too.", show_default=False)] = None,
     quiet: QuietOpt = False,
 ) -> None:

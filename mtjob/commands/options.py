@@ -9,13 +9,12 @@ import re
 from collections.abc import Callable, Collection
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import Annotated, Any, TypeVar, overload
 
 import typer
 import typer.core
 
-if TYPE_CHECKING:
-    import click
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class PlainValues:
@@ -30,10 +29,12 @@ class PlainValues:
 
         install(self.params)
 
-    def get_help_option(self, ctx: click.Context) -> Any:
+    # ``ctx`` and ``formatter`` are typer's vendored click types (``typer._click``), which have
+    # no public name: typed ``Any`` in the overrides below.
+    def get_help_option(self, ctx: Any) -> Any:
         from .plain_values import install
 
-        option = super().get_help_option(ctx)  # type: ignore[misc]
+        option = super().get_help_option(ctx)  # type: ignore[misc]  # a mixin: on the command
         install([] if option is None else [option])
         return option
 
@@ -42,11 +43,11 @@ class PanelCommand(PlainValues, typer.core.TyperCommand):
     """Plain-text help (batch logs and READMEs stay readable) with options grouped in the
     panels their fields name: Models, Decoding, Performance, Output, Cluster."""
 
-    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
         return [re.sub(r"^\{(.+)\}(\.\.\.)?$", r"\1", piece)
                 for piece in super().collect_usage_pieces(ctx)]
 
-    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    def format_options(self, ctx: Any, formatter: Any) -> None:
         sections: dict[str, list[tuple[str, str]]] = {}
         for param in self.get_params(ctx):
             record = param.get_help_record(ctx)
@@ -75,8 +76,8 @@ class PlainGroup(PlainValues, typer.core.TyperGroup):
 
 
 #: Type labels as a reader expects them (``INTEGER``, ``PATH``, ``[a|b]``), not Python's.
-_TYPES = {"<list[Path]>": "", "<list[str]>": "", "<path>": "PATH", "<int>": "INTEGER", "<float>": "NUMBER",
-          "<str>": "TEXT", "<bool>": ""}
+_TYPES = {"<list[Path]>": "", "<list[str]>": "", "<path>": "PATH", "<int>": "INTEGER",
+          "<float>": "NUMBER", "<str>": "TEXT", "<bool>": ""}
 
 
 def _plain_types(names: str) -> str:
@@ -86,10 +87,15 @@ def _plain_types(names: str) -> str:
 
 
 #: ``--config FILE``, as every command that builds a ``JobConfig`` takes it.
-ConfigFileOption = Annotated[Optional[Path], typer.Option(
+ConfigFileOption = Annotated[Path | None, typer.Option(
     "--config", help="TOML profile (see configs/); flags win over it.", show_default=False)]
 
 
+@overload
+def config_options(command: F, *, skip: Collection[str] = ()) -> F: ...
+@overload
+def config_options(command: None = None, *, skip: Collection[str] = ()
+                   ) -> Callable[[F], F]: ...
 def config_options(command: Callable[..., Any] | None = None, *,
                    skip: Collection[str] = ()) -> Any:
     """Add one option per ``JobConfig`` field (help, panel, choices from the field), each
@@ -114,7 +120,7 @@ def config_options(command: Callable[..., Any] | None = None, *,
         # None means "keep the config file's value"; the help shows the built-in default.
         option = typer.Option(*decls, help=f"{meta['help']}  [default: {shown}]",
                               show_default=False, rich_help_panel=meta["panel"])
-        annotations[name] = Annotated[Optional[kind], option]  # an enum: its words
+        annotations[name] = Annotated[kind | None, option]  # an enum: its words
         params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
                                         annotation=annotations[name]))
 

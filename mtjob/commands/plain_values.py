@@ -7,8 +7,10 @@ decimal numbers, flags, choices, paths, and optional or list forms of those), so
 are converted here. A value that does not convert plainly goes to typer's own conversion, so
 every error reads exactly as typer words it.
 
-This leans on typer's private ``_runtime_param`` hook; if a typer release moves it, every
-value simply takes typer's way again (and ``tests/test_quick_start.py`` sees pydantic back).
+This leans on typer's private ``_runtime_param`` hook: typer 0.29 has no public one (its
+``parser=`` and ``click_type=`` values go through a pydantic ``TypeAdapter`` too:
+``typer._adapters.build_leaf_adapter``). If a typer release moves the hook, every value simply
+takes typer's way again (and ``tests/test_quick_start.py`` sees pydantic back).
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def _plain_kind(annotation: Any) -> tuple[Any, bool] | None:
 
 if RuntimeParam is not None:
     @dataclass(frozen=True)
-    class _PlainParam(RuntimeParam):  # type: ignore[misc,valid-type]
+    class _PlainParam(RuntimeParam):
         kind: Any = None
         many: bool = False
 

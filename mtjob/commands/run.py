@@ -18,7 +18,7 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -45,7 +45,7 @@ def run(
                                                  metavar="INPUT...")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("outputs"),
     config: ConfigFileOption = None,
-    shard: Annotated[Optional[str], typer.Option(help=HELP_SHARD, show_default=False,
+    shard: Annotated[str | None, typer.Option(help=HELP_SHARD, show_default=False,
                                                  rich_help_panel="Cluster")] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo finished articles.")] = False,
     wait_lock: Annotated[float, typer.Option(
@@ -57,7 +57,7 @@ def run(
                                         "summary line only; no progress bar.")] = False,
     log_format: Annotated[LogFormat, typer.Option(
         help="text, or json: one object per line for log collectors.")] = LogFormat.text,
-    metrics_file: Annotated[Optional[Path], typer.Option(
+    metrics_file: Annotated[Path | None, typer.Option(
         help="Write Prometheus node-exporter textfile metrics here after the run, "
              "however it ends.",
         show_default=False)] = None,
@@ -140,7 +140,7 @@ class Bar:
                          bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]")
 
     def add_total(self, steps: int) -> None:
-        self._bar.total += steps
+        self._bar.total = (self._bar.total or 0) + steps
         self._bar.refresh()
 
     def __call__(self, steps: int) -> None:

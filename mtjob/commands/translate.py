@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -39,7 +39,7 @@ HELP_TEXTS = ("Arabic paragraphs, one per argument. None, or -: each line of std
 
 @config_options(skip=NOT_FOR_TRANSLATE)
 def translate(
-    texts: Annotated[Optional[list[str]], typer.Argument(
+    texts: Annotated[list[str] | None, typer.Argument(
         help=HELP_TEXTS, show_default=False, metavar="TEXT")] = None,
     as_json: Annotated[bool, typer.Option(
         "--json", help="One JSON object per line: the paragraph record of the JSONL output "
@@ -56,7 +56,7 @@ def translate(
     from ..records import dumps_line
 
     from_stdin = not texts or texts == ["-"]
-    if not from_stdin and "-" in texts:
+    if texts and not from_stdin and "-" in texts:
         raise fail("give TEXT arguments or - (stdin), not both", 2)
     if from_stdin and sys.stdin.isatty():
         typer.echo("Reading Arabic from the terminal, one paragraph per line "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..backends.base import Call, GenOptions, Hypothesis
@@ -108,7 +109,7 @@ def even_calls(items: list[int], cap: int, workers: int) -> list[list[int]]:
     bounds = [0]
     for k in range(count):
         bounds.append(bounds[-1] + size + (k < extra))
-    return [items[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [items[a:b] for a, b in pairwise(bounds)]
 
 
 def article_groups(count: int, size: int) -> list[tuple[int, int]]:
@@ -118,7 +119,7 @@ def article_groups(count: int, size: int) -> list[tuple[int, int]]:
     a short run that costs more throughput than it gives (README, Performance)."""
     first = 1 if count > 2 * size and size > 1 else size
     bounds = [0, *range(first, count, size), count]
-    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+    return [(a, b) for a, b in pairwise(bounds) if b > a]
 
 
 class BudgetState:
@@ -169,5 +170,5 @@ def translate_with_backoff(translator: Translator, job: BatchJob, state: BudgetS
         if len(hyps) != len(batch.indices):  # never a segment silently left untranslated
             raise MtjobError(f"the model returned {len(hyps)} translation(s) for "
                              f"{len(batch.indices)} segment(s)")
-        results.update(zip(batch.indices, hyps))
+        results.update(zip(batch.indices, hyps, strict=True))
     return [results[i] for i in range(len(job.texts))]

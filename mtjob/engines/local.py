@@ -85,7 +85,7 @@ class LocalEngine:
         results = run_in_order(lambda job: self.translate_one(job, workers > 1),
                                [jobs[i] for i in order], workers, self.cancel, done)
         out: list[BatchOutcome] = [BatchOutcome()] * len(jobs)
-        for i, result in zip(order, results):
+        for i, result in zip(order, results, strict=True):
             out[i] = result
         return out
 
@@ -141,17 +141,17 @@ class LocalEngine:
                     lambda part: self.summarizer.summarize([inputs[i][0] for i in part],
                                                            Call(self.cancel, workers > 1)),
                     calls, workers, self.cancel)
-                for i, abstract in zip(order, (a for part in results for a in part)):
+                for i, abstract in zip(order, (a for part in results for a in part), strict=True):
                     out[i] = SummaryOutcome(_clean_text(abstract.strip(), "an abstract"),
                                             ABSTRACTIVE, input_tokens=inputs[i][1])
             except Exception:
                 log.debug("summaries together failed; one article at a time", exc_info=True)
         rest = [i for i, result in enumerate(out) if result is None]
         workers = self.summarizer.parallel_batches if len(rest) > 1 else 1
-        results = run_in_order(lambda doc: self.summarize_one(doc, workers > 1),
+        singles = run_in_order(lambda doc: self.summarize_one(doc, workers > 1),
                                [documents[i] for i in rest], workers, self.cancel)
-        for i, result in zip(rest, results):
-            out[i] = result
+        for i, single in zip(rest, singles, strict=True):
+            out[i] = single
         return [r for r in out if r is not None]
 
     def _summary_calls(self, documents: list[list[str]]) -> int:
@@ -208,7 +208,7 @@ def run_in_order(fn: Callable[[T], R], items: list[T], workers: int, cancel: thr
         results = map(fn, items)
     out: list[R] = []
     try:
-        for item, result in zip(items, results):
+        for item, result in zip(items, results, strict=True):
             out.append(result)
             if done:
                 done(item)

@@ -144,7 +144,7 @@ class RayEngine:
         out: list[BatchOutcome] = []
         with self._errors():
             results = self._pool.map(lambda actor, job: actor.translate.remote(job), jobs)
-            for job, result in zip(jobs, results):
+            for job, result in zip(jobs, results, strict=True):
                 out.append(result)
                 if progress:
                     progress(len(job.texts))

@@ -71,7 +71,9 @@ class PostEditReport:
 
     def render_text(self) -> str:
         def row(name: str, s: Scores, width: int) -> str:
-            num = lambda v, f: "     -" if v is None else format(v, f)  # noqa: E731
+            def num(value: float | None, spec: str) -> str:
+                return "     -" if value is None else format(value, spec)
+
             return (f"{name:<{width}}  {s.sentences:5d}  {s.edited:6d}  {s.edited_share:6.1%}"
                     f"  {num(s.hter, '6.3f')}  {num(s.chrf, '6.2f')}  {s.heavy:5d}"
                     f"  {num(s.auc, '6.3f')}")
@@ -128,11 +130,12 @@ def _pairs(out: Path) -> tuple[list[Pair], list[str]]:
             docs.append(doc_id)
         if s.get("origin", Origin.MT) != Origin.MT or not str(s.get("ar", "")).strip():
             continue
-        mt = s.get("en") if isinstance(s.get("en"), str) else ""
+        mt = s["en"] if isinstance(s.get("en"), str) else ""
         edit = s.get("post_edit")
         edited = isinstance(edit, str) and edit.strip() != "" and edit != mt
         score = s.get("score") if isinstance(s.get("score"), (int, float)) else None
-        pairs.append(Pair(doc_id, mt, edit if edited else mt, score, edited))
+        pairs.append(Pair(doc_id, mt, edit if edited and isinstance(edit, str) else mt, score,
+                          edited))
     reviewed = {p.doc_id for p in pairs if p.edited}
     return [p for p in pairs if p.doc_id in reviewed], [d for d in docs if d not in reviewed]
 
@@ -154,7 +157,7 @@ def evaluate_post_edits(out: Path, heavy_above: float = HEAVY,
     if not 0 < recall <= 1:
         raise ConfigError(f"--recall must be in (0, 1], got {recall}")
     _, CHRF = _metrics()  # the [eval] extra's one-line hint when sacrebleu is missing
-    from sacrebleu.metrics import TER
+    from sacrebleu import TER
 
     ter, chrf = TER(), CHRF()
     pairs, unreviewed = _pairs(out)

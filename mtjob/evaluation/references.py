@@ -16,8 +16,8 @@ from typing import Any
 
 from ..errors import ConfigError, InputError, MissingExtraError
 from ..inputs.reader import decode, split_paragraphs
-from ..outfolder.readback import FinishedArticle, read_folder
 from ..inputs.sources import display_name
+from ..outfolder.readback import FinishedArticle, read_folder
 
 EXTRA = "pip install 'mtjob[eval]'  (sacrebleu>=2.4, rouge-score>=0.1.2)"
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")
@@ -64,8 +64,8 @@ class EvalReport:
         lines.append(f"{'article':<{width}}  paras    BLEU  chrF++     R-1     R-2  R-Lsum")
         for a in self.articles:
             rouge = "".join(f"  {a.rouge[k]:6.2f}" for k in ROUGE_TYPES) if a.rouge else ""
-            lines.append(f"{names[a.doc_id]:<{width}}  {a.paragraphs:5d}  {a.bleu:6.2f}  {a.chrf:6.2f}"
-                         + rouge)
+            lines.append(f"{names[a.doc_id]:<{width}}  {a.paragraphs:5d}  {a.bleu:6.2f}  "
+                         f"{a.chrf:6.2f}" + rouge)
         if self.skipped:
             lines.append("")
             skipped = ", ".join(map(display_name, self.skipped))
@@ -88,7 +88,7 @@ def abstract_sentences(text: str) -> str:
 
 def _metrics() -> tuple[Any, Any]:
     try:
-        from sacrebleu.metrics import BLEU, CHRF
+        from sacrebleu import BLEU, CHRF
     except ImportError:
         raise MissingExtraError(f"mtjob eval needs the [eval] extra: {EXTRA}") from None
     return BLEU, CHRF

@@ -7,9 +7,10 @@ files an import leaves current), ``html_facts`` (settings, checks and scores in 
 and suggestions on the page). ``text`` is the final English (post-edits in place), as
 ``--text`` writes it.
 
-``export_folder`` is the whole command minus the CLI: it refuses a folder that fails
-``verify``, renders each article with a pure function of its records, and writes one file per
-article atomically (an unchanged file is left alone, so a rerun touches nothing).
+``export_folder`` is the whole command minus the CLI: it exports the articles that are
+finished and intact and names the others (``strict``: refuses a folder that fails ``verify``),
+renders each article with a pure function of its records, and writes one file per article
+atomically (an unchanged file is left alone, so a rerun touches nothing).
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from pathlib import Path
 from ..errors import ConfigError, OutputError
 from ..inputs.sources import display_name
 from ..outfolder.atomic import write_if_changed
-from ..outfolder.english_text import english_text, paragraph_final
+from ..outfolder.english_text import english_text, finished_final
 from ..outfolder.paths import INDEX, page_name
-from ..outfolder.readback import FinishedArticle, read_folder
+from ..outfolder.readback import FinishedArticle, read_finished_part, read_folder
 from .html import render_html, render_index
 from .tmx import render_project_tmx, render_tmx, tmx_skipped
 from .tsv import render_tsv
@@ -38,6 +39,11 @@ SUFFIXES = {"html": ".html", "xliff": ".xlf", "tmx": ".tmx", "tsv": ".tsv", "tex
 PROJECT_TMX = "project.tmx"
 
 
+_LEFT_OUT = {"pending": "article(s) not written yet (the run was stopped before it finished)",
+             "failed": "failed article(s)", "not_an_article": "input(s) that are not articles",
+             "broken": "article(s) whose files fail verify"}
+
+
 @dataclass
 class ExportReport:
     """What an export wrote: files, sentences written, and what it had to leave out."""
@@ -48,9 +54,32 @@ class ExportReport:
     dropped_chars: int = 0
     skipped_empty: int = 0
     repeats: int = 0  #: ``--project``: sentences whose Arabic another sentence's English took
+    #: Articles not exported, by status word (``pending``, ``failed``, ``not_an_article``,
+    #: ``broken``), each with the reason (empty with ``strict``, which refuses instead).
+    left_out: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """Every article of the folder was exported."""
+        return not self.left_out
+
+    def left_out_lines(self, first: int = 5) -> list[str]:
+        """One line per kind of article left out: the count and the first few, each with its
+        reason where it has one."""
+        lines = []
+        for status, found in self.left_out.items():
+            names = [f"{display_name(d)} ({why})" if why else display_name(d)
+                     for d, why in list(found.items())[:first]]
+            more = f" and {len(found) - first} more" if len(found) > first else ""
+            lines.append(f"left out {len(found)} {_LEFT_OUT.get(status, status)}: "
+                         f"{', '.join(names)}{more}")
+        return lines
 
     def summary_line(self) -> str:
         extra = ""
+        left = sum(map(len, self.left_out.values()))
+        if left:
+            extra += f"; {left} article(s) left out, not finished"
         if self.dropped_chars:
             extra += f"; {self.dropped_chars} character(s) XML cannot hold dropped"
         if self.skipped_empty:
@@ -73,10 +102,13 @@ def _selected(article: FinishedArticle, only_flagged: bool) -> int:
 
 
 def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: bool = False,
-                  excel: bool = False, omegat: bool = False,
-                  project: bool = False) -> ExportReport:
-    """Export every article of ``out`` as ``fmt`` into ``to`` (default ``OUT/export/FMT``).
+                  excel: bool = False, omegat: bool = False, project: bool = False,
+                  strict: bool = False) -> ExportReport:
+    """Export every finished article of ``out`` as ``fmt`` into ``to`` (default
+    ``OUT/export/FMT``); the others (failed, not written yet, files that fail ``verify``) are
+    left out and named in the report's ``left_out``.
 
+    ``strict``: refuse (UnfinishedOutputError) a folder that fails ``verify`` at all.
     ``only_flagged``: XLIFF, TMX and TSV hold flagged sentences only; HTML pages keep every
     sentence and open with the "flagged only" filter on. ``excel``: TSV with a UTF-8 BOM.
     ``project``: TMX as one memory of the whole folder (``PROJECT_TMX``, default folder
@@ -92,10 +124,14 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
         raise ConfigError("--project applies to --format tmx only")
     if only_flagged and fmt == "text":
         raise ConfigError("--only-flagged does not apply to --format text (the whole text)")
-    articles = read_folder(out)
+    if strict:
+        articles, left_out = read_folder(out), {}
+    else:
+        part = read_finished_part(out)
+        articles, left_out = part.articles, part.left_out
     kind = "omegat" if omegat else "tmx-project" if project else fmt
     target = _target_folder(to if to is not None else default_target(out, kind))
-    report = ExportReport(folder=target)
+    report = ExportReport(folder=target, left_out=left_out)
     if project:
         clean = XmlText()
         text, report.units, report.repeats = render_project_tmx(
@@ -142,10 +178,7 @@ def _target_folder(target: Path) -> Path:
 
 def final_text(article: FinishedArticle) -> str:
     """The article's final English as ``--text`` writes it (``NAME.en.txt``)."""
-    return english_text(paragraph_final(
-        p.ar, p.en, [s.ar for s in p.sentences], [s.final for s in p.sentences],
-        any(s.post_edit is not None for s in p.sentences))
-        for p in article.paragraphs).decode("utf-8")
+    return english_text(finished_final(p) for p in article.paragraphs).decode("utf-8")
 
 
 def _render(article: FinishedArticle, fmt: str, only_flagged: bool, excel: bool,

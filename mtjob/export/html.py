@@ -8,7 +8,6 @@ nothing: a Content-Security-Policy allows only the inline style and the one hash
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections import Counter
@@ -17,8 +16,16 @@ from urllib.parse import quote
 
 from ..outfolder.readback import FinishedArticle, FinishedParagraph, FinishedSentence
 from ..versions import __version__
-from .html_assets import (CONF_HIGH, CONF_LOW, CSP_ARTICLE, CSP_INDEX, CSS, FLAG_INFO, SCRIPT,
-                          flag_info)
+from .html_assets import (
+    CONF_HIGH,
+    CONF_LOW,
+    CSP_ARTICLE,
+    CSP_INDEX,
+    CSS,
+    FLAG_INFO,
+    SCRIPT,
+    flag_info,
+)
 from .html_edit import CONFIRM_BUTTON, EDIT_CONTROLS, data_island
 from .html_facts import LABELS, facts_list
 from .html_review import review_attr, review_badges, suggestion_row
@@ -86,7 +93,7 @@ def _sentence(paragraph: FinishedParagraph, sentence: FinishedSentence) -> str:
 def _footer(article: FinishedArticle) -> str:
     meta = article.meta
     rows = []
-    models = meta.get("models") if isinstance(meta.get("models"), dict) else {}
+    models = article.record.models or {}
     for role, model in models.items():
         if isinstance(model, dict):
             rest = ", ".join(f"{k} {v}" for k, v in model.items() if k not in ("id", "revision"))

@@ -17,7 +17,15 @@ from pathlib import Path
 from ..errors import MtjobError
 from ..inputs.sources import display_name
 from ..outfolder.atomic import ensure_real_dir, write_if_changed
-from ..outfolder.paths import INDEX, REVIEW_DIR, abstract_path, doc_of_page, page_name, page_stamp
+from ..outfolder.paths import (
+    INDEX,
+    REVIEW_DIR,
+    abstract_path,
+    article_ids,
+    doc_of_page,
+    page_name,
+    page_stamp,
+)
 from ..outfolder.readback import FinishedArticle, read_finished
 from .html import render_html, render_index
 
@@ -46,9 +54,8 @@ def sync_review_pages(out: Path) -> Path:
     rewritten), no page of an article that is gone, and the index of them all. An
     article that cannot be read back is named in a warning and left out."""
     folder = ensure_real_dir(out / REVIEW_DIR)
-    doc_ids = sorted(p.name[:-len(".abstract.json")] for p in out.glob("*.abstract.json"))
     articles = []
-    for doc_id in doc_ids:
+    for doc_id in article_ids(out):
         try:
             article, page = _current(out, doc_id)
         except (OSError, ValueError, MtjobError) as exc:
@@ -57,10 +64,10 @@ def sync_review_pages(out: Path) -> Path:
         if page is not None:
             write_if_changed(folder / page_name(doc_id), page)
         articles.append(article)
-    for page in folder.glob("*.html"):
-        doc_id = doc_of_page(page.name)
-        if doc_id is not None and not abstract_path(out, doc_id).exists():
-            page.unlink(missing_ok=True)  # its article is gone
+    for old in folder.glob("*.html"):
+        owner = doc_of_page(old.name)
+        if owner is not None and not abstract_path(out, owner).exists():
+            old.unlink(missing_ok=True)  # its article is gone
     pages = {a.doc_id: page_name(a.doc_id) for a in articles}
     write_if_changed(folder / INDEX, render_index(articles, pages).encode("utf-8"))
     return folder / INDEX

@@ -3,7 +3,8 @@
 
 Each file becomes :class:`Unit`s: what the person wrote for one sentence, with what the file
 says it was exported from (ids, the Arabic, the machine English or the hash of the machine
-output). Matching them against the folder is ``mtjob.feedback.importing``' job; nothing here trusts them.
+output). Matching them against the folder is ``mtjob.feedback.importing``' job; nothing here
+trusts them.
 """
 
 from __future__ import annotations
@@ -93,7 +94,9 @@ def _text(element: ET.Element | None) -> str:
 
 
 def _xliff_units(path: Path, root: ET.Element) -> list[Unit]:
-    q = lambda tag: f"{{{NS}}}{tag}"  # noqa: E731
+    def q(tag: str) -> str:
+        return f"{{{NS}}}{tag}"
+
     units = []
     for file in root.iter(q("file")):
         fingerprint = None

@@ -3,8 +3,9 @@
 Each unit of each file (``mtjob.feedback.formats``) is matched to its sentence by its ids and
 checked against what it was exported with: the Arabic, and the machine English (or the hash of
 the article's machine output). A unit that fails a check is refused, named by file, unit and
-reason; the rest are stored (``mtjob.outfolder.corrections``) and applied to the JSONL, every file of the
-import replaced at once (``mtjob.outfolder.journal``) under the locks of the shards that own them.
+reason; the rest are stored (``mtjob.outfolder.corrections``) and applied to the JSONL, every
+file of the import replaced at once (``mtjob.outfolder.journal``) under the locks of the
+shards that own them.
 A CAT tool's own memory (no ids) is matched by the Arabic within the folder.
 """
 
@@ -17,13 +18,19 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..outfolder import journal
 from ..outfolder.atomic import read_plain
-from ..outfolder.corrections import (Correction, corrections_path, now_utc, parse_corrections,
-                                     store_bytes, with_corrections)
+from ..outfolder.corrections import (
+    Correction,
+    corrections_path,
+    now_utc,
+    parse_corrections,
+    store_bytes,
+    with_corrections,
+)
 from ..outfolder.lock import ShardLock
 from ..outfolder.machine import machine_bytes
 from ..outfolder.manifest import TAG, read_manifest
 from ..outfolder.paths import jsonl_path, meta_dir, sha256_bytes
-from ..outfolder.readback import FinishedArticle, read_folder
+from ..outfolder.readback import FinishedArticle, FinishedSentence, read_folder
 from .formats import Unit, read_units
 
 
@@ -124,7 +131,8 @@ def _match(unit: Unit, articles: dict[str, FinishedArticle],
     return [(article, unit.para_id, unit.sent_id)]
 
 
-def _arabic_index(articles: dict[str, FinishedArticle]) -> dict[str, list[tuple[FinishedArticle, int, int]]]:
+def _arabic_index(articles: dict[str, FinishedArticle]
+                  ) -> dict[str, list[tuple[FinishedArticle, int, int]]]:
     """Every sentence of the folder by its Arabic (for units that name no sentence)."""
     index: dict[str, list[tuple[FinishedArticle, int, int]]] = {}
     for article in articles.values():
@@ -138,7 +146,7 @@ def _by_source(unit: Unit, articles: dict[str, FinishedArticle]) -> FinishedArti
     return hits[0] if len(hits) == 1 else None
 
 
-def _sentence(article: FinishedArticle, para: int, sent: int):  # -> Sentence | None
+def _sentence(article: FinishedArticle, para: int, sent: int) -> FinishedSentence | None:
     for paragraph, sentence in article.sentences():
         if paragraph.para_id == para and sentence.index == sent:
             return sentence
@@ -149,6 +157,7 @@ def _decide(unit: Unit, article: FinishedArticle, para: int, sent: int, by: str 
             new: dict[str, list[Correction]], report: ImportReport) -> None:
     """A unit that matched: a new correction, or nothing (unedited, or already so)."""
     sentence = _sentence(article, para, sent)
+    assert sentence is not None  # _match found it
     # A target still holding the Arabic (the OmegaT export, untranslated) is no English.
     edited = unit.text != sentence.ar and (unit.done or unit.text != sentence.en)
     if not edited:

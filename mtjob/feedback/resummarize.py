@@ -45,7 +45,7 @@ def resummarize(out: Path, jsonls: dict[str, bytes]) -> dict[Path, bytes]:
         engine.close()
     files: dict[Path, bytes] = {}
     hashes: dict[str, str] = {}
-    for doc_id, outcome in zip(doc_ids, outcomes):
+    for doc_id, outcome in zip(doc_ids, outcomes, strict=True):
         if outcome.error is not None:
             raise ConfigError(f"{doc_id}: the summarizer failed: {outcome.error}")
         path = abstract_path(out, doc_id)

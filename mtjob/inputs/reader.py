@@ -18,16 +18,16 @@ from pathlib import Path
 
 from ..errors import InputError
 from .sniff import binary_kind, mostly_controls
-from .sources import (  # noqa: F401  (re-exported: the reader is where callers look)
-    Skipped,
-    discover,
-    discover_inputs,
-    display_name,
-    read_bytes,
-    read_with_stat,
-    source_sha256,
-    utf8_text,
-)
+
+# Re-exported (``X as X``): the reader is where callers look for them.
+from .sources import Skipped as Skipped
+from .sources import discover as discover
+from .sources import discover_inputs as discover_inputs
+from .sources import display_name as display_name
+from .sources import read_bytes as read_bytes
+from .sources import read_with_stat as read_with_stat
+from .sources import source_sha256 as source_sha256
+from .sources import utf8_text as utf8_text
 
 log = logging.getLogger(__name__)
 
@@ -186,10 +186,11 @@ def read_article(path: Path, max_bytes: int) -> Article:
     data, info = read_with_stat(path, max_bytes)
     text = decode(data, path)
     paragraphs = split_paragraphs(text)
-    if not paragraphs:
-        raise InputError(f"{display_name(path)}: no paragraph found (the file is empty or only "
-                         "whitespace "
-                         "and separators)")
+    if not paragraphs:  # failed, not skipped: a run exits 1 so that someone looks at it
+        raise InputError(f"{display_name(path)}: " + (
+            "empty file (0 bytes): nothing to translate; remove it from the inputs, or rerun "
+            "once it is written" if not data else
+            "no text: only whitespace and '&' separators, nothing to translate"))
     return Article(path=path, doc_id=doc_id_for(path), sha256=hashlib.sha256(data).hexdigest(),
                    text=text, paragraphs=tuple(paragraphs), stat=info)
 

@@ -43,7 +43,8 @@ def apply_memory(segments: list[Segment], path: str | Path,
             seg.en, seg.tgt_tokens, seg.flags, seg.score = entry.en, 0, [], None
             seg.origin, seg.memory, seg.alignment = Origin.MEMORY, entry.provenance(), None
             taken += 1
-        for seg, close in zip(missed, reader.close_matches([s.text for s in missed], cutoff)):
+        close_matches = reader.close_matches([s.text for s in missed], cutoff)
+        for seg, close in zip(missed, close_matches, strict=True):
             if close is not None:
                 match, score = close
                 seg.suggestion = {"en": match.en, "ar": match.ar, "match": score,

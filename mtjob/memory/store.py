@@ -125,7 +125,7 @@ class MemoryReader:
                                (POST_EDIT, min(b[0] for b in bounds),
                                                     max(b[1] for b in bounds))).fetchall()
         lengths, choices = [r[2] for r in rows], [r[1] for r in rows]
-        for i, (key, (low, high)) in enumerate(zip(keys, bounds)):
+        for i, (key, (low, high)) in enumerate(zip(keys, bounds, strict=True)):
             a, b = bisect.bisect_left(lengths, low), bisect.bisect_right(lengths, high)
             best = process.extractOne(key, choices[a:b], scorer=fuzz.ratio, processor=None,
                                       score_cutoff=100 * cutoff)

@@ -6,9 +6,11 @@
 - ``manifest``: the shard's manifest, written as the run goes; completion markers
 - ``index``: a per-shard index of finished articles, re-checked by ``stat``
 - ``lock``: one run per shard, one shard count per folder
-- ``schema``: the shape of every file written, and a validator naming each problem
-- ``verify``: is a folder finished, well-formed and as recorded (``VerifyReport``)
-- ``readback``: a finished folder read into ``FinishedArticle`` s, for export and eval
+- ``finished``: a finished article's records, each key declared once (shape and meaning)
+- ``schema``: the validator naming each problem, and the manifest's shape
+- ``jsonl``: the one reader of ``NAME.jsonl`` (split on ``\\n`` only, strict)
+- ``verify``: is a folder finished, well-formed and as recorded; ``verify_report`` tells it
+- ``readback``: a finished folder read into ``FinishedArticle`` s, for export, import and eval
 - ``memory_note``: the translation memory's exact match or suggestion of a sentence, as read
 - ``english_text``: ``NAME.en.txt`` (``--text``), the final English derived from the JSONL
 - ``corrections``: the corrections people made, kept under ``_mtjob/corrections/``

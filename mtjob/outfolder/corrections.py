@@ -97,11 +97,13 @@ def _target(records: list[dict[str, Any]], c: Correction) -> dict[str, Any] | No
     if 0 <= c.para_id < len(records):
         sentences = records[c.para_id].get("sentences") or []
         if 0 <= c.sent_id < len(sentences) and sentences[c.sent_id].get("ar") == c.ar:
-            return sentences[c.sent_id]
+            found: dict[str, Any] = sentences[c.sent_id]
+            return found
     for record in records:
         for sentence in record.get("sentences") or []:
             if sentence.get("ar") == c.ar:
-                return sentence
+                found = sentence
+                return found
     return None
 
 

@@ -4,25 +4,32 @@ publishing, one paragraph per block (a blank line between paragraphs), in the JS
 The final English is what people made of the machine's: a paragraph with a post-edit is its
 sentences' final English (``post_edit`` where there is one, else ``en``) joined as the run
 joins them; any other paragraph is its ``en`` as written. It is derived from ``NAME.jsonl``
-alone, so it needs no entry of its own in the manifest: ``verify`` checks it against the
-JSONL beside it, a run with ``--text`` writes it (atomically) for every article it writes and
-for every unchanged one that lacks it or whose copy differs, and ``mtjob import`` rewrites
-the ones it finds for the articles it changed.
+alone (read by the one strict reader, ``mtjob.outfolder.jsonl``), so it needs no entry of its
+own in the manifest: ``verify`` checks it against the JSONL beside it, a run with ``--text``
+writes it (atomically) for every article it writes and for every unchanged one that lacks it
+or whose copy differs, and ``mtjob import`` rewrites the ones it finds for the articles it
+changed.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..errors import InputError
 from ..inputs.sources import display_name
 from ..records import join_sentences
 from .atomic import read_plain, write_if_changed
 from .machine import final_text
 from .paths import TEXT as SUFFIX
 from .paths import jsonl_path
+
+if TYPE_CHECKING:
+    from .readback import FinishedParagraph
+
+log = logging.getLogger(__name__)
 
 
 def text_path(out: Path, doc_id: str) -> Path:
@@ -49,25 +56,38 @@ def final_paragraph(record: dict[str, Any]) -> str:
                            any(isinstance(s.get("post_edit"), str) for s in sentences))
 
 
-def text_from_jsonl(data: bytes) -> bytes | None:
-    """The text file a JSONL gives; None when a line is not a paragraph record. Lines are
-    split on ``\n`` only: a U+2028 inside a sentence is text, as the JSONL's readers take it."""
-    try:
-        return english_text(final_paragraph(json.loads(line))
-                            for line in data.decode("utf-8").split("\n") if line)
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return None
+def finished_final(paragraph: FinishedParagraph) -> str:
+    """A finished paragraph's final English (as :func:`final_paragraph` of its record)."""
+    sentences = paragraph.sentences
+    return paragraph_final(paragraph.ar, paragraph.en, [s.ar for s in sentences],
+                           [s.final for s in sentences],
+                           any(s.post_edit is not None for s in sentences))
+
+
+def text_from_jsonl(data: bytes, where: str = "JSONL") -> bytes:
+    """The text file a JSONL gives (read strictly: a line that is not a paragraph record is
+    a RecordError naming ``where`` and the line)."""
+    from .jsonl import read_paragraphs  # not at import: a run that writes no text needs none
+
+    return english_text(finished_final(p) for p in read_paragraphs(data, where))
 
 
 def write_text(out: Path, doc_id: str, paragraphs: Iterable[str] | None = None) -> bool:
-    """Write ``NAME.en.txt`` from ``paragraphs`` or, without them, from ``NAME.jsonl``;
-    leaves an identical file alone. Returns whether it wrote."""
+    """Write ``NAME.en.txt`` from ``paragraphs`` or, without them, from ``NAME.jsonl`` (the
+    final English); leaves an identical file alone. Returns whether it wrote."""
     if paragraphs is not None:
-        data: bytes | None = english_text(paragraphs)
+        data = english_text(paragraphs)
     else:
-        jsonl = read_plain(jsonl_path(out, doc_id))
-        data = None if jsonl is None else text_from_jsonl(jsonl)
-    return data is not None and write_if_changed(text_path(out, doc_id), data)
+        path = jsonl_path(out, doc_id)
+        jsonl = read_plain(path)
+        if jsonl is None:
+            return False
+        try:
+            data = text_from_jsonl(jsonl, display_name(path))
+        except InputError as exc:  # the reader's RecordError: edited since it was written
+            log.warning("%s not written: %s", display_name(text_path(out, doc_id)), exc)
+            return False
+    return write_if_changed(text_path(out, doc_id), data)
 
 
 def check_texts(out: Path, doc_ids: set[str], texts: set[str]) -> list[str]:
@@ -79,7 +99,11 @@ def check_texts(out: Path, doc_ids: set[str], texts: set[str]) -> list[str]:
             warnings.append(f"{display_name(path)}: no {doc_id}.jsonl beside it")
             continue
         jsonl = read_plain(jsonl_path(out, doc_id))
-        if jsonl is not None and read_plain(path) != text_from_jsonl(jsonl):
+        try:
+            expected = None if jsonl is None else text_from_jsonl(jsonl)
+        except InputError:  # a RecordError of the reader
+            continue  # verify names the JSONL's own problem
+        if expected is not None and read_plain(path) != expected:
             warnings.append(f"{display_name(path)}: differs from the English of "
                             f"{doc_id}.jsonl (edited? a run with --text rewrites it)")
     return warnings

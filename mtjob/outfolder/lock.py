@@ -114,7 +114,7 @@ class OutputLock:
             os.close(self._fd)  # closing drops the lock
             self._fd = None
 
-    def __enter__(self) -> "OutputLock":
+    def __enter__(self) -> OutputLock:
         self.acquire()
         return self
 
@@ -217,7 +217,7 @@ class ShardLock:
             os.close(self._world)
             self._world = None
 
-    def __enter__(self) -> "ShardLock":
+    def __enter__(self) -> ShardLock:
         self.acquire()
         return self
 

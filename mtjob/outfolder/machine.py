@@ -8,7 +8,6 @@ and dumping again is byte-exact.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..records import dumps_line, join_sentences
@@ -27,7 +26,11 @@ def strip_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def parse_jsonl(data: bytes) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in data.decode("utf-8").split("\n") if line]
+    """Every line of a JSONL as it was written (``outfolder.jsonl``'s one rule: split on
+    ``\\n`` only); raises ValueError naming the line that is not a JSON object."""
+    from .jsonl import json_records  # the reader's types load when a JSONL is read
+
+    return json_records(data)
 
 
 def dump_jsonl(records: list[dict[str, Any]]) -> bytes:
@@ -42,18 +45,10 @@ def machine_bytes(data: bytes) -> bytes:
     return dump_jsonl(strip_records(parse_jsonl(data)))
 
 
-def final_text(sentence: dict[str, Any]) -> str:
-    """What a reader should print: the person's English where there is one, else the
-    machine's."""
-    edit = sentence.get("post_edit")
-    return edit if isinstance(edit, str) else sentence.get("en", "")
+def corrected_paragraphs(jsonl: bytes, where: str = "JSONL") -> list[str]:
+    """Each paragraph's English with the post-edits in place of the machine's sentences (read
+    strictly: a line that is not a paragraph record is a RecordError naming ``where``)."""
+    from .jsonl import read_paragraphs
 
-
-def corrected_paragraphs(jsonl: bytes) -> list[str]:
-    """Each paragraph's English with the post-edits in place of the machine's sentences."""
-    out = []
-    for record in parse_jsonl(jsonl):
-        sentences = record.get("sentences") or []
-        out.append(join_sentences(record["ar"], [s["ar"] for s in sentences],
-                                  [final_text(s) for s in sentences]))
-    return out
+    return [join_sentences(p.ar, [s.ar for s in p.sentences], [s.final for s in p.sentences])
+            for p in read_paragraphs(jsonl, where)]

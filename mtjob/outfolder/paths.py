@@ -64,8 +64,18 @@ def jsonl_path(out: Path, doc_id: str) -> Path:
     return out / f"{doc_id}.jsonl"
 
 
+#: The abstract record's file beside ``NAME.jsonl``.
+ABSTRACT = ".abstract.json"
+
+
 def abstract_path(out: Path, doc_id: str) -> Path:
-    return out / f"{doc_id}.abstract.json"
+    return out / f"{doc_id}{ABSTRACT}"
+
+
+def article_ids(out: Path) -> list[str]:
+    """The articles of an output folder, sorted: one per ``NAME.abstract.json`` (written
+    last, so an article that has one has both files)."""
+    return sorted(p.name[:-len(ABSTRACT)] for p in out.glob(f"*{ABSTRACT}"))
 
 
 def meta_dir(out: Path) -> Path:
@@ -155,13 +165,13 @@ def done_record(out: Path, doc_id: str, source_sha: str | None, settings: dict[s
     return meta, abstract
 
 
-def recorded_revisions(meta: dict[str, Any]) -> dict[str, str] | None:
+def recorded_revisions(meta: dict[str, Any]) -> dict[str, str | None] | None:
     """``{role: revision}`` as an abstract record names them."""
     models = meta.get("models")
     if not isinstance(models, dict):
         return None
-    found = {role: info.get("revision") for role, info in models.items()
-             if isinstance(info, dict)}
+    found: dict[str, str | None] = {str(role): info.get("revision")
+                                    for role, info in models.items() if isinstance(info, dict)}
     return found if len(found) == len(models) else None
 
 

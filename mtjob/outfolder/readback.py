@@ -1,28 +1,34 @@
-"""Reading a finished output folder into typed articles, for the exporters and ``mtjob eval``.
+"""A finished output folder read back into typed articles (``outfolder.finished``), strictly
+(``outfolder.jsonl``), for export, ``import``, ``eval`` and the review pages.
 
-The writers' record classes (``mtjob.records``) describe what a run produces; these describe
-what a reader may meet, so every field added later (``score``, ``alignment``, ``checks``,
-``scores``) is optional here and a value of the wrong type is dropped, never a crash.
+:func:`read_folder` refuses a folder that fails ``verify`` (a partial or edited run must not
+be published or corrected as if whole); :func:`read_finished_part` gives the articles that are
+finished and intact and names the others, for ``mtjob export`` without ``--strict``.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import math
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..errors import ConfigError, MtjobError
 from ..inputs.sources import display_name
-from ..vocabulary import Origin, ReviewState, Role
-from .memory_note import MemoryNote, memory_note
-from .paths import abstract_path, jsonl_path, page_key
-from .verify import verify
+from .atomic import read_plain
+from .finished import (
+    FinishedAbstract,
+    FinishedArticle,
+    FinishedParagraph,
+    FinishedSentence,
+    validate_abstract,
+)
+from .jsonl import RecordError, load_document, read_paragraphs
+from .paths import abstract_path, article_ids, jsonl_path, page_key
+from .schema import from_json
+from .verify import check_folder
+from .verify_report import VerifyReport
 
-log = logging.getLogger(__name__)
+__all__ = ["FinishedArticle", "FinishedParagraph", "FinishedSentence", "PartialFolder",
+           "UnfinishedOutputError", "read_finished", "read_finished_part", "read_folder"]
 
 
 class UnfinishedOutputError(MtjobError):
@@ -31,190 +37,51 @@ class UnfinishedOutputError(MtjobError):
     exit_code = 1
 
 
-@dataclass(frozen=True)
-class FinishedSentence:
-    """One translated sentence; ``index`` counts from 0 within its paragraph."""
-
-    index: int
-    ar: str
-    en: str
-    flags: tuple[str, ...] = ()
-    score: float | None = None
-    alignment: tuple[tuple[int, int], ...] | None = None
-    src_tokens: int | None = None
-    tgt_tokens: int | None = None
-    #: A person's English for the sentence (``mtjob import``), and who wrote it.
-    post_edit: str | None = None
-    edited_by: str | None = None
-    #: The review overlay (CONTRACT-review.md): ``review`` as written, when, from where.
-    review: str | None = None
-    edited_at: str | None = None
-    edit_from: str | None = None
-    propagated_from: str | None = None
-    #: ``Origin`` of ``en`` as written; the memory's exact match taken, or its suggestion.
-    origin: str | None = None
-    memory: MemoryNote | None = None
-    suggestion: MemoryNote | None = None
-
-    @property
-    def flagged(self) -> bool:
-        return bool(self.flags)
-
-    @property
-    def state(self) -> ReviewState:
-        """What a person did: the ``review`` key; a post-edit without one (written before
-        review states existed) is an edit."""
-        if self.review in (ReviewState.EDITED, ReviewState.CONFIRMED):
-            return ReviewState(self.review)
-        return ReviewState.EDITED if self.post_edit is not None else ReviewState.MACHINE
-
-    @property
-    def propagated(self) -> bool:
-        """The correction came from the same Arabic elsewhere, not from a look at this one."""
-        return self.edit_from == Origin.PROPAGATED
-
-    @property
-    def reviewed(self) -> bool:
-        """A person looked at this very sentence (edited or confirmed it, not propagated)."""
-        return self.state != ReviewState.MACHINE and not self.propagated
-
-    @property
-    def to_review(self) -> bool:
-        """Flagged and nobody reviewed it: what "Flagged only" and the index count."""
-        return self.flagged and not self.reviewed
-
-    @property
-    def final(self) -> str:
-        """The English to publish: the person's where there is one, else the machine's."""
-        return self.post_edit if self.post_edit is not None else self.en
-
-
-@dataclass(frozen=True)
-class FinishedParagraph:
-    para_id: int
-    ar: str
-    en: str
-    sentences: tuple[FinishedSentence, ...]
-    flags: tuple[str, ...] = ()
-
-    def unit_id(self, sentence: FinishedSentence) -> str:
-        """The id every export gives a sentence: ``p{para}-s{n}``, both from 0."""
-        return f"p{self.para_id}-s{sentence.index}"
-
-
-@dataclass(frozen=True)
-class FinishedArticle:
-    """One finished article: its paragraphs and the abstract record (``meta``) as written."""
-
-    doc_id: str
-    paragraphs: tuple[FinishedParagraph, ...]
-    meta: dict[str, Any] = field(default_factory=dict)
-    #: ``paths.page_key`` of the files read (a review page records it: ``verify`` compares).
-    page_key: str | None = None
-
-    @property
-    def abstract(self) -> str | None:
-        value = self.meta.get("abstract")
-        return value if isinstance(value, str) else None
-
-    @property
-    def machine_sha256(self) -> str:
-        """The hash of the machine output the exports were made from (``import`` checks
-        that the article was not re-translated since)."""
-        value = self.meta.get("jsonl_sha256")
-        return value if isinstance(value, str) else ""
-
-    @property
-    def source_name(self) -> str:
-        source = self.meta.get("source")
-        return source if isinstance(source, str) and source else self.doc_id
-
-    def model(self, role: Role) -> dict[str, Any]:
-        """The recorded model of a role; empty when not recorded."""
-        models = self.meta.get("models")
-        found = models.get(role) if isinstance(models, dict) else None
-        return found if isinstance(found, dict) else {}
-
-    def sentences(self) -> list[tuple[FinishedParagraph, FinishedSentence]]:
-        return [(p, s) for p in self.paragraphs for s in p.sentences]
-
-    def flag_counts(self) -> Counter[str]:
-        return Counter(f for _, s in self.sentences() for f in s.flags)
-
-    def flagged_count(self) -> int:
-        return sum(s.flagged for _, s in self.sentences())
-
-    def reviewed_count(self) -> int:
-        return sum(s.reviewed for _, s in self.sentences())
-
-    def to_review_count(self) -> int:
-        return sum(s.to_review for _, s in self.sentences())
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _optional(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _flags(value: Any) -> tuple[str, ...]:
-    return tuple(str(f) for f in value) if isinstance(value, list) else ()
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _score(value: Any) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
-    return None
-
-
-def _alignment(value: Any) -> tuple[tuple[int, int], ...] | None:
-    if not isinstance(value, list):
-        return None
-    pairs = [(a, b) for a, b in (p for p in value if isinstance(p, list) and len(p) == 2)
-             if _int(a) is not None and _int(b) is not None and a >= 0 and b >= 0]
-    return tuple(pairs)
-
-
-def sentence_from_dict(index: int, data: dict[str, Any]) -> FinishedSentence:
-    return FinishedSentence(index=index, ar=_text(data.get("ar")), en=_text(data.get("en")),
-                    flags=_flags(data.get("flags")), score=_score(data.get("score")),
-                    alignment=_alignment(data.get("alignment")),
-                    src_tokens=_int(data.get("src_tokens")),
-                    tgt_tokens=_int(data.get("tgt_tokens")),
-                    post_edit=_optional(data.get("post_edit")),
-                    edited_by=_optional(data.get("edited_by")),
-                    review=_optional(data.get("review")),
-                    edited_at=_optional(data.get("edited_at")),
-                    edit_from=_optional(data.get("edit_from")),
-                    propagated_from=_optional(data.get("propagated_from")),
-                    origin=_optional(data.get("origin")),
-                    memory=memory_note(data.get("memory")),
-                    suggestion=memory_note(data.get("suggestion")))
-
-
-def paragraph_from_dict(data: dict[str, Any]) -> FinishedParagraph:
-    raw = data.get("sentences")
-    sentences = tuple(sentence_from_dict(i, s) for i, s in
-                      enumerate(s for s in (raw if isinstance(raw, list) else [])
-                                if isinstance(s, dict)))
-    return FinishedParagraph(para_id=int(data["para_id"]), ar=_text(data.get("ar")),
-                     en=_text(data.get("en")), sentences=sentences,
-                     flags=_flags(data.get("flags")))
+def _read(path: Path) -> bytes:
+    data = read_plain(path)
+    if data is None:
+        raise RecordError(f"{display_name(path)}: missing or not a regular file")
+    return data
 
 
 def read_finished(out: Path, doc_id: str) -> FinishedArticle:
-    """One article of a folder that passed ``verify`` (so every line parses)."""
-    data, jsonl = abstract_path(out, doc_id).read_bytes(), jsonl_path(out, doc_id).read_bytes()
-    lines = jsonl.decode("utf-8").split("\n")
-    paragraphs = tuple(paragraph_from_dict(json.loads(line)) for line in lines if line)
-    return FinishedArticle(doc_id=doc_id, paragraphs=paragraphs, meta=json.loads(data),
-                           page_key=page_key(data, jsonl))
+    """One finished article: its abstract record and every line of its JSONL, each a valid
+    record of this article (else a RecordError naming the file and the line)."""
+    path = abstract_path(out, doc_id)
+    abstract, jsonl = _read(path), _read(jsonl_path(out, doc_id))
+    try:
+        meta = load_document(abstract)
+    except ValueError as exc:
+        raise RecordError(f"{display_name(path)}: not valid JSON ({exc})") from None
+    problems = validate_abstract(meta)
+    if problems:
+        raise RecordError(f"{display_name(path)}: {problems[0]}")
+    paragraphs = read_paragraphs(jsonl, display_name(jsonl_path(out, doc_id)), doc_id)
+    if len(paragraphs) != meta["paragraphs"]:
+        raise RecordError(f"{display_name(jsonl_path(out, doc_id))}: {len(paragraphs)} "
+                          f"records, the abstract says {meta['paragraphs']}")
+    return FinishedArticle(doc_id=doc_id, paragraphs=paragraphs, meta=meta,
+                           record=from_json(FinishedAbstract, meta),
+                           page_key=page_key(abstract, jsonl))
+
+
+def _articles(out: Path) -> list[str]:
+    """The articles of ``out``; ConfigError (exit 2) when it is not a folder or has none."""
+    name = display_name(out)
+    if not out.is_dir():
+        raise ConfigError(f"{name}: not a folder (give the --out folder of a finished run)")
+    doc_ids = article_ids(out)
+    if not doc_ids:
+        raise ConfigError(f"{name}: no finished article (no *.abstract.json)")
+    return doc_ids
+
+
+def _refusal(out: Path, problems: list[str]) -> UnfinishedOutputError:
+    name = display_name(out)
+    more = f" (and {len(problems) - 1} more; run `mtjob verify {name}`)" \
+        if len(problems) > 1 else ""
+    return UnfinishedOutputError(f"{name} fails verify, {len(problems)} problem(s): "
+                                 f"{problems[0]}{more}")
 
 
 def read_folder(out: Path) -> list[FinishedArticle]:
@@ -223,16 +90,40 @@ def read_folder(out: Path) -> list[FinishedArticle]:
     Raises ConfigError (exit 2) when ``out`` is not a folder or holds no article, and
     UnfinishedOutputError (exit 1) when it fails ``verify``: the first problem and the count.
     """
-    name = display_name(out)
-    if not out.is_dir():
-        raise ConfigError(f"{name}: not a folder (give the --out folder of a finished run)")
-    doc_ids = sorted(p.name[:-len(".abstract.json")] for p in out.glob("*.abstract.json"))
-    if not doc_ids:
-        raise ConfigError(f"{name}: no finished article (no *.abstract.json)")
-    problems = verify(out)
-    if problems:
-        more = f" (and {len(problems) - 1} more; run `mtjob verify {name}`)" \
-            if len(problems) > 1 else ""
-        raise UnfinishedOutputError(f"{name} fails verify, {len(problems)} problem(s): "
-                                    f"{problems[0]}{more}")
+    doc_ids = _articles(out)
+    report = check_folder(out)
+    if not report.ok:
+        raise _refusal(out, report.errors)
     return [read_finished(out, doc_id) for doc_id in doc_ids]
+
+
+@dataclass
+class PartialFolder:
+    """The finished articles of a folder, and the others with the reason each was left out
+    (by status word: ``pending``, ``failed``, ``not_an_article``, or ``broken``: its files
+    fail ``verify``)."""
+
+    articles: list[FinishedArticle]
+    left_out: dict[str, dict[str, str]] = field(default_factory=dict)
+    report: VerifyReport | None = None
+
+
+def read_finished_part(out: Path) -> PartialFolder:
+    """The articles of ``out`` that are done and whose files pass ``verify``; the others are
+    named in ``left_out``. Raises as :func:`read_folder` when no article is finished, or when
+    the folder cannot tell which are (no manifest)."""
+    doc_ids = _articles(out)
+    report = check_folder(out)
+    if report.ok:
+        return PartialFolder([read_finished(out, d) for d in doc_ids], report=report)
+    if not report.has_manifests:
+        raise _refusal(out, report.errors)
+    left = {status: dict(found) for status, found in report.left.items()}
+    named = {d for found in left.values() for d in found}
+    broken = {d: found[0] for d, found in report.by_article.items() if d not in named}
+    if broken:
+        left["broken"] = broken
+    good = [d for d in doc_ids if d in report.done and d not in report.by_article]
+    if not good:
+        raise _refusal(out, report.errors)
+    return PartialFolder([read_finished(out, d) for d in good], left, report)

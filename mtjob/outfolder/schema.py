@@ -3,18 +3,23 @@ problem with its place (``sentences[2].src_tokens: expected an integer, got a st
 
 A schema is a Python type (``str``, ``int``: never a boolean, ``dict``: any object), ``None``
 (null), a tuple of alternatives, ``[S]`` (an array of S), a dict of keys (``Opt("k")`` for an
-optional one; extra keys are always allowed), or one of the small classes below.
+optional one; extra keys are always allowed), or one of the small classes below. A record type
+declares its keys once, as dataclass fields made with :func:`key`; :func:`shape_of` gives its
+schema and :func:`from_json` builds it (``outfolder.finished`` declares the article's files
+so). The manifest's schema is written here directly.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, TypeVar
 
 from ..vocabulary import MANIFEST as MANIFEST_STATUSES
 from ..vocabulary import Origin, Status
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -58,30 +63,51 @@ SHA256 = Match(r"[0-9a-f]{64}", "a sha256 hex digest")
 STATUSES = MANIFEST_STATUSES
 
 
+@dataclass(frozen=True)
+class Key:
+    """A dataclass field that is a key of a JSON object: its schema, what it means (the
+    README's field tables print ``doc``), and whether a record may lack it. ``read`` turns the
+    JSON value into the field's value (default: arrays become tuples)."""
 
-def _word_pair(pair: list[int]) -> list[str]:
-    return [] if len(pair) == 2 and min(pair) >= 0 else \
-        ["expected [source word, output word], two indices >= 0"]
+    schema: Any
+    doc: str
+    optional: bool = False
+    read: Callable[[Any], Any] | None = None
 
 
-#: Schema 2 (README, Trust signals) added the optional keys; schema-1 files still verify.
-SENTENCE = {"ar": str, "en": str, "src_tokens": int, "tgt_tokens": int, "flags": [str],
-            Opt("score"): (float, int, None), Opt("alignment"): [Rule([int], _word_pair)],
-            Opt("glossary_miss"): [str], Opt("post_edit"): str, Opt("edited_by"): (str, None),
-            Opt("edited_at"): str, Opt("origin"): OneOf((Origin.MT, Origin.COPY, Origin.MEMORY)),
-            Opt("memory"): dict, Opt("suggestion"): dict}
-PARAGRAPH = {Opt("schema"): int, "doc_id": str, "para_id": int, "ar": str, "en": str,
-             "sentences": [SENTENCE], "flags": [str]}
-SCORES = {"scored": int, "min": (float, int, None), "median": (float, int, None),
-          "low_confidence_share": (float, int, None)}
-CHECKS = {"unsupported_numbers": [str], "unsupported_names": [str], "flags": [str]}
-ABSTRACT = {Opt("schema"): int, "doc_id": str, "abstract": (str, None), "method": str,
-            "paragraphs": int, "source": str, "source_sha256": SHA256, "jsonl_sha256": SHA256,
-            "models": (dict, None), "settings": dict, "flags": MapOf(int),
-            Opt("scores"): SCORES, Opt("checks"): CHECKS, Opt("input_tokens"): (int, None),
-            Opt("language"): (str, None), Opt("article_flags"): [str],
-            Opt("summary_from"): OneOf(("corrected",)), Opt("summary_jsonl_sha256"): SHA256,
-            "mtjob_version": str}
+def key(schema: Any, doc: str, *, optional: bool = False, default: Any = MISSING,
+        read: Callable[[Any], Any] | None = None) -> Any:
+    """Declare a field as a JSON key (see :class:`Key`). An optional one defaults to
+    ``default`` (None unless given) when the record lacks it; a ``default`` of a required one
+    only lets it follow optional fields in the dataclass."""
+    meta = {"key": Key(schema, doc, optional, read)}
+    if optional and default is MISSING:
+        default = None
+    return field(default=default, metadata=meta)
+
+
+def keys(cls: type) -> list[tuple[str, Key]]:
+    """The JSON keys a dataclass declares, in declaration order (the files' key order)."""
+    return [(f.name, f.metadata["key"]) for f in fields(cls) if "key" in f.metadata]
+
+
+def shape_of(cls: type) -> dict[Any, Any]:
+    """The schema of the JSON object a dataclass declares with :func:`key`."""
+    return {Opt(name) if k.optional else name: k.schema for name, k in keys(cls)}
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(_frozen(v) for v in value) if isinstance(value, list) else value
+
+
+def from_json(cls: type[T], obj: dict[str, Any], **extra: Any) -> T:
+    """The dataclass of a JSON object that :func:`validate` found well-formed against
+    :func:`shape_of` ``cls``; ``extra`` fills the fields that are not JSON keys."""
+    values = dict(extra)
+    for name, k in keys(cls):
+        if name in obj:
+            values[name] = k.read(obj[name]) if k.read else _frozen(obj[name])
+    return cls(**values)
 
 
 def _done_has_hashes(entry: dict[str, Any]) -> list[str]:
@@ -127,7 +153,8 @@ def _describe(schema: Any) -> str:
         return "an object"
     if isinstance(schema, list):
         return "an array"
-    return _NAMES.get(schema, schema.__name__)
+    named = _NAMES.get(schema)
+    return named if named is not None else str(schema.__name__)
 
 
 def _at(where: str, problem: str) -> str:
@@ -136,6 +163,11 @@ def _at(where: str, problem: str) -> str:
 
 def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
+
+
+def _is(obj: Any, expected: Any) -> bool:
+    """``obj`` is of the JSON type ``expected`` (a boolean is no number)."""
+    return isinstance(obj, expected) and (expected is bool or not isinstance(obj, bool))
 
 
 def validate(obj: Any, schema: Any, where: str = "") -> list[str]:
@@ -153,33 +185,23 @@ def validate(obj: Any, schema: Any, where: str = "") -> list[str]:
         return [] if ok else [_at(where, f"expected {_describe(schema)}, got {obj!r}")]
     expected = (dict if isinstance(schema, (dict, MapOf)) else list if isinstance(schema, list)
                 else type(None) if schema is None else schema)
-    if not isinstance(obj, expected) or (isinstance(obj, bool) and expected is not bool):
+    if not _is(obj, expected):
         return [_at(where, f"expected {_describe(schema)}, got {_kind(obj)}")]
-    problems: list[str] = []
+    found: list[str] = []
     if isinstance(schema, list):
         for index, item in enumerate(obj):
-            problems += validate(item, schema[0], f"{where}[{index}]")
+            found += validate(item, schema[0], f"{where}[{index}]")
     elif isinstance(schema, MapOf):
         for key, value in obj.items():
-            problems += validate(value, schema.value, _join(where, key))
+            found += validate(value, schema.value, _join(where, key))
     elif isinstance(schema, dict):
         for key, sub in schema.items():
             name = key.name if isinstance(key, Opt) else key
             if name in obj:
-                problems += validate(obj[name], sub, _join(where, name))
+                found += validate(obj[name], sub, _join(where, name))
             elif not isinstance(key, Opt):
-                problems.append(_at(where, f"lacks {name}"))
-    return problems
-
-
-def validate_paragraph(obj: Any) -> list[str]:
-    """Problems of one JSONL line (a paragraph record)."""
-    return validate(obj, PARAGRAPH)
-
-
-def validate_abstract(obj: Any) -> list[str]:
-    """Problems of a ``NAME.abstract.json`` record."""
-    return validate(obj, ABSTRACT)
+                found.append(_at(where, f"lacks {name}"))
+    return found
 
 
 def validate_manifest(obj: Any) -> list[str]:

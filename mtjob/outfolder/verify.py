@@ -1,45 +1,43 @@
 """``verify``: is an output folder finished, well-formed and as recorded? Every problem is
-named with its file (and line), and checking goes on after each one."""
+named with its file (and line), and checking goes on after each one; ``verify_report`` says
+it in a newcomer's words."""
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..inputs.sources import TMP_MARK
 from ..inputs.sources import display_name as shown
 from ..vocabulary import Status
 from . import journal
-from .atomic import TMP_MARK, read_plain
+from .atomic import read_plain
 from .corrections import check_article
-from .english_text import SUFFIX as TEXT
 from .english_text import check_texts
+from .finished import validate_abstract
+from .jsonl import check_lines, load_document
 from .machine import machine_bytes
 from .manifest import TAG, read_manifest
-from .paths import INDEX, META, REVIEW_DIR, abstract_path, jsonl_path, meta_dir, sha256_bytes
-from .schema import validate_abstract, validate_paragraph
+from .paths import (
+    ABSTRACT,
+    INDEX,
+    META,
+    REVIEW_DIR,
+    TEXT,
+    abstract_path,
+    jsonl_path,
+    meta_dir,
+    sha256_bytes,
+)
 from .verify_beyond import input_errors, review_page_warnings
+from .verify_report import VerifyReport
 
-_MAX_PER_FILE = 20  # a file broken on every line would bury the other findings
-_ABSTRACT = ".abstract.json"
+__all__ = ["VerifyReport", "check_folder", "verify"]
+
 _LOCK = re.compile(rf"lock-({TAG.pattern})")
-
-
-@dataclass
-class VerifyReport:
-    """What :func:`check_folder` found: errors fail ``verify``; warnings (stray files) do
-    not, unless ``strict``."""
-
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    #: Articles the manifests list, by status word (README, Status words).
-    articles: dict[str, int] = field(default_factory=dict, compare=False)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+_RERUN = "rerun the same command"
 
 
 @dataclass
@@ -48,7 +46,8 @@ class _Recorded:
     entry: dict[str, Any]
 
 
-def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = False) -> VerifyReport:
+def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = False
+                 ) -> VerifyReport:
     """Check ``out``: every shard that began has its manifest and completion marker, every
     article listed is present and as recorded, every file well-formed; with ``inputs``, each
     input is done at its current source hash. Raises ConfigError for a missing input."""
@@ -60,8 +59,8 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
     texts: set[str] = set()  # NAME.en.txt (--text): checked against NAME.jsonl
     for item in sorted(out.iterdir()):
         name = item.name
-        if name.endswith(_ABSTRACT) and item.is_file():
-            doc_ids.add(name[:-len(_ABSTRACT)])
+        if name.endswith(ABSTRACT) and item.is_file():
+            doc_ids.add(name[:-len(ABSTRACT)])
         elif name.endswith(".jsonl") and item.is_file():
             doc_ids.add(name[:-len(".jsonl")])
         elif name.endswith(TEXT) and item.is_file():
@@ -94,19 +93,19 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
             report.errors += input_errors(inputs, {d: r.entry for d, r in recorded.items()})
     if (out / REVIEW_DIR / INDEX).is_file():  # a --report run made it
         report.warnings += review_page_warnings(out, doc_ids)
-    if strict:
-        report.errors += report.warnings
-        report.warnings = []
+    report.finish(strict)
     return report
 
 
-def _check_bookkeeping(meta: Path, report: VerifyReport, overlay: dict[Path, bytes] | None = None
-                       ) -> dict[str, _Recorded]:
-    """Shards complete, articles done; returns the articles the valid manifests list."""
+def _check_bookkeeping(meta: Path, report: VerifyReport,
+                       overlay: dict[Path, bytes] | None = None) -> dict[str, _Recorded]:
+    """Shards complete, articles done; returns the articles the valid manifests list. The
+    shards are named only when there are several (``--shard``): one run is "the run"."""
     manifests = {m.group(1): meta / f"manifest-{m.group(1)}.json" for p in meta.iterdir()
                  if (m := re.fullmatch(rf"manifest-({TAG.pattern})\.json", p.name))}
     began = {m.group(1) for p in meta.iterdir() if (m := _LOCK.fullmatch(p.name))}
-    counts = sorted({int(TAG.fullmatch(t).group(2)) for t in {*manifests, *began}})
+    counts = sorted({int(found.group(2)) for name in {*manifests, *began}
+                     if (found := TAG.fullmatch(name))})
     if not counts:
         report.errors.append(f"{shown(meta)}: no manifest: no run has written one here")
     if len(counts) > 1:
@@ -116,33 +115,37 @@ def _check_bookkeeping(meta: Path, report: VerifyReport, overlay: dict[Path, byt
     for world in counts:
         for rank in range(world):
             tag = f"{rank:05d}-of-{world:05d}"
+            run = "the run" if world == 1 else f"shard {rank}/{world} (--shard {rank}/{world})"
             if tag not in manifests:
-                why = ("began but wrote no manifest (interrupted?)" if tag in began
-                       else "has no manifest (never ran?)")
-                report.errors.append(f"{shown(meta)}: shard {rank}/{world} {why}")
+                report.errors.append(
+                    f"{shown(meta)}: {run} was stopped before it began any article: {_RERUN}"
+                    if tag in began else f"{shown(meta)}: {run} has not run here yet: run it")
                 continue
             manifest, problems = read_manifest(manifests[tag],
                                                (overlay or {}).get(manifests[tag]))
             report.errors += problems
             if manifest is None:
                 continue
+            report.has_manifests = True
+            left = False
             for doc_id, entry in sorted(manifest["articles"].items()):
                 recorded[doc_id] = _Recorded(manifests[tag], entry)
                 report.articles[entry["status"]] = report.articles.get(entry["status"], 0) + 1
-                if entry["status"] != Status.DONE:
-                    report.errors.append(
-                        f"{shown(manifests[tag])}: {shown(doc_id)} is {entry['status']}: "
-                        f"{shown(entry.get('error', 'not written (run interrupted?)'))}")
-            if not (meta / "completions" / tag).is_file():
-                report.errors.append(f"{shown(meta)}: shard {rank}/{world} has no "
-                                     "completion marker")
+                if entry["status"] == Status.DONE:
+                    report.done.add(doc_id)
+                else:
+                    left = True
+                    report.article_left(entry["status"], doc_id, entry.get("error", ""))
+            if not left and not (meta / "completions" / tag).is_file():
+                report.errors.append(f"{shown(meta)}: {run} was stopped after its last "
+                                     f"article, before it recorded its end: {_RERUN}")
     return recorded
 
 
 def _machine_sha(data: bytes) -> str | None:
     try:
         return sha256_bytes(machine_bytes(data))
-    except ValueError:  # a broken line: named by _check_jsonl
+    except ValueError:  # a broken line: named by check_lines
         return None
 
 
@@ -155,77 +158,55 @@ def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
     done = {d for d, r in recorded.items() if r.entry["status"] == Status.DONE}
     for doc_id in sorted(doc_ids | done):
         jsonl, abstract = jsonl_path(out, doc_id), abstract_path(out, doc_id)
-        record = _read_abstract(abstract, report, overlay)
+        record = _read_abstract(doc_id, abstract, report, overlay)
         data = overlay.get(jsonl) or read_plain(jsonl)
         if data is None:
-            report.errors.append(f"{shown(jsonl)}: missing" + (
+            report.article_error(doc_id, f"{shown(jsonl)}: missing" + (
                 " (the manifest lists it)" if doc_id in done else " (unfinished?)"))
         elif record is not None:
             if _machine_sha(data) != record["jsonl_sha256"]:
-                report.errors.append(f"{shown(jsonl)}: content differs from the hash its "
-                                     "abstract recorded (truncated or edited)")
-            count = _check_jsonl(jsonl, data, doc_id, report)
+                report.article_error(doc_id, f"{shown(jsonl)}: content differs from the hash "
+                                     "its abstract recorded (truncated or edited)")
+            count, problems = check_lines(data, doc_id)
+            for problem in problems:
+                report.article_error(doc_id, f"{shown(jsonl)}: {problem}")
             if count is not None:
-                report.errors += check_article(out, doc_id, data, overlay)
+                for problem in check_article(out, doc_id, data, overlay):
+                    report.article_error(doc_id, problem)
             if count is not None and count != record["paragraphs"]:
-                report.errors.append(f"{shown(jsonl)}: {count} records, the abstract says "
-                                     f"{record['paragraphs']}")
+                report.article_error(doc_id, f"{shown(jsonl)}: {count} records, the abstract "
+                                     f"says {record['paragraphs']}")
         if doc_id in done:
-            _check_recorded(abstract, record, recorded[doc_id], report, overlay)
+            _check_recorded(doc_id, abstract, record, recorded[doc_id], report, overlay)
         elif listed and doc_id not in recorded:
             report.warnings.append(f"{shown(jsonl)}: not listed in any manifest")
 
 
-def _read_abstract(path: Path, report: VerifyReport, overlay: dict[Path, bytes]
-                   ) -> dict[str, Any] | None:
+def _read_abstract(doc_id: str, path: Path, report: VerifyReport,
+                   overlay: dict[Path, bytes]) -> dict[str, Any] | None:
     data = overlay.get(path) or read_plain(path)
     if data is None:
-        report.errors.append(f"{shown(path)}: missing")
+        report.article_error(doc_id, f"{shown(path)}: missing")
         return None
     try:
-        record = json.loads(data)
+        record = load_document(data)
     except ValueError as exc:
-        report.errors.append(f"{shown(path)}: not valid JSON ({exc})")
+        report.article_error(doc_id, f"{shown(path)}: not valid JSON ({exc})")
         return None
     problems = validate_abstract(record)
-    report.errors += [f"{shown(path)}: {p}" for p in problems]
-    return None if problems else record
+    for problem in problems:
+        report.article_error(doc_id, f"{shown(path)}: {problem}")
+    return None if problems else dict(record)
 
 
-def _check_jsonl(path: Path, data: bytes, doc_id: str, report: VerifyReport) -> int | None:
-    """Lines well-formed and in order; the record count, or None when some line is not."""
-    problems: list[str] = []
-    lines = data.splitlines(keepends=True)
-    for number, raw in enumerate(lines, start=1):
-        if not raw.endswith(b"\n"):
-            problems.append(f"line {number} is cut (no newline at end of file)")
-        try:
-            record = json.loads(raw)
-        except ValueError as exc:
-            problems.append(f"line {number} is not valid JSON ({exc})")
-            continue
-        found = validate_paragraph(record)
-        problems += [f"line {number}: {p}" for p in found]
-        if found:
-            continue
-        if record["para_id"] != number - 1:
-            problems.append(f"line {number} has para_id {record['para_id']}, "
-                            f"expected {number - 1}")
-        if record["doc_id"] != doc_id:
-            problems.append(f"line {number} has doc_id {shown(record['doc_id'])}")
-    if len(problems) > _MAX_PER_FILE:
-        problems[_MAX_PER_FILE:] = [f"and {len(problems) - _MAX_PER_FILE} more problems"]
-    report.errors += [f"{shown(path)}: {p}" for p in problems]
-    return None if problems else len(lines)
-
-
-def _check_recorded(abstract: Path, record: dict[str, Any] | None, recorded: _Recorded,
-                    report: VerifyReport, overlay: dict[Path, bytes]) -> None:
+def _check_recorded(doc_id: str, abstract: Path, record: dict[str, Any] | None,
+                    recorded: _Recorded, report: VerifyReport, overlay: dict[Path, bytes]
+                    ) -> None:
     """The files as the manifest recorded them when the article was written."""
     entry, name = recorded.entry, recorded.manifest.name
     if record is not None and (record["jsonl_sha256"] != entry["jsonl_sha256"]
                                or record["source_sha256"] != entry["source_sha256"]):
-        report.errors.append(f"{shown(abstract)}: names other hashes than {name}")
+        report.article_error(doc_id, f"{shown(abstract)}: names other hashes than {name}")
     data = overlay.get(abstract) or read_plain(abstract)
     if data is None:
         return
@@ -233,7 +214,8 @@ def _check_recorded(abstract: Path, record: dict[str, Any] | None, recorded: _Re
         report.warnings.append(f"{shown(abstract)}: {name} records no hash of it (written "
                                "by an older mtjob): its text is not checked")
     elif sha256_bytes(data) != entry["abstract_sha256"]:
-        report.errors.append(f"{shown(abstract)}: differs from the hash in {name} (edited?)")
+        report.article_error(doc_id, f"{shown(abstract)}: differs from the hash in {name} "
+                             "(edited?)")
 
 
 def verify(out: Path, inputs: list[Path] | None = None, strict: bool = False) -> list[str]:

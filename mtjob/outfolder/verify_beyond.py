@@ -12,8 +12,15 @@ from ..inputs.sources import display_name as shown
 from ..inputs.sources import no_article_message
 from ..vocabulary import Status
 from .atomic import read_plain
-from .paths import (REVIEW_DIR, abstract_path, doc_of_page, jsonl_path, page_key, page_name,
-                    page_stamp)
+from .paths import (
+    REVIEW_DIR,
+    abstract_path,
+    doc_of_page,
+    jsonl_path,
+    page_key,
+    page_name,
+    page_stamp,
+)
 
 
 def review_page_warnings(out: Path, doc_ids: set[str]) -> list[str]:
@@ -33,8 +40,8 @@ def review_page_warnings(out: Path, doc_ids: set[str]) -> list[str]:
         elif page_stamp(page) != page_key(abstract, jsonl):
             warnings.append(f"{shown(page)}: review page is stale{fix}")
     for page in sorted(folder.glob("*.html")):
-        doc_id = doc_of_page(page.name)
-        if doc_id is not None and doc_id not in doc_ids:
+        owner = doc_of_page(page.name)
+        if owner is not None and owner not in doc_ids:
             warnings.append(f"{shown(page)}: review page of no article here{fix}")
     return warnings
 

@@ -171,15 +171,16 @@ def metrics_text(report: RunReport, exit_code: int, previous: dict[str, float],
         lines += [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
         lines += [f"{name}{labels} {_number(v)}" for labels, v in sorted(merged.items())]
     success = now if exit_code == 0 else previous.get("mtjob_last_success_timestamp_seconds")
-    gauges = [("mtjob_run_seconds", "Wall time of the last run.", report.seconds),
-              ("mtjob_last_run_timestamp_seconds", "When the last run ended.", now),
-              ("mtjob_last_exit_code", "Exit code of the last run.", exit_code),
-              ("mtjob_last_success_timestamp_seconds", "When the last run with exit code 0 "
-               "ended.", success)]
-    for name, help_text, value in gauges:
-        if value is not None:
+    gauges: list[tuple[str, str, float | None]] = [
+        ("mtjob_run_seconds", "Wall time of the last run.", report.seconds),
+        ("mtjob_last_run_timestamp_seconds", "When the last run ended.", now),
+        ("mtjob_last_exit_code", "Exit code of the last run.", exit_code),
+        ("mtjob_last_success_timestamp_seconds", "When the last run with exit code 0 ended.",
+         success)]
+    for name, help_text, gauge in gauges:
+        if gauge is not None:
             lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge",
-                      f"{name} {_number(round(value, 3))}"]
+                      f"{name} {_number(round(gauge, 3))}"]
     return "\n".join(lines) + "\n"
 
 

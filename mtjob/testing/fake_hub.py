@@ -113,6 +113,8 @@ class FakeHub:
 
 
 def _response(status: int) -> Any:
-    from huggingface_hub.utils import httpx
+    # A lazy export of huggingface_hub (module __getattr__: httpx, or httpx2 from 1.x), which
+    # mypy cannot see.
+    from huggingface_hub.utils import httpx  # type: ignore[attr-defined]
 
     return httpx.Response(status, request=httpx.Request("GET", "https://huggingface.co"))

@@ -13,20 +13,21 @@ from pathlib import Path
 from typing import Any
 
 from ..outfolder.manifest import ManifestWriter, done_entry
-from ..outfolder.paths import abstract_path, jsonl_path, sha256_bytes
+from ..outfolder.paths import abstract_path, article_ids, jsonl_path, sha256_bytes
 from ..records import dumps_line
 from ..vocabulary import Role
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def sentence(ar: str, en: str, flags: tuple[str, ...] | list[str] = (), **extra: Any) -> dict:
+def sentence(ar: str, en: str, flags: tuple[str, ...] | list[str] = (), **extra: Any
+             ) -> dict[str, Any]:
     """A sentence record; ``extra`` adds optional fields such as ``score`` or ``alignment``."""
     return {"ar": ar, "en": en, "src_tokens": len(ar.split()) + 1,
             "tgt_tokens": len(en.split()) + 1, "flags": list(flags), **extra}
 
 
-def write_finished(out: Path, doc_id: str, paragraphs: list[list[dict]], *,
+def write_finished(out: Path, doc_id: str, paragraphs: list[list[dict[str, Any]]], *,
                   abstract: str | None = "A short abstract.", **meta: Any) -> Path:
     """Write ``doc_id``'s JSONL and abstract into ``out``; paragraphs are lists of sentences.
 
@@ -66,9 +67,8 @@ def write_finished(out: Path, doc_id: str, paragraphs: list[list[dict]], *,
 def _bookkeeping(out: Path) -> None:
     """A one-shard manifest listing every article of ``out`` as done, and its marker."""
     entries = {}
-    for path in sorted(out.glob("*.abstract.json")):
-        doc_id = path.name[:-len(".abstract.json")]
-        data = path.read_bytes()
+    for doc_id in article_ids(out):
+        data = abstract_path(out, doc_id).read_bytes()
         entries[doc_id] = done_entry(f"{doc_id}.txt", json.loads(data), data)
     manifest = ManifestWriter(out, 0, 1, {}, "{}\n")
     manifest.begin(entries)

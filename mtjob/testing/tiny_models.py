@@ -15,6 +15,10 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import torch
 
 from ..vocabulary import Role
 from .seed_text import AR_SEED, ARABIC_CHARS, EN_SEED, LATIN_CHARS, augment, spm_pieces, train_spm
@@ -90,11 +94,10 @@ def build_marian(out_dir: Path, *, full_size: bool = False, seed: int = 0,
         encoder_layers=dims["layers"], decoder_layers=dims["layers"],
         encoder_attention_heads=dims["heads"], decoder_attention_heads=dims["heads"],
         encoder_ffn_dim=dims["ffn"], decoder_ffn_dim=dims["ffn"],
-        activation_function="relu" if big else "swish",
-        static_position_embeddings=True, share_encoder_decoder_embeddings=True,
+        activation_function="relu" if big else "swish", share_encoder_decoder_embeddings=True,
         scale_embedding=True, max_position_embeddings=1024 if big else 512, pad_token_id=pad,
         decoder_start_token_id=pad, eos_token_id=eos, bos_token_id=0, forced_eos_token_id=eos,
-        architectures=["MarianMTModel"])
+        architectures=["MarianMTModel"], **_config_extras(static_position_embeddings=True))
     torch.manual_seed(seed)
     model = MarianMTModel(config).eval()
     gen = dict(bad_words_ids=[[pad]], bos_token_id=0, decoder_start_token_id=pad,
@@ -157,9 +160,10 @@ def build_bart(out_dir: Path, *, full_size: bool = False, seed: int = 0,
         decoder_attention_heads=dims["heads"], encoder_ffn_dim=dims["ffn"],
         decoder_ffn_dim=dims["ffn"], activation_function="gelu", max_position_embeddings=1024,
         pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2,
-        forced_bos_token_id=0, forced_eos_token_id=2, scale_embedding=False,
-        normalize_before=False, normalize_embedding=True,  # the CTranslate2 converter reads these
-        architectures=["BartForConditionalGeneration"])
+        forced_eos_token_id=2, scale_embedding=False,
+        architectures=["BartForConditionalGeneration"],
+        **_config_extras(forced_bos_token_id=0, normalize_before=False,
+                         normalize_embedding=True))  # the CTranslate2 converter reads these
     torch.manual_seed(seed)
     model = BartForConditionalGeneration(config).eval()
     lengths = (56, 142) if full_size else (5, 40)

@@ -56,12 +56,13 @@ def align_words(attention: Sequence[Sequence[float]], src_words: Sequence[int | 
     that has no source) aligns to nothing.
     """
     pairs = set()
-    for row, tgt in zip(attention, tgt_words):
+    for row, tgt in zip(attention, tgt_words, strict=True):
         if tgt is None or not len(row):
             continue
         best = max(range(min(len(row), len(src_words))), key=lambda s: (row[s], -s))
-        if src_words[best] is not None:
-            pairs.add((src_words[best], tgt))
+        word = src_words[best]
+        if word is not None:
+            pairs.add((word, tgt))
     return tuple(sorted(pairs))
 
 

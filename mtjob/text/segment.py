@@ -106,7 +106,7 @@ def pack(units: list[str], counts: list[int], limit: int) -> list[str]:
     """Greedily join consecutive units (which keep their own spacing) under ``limit`` tokens."""
     out: list[str] = []
     current, total = "", 0
-    for unit, n in zip(units, counts):
+    for unit, n in zip(units, counts, strict=True):
         if current and total + n > limit:
             out.append(current)
             current, total = "", 0

@@ -38,7 +38,7 @@ def run_naive_job(ctx: dict[str, Any], inbox: Path) -> dict[str, Any]:
     data = json.loads(result.read_text(encoding="utf-8"))
     sums = data["summaries"]
     begins = [data["sum_loaded"]] + [x["done"] for x in sums[:-1]]
-    translate = [done - begin for done, begin in zip(data["files_done"], begins)]
+    translate = [done - begin for done, begin in zip(data["files_done"], begins, strict=False)]
     summarize = [x["done"] - x["translated"] for x in sums]
     return {"files_measured": len(measured), "wall_s": m.wall_s, "peak_rss_mb": m.peak_rss_mb,
             "translate_s": sum(translate) / len(translate),

@@ -3,7 +3,8 @@
     python -m scripts.bench.quick [--runs 5] [--models DIR] [--python PY] [--json FILE]
 
 Builds a full-size random Marian of ``Helsinki-NLP/opus-mt-ar-en``'s architecture once (as
-``python -m scripts.bench`` does, in ``--models``, default ``models/bench/quick``), warms its CTranslate2 conversion, then times,
+``python -m scripts.bench`` does, in ``--models``, default ``models/bench/quick``), warms its
+CTranslate2 conversion, then times,
 each ``--runs`` times in fresh processes: bare Python (the floor), ``mtjob --help``,
 ``mtjob translate "<one sentence>"`` with the default backend (with and without the retry of
 flagged sentences: a random model's output is always flagged, a real one's seldom, and

@@ -108,20 +108,21 @@ def read_jsonl_counts(out: Path, backend: str) -> dict[str, Any]:
 
     The transformers backend does not count the forced final ``</s>`` in ``tgt_tokens`` (the
     step is decoded all the same), so it is allowed one token less."""
+    from mtjob.outfolder.paths import article_ids
+    from mtjob.outfolder.readback import read_finished
+
     slack = 1 if backend == "transformers" else 0
     segments = short = limit_sum = decoded = 0
-    for path in sorted(out.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            for sentence in json.loads(line)["sentences"]:
-                if not sentence["src_tokens"]:
-                    continue
-                limit = min(MT_CAP, math.ceil(FACTOR * sentence["src_tokens"]))
-                segments += 1
-                limit_sum += limit
-                decoded += sentence["tgt_tokens"] + slack
-                short += sentence["tgt_tokens"] + slack < limit
-    methods = sorted({json.loads(p.read_text(encoding="utf-8"))["method"]
-                      for p in out.glob("*.abstract.json")})
+    articles = [read_finished(out, doc_id) for doc_id in article_ids(out)]
+    for _, sentence in (pair for article in articles for pair in article.sentences()):
+        if not sentence.src_tokens:
+            continue
+        limit = min(MT_CAP, math.ceil(FACTOR * sentence.src_tokens))
+        segments += 1
+        limit_sum += limit
+        decoded += sentence.tgt_tokens + slack
+        short += sentence.tgt_tokens + slack < limit
+    methods = sorted({article.record.method for article in articles})
     return {"segments": segments, "short": short, "limit_tokens": limit_sum,
             "decoded": decoded, "abstract_methods": methods}
 

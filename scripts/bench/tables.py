@@ -62,7 +62,8 @@ def format_table(rows: list[Row], baselines: dict[int, Row], title: str) -> str:
         ])
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     text = [title] + ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                                for i, (c, w) in enumerate(zip(line, widths))) for line in lines]
+                                for i, (c, w) in enumerate(zip(line, widths, strict=True)))
+                      for line in lines]
     text += [f"  {r.name}: {r.check}; decoded {r.decoded} tokens for {r.tokens} counted"
              for r in rows]
     return "\n".join(text)

@@ -18,16 +18,17 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from mtjob.backends import make_translator  # noqa: E402
-from mtjob.backends.base import GenOptions  # noqa: E402
-from mtjob.config import JobConfig  # noqa: E402
-from mtjob.testing.tiny_models import build_marian  # noqa: E402
-from mtjob.text.clean import clean_for_model  # noqa: E402
-from mtjob.text.segment import split_sentences  # noqa: E402
+from mtjob.backends import make_translator
+from mtjob.backends.base import GenOptions
+from mtjob.config import JobConfig
+from mtjob.testing.tiny_models import build_marian
+from mtjob.text.clean import clean_for_model
+from mtjob.text.segment import split_sentences
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "article.ar.txt"
 
@@ -49,17 +50,17 @@ def main() -> None:
     result: dict[str, object] = {"full_size": args.full_size, "beams": args.beams,
                                  "sentences": len(texts), "threads": args.threads}
     for backend in ("transformers", "ctranslate2"):
-        def make(**kw):
+        def make(backend=backend, **kw):
             found = make_translator(JobConfig(mt_model=str(mt), backend=backend, device="cpu",
                                               quantize="none", threads=args.threads, **kw))
             found.parallel = False
             return found
 
         plain, aligning = make(), make(alignments=True)
-        variants = {"baseline": lambda: baseline(plain, texts, options),
-                    "score": lambda: plain.translate(texts, options),
-                    "score+alignments": lambda: aligning.translate(
-                        texts, GenOptions(args.beams, 128, alignments=True))}
+        variants = {"baseline": partial(baseline, plain, texts, options),
+                    "score": partial(plain.translate, texts, options),
+                    "score+alignments": partial(aligning.translate, texts,
+                                                GenOptions(args.beams, 128, alignments=True))}
         times: dict[str, list[float]] = {name: [] for name in variants}
         for fn in variants.values():
             fn()  # load and warm up

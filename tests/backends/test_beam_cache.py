@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,7 @@ def load(folder: Path):
         AutoTokenizer.from_pretrained(str(folder))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role, kwargs", [
     ("mt", {"num_beams": 4, "max_new_tokens": 40}),
     ("mt", {"num_beams": 3, "max_new_tokens": 25, "no_repeat_ngram_size": 3,
@@ -54,10 +56,10 @@ def test_reorder_moves_self_attention_only():
                           decoder_layers=1, encoder_layers=1, vocab_size=10)
 
     class Stub:
-        pass
+        def __init__(self, config: Any) -> None:
+            self.config = config
 
-    model = Stub()
-    model.config = config
+    model = Stub(config)
     cache = beam_search_cache(model, 2)["cache"]
     keys = torch.arange(4.0).reshape(4, 1, 1, 1)
     cache.self_attention_cache.update(keys, keys.clone(), 0)
@@ -70,7 +72,7 @@ def test_reorder_moves_self_attention_only():
 
 def test_greedy_and_decoder_only_get_the_default_cache():
     class Stub:
-        class config:  # noqa: N801
+        class config:
             is_encoder_decoder = False
 
     assert beam_search_cache(Stub(), 1) == {} and beam_search_cache(Stub(), 4) == {}

@@ -8,6 +8,7 @@ import random
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -156,12 +157,14 @@ def test_long_source_is_not_truncated(long_models):
 def test_summarizer_gets_every_source_token(long_models, monkeypatch):
     seen: list[tuple[int, int, int]] = []
 
-    class Recording(ctranslate2.Translator):
+    translator: Any = ctranslate2.Translator  # a module of pytest.importorskip: untyped
+
+    class Recording(translator):
         def translate_batch(self, source, target_prefix=None, **kw):
             assert all(s[-1] == "</s>" for s in source) and target_prefix[0] == ["<s>"]
             results = super().translate_batch(source, target_prefix, **kw)
             seen.extend((len(s), kw["max_input_length"], len(r.hypotheses[0]))
-                        for s, r in zip(source, results))
+                        for s, r in zip(source, results, strict=True))
             return results
 
     monkeypatch.setattr(ctranslate2, "Translator", Recording)
@@ -178,12 +181,13 @@ def test_summarizer_gets_every_source_token(long_models, monkeypatch):
     assert seen == [(n, 0, n - 1) for n in counts]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["mt", "sum"])
 def test_greedy_float32_matches_transformers(tiny_models, role):
     from mtjob.backends.hf import TransformersSummarizer, TransformersTranslator
 
-    kw = dict(quantize="none", dtype="float32", sum_beams=1, sum_min_length=12,
-              sum_max_length=30)
+    kw: dict[str, Any] = dict(quantize="none", dtype="float32", sum_beams=1,
+                              sum_min_length=12, sum_max_length=30)
     hf_cfg = JobConfig(mt_model=str(tiny_models["mt"]), sum_model=str(tiny_models["sum"]),
                        device="cpu", **kw)
     if role == "mt":
@@ -196,9 +200,9 @@ def test_greedy_float32_matches_transformers(tiny_models, role):
         assert [h.score for h in ours] == pytest.approx([h.score for h in theirs], abs=1e-3)
     else:  # short texts end on their own past min_length; long ones stop at max_length
         texts = english_texts()
-        ct2 = CTranslate2Summarizer(mt_config(tiny_models, **kw))
-        hf = TransformersSummarizer(hf_cfg)
-        assert ct2.summarize(texts) == [s.strip() for s in hf.summarize(texts)]
+        ct2_sum = CTranslate2Summarizer(mt_config(tiny_models, **kw))
+        hf_sum = TransformersSummarizer(hf_cfg)
+        assert ct2_sum.summarize(texts) == [s.strip() for s in hf_sum.summarize(texts)]
 
 
 @pytest.mark.parametrize("gpus,device,dtype,quantize,expected", [

@@ -146,6 +146,7 @@ def test_cpu_half_precision_uses_eager_attention(tiny_models, monkeypatch, dtype
     assert str(next(model.parameters()).dtype) == f"torch.{dtype}"
 
 
+@pytest.mark.slow
 def test_cancel_stops_generate_at_the_next_step(tiny_models):
     from mtjob.backends.base import Call, GenOptions
     from mtjob.backends.hf import TransformersTranslator

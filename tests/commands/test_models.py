@@ -141,3 +141,13 @@ def test_stage_reads_a_reference_as_a_run_does(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke("models", "stage", tmp_path / "staged", "--mt-model", "./no/such")
     assert result.exit_code == 2 and "does not exist" in result.output, result.output
+
+
+def test_models_stage_offline_does_not_advise_itself(tmp_path):
+    result = CliRunner().invoke(app, ["models", "stage", str(tmp_path / "staged"),
+                                      "--mt-model", "Helsinki-NLP/opus-mt-ar-en"])
+    assert result.exit_code == 2, result.output
+    assert "HF_HUB_OFFLINE is set" in result.output
+    assert "`mtjob models stage DIR`" not in result.output and \
+        "Pre-stage it" not in result.output
+    assert "run it on a machine with internet" in result.output

@@ -27,6 +27,7 @@ def english(text: str) -> bool:
     return bool(text.strip()) and not any("\u0600" <= c <= "\u06ff" for c in text)
 
 
+@pytest.mark.slow
 def test_stdin_lines_in_order_an_empty_line_stays_empty(mt_args):
     result = CliRunner().invoke(app, mt_args, input=f"{SENTENCE}\n\n{SECOND}\r\n".encode())
     assert result.exit_code == 0, result.output
@@ -59,6 +60,7 @@ def test_bad_input_is_named(mt_args):
     assert both.exit_code == 2 and "not both" in both.output
 
 
+@pytest.mark.slow
 def test_the_readme_line_without_a_summarizer(tiny_models, tmp_path):
     """``echo ... | mtjob translate --mt-model DIR``, the default backend, a fresh process."""
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
@@ -73,6 +75,7 @@ def test_the_readme_line_without_a_summarizer(tiny_models, tmp_path):
 FA = "وزیر روز دوشنبه گفت که مذاکرات با هیئت هفته آینده در پایتخت ادامه خواهد یافت."
 
 
+@pytest.mark.slow
 def test_another_language_is_copied_not_decoded(mt_args, tiny_models):
     """The language check ran only in ``mtjob run``: ``translate`` (and the API) decoded a
     Persian line with the Arabic model into fluent nonsense, without a word."""

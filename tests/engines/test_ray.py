@@ -16,6 +16,7 @@ pytest.importorskip("ray")
 pytestmark = pytest.mark.ray
 
 
+@pytest.mark.slow
 def test_ray_outputs_equal_local_outputs_byte_for_byte(tmp_path, tiny_args):
     import subprocess
 
@@ -74,6 +75,7 @@ def test_ray_pool_the_cluster_cannot_place_is_refused():
         check_resources({"CPU": 2.0, "GPU": 8.0}, 3, 1.0)
 
 
+@pytest.mark.slow
 def test_gpus_on_a_cpu_only_host_fail_in_one_line(tmp_path, sample_inbox, tiny_args):
     import subprocess
 

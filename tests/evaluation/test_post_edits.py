@@ -27,7 +27,7 @@ ARTICLES = {"a": "قال المتحدث إن المحادثات ستستمر غ�
 
 def brute_auc(heavy, light):
     pairs = list(itertools.product(heavy, light))
-    return sum(1.0 if h < l else 0.5 if h == l else 0.0 for h, l in pairs) / len(pairs)
+    return sum(1.0 if h < lo else 0.5 if h == lo else 0.0 for h, lo in pairs) / len(pairs)
 
 
 def test_roc_auc_equals_the_pairwise_definition():
@@ -47,6 +47,7 @@ def test_roc_auc_equals_the_pairwise_definition():
 def test_the_threshold_flags_the_asked_share_of_heavy_edits(recall):
     heavy = [-2.3456, -1.9, -1.2, -0.8, -0.8001]
     value = threshold(heavy, recall)
+    assert value is not None
     flagged = sum(s < value for s in heavy)
     assert flagged >= recall * len(heavy)
     assert sum(s < value - 0.0001 for s in heavy) < recall * len(heavy)  # the smallest such
@@ -153,7 +154,7 @@ def test_a_score_that_is_not_a_json_number_is_named(corrected, value):
     path.write_text("".join(lines), encoding="utf-8")
     result = CliRunner().invoke(app, ["eval", str(corrected), "--post-edits"])
     assert result.exit_code == 1, result.output  # bad input, as a broken line is
-    assert f"b.jsonl line 1: not a paragraph record ({value} is not a JSON number)" in \
+    assert f"b.jsonl: line 1 is not valid JSON ({value} is not a JSON number)" in \
         " ".join(result.output.split())
 
 

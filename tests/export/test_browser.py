@@ -2,7 +2,8 @@
 
 Needs Debian's /usr/bin/chromium (``scripts/ci/chromium.sh``) and playwright (the ``browser``
 extra, which scripts/test.sh installs). Skipped only where Chromium is missing; with Chromium
-present, a missing playwright fails the tests instead of hiding them. Run with ``pytest -m browser tests/export/test_browser.py``.
+present, a missing playwright fails the tests instead of hiding them. Run with
+``pytest -m browser tests/export/test_browser.py``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ pytestmark = [
 try:
     from playwright import sync_api
 except ImportError:  # Chromium is there (or the module is skipped): say what to install
-    sync_api = None
+    sync_api = None  # type: ignore[assignment]  # the optional browser extra is missing
 
 HOSTILE = [
     '<script>alert("ar")</script>',

@@ -16,8 +16,9 @@ from typer.testing import CliRunner
 
 from mtjob.cli import app
 from mtjob.export import export_folder
-from mtjob.export.html import esc, render_html
+from mtjob.export.html import render_html
 from mtjob.export.html_assets import CSP_ARTICLE, SCRIPT_HASH
+from mtjob.export.html_text import esc
 from mtjob.export.xmltext import XmlText
 from mtjob.outfolder.readback import read_folder
 from mtjob.testing.output_folder import sentence, write_finished
@@ -202,10 +203,12 @@ def test_only_flagged_xml(tmp_path, fmt, suffix):
     assert [u.target for u in store.units] == ["the foreign minister said", "غير مترجم"]
 
 
-def test_cli_refuses_unverified_folder_with_first_problem_and_count(tmp_path):
+def test_cli_strict_refuses_unverified_folder_with_first_problem_and_count(tmp_path):
+    """``--strict`` keeps the refusal (without it, the other articles are exported:
+    tests/export/test_partial_folders.py)."""
     out = plain_folder(tmp_path / "out")
     (out / "beta.jsonl").write_bytes(b"")  # hash and count no longer as recorded
-    result = invoke("export", out, "--format", "html")
+    result = invoke("export", out, "--format", "html", "--strict")
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "fails verify, 2 problem(s)" in result.output
     assert "beta.jsonl" in result.output and "Traceback" not in result.output
@@ -330,3 +333,21 @@ def test_recorded_facts_show_invisible_controls_as_marks():
 
     shown = facts_list({"source": "evil\u202egnp.txt"})
     assert "\u202e" not in shown and "RLO" in shown
+
+
+def test_the_review_page_shows_settings_and_checks_in_words(tmp_path):
+    from mtjob.export.html import render_html
+    from mtjob.outfolder.readback import read_folder
+    from mtjob.testing.output_folder import sentence, write_finished
+
+    write_finished(tmp_path, "a", [[sentence("قال 2016", "He said 2016")]],
+                  settings={"alignments": False, "summary": True, "mt_revision": None},
+                  checks={"unsupported_numbers": ["2017", "12"], "unsupported_names": [],
+                          "flags": ["unsupported_number"]})
+    page = render_html(read_folder(tmp_path)[0])
+    assert ">fail<" not in page and ">pass<" not in page and ">None<" not in page
+    assert "<dt>alignments</dt><dd>off</dd>" in page and "<dt>summary</dt><dd>on</dd>" in page
+    assert "<dt>mt_revision</dt><dd>not pinned (latest)</dd>" in page
+    assert "<dt>Numbers not in the translation</dt><dd>2017, 12</dd>" in page
+    assert "<dt>Names not in the translation</dt><dd>none</dd>" in page
+    assert "[&quot;" not in page and "unsupported_numbers" not in page

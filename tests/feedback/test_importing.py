@@ -100,7 +100,7 @@ def edit_tsv(path: Path, post_edits: list[str]) -> None:
     rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""),
                            delimiter="\t"))
     column = rows[0].index("post_edit")
-    for row, text in zip(rows[1:], post_edits):
+    for row, text in zip(rows[1:], post_edits, strict=False):  # the first rows edited
         row[column] = text
     buffer = io.StringIO()
     csv.writer(buffer, delimiter="\t", lineterminator="\r\n").writerows(rows)

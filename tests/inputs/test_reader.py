@@ -108,7 +108,7 @@ def test_bom_and_line_endings(data: str, expected: str) -> None:
 
 @pytest.mark.parametrize("raw, expected, count", [
     (f"{AR}\x00", AR, 1),
-    (f"قال\x00 الوزير\x07\x1b", "قال الوزير", 3),
+    ("قال\x00 الوزير\x07\x1b", "قال الوزير", 3),
     ("\x0bنص\x0c\x7f", "نص", 3),
     ("\x01\x02\x03\x04\x05\x06\x08" + AR, AR, 7),
     (f"{AR}\x81 {AR2}\x80\x9f\x85", f"{AR} {AR2}\x85", 3),  # C1 controls; NEL is a break
@@ -165,7 +165,7 @@ def test_missing_file_is_input_error(tmp_path: Path) -> None:
     (f"{AR}&   \n{AR2} &\t\n", [AR, AR2]),                  # trailing spaces allowed
     (f"{AR}\n&\n{AR2}\n&\n", [AR, AR2]),                     # '&' alone is a separator
     (f"{AR}&\n&\n&\n\n{AR2}&\n&", [AR, AR2]),               # empty paragraphs vanish
-    (f"شركة AT&T تعلن&\nقسم R&D يعمل\nمعنا&\n",
+    ("شركة AT&T تعلن&\nقسم R&D يعمل\nمعنا&\n",
      ["شركة AT&T تعلن", "قسم R&D يعمل\nمعنا"]),             # inline '&' never splits
     (f"{AR}\n{AR2}&\nالأخيرة بلا علامة", [f"{AR}\n{AR2}", "الأخيرة بلا علامة"]),
     (f"  {AR}  &\n", [AR]),                                  # outer whitespace stripped
@@ -209,13 +209,24 @@ def test_paragraph_line_numbers(text: str, lines: list[int]) -> None:
 
 
 @pytest.mark.parametrize("data", [
-    b"", b"   \n\n", b"&\n&\n", b"\xef\xbb\xbf\n&\n \t&\n", b"\x00\n",
+    b"   \n\n", b"&\n&\n", b"\xef\xbb\xbf\n&\n \t&\n", b"\x00\n",
 ])
 def test_article_without_paragraph_is_input_error(tmp_path: Path, data: bytes) -> None:
     path = write(tmp_path, data)
-    with pytest.raises(InputError, match="no paragraph") as info:
+    with pytest.raises(InputError, match="no text: only whitespace") as info:
         read_article(path, BIG)
     assert str(path) in str(info.value)
+
+
+def test_an_empty_file_says_so_in_a_newcomers_words(tmp_path: Path) -> None:
+    """Issue 33: an empty inbox file failed with "no paragraph found (the file is empty or
+    only whitespace and separators)". It stays ``failed`` (a run exits 1 so that someone
+    looks), with a reason that says what it is and what to do."""
+    path = write(tmp_path, b"")
+    with pytest.raises(InputError) as info:
+        read_article(path, BIG)
+    assert str(info.value) == (f"{path}: empty file (0 bytes): nothing to translate; remove "
+                               "it from the inputs, or rerun once it is written")
 
 
 def test_sample_article_has_17_paragraphs() -> None:

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from mtjob.cli import app
 from mtjob.memory.store import MemoryReader, memory_key
@@ -28,7 +28,7 @@ NEW = "وفي سياق متصل أعلنت الحكومة عن خطة جديدة
 FIXED = "CAIRO (Reuters) - The ministry spokesman said the talks would continue tomorrow."
 
 
-def invoke(*args) -> object:
+def invoke(*args) -> Result:
     result = CliRunner().invoke(app, [str(a) for a in args])
     return result
 
@@ -70,9 +70,9 @@ def run_records(out: Path) -> list[dict]:
 def test_a_corrected_sentence_comes_from_the_memory_and_is_never_decoded(
         tmp_path, tiny_args, monkeypatch):
     import mtjob.engines.resolve as engine_models
+    from mtjob.backends import make_translator as real
 
     decoded: list[str] = []
-    real = engine_models.make_translator
 
     def counting(*args):  # every text the model is asked to translate
         translator = real(*args)
@@ -225,13 +225,15 @@ def test_a_missing_or_foreign_memory_is_a_usage_error_before_any_work(tmp_path, 
 def test_a_line_that_is_not_a_record_is_named(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    (out / "x.jsonl").write_text('{"para_id": 0, "sentences": []}\n["not", "a record"]\n',
+    (out / "x.jsonl").write_text('{"doc_id": "x", "para_id": 0, "ar": "", "en": "", '
+                                 '"sentences": [], "flags": []}\n["not", "a record"]\n',
                                  encoding="utf-8")
     result = invoke("memory", "add", tmp_path / "m.sqlite", out)
-    assert result.exit_code == 1 and "x.jsonl line 2" in result.output
+    assert result.exit_code == 1 and "x.jsonl: line 2: expected an object" in result.output
     assert invoke("memory", "add", tmp_path / "m.sqlite", tmp_path / "none").exit_code == 2
 
 
+@pytest.mark.slow
 @pytest.mark.ray
 def test_the_ray_engine_takes_the_memory_on_the_driver(tmp_path, tiny_args):
     """Same bytes as the local engine with the same memory: the look-ups happen before any

@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 
 from mtjob.errors import OutputError
+from mtjob.inputs.sources import TMP_MARK
 from mtjob.outfolder import atomic as writer
 from mtjob.outfolder.atomic import (
-    TMP_MARK,
     atomic_write,
     ensure_writable,
     json_bytes,
     remove_stale_tmp,
     write_if_changed,
 )
+from tests.helpers import run_fake
 
 DATA = "سطر عربي\n".encode()
 
@@ -56,7 +57,7 @@ def test_disk_full_leaves_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(writer.os, target, full)
+    monkeypatch.setattr(os, target, full)
     with pytest.raises(OutputError, match="disk full") as info:
         atomic_write(path, DATA)
     assert str(path) in str(info.value)
@@ -71,7 +72,7 @@ def test_other_os_error_gives_reason(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def denied(*args, **kwargs):
         raise OSError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(writer.os, "replace", denied)
+    monkeypatch.setattr(os, "replace", denied)
     with pytest.raises(OutputError, match="Permission denied"):
         atomic_write(path, DATA)
     monkeypatch.undo()
@@ -83,7 +84,7 @@ def test_interrupt_cleans_temp_and_propagates(tmp_path: Path,
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(writer.os, "replace", interrupted)
+    monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         atomic_write(tmp_path / "a.jsonl", DATA)
     monkeypatch.undo()
@@ -150,3 +151,42 @@ def test_ensure_writable_under_a_file(tmp_path: Path) -> None:
 def test_json_bytes_readable_and_stable() -> None:
     data = json_bytes({"b": 1, "a": "سوريا"})
     assert data.decode("utf-8") == '{\n  "a": "سوريا",\n  "b": 1\n}\n'
+
+
+def test_read_plain_of_a_folder_is_none(tmp_path):
+    from mtjob.outfolder.atomic import read_plain
+
+    assert read_plain(tmp_path) is None
+
+
+def test_temp_files_in_report_and_runs_are_cleaned(tmp_path, inbox):
+    import os
+    import time
+
+    from mtjob.inputs.sources import TMP_MARK
+
+    out = tmp_path / "out"
+    run_fake([inbox], out, report=True)
+    (out / "_mtjob" / "runs").mkdir(exist_ok=True)
+    stale = [out / "report" / f".a.html{TMP_MARK}1-ab", out / "report" / f".index.html{TMP_MARK}2",
+             out / "_mtjob" / "runs" / f".20260101T000000Z-00000.json{TMP_MARK}3"]
+    for path in stale:
+        path.write_text("partial")
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+    fresh = out / "_mtjob" / "runs" / f".20260101T000001Z-00000.json{TMP_MARK}4"
+    fresh.write_text("being written by a run that released its lock")
+    assert run_fake([inbox], out, report=True).unchanged == ["a"]
+    assert [p.exists() for p in stale] == [False, False, False] and fresh.exists()
+
+
+def test_an_article_named_like_a_temp_file_is_skipped_not_deleted_every_run(tmp_path, inbox):
+    """``.a.jsonl.mtjob-tmp-1.txt`` (given by path: a dot name) wrote outputs that every later
+    run removed as "temp files left by an interrupted run", then translated again."""
+    odd = inbox / ".a.jsonl.mtjob-tmp-1.txt"
+    odd.write_text("خبر آخر.\n", encoding="utf-8")
+    out = tmp_path / "o"
+    run_fake([inbox / "a.txt", odd], out)
+    again = run_fake([inbox / "a.txt", odd], out)
+    assert again.done == [] and again.unchanged == ["a"]  # not translated again, every run
+    assert [o.doc_id for o in again.failed] == [odd.stem]
+    assert "mtjob-tmp" in (again.failed[0].error or "")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from mtjob.errors import OutputError, UnsafeOutputError
+from mtjob.inputs.sources import TMP_MARK
 from mtjob.outfolder import atomic as writer
 from mtjob.outfolder.atomic import (
-    TMP_MARK,
     atomic_write,
     ensure_real_dir,
     remove_stale_tmp,

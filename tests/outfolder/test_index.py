@@ -10,8 +10,10 @@ import time
 import pytest
 
 from mtjob.config import JobConfig
+from mtjob.inputs.reader import source_sha256
 from mtjob.job import run_shard
 from mtjob.outfolder import index as index_module
+from mtjob.outfolder.atomic import write_if_changed
 from mtjob.outfolder.verify import verify
 from mtjob.runs import bookkeeping as shard_module
 from mtjob.testing.fakes import FakeModels
@@ -22,7 +24,7 @@ TEXT = "قال المتحدث باسم الوزارة إن الاجتماع عق
 @pytest.fixture(autouse=True)
 def _settled(monkeypatch):
     """Sources written by the test count as settled: no "racily clean" window (tested in
-    test_adversarial2), so a row is stored by the run that writes the article."""
+    outfolder/test_index_racy.py), so a row is stored by the run that writes the article."""
     monkeypatch.setattr(index_module, "RACY_NS", -(1 << 62))
     monkeypatch.setattr(index_module, "FINE_RACY_NS", -(1 << 62))
 
@@ -45,7 +47,7 @@ def inbox(tmp_path):
 def hashed(monkeypatch) -> list[str]:
     """The sources the run hashed (each read in full)."""
     seen: list[str] = []
-    real = shard_module.source_sha256
+    real = source_sha256
 
     def spy(path):
         seen.append(path.name)
@@ -114,7 +116,7 @@ def test_new_articles_are_appended_not_a_rewrite(tmp_path, inbox, cfg, monkeypat
         (inbox / f"a{i}.txt").write_text(TEXT.format(i=i), encoding="utf-8")
     monkeypatch.setattr(manifest_module, "SMALL", 3)  # a "large" shard: 7 articles
     writes: list[str] = []
-    real = manifest_module.write_if_changed
+    real = write_if_changed
 
     def spy(path, data):
         writes.append(path.name)

@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from mtjob.cli import app
 from mtjob.errors import LockHeldError, ShardCountError, UnsafeOutputError
 from mtjob.outfolder import atomic as writer
 from mtjob.outfolder.lock import OutputLock, ShardLock
@@ -75,7 +77,11 @@ def test_wait_covers_the_shard_count_check(tmp_path: Path) -> None:
     proc.start()
     assert ready.wait(20)
     started = time.monotonic()
-    CTX.Process(target=lambda: (time.sleep(0.5), release.set())).start()
+    def release_soon() -> None:
+        time.sleep(0.5)
+        release.set()
+
+    CTX.Process(target=release_soon).start()
     with ShardLock(tmp_path, 0, 1, wait_seconds=20):
         assert time.monotonic() - started >= 0.4
     proc.join(20)
@@ -179,3 +185,16 @@ def test_a_refused_run_leaves_the_other_counts_rank_locks_alone(tmp_path: Path) 
         assert rank_lock.exists()
     finally:
         os.close(joined)
+
+
+def test_a_run_that_stops_before_its_manifest_leaves_no_lock(tmp_path, sample_inbox,
+                                                            tiny_args):
+    out = tmp_path / "out"
+    args = ["run", str(sample_inbox), "--out", str(out), *tiny_args]
+    result = CliRunner().invoke(app, [*args, "--mt-model", str(tmp_path / "absent")])
+    assert result.exit_code == 2, result.output
+    assert not (out / "_mtjob" / "lock-00000-of-00001").exists()
+    result = CliRunner().invoke(app, ["verify", str(out)])
+    assert "interrupted" not in result.output and "no manifest" in result.output
+    assert CliRunner().invoke(app, args).exit_code == 0  # the next run locks as usual
+    assert (out / "_mtjob" / "lock-00000-of-00001").exists()  # it wrote a manifest

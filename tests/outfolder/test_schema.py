@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 
-from mtjob.outfolder.schema import (
-    ABSTRACT,
-    PARAGRAPH,
-    validate,
-    validate_abstract,
-    validate_manifest,
-    validate_paragraph,
-)
+from mtjob.outfolder.finished import ABSTRACT, PARAGRAPH, validate_abstract, validate_paragraph
+from mtjob.outfolder.schema import validate, validate_manifest
 from mtjob.records import ParagraphRecord, SentenceRecord
 
 SHA = "ab" * 32
@@ -23,7 +18,7 @@ PARA = {"doc_id": "a", "para_id": 0, "ar": "نص.", "en": "Text.", "sentences": 
 ABS = {"doc_id": "a", "abstract": "Text.", "method": "abstractive", "paragraphs": 1,
        "source": "a.txt", "source_sha256": SHA, "jsonl_sha256": SHA, "models": {"mt": {}},
        "settings": {"beams": 1}, "flags": {"repeat": 1}, "mtjob_version": "0.1"}
-MANIFEST = {"shard": [0, 1], "settings": {}, "articles": {
+MANIFEST: dict[str, Any] = {"shard": [0, 1], "settings": {}, "articles": {
     "a": {"source": "in/a.txt", "status": "done", "source_sha256": SHA, "jsonl_sha256": SHA,
           "abstract_sha256": SHA, "paragraphs": 1},
     "b": {"source": "in/b.txt", "status": "failed", "error": "bad byte"},

@@ -79,8 +79,8 @@ def test_an_empty_folder_is_not_ok(tmp_path: Path) -> None:
 def test_a_run_stopped_before_its_manifest_is_not_ok(tmp_path: Path) -> None:
     (tmp_path / "_mtjob").mkdir()
     (tmp_path / "_mtjob" / "lock-00000-of-00001").touch()  # SIGTERM before the manifest
-    assert verify(tmp_path) == [
-        f"{tmp_path / '_mtjob'}: shard 0/1 began but wrote no manifest (interrupted?)"]
+    assert verify(tmp_path) == [f"{tmp_path / '_mtjob'}: the run was stopped before it began "
+                                "any article: rerun the same command"]
 
 
 def test_an_interrupted_run_is_named_article_by_article(tmp_path: Path, inbox: Path) -> None:
@@ -93,14 +93,15 @@ def test_an_interrupted_run_is_named_article_by_article(tmp_path: Path, inbox: P
     abstract_path(out, "c").unlink()
     jsonl_path(out, "c").unlink()
     errors = verify(out)
-    assert f"{manifest}: c is pending: not written (run interrupted?)" in errors
-    assert f"{out / '_mtjob'}: shard 0/1 has no completion marker" in errors
+    assert errors == ["1 article(s) not written yet: the run was stopped before it finished "
+                      "(or is still going); rerun the same command to finish it", "pending c"]
 
 
 def test_a_shard_that_never_ran_is_named(tmp_path: Path, inbox: Path) -> None:
     out = tmp_path / "out"
     _run(inbox, out, world=2, ranks=(0,))
-    assert verify(out) == [f"{out / '_mtjob'}: shard 1/2 has no manifest (never ran?)"]
+    assert verify(out) == [f"{out / '_mtjob'}: shard 1/2 (--shard 1/2) has not run here yet: "
+                           "run it"]
 
 
 def test_outputs_without_bookkeeping(out: Path) -> None:
@@ -156,7 +157,7 @@ def test_an_edited_abstract_text_is_caught(out: Path) -> None:
 
 def test_a_changed_jsonl_is_caught(out: Path) -> None:
     path = jsonl_path(out, "a")
-    path.write_bytes(path.read_bytes().replace("He said".encode(), b"He sang"))
+    path.write_bytes(path.read_bytes().replace(b"He said", b"He sang"))
     errors = verify(out)
     assert f"{path}: content differs from the hash its abstract recorded (truncated or " \
            "edited)" in errors

@@ -163,3 +163,16 @@ def test_runs_in_the_same_second_each_keep_their_record(tmp_path):
     paths = {write_run_record(tmp_path, 0, 1, RunReport(), JobConfig(), 0, 1_700_000_000.0)
              for _ in range(3)}
     assert len(paths) == 3 and all(p.is_file() for p in paths)
+
+
+@pytest.mark.parametrize("mark", ["\u200e", "\u200f", "\u061c"])
+def test_the_json_log_escapes_every_bidi_control(mark):
+    """LRM, RLM and the Arabic letter mark are Bidi_Control characters too (as U+202E)."""
+    import logging
+
+    from mtjob.runs.runlog import JsonFormatter
+
+    record = logging.LogRecord("mtjob", logging.INFO, __file__, 1, "done", None, None)
+    record.article = f"a{mark}b"
+    line = JsonFormatter().format(record)
+    assert mark not in line and f"\\u{ord(mark):04x}" in line

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from mtjob.errors import ConfigError
-from mtjob.runs.sharding import parse_shard, shard_from_env, shard_of
+from mtjob.outfolder.paths import shard_of
+from mtjob.runs.sharding import parse_shard, shard_from_env
+from tests.helpers import cli
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -102,3 +104,35 @@ def test_shard_of_uses_a_stable_hash() -> None:
     for name, world in (("article", 7), ("مقال الأحد", 4), ("", 3)):
         expected = int.from_bytes(hashlib.sha1(name.encode()).digest()[:8], "big") % world
         assert shard_of(name, world) == expected
+
+
+@pytest.mark.parametrize("args, env", [
+    (["--shard", "0/100000"], {}), (["--shard", "5/99999999999999999999"], {}),
+    ([], {"SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "99999999999999999999"}),
+    ([], {"SLURM_ARRAY_TASK_COUNT": "4"}),
+])
+def test_shard_counts_are_bounded(tmp_path, inbox, monkeypatch, args, env):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    result = cli("run", inbox, "--out", tmp_path / "o", *args, "--mt-model", "x")
+    assert result.exit_code == 2, result.output
+    assert "at most 99999 shards" in result.output or "pass --shard" in result.output
+
+
+@pytest.mark.parametrize("text", ["0/1_0", "1_0/20", " 0/2", "0/2 ", "+0/2", "٠/٢", "0/２"])
+def test_a_shard_is_ascii_digits(text):
+    """``int()`` read ``0/1_0`` as shard 0 of 10, and Arabic-Indic or full-width digits."""
+    from mtjob.errors import ConfigError
+    from mtjob.runs.sharding import parse_shard
+
+    with pytest.raises(ConfigError, match="I/N"):
+        parse_shard(text)
+
+
+@pytest.mark.parametrize("task, count", [("1_0", "20"), ("0", "1_0"), (" 1", "2"), ("١", "٢")])
+def test_slurm_array_numbers_are_ascii_digits(task, count):
+    from mtjob.errors import ConfigError
+    from mtjob.runs.sharding import shard_from_env
+
+    with pytest.raises(ConfigError, match="not integers"):
+        shard_from_env({"SLURM_ARRAY_TASK_ID": task, "SLURM_ARRAY_TASK_COUNT": count})

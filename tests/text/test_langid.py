@@ -101,5 +101,7 @@ def test_the_sample_article_is_arabic(offline):
     from mtjob.inputs.reader import read_article
 
     article = read_article(SAMPLE, 1 << 20)
-    found = langid.check_languages([article], [], langid.load_identifier())
+    identifier = langid.load_identifier()
+    assert identifier is not None
+    found = langid.check_languages([article], [], identifier)
     assert found == [langid.ArticleLanguage("ar", 1.0)]

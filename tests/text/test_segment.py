@@ -189,3 +189,19 @@ def test_tiny_limits_still_keep_every_character(limit: int) -> None:
     assert_exact_cover(text, segments)
     if limit >= 2:  # a single word costs 2 tokens with this counter
         assert _fits(segments, words_counter, limit)
+
+
+def test_sentence_ends_are_those_of_the_backtracking_pattern(monkeypatch):
+    """The linear pattern splits exactly where the old one did, on random short texts."""
+    import random
+    import re
+
+    from mtjob.text import segment
+
+    old = re.compile(r"[.!?؟؛…]+[\"'»”’)\]]*(?=[\s\u2028\u2029\u0085])")
+    rng = random.Random(24)
+    texts = ["".join(rng.choice('ab .!?؟…"»)\n\u2028x') for _ in range(rng.randint(0, 30)))
+             for _ in range(3000)]
+    new = [segment.split_sentences(t) for t in texts]
+    monkeypatch.setattr(segment, "_END", old)
+    assert new == [segment.split_sentences(t) for t in texts]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import ConfigError, ModelUnavailableError, UnsafeModelError
-from .download import PICKLE_WEIGHTS, SAFE_PATTERNS, download
+from .download import PICKLE_WEIGHTS, download
 from .fingerprint import cache_root, fingerprint
 from .model_ref import both_readings, hub_shaped, missing_folder
 

@@ -59,5 +59,5 @@ def check_kind(role: Role, ref: str, config: dict[str, Any], folder: Path) -> No
         return
     flag, wanted = WANTED[role]
     other = Role.SUMMARY if role == Role.MT else Role.MT
-    swapped = " (swapped with %s?)" % WANTED[other][0] if is_kind(other, config, folder) else ""
+    swapped = f" (swapped with {WANTED[other][0]}?)" if is_kind(other, config, folder) else ""
     raise ModelError(f"{flag} {ref!r} is {describe(config)}, not {wanted}{swapped}")

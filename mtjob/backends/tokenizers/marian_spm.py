@@ -97,8 +97,8 @@ class MarianSpmTokenizer:
     def id_to_token(self, index: int) -> str:
         index = int(index)
         if index in self.decoder:
-            return self.decoder[index]
-        piece = self.spm.IdToPiece(index)  # out of range: IndexError, as in transformers
+            return str(self.decoder[index])
+        piece = str(self.spm.IdToPiece(index))  # out of range: IndexError, as transformers
         return piece if piece else self.unk_token
 
     def convert_ids_to_tokens(self, ids: list[int]) -> list[str]:
@@ -118,9 +118,9 @@ class MarianSpmTokenizer:
         out = ""
         for token in tokens:
             if token in self._specials:
-                out += self.spm.decode_pieces(pieces) + token + " "
+                out += str(self.spm.decode_pieces(pieces)) + token + " "
                 pieces = []
             else:
                 pieces.append(token)
-        out += self.spm.decode_pieces(pieces)
+        out += str(self.spm.decode_pieces(pieces))
         return out.replace(SPIECE_UNDERLINE, " ").strip()

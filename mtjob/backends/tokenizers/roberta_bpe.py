@@ -9,9 +9,12 @@ transformers does; ``tests/test_tokenizer_parity`` compares the two, serialized 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .files import TokenizerFiles, Unsupported
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 #: Above this, transformers patches the pre-tokenizer of some vocabularies (Mistral's).
 PATCHED_VOCAB = 100_000
@@ -38,12 +41,12 @@ class RobertaBpeTokenizer:
         tok.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in specials])
         sep, cls = settings.specials["sep_token"], settings.specials["cls_token"]
         tok.post_processor = processors.RobertaProcessing(
-            (sep, tok.token_to_id(sep)), (cls, tok.token_to_id(cls)),
+            (sep, _known_id(tok, sep)), (cls, _known_id(tok, cls)),
             trim_offsets=settings.options.get("trim_offsets", True), add_prefix_space=prefix)
         self.backend = tok
         self.all_special_tokens = specials
         self.model_max_length = settings.model_max_length
-        self._unk = tok.token_to_id(settings.specials["unk_token"])
+        self._unk = _known_id(tok, settings.specials["unk_token"])
 
     def encode(self, texts: list[str]) -> list[list[int]]:
         """Ids with ``<s>`` and ``</s>``, never truncated."""
@@ -70,15 +73,23 @@ class RobertaBpeTokenizer:
         return self.backend.decode(ids, skip_special_tokens=True)
 
 
+def _known_id(tok: Tokenizer, token: str) -> int:
+    """The id of a special token ``check_ids`` found in the vocabulary."""
+    index = tok.token_to_id(token)
+    if index is None:
+        raise Unsupported(f"{token!r} is not in the vocabulary")
+    return index
+
+
 def _vocab_and_merges(settings: TokenizerFiles) -> tuple[Any, Any]:
     """What transformers hands the BPE model: the file paths of vocab.json and merges.txt,
     or the vocabulary and merges read from tokenizer.json."""
     data = settings.tokenizer_json
     if data is None:
-        vocab, merges = settings.folder / "vocab.json", settings.folder / "merges.txt"
-        if not (vocab.is_file() and merges.is_file()):
+        vocab_file, merges_file = settings.folder / "vocab.json", settings.folder / "merges.txt"
+        if not (vocab_file.is_file() and merges_file.is_file()):
             raise Unsupported("no vocab.json and merges.txt")
-        return str(vocab), str(merges)
+        return str(vocab_file), str(merges_file)
     model = data.get("model")
     if not isinstance(model, dict) or model.get("type") != "BPE" \
             or not isinstance(model.get("vocab"), dict) or data.get("padding") is not None \

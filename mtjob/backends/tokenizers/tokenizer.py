@@ -98,20 +98,26 @@ class HFTokenizer:
         self.all_special_tokens: list[str] = hf.all_special_tokens
         self.model_max_length = getattr(hf, "model_max_length", None)
 
+    # ``hf`` is transformers' tokenizer, typed Any: each result is annotated as it returns.
     def encode(self, texts: list[str]) -> list[list[int]]:
-        return self.hf(texts, add_special_tokens=True, truncation=False)["input_ids"]
+        ids: list[list[int]] = self.hf(texts, add_special_tokens=True,
+                                       truncation=False)["input_ids"]
+        return ids
 
     def convert_tokens_to_ids(self, tokens: list[str]) -> list[int]:
-        return self.hf.convert_tokens_to_ids(tokens)
+        ids: list[int] = self.hf.convert_tokens_to_ids(tokens)
+        return ids
 
     def id_to_token(self, index: int) -> str | None:
-        return self.hf.convert_ids_to_tokens(index)
+        token: str | None = self.hf.convert_ids_to_tokens(index)
+        return token
 
     def convert_ids_to_tokens(self, ids: list[int]) -> list[str]:
-        return self.hf.convert_ids_to_tokens(ids)
+        tokens: list[str] = self.hf.convert_ids_to_tokens(ids)
+        return tokens
 
     def decode(self, ids: list[int]) -> str:
-        return self.hf.decode(ids, skip_special_tokens=True)
+        return str(self.hf.decode(ids, skip_special_tokens=True))
 
 
 class ModelTokenizer:
@@ -151,7 +157,7 @@ class ModelTokenizer:
     def source_tokens(self, texts: list[str]) -> list[list[str]]:
         """Token strings per text, special tokens included (what CTranslate2 takes)."""
         core = self.core
-        return [core.convert_ids_to_tokens(row) for row in core.encode(texts)]
+        return [_known(core.convert_ids_to_tokens(row)) for row in core.encode(texts)]
 
     def decode_tokens(self, tokens: list[str]) -> str:
         """Text of token strings, special tokens skipped, outer spaces stripped."""
@@ -177,5 +183,13 @@ class ModelTokenizer:
         its positions; known from the folder without loading the weights (read once: it
         is asked for every article)."""
         limit = self.limit(512)
-        return min(limit, hf_json(self.source.path, "config.json")
-                   .get("max_position_embeddings", limit))
+        positions = hf_json(self.source.path, "config.json").get("max_position_embeddings")
+        return min(limit, positions) if isinstance(positions, int) else limit
+
+
+def _known(tokens: list[str] | list[str | None]) -> list[str]:
+    """Token strings of ids the tokenizer made (so every one is in its vocabulary)."""
+    known = [t for t in tokens if t is not None]
+    if len(known) != len(tokens):
+        raise ValueError("an id the tokenizer's vocabulary lacks")
+    return known

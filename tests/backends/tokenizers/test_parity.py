@@ -9,8 +9,9 @@ import os
 import random
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -75,7 +76,7 @@ def mismatches(light: Any, hf: Any, texts: list[str], seed: int = 0) -> list[str
     same("special tokens", light.all_special_tokens, ref.all_special_tokens)
     same("model_max_length", light.model_max_length, ref.model_max_length)
     ref_ids = ref.encode(texts)
-    for text, mine, theirs in zip(texts, light.encode(texts), ref_ids):
+    for text, mine, theirs in zip(texts, light.encode(texts), ref_ids, strict=True):
         same(f"ids of {text[:40]!r}", mine, theirs)
     rng, n, specials = random.Random(seed), len(hf), list(hf.all_special_ids)
     rows = list(ref_ids)

@@ -1,0 +1,263 @@
+"""A finished article as its files hold it: ``NAME.jsonl`` (a :class:`FinishedParagraph` a
+line, each with its :class:`FinishedSentence` s) and ``NAME.abstract.json``
+(:class:`FinishedAbstract`), together a :class:`FinishedArticle`.
+
+Each JSON key is declared here once, with its shape and meaning (``schema.key``): ``verify``'s
+validator (:data:`PARAGRAPH`, :data:`ABSTRACT`), the typed reader (``outfolder.jsonl``) and the
+README's field tables (``scripts/readme_fields.py``) are all made from these declarations, and
+a test holds the writer (``mtjob.records``) to them. A new optional key is one line: a field
+with ``key(..., optional=True)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from ..vocabulary import Origin, ReviewState, Role
+from .memory_note import MemoryNote, memory_note
+from .schema import SHA256, MapOf, OneOf, Rule, from_json, key, shape_of, validate
+
+
+def _word_pair(pair: list[int]) -> list[str]:
+    return [] if len(pair) == 2 and min(pair) >= 0 else \
+        ["expected [source word, output word], two indices >= 0"]
+
+
+def _number(value: int | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _finite(value: Any) -> list[str]:
+    return [] if value is None or math.isfinite(value) else ["expected a finite number"]
+
+
+NUMBER = Rule((float, int, None), _finite)
+
+
+@dataclass(frozen=True)
+class FinishedSentence:
+    """One sentence of a paragraph record; ``index`` counts from 0 within its paragraph."""
+
+    index: int
+    ar: str = key(str, "The Arabic sentence as in the paragraph; a paragraph's sentences, "
+                  "in order, cover every word of it.")
+    en: str = key(str, "The machine's English. A person's correction never replaces it "
+                  "(see `post_edit`).")
+    src_tokens: int = key(int, "Source tokens the model read.")
+    tgt_tokens: int = key(int, "Tokens the model wrote (0 for a sentence not sent to it).")
+    flags: tuple[str, ...] = key([str], "Trust flags (table below); empty when none.")
+    score: float | None = key(
+        NUMBER, "Mean log-probability per output token of the kept hypothesis (natural log, "
+        "end-of-sequence included, no length penalty), from the decoding call itself: "
+        "transformers' beam `sequences_scores` × `n ** length_penalty` (greedy: the chosen "
+        "tokens' log-softmax), CTranslate2's `return_scores` × `n ** length_penalty`. Both "
+        "backends mean the same thing (tests: equal to a teacher-forced pass within 1e-3, "
+        "backends within 0.05 in float32). A retried output is rescored by the plain model. "
+        "`exp(score)` is the geometric-mean token probability; `null` for a sentence not sent "
+        "to the model.", optional=True, read=_number)
+    origin: Origin | None = key(
+        OneOf(tuple(Origin)), "Where `en` came from: `mt` (decoded by the model), `copy` (not "
+        "sent to the model), `memory` (an exact match of the translation memory). Files "
+        "written before it existed lack it: read `mt` (`copy` when flagged `copied`).",
+        optional=True, read=Origin)
+    alignment: tuple[tuple[int, int], ...] | None = key(
+        [Rule([int], _word_pair)], "With `--alignments`: `[source word, output word]` pairs, "
+        "indices of the whitespace-separated words of this sentence's `ar` and `en`. Each "
+        "output token goes to the source token it attends to most in the cross-attention of "
+        "`alignment_layer` (heads averaged).", optional=True)
+    glossary_miss: tuple[str, ...] = key(
+        [str], "With `--glossary`: the terms found in the source whose renderings are all "
+        "missing.", optional=True, default=())
+    memory: MemoryNote | None = key(
+        dict, "With origin `memory`: the entry's provenance `{id, source, edited_by, "
+        "edited_at, doc_id, unit}`.", optional=True, read=memory_note)
+    suggestion: MemoryNote | None = key(
+        dict, "A close match of the translation memory for a person to consider (never the "
+        "output): `{en, ar, match, ...provenance}`.", optional=True, read=memory_note)
+    post_edit: str | None = key(str, "A person's English (`mtjob import`): the text to "
+                                "publish.", optional=True)
+    edited_by: str | None = key((str, None), "Who wrote `post_edit` (a name, or null).",
+                                optional=True)
+    edited_at: str | None = key(str, "When `post_edit` was written (ISO-8601 UTC).",
+                                optional=True)
+    review: str | None = key(
+        OneOf((ReviewState.EDITED, ReviewState.CONFIRMED)), "What a person did: `edited` "
+        "(`post_edit` holds their English) or `confirmed` (accepted as it is); absent: "
+        "nobody has reviewed it.", optional=True)
+    edit_from: str | None = key(str, "Where the applied correction came from: `page`, "
+                                "`xliff`, `tmx`, `tsv`, `memory`, `propagated`.",
+                                optional=True)
+    propagated_from: str | None = key(str, "With `edit_from` `propagated`: "
+                                      "`DOC_ID#pP-sS` of the correction it copies.",
+                                      optional=True)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags)
+
+    @property
+    def state(self) -> ReviewState:
+        """What a person did: the ``review`` key; a post-edit without one (written before
+        review states existed) is an edit."""
+        if self.review in (ReviewState.EDITED, ReviewState.CONFIRMED):
+            return ReviewState(self.review)
+        return ReviewState.EDITED if self.post_edit is not None else ReviewState.MACHINE
+
+    @property
+    def propagated(self) -> bool:
+        """The correction came from the same Arabic elsewhere, not from a look at this one."""
+        return self.edit_from == Origin.PROPAGATED
+
+    @property
+    def reviewed(self) -> bool:
+        """A person looked at this very sentence (edited or confirmed it, not propagated)."""
+        return self.state != ReviewState.MACHINE and not self.propagated
+
+    @property
+    def to_review(self) -> bool:
+        """Flagged and nobody reviewed it: what "Flagged only" and the index count."""
+        return self.flagged and not self.reviewed
+
+    @property
+    def final(self) -> str:
+        """The English to publish: the person's where there is one, else the machine's."""
+        return self.post_edit if self.post_edit is not None else self.en
+
+
+SENTENCE = shape_of(FinishedSentence)
+
+
+def _sentences(value: list[dict[str, Any]]) -> tuple[FinishedSentence, ...]:
+    return tuple(from_json(FinishedSentence, s, index=i) for i, s in enumerate(value))
+
+
+@dataclass(frozen=True)
+class FinishedParagraph:
+    """One line of ``NAME.jsonl``: a paragraph of the article, in source order."""
+
+    doc_id: str = key(str, "The article: its input's name without the extension.")
+    para_id: int = key(int, "The paragraph's place: counts non-empty paragraphs from 0, one "
+                       "line each.")
+    ar: str = key(str, "The paragraph as in the file (line endings normalised, outer "
+                  "whitespace stripped).")
+    en: str = key(str, "The machine's English paragraph, rebuilt from its sentences.")
+    sentences: tuple[FinishedSentence, ...] = key([SENTENCE], "The sentences, in order "
+                                                  "(table below).", read=_sentences)
+    flags: tuple[str, ...] = key([str], "Every flag of its sentences, sorted.")
+    schema: int | None = key(int, "The record shapes' version (2).", optional=True)
+
+    def unit_id(self, sentence: FinishedSentence) -> str:
+        """The id every export gives a sentence: ``p{para}-s{n}``, both from 0."""
+        return f"p{self.para_id}-s{sentence.index}"
+
+
+PARAGRAPH = shape_of(FinishedParagraph)
+
+
+@dataclass(frozen=True)
+class FinishedAbstract:
+    """``NAME.abstract.json``: the abstract, what it was made from and with what; written
+    last, it marks the article as done."""
+
+    doc_id: str = key(str, "The article.")
+    abstract: str | None = key((str, None), "The English abstract; null with "
+                               "`--no-summary`.")
+    method: str = key(str, "`abstractive` (one pass), `hierarchical` (chunks summarized, then "
+                      "the summaries; the input is never cut), `extractive` (the text is "
+                      "shorter than a summary: its own abstract) or `none`.")
+    paragraphs: int = key(int, "Lines of `NAME.jsonl`.")
+    source: str = key(str, "The input's file name.")
+    source_sha256: str = key(SHA256, "The input's bytes as translated.")
+    jsonl_sha256: str = key(SHA256, "The machine output: `NAME.jsonl` without the "
+                            "corrections' keys, byte for byte what the run wrote.")
+    models: dict[str, Any] | None = key(
+        (dict, None), "Per role (`" + "`, `".join(Role) + "`): id, revision (a local "
+        "folder's: a hash of its files), backend, device, precision.")
+    settings: dict[str, Any] = key(dict, "The output settings it was made with (a change "
+                                   "redoes the article).")
+    flags: dict[str, int] = key(MapOf(int), "How many sentences carry each flag.")
+    scores: dict[str, Any] | None = key(
+        {"scored": int, "min": NUMBER, "median": NUMBER, "low_confidence_share": NUMBER},
+        "The sentences' score distribution: `scored`, `min`, `median`, and the share "
+        "flagged `low_confidence`.", optional=True)
+    checks: dict[str, Any] | None = key(
+        {"unsupported_numbers": [str], "unsupported_names": [str], "flags": [str]},
+        "Numbers and capitalised names of the abstract found nowhere in the translation.",
+        optional=True)
+    input_tokens: int | None = key((int, None), "Summarizer tokens read (every level of a "
+                                   "hierarchy counted).", optional=True)
+    language: str | None = key((str, None), "The article's language as checked (null when "
+                               "not checked).", optional=True)
+    article_flags: tuple[str, ...] = key([str], "Flags of the whole article "
+                                         "(`not_arabic`).", optional=True, default=())
+    schema: int | None = key(int, "The record shapes' version (2).", optional=True)
+    mtjob_version: str = key(str, "The mtjob that wrote it.", default="")
+    summary_from: str | None = key(OneOf(("corrected",)), "`corrected`: summarized from the "
+                                   "post-edited English (absent: from the machine's).",
+                                   optional=True)
+    summary_jsonl_sha256: str | None = key(SHA256, "With `summary_from`: the JSONL, "
+                                           "post-edits included, it was made from.",
+                                           optional=True)
+
+
+ABSTRACT = shape_of(FinishedAbstract)
+
+
+@dataclass(frozen=True)
+class FinishedArticle:
+    """One finished article: its paragraphs, its abstract record (``record``; ``meta`` the
+    same object as written, for pages that list what it holds)."""
+
+    doc_id: str
+    paragraphs: tuple[FinishedParagraph, ...]
+    meta: dict[str, Any]
+    record: FinishedAbstract
+    #: ``paths.page_key`` of the files read (a review page records it: ``verify`` compares).
+    page_key: str | None = None
+
+    @property
+    def abstract(self) -> str | None:
+        return self.record.abstract
+
+    @property
+    def machine_sha256(self) -> str:
+        """The hash of the machine output the exports were made from (``import`` checks
+        that the article was not re-translated since)."""
+        return self.record.jsonl_sha256
+
+    @property
+    def source_name(self) -> str:
+        return self.record.source or self.doc_id
+
+    def model(self, role: str) -> dict[str, Any]:
+        """The recorded model of a role (``mt``, ``summary``); empty when not recorded."""
+        found = (self.record.models or {}).get(role)
+        return found if isinstance(found, dict) else {}
+
+    def sentences(self) -> list[tuple[FinishedParagraph, FinishedSentence]]:
+        return [(p, s) for p in self.paragraphs for s in p.sentences]
+
+    def flag_counts(self) -> Counter[str]:
+        return Counter(f for _, s in self.sentences() for f in s.flags)
+
+    def flagged_count(self) -> int:
+        return sum(s.flagged for _, s in self.sentences())
+
+    def reviewed_count(self) -> int:
+        return sum(s.reviewed for _, s in self.sentences())
+
+    def to_review_count(self) -> int:
+        return sum(s.to_review for _, s in self.sentences())
+
+
+def validate_paragraph(obj: Any) -> list[str]:
+    """Problems of one JSONL line (a paragraph record)."""
+    return validate(obj, PARAGRAPH)
+
+
+def validate_abstract(obj: Any) -> list[str]:
+    """Problems of a ``NAME.abstract.json`` record."""
+    return validate(obj, ABSTRACT)

@@ -1,0 +1,64 @@
+"""The record's shape is declared once (``outfolder.finished``): the validator, the typed
+reader and the README's field tables are made from it, and the writer is held to it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from mtjob.outfolder.finished import (
+    ABSTRACT,
+    PARAGRAPH,
+    SENTENCE,
+    FinishedAbstract,
+    FinishedParagraph,
+    FinishedSentence,
+    validate_abstract,
+    validate_paragraph,
+)
+from mtjob.outfolder.schema import Opt, keys
+from mtjob.records import ParagraphRecord, SentenceRecord, abstract_record
+from mtjob.vocabulary import Origin
+from tests.conftest import REPO
+
+SHA = "ab" * 32
+
+
+def _names(cls: type) -> list[str]:
+    return [name for name, _ in keys(cls)]
+
+
+def _in_declared_order(written: list[str], declared: list[str]) -> bool:
+    return [k for k in declared if k in written] == written
+
+
+def test_every_key_the_writer_writes_is_declared_in_its_order():
+    sentence = SentenceRecord("نص.", "Text.", 3, 2, ("copied",), -0.5, ((0, 0),), ("x",),
+                              Origin.MEMORY, {"id": 1}, {"en": "T"})
+    record = ParagraphRecord("a", 0, "نص.", "Text.", (sentence,), ("copied",)).to_dict()
+    assert _in_declared_order(list(record), _names(FinishedParagraph))
+    assert _in_declared_order(list(record["sentences"][0]), _names(FinishedSentence))
+    meta = abstract_record(doc_id="a", source=Path("a.txt"), source_sha256=SHA,
+                           jsonl_sha256=SHA, records=[], text="An abstract.", method="none",
+                           models=None, settings={}, corrected=(["x"], SHA))
+    assert _in_declared_order(list(meta), _names(FinishedAbstract))
+    assert validate_paragraph(record) == [] and validate_abstract(meta) == []
+
+
+def test_every_key_declared_always_is_written():
+    minimal = ParagraphRecord("a", 0, "نص.", "Text.", (SentenceRecord("نص.", "Text.", 3, 2),))
+    record = minimal.to_dict()
+    for schema, written in ((PARAGRAPH, record), (SENTENCE, record["sentences"][0])):
+        assert {k for k in schema if not isinstance(k, Opt)} <= set(written)
+
+
+def test_the_validator_is_the_declaration():
+    assert set(SENTENCE) == {Opt(n) if k.optional else n for n, k in keys(FinishedSentence)}
+    assert "mtjob_version" in ABSTRACT and Opt("summary_from") in ABSTRACT
+
+
+def test_the_readme_field_tables_are_current():
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "readme_fields.py"),
+                           "--check"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
