@@ -32,7 +32,8 @@ _LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
 @dataclass
 class ArticleOutcome:
     """What became of one input: one of ``vocabulary.OUTCOMES`` (done, unchanged, failed,
-    not_an_article). One type feeds the report, the manifest and stderr; ``meta`` is the abstract record once known."""
+    not_an_article). One type feeds the report, the manifest and stderr; ``meta`` is the
+    abstract record once known."""
 
     doc_id: str
     path: Path

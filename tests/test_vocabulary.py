@@ -16,7 +16,7 @@ def test_a_member_is_written_as_its_word(enum):
     for member in enum:
         assert json.dumps(member) == json.dumps(member.value)
         assert json.dumps({member: [member]}) == json.dumps({member.value: [member.value]})
-        assert f"{member}" == str(member) == "%s" % member == member.value
+        assert f"{member}" == str(member) == "%s" % member == member.value  # noqa: UP031
 
 
 def test_the_summarizer_as_older_files_and_the_flags_spell_it():

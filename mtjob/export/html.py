@@ -141,7 +141,8 @@ def render_html(article: FinishedArticle, *, only_flagged: bool = False,
     legend = "".join(f"<li>{_badge(f)} {esc(flag_info(f)[2])}</li>"
                      for f in sorted(set(counts) | set(FLAG_INFO)))
     parts.append(f'<div class="toolbar"><label><input type="checkbox" id="flagged-only"{checked}>'
-                 f" Flagged only ({to_review} to review)</label><span>{present or 'no flags'}</span>"
+                 f" Flagged only ({to_review} to review)</label>"
+                 f"<span>{present or 'no flags'}</span>"
                  f'<details class="legend"><summary>Legend</summary><ul>{legend}</ul>'
                  f"</details>{EDIT_CONTROLS}</div>\n<main>\n")
     parts.append('<div class="colhead"><span>id</span><span class="ar">Arabic (source)</span>'

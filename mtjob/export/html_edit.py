@@ -128,7 +128,8 @@ _EDIT_BODY = """  function anchor(s) { return s.occ + ":" + s.ar; }
   function show() {
     cells().forEach(function (c) {
       var item = itemOf(uidOf(c));
-      if (item) { paint(c, item.text); } else if (box.checked) { paint(c, final(data.sentences[uidOf(c)])); }
+      if (item) { paint(c, item.text); }
+      else if (box.checked) { paint(c, final(data.sentences[uidOf(c)])); }
       mark(c);
     });
     tally();
@@ -183,7 +184,9 @@ _EDIT_BODY = """  function anchor(s) { return s.occ + ":" + s.ar; }
                             post_edit: item.text, state: item.state,
                             edited_by: item.by || reviewer.value || null, edited_at: item.at});
     });
-    out.corrections.sort(function (x, y) { return x.para_id - y.para_id || x.sent_id - y.sent_id; });
+    out.corrections.sort(function (x, y) {
+      return x.para_id - y.para_id || x.sent_id - y.sent_id;
+    });
     var blob = new Blob([JSON.stringify(out, null, 1)], {type: "application/json"});
     var link = document.createElement("a");
     link.href = URL.createObjectURL(blob);

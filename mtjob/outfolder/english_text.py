@@ -22,7 +22,6 @@ from ..errors import InputError
 from ..inputs.sources import display_name
 from ..records import join_sentences
 from .atomic import read_plain, write_if_changed
-from .machine import final_text
 from .paths import TEXT as SUFFIX
 from .paths import jsonl_path
 
@@ -51,8 +50,10 @@ def paragraph_final(ar: str, en: str, sentences_ar: list[str], finals: list[str]
 def final_paragraph(record: dict[str, Any]) -> str:
     """A paragraph record's final English."""
     sentences = record.get("sentences") or []
+    finals = [s["post_edit"] if isinstance(s.get("post_edit"), str) else s["en"]
+              for s in sentences]
     return paragraph_final(str(record["ar"]), str(record["en"]), [s["ar"] for s in sentences],
-                           [final_text(s) for s in sentences],
+                           finals,
                            any(isinstance(s.get("post_edit"), str) for s in sentences))
 
 

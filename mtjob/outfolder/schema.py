@@ -17,7 +17,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, TypeVar
 
 from ..vocabulary import MANIFEST as MANIFEST_STATUSES
-from ..vocabulary import Origin, Status
+from ..vocabulary import Status
 
 T = TypeVar("T")
 

@@ -16,8 +16,13 @@ from ..errors import InputError, OutputError
 from ..inputs.reader import Article, doc_id_for, source_sha256
 from ..inputs.sources import Skipped, display_name
 from ..outfolder.index import ArticleIndex, skip_key
-from ..outfolder.manifest import (ManifestWriter, done_entry, failed_entry,
-                                  not_an_article_entry, pending_entry)
+from ..outfolder.manifest import (
+    ManifestWriter,
+    done_entry,
+    failed_entry,
+    not_an_article_entry,
+    pending_entry,
+)
 from ..outfolder.paths import done_record
 from ..records import ArticleOutcome, ParagraphRecord
 from ..vocabulary import Role, Status

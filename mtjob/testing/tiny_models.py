@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import torch
+    pass
 
 from ..vocabulary import Role
 from .seed_text import AR_SEED, ARABIC_CHARS, EN_SEED, LATIN_CHARS, augment, spm_pieces, train_spm
@@ -39,6 +39,12 @@ TC_BIG_TOKENIZER = {
     "separate_vocabs": False, "special_tokens_map_file": None,
     "name_or_path": "marian-models/opusTCv20210807+bt_transformer-big_2022-03-09/ar-en",
     "tokenizer_class": "MarianTokenizer"}
+
+
+def _config_extras(**keys: Any) -> dict[str, Any]:
+    """Keys a transformers config keeps as written though its signature does not name them
+    (the hub's config.json files hold them; the CTranslate2 converter reads them)."""
+    return keys
 
 
 def _write_json(path: Path, obj: object) -> None:

@@ -130,7 +130,7 @@ def article_languages(articles: list[Article], segments: list[Segment], check: L
     if identifier is None:
         return [ArticleLanguage(None, 1.0) for _ in articles]
     found = check_languages(articles, segments, identifier)
-    for article, language in zip(articles, found):
+    for article, language in zip(articles, found, strict=True):
         if language.flags:
             log.warning("%s: mostly not Arabic (detected %s; %.0f%% of its letters Arabic): "
                         "flagged not_arabic, other-language paragraphs copied",
