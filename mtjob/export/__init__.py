@@ -25,6 +25,7 @@ from ..outfolder.atomic import write_if_changed
 from ..outfolder.english_text import english_text, finished_final
 from ..outfolder.paths import INDEX, page_name
 from ..outfolder.readback import FinishedArticle, read_finished_part, read_folder
+from ..vocabulary import Status
 from .html import render_html, render_index
 from .tmx import render_project_tmx, render_tmx, tmx_skipped
 from .tsv import render_tsv
@@ -39,8 +40,10 @@ SUFFIXES = {"html": ".html", "xliff": ".xlf", "tmx": ".tmx", "tsv": ".tsv", "tex
 PROJECT_TMX = "project.tmx"
 
 
-_LEFT_OUT = {"pending": "article(s) not written yet (the run was stopped before it finished)",
-             "failed": "failed article(s)", "not_an_article": "input(s) that are not articles",
+_LEFT_OUT = {Status.PENDING: "article(s) not written yet (the run was stopped before it "
+                             "finished)",
+             Status.FAILED: "failed article(s)",
+             Status.NOT_AN_ARTICLE: "input(s) that are not articles",
              "broken": "article(s) whose files fail verify"}
 
 

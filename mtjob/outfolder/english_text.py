@@ -26,7 +26,7 @@ from .paths import TEXT as SUFFIX
 from .paths import jsonl_path
 
 if TYPE_CHECKING:
-    from .readback import FinishedParagraph
+    from .finished import FinishedParagraph
 
 log = logging.getLogger(__name__)
 

@@ -87,12 +87,10 @@ class FinishedSentence:
         OneOf((ReviewState.EDITED, ReviewState.CONFIRMED)), "What a person did: `edited` "
         "(`post_edit` holds their English) or `confirmed` (accepted as it is); absent: "
         "nobody has reviewed it.", optional=True)
-    edit_from: str | None = key(str, "Where the applied correction came from: `page`, "
-                                "`xliff`, `tmx`, `tsv`, `memory`, `propagated`.",
-                                optional=True)
-    propagated_from: str | None = key(str, "With `edit_from` `propagated`: "
-                                      "`DOC_ID#pP-sS` of the correction it copies.",
-                                      optional=True)
+    edit_from: str | None = key(str, "Where the applied correction came from: `page`, `xliff`, "
+                                "`tmx`, `tsv`, `memory`, `propagated`.", optional=True)
+    propagated_from: str | None = key(str, "With `edit_from` `propagated`: `DOC_ID#pP-sS` of "
+                                      "the correction it copies.", optional=True)
 
     @property
     def flagged(self) -> bool:
@@ -100,8 +98,7 @@ class FinishedSentence:
 
     @property
     def state(self) -> ReviewState:
-        """What a person did: the ``review`` key; a post-edit without one (written before
-        review states existed) is an edit."""
+        """The ``review`` key; a post-edit without one (older files) is an edit."""
         if self.review in (ReviewState.EDITED, ReviewState.CONFIRMED):
             return ReviewState(self.review)
         return ReviewState.EDITED if self.post_edit is not None else ReviewState.MACHINE
@@ -113,12 +110,11 @@ class FinishedSentence:
 
     @property
     def reviewed(self) -> bool:
-        """A person looked at this very sentence (edited or confirmed it, not propagated)."""
+        """A person edited or confirmed this very sentence (a propagated edit is not that)."""
         return self.state != ReviewState.MACHINE and not self.propagated
 
     @property
-    def to_review(self) -> bool:
-        """Flagged and nobody reviewed it: what "Flagged only" and the index count."""
+    def to_review(self) -> bool:  # what "Flagged only" and the index count
         return self.flagged and not self.reviewed
 
     @property

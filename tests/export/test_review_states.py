@@ -16,7 +16,8 @@ import xml.etree.ElementTree as ET
 from mtjob.export.html import render_html, render_index
 from mtjob.export.tmx import render_project_tmx, render_tmx
 from mtjob.export.xliff import render_xliff
-from mtjob.outfolder.readback import FinishedArticle, paragraph_from_dict
+from mtjob.outfolder.finished import FinishedAbstract, FinishedArticle, FinishedParagraph
+from mtjob.outfolder.schema import from_json
 from mtjob.testing.output_folder import sentence
 
 XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
@@ -28,8 +29,11 @@ def article(doc_id: str, sentences: list[dict]) -> FinishedArticle:
     record = {"doc_id": doc_id, "para_id": 0, "ar": " ".join(s["ar"] for s in sentences),
               "en": " ".join(s["en"] for s in sentences), "sentences": sentences,
               "flags": []}
-    return FinishedArticle(doc_id=doc_id, paragraphs=(paragraph_from_dict(record),),
-                           meta={"jsonl_sha256": "0" * 64})
+    meta = {"doc_id": doc_id, "abstract": None, "method": "none", "paragraphs": 1,
+            "source": f"{doc_id}.txt", "source_sha256": "0" * 64, "jsonl_sha256": "0" * 64,
+            "models": None, "settings": {}, "flags": {}}
+    return FinishedArticle(doc_id=doc_id, paragraphs=(from_json(FinishedParagraph, record),),
+                           meta=meta, record=from_json(FinishedAbstract, meta))
 
 
 def states() -> FinishedArticle:
