@@ -20,7 +20,19 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .choices import Backend, Device, DType, EngineKind, LangCheck, Quantize, resolve_backend
+from .choices import (
+    CONSISTENCY_HELP,
+    TERMS_HELP,
+    Backend,
+    Consistency,
+    Device,
+    DType,
+    EngineKind,
+    LangCheck,
+    Quantize,
+    TermsMode,
+    resolve_backend,
+)
 from .errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -132,8 +144,9 @@ class JobConfig:
     # [trust] (README, Trust signals)
     alignments: bool = setting(False, "Record word alignments per sentence (and flag "
                                "source_uncovered).", OUTPUT, output=True)
-    glossary: str | None = setting(None, "TSV of Arabic terms and expected renderings "
-                                   "(term TAB a|b): misses are flagged.", OUTPUT)
+    glossary: str | None = setting(None, "Arabic terms: TSV or TBX (README, Terms).", OUTPUT)
+    terms: str = setting("auto", TERMS_HELP, OUTPUT, choices=TermsMode)
+    consistency: str = setting("auto", CONSISTENCY_HELP, OUTPUT, choices=Consistency)
     memory: str | None = setting(None, "Translation memory (SQLite, from mtjob memory add), "
                                  "opened read-only: an exact match is taken instead of "
                                  "decoded, a close one kept as a suggestion. Not part of the "
@@ -186,21 +199,21 @@ class JobConfig:
     def output_settings(self, glossary_sha256: str | None = None) -> dict[str, Any]:
         """The settings that determine the output, as recorded beside every abstract
         (``glossary_sha256``: the hash of the glossary as a run loaded it)."""
-        settings = {name: getattr(self, name) for name in OUTPUT_SETTINGS}
-        if self.glossary is not None:  # its content, not its path, shapes the output
-            from .text.glossary import load_once
+        from .inputs.pathcheck import glossary_settings
 
-            settings["glossary_sha256"] = glossary_sha256 or load_once(self.glossary)[1]
-        return settings
+        return {**{name: getattr(self, name) for name in OUTPUT_SETTINGS}, **glossary_settings(
+            self.glossary, glossary_sha256, self.terms, self.consistency)}
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return {k: v for k, v in dataclasses.asdict(self).items() if QUIET.get(k, ...) != v}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
 
 
 FIELDS = {f.name: f for f in fields(JobConfig)}
+#: In ``to_dict`` only when set: a run without the feature writes what it wrote before.
+QUIET = {"terms": "auto", "consistency": "auto"}
 #: The field types, resolved once: ``str``, ``int``, ``float``, ``bool``, or ``X | None``.
 TYPES = typing.get_type_hints(JobConfig)
 OUTPUT_SETTINGS = tuple(name for name, f in FIELDS.items() if f.metadata["output"])

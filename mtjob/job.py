@@ -29,7 +29,7 @@ from .records import ParagraphRecord, abstract_record, build_records
 from .runs.bookkeeping import Bookkeeping
 from .runs.report import RunReport
 from .runs.sharding import select_inputs
-from .text.glossary import Entry, load_once
+from .terms.session import TermSession
 from .text.langid import ArticleLanguage
 from .text.segment import Segment, TokenCounter
 from .translation import translate_segments
@@ -59,7 +59,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
     engine: Engine | None = None
     with ShardLock(out, rank, world_size, wait_lock) as lock:
         report.locked = True
-        glossary, glossary_sha256 = load_once(config.glossary)  # one read for the whole run
+        terms, glossary_sha256 = TermSession.start(config, out)  # the glossary read once
         settings = config.output_settings(glossary_sha256)
         manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
         revisions = models.revisions(config)  # cheap: fingerprints are cached
@@ -75,7 +75,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
             tokenizer = models.tokenizer(config) if todo else None  # no weights
             for start, end in article_groups(len(todo), config.group_articles):
                 engine = _run_group(book, todo[start:end], tokenizer, models, engine,
-                                    progress, glossary)
+                                    progress, terms)
         finally:
             if engine is not None:
                 engine.close()
@@ -88,7 +88,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
 
 def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | None,
                models: Models, engine: Engine | None, progress: Progress | None,
-               glossary: tuple[Entry, ...]) -> Engine | None:
+               terms: TermSession | None) -> Engine | None:
     """One group of articles: read, segment, check languages, translate, build, summarize,
     write. Returns the engine, loaded at the first group that has work for it."""
     config, report = book.config, book.report
@@ -107,7 +107,7 @@ def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | N
     if engine is None:
         engine, report.models_loaded = models.engine(config), True
     errors.update(translate_segments(segments, engine, config, progress, report.stage_seconds,
-                                     glossary))
+                                     terms))
     provenance = book.provenance(engine)
     ready = []  # (article, language, records, machine JSONL, JSONL written, corrected)
     for doc, article in enumerate(articles):  # build records, re-apply the corrections

@@ -17,12 +17,12 @@ from .backends.base import GenOptions, Hypothesis
 from .engines.batching import plan_jobs
 from .text import quality
 from .text.alignment import uncovered_share
-from .text.glossary import Entry, load_glossary, misses
 from .text.langid import LANG
 
 if TYPE_CHECKING:
     from .config import JobConfig
     from .engines.base import Engine, Progress
+    from .terms.session import TermSession
     from .text.segment import Segment
 
 log = logging.getLogger(__name__)
@@ -33,13 +33,18 @@ RETRY_OPTIONS = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.3}
 def translate_segments(segments: list[Segment], engine: Engine, config: JobConfig,
                        progress: Progress | None = None,
                        seconds: dict[str, float] | None = None,
-                       glossary: tuple[Entry, ...] | None = None) -> dict[int, str]:
+                       terms: TermSession | None = None) -> dict[int, str]:
     """Translate segments in place, retrying flagged ones once when the config says so, then
-    check the glossary. Returns ``{doc index: error}`` for the articles a failed batch took
-    down; adds the time spent to ``seconds["translate"]`` and ``seconds["retry"]``.
-    ``glossary``: the entries the run loaded (else the file is read now)."""
+    enforce and check the terms and unify the names (:mod:`mtjob.terms`). Returns ``{doc
+    index: error}`` for the articles a failed batch took down; adds the time spent to
+    ``seconds["translate"]``, ``seconds["retry"]`` and ``seconds["terms"]``. ``terms``: the
+    run's (else one is made from the config, its glossary read now)."""
     seconds = {} if seconds is None else seconds
-    glossary = load_glossary(config.glossary) if glossary is None else glossary
+    if terms is None:
+        from .terms.glossary import load_glossary
+        from .terms.session import TermSession
+
+        terms = TermSession.for_run(config, load_glossary(config.glossary))
     started = time.monotonic()  # the memory's look-ups count as translating
     copied = [s for s in segments if s.text and (LANG in s.flags
                                                  or not quality.has_arabic_letters(s.text))]
@@ -52,7 +57,8 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
         not_decoded += apply_memory(segments, config.memory)
     if progress is not None and not_decoded:
         progress(not_decoded)
-    errors = _translate(segments, engine, config, progress, retry=False)
+    aligned = config.alignments or (terms is not None and terms.needs_alignment)
+    errors = _translate(segments, engine, config, progress, retry=False, aligned=aligned)
     seconds["translate"] = seconds.get("translate", 0.0) + time.monotonic() - started
     if config.retry_degenerate:
         suspect = [s for s in segments if quality.badness(s.flags) and s.doc not in errors]
@@ -60,15 +66,20 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
             log.info("retrying %d suspicious segment(s) with anti-repetition settings",
                      len(suspect))
             started = time.monotonic()
-            for doc, message in _translate(suspect, engine, config, None, retry=True).items():
+            for doc, message in _translate(suspect, engine, config, None, retry=True,
+                                           aligned=aligned).items():
                 # The first pass stands: a failed retry costs the retry, not the article.
                 log.warning("retry failed for article %d of this group, first translations "
                             "kept: %s", doc, message)
             seconds["retry"] = seconds.get("retry", 0.0) + time.monotonic() - started
-    for seg in segments:
-        if glossary and seg.text and (missed := misses(glossary, seg.text, seg.en)):
-            seg.glossary_miss = missed
-            seg.flags = seg.flags + [quality.GLOSSARY_MISS]
+    if terms is not None:
+        started = time.monotonic()
+        terms.apply(segments, engine, config, errors,
+                    lambda seg, hyp: judge(seg, hyp, config), RETRY_OPTIONS)
+        seconds["terms"] = seconds.get("terms", 0.0) + time.monotonic() - started
+    if not config.alignments:  # asked for by the names alone: not written
+        for seg in segments:
+            seg.alignment = None
     return errors
 
 
@@ -82,13 +93,13 @@ def copy_source(seg: Segment, alignments: bool) -> None:
 
 
 def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
-               progress: Progress | None, retry: bool) -> dict[int, str]:
+               progress: Progress | None, retry: bool, aligned: bool) -> dict[int, str]:
     work = [s for s in segments if s.text and s.origin == "mt"]
     extra = RETRY_OPTIONS if retry else {}
     batches, jobs = plan_jobs(
         [s.text for s in work], [s.tokens for s in work], [s.limit for s in work],
         config.token_budget,
-        lambda limit: GenOptions(config.beams, limit, alignments=config.alignments,
+        lambda limit: GenOptions(config.beams, limit, alignments=aligned,
                                  alignment_layer=config.alignment_layer, **extra))
     log.info("%s %d segment(s) in %d batch(es) of up to %d padded tokens, beam %d",
              "retrying" if retry else "translating", len(work), len(jobs), config.token_budget,
@@ -117,8 +128,9 @@ def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
 
 
 def judge(seg: Segment, hyp: Hypothesis, config: JobConfig) -> list[str]:
-    """The flags of one hypothesis for one segment."""
-    uncovered = None if hyp.alignment is None else \
+    """The flags of one hypothesis for one segment (``source_uncovered`` only when the
+    alignments were asked for: the names' alignments alone flag nothing)."""
+    uncovered = None if hyp.alignment is None or not config.alignments else \
         uncovered_share(hyp.alignment, len(seg.text.split()))
     return quality.detect(seg.text, seg.tokens, hyp.text, hyp.tokens, seg.limit,
                           score=hyp.score, min_score=config.min_score, uncovered=uncovered,

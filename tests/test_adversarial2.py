@@ -9,7 +9,10 @@ import pytest
 
 from mtjob.inputs import reader
 from mtjob.text import clean as textclean
-from mtjob.text import glossary, quality, segment
+from mtjob.terms import glossary
+from mtjob.terms.check import check_terms
+from mtjob.terms.index import TermIndex
+from mtjob.text import quality, segment
 
 MB = 1 << 20
 
@@ -50,10 +53,10 @@ def test_paragraph_splitting_is_linear_on_blank_lines(text):
 
 
 def test_glossary_checks_are_linear():
-    entries = glossary.parse("مجلس\taa|a a|...\n".encode(), "g.tsv")
-    _linear(lambda t: glossary.misses(entries, "مجلس", t), "a" * MB)
-    _linear(lambda t: glossary.misses(entries, "مجلس", t), "a " * (MB // 2))
-    _linear(lambda t: glossary.misses(entries, "مجلس" * (MB // 4), t), "." * MB)
+    index = TermIndex(glossary.parse("مجلس\taa|a a|...\n".encode(), "g.tsv"))
+    _linear(lambda t: check_terms("مجلس", t, index), "a" * MB)
+    _linear(lambda t: check_terms("مجلس", t, index), "a " * (MB // 2))
+    _linear(lambda t: check_terms("مجلس" * (MB // 4), t, index), "." * MB)
 
 
 def test_sentence_ends_are_those_of_the_backtracking_pattern(monkeypatch):

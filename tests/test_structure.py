@@ -119,7 +119,7 @@ def test_the_cli_starts_without_torch_or_transformers():
 TOP = {"__init__", "__main__", "cli", "api", "job", "config", "choices", "errors", "versions",
        "signals", "records", "status", "translation"}
 PACKAGES = {"commands", "inputs", "text", "engines", "runs", "outfolder", "backends", "export",
-            "feedback", "memory", "evaluation", "testing"}
+            "feedback", "memory", "evaluation", "testing", "terms"}
 
 
 def entry(module: str, package: str) -> str | None:

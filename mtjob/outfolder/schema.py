@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..status import MANIFEST as MANIFEST_STATUSES
+from ..vocabulary import Forced, TermReason
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,17 @@ def _word_pair(pair: list[int]) -> list[str]:
         ["expected [source word, output word], two indices >= 0"]
 
 
+#: A term the English lacks (older folders: the term alone), and a rendering put in.
+TERM_MISS = {"term": str, "expected": [str]}
+TERM_FORCED = {"term": str, "rendering": str, "how": OneOf(tuple(Forced)),
+               "why": OneOf(tuple(TermReason)), Opt("replaced"): str}
+NAME = {"name": str, "rendering": str, "sentences": int, "replaced": [str],
+        "how": [OneOf(tuple(Forced))]}
 #: Schema 2 (README, Trust signals) added the optional keys; schema-1 files still verify.
 SENTENCE = {"ar": str, "en": str, "src_tokens": int, "tgt_tokens": int, "flags": [str],
             Opt("score"): (float, int, None), Opt("alignment"): [Rule([int], _word_pair)],
-            Opt("glossary_miss"): [str], Opt("post_edit"): str, Opt("edited_by"): (str, None),
+            Opt("glossary_miss"): [(str, TERM_MISS)], Opt("terms"): [TERM_FORCED],
+            Opt("post_edit"): str, Opt("edited_by"): (str, None),
             Opt("edited_at"): str, Opt("origin"): OneOf(("mt", "copy", "memory")),
             Opt("memory"): dict, Opt("suggestion"): dict}
 PARAGRAPH = {Opt("schema"): int, "doc_id": str, "para_id": int, "ar": str, "en": str,
@@ -80,6 +88,7 @@ ABSTRACT = {Opt("schema"): int, "doc_id": str, "abstract": (str, None), "method"
             Opt("scores"): SCORES, Opt("checks"): CHECKS, Opt("input_tokens"): (int, None),
             Opt("language"): (str, None), Opt("article_flags"): [str],
             Opt("summary_from"): OneOf(("corrected",)), Opt("summary_jsonl_sha256"): SHA256,
+            Opt("names"): [NAME],
             "mtjob_version": str}
 
 

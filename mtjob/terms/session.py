@@ -1,0 +1,112 @@
+"""What a run does with terms, from its first article group to its last: the glossary index
+it loaded once, the modes (``--terms``, ``--consistency``) and the renderings its recurring
+names got so far (``--consistency run``: later articles follow earlier ones)."""
+
+from __future__ import annotations
+
+import gc
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..choices import resolve_term_modes
+from ..text import quality
+from ..vocabulary import Origin
+from .check import check_terms, missing
+from .consistency import disagreements
+from .enforce import Judge, force_terms
+from .glossary import GlossaryTerm, load_data
+from .index import TermIndex
+from .required import requirements
+from .stored import store_glossary
+
+if TYPE_CHECKING:
+    from ..config import JobConfig
+    from ..engines.base import Engine
+    from ..text.segment import Segment
+
+log = logging.getLogger(__name__)
+
+
+def build_index(terms: tuple[GlossaryTerm, ...], protect: bool) -> TermIndex:
+    """The index of a glossary, built with the garbage collector paused: a 100k-term index
+    is 100k small tuples, and the collector's passes over them cost more than the build."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return TermIndex(terms, protect=protect)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@dataclass
+class TermSession:
+    """The run's terms: ``terms`` and ``consistency`` as resolved (``JobConfig.term_modes``)."""
+
+    index: TermIndex
+    terms: str
+    consistency: str
+    #: Renderings chosen for recurring names earlier in the run (``--consistency run``).
+    chosen: dict[str, str] = field(default_factory=dict)
+    #: Where the glossary is kept for the final text's checks, its bytes and hash.
+    keep: tuple[Path, bytes, str] | None = None
+
+    @classmethod
+    def start(cls, config: JobConfig, out: Path) -> tuple[TermSession | None, str | None]:
+        """A run's session (None when terms and consistency are both off) and the hash of
+        its glossary: the file read once, kept in ``out`` when the first sentences are
+        decoded."""
+        terms, sha, data = load_data(config.glossary)
+        session = cls.for_run(config, terms)
+        if session is not None and sha is not None:
+            session.keep = (out, data, sha)
+        return session, sha
+
+    @classmethod
+    def for_run(cls, config: JobConfig, glossary: tuple[GlossaryTerm, ...]) -> TermSession | None:
+        """The session of a run, or None when terms and consistency are both off."""
+        terms, consistency = resolve_term_modes(config.terms, config.consistency,
+                                                config.glossary is not None)
+        if (terms, consistency) == ("off", "off"):
+            return None
+        return cls(build_index(glossary, protect=terms != "off"), terms, consistency)
+
+    @property
+    def needs_alignment(self) -> bool:
+        """Every decoded sentence needs its alignment: names are found through it."""
+        return self.consistency != "off"
+
+    def apply(self, segments: list[Segment], engine: Engine, config: JobConfig,
+              errors: dict[int, str], judge: Judge, retry: dict[str, Any]) -> None:
+        """Enforce the terms, unify the names, then check every sentence's English.
+        ``judge``: a hypothesis's flags; ``retry``: the anti-repetition settings that a
+        retried sentence is decoded with again."""
+        if self.keep is not None:
+            store_glossary(*self.keep)
+            self.keep = None
+        live = [s for s in segments if s.text and s.doc not in errors]
+        if self.terms == "enforce":  # all of a sentence's terms: forcing one must keep the rest
+            needs = [(s, requirements(found)) for s in live if s.origin == Origin.MT
+                     if missing(found := self.index.find(s.text), s.en)]
+            force_terms(needs, engine, config, judge, retry)
+        if self.consistency != "off":
+            scopes: list[list[Segment]] = [live]
+            if self.consistency == "article":
+                by_doc: dict[int, list[Segment]] = {}
+                for seg in live:
+                    by_doc.setdefault(seg.doc, []).append(seg)
+                scopes = list(by_doc.values())
+            needs = [n for scope in scopes for n in disagreements(
+                scope, self.index, self.chosen if self.consistency == "run" else None)]
+            if needs:
+                log.info("names: %d sentence(s) render a recurring name otherwise: decoding "
+                         "them again", len(needs))
+                force_terms(needs, engine, config, judge, retry)
+        if self.terms != "off":
+            for seg in live:
+                misses = check_terms(seg.text, seg.en, self.index)
+                if misses:
+                    seg.glossary_miss = [m.to_dict() for m in misses]
+                    seg.flags = seg.flags + [quality.GLOSSARY_MISS]
