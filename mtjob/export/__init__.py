@@ -19,6 +19,8 @@ from ..errors import ConfigError, OutputError
 from ..inputs.sources import display_name
 from ..outfolder.atomic import write_if_changed
 from ..outfolder.readback import FinishedArticle, read_folder
+from ..terms.check import TermMiss
+from ..terms.stored import final_misses, omegat_glossary
 from .html import render_html, render_index
 from .pages import INDEX, page_name
 from .tmx import render_tmx, tmx_skipped
@@ -90,7 +92,8 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
     index = INDEX
     for article in articles:
         path = target / names[article.doc_id]
-        text, dropped = _render(article, fmt, only_flagged, excel, index, omegat)
+        terms = final_misses(out, article)  # issue 32: the final English's terms
+        text, dropped = _render(article, fmt, only_flagged, excel, index, omegat, terms)
         if dropped:
             log.warning("%s: dropped %d character(s) that XML 1.0 cannot hold (control "
                         "characters, U+FFFE/U+FFFF, lone surrogates)", display_name(path),
@@ -106,19 +109,26 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
     if fmt == "html":
         write_if_changed(target / index, render_index(articles, names).encode("utf-8"))
         report.files.append(target / index)
+    if omegat:  # issue 32: the run's glossary where OmegaT shows it (PROJECT/glossary/)
+        glossary = omegat_glossary(out, articles, target)
+        if glossary is not None:
+            report.files.append(glossary)
     return report
 
 
 def _render(article: FinishedArticle, fmt: str, only_flagged: bool, excel: bool,
-            index: str, omegat: bool = False) -> tuple[str, int]:
-    """The file's text and how many characters XML forced out of it."""
+            index: str, omegat: bool = False,
+            terms: dict[str, list[TermMiss]] | None = None) -> tuple[str, int]:
+    """The file's text and how many characters XML forced out of it; ``terms``: what each
+    sentence's final English lacks (issue 32)."""
     if fmt == "html":
-        return render_html(article, only_flagged=only_flagged, index=index), 0
+        return render_html(article, only_flagged=only_flagged, index=index, terms=terms), 0
     if fmt == "tsv":
-        return render_tsv(article, only_flagged=only_flagged, excel=excel), 0
+        return render_tsv(article, only_flagged=only_flagged, excel=excel, terms=terms), 0
     clean = XmlText()
     if fmt == "xliff":
-        text = render_xliff(article, only_flagged=only_flagged, clean=clean, omegat=omegat)
+        text = render_xliff(article, only_flagged=only_flagged, clean=clean, omegat=omegat,
+                            terms=terms)
     else:
         text = render_tmx(article, only_flagged=only_flagged, clean=clean)
     return text, clean.dropped

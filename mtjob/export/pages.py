@@ -20,6 +20,7 @@ from ..outfolder.atomic import ensure_real_dir, write_if_changed
 from ..outfolder.paths import INDEX, abstract_path, doc_of_page, page_name, page_stamp
 from ..outfolder.paths import REPORT_DIR as REPORT
 from ..outfolder.readback import FinishedArticle, read_finished
+from ..terms.stored import final_misses
 from .html import render_html, render_index
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ def _current(out: Path, doc_id: str, reuse: bool = True) -> tuple[FinishedArticl
     article = read_finished(out, doc_id)
     if reuse and page_stamp(out / REPORT / page_name(doc_id)) == article.page_key:
         return article, None
-    return article, render_html(article, index=INDEX).encode("utf-8")
+    terms = final_misses(out, article)  # issue 32: the final English's terms
+    return article, render_html(article, index=INDEX, terms=terms).encode("utf-8")
 
 
 def write_page(out: Path, doc_id: str) -> Path:

@@ -13,10 +13,13 @@ import math
 import re
 
 from ..outfolder.readback import FinishedArticle
+from ..terms.check import TermMiss
 
 #: ``en`` is the machine's; ``post_edit`` the person's (``mtjob import`` reads it back, and
 #: checks ``ar`` and ``en`` against the sentence before applying it).
 COLUMNS = ("doc_id", "para_id", "sent_id", "ar", "en", "score", "flags", "post_edit")
+#: Issue 32: the glossary terms the final English lacks (``term → rendering``), last.
+TERMS_COLUMN = "terms_missing"
 #: Excel detects UTF-8 only with a BOM; other readers would take it as part of the first name.
 BOM = "\ufeff"
 # A lone surrogate (possible in JSON as an escape) cannot be written as UTF-8 at all.
@@ -40,12 +43,14 @@ def formula_like(text: str) -> bool:
     return text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START)
 
 
-def render_tsv(article: FinishedArticle, *, only_flagged: bool = False, excel: bool = False) -> str:
+def render_tsv(article: FinishedArticle, *, only_flagged: bool = False, excel: bool = False,
+               terms: dict[str, list[TermMiss]] | None = None) -> str:
     """The article's sentences as TSV with a header row; flags are comma-separated.
-    ``excel``: a BOM, and text cells neutralised against formula injection."""
+    ``excel``: a BOM, and text cells neutralised against formula injection. ``terms``: a
+    last column of what each final English lacks (issue 32)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(COLUMNS + ((TERMS_COLUMN,) if terms is not None else ()))
     for paragraph, sentence in article.sentences():
         if only_flagged and not sentence.flagged:
             continue
@@ -54,5 +59,7 @@ def render_tsv(article: FinishedArticle, *, only_flagged: bool = False, excel: b
                          _cell(sentence.ar, excel), _cell(sentence.en, excel),
                          score if math.isfinite(sentence.score or 0.0) else _cell(score, excel),
                          _cell(",".join(sentence.flags), excel),
-                         _cell(sentence.post_edit or "", excel)))
+                         _cell(sentence.post_edit or "", excel))
+                        + (() if terms is None else (_cell("; ".join(map(str, terms.get(
+                            paragraph.unit_id(sentence), []))), excel),)))
     return (BOM if excel else "") + buffer.getvalue()

@@ -66,10 +66,11 @@ class TermSession:
 
     @classmethod
     def for_run(cls, config: JobConfig, glossary: tuple[GlossaryTerm, ...]) -> TermSession | None:
-        """The session of a run, or None when terms and consistency are both off."""
+        """The session of a run, or None when it has no glossary and terms and consistency
+        are both off."""
         terms, consistency = resolve_term_modes(config.terms, config.consistency,
                                                 config.glossary is not None)
-        if (terms, consistency) == ("off", "off"):
+        if (terms, consistency) == ("off", "off") and config.glossary is None:
             return None
         return cls(build_index(glossary, protect=terms != "off"), terms, consistency)
 

@@ -73,8 +73,7 @@ def render_tbx(terms: tuple[GlossaryTerm, ...], title: str = "mtjob glossary") -
     for number, term in enumerate(terms, 1):
         entry = ET.SubElement(body, "termEntry", {"id": f"t{number}"})
         if term.note:
-            ET.SubElement(entry, "descrip", {"type": "definition"}).text = \
-                _NOT_XML.sub("", term.note)
+            ET.SubElement(entry, "note").text = _NOT_XML.sub("", term.note)
         for lang, texts in (("ar", [term.term]), ("en", list(term.renderings))):
             lang_set = ET.SubElement(entry, "langSet", {XML_LANG: lang})
             for text in texts:
