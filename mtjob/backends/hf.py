@@ -175,7 +175,9 @@ class TransformersTranslator(LazyModel):
 def forced_prefix(prefixes: list[list[int]], beams: int) -> Any:
     """A ``LogitsProcessorList`` that lets row ``i``'s beams take only ``prefixes[i]``'s
     token at each of its first steps (its other tokens at -inf), then anything: the
-    transformers form of CTranslate2's ``target_prefix``."""
+    transformers form of CTranslate2's ``target_prefix``. A forced token another processor
+    banned (the retry's n-gram blocking) is forced all the same, as CTranslate2 does; the
+    kept output is scored again by a teacher-forced pass."""
     import torch
     from transformers import LogitsProcessor, LogitsProcessorList
 
@@ -187,7 +189,7 @@ def forced_prefix(prefixes: list[list[int]], beams: int) -> Any:
                 if step < len(prefix):
                     kept = scores[row, prefix[step]].clone()
                     scores[row] = -torch.inf
-                    scores[row, prefix[step]] = kept
+                    scores[row, prefix[step]] = kept if torch.isfinite(kept) else 0.0
             return scores
 
     return LogitsProcessorList([ForcedPrefix()])
