@@ -118,6 +118,17 @@ def join_sentences(source: str, sentences: list[str], translations: list[str]) -
     return "".join(out).strip()
 
 
+def term_counts(sentences: list[SentenceRecord]) -> Counter[str]:
+    """Sentences decoded again for a term or kept span (``forced``) and for a name unified
+    across the article or run (``unified``)."""
+    found: Counter[str] = Counter()
+    for s in sentences:
+        whys = {item.get("why") for item in s.terms}
+        found["forced"] += bool(whys - {TermReason.CONSISTENCY})
+        found["unified"] += TermReason.CONSISTENCY in whys
+    return +found
+
+
 def sentence_flags(records: list[ParagraphRecord]) -> Counter[str]:
     """How many sentences carry each flag."""
     return Counter(f for r in records for s in r.sentences for f in s.flags)

@@ -138,3 +138,20 @@ def test_a_name_is_unified_across_two_articles_with_consistency_run(tmp_path, gr
 def test_consistency_article_leaves_a_name_alone_in_another_article(tmp_path):
     found = run(tmp_path, Scripted(ENGLISH), ARTICLES, glossary=None, consistency="article")
     assert found["b"][0]["en"] == "confirmed Carey the-news." and "terms" not in found["b"][0]
+
+
+def test_the_run_record_counts_forced_and_unified_sentences(tmp_path):
+    from mtjob.runs.runlog import run_record
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, text in {**ARTICLES, "c": "قال جنيف إن الاجتماع انتهى.\n"}.items():
+        (inbox / f"{name}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "g.tsv").write_text("جنيف\tGeneva\n", encoding="utf-8")
+    english = {**ENGLISH, "قال جنيف إن الاجتماع انتهى.": ["said Genf that it ended."]}
+    config = JobConfig(mt_model="fake-mt", sum_model="fake-sum", summary=False,
+                       lang_check="off", glossary=str(tmp_path / "g.tsv"), consistency="run")
+    report = run_shard(config, [inbox], tmp_path / "out", models=FakeModels(Scripted(english)))
+    assert report.terms == {"forced": 1, "unified": 1}
+    assert run_record(0, 1, report, config, 0, 0.0)["terms"] == {"forced": 1, "unified": 1}
+    assert "(1 forced, 1 unified for terms and names)" in report.summary_line()
