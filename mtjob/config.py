@@ -20,19 +20,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .choices import (
-    CONSISTENCY_HELP,
-    TERMS_HELP,
-    Backend,
-    Consistency,
-    Device,
-    DType,
-    EngineKind,
-    LangCheck,
-    Quantize,
-    TermsMode,
-    resolve_backend,
-)
+from .choices import (CONSISTENCY_HELP, TERMS_HELP, Backend, Consistency, Device, DType,
+                      EngineKind, LangCheck, Quantize, TermsMode, resolve_backend)
 from .errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -144,7 +133,7 @@ class JobConfig:
     # [trust] (README, Trust signals)
     alignments: bool = setting(False, "Record word alignments per sentence (and flag "
                                "source_uncovered).", OUTPUT, output=True)
-    glossary: str | None = setting(None, "Arabic terms: TSV or TBX (README, Terms).", OUTPUT)
+    glossary: str | None = setting(None, "Glossary, TSV or TBX (README, Terms and names).", OUTPUT)
     terms: str = setting("auto", TERMS_HELP, OUTPUT, choices=TermsMode)
     consistency: str = setting("auto", CONSISTENCY_HELP, OUTPUT, choices=Consistency)
     memory: str | None = setting(None, "Translation memory (SQLite, from mtjob memory add), "

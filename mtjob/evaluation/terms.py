@@ -52,11 +52,11 @@ class TermsReport:
         lines += ["", "accuracy: term occurrences whose rendering is in the English; "
                   "consistency: names (terms in 2+ sentences of an article, or of the run) "
                   "rendered one way", ""]
-        names = {doc: display_name(doc) for doc in self.articles}
-        width = max([7, *map(len, names.values())])
+        shown = {doc: display_name(doc) for doc in self.articles}
+        width = max([7, *map(len, shown.values())])
         lines.append(f"{'article':<{width}}  {'machine':>18}  {'final':>18}")
         for doc, kinds in self.articles.items():
-            lines.append(f"{names[doc]:<{width}}  "
+            lines.append(f"{shown[doc]:<{width}}  "
                          + "  ".join(f"{_cell(t.hits, t.occurrences):>18}"
                                      for t in kinds.values()))
         return "\n".join(lines) + "\n"

@@ -93,8 +93,10 @@ def post_edit_misses(out: Path, article: FinishedArticle, corrections: Iterable[
     """``(doc id, unit, terms)`` of each correction whose English lacks a glossary term of
     its Arabic (``mtjob import`` warns of them; the page and the exports flag them)."""
     index = stored_index(out, article.meta.get("settings"))
-    found = []
-    for c in corrections if index is not None else ():
+    found: list[tuple[str, str, list[TermMiss]]] = []
+    if index is None:
+        return found
+    for c in corrections:
         misses = check_terms(c.ar, c.post_edit, index)
         if misses:
             log.warning("%s %s: the post-edit lacks %s", article.doc_id, c.unit,

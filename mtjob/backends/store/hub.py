@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import ConfigError, ModelUnavailableError, UnsafeModelError
-from .download import PICKLE_WEIGHTS, download
+from .download import PICKLE_WEIGHTS, SAFE_PATTERNS, download
 from .fingerprint import cache_root, fingerprint
 from .model_ref import both_readings, hub_shaped, missing_folder
 
-__all__ = ["ModelSource", "cache_root", "cached_snapshot", "hub_cache_dir", "resolve_model"]
+__all__ = ["ModelSource", "resolve_model", "cache_root", "hub_cache_dir", "cached_snapshot"]
 
 log = logging.getLogger(__name__)
 

@@ -21,13 +21,7 @@ class RobertaBpeTokenizer:
     """``RobertaTokenizer`` on ``tokenizers``: the backend transformers would build."""
 
     def __init__(self, settings: TokenizerFiles) -> None:
-        from tokenizers import (
-            AddedToken,
-            Tokenizer,
-            decoders,
-            pre_tokenizers,
-            processors,
-        )
+        from tokenizers import AddedToken, Tokenizer, decoders, pre_tokenizers, processors
         from tokenizers.models import BPE
 
         vocab, merges = _vocab_and_merges(settings)
