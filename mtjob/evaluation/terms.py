@@ -73,7 +73,7 @@ def _cell(part: int, whole: int) -> str:
 def evaluate_terms(out: Path, glossary: Path | None = None) -> TermsReport:
     """The report of ``out`` (ConfigError when neither ``glossary`` nor a kept one exists)."""
     from ..terms.glossary import load_data
-    from ..terms.session import build_index
+    from ..terms.index import build_index
     from ..terms.stored import stored_index
 
     articles = read_folder(out)

@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from ..errors import ConfigError
 from ..text.clean import INVISIBLE, TATWEEL, clean_for_model
+from .tbx import Row, parse_tbx
 
 #: The rendering that says "keep the source as it is".
 KEEP = "="
@@ -97,13 +98,8 @@ def parse(data: bytes, path: str | Path) -> tuple[GlossaryTerm, ...]:
         raise ConfigError(f"{path}: the glossary is not UTF-8 ({exc.reason} at byte "
                           f"{exc.start})") from None
     if text.lstrip().startswith("<"):
-        from .tbx import parse_tbx
-
         return merge(parse_tbx(data, path), path)
     return merge(_tsv_rows(text, path), path)
-
-
-Row = tuple[int, str, list[str], str]
 
 
 def _tsv_rows(text: str, path: str | Path) -> Iterator[Row]:

@@ -9,6 +9,7 @@ term inside a longer word, which is what must not match). Leftmost-longest: "Ù…Ø
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable
 
@@ -105,3 +106,15 @@ def _span(raw: list[str], start: int, end: int) -> str:
 def fold_term(text: str) -> str:
     """A term's folded form, as the index keys it (for grouping names)."""
     return " ".join(fold(w) for w in text.split())
+
+
+def build_index(terms: tuple[GlossaryTerm, ...], protect: bool) -> TermIndex:
+    """The index of a glossary, built with the garbage collector paused: a 100k-term index
+    is 100k small tuples, and the collector's passes over them cost more than the build."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return TermIndex(terms, protect=protect)
+    finally:
+        if enabled:
+            gc.enable()

@@ -4,7 +4,6 @@ names got so far (``--consistency run``: later articles follow earlier ones)."""
 
 from __future__ import annotations
 
-import gc
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from .check import check_terms, missing
 from .consistency import disagreements
 from .enforce import Judge, force_terms
 from .glossary import GlossaryTerm, load_data
-from .index import TermIndex
+from .index import TermIndex, build_index
 from .required import requirements
 from .stored import store_glossary
 
@@ -27,18 +26,6 @@ if TYPE_CHECKING:
     from ..text.segment import Segment
 
 log = logging.getLogger(__name__)
-
-
-def build_index(terms: tuple[GlossaryTerm, ...], protect: bool) -> TermIndex:
-    """The index of a glossary, built with the garbage collector paused: a 100k-term index
-    is 100k small tuples, and the collector's passes over them cost more than the build."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return TermIndex(terms, protect=protect)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass

@@ -17,7 +17,7 @@ from ..errors import MtjobError
 from ..outfolder.paths import meta_dir
 from .check import TermMiss, check_terms
 from .glossary import GlossaryTerm, parse
-from .index import TermIndex
+from .index import TermIndex, build_index
 
 if TYPE_CHECKING:
     from ..outfolder.corrections import Correction
@@ -48,8 +48,6 @@ def store_glossary(out: Path, data: bytes, sha256: str) -> None:
 
 @lru_cache(maxsize=8)
 def _index(path: Path, mtime_ns: int, protect: bool) -> TermIndex:
-    from .session import build_index
-
     return build_index(parse(path.read_bytes(), path), protect)
 
 

@@ -12,10 +12,27 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import ConfigError
-from .glossary import GlossaryTerm, Row
+
+#: ``(entry number, Arabic term, English renderings, comment)``, as ``glossary.merge`` takes.
+Row = tuple[int, str, list[str], str]
+
+
+class Entry(Protocol):
+    """What a TBX entry is written from (``glossary.GlossaryTerm``)."""
+
+    @property
+    def term(self) -> str: ...
+
+    @property
+    def renderings(self) -> tuple[str, ...]: ...
+
+    @property
+    def note(self) -> str: ...
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: What XML 1.0 cannot hold (C0 controls but tab and newlines, U+FFFE, U+FFFF, surrogates).
@@ -61,7 +78,7 @@ def parse_tbx(data: bytes, path: str | Path) -> list[Row]:
     return rows
 
 
-def render_tbx(terms: tuple[GlossaryTerm, ...], title: str = "mtjob glossary") -> str:
+def render_tbx(terms: Iterable[Entry], title: str = "mtjob glossary") -> str:
     """The terms as TBX-Basic (``martif``, one ``termEntry`` a term; a do-not-translate span
     has the Arabic as its English term)."""
     ET.register_namespace("xml", "http://www.w3.org/XML/1998/namespace")
