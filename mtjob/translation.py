@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .backends.base import GenOptions, Hypothesis
 from .engines.batching import plan_jobs
@@ -21,6 +22,7 @@ from .text.langid import LANG
 
 if TYPE_CHECKING:
     from .config import JobConfig
+    from .engines.batching import BatchJob
     from .engines.base import Engine, Progress
     from .terms.session import TermSession
     from .text.segment import Segment
@@ -58,7 +60,12 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
     if progress is not None and not_decoded:
         progress(not_decoded)
     aligned = config.alignments or (terms is not None and terms.needs_alignment)
-    errors = _translate(segments, engine, config, progress, retry=False, aligned=aligned)
+    # The sentences whose source holds a required term keep their n-best and alignment: a
+    # missing rendering is then looked for there, and forced at the aligned word, without
+    # decoding them again first.
+    keen = {id(s) for s in segments if s.text and terms is not None and terms.requires(s.text)}
+    errors = _translate(segments, engine, config, progress, retry=False, aligned=aligned,
+                        keen=keen)
     seconds["translate"] = seconds.get("translate", 0.0) + time.monotonic() - started
     if config.retry_degenerate:
         suspect = [s for s in segments if quality.badness(s.flags) and s.doc not in errors]
@@ -67,7 +74,7 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
                      len(suspect))
             started = time.monotonic()
             for doc, message in _translate(suspect, engine, config, None, retry=True,
-                                           aligned=aligned).items():
+                                           aligned=aligned, keen=keen).items():
                 # The first pass stands: a failed retry costs the retry, not the article.
                 log.warning("retry failed for article %d of this group, first translations "
                             "kept: %s", doc, message)
@@ -77,8 +84,9 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
         terms.apply(segments, engine, config, errors,
                     lambda seg, hyp: judge(seg, hyp, config), RETRY_OPTIONS)
         seconds["terms"] = seconds.get("terms", 0.0) + time.monotonic() - started
-    if not config.alignments:  # asked for by the names alone: not written
-        for seg in segments:
+    for seg in segments:
+        seg.first = None
+        if not config.alignments:  # asked for by the terms and names alone: not written
             seg.alignment = None
     return errors
 
@@ -92,21 +100,34 @@ def copy_source(seg: Segment, alignments: bool) -> None:
         seg.alignment = tuple((i, i) for i in range(len(seg.text.split())))
 
 
+def _options(config: JobConfig, retry: bool, aligned: bool,
+             hypotheses: int) -> Callable[[int], GenOptions]:
+    extra: dict[str, Any] = dict(RETRY_OPTIONS) if retry else {}
+    return lambda limit: GenOptions(config.beams, limit, alignments=aligned,
+                                    alignment_layer=config.alignment_layer,
+                                    hypotheses=hypotheses, **extra)
+
+
 def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
-               progress: Progress | None, retry: bool, aligned: bool) -> dict[int, str]:
+               progress: Progress | None, retry: bool, aligned: bool,
+               keen: set[int] | None = None) -> dict[int, str]:
+    """Decode the segments (``keen`` ones, by id, with their n-best and alignment kept)."""
     work = [s for s in segments if s.text and s.origin == "mt"]
-    extra = RETRY_OPTIONS if retry else {}
-    batches, jobs = plan_jobs(
-        [s.text for s in work], [s.tokens for s in work], [s.limit for s in work],
-        config.token_budget,
-        lambda limit: GenOptions(config.beams, limit, alignments=aligned,
-                                 alignment_layer=config.alignment_layer, **extra))
+    keen = keen or set()
+    groups = [([s for s in work if id(s) not in keen], _options(config, retry, aligned, 1)),
+              ([s for s in work if id(s) in keen], _options(config, retry, True, config.beams))]
+    batches: list[list[Segment]] = []
+    jobs: list[BatchJob] = []
+    for group, options in groups:
+        planned, group_jobs = plan_jobs([s.text for s in group], [s.tokens for s in group],
+                                        [s.limit for s in group], config.token_budget, options)
+        batches += [[group[i] for i in batch.indices] for batch in planned]
+        jobs += group_jobs
     log.info("%s %d segment(s) in %d batch(es) of up to %d padded tokens, beam %d",
              "retrying" if retry else "translating", len(work), len(jobs), config.token_budget,
              config.beams)
     errors: dict[int, str] = {}
-    for batch, outcome in zip(batches, engine.translate_batches(jobs, progress)):
-        members = [work[i] for i in batch.indices]
+    for members, outcome in zip(batches, engine.translate_batches(jobs, progress)):
         error = outcome.error
         if error is None and len(outcome.hypotheses) != len(members):
             error = (f"the model returned {len(outcome.hypotheses)} translation(s) for "
@@ -122,6 +143,7 @@ def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
                              < quality.preference(seg.flags, seg.score)):
                 seg.en, seg.tgt_tokens, seg.flags = hyp.text, hyp.tokens, flags
                 seg.score, seg.alignment = hyp.score, hyp.alignment
+                seg.first = hyp if id(seg) in keen else None
             if retry:
                 seg.flags = seg.flags + [quality.RETRIED]
     return errors

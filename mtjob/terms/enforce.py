@@ -6,10 +6,12 @@ transformers 5 removed ``force_words_ids``), and grid or dynamic-beam-allocation
 CTranslate2 does not expose. What both do expose is a forced target prefix. So a sentence
 whose English lacks a required rendering goes through, at most:
 
-1. ``nbest``: decoded again keeping its n-best (n = beams); the best-scored hypothesis that
-   holds every rendering wins (free where the model knew it: "Carey" top, "Kerry" second).
+1. ``nbest``: the best-scored hypothesis of its n-best (n = beams) that holds every
+   rendering wins (free where the model knew it: "Carey" top, "Kerry" second). A sentence
+   whose source holds a term was decoded keeping its n-best and alignment (``translation``),
+   so this costs no decoding; another (a name to unify) goes on with its alignment.
 2. ``prefix``: the best hypothesis up to the output word aligned to the term (cross-attention
-   alignment; the source position scaled to the output as a second candidate) plus the
+   alignment; where none is, the term's source position scaled to the output) plus the
    rendering, for each of its first two renderings, as target prefixes; the model decodes
    the rest; the best candidate by the model's score of the whole output wins. One term a
    round, the earlier forced ones kept in the prefix, until every rendering is in.
@@ -133,19 +135,34 @@ class _Decoder:
 
 
 def _nbest(work: list[_Work], decode: _Decoder) -> None:
+    """The best hypothesis of each sentence's n-best that holds every rendering (the n-best
+    of its first decoding, kept for it; else decoded now), else its best as the base of the
+    prefix rounds. A sentence decoded with its alignment alone goes to those rounds as is."""
     beams = decode.config.beams
-    found = decode([(w, "") for w in work], hypotheses=beams)
-    for w, hyp in zip(work, found):
+    kept = {id(w): _kept(w.seg) for w in work}
+    again = [w for w in work if kept[id(w)] is None]
+    found = dict(zip(map(id, again), decode([(w, "") for w in again], hypotheses=beams)))
+    for w in work:
+        hyp = kept[id(w)] or found[id(w)]
         if hyp is None:
             continue
         fits = [h for h in (hyp, *hyp.alternatives)
                 if all(r.met_by(h.text) is not None for r in w.wanted)]
-        if fits and beams > 1:
+        if fits and hyp.alternatives:
             best = max(fits, key=lambda h: h.score if h.score is not None else float("-inf"))
             w.done += [r.record(r.met_by(best.text) or "", Forced.NBEST) for r in w.unmet()]
             w.base = replace(best, alternatives=())
         else:
             w.base = replace(hyp, alternatives=())
+
+
+def _kept(seg: Segment) -> Hypothesis | None:
+    """What the first decoding left of a sentence: its n-best, or its alignment."""
+    if seg.first is not None and seg.first.text == seg.en:
+        return seg.first  # type: ignore[no-any-return]
+    if seg.alignment is not None:
+        return Hypothesis(seg.en, seg.tgt_tokens, seg.score, seg.alignment)
+    return None
 
 
 def _next(w: _Work) -> Requirement | None:
@@ -163,8 +180,8 @@ def _positions(req: Requirement, hyp: Hypothesis, w: _Work) -> list[int]:
     out_words = len(hyp.text.split())
     linked = sorted(t for s, t in hyp.alignment or () if req.match.start <= s < req.match.end)
     scaled = round(req.match.start * out_words / max(1, len(w.seg.text.split())))
-    found = [*linked[:1], scaled]
-    return list(dict.fromkeys(min(max(p, w.fixed), out_words) for p in found))
+    found = linked[:1] or [scaled]  # one candidate position: each costs a decoding
+    return [min(max(p, w.fixed), out_words) for p in found]
 
 
 def _prefix_round(pending: list[_Work], decode: _Decoder) -> None:
@@ -233,3 +250,4 @@ def _apply(seg: Segment, hyp: Hypothesis, done: list[dict[str, str]], judge: Jud
         hyp.alignment
     seg.flags = judge(seg, hyp) + ([quality.RETRIED] if retried else [])
     seg.terms = seg.terms + done
+    seg.first = None

@@ -61,6 +61,10 @@ class TermSession:
             return None
         return cls(build_index(glossary, protect=terms != "off"), terms, consistency)
 
+    def requires(self, text: str) -> bool:
+        """Does enforcement require anything of this source's English?"""
+        return self.terms == "enforce" and bool(self.index.find(text))
+
     @property
     def needs_alignment(self) -> bool:
         """Every decoded sentence needs its alignment: names are found through it."""

@@ -63,6 +63,9 @@ class Segment:
     glossary_miss: list[dict[str, Any]] = field(default_factory=list)
     #: Renderings put in by decoding again: ``{term, rendering, how, why}`` each.
     terms: list[dict[str, str]] = field(default_factory=list)
+    #: While terms are enforced: the decoded hypothesis with its n-best and alignment (a
+    #: ``backends.base.Hypothesis``); never written.
+    first: Any = None
     #: "mt" (decoded), "copy" (no Arabic letter: the source is its own translation) or
     #: "memory" (an exact match of the translation memory, whose entry is ``memory``).
     origin: str = "mt"
