@@ -92,6 +92,10 @@ class TermSession:
                 scopes = list(by_doc.values())
             needs = [n for scope in scopes for n in disagreements(
                 scope, self.index, self.chosen if self.consistency == "run" else None)]
+            if self.terms == "enforce":  # unifying a name must keep the sentence's terms
+                needs = [(seg, reqs + [r for r in requirements(self.index.find(seg.text))
+                                       if r.label not in {q.label for q in reqs}])
+                         for seg, reqs in needs]
             if needs:
                 log.info("names: %d sentence(s) render a recurring name otherwise: decoding "
                          "them again", len(needs))

@@ -155,3 +155,25 @@ def test_the_run_record_counts_forced_and_unified_sentences(tmp_path):
     assert report.terms == {"forced": 1, "unified": 1}
     assert run_record(0, 1, report, config, 0, 0.0)["terms"] == {"forced": 1, "unified": 1}
     assert "(1 forced, 1 unified for terms and names)" in report.summary_line()
+
+
+def test_unifying_a_name_keeps_the_glossary_terms_of_the_sentence(tmp_path):
+    articles = {"a": "قال كيري في جنيف إن الاجتماع انتهى.\n\nوأضاف كيري أن الحل قريب.\n"
+                     "\nأكد كيري في جنيف الخبر.\n"}
+    english = {"قال كيري في جنيف إن الاجتماع انتهى.": ["said Kerry in Geneva that it ended."],
+               "وأضاف كيري أن الحل قريب.": ["added Kerry that a-solution is-near."],
+               # The model continues a forced "Kerry" with "in Genf": Geneva is lost...
+               "أكد كيري في جنيف الخبر.": ["confirmed Carey in Geneva the-news.",
+                                           "confirmed Kerry in Genf the-news."]}
+
+    class Continues(Scripted):
+        def translate(self, texts, options, call=None, prefixes=None):
+            found = super().translate(texts, options, call, prefixes)
+            return [replace(h, text=h.text.replace("Kerry in Geneva the", "Kerry in Genf the"))
+                    if prefixes and prefixes[i] == "confirmed Kerry" else h
+                    for i, h in enumerate(found)]
+
+    found = run(tmp_path, Continues(english), articles, glossary="جنيف\tGeneva\n")
+    last = found["a"][2]
+    assert "Kerry" in last["en"] and "Geneva" in last["en"]  # ...and forced back in
+    assert {t["why"] for t in last["terms"]} == {"consistency", "glossary"}
