@@ -52,3 +52,41 @@ class LangCheck(StrEnum):
 class EngineKind(StrEnum):
     LOCAL = "local"
     RAY = "ray"
+
+
+TERMS_HELP = ("Glossary terms and do-not-translate spans (URLs, codes, Latin names): enforce "
+              "decodes a sentence again until its English holds them, flag only flags it; "
+              "auto: enforce with a glossary, else off.")
+CONSISTENCY_HELP = ("A recurring name gets one rendering across the article or the run, the "
+                    "sentences that differ decoded again with it; auto: article with a "
+                    "glossary, else off.")
+
+
+class TermsMode(StrEnum):
+    """What a run does with glossary terms and do-not-translate spans (README, Terms)."""
+
+    AUTO = "auto"  #: enforce when a glossary is given, else off
+    ENFORCE = "enforce"  #: decode again until the English holds them; flag what still lacks
+    FLAG = "flag"  #: only flag the English that lacks them
+    OFF = "off"
+
+
+class Consistency(StrEnum):
+    """Where a recurring name must get one rendering (README, Terms)."""
+
+    AUTO = "auto"  #: article when a glossary is given, else off
+    ARTICLE = "article"
+    RUN = "run"
+    OFF = "off"
+
+
+def resolve_term_modes(terms: TermsMode | str, consistency: Consistency | str,
+                       glossary: bool) -> tuple[TermsMode, Consistency]:
+    """``terms`` and ``consistency`` with ``auto`` resolved: enforce and article with a
+    glossary, else off."""
+    mode, scope = TermsMode(terms), Consistency(consistency)
+    if mode == TermsMode.AUTO:
+        mode = TermsMode.ENFORCE if glossary else TermsMode.OFF
+    if scope == Consistency.AUTO:
+        scope = Consistency.ARTICLE if glossary else Consistency.OFF
+    return mode, scope

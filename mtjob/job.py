@@ -34,7 +34,7 @@ from .runs.bookkeeping import Bookkeeping
 from .runs.report import RunReport
 from .runs.runlog import recorded
 from .runs.sharding import select_inputs
-from .text.glossary import Entry, load_once
+from .terms.session import TermSession
 from .text.langid import article_languages
 from .text.segment import TokenCounter, segment_articles
 from .translation import translate_segments
@@ -69,7 +69,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
             ensure_real_dir(out / REVIEW_DIR)
         with ShardLock(out, rank, world_size, wait_lock) as lock:
             report.locked = True
-            glossary, glossary_sha256 = load_once(config.glossary)  # one read for the run
+            terms, glossary_sha256 = TermSession.start(config, out)  # the glossary read once
             settings = config.output_settings(glossary_sha256)
             manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
             revisions = models.revisions(config)  # cheap: fingerprints are cached
@@ -85,7 +85,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                     check_memory(config.memory)
                     models.preload(config)  # weights load meanwhile
                     book.timed("resolve", lambda: models.check(config))
-                    run = _Run(book, models, models.tokenizer(config), glossary, progress)
+                    run = _Run(book, models, models.tokenizer(config), terms, progress)
                     for start, end in article_groups(len(todo), config.group_articles):
                         _run_group(run, todo[start:end])
             finally:
@@ -107,7 +107,7 @@ class _Run:
     book: Bookkeeping
     models: Models
     tokenizer: TokenCounter  #: the translation model's (no weights)
-    glossary: tuple[Entry, ...]
+    terms: TermSession | None
     progress: Progress | None
     engine: Engine | None = None
     provenance: dict[Role, Any] | None = None  #: the models the engine ran, logged once
@@ -132,7 +132,7 @@ def _run_group(run: _Run, paths: list[Path]) -> None:
     if run.engine is None:
         run.engine, book.report.models_loaded = run.models.engine(config), True
     errors.update(translate_segments(segments, run.engine, config, run.progress,
-                                     book.report.stage_seconds, run.glossary))
+                                     book.report.stage_seconds, run.terms))
     if run.provenance is None:
         run.provenance = run.engine.provenance()
         for role, info in run.provenance.items():

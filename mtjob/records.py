@@ -14,7 +14,7 @@ from .text.abstract_checks import check_abstract
 from .text.alignment import to_source_words
 from .text.segment import Segment
 from .versions import __version__
-from .vocabulary import Origin, Role, Status
+from .vocabulary import Origin, Role, Status, TermReason
 
 if TYPE_CHECKING:
     from .inputs.reader import Article
@@ -53,10 +53,13 @@ class SentenceRecord:
     flags: tuple[str, ...] = ()
     score: float | None = None
     alignment: tuple[tuple[int, int], ...] | None = None
-    glossary_miss: tuple[str, ...] = ()
+    #: Terms the English lacks: ``{term, expected}`` each (README, Terms and names).
+    glossary_miss: tuple[dict[str, Any], ...] = ()
     origin: Origin = Origin.MT
     memory: dict[str, Any] | None = None
     suggestion: dict[str, Any] | None = None
+    #: Renderings put in by decoding again: ``{term, rendering, how, why}`` each.
+    terms: tuple[dict[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -69,6 +72,8 @@ class SentenceRecord:
             out["alignment"] = [list(pair) for pair in self.alignment]
         if self.glossary_miss:
             out["glossary_miss"] = list(self.glossary_miss)
+        if self.terms:
+            out["terms"] = list(self.terms)
         for key in ("memory", "suggestion"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
@@ -145,6 +150,17 @@ def join_sentences(source: str, sentences: list[str], translations: list[str]) -
     return "".join(out).strip()
 
 
+def term_counts(sentences: list[SentenceRecord]) -> Counter[str]:
+    """Sentences decoded again for a term or kept span (``forced``) and for a name unified
+    across the article or run (``unified``)."""
+    found: Counter[str] = Counter()
+    for s in sentences:
+        whys = {item.get("why") for item in s.terms}
+        found["forced"] += bool(whys - {TermReason.CONSISTENCY})
+        found["unified"] += TermReason.CONSISTENCY in whys
+    return +found
+
+
 def sentence_flags(records: list[ParagraphRecord]) -> Counter[str]:
     """How many sentences carry each flag."""
     return Counter(f for r in records for s in r.sentences for f in s.flags)
@@ -158,7 +174,8 @@ def sentence_record(seg: Segment) -> SentenceRecord:
     return SentenceRecord(seg.ar, seg.en, seg.tokens, seg.tgt_tokens,
                           tuple(seg.flags if seg.text else [quality.EMPTY]), seg.score,
                           alignment, tuple(seg.glossary_miss),
-                          seg.origin if seg.text else Origin.COPY, seg.memory, seg.suggestion)
+                          seg.origin if seg.text else Origin.COPY, seg.memory, seg.suggestion,
+                          tuple(seg.terms))
 
 
 def build_records(*, doc_id: str, paragraphs: list[str],
@@ -214,4 +231,24 @@ def abstract_record(*, doc_id: str, source: Path, source_sha256: str, jsonl_sha2
     }
     if corrected:
         record.update(summary_from="corrected", summary_jsonl_sha256=corrected[1])
-    return record
+    return {**record, "names": names} if (names := unified_names(records)) else record
+
+
+def unified_names(records: list[ParagraphRecord]) -> list[dict[str, Any]]:
+    """The recurring names the article unified: the name, the rendering it got, the
+    renderings it replaced, in how many sentences and how (``terms`` with ``why``
+    consistency)."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for record in records:
+        for sentence in record.sentences:
+            for item in sentence.terms:
+                if item.get("why") != TermReason.CONSISTENCY:
+                    continue
+                entry = found.setdefault((item["term"], item["rendering"]), {
+                    "name": item["term"], "rendering": item["rendering"], "sentences": 0,
+                    "replaced": [], "how": []})
+                entry["sentences"] += 1
+                for key, value in (("replaced", item.get("replaced")), ("how", item["how"])):
+                    if value and value not in entry[key]:
+                        entry[key].append(value)
+    return list(found.values())

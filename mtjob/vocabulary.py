@@ -8,7 +8,8 @@ value). Anywhere else, compare and build with the members, never with the litera
 - ``Origin``: where a sentence's English came from (``origin`` in the JSONL);
 - ``ReviewState``: what a person did with a sentence (``review``: machine, edited, confirmed);
 - ``Role``: which model of a run (``models`` in the abstract record, ``mtjob models``);
-- ``EntrySource``: what a translation-memory entry holds (a person's English or the machine's).
+- ``EntrySource``: what a translation-memory entry holds (a person's English or the machine's);
+- ``Forced``, ``TermReason``: how and why a term's rendering was put in a sentence (``terms``).
 """
 
 from __future__ import annotations
@@ -83,3 +84,19 @@ class EntrySource(StrEnum):
 
     POST_EDIT = "post_edit"  #: a person's correction
     MT = "mt"  #: the machine's English, kept as a reference
+
+
+class Forced(StrEnum):
+    """How a required rendering got into a sentence's English (``terms[].how``)."""
+
+    NBEST = "nbest"  #: one of the model's own n-best hypotheses held it
+    PREFIX = "prefix"  #: decoded again from a target prefix ending with it
+    REPLACE = "replace"  #: written into the text: the model cannot produce it (no score)
+
+
+class TermReason(StrEnum):
+    """Why a rendering was required of a sentence (``terms[].why``)."""
+
+    GLOSSARY = "glossary"  #: a glossary term of the sentence
+    KEEP = "keep"  #: a do-not-translate span (URL, e-mail, code, measure, Latin name)
+    CONSISTENCY = "consistency"  #: a recurring name, unified across the article or run

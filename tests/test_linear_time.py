@@ -8,8 +8,11 @@ import time
 import pytest
 
 from mtjob.inputs import reader
+from mtjob.terms import glossary
+from mtjob.terms.check import check_terms
+from mtjob.terms.index import TermIndex
 from mtjob.text import clean as textclean
-from mtjob.text import glossary, quality, segment
+from mtjob.text import quality, segment
 
 MB = 1 << 20
 
@@ -44,7 +47,7 @@ def test_paragraph_splitting_is_linear_on_blank_lines(text):
     _linear(reader.split_paragraphs, text)
 
 def test_glossary_checks_are_linear():
-    entries = glossary.parse("مجلس\taa|a a|...\n".encode(), "g.tsv")
-    _linear(lambda t: glossary.misses(entries, "مجلس", t), "a" * MB)
-    _linear(lambda t: glossary.misses(entries, "مجلس", t), "a " * (MB // 2))
-    _linear(lambda t: glossary.misses(entries, "مجلس" * (MB // 4), t), "." * MB)
+    index = TermIndex(glossary.parse("مجلس\taa|a a|...\n".encode(), "g.tsv"))
+    _linear(lambda t: check_terms("مجلس", t, index), "a" * MB)
+    _linear(lambda t: check_terms("مجلس", t, index), "a " * (MB // 2))
+    _linear(lambda t: check_terms("مجلس" * (MB // 4), t, index), "." * MB)

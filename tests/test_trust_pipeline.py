@@ -16,11 +16,11 @@ from mtjob.errors import ConfigError
 from mtjob.job import run_shard
 from mtjob.outfolder.finished import validate_paragraph
 from mtjob.outfolder.verify import verify
+from mtjob.terms.glossary import load_glossary
 from mtjob.testing.fakes import FakeModels, FakeSummarizer, FakeTranslator
 from mtjob.text import quality
 from mtjob.text.abstract_checks import check_abstract
 from mtjob.text.alignment import piece_words, source_word_map, to_source_words, uncovered_share
-from mtjob.text.glossary import load_glossary
 
 ENGLISH = "The minister said on Monday: we will meet again. Talks resume in Geneva (2016)."
 ARTICLE = ("قال المتحدث إن الاجتماع سيعقد في العاصمة.\n\n"
@@ -147,17 +147,19 @@ def glossary(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_a_glossary_miss_is_flagged_and_a_hit_is_not(tmp_path, cfg):
+def test_a_glossary_miss_is_flagged_and_a_hit_is_not_with_terms_flag(tmp_path, cfg):
     def script(text, options):
         return "He added that the Security Council will meet" if "وأضاف" in text else None
 
     terms = glossary(tmp_path, "# term\trenderings\nمجلس الأمن\tsecurity council|UNSC\n"
                                "الاجتماع\tthe meeting\n\n")
-    config = cfg.__class__(**{**cfg.__dict__, "glossary": str(terms)})
+    config = cfg.__class__(**{**cfg.__dict__, "glossary": str(terms), "terms": "flag"})
     run_shard(config, [write(tmp_path)], tmp_path / "out",
               models=FakeModels(FakeTranslator(script=script)))
     [first, _, last] = lines(tmp_path / "out" / "a.jsonl")
-    assert first["sentences"][0]["glossary_miss"] == ["الاجتماع"]
+    # The flag names the term and what was expected of the English (issue 32).
+    assert first["sentences"][0]["glossary_miss"] == [{"term": "الاجتماع",
+                                                       "expected": ["the meeting"]}]
     assert "glossary_miss" in first["sentences"][0]["flags"]
     assert "glossary_miss" not in last["sentences"][0]["flags"]
     assert "glossary_miss" not in last["sentences"][0]
@@ -173,7 +175,7 @@ def test_a_glossary_miss_is_flagged_and_a_hit_is_not(tmp_path, cfg):
     ("مجلس الأمن Security Council\n", ":1: expected"),
     ("# ok\nمجلس\t\n", ":2: empty rendering"),
     ("\tSecurity Council\n", ":1: empty term"),
-    ("a\tb\tc\n", ":1: expected"),
+    ("a\tb\tc\td\n", ":1: expected"),  # a third column is a comment (OmegaT's TSV)
 ])
 def test_a_bad_glossary_line_is_a_usage_error_before_any_model(tmp_path, text, where):
     path = glossary(tmp_path, text)

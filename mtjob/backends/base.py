@@ -19,6 +19,9 @@ class GenOptions:
     #: Also return word alignments (cross-attention of ``alignment_layer``, heads averaged).
     alignments: bool = False
     alignment_layer: int = -2
+    #: Hypotheses kept per text (n-best, at most ``beams``): the best, with the others as its
+    #: ``alternatives``.
+    hypotheses: int = 1
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class Hypothesis:
     tokens: int
     score: float | None = None
     alignment: tuple[tuple[int, int], ...] | None = None
+    #: The rest of the n-best (``GenOptions.hypotheses`` > 1), best first.
+    alternatives: tuple[Hypothesis, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,9 +90,11 @@ class Translator(Protocol):
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Source tokens per text, the end-of-sequence token included."""
 
-    def translate(self, texts: list[str], options: GenOptions,
-                  call: Call | None = None) -> list[Hypothesis]:
-        """Translate one batch; raises the backend's out-of-memory error unchanged."""
+    def translate(self, texts: list[str], options: GenOptions, call: Call | None = None,
+                  prefixes: list[str] | None = None) -> list[Hypothesis]:
+        """Translate one batch; raises the backend's out-of-memory error unchanged.
+        ``prefixes``: English each output must begin with ("" for none), the model decoding
+        the rest; the score is then the model's for the whole output, prefix included."""
 
     def info(self) -> dict[str, Any]:
         """Provenance: model id, resolved revision, backend, device, precision."""

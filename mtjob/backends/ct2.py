@@ -8,6 +8,7 @@ Inputs are never truncated.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..choices import Backend, Device, DType, Quantize
@@ -100,39 +101,53 @@ class CTranslate2Translator(_CTranslate2Model):
         super().__init__(config, config.mt_model, config.mt_revision, source, tokens)
         self.alignment_layer = config.alignment_layer
 
-    def translate(self, texts: list[str], options: GenOptions,
-                  call: Call | None = None) -> list[Hypothesis]:
-        """One batch; CTranslate2 cannot stop mid-batch, so ``call.cancel`` is not read."""
+    def translate(self, texts: list[str], options: GenOptions, call: Call | None = None,
+                  prefixes: list[str] | None = None) -> list[Hypothesis]:
+        """One batch; CTranslate2 cannot stop mid-batch, so ``call.cancel`` is not read.
+        A ``prefixes`` row is CTranslate2's hard ``target_prefix``; its search counts the
+        prefix tokens as log-prob 0 (``update_sample_with_prefix``), so the kept outputs are
+        scored again with ``score_batch``."""
         model = self._ensure_model()
         special = self.tokens.special_tokens
         # max_input_length=0: CTranslate2 otherwise cuts sources at 1024 tokens, silently.
         # min_decoding_length=1: never an empty translation (transformers allows one).
         # Out-of-memory errors propagate as they are: the engine retries smaller batches.
         sources = self.source_tokens(texts)
+        forced = self.tokens.target_tokens(prefixes) if prefixes and any(prefixes) else None
+        # The prefix counts in the decoding length (return_prefix): the limit is on top of it.
+        limit = options.max_new_tokens + max(map(len, forced or [[]]))
+        n = max(1, min(options.hypotheses, options.beams))
         results = model.translate_batch(
-            sources, beam_size=options.beams, max_input_length=0,
-            min_decoding_length=1, max_decoding_length=options.max_new_tokens,
+            sources, target_prefix=forced, beam_size=options.beams, max_input_length=0,
+            min_decoding_length=1, max_decoding_length=limit, num_hypotheses=n,
             no_repeat_ngram_size=options.no_repeat_ngram_size,
             repetition_penalty=options.repetition_penalty, length_penalty=LENGTH_PENALTY,
             return_scores=True, return_attention=options.alignments)
-        kept = [r.hypotheses[0] for r in results]
-        rescored = None
-        if penalised(options):
-            rescored = [sum(r.log_probs) / len(r.log_probs) for r in model.score_batch(
-                sources, kept, max_input_length=0)]
+        rows = [(i, k) for i, r in enumerate(results) for k in range(len(r.hypotheses))]
+        rescored: dict[tuple[int, int], float] = {}
+        if penalised(options) or forced:
+            scored = model.score_batch([sources[i] for i, _ in rows],
+                                       [results[i].hypotheses[k] for i, k in rows],
+                                       max_input_length=0)
+            rescored = {row: sum(r.log_probs) / len(r.log_probs)
+                        for row, r in zip(rows, scored, strict=True)}
         out = []
         for i, (text, source, result) in enumerate(zip(texts, sources, results, strict=True)):
-            tokens = result.hypotheses[0]
-            english = self.decode(tokens)
-            # An output cut by the length limit has no end-of-sequence token.
-            n = len(tokens) + (len(tokens) < options.max_new_tokens)
-            pairs = None
-            if options.alignments:
-                pairs = word_pairs(result.attention[0], source, text, tokens, english,
-                                   [t in special for t in source], [t in special for t in tokens])
-            score = rescored[i] if rescored else ct2_score(result.scores[0], n, LENGTH_PENALTY)
-            out.append(Hypothesis(english, sum(1 for t in tokens if t not in special), score,
-                                  pairs))
+            found = []
+            for k, tokens in enumerate(result.hypotheses):
+                english = self.decode(tokens)
+                # An output cut by the length limit has no end-of-sequence token.
+                length = len(tokens) + (len(tokens) < limit)
+                pairs = None
+                if options.alignments:
+                    pairs = word_pairs(result.attention[k], source, text, tokens, english,
+                                       [t in special for t in source],
+                                       [t in special for t in tokens])
+                score = rescored[(i, k)] if rescored else \
+                    ct2_score(result.scores[k], length, LENGTH_PENALTY)
+                found.append(Hypothesis(english, sum(1 for t in tokens if t not in special),
+                                        score, pairs))
+            out.append(replace(found[0], alternatives=tuple(found[1:])))
         return out
 
 

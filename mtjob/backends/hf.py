@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ..choices import Backend, Device, DType, Quantize
+from ..choices import Backend, Device, DType, Quantize, resolve_term_modes
 from .base import Call, GenOptions, Hypothesis
 from .beam_cache import beam_search_cache
 from .lazy import LazyModel
@@ -118,11 +119,17 @@ class TransformersTranslator(LazyModel):
         super().__init__(config, config.mt_model, config.mt_revision, source, tokens)
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
-        return load_model(self.source, self.config, self.parallel,
-                          attentions=self.config.alignments, calls=self.expected_calls)
+        # Forcing terms and finding names read the cross-attention: eager attention.
+        terms, consistency = resolve_term_modes(self.config.terms, self.config.consistency,
+                                                self.config.glossary is not None)
+        attentions = self.config.alignments or terms == "enforce" or consistency != "off"
+        return load_model(self.source, self.config, self.parallel, attentions=attentions,
+                          calls=self.expected_calls)
 
-    def translate(self, texts: list[str], options: GenOptions,
-                  call: Call | None = None) -> list[Hypothesis]:
+    def translate(self, texts: list[str], options: GenOptions, call: Call | None = None,
+                  prefixes: list[str] | None = None) -> list[Hypothesis]:
+        """One batch through ``generate``; ``prefixes`` rows are forced token by token by a
+        logits processor (rows of one batch may have prefixes of any length)."""
         import torch
 
         call = call or Call()
@@ -131,11 +138,18 @@ class TransformersTranslator(LazyModel):
         tok = self.tokenizer
         batch = tok(texts, return_tensors="pt", padding=True, truncation=False)
         batch = {k: v.to(self._runtime["device"]) for k, v in batch.items()}
+        n = max(1, min(options.hypotheses, options.beams))
         kwargs: dict[str, Any] = {
             "num_beams": options.beams, "max_new_tokens": options.max_new_tokens,
             "do_sample": False, "stopping_criteria": cancel_criteria(call.cancel),
             **beam_search_cache(model, options.beams),
         }
+        if n > 1:
+            kwargs["num_return_sequences"] = n
+        if prefixes and any(prefixes):
+            forced = tok(text_target=prefixes, add_special_tokens=False)["input_ids"]
+            kwargs["logits_processor"] = forced_prefix(forced, options.beams)
+            kwargs["max_new_tokens"] += max(map(len, forced))
         if options.no_repeat_ngram_size:
             kwargs["no_repeat_ngram_size"] = options.no_repeat_ngram_size
         if options.repetition_penalty != 1.0:
@@ -145,15 +159,43 @@ class TransformersTranslator(LazyModel):
         special = set(tok.all_special_ids) | {model.config.decoder_start_token_id}
         decoded = [text.strip() for text in tok.batch_decode(out, skip_special_tokens=True)]
         counts = generated_tokens(out, special)
+        if n > 1:  # generate returns each text's n sequences together
+            batch = {k: v.repeat_interleave(n, dim=0) for k, v in batch.items()}
+        sources = [text for text in texts for _ in range(n)]
         # The scores come from one teacher-forced pass over the kept outputs, in slices:
         # generate's own (output_scores) keep every step's whole-vocabulary log-probs.
         scores, pairs = hf_teacher_forced(
-            model, tok, batch, out, texts, decoded,
+            model, tok, batch, out, sources, decoded,
             options.alignment_layer if options.alignments else None, True)
-        aligned: list[Any] = pairs or [None] * len(texts)
-        scored: list[float | None] = [*scores] if scores is not None else [None] * len(texts)
-        return [Hypothesis(text, n, score, pairs)
-                for text, n, score, pairs in zip(decoded, counts, scored, aligned, strict=True)]
+        aligned: list[Any] = pairs or [None] * len(sources)
+        scored: list[float | None] = [*scores] if scores is not None else [None] * len(sources)
+        found = [Hypothesis(text, count, score, pair) for text, count, score, pair
+                 in zip(decoded, counts, scored, aligned, strict=True)]
+        return [replace(found[i * n], alternatives=tuple(found[i * n + 1:(i + 1) * n]))
+                for i in range(len(texts))]
+
+
+def forced_prefix(prefixes: list[list[int]], beams: int) -> Any:
+    """A ``LogitsProcessorList`` that lets row ``i``'s beams take only ``prefixes[i]``'s
+    token at each of its first steps (its other tokens at -inf), then anything: the
+    transformers form of CTranslate2's ``target_prefix``. A forced token another processor
+    banned (the retry's n-gram blocking) is forced all the same, as CTranslate2 does; the
+    kept output is scored again by a teacher-forced pass."""
+    import torch
+    from transformers import LogitsProcessor, LogitsProcessorList
+
+    class ForcedPrefix(LogitsProcessor):
+        def __call__(self, input_ids: Any, scores: Any) -> Any:
+            step = input_ids.shape[1] - 1  # the decoder start token came first
+            for row in range(scores.shape[0]):
+                prefix = prefixes[row // beams]
+                if step < len(prefix):
+                    kept = scores[row, prefix[step]].clone()
+                    scores[row] = -torch.inf
+                    scores[row, prefix[step]] = kept if torch.isfinite(kept) else 0.0
+            return scores
+
+    return LogitsProcessorList([ForcedPrefix()])
 
 
 class TransformersSummarizer(LazyModel):

@@ -1,10 +1,12 @@
 """``mtjob eval OUT --refs DIR``: BLEU, chrF++ and ROUGE of a finished run against references.
 ``mtjob eval OUT --post-edits``: the machine English against people's post-edits (HTER, chrF)
 and how well ``score`` tells heavy edits apart; ``--calibrate`` writes the ``min_score``.
+``mtjob eval OUT --terms``: term accuracy and name consistency (:mod:`mtjob.evaluation.terms`).
 
 Exit codes: 0 scored; 1 OUT fails ``mtjob verify`` or a reference's paragraph count differs
 from the run's (the article and both counts are named), or a JSONL line is not a record;
-2 usage (no reference at all, REFS not a folder, neither or both of --refs and --post-edits,
+2 usage (no reference at all, REFS not a folder, not exactly one of --refs, --post-edits and
+--terms, a --terms run without a glossary,
 no post-edit in OUT, nothing to calibrate on) or the ``[eval]`` extra is missing (the message
 says what to install).
 """
@@ -25,6 +27,9 @@ HELP = ("Score a finished output folder against human references in --refs: NAME
         "chrF++ with their sacreBLEU signatures, per-article scores and ROUGE-1/2/Lsum of the "
         "abstracts. Or, with --post-edits, score the machine English against the corrections "
         "people made (HTER, chrF) and calibrate min_score. Needs: pip install 'mtjob[eval]'.")
+HELP_TERMS = ("Term accuracy (occurrences whose rendering is in the English) and name "
+              "consistency (names rendered one way), for the machine output and the final "
+              "text, with the glossary the run kept, or --glossary.")
 HELP_POST_EDITS = ("Score the machine English against its post_edit (HTER, chrF, share "
                    "edited) per article and for the run, and how well score separates heavy "
                    "edits (ROC AUC, the min_score that flags --recall of them).")
@@ -37,6 +42,10 @@ def evaluate(
         "--refs", help="Folder of NAME.en.txt references (and NAME.abstract.txt).",
         show_default=False)] = None,
     post_edits: Annotated[bool, typer.Option("--post-edits", help=HELP_POST_EDITS)] = False,
+    terms: Annotated[bool, typer.Option("--terms", help=HELP_TERMS)] = False,
+    glossary: Annotated[Path | None, typer.Option(
+        "--glossary", help="--terms: score against this glossary (TSV or TBX) instead of "
+        "the run's.", show_default=False)] = None,
     heavy: Annotated[float, typer.Option(help="--post-edits: a sentence needed a heavy edit "
                                          "above this HTER.")] = 0.3,
     recall: Annotated[float, typer.Option(help="--post-edits: the share of heavy edits the "
@@ -53,10 +62,15 @@ def evaluate(
     with errors():
         from ..errors import ConfigError
 
-        if (refs is None) == (not post_edits) or (calibrate and not post_edits):
-            raise ConfigError("give either --refs DIR or --post-edits (--calibrate needs "
-                              "--post-edits)")
-        if post_edits:
+        terms = terms or glossary is not None
+        if (refs is not None) + post_edits + terms != 1 or (calibrate and not post_edits):
+            raise ConfigError("give one of --refs DIR, --post-edits or --terms (--calibrate "
+                              "needs --post-edits)")
+        if terms:
+            from ..evaluation.terms import evaluate_terms
+
+            report = evaluate_terms(out, glossary)
+        elif post_edits:
             report = _post_edits(out, heavy, recall, calibrate)
         else:
             from ..evaluation.references import evaluate as run_eval

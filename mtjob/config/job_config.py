@@ -11,7 +11,19 @@ import typing
 from dataclasses import dataclass, fields
 from typing import Any
 
-from ..choices import Backend, Device, DType, EngineKind, LangCheck, Quantize, resolve_backend
+from ..choices import (
+    CONSISTENCY_HELP,
+    TERMS_HELP,
+    Backend,
+    Consistency,
+    Device,
+    DType,
+    EngineKind,
+    LangCheck,
+    Quantize,
+    TermsMode,
+    resolve_backend,
+)
 from ..errors import ConfigError
 from ..vocabulary import Role, StrEnum
 from .fields import CLUSTER, DECODING, MODELS, OUTPUT, PERFORMANCE, max_threads, setting
@@ -96,8 +108,10 @@ class JobConfig:
     # [trust] (README, Trust signals)
     alignments: bool = setting(False, "Record word alignments per sentence (and flag "
                                "source_uncovered).", OUTPUT, output=True)
-    glossary: str | None = setting(None, "TSV of Arabic terms and expected renderings "
-                                   "(term TAB a|b): misses are flagged.", OUTPUT)
+    glossary: str | None = setting(None, "Glossary, TSV or TBX (README, Terms and names).",
+                                   OUTPUT)
+    terms: TermsMode = setting(TermsMode.AUTO, TERMS_HELP, OUTPUT)
+    consistency: Consistency = setting(Consistency.AUTO, CONSISTENCY_HELP, OUTPUT)
     memory: str | None = setting(None, "Translation memory (SQLite, from mtjob memory add), "
                                  "opened read-only: an exact match is taken instead of "
                                  "decoded, a close one kept as a suggestion. Not part of the "
@@ -164,21 +178,21 @@ class JobConfig:
     def output_settings(self, glossary_sha256: str | None = None) -> dict[str, Any]:
         """The settings that determine the output, as recorded beside every abstract
         (``glossary_sha256``: the hash of the glossary as a run loaded it)."""
-        settings = {name: getattr(self, name) for name in OUTPUT_SETTINGS}
-        if self.glossary is not None:  # its content, not its path, shapes the output
-            from ..text.glossary import load_once
+        from ..inputs.pathcheck import glossary_settings
 
-            settings["glossary_sha256"] = glossary_sha256 or load_once(self.glossary)[1]
-        return settings
+        return {**{name: getattr(self, name) for name in OUTPUT_SETTINGS}, **glossary_settings(
+            self.glossary, glossary_sha256, self.terms, self.consistency)}
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return {k: v for k, v in dataclasses.asdict(self).items() if QUIET.get(k, ...) != v}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
 
 
 FIELDS = {f.name: f for f in fields(JobConfig)}
+#: In ``to_dict`` only when set: a run without the feature writes what it wrote before.
+QUIET = {"terms": TermsMode.AUTO, "consistency": Consistency.AUTO}
 #: The field types, resolved once: ``str``, ``int``, ``float``, ``bool``, an enum of
 #: ``choices``, or ``X | None``.
 TYPES = typing.get_type_hints(JobConfig)

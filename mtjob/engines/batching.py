@@ -69,11 +69,13 @@ def split_batch(batch: Batch, lengths: Sequence[int], budget: int) -> list[Batch
 
 @dataclass(frozen=True)
 class BatchJob:
-    """One batch to translate: texts, their source token counts, decoding options."""
+    """One batch to translate: texts, their source token counts, decoding options, and the
+    English each output must begin with (``prefixes``, "" for none; a forced term)."""
 
     texts: tuple[str, ...]
     lengths: tuple[int, ...]
     options: GenOptions
+    prefixes: tuple[str, ...] | None = None
 
 
 #: Work of at most ``SMALL_WORK`` segments (one or two articles) is too little to fill the
@@ -85,15 +87,19 @@ SMALL_CALL = 4
 
 
 def plan_jobs(texts: list[str], lengths: list[int], limits: list[int], budget: int,
-              options: Callable[[int], GenOptions]) -> tuple[list[Batch], list[BatchJob]]:
+              options: Callable[[int], GenOptions],
+              prefixes: list[str] | None = None) -> tuple[list[Batch], list[BatchJob]]:
     """Length-sorted, budgeted batches of segments and the jobs that translate them (small
-    work: in calls of at most ``SMALL_CALL``)."""
+    work: in calls of at most ``SMALL_CALL``); ``prefixes``: the English each output must
+    begin with."""
     batches = plan_batches(lengths, budget)
     if len(texts) <= SMALL_WORK:
         batches = [Batch(b.indices[at:at + SMALL_CALL], lengths[b.indices[at:at + SMALL_CALL][-1]])
                    for b in batches for at in range(0, len(b.indices), SMALL_CALL)]
     jobs = [BatchJob(tuple(texts[i] for i in b.indices), tuple(lengths[i] for i in b.indices),
-                     options(max(limits[i] for i in b.indices))) for b in batches]
+                     options(max(limits[i] for i in b.indices)),
+                     None if prefixes is None else tuple(prefixes[i] for i in b.indices))
+            for b in batches]
     return batches, jobs
 
 
@@ -153,8 +159,13 @@ def translate_with_backoff(translator: Translator, job: BatchJob, state: BudgetS
             pending[:0] = split_batch(batch, job.lengths, state.budget)
             continue
         try:
-            hyps = translator.translate([job.texts[i] for i in batch.indices], job.options,
-                                        call)
+            if job.prefixes is None:
+                hyps = translator.translate([job.texts[i] for i in batch.indices],
+                                            job.options, call)
+            else:
+                hyps = translator.translate([job.texts[i] for i in batch.indices],
+                                            job.options, call,
+                                            [job.prefixes[i] for i in batch.indices])
         except Exception as exc:
             if not is_out_of_memory(exc):
                 raise

@@ -25,6 +25,8 @@ from ..outfolder.atomic import write_if_changed
 from ..outfolder.english_text import english_text, finished_final
 from ..outfolder.paths import INDEX, page_name
 from ..outfolder.readback import FinishedArticle, read_finished_part, read_folder
+from ..terms.check import TermMiss
+from ..terms.stored import final_misses, omegat_glossary
 from ..vocabulary import Status
 from .html import render_html, render_index
 from .tmx import render_project_tmx, render_tmx, tmx_skipped
@@ -150,7 +152,8 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
     index = INDEX
     for article in articles:
         path = target / names[article.doc_id]
-        text, dropped = _render(article, fmt, only_flagged, excel, index, omegat)
+        terms = final_misses(out, article)  # issue 32: the final English's terms
+        text, dropped = _render(article, fmt, only_flagged, excel, index, omegat, terms)
         if dropped:
             log.warning("%s: dropped %d character(s) that XML 1.0 cannot hold (control "
                         "characters, U+FFFE/U+FFFF, lone surrogates)", display_name(path),
@@ -166,6 +169,10 @@ def export_folder(out: Path, fmt: str, to: Path | None = None, *, only_flagged: 
     if fmt == "html":
         write_if_changed(target / index, render_index(articles, names).encode("utf-8"))
         report.files.append(target / index)
+    if omegat:  # issue 32: the run's glossary where OmegaT shows it (PROJECT/glossary/)
+        glossary = omegat_glossary(out, articles, target)
+        if glossary is not None:
+            report.files.append(glossary)
     return report
 
 
@@ -185,17 +192,20 @@ def final_text(article: FinishedArticle) -> str:
 
 
 def _render(article: FinishedArticle, fmt: str, only_flagged: bool, excel: bool,
-            index: str, omegat: bool = False) -> tuple[str, int]:
-    """The file's text and how many characters XML forced out of it."""
+            index: str, omegat: bool = False,
+            terms: dict[str, list[TermMiss]] | None = None) -> tuple[str, int]:
+    """The file's text and how many characters XML forced out of it; ``terms``: what each
+    sentence's final English lacks (issue 32)."""
     if fmt == "html":
-        return render_html(article, only_flagged=only_flagged, index=index), 0
+        return render_html(article, only_flagged=only_flagged, index=index, terms=terms), 0
     if fmt == "text":
         return final_text(article), 0
     if fmt == "tsv":
-        return render_tsv(article, only_flagged=only_flagged, excel=excel), 0
+        return render_tsv(article, only_flagged=only_flagged, excel=excel, terms=terms), 0
     clean = XmlText()
     if fmt == "xliff":
-        text = render_xliff(article, only_flagged=only_flagged, clean=clean, omegat=omegat)
+        text = render_xliff(article, only_flagged=only_flagged, clean=clean, omegat=omegat,
+                            terms=terms)
     else:
         text = render_tmx(article, only_flagged=only_flagged, clean=clean)
     return text, clean.dropped

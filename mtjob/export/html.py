@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import quote
 
 from ..outfolder.readback import FinishedArticle, FinishedParagraph, FinishedSentence
+from ..terms.check import TermMiss
+from ..text.quality import GLOSSARY_MISS
 from ..versions import __version__
 from .html_assets import (
     CONF_HIGH,
@@ -67,7 +69,19 @@ def _head(title: str, csp: str) -> str:
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n")
 
 
-def _sentence(paragraph: FinishedParagraph, sentence: FinishedSentence) -> str:
+def _term_badges(sentence: FinishedSentence, misses: list[TermMiss] | None) -> str:
+    """Issue 32: a badge per term the final English lacks, naming the term and what was
+    expected (``None``: no glossary check of the final text; the machine's flag shows)."""
+    if misses is None:
+        return "".join(_badge(f) for f in sentence.flags)
+    badges = "".join(_badge(f) for f in sentence.flags if f != GLOSSARY_MISS)
+    return badges + "".join(
+        f'<span class="flag sev-mid" title="the English lacks a rendering of this glossary '
+        f'term">{esc(str(m))}</span>' for m in misses)
+
+
+def _sentence(paragraph: FinishedParagraph, sentence: FinishedSentence,
+              misses: list[TermMiss] | None = None) -> str:
     uid = paragraph.unit_id(sentence)
     aligned = bool(sentence.alignment)
     attrs = f' data-align="{" ".join(f"{a}-{b}" for a, b in sentence.alignment)}"' \
@@ -82,7 +96,7 @@ def _sentence(paragraph: FinishedParagraph, sentence: FinishedSentence) -> str:
                 f'{sentence.score:.3f})">{prob:.0%}</meter>')
     gut += CONFIRM_BUTTON
     text = _words if aligned and sentence.post_edit is None else esc
-    badges = "".join(_badge(f) for f in sentence.flags) + review_badges(sentence)
+    badges = _term_badges(sentence, misses) + review_badges(sentence)
     return (f'<div class="{classes}" id="{uid}"{attrs}><div class="gut">{gut}</div>'
             f'<div class="s ar" dir="rtl" lang="ar" tabindex="0">{text(sentence.ar)}</div>'
             f'<div class="s en" dir="ltr" lang="en" tabindex="0">{text(sentence.final)}</div>'
@@ -111,8 +125,10 @@ def _footer(article: FinishedArticle) -> str:
 
 
 def render_html(article: FinishedArticle, *, only_flagged: bool = False,
-                index: str | None = None) -> str:
-    """The article's review page; ``only_flagged`` starts with the "flagged only" filter on."""
+                index: str | None = None,
+                terms: dict[str, list[TermMiss]] | None = None) -> str:
+    """The article's review page; ``only_flagged`` starts with the "flagged only" filter on.
+    ``terms``: the glossary terms each sentence's final English lacks (issue 32)."""
     counts = article.flag_counts()
     pairs = article.sentences()
     flagged, to_review = article.flagged_count(), article.to_review_count()
@@ -151,7 +167,8 @@ def render_html(article: FinishedArticle, *, only_flagged: bool = False,
         para_flags = "".join(_badge(f) for f in paragraph.flags)
         parts.append(f'<section class="para" id="p{paragraph.para_id}">'
                      f'<div class="para-head">paragraph {paragraph.para_id} {para_flags}</div>\n')
-        parts.extend(_sentence(paragraph, s) for s in paragraph.sentences)
+        parts.extend(_sentence(paragraph, s, None if terms is None else
+                               terms.get(paragraph.unit_id(s), [])) for s in paragraph.sentences)
         parts.append("</section>\n")
     parts.append('<p class="none-flagged">No flagged sentence left to review in this '
                  "article.</p>"

@@ -27,6 +27,7 @@ from ..outfolder.paths import (
     page_stamp,
 )
 from ..outfolder.readback import FinishedArticle, read_finished
+from ..terms.stored import final_misses
 from .html import render_html, render_index
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ def _current(out: Path, doc_id: str, reuse: bool = True) -> tuple[FinishedArticl
     article = read_finished(out, doc_id)
     if reuse and page_stamp(out / REVIEW_DIR / page_name(doc_id)) == article.page_key:
         return article, None
-    return article, render_html(article, index=INDEX).encode("utf-8")
+    terms = final_misses(out, article)  # issue 32: the final English's terms
+    return article, render_html(article, index=INDEX, terms=terms).encode("utf-8")
 
 
 def write_review_page(out: Path, doc_id: str) -> Path:

@@ -13,6 +13,7 @@ import math
 import re
 
 from ..outfolder.readback import FinishedArticle
+from ..terms.check import TermMiss
 
 #: ``en`` is the machine's; ``post_edit`` the person's (``mtjob import`` reads it back, and
 #: checks ``ar`` and ``en`` against the sentence before applying it). After it, for reading:
@@ -20,6 +21,8 @@ from ..outfolder.readback import FinishedArticle
 #: (``suggestion``, ``suggestion_match`` in percent, ``suggestion_by``).
 COLUMNS = ("doc_id", "para_id", "sent_id", "ar", "en", "score", "flags", "post_edit",
            "review", "suggestion", "suggestion_match", "suggestion_by")
+#: The glossary terms the final English lacks (``term → rendering``), last, with a glossary.
+TERMS_COLUMN = "terms_missing"
 #: Excel detects UTF-8 only with a BOM; other readers would take it as part of the first name.
 BOM = "\ufeff"
 # A lone surrogate (possible in JSON as an escape) cannot be written as UTF-8 at all.
@@ -43,12 +46,14 @@ def formula_like(text: str) -> bool:
     return text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START)
 
 
-def render_tsv(article: FinishedArticle, *, only_flagged: bool = False, excel: bool = False) -> str:
+def render_tsv(article: FinishedArticle, *, only_flagged: bool = False, excel: bool = False,
+               terms: dict[str, list[TermMiss]] | None = None) -> str:
     """The article's sentences as TSV with a header row; flags are comma-separated.
-    ``excel``: a BOM, and text cells neutralised against formula injection."""
+    ``excel``: a BOM, and text cells neutralised against formula injection. ``terms``: a
+    last column of what each final English lacks (issue 32)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(COLUMNS + ((TERMS_COLUMN,) if terms is not None else ()))
     for paragraph, sentence in article.sentences():
         if only_flagged and not sentence.flagged:
             continue
@@ -61,5 +66,7 @@ def render_tsv(article: FinishedArticle, *, only_flagged: bool = False, excel: b
                          _cell(sentence.post_edit or "", excel), str(sentence.state),
                          _cell(note.en or "", excel) if note else "",
                          "" if note is None or note.percent is None else note.percent,
-                         _cell(note.edited_by or "", excel) if note else ""))
+                         _cell(note.edited_by or "", excel) if note else "")
+                        + (() if terms is None else (_cell("; ".join(map(str, terms.get(
+                            paragraph.unit_id(sentence), []))), excel),)))
     return (BOM if excel else "") + buffer.getvalue()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..outfolder.readback import FinishedArticle, FinishedParagraph, FinishedSentence
+from ..terms.check import TermMiss
 from ..versions import __version__
 from ..vocabulary import Origin, ReviewState, Role
 from .xmltext import XmlText, xml_document
@@ -71,7 +72,7 @@ def _alt_trans(unit: ET.Element, sentence: FinishedSentence, clean: XmlText) -> 
 
 
 def _unit(group: ET.Element, paragraph: FinishedParagraph, sentence: FinishedSentence,
-          clean: XmlText, omegat: bool = False) -> None:
+          clean: XmlText, omegat: bool = False, misses: list[TermMiss] | None = None) -> None:
     # xml:space="preserve": a sentence's inner line breaks and spacing are part of it.
     unit = ET.SubElement(group, _q("trans-unit"), {"id": paragraph.unit_id(sentence),
                                                    XML_SPACE: "preserve"})
@@ -85,6 +86,8 @@ def _unit(group: ET.Element, paragraph: FinishedParagraph, sentence: FinishedSen
         _note(unit, "mtjob flags: " + ", ".join(sentence.flags), clean, "target")
     if sentence.score is not None:
         _note(unit, f"mtjob score (mean log-prob): {sentence.score:.4f}", clean, "target")
+    if misses:  # the glossary terms the final English lacks, and what they expect
+        _note(unit, "mtjob terms missing: " + "; ".join(map(str, misses)), clean, "target")
     for line in provenance(sentence):
         _note(unit, line, clean, "target")
     _alt_trans(unit, sentence, clean)
@@ -107,7 +110,8 @@ def provenance(sentence: FinishedSentence) -> list[str]:
 
 
 def render_xliff(article: FinishedArticle, *, only_flagged: bool = False,
-                 clean: XmlText | None = None, omegat: bool = False) -> str:
+                 clean: XmlText | None = None, omegat: bool = False,
+                 terms: dict[str, list[TermMiss]] | None = None) -> str:
     """The article as an XLIFF 1.2 document; ``only_flagged`` keeps flagged sentences only.
 
     ``omegat``: each ``<target>`` a copy of the Arabic. OmegaT 3.6's XLIFF filter takes
@@ -140,5 +144,6 @@ def render_xliff(article: FinishedArticle, *, only_flagged: bool = False,
         if paragraph.flags:
             _note(group, "mtjob paragraph flags: " + ", ".join(paragraph.flags), clean)
         for sentence in sentences:
-            _unit(group, paragraph, sentence, clean, omegat)
+            _unit(group, paragraph, sentence, clean, omegat,
+                  (terms or {}).get(paragraph.unit_id(sentence)))
     return xml_document(root)

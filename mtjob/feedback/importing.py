@@ -31,6 +31,8 @@ from ..outfolder.machine import machine_bytes
 from ..outfolder.manifest import TAG, read_manifest
 from ..outfolder.paths import jsonl_path, meta_dir, sha256_bytes
 from ..outfolder.readback import FinishedArticle, FinishedSentence, read_folder
+from ..terms.check import TermMiss
+from ..terms.stored import post_edit_misses
 from .formats import Unit, read_units
 
 
@@ -41,12 +43,15 @@ class ImportReport:
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # file, unit, reason
     articles: list[str] = field(default_factory=list)
     resummarized: list[str] = field(default_factory=list)
+    #: Issue 32: post-edits whose English lacks a glossary term (doc id, unit, the terms).
+    term_misses: list[tuple[str, str, list[TermMiss]]] = field(default_factory=list)
 
     def summary_line(self) -> str:
         again = f"; {len(self.resummarized)} abstract(s) remade" if self.resummarized else ""
+        terms = f"; {len(self.term_misses)} lack a glossary term" if self.term_misses else ""
         return (f"{len(self.applied)} correction(s) applied to {len(self.articles)} "
                 f"article(s), {self.unchanged} unit(s) already so, {len(self.refused)} "
-                f"refused{again}")
+                f"refused{again}{terms}")
 
 
 def import_files(out: Path, files: list[Path], by: str | None = None,
@@ -77,6 +82,7 @@ def import_files(out: Path, files: list[Path], by: str | None = None,
             files_out[store] = store_bytes(old, corrections)
             report.applied += corrections
             report.articles.append(doc_id)
+            report.term_misses += post_edit_misses(out, articles[doc_id], corrections)
         if resummarize:
             files_out.update(_resummarized(out, articles, files_out, report))
         journal.commit(out, files_out)

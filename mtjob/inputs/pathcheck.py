@@ -4,6 +4,7 @@ never replace an input, an output or another file of the run."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -25,6 +26,23 @@ def read_setting_file(path: str | Path, what: str) -> bytes:
         return read_bytes(Path(path), SETTING_FILE_BYTES)
     except InputError as exc:
         raise ConfigError(f"{what} {exc}; cannot read it") from None
+
+
+def glossary_settings(path: str | None, sha256: str | None, terms: str,
+                      consistency: str) -> dict[str, str]:
+    """The output settings a glossary and the term modes add (none without either): the
+    glossary's content hash (``sha256`` as a run loaded it, else read now) and the modes as
+    resolved (``choices.resolve_term_modes``)."""
+    from ..choices import resolve_term_modes
+
+    found = {}
+    if path is not None:  # its content, not its path, shapes the output
+        found["glossary_sha256"] = sha256 or hashlib.sha256(
+            read_setting_file(path, "glossary file")).hexdigest()
+    modes = resolve_term_modes(terms, consistency, path is not None)
+    if modes != ("off", "off"):
+        found["terms"], found["consistency"] = modes
+    return found
 
 
 def _place(path: Path) -> tuple[Path, str]:

@@ -16,9 +16,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..vocabulary import Origin, ReviewState, Role
+from ..vocabulary import Forced, Origin, ReviewState, Role, TermReason
 from .memory_note import MemoryNote, memory_note
-from .schema import SHA256, MapOf, OneOf, Rule, from_json, key, shape_of, validate
+from .schema import SHA256, MapOf, OneOf, Opt, Rule, from_json, key, shape_of, validate
 
 
 def _word_pair(pair: list[int]) -> list[str]:
@@ -35,6 +35,12 @@ def _finite(value: Any) -> list[str]:
 
 
 NUMBER = Rule((float, int, None), _finite)
+#: A term the English lacks, and a rendering put in; a name unified across the article.
+TERM_MISS = {"term": str, "expected": [str]}
+TERM_FORCED = {"term": str, "rendering": str, "how": OneOf(tuple(Forced)),
+               "why": OneOf(tuple(TermReason)), Opt("replaced"): str}
+NAME = {"name": str, "rendering": str, "sentences": int, "replaced": [str],
+        "how": [OneOf(tuple(Forced))]}
 
 
 @dataclass(frozen=True)
@@ -68,9 +74,14 @@ class FinishedSentence:
         "indices of the whitespace-separated words of this sentence's `ar` and `en`. Each "
         "output token goes to the source token it attends to most in the cross-attention of "
         "`alignment_layer` (heads averaged).", optional=True)
-    glossary_miss: tuple[str, ...] = key(
-        [str], "With `--glossary`: the terms found in the source whose renderings are all "
-        "missing.", optional=True, default=())
+    glossary_miss: tuple[Any, ...] = key(
+        [(str, TERM_MISS)], "With `--glossary`: the terms of the source whose renderings the "
+        "English lacks, `{term, expected}` each (older folders: the term alone).",
+        optional=True, default=())
+    terms: tuple[dict[str, str], ...] = key(
+        [TERM_FORCED], "Renderings put in by decoding again (`--terms enforce`, "
+        "`--consistency`): `{term, rendering, how, why}` each, `how` nbest, prefix or "
+        "replace, `why` glossary, keep or consistency.", optional=True, default=())
     memory: MemoryNote | None = key(
         dict, "With origin `memory`: the entry's provenance `{id, source, edited_by, "
         "edited_at, doc_id, unit}`.", optional=True, read=memory_note)
@@ -197,6 +208,9 @@ class FinishedAbstract:
     summary_jsonl_sha256: str | None = key(SHA256, "With `summary_from`: the JSONL, "
                                            "post-edits included, it was made from.",
                                            optional=True)
+    names: tuple[dict[str, Any], ...] = key(
+        [NAME], "With `--consistency`: the recurring names unified, `{name, rendering, "
+        "sentences, replaced, how}` each.", optional=True, default=())
 
 
 ABSTRACT = shape_of(FinishedAbstract)

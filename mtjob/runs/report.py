@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..records import ArticleOutcome, ParagraphRecord, sentence_flags
+from ..records import ArticleOutcome, ParagraphRecord, sentence_flags, term_counts
 from ..vocabulary import OUTCOMES, Origin, Status
 
 
@@ -41,8 +41,10 @@ class RunReport:
     flags: Counter[str] = field(default_factory=Counter)
     #: Sentences written by origin: mt (decoded), copy, memory (README, Translation memory).
     origins: Counter[Origin] = field(default_factory=Counter)
-    #: Seconds per stage: resolve, read, segment, translate, retry, summarize, write.
+    #: Seconds per stage: resolve, read, segment, translate, retry, terms, summarize, write.
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    #: Sentences decoded again for their terms (``forced``) and their names (``unified``).
+    terms: Counter[str] = field(default_factory=Counter)
 
     def _ids(self, status: Status) -> list[str]:
         return [o.doc_id for o in self.outcomes if o.status == status]
@@ -73,20 +75,26 @@ class RunReport:
         self.tgt_tokens += sum(s.tgt_tokens for s in sentences)
         self.flags.update(sentence_flags(records))
         self.origins.update(s.origin for s in sentences)
+        self.terms.update(term_counts(sentences))
 
     def summary_line(self) -> str:
         rate = self.tgt_tokens / self.seconds if self.seconds else 0.0
         flags = ", ".join(f"{k} {v}" for k, v in sorted(self.flags.items())) or "none"
         counts = ", ".join(f"{n} {status}" for status, n in self.counts().items())
         return (f"articles: {counts}; paragraphs {self.paragraphs}, segments "
-                f"{self.segments}{self._from_memory()}, tokens {self.src_tokens} in / "
-                f"{self.tgt_tokens} out, "
+                f"{self.segments}{self._from_memory()}{self._terms()}, tokens "
+                f"{self.src_tokens} in / {self.tgt_tokens} out, "
                 f"{rate:.1f} tokens/s, {self.seconds:.1f} s ({self.stages_line()}); "
                 f"flags: {flags}")
 
     def _from_memory(self) -> str:
         taken = self.origins.get(Origin.MEMORY, 0)
         return f" ({taken} from the translation memory, not decoded)" if taken else ""
+
+    def _terms(self) -> str:
+        """Sentences decoded again for their terms and names, when there are any."""
+        found = ", ".join(f"{n} {kind}" for kind, n in sorted(self.terms.items()))
+        return f" ({found} for terms and names)" if found else ""
 
     def stages_line(self) -> str:
         return ", ".join(f"{name} {s:.2f} s" for name, s in self.stage_seconds.items()) \

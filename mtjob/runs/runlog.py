@@ -96,6 +96,7 @@ def run_record(rank: int, world: int, report: RunReport, config: JobConfig,
         "tokens_per_second": round(report.tgt_tokens / seconds, 2) if seconds else 0.0,
         "flags": dict(sorted(report.flags.items())),
         "origins": dict(sorted(report.origins.items())),
+        "terms": {"forced": report.terms["forced"], "unified": report.terms["unified"]},
         "outcomes": [{"doc_id": o.doc_id, "source": utf8_text(str(o.path)), "status": o.status,
                       "error": o.error} for o in report.outcomes],
     }

@@ -34,16 +34,20 @@ class FakeTranslator(ModelBase):
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(t.split()) + 1 for t in texts]
 
-    def translate(self, texts: list[str], options: GenOptions,
-                  call: Call | None = None) -> list[Hypothesis]:
+    def translate(self, texts: list[str], options: GenOptions, call: Call | None = None,
+                  prefixes: list[str] | None = None) -> list[Hypothesis]:
+        """A ``prefixes`` row is the prefix, then the words it did not cover."""
         self.calls.append((list(texts), options))
         if self.fail:
             self.fail(texts, options)
         out = []
-        for text in texts:
+        for i, text in enumerate(texts):
             english = (self.script(text, options) if self.script else None)
             if english is None:
                 english = " ".join(f"w{len(w)}" for w in text.split())
+            prefix = prefixes[i] if prefixes else ""
+            if prefix:
+                english = " ".join([prefix, *english.split()[len(prefix.split()):]])
             out.append(Hypothesis(english, len(english.split())))
         return out
 

@@ -4,6 +4,5 @@
 - ``segment``: sentences under a token limit, never truncated (``Segment``, ``TokenCounter``)
 - ``quality``: translations wrong without an error (loops, odd lengths, lost numbers)
 - ``alignment``: word pairs from cross-attention, and their coverage
-- ``glossary``: expected renderings of Arabic terms, and their misses
 - ``abstract_checks``: numbers and names an abstract states that the translation does not
 """

@@ -60,7 +60,13 @@ class Segment:
     score: float | None = None
     #: (model-text word, output word) pairs, when alignments are asked for.
     alignment: tuple[tuple[int, int], ...] | None = None
-    glossary_miss: list[str] = field(default_factory=list)
+    #: Glossary terms (and do-not-translate spans) the English lacks: ``{term, expected}``.
+    glossary_miss: list[dict[str, Any]] = field(default_factory=list)
+    #: Renderings put in by decoding again: ``{term, rendering, how, why}`` each.
+    terms: list[dict[str, str]] = field(default_factory=list)
+    #: While terms are enforced: the decoded hypothesis with its n-best and alignment (a
+    #: ``backends.base.Hypothesis``); never written.
+    first: Any = None
     #: ``mt`` (decoded), ``copy`` (no Arabic letter: the source is its own translation) or
     #: ``memory`` (an exact match of the translation memory, whose entry is ``memory``).
     origin: Origin = Origin.MT

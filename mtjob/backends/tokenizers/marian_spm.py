@@ -57,6 +57,7 @@ class MarianSpmTokenizer:
         self.spm.Load(str(folder / "source.spm"))
         target = sentencepiece.SentencePieceProcessor()
         target.Load(str(folder / "target.spm"))  # transformers loads it too: fails alike
+        self.target_spm = target
         if max(self.spm.GetPieceSize(), target.GetPieceSize()) > len(ids):
             raise Unsupported("sentencepiece models larger than vocab.json")
         settings.check_ids({t: self.encoder.get(t) for t in settings.all_special_tokens})
@@ -85,6 +86,12 @@ class MarianSpmTokenizer:
                 chunk = chunk[end + 2:]
             out.extend(self.spm.encode(chunk, out_type=str))
         return out
+
+    def target_tokens(self, text: str) -> list[str]:
+        """English as the decoder's tokens (``text_target``, no ``</s>``): ``target.spm``,
+        a piece missing from the vocabulary read as ``<unk>``."""
+        return [p if p in self.encoder else self.unk_token
+                for p in self.target_spm.encode(text, out_type=str)]
 
     def encode(self, texts: list[str]) -> list[list[int]]:
         """Ids with the final ``</s>``, never truncated."""

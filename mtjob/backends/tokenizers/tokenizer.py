@@ -159,6 +159,15 @@ class ModelTokenizer:
         core = self.core
         return [_known(core.convert_ids_to_tokens(row)) for row in core.encode(texts)]
 
+    def target_tokens(self, texts: list[str]) -> list[list[str]]:
+        """English as the decoder's token strings, no special token added (a forced target
+        prefix)."""
+        core = self.core
+        if isinstance(core, MarianSpmTokenizer):
+            return [core.target_tokens(text) for text in texts]
+        ids = self.hf(text_target=texts, add_special_tokens=False)["input_ids"]
+        return [self.hf.convert_ids_to_tokens(row) for row in ids]
+
     def decode_tokens(self, tokens: list[str]) -> str:
         """Text of token strings, special tokens skipped, outer spaces stripped."""
         core = self.core
