@@ -8,7 +8,15 @@ import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ..choices import Backend, Device, DType, Quantize, resolve_term_modes
+from ..choices import (
+    Backend,
+    Consistency,
+    Device,
+    DType,
+    Quantize,
+    TermsMode,
+    resolve_term_modes,
+)
 from .base import Call, GenOptions, Hypothesis
 from .beam_cache import beam_search_cache
 from .lazy import LazyModel
@@ -122,7 +130,8 @@ class TransformersTranslator(LazyModel):
         # Forcing terms and finding names read the cross-attention: eager attention.
         terms, consistency = resolve_term_modes(self.config.terms, self.config.consistency,
                                                 self.config.glossary is not None)
-        attentions = self.config.alignments or terms == "enforce" or consistency != "off"
+        attentions = (self.config.alignments or terms == TermsMode.ENFORCE
+                      or consistency != Consistency.OFF)
         return load_model(self.source, self.config, self.parallel, attentions=attentions,
                           calls=self.expected_calls)
 

@@ -91,13 +91,14 @@ def load_glossary(path: str | Path | None) -> tuple[GlossaryTerm, ...]:
 
 
 def parse(data: bytes, path: str | Path) -> tuple[GlossaryTerm, ...]:
-    """A glossary's terms, TBX or TSV by content."""
+    """A glossary's terms, TBX or TSV by content (a TSV term may begin with "<")."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: the glossary is not UTF-8 ({exc.reason} at byte "
                           f"{exc.start})") from None
-    if text.lstrip().startswith("<"):
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    if first.lstrip().startswith("<") and "\t" not in first:  # a TSV line always has a tab
         return merge(parse_tbx(data, path), path)
     return merge(_tsv_rows(text, path), path)
 

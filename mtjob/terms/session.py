@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..choices import resolve_term_modes
+from ..choices import Consistency, TermsMode, resolve_term_modes
 from ..text import quality
 from ..vocabulary import Origin
 from .check import check_terms, missing
@@ -63,7 +63,7 @@ class TermSession:
 
     def requires(self, text: str) -> bool:
         """Does enforcement require anything of this source's English?"""
-        return self.terms == "enforce" and bool(self.index.find(text))
+        return self.terms == TermsMode.ENFORCE and bool(self.index.find(text))
 
     @property
     def needs_alignment(self) -> bool:
@@ -79,20 +79,20 @@ class TermSession:
             store_glossary(*self.keep)
             self.keep = None
         live = [s for s in segments if s.text and s.doc not in errors]
-        if self.terms == "enforce":  # all of a sentence's terms: forcing one must keep the rest
+        if self.terms == TermsMode.ENFORCE:  # all of a sentence's terms: forcing one must keep the rest
             needs = [(s, requirements(found)) for s in live if s.origin == Origin.MT
                      if missing(found := self.index.find(s.text), s.en)]
             force_terms(needs, engine, config, judge, retry)
         if self.consistency != "off":
             scopes: list[list[Segment]] = [live]
-            if self.consistency == "article":
+            if self.consistency == Consistency.ARTICLE:
                 by_doc: dict[int, list[Segment]] = {}
                 for seg in live:
                     by_doc.setdefault(seg.doc, []).append(seg)
                 scopes = list(by_doc.values())
             needs = [n for scope in scopes for n in disagreements(
-                scope, self.index, self.chosen if self.consistency == "run" else None)]
-            if self.terms == "enforce":  # unifying a name must keep the sentence's terms
+                scope, self.index, self.chosen if self.consistency == Consistency.RUN else None)]
+            if self.terms == TermsMode.ENFORCE:  # unifying a name must keep the sentence's terms
                 needs = [(seg, reqs + [r for r in requirements(self.index.find(seg.text))
                                        if r.label not in {q.label for q in reqs}])
                          for seg, reqs in needs]

@@ -11,7 +11,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mtjob.choices import Backend, Device, DType, EngineKind, LangCheck, Quantize, resolve_backend
+from mtjob.choices import (
+    Backend,
+    Consistency,
+    Device,
+    DType,
+    EngineKind,
+    LangCheck,
+    Quantize,
+    TermsMode,
+    resolve_backend,
+)
 from mtjob.cli import app
 from mtjob.config import CHOICES, JobConfig, load_config
 from mtjob.errors import ConfigError
@@ -19,12 +29,13 @@ from mtjob.outfolder.index import skip_key
 from mtjob.vocabulary import Role
 
 WORDS = {"backend": "transformers", "device": "cpu", "dtype": "float32", "quantize": "none",
-         "lang_check": "off", "engine": "local"}
+         "lang_check": "off", "engine": "local", "terms": "flag", "consistency": "run"}
 
 
 def test_every_choice_field_is_typed_with_its_enum():
     assert CHOICES == {"backend": Backend, "device": Device, "dtype": DType,
-                       "quantize": Quantize, "lang_check": LangCheck, "engine": EngineKind}
+                       "quantize": Quantize, "lang_check": LangCheck, "engine": EngineKind,
+                       "terms": TermsMode, "consistency": Consistency}
 
 
 def test_words_from_toml_flags_and_the_api_become_members(tmp_path: Path):
