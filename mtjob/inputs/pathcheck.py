@@ -33,14 +33,14 @@ def glossary_settings(path: str | None, sha256: str | None, terms: str,
     """The output settings a glossary and the term modes add (none without either): the
     glossary's content hash (``sha256`` as a run loaded it, else read now) and the modes as
     resolved (``choices.resolve_term_modes``)."""
-    from ..choices import resolve_term_modes
+    from ..choices import Consistency, TermsMode, resolve_term_modes
 
     found = {}
     if path is not None:  # its content, not its path, shapes the output
         found["glossary_sha256"] = sha256 or hashlib.sha256(
             read_setting_file(path, "glossary file")).hexdigest()
     modes = resolve_term_modes(terms, consistency, path is not None)
-    if modes != ("off", "off"):
+    if modes != (TermsMode.OFF, Consistency.OFF):
         found["terms"], found["consistency"] = modes
     return found
 

@@ -57,9 +57,9 @@ class TermSession:
         are both off."""
         terms, consistency = resolve_term_modes(config.terms, config.consistency,
                                                 config.glossary is not None)
-        if (terms, consistency) == ("off", "off") and config.glossary is None:
+        if (terms, consistency) == (TermsMode.OFF, Consistency.OFF) and config.glossary is None:
             return None
-        return cls(build_index(glossary, protect=terms != "off"), terms, consistency)
+        return cls(build_index(glossary, protect=terms != TermsMode.OFF), terms, consistency)
 
     def requires(self, text: str) -> bool:
         """Does enforcement require anything of this source's English?"""
@@ -68,7 +68,7 @@ class TermSession:
     @property
     def needs_alignment(self) -> bool:
         """Every decoded sentence needs its alignment: names are found through it."""
-        return self.consistency != "off"
+        return self.consistency != Consistency.OFF
 
     def apply(self, segments: list[Segment], engine: Engine, config: JobConfig,
               errors: dict[int, str], judge: Judge, retry: dict[str, Any]) -> None:
@@ -79,11 +79,12 @@ class TermSession:
             store_glossary(*self.keep)
             self.keep = None
         live = [s for s in segments if s.text and s.doc not in errors]
-        if self.terms == TermsMode.ENFORCE:  # all of a sentence's terms: forcing one must keep the rest
+        # All of a sentence's terms: forcing one must keep the rest.
+        if self.terms == TermsMode.ENFORCE:
             needs = [(s, requirements(found)) for s in live if s.origin == Origin.MT
                      if missing(found := self.index.find(s.text), s.en)]
             force_terms(needs, engine, config, judge, retry)
-        if self.consistency != "off":
+        if self.consistency != Consistency.OFF:
             scopes: list[list[Segment]] = [live]
             if self.consistency == Consistency.ARTICLE:
                 by_doc: dict[int, list[Segment]] = {}
@@ -100,7 +101,7 @@ class TermSession:
                 log.info("names: %d sentence(s) render a recurring name otherwise: decoding "
                          "them again", len(needs))
                 force_terms(needs, engine, config, judge, retry)
-        if self.terms != "off":
+        if self.terms != TermsMode.OFF:
             for seg in live:
                 misses = check_terms(seg.text, seg.en, self.index)
                 if misses:

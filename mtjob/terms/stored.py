@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..choices import TermsMode
 from ..errors import MtjobError
 from ..outfolder.paths import meta_dir
 from .check import TermMiss, check_terms
@@ -59,7 +60,7 @@ def stored_index(out: Path, settings: Any, protect: bool | None = None) -> TermI
         return None
     sha = settings.get("glossary_sha256")
     if protect is None:
-        protect = settings.get("terms") not in (None, "off")
+        protect = settings.get("terms") not in (None, TermsMode.OFF)
     if not isinstance(sha, str):
         return TermIndex((), protect=True) if protect else None
     path = stored_path(out, sha)
