@@ -30,7 +30,7 @@ from .runs.bookkeeping import Bookkeeping
 from .runs.report import RunReport
 from .runs.sharding import select_inputs
 from .text.glossary import Entry, load_once
-from .text.langid import ArticleLanguage
+from .text.langid import NOT_ARABIC, ArticleLanguage
 from .text.segment import Segment, TokenCounter
 from .translation import translate_segments
 
@@ -120,8 +120,9 @@ def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | N
         if fixed is not None:  # None: its corrections store is unreadable (it alone fails)
             ready.append((article, languages[doc], records, *fixed))
     with book.stage("summarize"):  # the English written: a person's post-edits in place
-        summaries = book.summarize(engine, [post[0] if post else [r.en for r in records]
-                                            for *_, records, _, _, post in ready], progress)
+        summaries = book.summarize(engine, [
+            None if NOT_ARABIC in language.flags else post[0] if post else [r.en for r in records]
+            for _, language, records, _, _, post in ready], progress)
     for item, summary in zip(ready, summaries):
         _write(book, *item, summary, provenance)
     return engine

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..text.langid import NOT_ARABIC as LANGUAGE_FLAG
 from ..text.segment import fit_to_limit, pack
 
 if TYPE_CHECKING:
@@ -18,6 +19,9 @@ ABSTRACTIVE = "abstractive"
 HIERARCHICAL = "hierarchical"
 EXTRACTIVE = "extractive"  # text shorter than a summary: it is its own abstract
 DISABLED = "none"
+#: No abstract: the article is mostly not Arabic (``NOT_ARABIC``, the article flag's word): its
+#: "English" is mostly the copied source, which the English summarizer turns into mojibake.
+NOT_ARABIC = LANGUAGE_FLAG
 MAX_LEVELS = 6
 
 

@@ -165,9 +165,10 @@ class Bookkeeping:
         for article, language in zip(articles, found):
             if language.flags:
                 log.warning("%s: mostly not Arabic (detected %s; %.0f%% of its letters "
-                            "Arabic): flagged not_arabic, other-language paragraphs copied",
+                            "Arabic): flagged not_arabic, other-language paragraphs copied%s",
                             display_name(article.path), language.detected,
-                            100 * language.arabic_share)
+                            100 * language.arabic_share,
+                            ", no English abstract" if self.config.summary else "")
         return found
 
     def provenance(self, engine: Engine) -> dict[str, Any]:
@@ -177,19 +178,22 @@ class Bookkeeping:
                 log.info("%s model: %s", role, ", ".join(f"{k} {v}" for k, v in info.items()))
         return self._provenance
 
-    def summarize(self, engine: Engine, documents: list[list[str]],
+    def summarize(self, engine: Engine, documents: list[list[str] | None],
                   progress: Progress | None) -> list[SummaryOutcome]:
-        """Each document's abstract (its English paragraphs), or none with summary off."""
+        """Each document's abstract (its English paragraphs), or none with summary off. A
+        document given as None (an article mostly not Arabic) gets none either: method
+        ``not_arabic``, never an English summary of copied text in another language."""
         from ..engines.base import SummaryOutcome
+        from ..engines.summarize import DISABLED, NOT_ARABIC
 
         if not self.config.summary:
-            return [SummaryOutcome(None, "none") for _ in documents]
-        if not documents:
-            return []
-        outcomes = engine.summarize(documents)
-        if progress is not None:
-            progress(len(documents))
-        return outcomes
+            return [SummaryOutcome(None, DISABLED) for _ in documents]
+        english = [d for d in documents if d is not None]
+        outcomes = iter(engine.summarize(english) if english else [])
+        if progress is not None and english:
+            progress(len(english))
+        return [SummaryOutcome(None, NOT_ARABIC) if d is None else next(outcomes)
+                for d in documents]
 
     def english_text(self, path: Path, records: list[ParagraphRecord] | None = None) -> None:
         """``--text``: ``NAME.en.txt`` from the records, or from the JSONL of an unchanged
