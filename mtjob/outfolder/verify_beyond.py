@@ -12,8 +12,8 @@ from ..inputs.sources import display_name as shown
 from ..inputs.sources import no_article_message
 from ..status import NOT_AN_ARTICLE
 from .atomic import read_plain
-from .paths import (REPORT_DIR, abstract_path, doc_of_page, jsonl_path, page_key, page_name,
-                    page_stamp)
+from .paths import (REPORT_DIR, abstract_path, doc_of_page, jsonl_path, own_text_files,
+                    page_key, page_name, page_stamp)
 
 
 def review_page_warnings(out: Path, doc_ids: set[str]) -> list[str]:
@@ -39,11 +39,14 @@ def review_page_warnings(out: Path, doc_ids: set[str]) -> list[str]:
     return warnings
 
 
-def input_errors(inputs: list[Path], recorded: dict[str, dict[str, Any]]) -> list[str]:
+def input_errors(inputs: list[Path], recorded: dict[str, dict[str, Any]],
+                 out: Path | None = None) -> list[str]:
     """``verify --inputs``: every input is an article, listed as done at its current hash
-    (``recorded``: each article's manifest entry)."""
+    (``recorded``: each article's manifest entry); ``out``'s ``--text`` files are not inputs."""
     errors: list[str] = []
     files, skipped = discover(inputs)
+    own = set(own_text_files(files, out)) if out is not None else set()
+    files = [p for p in files if p not in own]
     if not files and not skipped:
         errors.append(f"--inputs: {no_article_message(inputs)}")
     for entry in skipped:
