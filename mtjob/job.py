@@ -24,7 +24,7 @@ from .outfolder.corrections import reapply
 from .outfolder.journal import recover
 from .outfolder.lock import ShardLock, check_wait
 from .outfolder.manifest import ManifestWriter
-from .outfolder.paths import REPORT_DIR, abstract_path, jsonl_path, sha256_bytes
+from .outfolder.paths import REPORT_DIR, abstract_path, jsonl_path, meta_dir, sha256_bytes
 from .records import ParagraphRecord, abstract_record, build_records
 from .runs.bookkeeping import Bookkeeping
 from .runs.report import RunReport
@@ -52,38 +52,57 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
     models = models or default_models(config)
     stats: dict[Path, os.stat_result] = {}  # one stat per input for the whole run
     paths, skipped = select_inputs(inputs, out, rank, world_size, stats)
-    ensure_writable(out)
-    if config.report:  # a file, FIFO or symlink there: a usage error now, not a warning later
-        ensure_real_dir(out / REPORT_DIR)
     report = RunReport() if report is None else report
+    # A run that fails its checks before any work leaves the output folder as it found it:
+    # a missing model, a glossary or memory that cannot be read, a model that cannot be used.
+    revisions = models.revisions(config)  # cheap: fingerprints are cached
+    glossary, glossary_sha256 = load_once(config.glossary)  # one read for the whole run
+    checked = bool(paths) and not meta_dir(out).is_dir()  # a new folder: every input is work
+    if checked:  # before the folder (or its _mtjob/) is made
+        _check_models(config, models, report)
     engine: Engine | None = None
-    with ShardLock(out, rank, world_size, wait_lock) as lock:
-        report.locked = True
-        glossary, glossary_sha256 = load_once(config.glossary)  # one read for the whole run
-        settings = config.output_settings(glossary_sha256)
-        manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
-        revisions = models.revisions(config)  # cheap: fingerprints are cached
-        book = Bookkeeping(out, config, report, manifest, revisions, settings)
-        book.remove_temp_files(paths, lock.removed_tmp)
-        recover(out)  # an import killed after its commit point: finish it first
-        todo = book.plan(paths, skipped, force, stats)  # finished ones are skipped
-        try:
-            if todo:  # a broken model stops the run before any article is read
-                check_memory(config.memory)
-                getattr(models, "preload", lambda _: None)(config)  # weights load meanwhile
-                book.timed("resolve", lambda: models.check(config))
-            tokenizer = models.tokenizer(config) if todo else None  # no weights
-            for start, end in article_groups(len(todo), config.group_articles):
-                engine = _run_group(book, todo[start:end], tokenizer, models, engine,
-                                    progress, glossary)
-        finally:
-            if engine is not None:
-                engine.close()
-            getattr(models, "release", lambda: None)()  # a preload no engine took
-            manifest.flush()  # what a stopped run finished stays recorded
-        book.finish()
+    try:
+        ensure_writable(out)
+        with ShardLock(out, rank, world_size, wait_lock) as lock:
+            settings = config.output_settings(glossary_sha256)
+            manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
+            book = Bookkeeping(out, config, report, manifest, revisions, settings)
+            book.remove_temp_files(paths, lock.removed_tmp)
+            recover(out)  # an import killed after its commit point: finish it first
+            todo = book.plan(paths, skipped, force, stats)  # finished ones are skipped
+            if todo and not checked:  # before the manifest: a finished folder stays finished
+                _check_models(config, models, report)
+            if config.report:  # a file, FIFO or symlink there: a usage error before any work
+                ensure_real_dir(out / REPORT_DIR)
+            report.locked = True  # from here on, the run is recorded however it ends
+            book.begin()
+            try:
+                tokenizer = models.tokenizer(config) if todo else None  # no weights
+                for start, end in article_groups(len(todo), config.group_articles):
+                    engine = _run_group(book, todo[start:end], tokenizer, models, engine,
+                                        progress, glossary)
+            finally:
+                if engine is not None:
+                    engine.close()
+                manifest.flush()  # what a stopped run finished stays recorded
+            book.finish()
+    finally:
+        getattr(models, "release", lambda: None)()  # a preload no engine took
     report.seconds = time.monotonic() - started
     return report
+
+
+def _check_models(config: JobConfig, models: Models, report: RunReport) -> None:
+    """Every model (and the memory) the run needs can be used: a broken one stops the run
+    before any article is read. The translator starts loading meanwhile (``preload``)."""
+    check_memory(config.memory)
+    getattr(models, "preload", lambda _: None)(config)
+    started = time.monotonic()
+    try:
+        models.check(config)
+    finally:
+        seconds = report.stage_seconds
+        seconds["resolve"] = seconds.get("resolve", 0.0) + time.monotonic() - started
 
 
 def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | None,

@@ -4,7 +4,8 @@ Exit codes: 0 all inputs done; 1 some inputs failed (each named on stderr and in
 manifest), the rest written; 2 usage, configuration or model error; 74 the output folder
 could not be written mid-run (disk full); 75 another run holds the output folder's lock;
 129/130/143 interrupted (SIGHUP/SIGINT/SIGTERM), nothing partial. Every ending is in the
-metrics file (--metrics-file) and, once the run took its shard's lock, in
+metrics file (--metrics-file) and, once the run took its shard's lock and passed its
+checks (a run stopped by a check, a wrong model say, leaves OUT as it found it), in
 OUT/_mtjob/runs/<start>-<rank>.json.
 """
 

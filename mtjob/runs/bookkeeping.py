@@ -50,6 +50,7 @@ class Bookkeeping:
         self.index = ArticleIndex(out, manifest.tag,
                                   skip_key(self.settings, revisions))
         self._provenance: dict[str, Any] | None = None
+        self._entries: dict[str, dict[str, Any]] = {}
 
     @staticmethod
     def doc_id(path: Path) -> str:
@@ -113,16 +114,20 @@ class Bookkeeping:
 
     def plan(self, paths: list[Path], skipped: list[Skipped], force: bool,
              stats: dict[Path, os.stat_result]) -> list[Path]:
-        """The articles still to do; the manifest begins with every input's entry (pending,
-        finished, or not an article)."""
+        """The articles still to do, and every input's entry (pending, finished, or not an
+        article) for :meth:`begin`; no file is written yet."""
         entries = {self.doc_id(s.path): self.not_an_article(s.path, s.reason) for s in skipped}
         todo = []
         for path in paths:
             entry = self.finished_entry(path, force, stats.get(path))
             todo += [path] if entry is None else []
             entries[self.doc_id(path)] = entry or pending_entry(path)
-        self.manifest.begin(entries, frozenset(self.indexed))
+        self._entries = entries
         return todo
+
+    def begin(self) -> None:
+        """The manifest begins with the entries :meth:`plan` found."""
+        self.manifest.begin(self._entries, frozenset(self.indexed))
 
     def not_an_article(self, path: Path, reason: str) -> dict[str, Any]:
         """An input entry that is not a regular file (FIFO, folder, symlink loop): never
