@@ -139,7 +139,9 @@ class JobConfig:
                                  "decoded, a close one kept as a suggestion. Not part of the "
                                  "skip key: --force applies a newer memory.", OUTPUT)
     report: bool = setting(False, "Write the HTML review pages into OUT/report/ as the run "
-                           "goes (open OUT/report/index.html).", OUTPUT)
+                           "goes, every page kept current by each run with --report (open "
+                           "OUT/report/index.html). mtjob export --format html writes the "
+                           "same pages once, on demand, into OUT/export/html/.", OUTPUT)
     text: bool = setting(False, "Also write OUT/NAME.en.txt: the English, a blank line between "
                          "paragraphs, for reading in an editor.", OUTPUT)
     # [cluster]

@@ -17,7 +17,9 @@ from .options import HELP_QUIET, PanelCommand
 
 HELP = ("Export a finished output folder: html (review pages + index.html), xliff (XLIFF 1.2 "
         "for CAT tools), tmx (TMX 1.4b memory), tsv (one row per sentence). Writes one file "
-        "per article into --to (default OUT/export/FORMAT).")
+        "per article into --to (default OUT/export/FORMAT). html: the pages that mtjob run "
+        "--report keeps current in OUT/report/, written once, here, on demand (of a folder "
+        "run without --report, with --only-flagged, or to send).")
 HELP_ONLY_FLAGGED = ("xliff/tmx/tsv: flagged sentences only. html: every sentence, the page "
                      "opens with its 'flagged only' filter on.")
 

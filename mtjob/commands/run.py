@@ -135,9 +135,15 @@ def _stdin_input(inputs: list[Path], max_bytes: int) -> Path:
 
 
 def _where(out: Path, cfg: Any) -> str:
-    """Where the run's files are, for the run's last line."""
+    """Where the run's files are, for the run's last line: the review pages' index too,
+    with ``--report``."""
     names = "NAME.jsonl, NAME.abstract.json" + (", NAME.en.txt" if cfg.text else "")
-    return f"{out.resolve()}{os.sep}: {names} per article"
+    where = f"{out.resolve()}{os.sep}: {names} per article"
+    if cfg.report:
+        from ..outfolder.paths import INDEX, REPORT_DIR
+
+        where += f"; review pages: {out.resolve() / REPORT_DIR / INDEX} (open it in a browser)"
+    return where
 
 
 class Bar:
