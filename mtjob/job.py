@@ -14,11 +14,10 @@ from typing import Any
 from . import signals
 from .config import JobConfig
 from .engines import default_models
-from .engines.base import Engine, Models, Progress, SummaryOutcome
+from .engines.base import Engine, Models, Progress, SummaryOutcome, labelled
 from .engines.batching import article_groups
 from .inputs.reader import Article
 from .inputs.sources import display_name
-from .memory.lookup import check_memory
 from .outfolder.atomic import ensure_real_dir, ensure_writable, write_article
 from .outfolder.corrections import reapply
 from .outfolder.journal import recover
@@ -27,6 +26,7 @@ from .outfolder.manifest import ManifestWriter
 from .outfolder.paths import REPORT_DIR, abstract_path, jsonl_path, meta_dir, sha256_bytes
 from .records import ParagraphRecord, abstract_record, build_records
 from .runs.bookkeeping import Bookkeeping
+from .runs.checks import check_models
 from .runs.report import RunReport
 from .runs.sharding import select_inputs
 from .text.glossary import Entry, load_once
@@ -43,35 +43,31 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
 
     Finished articles (same source hash, settings and model revisions) are skipped without
     loading a model, unless ``force``. Per-article problems are recorded in the report and the
-    manifest, never raised; a broken model or a usage error is raised before any work.
-    A ``report`` passed in is filled as the run goes, so its caller still holds what a run
-    that raised (a model failing mid-run, a signal) had finished.
-    """
+    manifest, never raised; a broken model or a usage error is raised before any work, the
+    folder left as it was. A ``report`` passed in is filled as the run goes: its caller still
+    holds what a run that raised (a model failing mid-run, a signal) had finished."""
     started = time.monotonic()
     check_wait(wait_lock)  # before the output folder is created
     models = models or default_models(config)
     stats: dict[Path, os.stat_result] = {}  # one stat per input for the whole run
     paths, skipped = select_inputs(inputs, out, rank, world_size, stats)
     report = RunReport() if report is None else report
-    # A run that fails its checks before any work leaves the output folder as it found it:
-    # a missing model, a glossary or memory that cannot be read, a model that cannot be used.
-    revisions = models.revisions(config)  # cheap: fingerprints are cached
-    glossary, glossary_sha256 = load_once(config.glossary)  # one read for the whole run
-    checked = bool(paths) and not meta_dir(out).is_dir()  # a new folder: every input is work
-    if checked:  # before the folder (or its _mtjob/) is made
-        _check_models(config, models, report)
+    glossary, glossary_sha256 = load_once(config.glossary)  # one read, before OUT is touched
+    fresh = bool(paths) and not meta_dir(out).is_dir()  # a new folder: every input is work
     engine: Engine | None = None
-    try:
+    try:  # a run stopped by a check leaves the folder as it found it
+        revisions = check_models(config, models, report) if fresh else None  # before mkdir
         ensure_writable(out)
         with ShardLock(out, rank, world_size, wait_lock) as lock:
+            revisions = revisions or models.revisions(config)  # cheap: fingerprints are cached
             settings = config.output_settings(glossary_sha256)
             manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
             book = Bookkeeping(out, config, report, manifest, revisions, settings)
             book.remove_temp_files(paths, lock.removed_tmp)
             recover(out)  # an import killed after its commit point: finish it first
             todo = book.plan(paths, skipped, force, stats)  # finished ones are skipped
-            if todo and not checked:  # before the manifest: a finished folder stays finished
-                _check_models(config, models, report)
+            if todo and not fresh:  # before the manifest: a finished folder stays finished
+                check_models(config, models, report)
             if config.report:  # a file, FIFO or symlink there: a usage error before any work
                 ensure_real_dir(out / REPORT_DIR)
             report.locked = True  # from here on, the run is recorded however it ends
@@ -79,8 +75,8 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
             try:
                 tokenizer = models.tokenizer(config) if todo else None  # no weights
                 for start, end in article_groups(len(todo), config.group_articles):
-                    engine = _run_group(book, todo[start:end], tokenizer, models, engine,
-                                        progress, glossary)
+                    engine = _run_group(book, todo[start:end], tokenizer, models, engine, labelled(
+                        progress, f"articles {start + 1}-{end} of {len(todo)}"), glossary)
             finally:
                 if engine is not None:
                     engine.close()
@@ -92,25 +88,11 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
     return report
 
 
-def _check_models(config: JobConfig, models: Models, report: RunReport) -> None:
-    """Every model (and the memory) the run needs can be used: a broken one stops the run
-    before any article is read. The translator starts loading meanwhile (``preload``)."""
-    check_memory(config.memory)
-    getattr(models, "preload", lambda _: None)(config)
-    started = time.monotonic()
-    try:
-        models.check(config)
-    finally:
-        seconds = report.stage_seconds
-        seconds["resolve"] = seconds.get("resolve", 0.0) + time.monotonic() - started
-
-
 def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | None,
                models: Models, engine: Engine | None, progress: Progress | None,
                glossary: tuple[Entry, ...]) -> Engine | None:
     """One group of articles: read, segment, check languages, translate, build, summarize,
     write. Returns the engine, loaded at the first group that has work for it."""
-    config, report = book.config, book.report
     articles = book.timed("read", lambda: book.read(paths))
     if not articles:
         return engine
@@ -120,13 +102,10 @@ def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | N
         for doc, article in enumerate(articles):
             segments += book.segment(errors, doc, article, tokenizer)
     languages = book.timed("language", lambda: book.languages(articles, segments))
-    if progress is not None:
-        progress.add_total(sum(1 for s in segments if s.text)
-                           + (len(articles) if config.summary else 0))
     if engine is None:
-        engine, report.models_loaded = models.engine(config), True
-    errors.update(translate_segments(segments, engine, config, progress, report.stage_seconds,
-                                     glossary))
+        engine, book.report.models_loaded = models.engine(book.config), True
+    errors.update(translate_segments(segments, engine, book.config, progress,
+                                     book.report.stage_seconds, glossary))
     provenance = book.provenance(engine)
     ready = []  # (article, language, records, machine JSONL, JSONL written, corrected)
     for doc, article in enumerate(articles):  # build records, re-apply the corrections

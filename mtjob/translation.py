@@ -50,8 +50,9 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
         from .memory.lookup import apply_memory
 
         not_decoded += apply_memory(segments, config.memory)
-    if progress is not None and not_decoded:
-        progress(not_decoded)
+    if progress is not None:  # what is copied or remembered takes no decoding: not counted
+        progress.begin("translating", sum(1 for s in segments if s.text and s.origin == "mt"),
+                       "sentences")
     errors = _translate(segments, engine, config, progress, retry=False)
     seconds["translate"] = seconds.get("translate", 0.0) + time.monotonic() - started
     if config.retry_degenerate:

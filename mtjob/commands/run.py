@@ -93,7 +93,11 @@ def run(
                 inputs = [stdin]
             rank, world = parse_shard(shard) if shard else (shard_from_env() or (0, 1))
             previous = signals.install()
-            progress = Bar() if rank == 0 and not quiet and sys.stderr.isatty() else None
+            progress = None
+            if rank == 0 and not quiet and sys.stderr.isatty():  # a person watches: a bar
+                from .progress import StageBar
+
+                progress = StageBar()
             began = time.monotonic()
             try:
                 run_shard(cfg, inputs, out, rank, world, force=force, wait_lock=wait_lock,
@@ -144,27 +148,6 @@ def _where(out: Path, cfg: Any) -> str:
 
         where += f"; review pages: {out.resolve() / REPORT_DIR / INDEX} (open it in a browser)"
     return where
-
-
-class Bar:
-    """Progress on a terminal: segments translated and abstracts written, against what is
-    known so far (the total grows as each group of articles is segmented), with an ETA."""
-
-    def __init__(self) -> None:
-        from tqdm import tqdm
-
-        self._bar = tqdm(total=0, unit=" step", file=sys.stderr, dynamic_ncols=True,
-                         bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]")
-
-    def add_total(self, steps: int) -> None:
-        self._bar.total += steps
-        self._bar.refresh()
-
-    def __call__(self, steps: int) -> None:
-        self._bar.update(steps)
-
-    def close(self) -> None:
-        self._bar.close()
 
 
 def register(app: typer.Typer) -> None:

@@ -114,8 +114,8 @@ class Bookkeeping:
 
     def plan(self, paths: list[Path], skipped: list[Skipped], force: bool,
              stats: dict[Path, os.stat_result]) -> list[Path]:
-        """The articles still to do, and every input's entry (pending, finished, or not an
-        article) for :meth:`begin`; no file is written yet."""
+        """The articles still to do; every input's entry (pending, finished, or not an
+        article) waits for :meth:`begin` (no file is written yet)."""
         entries = {self.doc_id(s.path): self.not_an_article(s.path, s.reason) for s in skipped}
         todo = []
         for path in paths:
@@ -126,7 +126,6 @@ class Bookkeeping:
         return todo
 
     def begin(self) -> None:
-        """The manifest begins with the entries :meth:`plan` found."""
         self.manifest.begin(self._entries, frozenset(self.indexed))
 
     def not_an_article(self, path: Path, reason: str) -> dict[str, Any]:
@@ -185,18 +184,17 @@ class Bookkeeping:
 
     def summarize(self, engine: Engine, documents: list[list[str] | None],
                   progress: Progress | None) -> list[SummaryOutcome]:
-        """Each document's abstract (its English paragraphs), or none with summary off. A
-        document given as None (an article mostly not Arabic) gets none either: method
-        ``not_arabic``, never an English summary of copied text in another language."""
+        """Each document's abstract (its English paragraphs); none with summary off, nor for
+        None (an article mostly not Arabic: method ``not_arabic``)."""
         from ..engines.base import SummaryOutcome
         from ..engines.summarize import DISABLED, NOT_ARABIC
 
         if not self.config.summary:
             return [SummaryOutcome(None, DISABLED) for _ in documents]
         english = [d for d in documents if d is not None]
-        outcomes = iter(engine.summarize(english) if english else [])
-        if progress is not None and english:
-            progress(len(english))
+        if progress is not None:
+            progress.begin("summarizing", len(english), "articles")
+        outcomes = iter(engine.summarize(english, progress) if english else [])
         return [SummaryOutcome(None, NOT_ARABIC) if d is None else next(outcomes)
                 for d in documents]
 
