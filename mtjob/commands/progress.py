@@ -45,7 +45,7 @@ class StageBar:
             return
         done = min(bar.total, bar.n + steps)  # a stage redone in part never shows over 100%
         elapsed = time.monotonic() - self._started
-        left = elapsed * (bar.total - done) / done if done and elapsed > 0 else None
+        left = elapsed * (bar.total - done) / done if 0 < done < bar.total else None
         bar.set_postfix_str("" if left is None else
                             f"about {self._tqdm.format_interval(left)} left", refresh=False)
         bar.update(done - bar.n)
