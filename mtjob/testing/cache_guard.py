@@ -15,6 +15,7 @@ by native code without Python's file functions (a C++ converter's own ``fopen``)
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -162,7 +163,11 @@ def _under(path: str, prefixes: list[str]) -> bool:
         return True
     # A link on the way (``/tmp/x -> ~/.cache/mtjob``): the folder resolved, not the leaf,
     # which may not exist yet.
-    return inside(os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path)))
+    return inside(os.path.join(_resolved(os.path.dirname(path)), os.path.basename(path)))
+
+
+#: Folders resolved once each: a run writes many files into few folders.
+_resolved = functools.lru_cache(maxsize=4096)(os.path.realpath)
 
 
 def _record(log: str, event: str, path: str) -> None:
