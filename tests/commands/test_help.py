@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from mtjob.cli import app
 
 
-
 def every_command() -> list[list[str]]:
     """Every command of the app, each subcommand of a group (``models stage``...)."""
     import typer.main
