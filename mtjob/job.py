@@ -17,25 +17,25 @@ from typing import Any
 from . import signals
 from .config import JobConfig
 from .engines import default_models
-from .engines.base import Engine, Models, Progress, SummaryOutcome
+from .engines.base import Engine, Models, Progress, SummaryOutcome, labelled
 from .engines.batching import article_groups
 from .engines.summarize import summarize_articles
 from .inputs.reader import doc_id_for, read_articles
 from .inputs.sources import display_name
-from .memory.lookup import check_memory
 from .outfolder.atomic import ensure_real_dir, ensure_writable, write_article
 from .outfolder.journal import recover
 from .outfolder.lock import ShardLock, check_wait
 from .outfolder.manifest import ManifestWriter
-from .outfolder.paths import REVIEW_DIR, abstract_path, jsonl_path, sha256_bytes
+from .outfolder.paths import REVIEW_DIR, abstract_path, jsonl_path, meta_dir, sha256_bytes
 from .outfolder.writer import article_jsonl, remove_temp_files, write_english
 from .records import TranslatedArticle, abstract_record, build_records
 from .runs.bookkeeping import Bookkeeping
+from .runs.checks import check_models
 from .runs.report import RunReport
 from .runs.runlog import recorded
 from .runs.sharding import select_inputs
 from .terms.session import TermSession
-from .text.langid import article_languages
+from .text.langid import NOT_ARABIC, article_languages
 from .text.segment import TokenCounter, segment_articles
 from .translation import translate_segments
 from .vocabulary import Role
@@ -51,11 +51,11 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
 
     Finished articles (same source hash, settings and model revisions) are skipped without
     loading a model, unless ``force``. Per-article problems are recorded in the report and the
-    manifest, never raised; a broken model or a usage error is raised before any work.
-    A ``report`` passed in is filled as the run goes, so its caller still holds what a run
-    that raised (a model failing mid-run, a signal) had finished. Every ending is recorded
-    (``runs.runlog.recorded``): in ``OUT/_mtjob/runs/`` once the shard's lock is taken, and
-    in the ``metrics`` textfile when one is given.
+    manifest, never raised; a broken model or a usage error is raised before any work, the
+    folder left as it was. A ``report`` passed in is filled as the run goes: its caller still
+    holds what a run that raised (a model failing mid-run, a signal) had finished. Every
+    ending is recorded (``runs.runlog.recorded``): in ``OUT/_mtjob/runs/`` once the run holds
+    its shard's lock and passed its checks, and in the ``metrics`` textfile when one is given.
     """
     report = RunReport() if report is None else report
     with recorded(out, rank, world_size, config, report, metrics, tuple(inputs)):
@@ -64,38 +64,33 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         models = models or default_models(config)
         stats: dict[Path, os.stat_result] = {}  # one stat per input for the whole run
         paths, skipped = select_inputs(inputs, out, rank, world_size, stats)
-        ensure_writable(out)
-        if config.report:  # a file or a FIFO there: a usage error now, not a warning later
-            ensure_real_dir(out / REVIEW_DIR)
-        with ShardLock(out, rank, world_size, wait_lock) as lock:
-            report.locked = True
-            terms, glossary_sha256 = TermSession.start(config, out)  # the glossary read once
-            settings = config.output_settings(glossary_sha256)
-            manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
-            revisions = models.revisions(config)  # cheap: fingerprints are cached
-            book = Bookkeeping(out, config, report, manifest, revisions, settings)
-            remove_temp_files(out, [doc_id_for(p) for p in paths], lock.removed_tmp)
-            recover(out)  # an import killed after its commit point: finish it first
-            todo = book.plan(paths, skipped, force, stats)  # finished ones are skipped
-            for doc_id in report.unchanged if config.text else []:
-                write_english(out, doc_id)  # from its JSONL, when missing or out of date
-            run: _Run | None = None
-            try:
-                if todo:  # a broken model stops the run before any article is read
-                    check_memory(config.memory)
-                    models.preload(config)  # weights load meanwhile
-                    book.timed("resolve", lambda: models.check(config))
-                    run = _Run(book, models, models.tokenizer(config), terms, progress)
-                    for start, end in article_groups(len(todo), config.group_articles):
-                        _run_group(run, todo[start:end])
-            finally:
-                if run is not None and run.engine is not None:
-                    run.engine.close()
-                models.release()  # a preload no engine took
-                manifest.flush()  # what a stopped run finished stays recorded
-            book.finish()
-            if config.report:  # every page as the folder is now, and the index
-                _review_pages(out)
+        terms, glossary_sha256 = TermSession.start(config, out)  # one read, OUT untouched
+        fresh = bool(paths) and not meta_dir(out).is_dir()  # a new folder: every input is work
+        try:  # a run stopped by a check leaves the folder as it found it
+            revisions = check_models(config, models, report) if fresh else None  # before mkdir
+            ensure_writable(out)
+            with ShardLock(out, rank, world_size, wait_lock) as lock:
+                revisions = revisions or models.revisions(config)  # cheap: cached fingerprints
+                settings = config.output_settings(glossary_sha256)
+                manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
+                book = Bookkeeping(out, config, report, manifest, revisions, settings)
+                remove_temp_files(out, [doc_id_for(p) for p in paths], lock.removed_tmp)
+                recover(out)  # an import killed after its commit point: finish it first
+                todo = book.plan(paths, skipped, force, stats)  # finished ones are skipped
+                if todo and not fresh:  # before the manifest: a finished folder stays so
+                    check_models(config, models, report)
+                if config.report:  # a file, FIFO or symlink there: a usage error, no work done
+                    ensure_real_dir(out / REVIEW_DIR)
+                report.locked = True  # from here on, the run is recorded however it ends
+                book.begin()
+                for doc_id in report.unchanged if config.text else []:
+                    write_english(out, doc_id)  # from its JSONL, when missing or out of date
+                _run_groups(book, models, todo, terms, progress)
+                book.finish()
+                if config.report:  # every page as the folder is now, and the index
+                    _review_pages(out)
+        finally:
+            models.release()  # a preload no engine took
         report.seconds = time.monotonic() - started
     return report
 
@@ -108,12 +103,27 @@ class _Run:
     models: Models
     tokenizer: TokenCounter  #: the translation model's (no weights)
     terms: TermSession | None
-    progress: Progress | None
     engine: Engine | None = None
     provenance: dict[Role, Any] | None = None  #: the models the engine ran, logged once
 
 
-def _run_group(run: _Run, paths: list[Path]) -> None:
+def _run_groups(book: Bookkeeping, models: Models, todo: list[Path], terms: TermSession | None,
+                progress: Progress | None) -> None:
+    """The articles to do, a group at a time, each group's progress labelled with it."""
+    if not todo:
+        return
+    run = _Run(book, models, models.tokenizer(book.config), terms)  # no weights yet
+    try:
+        for start, end in article_groups(len(todo), book.config.group_articles):
+            _run_group(run, todo[start:end],
+                       labelled(progress, f"articles {start + 1}-{end} of {len(todo)}"))
+    finally:
+        if run.engine is not None:
+            run.engine.close()
+        book.manifest.flush()  # what a stopped run finished stays recorded
+
+
+def _run_group(run: _Run, paths: list[Path], progress: Progress | None) -> None:
     """One group of articles: read, segment, check languages, translate, build, summarize,
     write."""
     book, config, out = run.book, run.book.config, run.book.out
@@ -124,14 +134,11 @@ def _run_group(run: _Run, paths: list[Path]) -> None:
         return
     with book.stage("segment"):
         segments, errors = segment_articles(articles, run.tokenizer, config)
-    languages = book.timed("language", lambda: article_languages(articles, segments,
-                                                                  config.lang_check))
-    if run.progress is not None:
-        run.progress.add_total(sum(1 for s in segments if s.text)
-                               + (len(articles) if config.summary else 0))
+    languages = book.timed("language", lambda: article_languages(
+        articles, segments, config.lang_check, config.summary))
     if run.engine is None:
         run.engine, book.report.models_loaded = run.models.engine(config), True
-    errors.update(translate_segments(segments, run.engine, config, run.progress,
+    errors.update(translate_segments(segments, run.engine, config, progress,
                                      book.report.stage_seconds, run.terms))
     if run.provenance is None:
         run.provenance = run.engine.provenance()
@@ -149,8 +156,9 @@ def _run_group(run: _Run, paths: list[Path]) -> None:
         if jsonl is not None:  # None: its corrections store is unreadable (it alone fails)
             translated.append(TranslatedArticle(article, languages[doc], records, jsonl))
     with book.stage("summarize"):  # the English written: a person's post-edits in place
-        summaries = summarize_articles(run.engine, [t.english for t in translated],
-                                       config.summary, run.progress)
+        summaries = summarize_articles(run.engine, [
+            None if NOT_ARABIC in t.language.flags else t.english for t in translated],
+            config.summary, progress)
     for item, summary in zip(translated, summaries, strict=True):
         _write(run, item, summary)
 

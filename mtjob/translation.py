@@ -54,13 +54,13 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
                                                  or not quality.has_arabic_letters(s.text))]
     for seg in copied:
         copy_source(seg, config.alignments)
-    not_decoded = len(copied)
     if config.memory:  # before batching: what the memory knows is never decoded
         from .memory.lookup import apply_memory
 
-        not_decoded += apply_memory(segments, config.memory)
-    if progress is not None and not_decoded:
-        progress(not_decoded)
+        apply_memory(segments, config.memory)
+    if progress is not None:  # what is copied or remembered takes no decoding: not counted
+        progress.begin("translating",
+                       sum(1 for s in segments if s.text and s.origin == Origin.MT), "sentences")
     aligned = config.alignments or (terms is not None and terms.needs_alignment)
     # The sentences whose source holds a required term keep their n-best and alignment: a
     # missing rendering is then looked for there, and forced at the aligned word, without

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from mtjob.testing import cache_guard
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "article.ar.txt"
 
@@ -19,37 +21,38 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 # The user's own caches, which no test may write into. Module- and session-scoped fixtures
 # run before the per-test fixture below, so the whole process is pointed at a temp home here,
-# at import, and pytest_sessionfinish fails the run if either cache gained an entry anyway.
-USER_CACHES = [Path(os.environ.get("MTJOB_CACHE") or Path.home() / ".cache" / "mtjob"),
-               Path(os.environ.get("HF_HOME") or Path.home() / ".cache" / "huggingface")]
+# at import. The guard watches what this process and its children (every process that imports
+# mtjob with MTJOB_CACHE_GUARD set) write there: such a write is refused, fails its test and
+# the session, named; another process on the machine writing there meanwhile is no concern.
+USER_CACHES = cache_guard.user_caches()
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="mtjob-tests-home-"))
+_GUARD_LOG = _SESSION_HOME / "cache-guard.jsonl"
+os.environ[cache_guard.ENV] = cache_guard.guard_env(USER_CACHES, _GUARD_LOG)
+cache_guard.watch(USER_CACHES, _GUARD_LOG)
 for _var in ("HOME", "HF_HOME", "XDG_CACHE_HOME", "MTJOB_CACHE"):
     os.environ[_var] = str(_SESSION_HOME / _var.lower())
-
-
-def _listing(folders: list[Path], depth: int = 3) -> set[str]:
-    """Entries up to ``depth`` levels down (a write of mtjob's or the hub's cache makes one
-    there: ``ct2/NAME``, ``hub/models--X``); not the whole tree, which can be huge."""
-    found: set[str] = set()
-    for folder in folders:
-        for root, dirs, files in os.walk(folder):
-            level = len(Path(root).relative_to(folder).parts)
-            found.update(os.path.join(root, name) for name in dirs + files)
-            if level + 1 >= depth:
-                dirs.clear()
-    return found
-
-
-_USER_CACHES_BEFORE = _listing(USER_CACHES)
+os.environ.pop("HF_HUB_CACHE", None)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run if a test wrote into the user's ~/.cache/mtjob or ~/.cache/huggingface."""
-    written = sorted(_listing(USER_CACHES) - _USER_CACHES_BEFORE)
+    """Fail the run, naming each test and write, if a test wrote into the user's caches."""
+    written, _ = cache_guard.read_records(_GUARD_LOG)
     shutil.rmtree(_SESSION_HOME, ignore_errors=True)
     if written:
-        print("\nThe tests wrote into the user's caches:", *written[:20], sep="\n  ")
+        print("\nThe tests wrote into the user's caches (refused):",
+              *list(cache_guard.describe(written))[:20], sep="\n  ")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _no_write_into_user_caches() -> Iterator[None]:
+    """The test that wrote into the user's caches (or whose child did) fails, named."""
+    _, before = cache_guard.read_records(_GUARD_LOG)
+    yield
+    written, _ = cache_guard.read_records(_GUARD_LOG, before)
+    if written:
+        pytest.fail("wrote into the user's caches (refused):\n  "
+                    + "\n  ".join(cache_guard.describe(written)), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -25,9 +25,11 @@ HELP = ("Export a finished output folder: html (review pages + index.html), xlif
         "for CAT tools), tmx (TMX 1.4b memory), tsv (one row per sentence), text (the final "
         "English, post-edits in place). Writes one file per finished article into --to "
         "(default OUT/export/FORMAT). Articles that failed or were not written yet are left "
-        "out and named on stderr. Exit 0: every article exported; 1: some left out (or, with "
-        "--strict, OUT fails verify and nothing is exported); 2: usage; 74: a file cannot be "
-        "written.")
+        "out and named on stderr. html: the pages that mtjob run --report keeps current in "
+        "OUT/report/, written once, here, on demand (of a folder run without --report, with "
+        "--only-flagged, or to send). Exit 0: every article exported; 1: some left out (or, "
+        "with --strict, OUT fails verify and nothing is exported); 2: usage; 74: a file "
+        "cannot be written.")
 HELP_STRICT = ("Refuse a folder that fails `mtjob verify` (a failed or unfinished article, an "
                "edited file): export nothing, exit 1.")
 HELP_ONLY_FLAGGED = ("xliff/tmx/tsv: flagged sentences only. html: every sentence, the page "

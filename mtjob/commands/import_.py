@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from .common import errors, setup_logging
+from .options import HELP_QUIET, PanelCommand
 
 HELP = ("Apply corrections to a finished output folder: the review page's corrections file "
         "(JSON), XLIFF 1.2, TMX (mtjob's, or a CAT tool's memory, matched by the Arabic) or "
@@ -24,9 +25,11 @@ HELP = ("Apply corrections to a finished output folder: the review page's correc
 
 
 def import_(
-    out: Annotated[Path, typer.Argument(help="A finished output folder (mtjob run --out).")],
+    out: Annotated[Path, typer.Argument(help="A finished output folder (mtjob run --out).",
+                                        metavar="OUT", show_default=False)],
     files: Annotated[list[Path] | None, typer.Argument(
-        help="Corrections JSON, .xlf, .tmx or .tsv.", show_default=False)] = None,
+        help="Corrections JSON, .xlf, .tmx or .tsv.", metavar="FILE",
+        show_default=False)] = None,
     by: Annotated[str | None, typer.Option(
         "--by", help="edited_by for units whose file names no editor.",
         show_default=False)] = None,
@@ -35,7 +38,7 @@ def import_(
         "corrected English (the run's summarizer; loads the model).")] = False,
     wait_lock: Annotated[float, typer.Option(
         "--wait-lock", help="Seconds to wait for a run holding the folder.")] = 0.0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=HELP_QUIET)] = False,
 ) -> None:
     """Apply the corrections of FILE... to OUT; exit 1 naming each unit refused."""
     setup_logging(quiet=quiet)
@@ -61,4 +64,4 @@ def import_(
 
 def register(app: typer.Typer) -> None:
     """Add ``mtjob import`` to the app."""
-    app.command("import", help=HELP)(import_)
+    app.command("import", help=HELP, cls=PanelCommand)(import_)

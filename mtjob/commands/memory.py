@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from .common import errors, setup_logging
+from .options import HELP_QUIET, PanelCommand
 
 HELP = ("The translation memory (one SQLite file) that mtjob run --memory reads: add corrected "
         "sentences from output folders, show its counts, export it as TMX for CAT tools.")
@@ -26,13 +27,13 @@ memory_app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
                          rich_markup_mode=None)
 
 
-@memory_app.command("add", help=HELP_ADD)
+@memory_app.command("add", help=HELP_ADD, cls=PanelCommand)
 def add(
     memory: Annotated[Path, typer.Argument(help="The memory file (SQLite).", metavar="MEM")],
     outs: Annotated[list[Path], typer.Argument(help="Output folders (mtjob run --out).",
                                                metavar="OUT...")],
     include_mt: Annotated[bool, typer.Option("--include-mt", help=HELP_MT)] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=HELP_QUIET)] = False,
 ) -> None:
     """Add OUT's corrected sentences to MEM; prints the counts."""
     setup_logging(quiet=quiet)
@@ -43,7 +44,7 @@ def add(
     typer.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
-@memory_app.command("stats")
+@memory_app.command("stats", cls=PanelCommand)
 def stats(
     memory: Annotated[Path, typer.Argument(help="The memory file (SQLite).", metavar="MEM")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
@@ -59,7 +60,7 @@ def stats(
         typer.echo("\n".join(f"{k}: {v}" for k, v in found.items()))
 
 
-@memory_app.command("export")
+@memory_app.command("export", cls=PanelCommand)
 def export(
     memory: Annotated[Path, typer.Argument(help="The memory file (SQLite).", metavar="MEM")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="tmx (TMX 1.4b)")] = "tmx",

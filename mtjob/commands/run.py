@@ -4,7 +4,8 @@ Exit codes: 0 all inputs done; 1 some inputs failed (each named on stderr and in
 manifest), the rest written; 2 usage, configuration or model error; 74 the output folder
 could not be written mid-run (disk full); 75 another run holds the output folder's lock;
 129/130/143 interrupted (SIGHUP/SIGINT/SIGTERM), nothing partial. Every ending is in the
-metrics file (--metrics-file) and, once the run took its shard's lock, in
+metrics file (--metrics-file) and, once the run took its shard's lock and passed its
+checks (a run stopped by a check, a wrong model say, leaves OUT as it found it), in
 OUT/_mtjob/runs/<start>-<rank>.json: the job records its own (``run_shard``, as for the API);
 this command records in the metrics a run that stopped before the job began (a bad config).
 """
@@ -87,7 +88,11 @@ def run(
                 inputs = [stdin]
             rank, world = parse_shard(shard) if shard else (shard_from_env() or (0, 1))
             previous = signals.install()
-            progress = Bar() if rank == 0 and not quiet and sys.stderr.isatty() else None
+            progress = None
+            if rank == 0 and not quiet and sys.stderr.isatty():  # a person watches: a bar
+                from .progress import StageBar
+
+                progress = StageBar()
             try:  # it records its own ending (and checks the metrics file against its files)
                 run_shard(cfg, inputs, out, rank, world, force=force, wait_lock=wait_lock,
                           progress=progress, report=report, metrics=metrics)
@@ -124,30 +129,15 @@ def _stdin_input(inputs: list[Path], max_bytes: int) -> Path:
 
 
 def _where(out: Path, cfg: Any) -> str:
-    """Where the run's files are, for the run's last line."""
+    """Where the run's files are, for the run's last line: the review pages' index too,
+    with ``--report``."""
     names = "NAME.jsonl, NAME.abstract.json" + (", NAME.en.txt" if cfg.text else "")
-    return f"{out.resolve()}{os.sep}: {names} per article"
+    where = f"{out.resolve()}{os.sep}: {names} per article"
+    if cfg.report:
+        from ..outfolder.paths import INDEX, REVIEW_DIR
 
-
-class Bar:
-    """Progress on a terminal: segments translated and abstracts written, against what is
-    known so far (the total grows as each group of articles is segmented), with an ETA."""
-
-    def __init__(self) -> None:
-        from tqdm import tqdm
-
-        self._bar = tqdm(total=0, unit=" step", file=sys.stderr, dynamic_ncols=True,
-                         bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]")
-
-    def add_total(self, steps: int) -> None:
-        self._bar.total = (self._bar.total or 0) + steps
-        self._bar.refresh()
-
-    def __call__(self, steps: int) -> None:
-        self._bar.update(steps)
-
-    def close(self) -> None:
-        self._bar.close()
+        where += f"; review pages: {out.resolve() / REVIEW_DIR / INDEX} (open it in a browser)"
+    return where
 
 
 def register(app: typer.Typer) -> None:

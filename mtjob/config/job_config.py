@@ -118,7 +118,9 @@ class JobConfig:
                                  "skip key: --force applies a newer memory.", OUTPUT)
     # The review pages; the key keeps the name TOML files, flags and config.json already hold.
     report: bool = setting(False, "Write the HTML review pages into OUT/report/ as the run "
-                           "goes (open OUT/report/index.html).", OUTPUT)
+                           "goes, every page kept current by each run with --report (open "
+                           "OUT/report/index.html). mtjob export --format html writes the "
+                           "same pages once, on demand, into OUT/export/html/.", OUTPUT)
     text: bool = setting(False, "Also write OUT/NAME.en.txt: the final English (post-edits in "
                          "place), a blank line between paragraphs.", OUTPUT)
     # [cluster]

@@ -17,11 +17,28 @@ if TYPE_CHECKING:
 
 
 class Progress(Protocol):
-    """Steps done (segments translated, abstracts written) against a growing total."""
+    """A run's progress a stage at a time, each stage's total known when it begins:
+    ``begin("translating", 304, "sentences")``, then steps done as they are."""
 
-    def add_total(self, steps: int) -> None: ...
+    def begin(self, stage: str, total: int, unit: str) -> None: ...
 
     def __call__(self, steps: int) -> None: ...
+
+
+class _Labelled:
+    def __init__(self, progress: Progress, label: str) -> None:
+        self.progress, self.label = progress, label
+
+    def begin(self, stage: str, total: int, unit: str) -> None:
+        self.progress.begin(f"{self.label}: {stage}", total, unit)
+
+    def __call__(self, steps: int) -> None:
+        self.progress(steps)
+
+
+def labelled(progress: Progress | None, label: str) -> Progress | None:
+    """``progress`` whose stages say what they are part of (``articles 17-32 of 300``)."""
+    return None if progress is None else _Labelled(progress, label)
 
 
 @dataclass(frozen=True)
@@ -49,7 +66,8 @@ class Engine(Protocol):
     def translate_batches(self, jobs: list[BatchJob],
                           progress: Progress | None = None) -> list[BatchOutcome]: ...
 
-    def summarize(self, documents: list[list[str]]) -> list[SummaryOutcome]: ...
+    def summarize(self, documents: list[list[str]],
+                  progress: Progress | None = None) -> list[SummaryOutcome]: ...
 
     def provenance(self) -> dict[Role, Any]:
         """Per role: model id, resolved revision, runtime facts."""

@@ -113,7 +113,8 @@ class LocalEngine:
                                                                                  True))[0],
                             chunks, workers, self.cancel)
 
-    def summarize(self, documents: list[list[str]]) -> list[SummaryOutcome]:
+    def summarize(self, documents: list[list[str]],
+                  progress: Progress | None = None) -> list[SummaryOutcome]:
         """Abstracts in order. A summarizer that runs one call at a time gets the articles it
         summarizes in one pass together, length-sorted; one that runs calls side by side gets
         them at most ``side_by_side`` a call (CTranslate2 on CPU: three; else one),
@@ -140,7 +141,8 @@ class LocalEngine:
                 results = run_in_order(
                     lambda part: self.summarizer.summarize([inputs[i][0] for i in part],
                                                            Call(self.cancel, workers > 1)),
-                    calls, workers, self.cancel)
+                    calls, workers, self.cancel,
+                    None if progress is None else lambda part: progress(len(part)))
                 for i, abstract in zip(order, (a for part in results for a in part), strict=True):
                     out[i] = SummaryOutcome(_clean_text(abstract.strip(), "an abstract"),
                                             ABSTRACTIVE, input_tokens=inputs[i][1])
@@ -148,10 +150,11 @@ class LocalEngine:
                 log.debug("summaries together failed; one article at a time", exc_info=True)
         rest = [i for i, result in enumerate(out) if result is None]
         workers = self.summarizer.parallel_batches if len(rest) > 1 else 1
-        singles = run_in_order(lambda doc: self.summarize_one(doc, workers > 1),
-                               [documents[i] for i in rest], workers, self.cancel)
-        for i, single in zip(rest, singles, strict=True):
-            out[i] = single
+        results = run_in_order(lambda doc: self.summarize_one(doc, workers > 1),
+                               [documents[i] for i in rest], workers, self.cancel,
+                               None if progress is None else lambda _: progress(1))
+        for i, result in zip(rest, results, strict=True):
+            out[i] = result
         return [r for r in out if r is not None]
 
     def _summary_calls(self, documents: list[list[str]]) -> int:

@@ -150,10 +150,16 @@ class RayEngine:
                     progress(len(job.texts))
         return out
 
-    def summarize(self, documents: list[list[str]]) -> list[SummaryOutcome]:
+    def summarize(self, documents: list[list[str]],
+                  progress: Progress | None = None) -> list[SummaryOutcome]:
+        out = []
         with self._errors():
-            return list(self._pool.map(lambda actor, doc: actor.summarize.remote(doc),
-                                       documents))
+            for outcome in self._pool.map(lambda actor, doc: actor.summarize.remote(doc),
+                                          documents):
+                out.append(outcome)
+                if progress:
+                    progress(1)
+        return out
 
     def provenance(self) -> dict[Role, Any]:
         found: dict[Role, Any] = self._get(self._actors[0].provenance.remote())

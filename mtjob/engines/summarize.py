@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..text.langid import NOT_ARABIC as LANGUAGE_FLAG
 from ..text.segment import fit_to_limit, pack
 
 if TYPE_CHECKING:
@@ -19,6 +20,9 @@ ABSTRACTIVE = "abstractive"
 HIERARCHICAL = "hierarchical"
 EXTRACTIVE = "extractive"  # text shorter than a summary: it is its own abstract
 DISABLED = "none"
+#: No abstract: the article is mostly not Arabic (``NOT_ARABIC``, the article flag's word): its
+#: "English" is mostly the copied source, which the English summarizer turns into mojibake.
+NOT_ARABIC = LANGUAGE_FLAG
 MAX_LEVELS = 6
 
 
@@ -76,17 +80,18 @@ def make_abstract(paragraphs: list[str], summarizer: Summarizer, min_tokens: int
     raise RuntimeError("the summaries did not shrink below the summarizer's window")
 
 
-def summarize_articles(engine: Engine, documents: list[list[str]], summary: bool,
+def summarize_articles(engine: Engine, documents: list[list[str] | None], summary: bool,
                        progress: Progress | None = None) -> list[SummaryOutcome]:
-    """The summarize stage: each document's abstract (from its English paragraphs), or
-    none with ``summary`` off."""
+    """The summarize stage: each document's abstract (from its English paragraphs); none
+    with ``summary`` off, nor for None (an article mostly not Arabic: method
+    ``not_arabic``)."""
     from .base import SummaryOutcome
 
     if not summary:
         return [SummaryOutcome(None, DISABLED) for _ in documents]
-    if not documents:
-        return []
-    outcomes = engine.summarize(documents)
+    english = [d for d in documents if d is not None]
     if progress is not None:
-        progress(len(documents))
-    return outcomes
+        progress.begin("summarizing", len(english), "articles")
+    outcomes = iter(engine.summarize(english, progress) if english else [])
+    return [SummaryOutcome(None, NOT_ARABIC) if d is None else next(outcomes)
+            for d in documents]

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from ..outfolder.readback import FinishedArticle, FinishedParagraph, FinishedSentence
 from ..terms.check import TermMiss
+from ..text.langid import NOT_ARABIC
 from ..text.quality import GLOSSARY_MISS
 from ..versions import __version__
 from .html_assets import (
@@ -148,7 +149,8 @@ def render_html(article: FinishedArticle, *, only_flagged: bool = False,
         if article.meta.get("summary_from") == "corrected" else "machine-made"
     title = f"Abstract ({made}, {esc(str(method))})" if article.abstract else "Abstract"
     abstract = esc(article.abstract) if article.abstract else \
-        f"<em>None written (method: {esc(str(method))}).</em>"
+        "<em>None written: the article is mostly not Arabic (flag not_arabic).</em>" \
+        if method == NOT_ARABIC else f"<em>None written (method: {esc(str(method))}).</em>"
     parts.append(f'<section class="card abstract"><h2>{title}</h2><p lang="en">{abstract}</p>'
                  + _section("Checks", article.meta.get("checks"))
                  + _section("Scores", article.meta.get("scores")) + "</section>\n")

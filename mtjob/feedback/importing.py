@@ -187,11 +187,14 @@ def _decide(unit: Unit, article: FinishedArticle, para: int, sent: int, by: str 
 def _resummarized(out: Path, articles: dict[str, FinishedArticle], files_out: dict[Path, bytes],
                   report: ImportReport) -> dict[Path, bytes]:
     """Abstracts (and manifests) remade for the articles with post-edits whose abstract was
-    not made from exactly this English."""
+    not made from exactly this English (none for an article mostly not Arabic)."""
+    from ..text.langid import NOT_ARABIC
     from .resummarize import resummarize
 
     todo = {}
     for doc_id, article in articles.items():
+        if NOT_ARABIC in (article.meta.get("article_flags") or ()):
+            continue
         path = jsonl_path(out, doc_id)
         data = files_out.get(path) or read_plain(path) or b""
         if b'"post_edit":' in data and \

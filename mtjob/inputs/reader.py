@@ -3,7 +3,9 @@
 Two paragraph formats are understood:
 
 * the house format: a paragraph ends with ``&`` at the end of a line, and a line holding only
-  ``&`` is a separator. An ``&`` inside a line (``AT&T``, ``R&D``) never splits.
+  ``&`` is a separator. An ``&`` inside a line (``AT&T``, ``R&D``) never splits. A blank line
+  ends a paragraph too, as in plain text: a file mixing both means two paragraphs there,
+  not one with a blank line inside.
 * plain text: paragraphs are separated by blank lines. Used when no line ends with ``&``.
 """
 
@@ -171,7 +173,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
             current.append(stripped[:-1])
             close()
             current, visible = [], False
-        elif not house and not line.strip():
+        elif not line.strip():  # a blank line ends a paragraph in either format
             close()
             current, visible = [], False
         else:

@@ -83,6 +83,30 @@ def meta_dir(out: Path) -> Path:
     return out / META
 
 
+def own_text_files(paths: list[Path], out: Path) -> list[Path]:
+    """The inputs that are this folder's ``--text`` files, never articles: ``OUT/NAME.en.txt``
+    where ``NAME`` is another input or has its JSONL in OUT. An inbox that is also the output
+    folder holds them after a run with ``--text``; read as articles, they would be translated
+    (English through the Arabic model) or refused as outputs of the run."""
+    from ..inputs.reader import doc_id_for
+
+    candidates = [p for p in paths if p.name.endswith(TEXT) and len(p.name) > len(TEXT)]
+    out_key = _inode(out) if candidates else None
+    if out_key is None:
+        return []
+    articles = {doc_id_for(p) for p in paths}
+    folders: dict[str, bool] = {}
+    own = []
+    for path in candidates:
+        folder = os.path.dirname(path)
+        if folder not in folders:
+            folders[folder] = _inode(Path(folder or ".")) == out_key
+        name = path.name[:-len(TEXT)]
+        if folders[folder] and (name in articles or jsonl_path(out, name).exists()):
+            own.append(path)
+    return own
+
+
 def refuse_collisions(inputs: list[Path], doc_ids: list[str], out: Path, links: set[Path],
                       stats: dict[Path, os.stat_result] | None = None) -> None:
     """A run must never write over one of its own inputs: not ``NAME.jsonl``,

@@ -90,7 +90,8 @@ def check_folder(out: Path, inputs: list[Path] | None = None, strict: bool = Fal
                                  "was translated here")
         _check_outputs(out, doc_ids, recorded, report, listed=True, overlay=overlay)
         if inputs is not None:
-            report.errors += input_errors(inputs, {d: r.entry for d, r in recorded.items()})
+            report.errors += input_errors(inputs, {d: r.entry for d, r in recorded.items()},
+                                          out)
     if (out / REVIEW_DIR / INDEX).is_file():  # a --report run made it
         report.warnings += review_page_warnings(out, doc_ids)
     report.finish(strict)

@@ -17,6 +17,7 @@ from .paths import (
     abstract_path,
     doc_of_page,
     jsonl_path,
+    own_text_files,
     page_key,
     page_name,
     page_stamp,
@@ -46,11 +47,14 @@ def review_page_warnings(out: Path, doc_ids: set[str]) -> list[str]:
     return warnings
 
 
-def input_errors(inputs: list[Path], recorded: dict[str, dict[str, Any]]) -> list[str]:
+def input_errors(inputs: list[Path], recorded: dict[str, dict[str, Any]],
+                 out: Path | None = None) -> list[str]:
     """``verify --inputs``: every input is an article, listed as done at its current hash
-    (``recorded``: each article's manifest entry)."""
+    (``recorded``: each article's manifest entry); ``out``'s ``--text`` files are not inputs."""
     errors: list[str] = []
     files, skipped = discover(inputs)
+    own = set(own_text_files(files, out)) if out is not None else set()
+    files = [p for p in files if p not in own]
     if not files and not skipped:
         errors.append(f"--inputs: {no_article_message(inputs)}")
     for entry in skipped:

@@ -48,6 +48,7 @@ class Bookkeeping:
         #: Articles the index vouched for (their manifest entries were checked when written).
         self.indexed: set[str] = set()
         self.index = ArticleIndex(out, manifest.tag, skip_key(self.settings, revisions))
+        self._entries: dict[str, dict[str, Any]] = {}  #: every input's, until :meth:`begin`
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -97,16 +98,20 @@ class Bookkeeping:
 
     def plan(self, paths: list[Path], skipped: list[Skipped], force: bool,
              stats: dict[Path, os.stat_result]) -> list[Path]:
-        """The articles still to do; the manifest begins with every input's entry (pending,
-        finished, or not an article)."""
+        """The articles still to do; every input's entry (pending, finished, or not an
+        article) waits for :meth:`begin` (no file is written yet)."""
         entries = {doc_id_for(s.path): self.not_an_article(s.path, s.reason) for s in skipped}
         todo = []
         for path in paths:
             entry = self.finished_entry(path, force, stats.get(path))
             todo += [path] if entry is None else []
             entries[doc_id_for(path)] = entry or pending_entry(path)
-        self.manifest.begin(entries, frozenset(self.indexed))
+        self._entries = entries
         return todo
+
+    def begin(self) -> None:
+        """The manifest begins: the run passed its checks."""
+        self.manifest.begin(self._entries, frozenset(self.indexed))
 
     def not_an_article(self, path: Path, reason: str) -> dict[str, Any]:
         """An input entry that is not a regular file (FIFO, folder, symlink loop): never

@@ -30,8 +30,9 @@ class RunReport:
     tgt_tokens: int = 0
     seconds: float = 0.0
     models_loaded: bool = False
-    #: The run took its shard's lock: from there on it is recorded in ``OUT/_mtjob/runs/``
-    #: however it ends.
+    #: The run took its shard's lock and passed its checks (models, memory, glossary): from
+    #: there on it is recorded in ``OUT/_mtjob/runs/`` however it ends. A run refused the
+    #: lock or stopped by a check before any work leaves the folder as it found it.
     locked: bool = False
     #: The ``Error:`` line of a run that stopped on one, else None.
     error: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 from ..errors import ConfigError, NoInputError
 from ..inputs.reader import doc_id_for
 from ..inputs.sources import Skipped, discover, display_name, no_article_message
-from ..outfolder.paths import refuse_collisions, shard_of
+from ..outfolder.paths import own_text_files, refuse_collisions, shard_of
+
+log = logging.getLogger(__name__)
 
 #: The most shards: the bookkeeping names hold five digits (``manifest-00000-of-99999``).
 MAX_SHARDS = 99999
@@ -81,6 +84,11 @@ def select_inputs(inputs: list[Path], out: Path, rank: int, world_size: int,
     check_shard(rank, world_size, f"shard {rank}/{world_size}")
     links: set[Path] = set()
     paths, skipped = discover(inputs, stats, links)
+    own = set(own_text_files(paths, out))
+    if own:  # the inbox is the output folder: its English text files are not articles
+        log.info("%d file(s) NAME.en.txt in %s left out: the English text (--text) of "
+                 "articles, not articles", len(own), display_name(out))
+        paths = [p for p in paths if p not in own]
     if not paths and not skipped:
         raise NoInputError(no_article_message(inputs))
     owners: dict[str, Path] = {}

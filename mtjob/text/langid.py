@@ -122,10 +122,11 @@ def article_language(texts: list[str], langs: list[str | None]) -> ArticleLangua
     return ArticleLanguage(detected, round(share, 4), (NOT_ARABIC,) if share < 0.5 else ())
 
 
-def article_languages(articles: list[Article], segments: list[Segment], check: LangCheck
-                      ) -> list[ArticleLanguage]:
+def article_languages(articles: list[Article], segments: list[Segment], check: LangCheck,
+                      summary: bool = False) -> list[ArticleLanguage]:
     """The language stage (``lang_check``): each article's language, its other-language
-    paragraphs flagged; one warning per article that is mostly not Arabic."""
+    paragraphs flagged; one warning per article that is mostly not Arabic (``summary``: it
+    gets no English abstract, as the warning says)."""
     identifier = load_identifier() if check == LangCheck.ON else None
     if identifier is None:
         return [ArticleLanguage(None, 1.0) for _ in articles]
@@ -133,7 +134,7 @@ def article_languages(articles: list[Article], segments: list[Segment], check: L
     for article, language in zip(articles, found, strict=True):
         if language.flags:
             log.warning("%s: mostly not Arabic (detected %s; %.0f%% of its letters Arabic): "
-                        "flagged not_arabic, other-language paragraphs copied",
+                        "flagged not_arabic, other-language paragraphs copied%s",
                         display_name(article.path), language.detected,
-                        100 * language.arabic_share)
+                        100 * language.arabic_share, ", no English abstract" if summary else "")
     return found

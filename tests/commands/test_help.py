@@ -5,14 +5,34 @@ option and argument described."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from mtjob.cli import app
 
-COMMANDS = [["run"], ["verify"], ["export"], ["eval"], ["models", "stage"],
-            ["models", "list"], ["models", "check"]]
+
+def every_command() -> list[list[str]]:
+    """Every command of the app, each subcommand of a group (``models stage``...)."""
+    import typer.main
+
+    def walk(command: Any, path: list[str]) -> list[list[str]]:
+        if hasattr(command, "commands"):  # a group (typer's own click: no isinstance)
+            return [found for name, sub in sorted(command.commands.items())
+                    for found in walk(sub, [*path, name])]
+        return [path]
+
+    return walk(typer.main.get_command(app), [])
+
+
+COMMANDS = every_command()
+
+
+def test_every_command_is_checked():
+    assert {"run", "translate", "import", "export", "verify", "eval"} <= {
+        c[0] for c in COMMANDS}
+    assert ["memory", "add"] in COMMANDS and ["models", "stage"] in COMMANDS
 
 
 def rows(text: str) -> list[list[str]]:

@@ -99,7 +99,7 @@ def test_killed_actor_loses_no_batch(tmp_path, tiny_models, cluster_address):
             return engines[-1]
 
     class KillFirstActor:
-        def add_total(self, steps: int) -> None:
+        def begin(self, stage: str, total: int, unit: str) -> None:
             pass
 
         def __call__(self, steps: int) -> None:

@@ -6,6 +6,8 @@ import logging
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mtjob.errors import InputError
 from mtjob.inputs.reader import (
@@ -169,6 +171,8 @@ def test_missing_file_is_input_error(tmp_path: Path) -> None:
      ["شركة AT&T تعلن", "قسم R&D يعمل\nمعنا"]),             # inline '&' never splits
     (f"{AR}\n{AR2}&\nالأخيرة بلا علامة", [f"{AR}\n{AR2}", "الأخيرة بلا علامة"]),
     (f"  {AR}  &\n", [AR]),                                  # outer whitespace stripped
+    (f"{AR}\n\n{AR2}&\n", [AR, AR2]),                        # a blank line ends one too
+    (f"{AR}&\n{AR2}\n \t\nثالثة\n&\n", [AR, AR2, "ثالثة"]),   # whitespace-only is blank
 ])
 def test_house_format(text: str, expected: list[str]) -> None:
     assert [p.text for p in split_paragraphs(text)] == expected
@@ -182,6 +186,15 @@ def test_house_format(text: str, expected: list[str]) -> None:
 ])
 def test_plain_format_splits_on_blank_lines(text: str, expected: list[str]) -> None:
     assert [p.text for p in split_paragraphs(text)] == expected
+
+
+@given(st.lists(st.sampled_from(["", " ", "\t", "&", "كلمة", "كلمة&", "AT&T", "&  "]),
+                max_size=12))
+def test_no_paragraph_holds_a_blank_line(lines: list[str]) -> None:
+    """Whichever format a file mixes, a blank line separates paragraphs, never sits inside
+    one: the house format and plain text agree."""
+    for paragraph in split_paragraphs("\n".join(lines)):
+        assert all(line.strip() for line in paragraph.text.split("\n")), paragraph
 
 
 @pytest.mark.parametrize("sep", ["\u2028", "\u2029", "\u0085"])
@@ -199,6 +212,7 @@ def test_unicode_separators_do_not_split(sep: str, house: bool) -> None:
     (f"&\n\n\n{AR}&\n  \n{AR2}&", [4, 6]),                  # leading blank lines skipped
     (f"\n\n{AR}\n\n\n{AR2}\nتتمة", [3, 6]),
     (f"{AR}\n{AR2}&\nثالثة&", [1, 3]),
+    (f"{AR}\n\n{AR2}&\nثالثة&", [1, 3, 4]),
 ])
 def test_paragraph_line_numbers(text: str, lines: list[int]) -> None:
     paragraphs = split_paragraphs(text)

@@ -209,3 +209,40 @@ def test_quiet_keeps_the_summary_line_at_info_and_nothing_else(tmp_path, models)
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 2 and " INFO mtjob: shard 0/1: articles: 1 done" in lines[0]
     assert " INFO mtjob: output in " in lines[1]  # where the output went (issue 20)
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every entry under ``folder``: a file's bytes, None for a folder."""
+    return {str(p.relative_to(folder)): None if p.is_dir() else p.read_bytes()
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture
+def wrong_models(tmp_path, tiny_models) -> dict[str, Path]:
+    """--mt-model values that fail the model check: missing, an empty folder, a summarizer."""
+    empty = tmp_path / "empty-model"
+    empty.mkdir()
+    return {"missing": tmp_path / "no-such-model", "empty": empty,
+            "summarizer": tiny_models["sum"]}
+
+
+@pytest.mark.parametrize("wrong", ["missing", "empty", "summarizer"])
+def test_a_run_failing_its_model_check_leaves_the_folder_as_it_found_it(
+        tmp_path, tiny_args, wrong_models, wrong):
+    inbox = write_inbox(tmp_path / "inbox")
+    finished = tmp_path / "finished"
+    assert CliRunner().invoke(app, ["run", str(inbox), "--out", str(finished), *tiny_args,
+                                    "--report", "--text"]).exit_code == 0
+    before = snapshot(finished)
+    empty = tmp_path / "empty-out"
+    empty.mkdir()
+    for out in (tmp_path / "new", empty, finished):
+        args = [*tiny_args, "--mt-model", str(wrong_models[wrong])]
+        result = CliRunner().invoke(app, ["run", str(inbox), "--out", str(out), *args,
+                                          "--report", "--text", "--force"])
+        assert result.exit_code == 2, result.output
+        assert "Error: " in result.output
+    assert not (tmp_path / "new").exists()
+    assert list(empty.iterdir()) == []
+    assert snapshot(finished) == before  # its manifest, marker, records and pages as they were
+    assert CliRunner().invoke(app, ["verify", str(finished)]).exit_code == 0

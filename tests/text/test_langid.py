@@ -105,3 +105,43 @@ def test_the_sample_article_is_arabic(offline):
     assert identifier is not None
     found = langid.check_languages([article], [], identifier)
     assert found == [langid.ArticleLanguage("ar", 1.0)]
+
+
+def test_an_article_mostly_not_arabic_gets_no_english_abstract(tmp_path: Path, tiny_args,
+                                                               offline):
+    """Its "English" is the copied Persian: the English summarizer made mojibake of it."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    (inbox / "fa.txt").write_text("\n\n".join([FA] * 6) + "\n", encoding="utf-8")
+    (inbox / "ar.txt").write_text(f"{AR}\n\n{AR}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(inbox), "--out", str(out), *tiny_args])
+    assert result.exit_code == 0, result.output
+    warning = next(line for line in result.output.splitlines() if "mostly not Arabic" in line)
+    assert "fa.txt" in warning and "flagged not_arabic" in warning
+    assert "no English abstract" in warning
+
+    persian = json.loads((out / "fa.abstract.json").read_text())
+    assert persian["abstract"] is None and persian["method"] == "not_arabic"
+    assert persian["article_flags"] == ["not_arabic"] and persian["input_tokens"] is None
+    arabic = json.loads((out / "ar.abstract.json").read_text())
+    assert arabic["abstract"] and arabic["method"] != "not_arabic"
+    for line in (out / "fa.jsonl").read_text().splitlines():  # the JSONL as it was
+        record = json.loads(line)
+        assert record["en"] == record["ar"] == FA and record["flags"] == ["copied", "lang"]
+
+    assert CliRunner().invoke(app, ["verify", str(out)]).exit_code == 0
+    for fmt in ("html", "xliff", "tmx", "tsv"):
+        exported = CliRunner().invoke(app, ["export", str(out), "--format", fmt, "-q"])
+        assert exported.exit_code == 0, exported.output
+    page = (out / "export" / "html" / "fa.html").read_text()
+    assert "None written: the article is mostly not Arabic" in page and "\ufffd" not in page
+    assert "\ufffd" not in (out / "export" / "html" / "index.html").read_text()
+
+    rerun = CliRunner().invoke(app, ["run", str(inbox), "--out", str(out), *tiny_args])
+    assert rerun.exit_code == 0 and "2 unchanged" in rerun.output  # and done as it is
+
+    off = tmp_path / "off"
+    assert CliRunner().invoke(app, ["run", str(inbox), "--out", str(off), *tiny_args,
+                                    "--no-summary"]).exit_code == 0
+    record = json.loads((off / "fa.abstract.json").read_text())
+    assert record["abstract"] is None and record["method"] == "none"  # summaries off: as ever

@@ -26,11 +26,15 @@ from mtjob.backends.tokenizers.tokenizer import (
 
 from ...conftest import REPO, SAMPLE
 
-#: The full-size bench models (python -m scripts.bench builds them there), when present.
+#: The full-size bench models (python -m scripts.bench.prepare builds them there), when present.
 BENCH = Path(os.environ.get("MTJOB_BENCH_MODELS", REPO / "models" / "bench")) \
     / "bench-v2"
 #: The full-size tc-big model (python -m scripts.bench.prepare_big builds it there), when present.
 BENCH_BIG = BENCH.parent / "bench-v2-big" / "marian-tc-big"
+#: The command that builds each bench model (into models/bench/, a few GB), run from the repo.
+MAKE_BENCH = {"mt-bench": "python -m scripts.bench.prepare",
+              "sum-bench": "python -m scripts.bench.prepare",
+              "mt-big-bench": "python -m scripts.bench.prepare_big"}
 ARTICLE = SAMPLE.read_text(encoding="utf-8")
 
 
@@ -153,7 +157,8 @@ NAMES = ["mt", "mt-saved", "mt-hub", "mt-cleanup", "mt-bench", "mt-big", "mt-big
 @pytest.mark.parametrize("name", NAMES)
 def test_light_tokenizer_matches_transformers(folders, corpus, name):
     if name not in folders:
-        pytest.skip(f"no bench model in {BENCH}")
+        pytest.skip(f"no bench model {name} in {BENCH.parent}; build it (full size, a few GB) "
+                    f"with: {MAKE_BENCH[name]}")
     source = local(folders[name])
     light = load_light_tokenizer(source.path)
     assert light is not None, f"{name}: the light tokenizer refused the folder"
@@ -257,3 +262,17 @@ def test_unusual_folders_keep_the_transformers_tokenizer(tiny_models, tmp_path, 
     if "remove" in change:
         (folder / change["remove"]).unlink()
     assert load_light_tokenizer(folder) is None
+
+
+def test_a_missing_bench_model_names_the_command_that_builds_it():
+    import importlib.util
+    import subprocess
+    import sys
+
+    assert set(MAKE_BENCH) == {n for n in NAMES if n.endswith("-bench")}
+    for command in set(MAKE_BENCH.values()):
+        module = command.split()[-1]
+        assert importlib.util.find_spec(module) is not None, command
+        shown = subprocess.run([sys.executable, "-m", module, "--help"], cwd=REPO,
+                               capture_output=True, text=True, check=False, timeout=60)
+        assert shown.returncode == 0 and "Build" in shown.stdout, shown.stdout + shown.stderr
