@@ -197,8 +197,9 @@ class _KeptEngine:
                           progress: Progress | None = None) -> list[BatchOutcome]:
         return self._engine.translate_batches(jobs, progress)
 
-    def summarize(self, documents: list[list[str]]) -> list[SummaryOutcome]:
-        return self._engine.summarize(documents)
+    def summarize(self, documents: list[list[str]],
+                  progress: Progress | None = None) -> list[SummaryOutcome]:
+        return self._engine.summarize(documents, progress)
 
     def provenance(self) -> dict[Role, Any]:
         return self._engine.provenance()

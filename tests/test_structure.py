@@ -242,6 +242,7 @@ OTHER_MEANINGS = {
                                                 "`_mtjob/corrections/pending/`"),
     ("mtjob.outfolder.schema", "memory"): (1, "the JSONL key `memory` (the entry taken)"),
     ("mtjob.records", "memory"): (1, "the JSONL key `memory` (the entry taken)"),
+    ("mtjob.evaluation.terms", "machine"): (2, "eval --terms: the machine output's column"),
     ("mtjob.outfolder.readback", "memory"): (1, "the JSONL key `memory` (the entry taken)"),
     ("mtjob.export.html_edit", "mt"): (1, "the page data's key of the machine English"),
     ("mtjob.memory.store", "mt"): (2, "EntrySource there is the memory rewrite's (issue 29)"),
@@ -328,5 +329,5 @@ def test_a_report_is_what_a_command_did():
             elif "report" in named.lower() and not named.endswith("Report"):
                 others.add(f"{name}.{named}")
     assert reports == {"RunReport", "VerifyReport", "ImportReport", "ExportReport",
-                       "EvalReport", "PostEditReport", "StageReport"}
+                       "EvalReport", "PostEditReport", "StageReport", "TermsReport"}
     assert {o for o in others if not o.endswith(".report")} == set(), others

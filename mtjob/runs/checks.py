@@ -21,7 +21,7 @@ def check_models(config: JobConfig, models: Models, report: RunReport) -> dict[s
     the translator starts loading meanwhile (``preload``). Returns the revisions."""
     revisions = models.revisions(config)
     check_memory(config.memory)
-    getattr(models, "preload", lambda _: None)(config)
+    models.preload(config)  # weights load meanwhile
     started = time.monotonic()
     try:
         models.check(config)

@@ -263,4 +263,4 @@ def test_the_read_stage_names_a_bad_file_and_reads_the_others(tmp_path: Path):
     bad.write_bytes(b"")
     articles, unread = read_articles([bad, good], 1000)
     assert [a.doc_id for a in articles] == ["good"]
-    assert list(unread) == [bad] and "no paragraph found" in unread[bad]
+    assert list(unread) == [bad] and "empty file" in unread[bad]
