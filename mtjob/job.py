@@ -116,7 +116,8 @@ def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | N
             continue
         records = build_records(doc_id=article.doc_id, paragraphs=[
             p.text for p in article.paragraphs], segments=[s for s in segments if s.doc == doc])
-        fixed = book.guard_write(article.path, lambda: reapply(book.out, article.doc_id, records))
+        fixed = book.guard_write(article.path, lambda: reapply(  # a person's corrections
+            book.out, article.doc_id, records, article.sha256))
         if fixed is not None:  # None: its corrections store is unreadable (it alone fails)
             ready.append((article, languages[doc], records, *fixed))
     with book.stage("summarize"):  # the English written: a person's post-edits in place

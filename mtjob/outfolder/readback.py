@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import ConfigError, MtjobError
 from ..inputs.sources import display_name
+from ..vocabulary import ReviewState
 from .paths import abstract_path, jsonl_path, page_key
 from .verify import verify
 
@@ -44,10 +45,26 @@ class FinishedSentence:
     #: A person's English for the sentence (``mtjob import``), and who wrote it.
     post_edit: str | None = None
     edited_by: str | None = None
+    #: What a person did with it (``ReviewState``: edited, confirmed; None: nobody yet),
+    #: when, and where the correction came from (``EditFrom``).
+    review: str | None = None
+    edited_at: str | None = None
+    edit_from: str | None = None
+    propagated_from: str | None = None
 
     @property
     def flagged(self) -> bool:
         return bool(self.flags)
+
+    @property
+    def reviewed(self) -> bool:
+        """A person edited or confirmed it: it no longer needs review, flags or not."""
+        return self.review is not None
+
+    @property
+    def needs_review(self) -> bool:
+        """Flagged and nobody has reviewed it yet (what is left to do)."""
+        return self.flagged and not self.reviewed
 
     @property
     def final(self) -> str:
@@ -110,6 +127,13 @@ class FinishedArticle:
     def flagged_count(self) -> int:
         return sum(s.flagged for _, s in self.sentences())
 
+    def reviewed_count(self) -> int:
+        return sum(s.reviewed for _, s in self.sentences())
+
+    def needs_review_count(self) -> int:
+        """Flagged sentences nobody has reviewed yet."""
+        return sum(s.needs_review for _, s in self.sentences())
+
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
@@ -148,7 +172,19 @@ def sentence_from_dict(index: int, data: dict[str, Any]) -> FinishedSentence:
                     src_tokens=_int(data.get("src_tokens")),
                     tgt_tokens=_int(data.get("tgt_tokens")),
                     post_edit=_optional(data.get("post_edit")),
-                    edited_by=_optional(data.get("edited_by")))
+                    edited_by=_optional(data.get("edited_by")),
+                    review=_review(data),
+                    edited_at=_optional(data.get("edited_at")),
+                    edit_from=_optional(data.get("edit_from")),
+                    propagated_from=_optional(data.get("propagated_from")))
+
+
+def _review(data: dict[str, Any]) -> str | None:
+    """The sentence's review state; a post-edit written before review states is an edit."""
+    review = data.get("review")
+    if review in (ReviewState.EDITED, ReviewState.CONFIRMED):
+        return str(review)
+    return str(ReviewState.EDITED) if isinstance(data.get("post_edit"), str) else None
 
 
 def paragraph_from_dict(data: dict[str, Any]) -> FinishedParagraph:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..status import MANIFEST as MANIFEST_STATUSES
+from ..vocabulary import EditFrom, ReviewState
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ SENTENCE = {"ar": str, "en": str, "src_tokens": int, "tgt_tokens": int, "flags":
             Opt("score"): (float, int, None), Opt("alignment"): [Rule([int], _word_pair)],
             Opt("glossary_miss"): [str], Opt("post_edit"): str, Opt("edited_by"): (str, None),
             Opt("edited_at"): str, Opt("origin"): OneOf(("mt", "copy", "memory")),
+            Opt("review"): OneOf((ReviewState.EDITED, ReviewState.CONFIRMED)),
+            Opt("edit_from"): OneOf(tuple(EditFrom)), Opt("propagated_from"): str,
             Opt("memory"): dict, Opt("suggestion"): dict}
 PARAGRAPH = {Opt("schema"): int, "doc_id": str, "para_id": int, "ar": str, "en": str,
              "sentences": [SENTENCE], "flags": [str]}

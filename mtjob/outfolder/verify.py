@@ -165,7 +165,8 @@ def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
                                      "abstract recorded (truncated or edited)")
             count = _check_jsonl(jsonl, data, doc_id, report)
             if count is not None:
-                report.errors += check_article(out, doc_id, data, overlay)
+                report.errors += check_article(out, doc_id, data, overlay,
+                                               record["source_sha256"])
             if count is not None and count != record["paragraphs"]:
                 report.errors.append(f"{shown(jsonl)}: {count} records, the abstract says "
                                      f"{record['paragraphs']}")

@@ -1,0 +1,113 @@
+"""The output folder as one import sees it: each article's machine output and corrections
+history resolved once (``ArticleCorrections``), the folder's sentences by their Arabic, and
+the articles by what names them (doc id, source name, machine output hash).
+
+Everything is built in one pass over the folder and looked up by key, so an import grows
+with its units plus the folder's sentences, never with their product.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from ..inputs.textinput import STDIN_NAME
+from ..outfolder.anchors import anchor_key
+from ..outfolder.atomic import read_plain
+from ..outfolder.corrections import ArticleCorrections, Correction, read_corrections
+from ..outfolder.machine import machine_bytes, parse_jsonl
+from ..outfolder.paths import jsonl_path
+from ..outfolder.readback import FinishedArticle, FinishedSentence
+from .formats import Context
+
+
+def _stem(name: str) -> str:
+    """A file name as a tool may give it (with folders, either slash), without its suffix."""
+    base = PureWindowsPath(PurePosixPath(name).name).name
+    return base.rsplit(".", 1)[0] if "." in base[1:] else base
+
+
+class Folder:
+    """The finished articles of ``out`` (read and verified by the caller)."""
+
+    def __init__(self, out: Path, articles: list[FinishedArticle]) -> None:
+        self.out = out
+        self.articles = {a.doc_id: a for a in articles}
+        self.sentences: dict[str, list[FinishedSentence]] = {
+            a.doc_id: [s for _, s in a.sentences()] for a in articles}
+        self.by_key: dict[str, list[tuple[str, int]]] = {}
+        for doc_id, sentences in self.sentences.items():
+            for i, sentence in enumerate(sentences):
+                self.by_key.setdefault(anchor_key(sentence.ar), []).append((doc_id, i))
+        self._by_hash: dict[str, list[str]] = {}
+        self._by_name: dict[str, list[str]] = {}
+        for a in articles:
+            self._by_hash.setdefault(a.machine_sha256, []).append(a.doc_id)
+            for name in {a.source_name, _stem(a.source_name), a.doc_id}:
+                self._by_name.setdefault(name, []).append(a.doc_id)
+        self._states: dict[str, ArticleCorrections] = {}
+        self.new: dict[str, list[Correction]] = {}
+
+    def state(self, doc_id: str) -> ArticleCorrections:
+        """The article's machine records with its stored (and this import's) corrections."""
+        if doc_id not in self._states:
+            data = read_plain(jsonl_path(self.out, doc_id)) or b""
+            self._states[doc_id] = ArticleCorrections(
+                parse_jsonl(machine_bytes(data)), read_corrections(self.out, doc_id),
+                self.source_sha256(doc_id))
+        return self._states[doc_id]
+
+    def source_sha256(self, doc_id: str) -> str | None:
+        value = self.articles[doc_id].meta.get("source_sha256")
+        return value if isinstance(value, str) else None
+
+    def bound_to(self, doc_id: str) -> str | None:
+        """The source hash a new correction of this article is bound to: an article read
+        from stdin (``run -``) is known by its text alone."""
+        return self.source_sha256(doc_id) \
+            if self.articles[doc_id].source_name == STDIN_NAME else None
+
+    def add(self, doc_id: str, correction: Correction, at: int) -> None:
+        self.state(doc_id).add(correction, at=at)
+        self.new.setdefault(doc_id, []).append(correction)
+
+    def named(self, name: str) -> FinishedArticle | None:
+        """The one article a name denotes: its doc id, else its source's name (or stem)."""
+        if name in self.articles:
+            return self.articles[name]
+        hits = self._by_name.get(name) or self._by_name.get(_stem(name)) or []
+        return self.articles[hits[0]] if len(set(hits)) == 1 else None
+
+    def by_content(self, fingerprint: str | None, original: str | None
+                   ) -> FinishedArticle | None:
+        """The article an XLIFF file is of: by the machine output hash it was exported from,
+        else by its ``original`` (the article's source name). The file's own name is never
+        asked."""
+        hits = self._by_hash.get(fingerprint or "") or []
+        if len(hits) == 1:
+            return self.articles[hits[0]]
+        return self.named(original) if original else None
+
+    def machine_texts(self, doc_id: str, i: int) -> set[str]:
+        """Every machine English known for this sentence's Arabic: the folder's (any article
+        with the same Arabic) and those its corrections were made against."""
+        key = anchor_key(self.sentences[doc_id][i].ar)
+        found = {self.sentences[d][j].en for d, j in self.by_key.get(key, [])}
+        found.update(c.mt_en for c in self.state(doc_id).corrections_of(i) if c.mt_en)
+        return found
+
+    def in_context(self, doc_id: str, i: int, context: Context) -> bool:
+        """Does sentence ``i`` of the article sit where an OmegaT alternative translation
+        was tied (its file, its segment id, or the Arabic before and after it)?"""
+        if context.file is not None and self.named(context.file) is not self.articles[doc_id]:
+            return False
+        state = self.state(doc_id)
+        if context.id is not None and context.id == state.unit_id(i):
+            return True
+        sentences = self.sentences[doc_id]
+        for side, j in ((context.prev, i - 1), (context.next, i + 1)):
+            if side is None:
+                continue
+            there = sentences[j].ar if 0 <= j < len(sentences) else ""
+            if anchor_key(side) != anchor_key(there) and side.strip() != there.strip():
+                return False
+        return True
