@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..export.tsv import formula_like
+from ..export.tsv import excel_quoted
 from ..outfolder.corrections import utc_time
 from ..text.clean import clean_person_text
 from ..vocabulary import EditFrom, ReviewState
@@ -152,7 +152,8 @@ def read_units(path: Path) -> list[Unit]:
             return _json_units(path, json.loads(data))
         if head == b"<":
             return xml_units(path, data)
-        return _tsv_units(path, data.decode("utf-8-sig"))
+        return _tsv_units(path, data.decode("utf-8-sig"),
+                          excel=data.startswith(b"\xef\xbb\xbf"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read it: {exc}") from None
 
@@ -198,13 +199,14 @@ def _json_unit(path: Path, number: int, item: Any, reviewer: str | None) -> Unit
 
 def _uncell(cell: str) -> str:
     """A cell as written before ``--excel`` neutralised it (``'=x`` -> ``=x``)."""
-    return cell[1:] if cell.startswith("'") and formula_like(cell[1:]) else cell
+    return cell[1:] if cell.startswith("'") and excel_quoted(cell[1:]) else cell
 
 
-def _tsv_units(path: Path, text: str) -> list[Unit]:
-    """The TSV export, also as ``--excel`` wrote it (a BOM; formula-like cells behind ``'``)."""
-    rows = [[_uncell(cell) for cell in row] for row in
-            csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter="\t")]
+def _tsv_units(path: Path, text: str, excel: bool) -> list[Unit]:
+    """The TSV export, also as ``--excel`` wrote it (a BOM; formula-like cells behind ``'``,
+    given back as they were: only a file with the BOM was neutralised)."""
+    rows = [[_uncell(cell) if excel else cell for cell in row] for row in
+            csv.reader(io.StringIO(text, newline=""), delimiter="\t")]
     need = ("doc_id", "para_id", "sent_id", "ar", "en")
     if not rows or any(name not in rows[0] for name in need):
         raise InputError(f"{path}: not an mtjob TSV export (a header with "
