@@ -20,7 +20,7 @@ from .inputs.reader import Article
 from .inputs.sources import display_name
 from .memory.lookup import check_memory
 from .outfolder.atomic import ensure_real_dir, ensure_writable, write_article
-from .outfolder.corrections import reapply
+from .outfolder.corrected import reapply
 from .outfolder.journal import recover
 from .outfolder.lock import ShardLock, check_wait
 from .outfolder.manifest import ManifestWriter
@@ -116,8 +116,7 @@ def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | N
             continue
         records = build_records(doc_id=article.doc_id, paragraphs=[
             p.text for p in article.paragraphs], segments=[s for s in segments if s.doc == doc])
-        fixed = book.guard_write(article.path, lambda: reapply(  # a person's corrections
-            book.out, article.doc_id, records, article.sha256))
+        fixed = book.guard_write(article.path, lambda: reapply(book.out, article, records))
         if fixed is not None:  # None: its corrections store is unreadable (it alone fails)
             ready.append((article, languages[doc], records, *fixed))
     with book.stage("summarize"):  # the English written: a person's post-edits in place

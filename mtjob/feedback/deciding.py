@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from ..outfolder.corrections import Correction
 from ..vocabulary import EditFrom, ReviewState
 from .folder import Folder
-from .formats import Unit
+from .units import Unit
 
 #: What a unit came to (the import's report counts them).
 APPLIED, OLDER, UNCHANGED = "applied", "older", "unchanged"

@@ -13,11 +13,12 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from ..inputs.textinput import STDIN_NAME
 from ..outfolder.anchors import anchor_key
 from ..outfolder.atomic import read_plain
-from ..outfolder.corrections import ArticleCorrections, Correction, read_corrections
+from ..outfolder.corrected import ArticleCorrections
+from ..outfolder.corrections import Correction, read_corrections
 from ..outfolder.machine import machine_bytes, parse_jsonl
 from ..outfolder.paths import jsonl_path
 from ..outfolder.readback import FinishedArticle, FinishedSentence
-from .formats import Context
+from .units import Context
 
 
 def _stem(name: str) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..inputs.controls import clean_person_text
 from ..inputs.sources import display_name
 from ..outfolder import journal
 from ..outfolder.anchors import anchor_key
@@ -31,12 +32,12 @@ from ..outfolder.lock import ShardLock
 from ..outfolder.manifest import TAG, read_manifest
 from ..outfolder.paths import jsonl_path, meta_dir, sha256_bytes
 from ..outfolder.readback import FinishedArticle, read_folder
-from ..text.clean import clean_person_text
 from ..vocabulary import EditFrom
 from .deciding import APPLIED, OLDER, decide
 from .folder import Folder
-from .formats import Unit, read_units
+from .formats import read_units
 from .propagation import propagate
+from .units import Unit
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..export.xliff import FINGERPRINT, NS
 from ..vocabulary import EditFrom, EntrySource, ReviewState
-from .formats import (
+from .units import (
     Context,
     FieldProblem,
     Unit,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..text.clean import ARTICLE_CONTROLS
+from .controls import ARTICLE_CONTROLS
 from .sniff import binary_kind, mostly_controls
 from .sources import (  # noqa: F401  (re-exported: the reader is where callers look)
     Skipped,
@@ -31,7 +31,7 @@ from .sources import (  # noqa: F401  (re-exported: the reader is where callers 
 
 log = logging.getLogger(__name__)
 
-# The controls no article holds (``text.clean.ARTICLE_CONTROLS``: imported post-edits are
+# The controls no article holds (``controls.ARTICLE_CONTROLS``: imported post-edits are
 # cleaned of the same): removed and counted (logged), never kept silently.
 _CONTROL = ARTICLE_CONTROLS
 _BOM = "\ufeff"

@@ -16,7 +16,8 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..inputs.sources import one_line
 from .atomic import read_plain
-from .corrections import ArticleCorrections, Correction, read_corrections
+from .corrected import ArticleCorrections
+from .corrections import Correction, read_corrections
 from .machine import machine_bytes, parse_jsonl
 from .paths import abstract_path, jsonl_path
 

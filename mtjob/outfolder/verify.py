@@ -12,7 +12,7 @@ from typing import Any
 from ..inputs.sources import display_name as shown
 from . import journal
 from .atomic import TMP_MARK, read_plain
-from .corrections import check_article
+from .corrected import check_article
 from .english_text import SUFFIX as TEXT
 from .english_text import check_texts
 from .machine import machine_bytes

@@ -52,7 +52,7 @@ def omegat(root: Path, out: Path, memory: str | None) -> Path:
         (root / "omegat" / "project_save.tmx").write_text(memory, encoding="utf-8")
     proc = subprocess.run(["java", "-Djava.awt.headless=true", "-jar", str(JAR), str(root),
                            "--mode=console-translate"], capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "HOME": str(root.parent)})
+                          timeout=300, check=False, env={**os.environ, "HOME": str(root.parent)})
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     return root / f"{root.name}-omegat.tmx"
 

@@ -24,7 +24,7 @@ def sign_off(path, ids: dict[str, str | None]) -> None:
 
     data = path.read_text(encoding="utf-8")
     for uid, text in ids.items():
-        unit = re.search(rf'<trans-unit id="{uid}".*?</trans-unit>', data, re.S)
+        unit = re.search(rf'<trans-unit id="{uid}".*?</trans-unit>', data, re.DOTALL)
         assert unit is not None
         block = re.sub(r'state="[^"]*"( state-qualifier="[^"]*")?', 'state="final"',
                        unit.group())

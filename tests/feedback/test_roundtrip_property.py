@@ -3,7 +3,7 @@ and as a reviewer's name, through the review page's corrections JSON, XLIFF, TMX
 the store, a rerun (``run --force`` on the tiny models), ``verify`` and back out through the
 store and the JSONL, equal to what went in apart from the documented cleaning:
 
-- everywhere (``text.clean.clean_person_text``): CRLF/CR become LF, the controls no article
+- everywhere (``inputs.controls.clean_person_text``): CRLF/CR become LF, the controls no article
   holds are removed, a lone surrogate becomes U+FFFD; a name loses its outer whitespace;
 - XLIFF and TMX can only carry what XML 1.0 can (``export.xmltext.XmlText``: no C0 controls
   but tab/LF/CR, no U+FFFE/U+FFFF, no surrogates); the TSV is UTF-8 (no surrogates).
@@ -16,8 +16,8 @@ import io
 import json
 import logging
 import shutil
-from collections.abc import Callable
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,7 @@ from mtjob.feedback.importing import import_files
 from mtjob.outfolder.corrections import read_corrections
 from mtjob.outfolder.readback import read_folder
 from mtjob.outfolder.verify import verify
-from mtjob.text.clean import clean_person_text
+from mtjob.inputs.controls import clean_person_text
 
 SPECIAL = ["\u2028", "\u2029", "\u0085", "\x00", "\x1b", "\x07", "\x7f", "\x9b", "\u202e",
            "\u2066", "\u200f", "\u061c", "\r", "\n", "\r\n", "\t", "\ud800", "\udfff",
@@ -166,7 +166,7 @@ FOUR = st.lists(TEXT, min_size=4, max_size=4)
 @given(texts=FOUR, names=FOUR)
 def test_any_string_round_trips_through_every_import(translated, tmp_path_factory, texts,
                                                      names):
-    out, check = roundtrip(translated, tmp_path_factory.mktemp("example"), texts, names)
+    _, check = roundtrip(translated, tmp_path_factory.mktemp("example"), texts, names)
     check()
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from mtjob.outfolder import journal
 from mtjob.outfolder.anchors import Anchor, ArticleIndex
-from mtjob.outfolder.corrections import (ArticleCorrections, Correction, parse_corrections,
-                                         store_bytes)
+from mtjob.outfolder.corrected import ArticleCorrections
+from mtjob.outfolder.corrections import Correction, parse_corrections, store_bytes
 from mtjob.vocabulary import EditFrom, ReviewState
 
 S, A, B, C = "قال الوزير", "نعم", "لا", "ربما"
