@@ -17,7 +17,7 @@ from ..outfolder.corrected import ArticleCorrections
 from ..outfolder.corrections import Correction, read_corrections
 from ..outfolder.machine import machine_bytes, parse_jsonl
 from ..outfolder.paths import jsonl_path
-from ..outfolder.readback import FinishedArticle, FinishedSentence
+from ..outfolder.readback import FinishedArticle
 from .units import Context
 
 
@@ -33,19 +33,17 @@ class Folder:
     def __init__(self, out: Path, articles: list[FinishedArticle]) -> None:
         self.out = out
         self.articles = {a.doc_id: a for a in articles}
-        self.sentences: dict[str, list[FinishedSentence]] = {
-            a.doc_id: [s for _, s in a.sentences()] for a in articles}
+        self._states: dict[str, ArticleCorrections] = {}
         self.by_key: dict[str, list[tuple[str, int]]] = {}
-        for doc_id, sentences in self.sentences.items():
-            for i, sentence in enumerate(sentences):
-                self.by_key.setdefault(anchor_key(sentence.ar), []).append((doc_id, i))
+        for doc_id in self.articles:
+            for i, key in enumerate(self.state(doc_id).index.keys):
+                self.by_key.setdefault(key, []).append((doc_id, i))
         self._by_hash: dict[str, list[str]] = {}
         self._by_name: dict[str, list[str]] = {}
         for a in articles:
             self._by_hash.setdefault(a.machine_sha256, []).append(a.doc_id)
             for name in {a.source_name, _stem(a.source_name), a.doc_id}:
                 self._by_name.setdefault(name, []).append(a.doc_id)
-        self._states: dict[str, ArticleCorrections] = {}
         self.new: dict[str, list[Correction]] = {}
 
     def state(self, doc_id: str) -> ArticleCorrections:
@@ -91,10 +89,17 @@ class Folder:
     def machine_texts(self, doc_id: str, i: int) -> set[str]:
         """Every machine English known for this sentence's Arabic: the folder's (any article
         with the same Arabic) and those its corrections were made against."""
-        key = anchor_key(self.sentences[doc_id][i].ar)
-        found = {self.sentences[d][j].en for d, j in self.by_key.get(key, [])}
+        found = {self.machine_en(d, j) for d, j in self.by_key.get(self.key(doc_id, i), [])}
         found.update(c.mt_en for c in self.state(doc_id).corrections_of(i) if c.mt_en)
         return found
+
+    def key(self, doc_id: str, i: int) -> str:
+        """The anchor key (normalised Arabic) of sentence ``i`` of the article."""
+        return self.state(doc_id).index.keys[i]
+
+    def machine_en(self, doc_id: str, i: int) -> str:
+        en = self.state(doc_id).sentence(i).get("en")
+        return en if isinstance(en, str) else ""
 
     def in_context(self, doc_id: str, i: int, context: Context) -> bool:
         """Does sentence ``i`` of the article sit where an OmegaT alternative translation
@@ -104,11 +109,11 @@ class Folder:
         state = self.state(doc_id)
         if context.id is not None and context.id == state.unit_id(i):
             return True
-        sentences = self.sentences[doc_id]
+        arabic = state.index.arabic
         for side, j in ((context.prev, i - 1), (context.next, i + 1)):
             if side is None:
                 continue
-            there = sentences[j].ar if 0 <= j < len(sentences) else ""
+            there = arabic[j] if 0 <= j < len(arabic) else ""
             if anchor_key(side) != anchor_key(there) and side.strip() != there.strip():
                 return False
         return True

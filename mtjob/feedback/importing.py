@@ -48,6 +48,7 @@ class ImportReport:
     propagated: list[Correction] = field(default_factory=list)
     unchanged: int = 0
     older: int = 0  # kept in the history, a newer correction applies (or an older text)
+    older_output: int = 0  # applied, made on older machine English than the folder holds
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # file, unit, reason
     articles: list[str] = field(default_factory=list)
     resummarized: list[str] = field(default_factory=list)
@@ -57,7 +58,9 @@ class ImportReport:
         spread = f", {len(self.propagated)} repeat(s) propagated" if self.propagated else ""
         older = (f", {self.older} older than the sentence's newest correction (kept the "
                  "newer)") if self.older else ""
-        return (f"{len(self.applied)} correction(s) applied to {len(self.articles)} "
+        made = f" ({self.older_output} made on older machine output)" \
+            if self.older_output else ""
+        return (f"{len(self.applied)} correction(s) applied{made} to {len(self.articles)} "
                 f"article(s){spread}, {self.unchanged} unit(s) already so{older}, "
                 f"{len(self.refused)} refused{again}")
 
@@ -99,7 +102,12 @@ def import_files(out: Path, files: list[Path], by: str | None = None,
                     report.older += 1
                 else:
                     report.unchanged += 1
-        report.applied = [c for d, i, c in applied if folder.state(d).winner(i) is c]
+        winners = [(d, i, c) for d, i, c in applied if folder.state(d).winner(i) is c]
+        report.applied = [c for _, _, c in winners]
+        report.older_output = sum(
+            (c.mt_en is not None and c.mt_en != folder.machine_en(d, i))
+            or (c.mt_sha256 is not None and c.mt_sha256 != folder.articles[d].machine_sha256)
+            for d, i, c in winners)
         report.older += len(applied) - len(report.applied)  # overtaken within this import
         if propagate_edits:
             report.propagated = propagate(folder, applied)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..outfolder.anchors import anchor_key
 from ..outfolder.corrections import Correction, time_key
 from ..vocabulary import EditFrom, ReviewState
 from .folder import Folder
@@ -27,8 +26,7 @@ def propagate(folder: Folder, applied: list[tuple[str, int, Correction]]) -> lis
         if c.review != ReviewState.EDITED or folder.state(doc_id).winner(i) is not c:
             continue
         origin = f"{doc_id}#{folder.state(doc_id).unit_id(i)}"
-        key = anchor_key(folder.sentences[doc_id][i].ar)
-        for other, j in folder.by_key.get(key, []):
+        for other, j in folder.by_key.get(folder.key(doc_id, i), []):
             if (other, j) == (doc_id, i):
                 continue
             state = folder.state(other)

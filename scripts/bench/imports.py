@@ -4,7 +4,8 @@ One article of N distinct sentences (a finished output folder written as a run w
 no model), and a TSV that corrects every sentence: N units. Each size is imported by this
 tree and by the mtjob of ``--before`` (a commit of this repository, extracted with ``git
 archive``), each in a fresh process on a fresh copy of the folder, sizes interleaved; the time
-is the ``import_files`` call alone (reading, matching, writing and committing). Before, every
+is the ``import_files`` call alone (reading, matching, writing and committing), wall clock and
+the process's CPU time (the one to compare on a loaded machine). Before, every
 unit scanned the article's sentences (and the import's pending corrections): the time grew
 with units x sentences.
 
@@ -38,10 +39,10 @@ import json, sys, time
 from pathlib import Path
 from mtjob.feedback.importing import import_files
 out, tsv = Path(sys.argv[1]), Path(sys.argv[2])
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 report = import_files(out, [tsv], by="bench")
-print(json.dumps({"seconds": time.perf_counter() - start, "applied": len(report.applied),
-                  "refused": len(report.refused)}))
+print(json.dumps({"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+                  "applied": len(report.applied), "refused": len(report.refused)}))
 """
 
 
@@ -111,8 +112,9 @@ def main() -> None:
             old = timed_import(before, folder, tsv, root) \
                 if size <= args.skip_before_above else None
             row = {"units": size, "after_s": round(after["seconds"], 3),
-                   "after_applied": after["applied"],
+                   "after_cpu_s": round(after["cpu"], 3), "after_applied": after["applied"],
                    "before_s": None if old is None else round(old["seconds"], 3),
+                   "before_cpu_s": None if old is None else round(old["cpu"], 3),
                    "before_applied": None if old is None else old["applied"]}
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
