@@ -42,7 +42,7 @@ class Folder:
         self._by_name: dict[str, list[str]] = {}
         for a in articles:
             self._by_hash.setdefault(a.machine_sha256, []).append(a.doc_id)
-            for name in {a.source_name, _stem(a.source_name), a.doc_id}:
+            for name in {a.source_name, _stem(a.source_name)}:
                 self._by_name.setdefault(name, []).append(a.doc_id)
         self.new: dict[str, list[Correction]] = {}
 
@@ -69,11 +69,14 @@ class Folder:
         self.state(doc_id).add(correction, at=at)
         self.new.setdefault(doc_id, []).append(correction)
 
-    def named(self, name: str) -> FinishedArticle | None:
-        """The one article a name denotes: its doc id, else its source's name (or stem)."""
+    def named(self, name: str, loosely: bool = False) -> FinishedArticle | None:
+        """The one article a name denotes: its doc id, else its source's file name;
+        ``loosely`` (a CAT tool's file name, with folders and its own suffix): also the
+        stem of the name's last part. Never a path: the name only picks among articles."""
         if name in self.articles:
             return self.articles[name]
-        hits = self._by_name.get(name) or self._by_name.get(_stem(name)) or []
+        hits = self._by_name.get(name) or \
+            (self._by_name.get(_stem(name)) if loosely else None) or []
         return self.articles[hits[0]] if len(set(hits)) == 1 else None
 
     def by_content(self, fingerprint: str | None, original: str | None
@@ -104,7 +107,8 @@ class Folder:
     def in_context(self, doc_id: str, i: int, context: Context) -> bool:
         """Does sentence ``i`` of the article sit where an OmegaT alternative translation
         was tied (its file, its segment id, or the Arabic before and after it)?"""
-        if context.file is not None and self.named(context.file) is not self.articles[doc_id]:
+        if context.file is not None and \
+                self.named(context.file, loosely=True) is not self.articles[doc_id]:
             return False
         state = self.state(doc_id)
         if context.id is not None and context.id == state.unit_id(i):

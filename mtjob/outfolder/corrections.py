@@ -14,11 +14,14 @@ A line of this format (``"version": 2``) holds:
   ``occurrence`` (among identical sentences of the article, from 0), ``repeats`` (how many
   there were), ``prev_ar``/``next_ar`` (the neighbouring sentences' Arabic, null at an end);
 - ``review``: ``edited`` or ``confirmed``; ``post_edit``: the English the person left (for a
-  confirmation, the text confirmed);
+  confirmation, the text confirmed), cleaned as article text is read
+  (``inputs.controls.clean_person_text``: CRLF/CR to LF, the controls no article holds
+  removed, a lone surrogate as U+FFFD; nothing else changed);
 - ``mt_en``: the machine English the correction was made against (null when the file did not
   say), ``mt_sha256``: the hash of the machine output it was made against (when known);
-- ``edited_by`` (or null), ``edited_at`` (``YYYY-MM-DDTHH:MM:SSZ``): who and when, as the
-  file it came from says (else the importer's ``--by`` and the import time);
+- ``edited_by`` (or null), ``edited_at`` (``YYYY-MM-DDTHH:MM:SSZ``, UTC): who and when, as
+  the file it came from says (else the importer's ``--by`` and the import time); a name is
+  cleaned as the English is and loses its outer whitespace (empty: null);
 - ``edit_from``: page, xliff, tmx, tsv, memory or propagated; ``propagated_from``
   (``DOC_ID#pP-sS`` of the correction it copies) for a propagated one;
 - ``for_source_sha256``: set for an article read from stdin (``mtjob run -``), which has no
@@ -34,8 +37,10 @@ Lines without ``version`` were written by mtjob before review states (``doc_id``
 The apply rule
 --------------
 Every JSONL is its machine output plus its corrections. Each stored correction is resolved to
-the sentence its anchor names now (``anchors.ArticleIndex.resolve``); one whose Arabic is gone
-applies nowhere (named in the log, kept in the store). Of the corrections that land on one
+the sentence its anchor names now (``anchors.ArticleIndex.resolve``: the same normalised
+Arabic; among repeats the best-matching neighbours, then the same occurrence); one whose
+Arabic is gone, or bound to another stdin text, applies nowhere (named in the log, kept in
+the store). A rerun with any model or settings re-applies the rest. Of the corrections that land on one
 sentence, a correction made for that sentence always beats a propagated one; among the
 rest the newest by its own ``edited_at`` applies (equal times: the one stored last), so an
 older edit never replaces a newer one, whatever order the files were imported in. The

@@ -168,3 +168,16 @@ def test_an_xliff_whose_article_is_gone_is_refused_by_its_content(tmp_path):
     result = CliRunner().invoke(app, ["import", str(out), str(xlf)])
     assert result.exit_code == 1
     assert "no article of the folder is this file's (original 'gone.txt'" in result.stderr
+
+
+def test_doc_ids_never_reach_outside_the_folder(tmp_path):
+    """What held must keep holding: a doc id only picks among the folder's articles."""
+    out = folder(tmp_path / "out")
+    before = snapshot(out)
+    ids = ["../beta", "../../etc/beta", "/tmp/beta", "beta/../alpha", "beta.jsonl"]
+    result = CliRunner().invoke(app, ["import", str(out), str(page(tmp_path / "c.json", [
+        good(doc_id=d, sent_id=0, ar="نعم", mt_en="Yes") for d in ids]))])
+    assert result.exit_code == 1
+    assert result.stderr.count("no article") == len(ids)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.json", "out"]
