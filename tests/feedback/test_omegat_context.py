@@ -6,17 +6,14 @@ Needs Debian's omegat (``scripts/ci/omegat.sh``), as ``tests/test_omegat.py``.""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from mtjob.export import export_folder
 from mtjob.outfolder.verify import verify
 from mtjob.testing.output_folder import sentence, write_finished
-from tests.test_omegat import JAR, PROJECT
+from tests.test_omegat import JAR, omegat_project
 
 from .test_importing import invoke, sentences, snapshot
 
@@ -41,20 +38,9 @@ def three_articles(out: Path) -> Path:
 
 
 def omegat(root: Path, out: Path, memory: str | None) -> Path:
-    """A project of the folder's OmegaT XLIFF (source/) and TMX (tm/auto), translated in
-    console mode, with ``memory`` as its project_save.tmx."""
-    for sub in ("source", "target", "tm/auto", "glossary", "dictionary", "omegat"):
-        (root / sub).mkdir(parents=True)
-    (root / "omegat.project").write_text(PROJECT, encoding="utf-8")
-    export_folder(out, "xliff", root / "source", omegat=True)
-    export_folder(out, "tmx", root / "tm" / "auto")
-    if memory is not None:
-        (root / "omegat" / "project_save.tmx").write_text(memory, encoding="utf-8")
-    proc = subprocess.run(["java", "-Djava.awt.headless=true", "-jar", str(JAR), str(root),
-                           "--mode=console-translate"], capture_output=True, text=True,
-                          timeout=300, check=False, env={**os.environ, "HOME": str(root.parent)})
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    return root / f"{root.name}-omegat.tmx"
+    """The project's memory as OmegaT exports it (``ROOT-omegat.tmx``), ``memory`` as its
+    project_save.tmx."""
+    return omegat_project(root, out, memory) / f"{root.name}-omegat.tmx"
 
 
 def project_save(entries: list[tuple[str, str, str, str]]) -> str:
