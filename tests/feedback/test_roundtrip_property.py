@@ -32,10 +32,10 @@ from mtjob.export.tsv import _cell
 from mtjob.export.xliff import NS
 from mtjob.export.xmltext import XmlText, xml_document
 from mtjob.feedback.importing import import_files
+from mtjob.inputs.controls import clean_person_text
 from mtjob.outfolder.corrections import read_corrections
 from mtjob.outfolder.readback import read_folder
 from mtjob.outfolder.verify import verify
-from mtjob.inputs.controls import clean_person_text
 
 SPECIAL = ["\u2028", "\u2029", "\u0085", "\x00", "\x1b", "\x07", "\x7f", "\x9b", "\u202e",
            "\u2066", "\u200f", "\u061c", "\r", "\n", "\r\n", "\t", "\ud800", "\udfff",
