@@ -3,7 +3,9 @@
 - A file that says who and when (the review page; a TMX ``tuv`` with ``changedate`` or
   ``creationdate``) gives a correction with that author and time. It is added to the
   history unless the very same correction is there already (importing a file twice adds
-  nothing); it applies only if it is the newest (``mtjob.outfolder.corrections``).
+  nothing); it applies only if it is the newest (``mtjob.outfolder.corrections``). A TMX
+  text that the sentence reads already is a confirmation when a named person left it later
+  than whoever gave it, else nothing (a correction carried back by the export).
 - A file that does not (XLIFF, TSV, a TMX without dates) cannot be ordered against other
   edits, so what it says is compared with what the sentence went through: its text as the
   sentence reads now is no edit (but a confirmation when the unit is signed off: XLIFF
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..outfolder.corrections import Correction
+from ..outfolder.corrections import Correction, time_key
 from ..vocabulary import EditFrom, ReviewState
 from .folder import Folder
 from .units import Unit
@@ -63,11 +65,15 @@ def decide(unit: Unit, folder: Folder, doc_id: str, i: int, by: str | None, now:
             unit.edited_at or now
     elif unit.edited_at is not None:  # TMX with its own dates
         who, when = unit.edited_by or by, unit.edited_at
-        if text not in machine:
+        if text == final and (text in machine or current is not None):
+            # The text the sentence reads: a named person leaving it as it is, later than
+            # whoever gave it, confirms it; the very correction carried back is nothing.
+            if not unit.edited_by or (current is not None and (
+                    current.review == ReviewState.CONFIRMED or when <= time_key(current))):
+                return Verdict(UNCHANGED)
+            review = ReviewState.CONFIRMED
+        elif text not in machine:
             review = ReviewState.EDITED
-        elif text == final and unit.edited_by and (
-                current is None or current.review != ReviewState.CONFIRMED):
-            review = ReviewState.CONFIRMED  # a person left the machine English as it is
         else:
             return Verdict(UNCHANGED)
     else:  # no time of its own: compared with what the sentence went through

@@ -148,3 +148,23 @@ def test_a_folder_of_mtjob_before_review_states_verifies_and_takes_new_correctio
     lines = store.read_text(encoding="utf-8").splitlines()
     assert "version" not in json.loads(lines[0]) and json.loads(lines[1])["version"] == 2
     assert verify(out) == []
+
+
+def test_a_translator_leaving_a_correction_as_it_is_confirms_it(tmp_path):
+    """OmegaT translated-as-is: a named translator who, later, leaves a person's correction
+    as it is confirms it (the post-edit stays); the same correction carried back with its own
+    author and time (a TMX export read again) is nothing."""
+    out = folder(tmp_path / "out")
+    assert invoke("import", out, cat_tmx(tmp_path / "r.tmx", [
+        ("لا", "No, no", "rana", "20261207T101500Z")])).exit_code == 0
+    before = snapshot(out)
+    assert invoke("import", out, cat_tmx(tmp_path / "again.tmx", [
+        ("لا", "No, no", "rana", "20261207T101500Z")])).exit_code == 0
+    assert snapshot(out) == before
+    assert invoke("import", out, cat_tmx(tmp_path / "older.tmx", [
+        ("لا", "No, no", "omar", "20261207T090000Z")])).exit_code == 0
+    assert snapshot(out) == before  # left as it is before rana wrote it: nothing
+    assert invoke("import", out, cat_tmx(tmp_path / "o.tmx", [
+        ("لا", "No, no", "omar", "20261207T120000Z")])).exit_code == 0
+    got = sentences(out, "beta")[1]
+    assert (got["review"], got["post_edit"], got["edited_by"]) == ("confirmed", "No, no", "omar")
