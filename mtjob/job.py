@@ -151,8 +151,7 @@ def _run_group(run: _Run, paths: list[Path], progress: Progress | None) -> None:
             continue
         records = build_records(doc_id=article.doc_id, paragraphs=[
             p.text for p in article.paragraphs], segments=[s for s in segments if s.doc == doc])
-        jsonl = book.guard_write(article.path, partial(article_jsonl, out, article.doc_id,
-                                                       records))
+        jsonl = book.guard_write(article.path, partial(article_jsonl, out, article, records))
         if jsonl is not None:  # None: its corrections store is unreadable (it alone fails)
             translated.append(TranslatedArticle(article, languages[doc], records, jsonl))
     with book.stage("summarize"):  # the English written: a person's post-edits in place

@@ -7,6 +7,7 @@ value). Anywhere else, compare and build with the members, never with the litera
 - ``Status``: what became of an article (log, summary line, manifest, run record, verify);
 - ``Origin``: where a sentence's English came from (``origin`` in the JSONL);
 - ``ReviewState``: what a person did with a sentence (``review``: machine, edited, confirmed);
+- ``EditFrom``: where the correction applied to a sentence came from (``edit_from``);
 - ``Role``: which model of a run (``models`` in the abstract record, ``mtjob models``);
 - ``EntrySource``: what a translation-memory entry holds (a person's English or the machine's);
 - ``Forced``, ``TermReason``: how and why a term's rendering was put in a sentence (``terms``).
@@ -64,6 +65,17 @@ class ReviewState(StrEnum):
     MACHINE = "machine"  #: nobody has looked at it
     EDITED = "edited"  #: a person changed the English (``post_edit``)
     CONFIRMED = "confirmed"  #: a person accepted the English as it is
+
+
+class EditFrom(StrEnum):
+    """Where a correction came from (``edit_from`` in the JSONL and the corrections store)."""
+
+    PAGE = "page"  #: the review page's corrections file
+    XLIFF = "xliff"  #: an XLIFF 1.2 file (mtjob's export, as a CAT tool saved it)
+    TMX = "tmx"  #: a TMX file (mtjob's export, or a CAT tool's memory such as OmegaT's)
+    TSV = "tsv"  #: the TSV export with its post_edit column filled
+    MEMORY = "memory"  #: a TMX written by ``mtjob memory export``
+    PROPAGATED = "propagated"  #: a correction of the same Arabic elsewhere in the folder
 
 
 class Role(StrEnum):

@@ -4,10 +4,11 @@ and how well ``score`` tells heavy edits apart; ``--calibrate`` writes the ``min
 ``mtjob eval OUT --terms``: term accuracy and name consistency (:mod:`mtjob.evaluation.terms`).
 
 Exit codes: 0 scored; 1 OUT fails ``mtjob verify`` or a reference's paragraph count differs
-from the run's (the article and both counts are named), or a JSONL line is not a record;
-2 usage (no reference at all, REFS not a folder, not exactly one of --refs, --post-edits and
---terms, a --terms run without a glossary,
-no post-edit in OUT, nothing to calibrate on) or the ``[eval]`` extra is missing (the message
+from the run's (the article and both counts are named), or a JSONL line is not a record,
+or ``--calibrate`` refuses (too few reviewed sentences, ROC AUC below 0.6; ``--force``); 2
+usage (no reference at all, REFS not a folder, not exactly one of --refs, --post-edits and
+--terms, a --terms run without a glossary, no reviewed sentence in OUT, nothing to calibrate
+on) or the ``[eval]`` extra is missing (the message
 says what to install).
 """
 
@@ -53,6 +54,9 @@ def evaluate(
     calibrate: Annotated[Path | None, typer.Option(
         help="--post-edits: write the calibrated min_score into this TOML profile (created "
              "when missing; other lines kept).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="--calibrate: write min_score even from too few reviewed sentences "
+        "or a ROC AUC below 0.6.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=HELP_QUIET)] = False,
 ) -> None:
@@ -71,7 +75,7 @@ def evaluate(
 
             report = evaluate_terms(out, glossary)
         elif post_edits:
-            report = _post_edits(out, heavy, recall, calibrate)
+            report = _post_edits(out, heavy, recall, calibrate, force)
         else:
             from ..evaluation.references import evaluate as run_eval
 
@@ -84,7 +88,8 @@ def evaluate(
         typer.echo(report.render_text(), nl=False)
 
 
-def _post_edits(out: Path, heavy: float, recall: float, calibrate: Path | None) -> Any:
+def _post_edits(out: Path, heavy: float, recall: float, calibrate: Path | None,
+                force: bool = False) -> Any:
     from ..errors import ConfigError
     from ..evaluation.post_edits import evaluate_post_edits
 
@@ -93,7 +98,18 @@ def _post_edits(out: Path, heavy: float, recall: float, calibrate: Path | None) 
         if report.min_score is None:
             raise ConfigError(f"--calibrate: no sentence of {out} with a score needed a heavy "
                               f"edit (HTER > {heavy:g}): nothing to calibrate on")
-        from ..evaluation.calibrate import write_min_score
+        from ..evaluation.calibrate import (
+            CalibrationRefused,
+            calibration_refusal,
+            write_min_score,
+        )
+
+        refusal = calibration_refusal(report.run.scored, report.run.auc)
+        if refusal is not None and not force:
+            raise CalibrationRefused(f"--calibrate: not written: {refusal} (--force writes it "
+                                     "anyway)")
+        if refusal is not None:
+            typer.echo(f"Warning: --calibrate --force: {refusal}", err=True)
 
         write_min_score(calibrate, report.min_score,
                         f"mtjob eval --post-edits: flags {recall:.0%} of heavy edits "

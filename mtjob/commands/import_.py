@@ -1,6 +1,7 @@
 """``mtjob import OUT FILE...``: corrections people made, back into the output folder.
 
-Exit codes: 0 every unit applied (or already so); 1 some units refused (each named by file,
+Exit codes: 0 every unit applied (or already so, or older than the newest correction of its
+sentence: kept in the history); 1 some units refused (each named by file,
 unit and reason on stderr), the rest applied, or OUT fails ``mtjob verify``; 2 usage (a file
 that is none of the formats, OUT not an output folder); 74 a file cannot be written; 75 a run
 holds the folder's lock.
@@ -18,10 +19,12 @@ from .options import HELP_QUIET, PanelCommand
 
 HELP = ("Apply corrections to a finished output folder: the review page's corrections file "
         "(JSON), XLIFF 1.2, TMX (mtjob's, or a CAT tool's memory, matched by the Arabic) or "
-        "the TSV export with its post_edit column filled. Each unit is checked against the "
-        "Arabic and machine English it was exported with; a unit that no longer fits is "
-        "refused and named (exit 1), the rest applied. The JSONL keeps the machine's en and "
-        "gains post_edit, edited_by, edited_at.")
+        "the TSV export with its post_edit column filled. Each unit finds its sentence by the "
+        "article and the Arabic (made on older machine English: still applied); a unit whose "
+        "Arabic is gone is refused and named (exit 1), the rest applied. Every correction is "
+        "kept in the article's history with who and when as the file says; the newest "
+        "applies, and edits reach the same Arabic elsewhere in the folder. The JSONL keeps "
+        "the machine's en and gains review, post_edit, edited_by, edited_at, edit_from.")
 
 
 def import_(
@@ -36,6 +39,9 @@ def import_(
     resummarize: Annotated[bool, typer.Option(
         "--resummarize", help="Remake the abstract of each article with post-edits from its "
         "corrected English (the run's summarizer; loads the model).")] = False,
+    no_propagate: Annotated[bool, typer.Option(
+        "--no-propagate", help="Apply each edit to its own sentence only, not to the same "
+        "Arabic elsewhere in the folder.")] = False,
     wait_lock: Annotated[float, typer.Option(
         "--wait-lock", help="Seconds to wait for a run holding the folder.")] = 0.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=HELP_QUIET)] = False,
@@ -50,12 +56,15 @@ def import_(
             raise ConfigError("give FILE... to import, or --resummarize")
         try:
             report = import_files(out, files or [], by=by, wait_lock=wait_lock,
-                                  resummarize=resummarize)
+                                  resummarize=resummarize, propagate_edits=not no_propagate)
         except InputError as exc:  # a file that is not one of the formats: usage
             exc.exit_code = 2
             raise
-    for file, unit, reason in report.refused:
-        typer.echo(f"Refused: {file}: {unit}: {reason}", err=True)
+    from ..inputs.sources import display_name, one_line
+
+    for file, unit, reason in report.refused:  # names from the files: escaped, one line each
+        typer.echo(f"Refused: {display_name(file)}: {display_name(unit)}: {one_line(reason)}",
+                   err=True)
     if not quiet:
         typer.echo(f"imported {report.summary_line()}", err=True)
     if report.refused:

@@ -35,6 +35,10 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout: ok, "
                                           "errors (every one), warnings, articles by "
                                           "status.")] = False,
+    history: Annotated[str | None, typer.Option(
+        "--history", metavar="DOC_ID", help="Print the article's corrections history, "
+        "sentence by sentence (* marks the correction that applies), after the check.",
+        show_default=False)] = None,
 ) -> None:
     """Check an output folder; exit 1 naming each problem."""
     from ..outfolder.verify import check_folder
@@ -56,6 +60,12 @@ def verify(
         typer.echo(f"Warning: {one_line(warning)}", err=True)
     for problem in report.lines(everything):
         typer.echo(f"Error: {one_line(problem)}", err=True)
+    if history is not None:
+        from ..outfolder.history import history_lines
+
+        with errors():
+            for line in history_lines(out, history):
+                typer.echo(line)
     if not report.ok:
         raise typer.Exit(1)
     typer.echo(f"ok: {display_name(out)}")

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from ..config import load_config
-from ..errors import ConfigError
+from ..errors import ConfigError, MtjobError
 from ..outfolder.atomic import atomic_write
 
 _LINE = re.compile(r"^(\s*min_score\s*=\s*)[^#\n]*?(\s*(#.*)?)$", re.MULTILINE)
@@ -49,3 +49,30 @@ def write_min_score(profile: Path, value: float, note: str) -> None:
         raise ConfigError(f"--calibrate {profile}: min_score did not take (a flag-like "
                           "override in the file?)")
     atomic_write(profile, new.encode("utf-8"))
+
+
+#: Fewer reviewed sentences with a score than this, and a threshold is noise.
+MIN_REVIEWED = 30
+#: Below this ROC AUC, ``score`` does not tell heavy edits from light ones (0.5 is chance).
+MIN_AUC = 0.6
+
+
+class CalibrationRefused(MtjobError):
+    """The post-edits cannot support a ``min_score`` (too few, or ``score`` ranks them no
+    better than chance); ``--force`` writes it anyway."""
+
+    exit_code = 1
+
+
+def calibration_refusal(scored: int, auc: float | None) -> str | None:
+    """Why a ``min_score`` calibrated on ``scored`` reviewed sentences with this ROC AUC
+    must not be written; None when it may."""
+    if scored < MIN_REVIEWED:
+        return (f"only {scored} reviewed sentence(s) with a score; at least {MIN_REVIEWED} "
+                "are needed for a threshold that is not noise")
+    if auc is None:
+        return "the reviewed sentences are not both heavy and light edits: no ROC AUC"
+    if auc < MIN_AUC:
+        return (f"ROC AUC {auc:.2f} is below {MIN_AUC}: score does not tell heavy edits from "
+                "light ones here")
+    return None

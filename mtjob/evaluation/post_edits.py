@@ -1,11 +1,14 @@
 """Trust signals against real edits: ``mtjob eval OUT --post-edits`` (README, Calibrating on
 post-edits).
 
-A sentence's ``post_edit`` is the English a person made of the machine's ``en``. An article
-with at least one post-edit counts as reviewed: its other decoded sentences were read and
-accepted as they are (HTER 0). Articles without any post-edit are listed, never scored.
-Only decoded sentences (origin ``mt``) are scored: a copied or a memory sentence has no score
-and was not the model's output.
+Only sentences a person reviewed count: ``review`` edited (``post_edit`` is the English they
+made of the machine's ``en``) or confirmed (accepted as shown: HTER 0 unless the text
+confirmed is an earlier edit); a ``post_edit`` written before review states is an edit. A
+sentence nobody reviewed is never taken as accepted: it is counted (``unreviewed_sentences``)
+and left out, and an article without any reviewed sentence is listed, never scored. Decoded
+sentences (origin ``mt``) and memory matches (origin ``memory``: their ``en`` is what was
+published) are scored; a copied sentence was nobody's translation. Only decoded sentences
+have a ``score``.
 
 HTER is sacreBLEU's TER of the machine English against its post-edit (edits per post-edit
 word); chrF is sacreBLEU's chrF of the same pairs. A sentence needed a heavy edit when its
@@ -24,7 +27,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..outfolder.sentences import folder_sentences
-from ..vocabulary import Origin
+from ..vocabulary import Origin, ReviewState
 from .references import _metrics
 
 HEAVY = 0.3
@@ -52,6 +55,7 @@ class Scores:
     chrf: float | None
     heavy: int
     auc: float | None
+    scored: int = 0  #: reviewed sentences with a score (what AUC and min_score rest on)
 
 
 @dataclass
@@ -62,6 +66,7 @@ class PostEditReport:
     heavy_above: float
     recall: float
     min_score: float | None
+    unreviewed_sentences: int = 0
     flagged_share: float | None = None
     light_flagged_share: float | None = None
     signatures: dict[str, str] = field(default_factory=dict)
@@ -90,8 +95,11 @@ class PostEditReport:
             lines.append(f"min_score {self.min_score:.4f} flags {self.recall:.0%} of the heavy "
                          f"edits, {self.light_flagged_share:.1%} of the light ones, "
                          f"{self.flagged_share:.1%} of the scored sentences")
+        if self.unreviewed_sentences:
+            lines.append(f"{self.unreviewed_sentences} sentence(s) nobody reviewed, not "
+                         "scored")
         if self.unreviewed:
-            lines.append("no post-edit, not scored: " + ", ".join(self.unreviewed))
+            lines.append("nothing reviewed, not scored: " + ", ".join(self.unreviewed))
         lines += [f"{k}: {v}" for k, v in self.signatures.items()]
         return "\n".join(lines) + "\n"
 
@@ -122,22 +130,35 @@ def threshold(heavy: list[float], recall: float) -> float | None:
     return min(0.0, round(round(value, 4) + 0.0001, 4))  # just above it, as scores are written
 
 
-def _pairs(out: Path) -> tuple[list[Pair], list[str]]:
+def _review(s: dict[str, Any]) -> str | None:
+    review = s.get("review")
+    if review in (ReviewState.EDITED, ReviewState.CONFIRMED):
+        return str(review)
+    return str(ReviewState.EDITED) if isinstance(s.get("post_edit"), str) else None
+
+
+def _pairs(out: Path) -> tuple[list[Pair], list[str], int]:
+    """The reviewed sentences as pairs, the articles with none, and how many sentences
+    nobody reviewed."""
     pairs: list[Pair] = []
     docs: list[str] = []
+    unreviewed = 0
     for doc_id, _, _, s in folder_sentences(out):
         if doc_id not in docs:
             docs.append(doc_id)
-        if s.get("origin", Origin.MT) != Origin.MT or not str(s.get("ar", "")).strip():
+        if s.get("origin", Origin.MT) not in (Origin.MT, Origin.MEMORY) \
+                or not str(s.get("ar", "")).strip():
             continue
-        mt = s["en"] if isinstance(s.get("en"), str) else ""
-        edit = s.get("post_edit")
-        edited = isinstance(edit, str) and edit.strip() != "" and edit != mt
+        if _review(s) is None:
+            unreviewed += 1
+            continue
+        en, edit = s.get("en"), s.get("post_edit")
+        mt: str = en if isinstance(en, str) else ""
+        final: str = edit if isinstance(edit, str) and edit.strip() else mt
         score = s.get("score") if isinstance(s.get("score"), (int, float)) else None
-        pairs.append(Pair(doc_id, mt, edit if edited and isinstance(edit, str) else mt, score,
-                          edited))
-    reviewed = {p.doc_id for p in pairs if p.edited}
-    return [p for p in pairs if p.doc_id in reviewed], [d for d in docs if d not in reviewed]
+        pairs.append(Pair(doc_id, mt, final, score, final != mt))
+    reviewed = {p.doc_id for p in pairs}
+    return pairs, [d for d in docs if d not in reviewed], unreviewed
 
 
 def _scores(pairs: list[Pair], heavy_above: float, ter: Any, chrf: Any) -> Scores:
@@ -148,7 +169,8 @@ def _scores(pairs: list[Pair], heavy_above: float, ter: Any, chrf: Any) -> Score
     return Scores(len(pairs), edited, edited / len(pairs) if pairs else 0.0,
                   ter.corpus_score(hyps, refs).score / 100 if pairs else None,
                   chrf.corpus_score(hyps, refs).score if pairs else None,
-                  sum(p.hter > heavy_above for p in pairs), roc_auc(heavy, light))
+                  sum(p.hter > heavy_above for p in pairs), roc_auc(heavy, light),
+                  sum(p.score is not None for p in pairs))
 
 
 def evaluate_post_edits(out: Path, heavy_above: float = HEAVY,
@@ -157,13 +179,14 @@ def evaluate_post_edits(out: Path, heavy_above: float = HEAVY,
     if not 0 < recall <= 1:
         raise ConfigError(f"--recall must be in (0, 1], got {recall}")
     _, CHRF = _metrics()  # the [eval] extra's one-line hint when sacrebleu is missing
-    from sacrebleu import TER
+    from sacrebleu.metrics.ter import TER
 
     ter, chrf = TER(), CHRF()
-    pairs, unreviewed = _pairs(out)
+    pairs, unreviewed, untouched = _pairs(out)
     if not pairs:
-        raise ConfigError(f"{out}: no sentence has a post_edit (import corrections first: "
-                          "mtjob import)")
+        raise ConfigError(f"{out}: no sentence was reviewed (edited or confirmed; import "
+                          f"corrections first: mtjob import); {untouched} sentence(s) nobody "
+                          "reviewed")
     for p in pairs:
         p.hter = ter.sentence_score(p.mt, [p.final]).score / 100 if p.edited else 0.0
     articles = {d: _scores([p for p in pairs if p.doc_id == d], heavy_above, ter, chrf)
@@ -171,7 +194,7 @@ def evaluate_post_edits(out: Path, heavy_above: float = HEAVY,
     heavy = [p.score for p in pairs if p.hter > heavy_above and p.score is not None]
     scored = [p for p in pairs if p.score is not None]
     report = PostEditReport(_scores(pairs, heavy_above, ter, chrf), articles, unreviewed,
-                            heavy_above, recall, threshold(heavy, recall),
+                            heavy_above, recall, threshold(heavy, recall), untouched,
                             signatures={"TER": str(ter.get_signature()),
                                         "chrF": str(chrf.get_signature())})
     if report.min_score is not None:

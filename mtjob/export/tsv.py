@@ -38,12 +38,19 @@ def _cell(text: str, excel: bool) -> str:
     ``'`` (OWASP), so ``=HYPERLINK(...)`` or a news bullet ``- قال`` shows as written. Leading
     spaces do not hide a formula start (an import that trims them would run it)."""
     text = _SURROGATE.sub("\ufffd", text)
-    return "'" + text if excel and formula_like(text) else text
+    return "'" + text if excel and excel_quoted(text) else text
 
 
 def formula_like(text: str) -> bool:
     """Would a spreadsheet run this cell (after any leading spaces)?"""
     return text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START)
+
+
+def excel_quoted(text: str) -> bool:
+    """Does ``--excel`` put ``'`` before this cell: formula-like, also behind quotes of its
+    own (``'=x`` is written ``''=x``), so that ``mtjob import``, which takes one ``'`` off a
+    cell whose rest is quoted so, gives every text back exactly."""
+    return formula_like(text.lstrip("'"))
 
 
 def render_tsv(article: FinishedArticle, *, only_flagged: bool = False, excel: bool = False,

@@ -1,90 +1,125 @@
-"""``mtjob import``: the English people wrote, from the exports, into the output folder.
+"""``mtjob import``: what people did with the exports, into the output folder's corrections.
 
-Each unit of each file (``mtjob.feedback.formats``) is matched to its sentence by its ids and
-checked against what it was exported with: the Arabic, and the machine English (or the hash of
-the article's machine output). A unit that fails a check is refused, named by file, unit and
-reason; the rest are stored (``mtjob.outfolder.corrections``) and applied to the JSONL, every
-file of the import replaced at once (``mtjob.outfolder.journal``) under the locks of the
-shards that own them.
-A CAT tool's own memory (no ids) is matched by the Arabic within the folder.
+Each unit of each file (``mtjob.feedback.formats``) finds its sentence by what the file holds:
+the article by its doc id (the page, the TSV, mtjob's TMX) or by its content (an XLIFF's
+machine output hash and ``original``; never the file's name), the sentence by its place and
+its Arabic (the Arabic elsewhere in the article when the article moved; refused only when the
+Arabic is gone); a CAT tool's memory (no ids) by the Arabic anywhere in the folder, where
+its context (OmegaT's alternative translations) allows. ``mtjob.feedback.deciding`` says
+what the unit means; every correction goes into the article's history
+(``mtjob.outfolder.corrections``), the newest applies, and edits reach the repeats of their
+Arabic (``mtjob.feedback.propagation``). A unit that fits nowhere is refused, named by file,
+unit and reason. All files change at once (``mtjob.outfolder.journal``), under the locks of
+every shard.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..inputs.controls import clean_person_text
+from ..inputs.sources import display_name
 from ..outfolder import journal
+from ..outfolder.anchors import anchor_key
 from ..outfolder.atomic import read_plain
-from ..outfolder.corrections import (
-    Correction,
-    corrections_path,
-    now_utc,
-    parse_corrections,
-    store_bytes,
-    with_corrections,
-)
+from ..outfolder.corrections import Correction, corrections_path, now_utc, store_bytes
 from ..outfolder.lock import ShardLock
-from ..outfolder.machine import machine_bytes
 from ..outfolder.manifest import TAG, read_manifest
 from ..outfolder.paths import jsonl_path, meta_dir, sha256_bytes
-from ..outfolder.readback import FinishedArticle, FinishedSentence, read_folder
+from ..outfolder.readback import FinishedArticle, read_folder
 from ..terms.check import TermMiss
 from ..terms.stored import post_edit_misses
-from .formats import Unit, read_units
+from ..vocabulary import EditFrom
+from .deciding import APPLIED, OLDER, decide
+from .folder import Folder
+from .formats import read_units
+from .propagation import propagate
+from .units import Unit
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class ImportReport:
     applied: list[Correction] = field(default_factory=list)
+    propagated: list[Correction] = field(default_factory=list)
     unchanged: int = 0
+    older: int = 0  # kept in the history, a newer correction applies (or an older text)
+    older_output: int = 0  # applied, made on older machine English than the folder holds
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # file, unit, reason
     articles: list[str] = field(default_factory=list)
     resummarized: list[str] = field(default_factory=list)
-    #: Issue 32: post-edits whose English lacks a glossary term (doc id, unit, the terms).
+    #: Post-edits whose English lacks a glossary term (doc id, unit, the terms).
     term_misses: list[tuple[str, str, list[TermMiss]]] = field(default_factory=list)
 
     def summary_line(self) -> str:
         again = f"; {len(self.resummarized)} abstract(s) remade" if self.resummarized else ""
+        spread = f", {len(self.propagated)} repeat(s) propagated" if self.propagated else ""
+        older = (f", {self.older} older than the sentence's newest correction (kept the "
+                 "newer)") if self.older else ""
+        made = f" ({self.older_output} made on older machine output)" \
+            if self.older_output else ""
         terms = f"; {len(self.term_misses)} lack a glossary term" if self.term_misses else ""
-        return (f"{len(self.applied)} correction(s) applied to {len(self.articles)} "
-                f"article(s), {self.unchanged} unit(s) already so, {len(self.refused)} "
-                f"refused{again}{terms}")
+        return (f"{len(self.applied)} correction(s) applied{made} to {len(self.articles)} "
+                f"article(s){spread}, {self.unchanged} unit(s) already so{older}, "
+                f"{len(self.refused)} refused{again}{terms}")
 
 
 def import_files(out: Path, files: list[Path], by: str | None = None,
-                 wait_lock: float = 0.0, resummarize: bool = False) -> ImportReport:
+                 wait_lock: float = 0.0, resummarize: bool = False,
+                 propagate_edits: bool = True) -> ImportReport:
     """Apply the corrections of ``files`` to ``out`` (see the module docstring).
     ``resummarize``: remake the abstract of every article whose corrected English it was not
     made from (``mtjob.feedback.resummarize``), in the same commit."""
     units = [u for path in files for u in read_units(path)]
+    if by is not None:
+        by, removed = clean_person_text(by)
+        by = by.strip() or None
+        if removed:
+            log.warning("--by: removed %d control character(s)", removed)
     report = ImportReport()
     with ExitStack() as stack:
         for rank, world in _shards(out):
             stack.enter_context(ShardLock(out, rank, world, wait_lock))
         journal.recover(out)
-        articles = {a.doc_id: a for a in read_folder(out)}  # refuses a folder failing verify
-        by_arabic = _arabic_index(articles) if any(u.doc_id is None for u in units) else {}
-        new: dict[str, list[Correction]] = {}
-        for unit in units:
-            for found in _match(unit, articles, by_arabic, report):
-                article, para, sent = found
-                _decide(unit, article, para, sent, by, new, report)
-        files_out: dict[Path, bytes] = {}
-        for doc_id, corrections in sorted(new.items()):
-            store = corrections_path(out, doc_id)
-            old = read_plain(store)
-            stored = parse_corrections(old or b"", str(store)) + corrections
-            machine = machine_bytes(read_plain(jsonl_path(out, doc_id)) or b"")
-            files_out[jsonl_path(out, doc_id)] = with_corrections(machine, stored)[0]
-            files_out[store] = store_bytes(old, corrections)
-            report.applied += corrections
-            report.articles.append(doc_id)
-            report.term_misses += post_edit_misses(out, articles[doc_id], corrections)
+        folder = Folder(out, read_folder(out))  # refuses a folder failing verify
+        now = now_utc()
+        applied: list[tuple[str, int, Correction]] = []
+        covered: set[tuple[str, int]] = set()  # OmegaT: an alternative beats the default
+        for unit in sorted(units, key=lambda u: u.context is None):
+            if unit.cleaned:
+                log.warning("%s: %s: removed %d control character(s) from the English or "
+                            "the editor's name", display_name(unit.file),
+                            display_name(unit.unit), unit.cleaned)
+            source = f"{Path(unit.file).name}#{unit.unit}"
+            for doc_id, i in _targets(unit, folder, covered, report):
+                verdict = decide(unit, folder, doc_id, i, by, now, source)
+                if verdict.refused is not None:
+                    report.refused.append((unit.file, unit.unit, verdict.refused))
+                elif verdict.outcome == APPLIED and verdict.correction is not None:
+                    applied.append((doc_id, i, verdict.correction))
+                elif verdict.outcome == OLDER:
+                    report.older += 1
+                else:
+                    report.unchanged += 1
+        winners = [(d, i, c) for d, i, c in applied if folder.state(d).winner(i) is c]
+        report.applied = [c for _, _, c in winners]
+        report.older_output = sum(
+            (c.mt_en is not None and c.mt_en != folder.machine_en(d, i))
+            or (c.mt_sha256 is not None and c.mt_sha256 != folder.articles[d].machine_sha256)
+            for d, i, c in winners)
+        report.older += len(applied) - len(report.applied)  # overtaken within this import
+        if propagate_edits:
+            report.propagated = propagate(folder, applied)
+        report.term_misses = _term_misses(folder, [*report.applied, *report.propagated])
+        files_out = _files(folder, report)
         if resummarize:
-            files_out.update(_resummarized(out, articles, files_out, report))
+            files_out.update(_resummarized(out, folder.articles, files_out, report))
         journal.commit(out, files_out)
         from ..export.refresh import refresh_after_import
 
@@ -92,11 +127,33 @@ def import_files(out: Path, files: list[Path], by: str | None = None,
     return report
 
 
+def _term_misses(folder: Folder, corrections: list[Correction]
+                 ) -> list[tuple[str, str, list[TermMiss]]]:
+    """The applied corrections whose English lacks a glossary term of their Arabic (each
+    named in the log; the page and the exports flag them)."""
+    by_doc: dict[str, list[Correction]] = {}
+    for c in corrections:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    return [miss for doc_id, found in sorted(by_doc.items())
+            for miss in post_edit_misses(folder.out, folder.articles[doc_id], found)]
+
+
+def _files(folder: Folder, report: ImportReport) -> dict[Path, bytes]:
+    """The new JSONL and store of every article this import added a correction to."""
+    files: dict[Path, bytes] = {}
+    for doc_id, new in sorted(folder.new.items()):
+        store = corrections_path(folder.out, doc_id)
+        files[jsonl_path(folder.out, doc_id)] = folder.state(doc_id).jsonl()
+        files[store] = store_bytes(read_plain(store), new)
+        report.articles.append(doc_id)
+    return files
+
+
 def _shards(out: Path) -> list[tuple[int, int]]:
     """The shards whose manifests are in ``out`` (an import takes all their locks)."""
     meta = meta_dir(out)
     if not meta.is_dir():
-        raise ConfigError(f"{out}: not an mtjob output folder (no {meta.name}/)")
+        raise ConfigError(f"{display_name(out)}: not an mtjob output folder (no {meta.name}/)")
     found = []
     for path in sorted(meta.glob("manifest-*.json")):
         match = TAG.fullmatch(path.name[len("manifest-"):-len(".json")])
@@ -105,83 +162,55 @@ def _shards(out: Path) -> list[tuple[int, int]]:
     return found
 
 
-def _match(unit: Unit, articles: dict[str, FinishedArticle],
-           by_arabic: dict[str, list[tuple[FinishedArticle, int, int]]], report: ImportReport
-           ) -> list[tuple[FinishedArticle, int, int]]:
-    """The sentences a unit is for; none (refused, with the reason) if it fits no sentence."""
-    def refuse(reason: str) -> list[tuple[FinishedArticle, int, int]]:
+def _targets(unit: Unit, folder: Folder, covered: set[tuple[str, int]],
+             report: ImportReport) -> list[tuple[str, int]]:
+    """The sentences a unit is for; none (refused, with the reason) if it fits none."""
+    def refuse(reason: str) -> list[tuple[str, int]]:
         report.refused.append((unit.file, unit.unit, reason))
         return []
 
-    if unit.doc_id is None:  # a CAT tool's memory: by the Arabic, anywhere in the folder
-        return by_arabic.get(unit.ar.strip()) or \
-            refuse("no sentence of the folder has this Arabic")
-    article = articles.get(unit.doc_id) or _by_source(unit, articles)
-    if article is None:
-        return refuse(f"no article {unit.doc_id!r} in the folder")
-    if unit.para_id is None or unit.sent_id is None:
-        return refuse("not an mtjob unit id (pP-sN)")
-    if unit.fingerprint is not None and unit.fingerprint != article.machine_sha256:
-        return refuse("the article was re-translated since this file was exported")
-    sentence = _sentence(article, unit.para_id, unit.sent_id)
-    if sentence is None:
-        return refuse(f"the article has no sentence p{unit.para_id}-s{unit.sent_id} now")
-    if sentence.ar != unit.ar:
+    if unit.problem is not None:
+        return refuse(unit.problem)
+    if unit.doc_id is not None:
+        article = folder.named(unit.doc_id)
+        if article is None:
+            return refuse(f"no article {unit.doc_id!r} in the folder")
+        return _locate(unit, folder, article, refuse)
+    if unit.fmt == EditFrom.XLIFF:
+        article = folder.by_content(unit.fingerprint, unit.original)
+        if article is None:
+            return refuse(f"no article of the folder is this file's (original "
+                          f"{unit.original!r}, machine output sha256 {unit.fingerprint!r})")
+        return _locate(unit, folder, article, refuse)
+    hits = folder.by_key.get(anchor_key(unit.ar), [])
+    if not hits:
+        return refuse("no sentence of the folder has this Arabic")
+    if unit.context is not None:  # an OmegaT alternative: only where its context holds
+        hits = [h for h in hits if folder.in_context(*h, unit.context)]
+        if not hits:
+            return refuse(f"no sentence with this Arabic sits where its OmegaT context says "
+                          f"(file {unit.context.file!r}, neighbours)")
+        covered.update(hits)
+        return hits
+    return [h for h in hits if h not in covered]
+
+
+Refuse = Callable[[str], list[tuple[str, int]]]
+
+
+def _locate(unit: Unit, folder: Folder, article: FinishedArticle, refuse: Refuse
+            ) -> list[tuple[str, int]]:
+    """The sentence of ``article`` a unit names by its place and Arabic (the Arabic
+    elsewhere in the article when it moved)."""
+    state = folder.state(article.doc_id)
+    i = state.index.nearest(unit.ar, unit.place)
+    if i is not None:
+        return [(article.doc_id, i)]
+    if unit.place is not None and state.index.at_place(*unit.place) is not None:
         return refuse("the Arabic differs from the sentence's (the source changed since "
                       "export)")
-    if unit.mt_en is not None and unit.mt_en != sentence.en:
-        return refuse("the machine English differs from the sentence's (re-translated "
-                      "since export)")
-    if unit.mt_en is None and unit.fingerprint is None and unit.text != sentence.final:
-        return refuse("the file does not say which machine English it was exported with")
-    return [(article, unit.para_id, unit.sent_id)]
-
-
-def _arabic_index(articles: dict[str, FinishedArticle]
-                  ) -> dict[str, list[tuple[FinishedArticle, int, int]]]:
-    """Every sentence of the folder by its Arabic (for units that name no sentence)."""
-    index: dict[str, list[tuple[FinishedArticle, int, int]]] = {}
-    for article in articles.values():
-        for p, s in article.sentences():
-            index.setdefault(s.ar.strip(), []).append((article, p.para_id, s.index))
-    return index
-
-
-def _by_source(unit: Unit, articles: dict[str, FinishedArticle]) -> FinishedArticle | None:
-    hits = [a for a in articles.values() if a.source_name == unit.doc_id]
-    return hits[0] if len(hits) == 1 else None
-
-
-def _sentence(article: FinishedArticle, para: int, sent: int) -> FinishedSentence | None:
-    for paragraph, sentence in article.sentences():
-        if paragraph.para_id == para and sentence.index == sent:
-            return sentence
-    return None
-
-
-def _decide(unit: Unit, article: FinishedArticle, para: int, sent: int, by: str | None,
-            new: dict[str, list[Correction]], report: ImportReport) -> None:
-    """A unit that matched: a new correction, or nothing (unedited, or already so)."""
-    sentence = _sentence(article, para, sent)
-    assert sentence is not None  # _match found it
-    # A target still holding the Arabic (the OmegaT export, untranslated) is no English.
-    edited = unit.text != sentence.ar and (unit.done or unit.text != sentence.en)
-    if not edited:
-        report.unchanged += 1
-        return
-    # The last unit of an import for a sentence wins, so that importing again is a no-op.
-    pending = new.get(article.doc_id, [])
-    pending[:] = [c for c in pending if (c.para_id, c.sent_id) != (para, sent)]
-    if unit.text == sentence.post_edit:
-        report.unchanged += 1
-        return
-    if not unit.text.strip():
-        report.refused.append((unit.file, unit.unit, "the new English is empty"))
-        return
-    new.setdefault(article.doc_id, []).append(Correction(
-        doc_id=article.doc_id, para_id=para, sent_id=sent, ar=sentence.ar, mt_en=sentence.en,
-        post_edit=unit.text, edited_by=unit.edited_by or by, edited_at=unit.edited_at or now_utc(),
-        source=f"{Path(unit.file).name}#{unit.unit}"))
+    where = f" (p{unit.para_id}-s{unit.sent_id} or elsewhere)" if unit.place else ""
+    return refuse(f"the article has no sentence with this Arabic now{where}")
 
 
 def _resummarized(out: Path, articles: dict[str, FinishedArticle], files_out: dict[Path, bytes],

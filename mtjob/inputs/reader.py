@@ -14,11 +14,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from .controls import ARTICLE_CONTROLS
 from .sniff import binary_kind, mostly_controls
 
 # Re-exported (``X as X``): the reader is where callers look for them.
@@ -33,11 +33,9 @@ from .sources import utf8_text as utf8_text
 
 log = logging.getLogger(__name__)
 
-# C0 controls other than tab and newline, DEL and the C1 controls (U+0080-U+009F, what a
-# CP1252 or Latin-1 file's 0x80-0x9F bytes become in a bad conversion) but NEL (U+0085, a line
-# break, kept as U+2028 is): never meaningful in an article, and NUL breaks many downstream
-# tools. They are removed and counted (logged), never kept silently.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# The controls no article holds (``controls.ARTICLE_CONTROLS``: imported post-edits are
+# cleaned of the same): removed and counted (logged), never kept silently.
+_CONTROL = ARTICLE_CONTROLS
 _BOM = "\ufeff"
 
 

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..vocabulary import Forced, Origin, ReviewState, Role, TermReason
+from ..vocabulary import EditFrom, Forced, Origin, ReviewState, Role, TermReason
 from .memory_note import MemoryNote, memory_note
 from .schema import SHA256, MapOf, OneOf, Opt, Rule, from_json, key, shape_of, validate
 
@@ -98,8 +98,9 @@ class FinishedSentence:
         OneOf((ReviewState.EDITED, ReviewState.CONFIRMED)), "What a person did: `edited` "
         "(`post_edit` holds their English) or `confirmed` (accepted as it is); absent: "
         "nobody has reviewed it.", optional=True)
-    edit_from: str | None = key(str, "Where the applied correction came from: `page`, `xliff`, "
-                                "`tmx`, `tsv`, `memory`, `propagated`.", optional=True)
+    edit_from: str | None = key(OneOf(tuple(EditFrom)), "Where the applied correction came "
+                                "from: `page`, `xliff`, `tmx`, `tsv`, `memory`, `propagated`.",
+                                optional=True)
     propagated_from: str | None = key(str, "With `edit_from` `propagated`: `DOC_ID#pP-sS` of "
                                       "the correction it copies.", optional=True)
 

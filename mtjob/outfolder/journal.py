@@ -76,7 +76,9 @@ def _stage(out: Path, folder: Path, files: dict[Path, bytes]) -> None:
     token = secrets.token_hex(4)
     entries = []
     for number, (path, data) in enumerate(sorted(files.items())):
-        staged = f"{number}-{token}-{path.name}"
+        # Never the final name in it: a staged name must be no longer than the names a run
+        # writes itself (an article named with 108 Arabic letters is 216 bytes already).
+        staged = f"{number}-{token}.staged"
         atomic_write(folder / staged, data)
         entries.append({"final": str(path.relative_to(out)), "staged": staged,
                         "sha256": sha256_bytes(data)})

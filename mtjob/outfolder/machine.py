@@ -1,8 +1,9 @@
 """The machine output inside a JSONL that may hold corrections (``mtjob.outfolder.corrections``).
 
-A corrected sentence carries ``post_edit``, ``edited_by`` and ``edited_at`` beside the machine's
-``en``; taking those three keys out gives back the bytes the run wrote, whose hash the abstract
-records (``jsonl_sha256``). Lines are written by :func:`mtjob.records.dumps_line`, so parsing
+A reviewed sentence carries ``review``, ``post_edit`` (for an edit), ``edited_by``,
+``edited_at``, ``edit_from`` and ``propagated_from`` beside the machine's ``en`` (:data:`FIELDS`);
+taking those keys out gives back the bytes the run wrote, whose hash the abstract records
+(``jsonl_sha256``). Lines are written by :func:`mtjob.records.dumps_line`, so parsing
 and dumping again is byte-exact.
 """
 
@@ -12,8 +13,9 @@ from typing import Any
 
 from ..records import dumps_line, join_sentences
 
-FIELDS = ("post_edit", "edited_by", "edited_at")
-_MARK = b'"post_edit":'
+FIELDS = ("review", "post_edit", "edited_by", "edited_at", "edit_from", "propagated_from")
+# A quote inside a text is always escaped: these can only be keys.
+_MARKS = tuple(f'"{key}":'.encode() for key in FIELDS)
 
 
 def strip_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -40,7 +42,7 @@ def dump_jsonl(records: list[dict[str, Any]]) -> bytes:
 def machine_bytes(data: bytes) -> bytes:
     """The machine output a JSONL was made from: its bytes without the corrections' keys
     (the same bytes when it has none). Raises ValueError for a line that is not JSON."""
-    if _MARK not in data:
+    if not any(mark in data for mark in _MARKS):
         return data
     return dump_jsonl(strip_records(parse_jsonl(data)))
 

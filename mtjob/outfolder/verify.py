@@ -14,7 +14,7 @@ from ..inputs.sources import display_name as shown
 from ..vocabulary import Status
 from . import journal
 from .atomic import read_plain
-from .corrections import check_article
+from .corrected import check_article
 from .english_text import check_texts
 from .finished import validate_abstract
 from .jsonl import check_lines, load_document
@@ -172,7 +172,8 @@ def _check_outputs(out: Path, doc_ids: set[str], recorded: dict[str, _Recorded],
             for problem in problems:
                 report.article_error(doc_id, f"{shown(jsonl)}: {problem}")
             if count is not None:
-                for problem in check_article(out, doc_id, data, overlay):
+                for problem in check_article(out, doc_id, data, overlay,
+                                             record["source_sha256"]):
                     report.article_error(doc_id, problem)
             if count is not None and count != record["paragraphs"]:
                 report.article_error(doc_id, f"{shown(jsonl)}: {count} records, the abstract "

@@ -14,21 +14,22 @@ from ..errors import OutputError
 from ..inputs.sources import TMP_MARK
 from ..records import ArticleJsonl, jsonl_bytes
 from .atomic import remove_stale_tmp
-from .corrections import reapply
+from .corrected import reapply
 from .english_text import write_text
 from .paths import TEXT
 
 if TYPE_CHECKING:
+    from ..inputs.reader import Article
     from ..records import ParagraphRecord
 
 log = logging.getLogger(__name__)
 
 
-def article_jsonl(out: Path, doc_id: str, records: list[ParagraphRecord]) -> ArticleJsonl:
+def article_jsonl(out: Path, article: Article, records: list[ParagraphRecord]) -> ArticleJsonl:
     """The JSONL of ``records``, the article's stored corrections re-applied (an unreadable
     corrections store is an ``OutputError``: that article fails alone)."""
     machine = jsonl_bytes(records)
-    return ArticleJsonl(machine, *reapply(out, doc_id, machine))
+    return ArticleJsonl(machine, *reapply(out, article, records, machine))
 
 
 def write_english(out: Path, doc_id: str, english: list[str] | None = None) -> None:

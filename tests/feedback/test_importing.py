@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from mtjob.cli import app
 from mtjob.export import export_folder
-from mtjob.outfolder.corrections import corrections_path
+from mtjob.outfolder.corrections import corrections_path, read_corrections
 from mtjob.outfolder.journal import overlay
 from mtjob.outfolder.verify import verify
 from mtjob.testing.output_folder import sentence, write_finished
@@ -146,31 +146,39 @@ def item(doc_id, para, sent, ar, mt_en, post_edit):
             "post_edit": post_edit, "edited_at": "2026-12-06T10:00:00Z"}
 
 
-def test_stale_units_refused_by_file_unit_and_reason_rest_applied(tmp_path):
+def test_units_made_on_older_output_apply_and_only_a_gone_arabic_is_refused(tmp_path):
+    """Issue 31 item 2: a unit made against older machine English applies when its Arabic
+    still matches (recorded with the machine English it was made against); refused only
+    when the Arabic changed or the article is gone, by file, unit and reason."""
     out = folder(tmp_path / "out")
     export_folder(out, "xliff")
     xlf = out / "export" / "xliff" / "beta.xlf"
     edit_xliff(xlf, {"p0-s0": "Yes!"})
-    # beta is re-translated after the export: its XLIFF no longer applies.
+    # beta is re-translated after the export: its XLIFF was made on older output.
     write_finished(out, "beta", [[sentence("نعم", "Yes."), sentence("لا", "No.")]])
     path = corrections_file(tmp_path / "c.json", [
         item("alpha", 0, 0, "جملة أولى.", "First sentence.", "The first sentence."),
-        item("alpha", 1, 0, "قال الوزير", "The minister says", "x"),   # MT differs
+        item("alpha", 1, 0, "قال الوزير", "The minister says", "x"),   # older MT: applies
         item("alpha", 0, 1, "ثانية", "Second?", "y"),                  # Arabic differs
         item("gamma", 0, 0, "x", "y", "z")])                           # no such article
     result = CliRunner().invoke(app, ["import", str(out), str(path), str(xlf)])
     assert result.exit_code == 1
     refused = [line for line in result.stderr.splitlines() if line.startswith("Refused")]
-    assert len(refused) == 5, result.stderr  # every unit of the stale XLIFF: 2
-    assert f"{path}: corrections[1]: the machine English differs" in refused[0]
-    assert "corrections[2]: the Arabic differs" in refused[1]
-    assert "corrections[3]: no article 'gamma'" in refused[2]
-    assert f"{xlf}: p0-s0: the article was re-translated since" in refused[3]
-    assert f"{xlf}: p0-s1: the article was re-translated since" in refused[4]
+    assert len(refused) == 3, result.stderr
+    assert f"{path}: corrections[2]: the Arabic differs" in refused[0]
+    assert "corrections[3]: no article 'gamma'" in refused[1]
+    # The untouched unit of the old export: its text is the older machine English.
+    assert f"{xlf}: p0-s1: made on older machine output and not marked translated" \
+        in refused[2]
     got = sentences(out, "alpha")
     assert got[0]["post_edit"] == "The first sentence." and got[0]["edited_by"] == "Hala"
-    assert got[0]["edited_at"] == "2026-12-06T10:00:00Z"
-    assert all("post_edit" not in s for s in got[1:] + sentences(out, "beta"))
+    assert got[0]["edited_at"] == "2026-12-06T10:00:00Z" and got[0]["review"] == "edited"
+    assert got[2]["post_edit"] == "x" and "post_edit" not in got[1]
+    stored = {c.post_edit: c for c in read_corrections(out, "alpha")}
+    assert stored["x"].mt_en == "The minister says"  # made on older output, and says so
+    beta = sentences(out, "beta")
+    assert beta[0]["post_edit"] == "Yes!" and "post_edit" not in beta[1]
+    assert read_corrections(out, "beta")[0].mt_en is None  # the file did not say
     assert verify(out) == []
 
 
@@ -218,7 +226,8 @@ def test_sigkill_during_import_leaves_before_or_after(tmp_path, point):
         item("beta", 0, 0, "نعم", "Yes", "Yes!")])
     before = snapshot(out)
     proc = subprocess.run([sys.executable, "-c", KILLER, point, str(out), str(path)],
-                          capture_output=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+                          capture_output=True, check=False,
+                          env={**os.environ, "PYTHONPATH": os.getcwd()})
     assert proc.returncode == -9, proc.stderr
     assert verify(out) == []
     seen = {**snapshot(out), **{str(p.relative_to(out)): d for p, d in overlay(out).items()}}
