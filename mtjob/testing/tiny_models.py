@@ -183,8 +183,13 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
     with torch.no_grad():
         # Sign vectors: all coordinates the same size, so no spike sets the range that int8
         # activations (torch dynamic quantization, CTranslate2) must cover.
-        rows = torch.randint(0, 2, (cfg.vocab_size, len(tok_dims)), generator=gen) * 2.0 - 1
-        special = [torch.ones(len(tok_dims))]  # zero mean: LayerNorm must not shift positions
+        # Linear algebra in float64, rounded to float32 once: LAPACK/BLAS kernels differ in
+        # the last bits between CPUs (MKL on AMD and Intel), and the folder's revision is a
+        # hash of its bytes, so float32 QR made the recorded revisions machine-dependent.
+        rows = (torch.randint(0, 2, (cfg.vocab_size, len(tok_dims)), generator=gen) * 2.0 - 1
+                ).double()
+        special = [torch.ones(len(tok_dims), dtype=torch.float64)]  # zero mean: LayerNorm
+        # must not shift positions
         if eos_id is not None:
             eos_dir = rows[eos_id] - rows[eos_id].mean()
             special.append(eos_dir)
@@ -195,7 +200,7 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
         # <pad> keeps a token-sized row too: padded encoder positions then get the usual
         # LayerNorm scale instead of widening the int8 range of the whole batch.
         emb = torch.zeros_like(core.shared.weight)
-        emb[:, tok_dims] = rows * (norm / scale) / rows.norm(dim=1, keepdim=True)
+        emb[:, tok_dims] = (rows * (norm / scale) / rows.norm(dim=1, keepdim=True)).float()
         core.shared.weight.copy_(emb)
         if hasattr(core.encoder.embed_positions, "offset"):  # BART: learned, offset by 2
             for side in (core.encoder, core.decoder):
@@ -219,13 +224,13 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
                 out = torch.arange(h * dh, h * dh + dh)
                 lin.weight[out, pos_dims] = qk
                 lin.weight[out[:, None], ref_dims] = -qk / len(ref_dims)
-        rot = torch.eye(len(tok_dims))
+        rot = torch.eye(len(tok_dims), dtype=torch.float64)
         if rotate:  # random, except that the </s> direction (first column) stays put
-            frame = torch.randn(len(tok_dims), len(tok_dims), generator=gen)
+            frame = torch.randn(len(tok_dims), len(tok_dims), generator=gen).double()
             frame[:, 0] = eos_dir
             frame = torch.linalg.qr(frame)[0]
             rot[1:, 1:] = torch.linalg.qr(torch.randn(len(tok_dims) - 1, len(tok_dims) - 1,
-                                                      generator=gen))[0]
+                                                      generator=gen).double())[0]
             rot = frame @ rot @ frame.T
         # Token dims leave the encoder and the decoder's first sublayer shrunk (LayerNorm
         # gain), so the position dims set the range of int8 activations feeding q and k;
@@ -237,12 +242,13 @@ def _wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | 
         att.v_proj.weight[torch.tensor(tok_dims)[:, None], ref_dims] = -1.0 / len(ref_dims)
         # Position content left in the token dims would add one input-independent direction
         # to every step; remove its average.
-        table = _sinusoids(256, d)
+        table = _sinusoids(256, d).double()
         att.v_proj.bias.zero_()
         shift = table[:, tok_dims] - table[:, ref_dims].mean(1, keepdim=True)
-        att.v_proj.bias[tok_dims] = -ln_gain * shift.mean(0)
+        att.v_proj.bias[tok_dims] = (-ln_gain * shift.mean(0)).float()
         att.out_proj.weight.zero_()
-        att.out_proj.weight[torch.tensor(tok_dims)[:, None], torch.tensor(tok_dims)] = gain * rot
+        att.out_proj.weight[torch.tensor(tok_dims)[:, None], torch.tensor(tok_dims)] = \
+            (gain * rot).float()
         att.out_proj.bias.zero_()
         # The last LayerNorm sets the logit scale (tied output embeddings are this large).
         core.decoder.layers[-1].final_layer_norm.weight.fill_(top_logit * scale / (d**0.5 * norm))
