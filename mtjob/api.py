@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .engines.base import Engine
     from .engines.local import LocalEngine
     from .inputs.reader import Article
+    from .memory.reader import MemoryReader
     from .records import ParagraphRecord
     from .runs.report import RunReport
     from .text.segment import Segment, TokenCounter
@@ -63,6 +64,7 @@ class Pipeline:
         self._models = LocalModels()
         self._engine: LocalEngine | None = None
         self._checked = False
+        self._memory: MemoryReader | None = None
 
     @property
     def engine(self) -> LocalEngine:
@@ -93,12 +95,16 @@ class Pipeline:
         if not self._checked:  # a wrong or broken model fails here, before any work
             self._models.check(self.config, ["mt"])
             self._checked = True
+        if self.config.memory and self._memory is None:  # opened once, its index built once
+            from .memory.reader import MemoryReader
+
+            self._memory = MemoryReader(self.config.memory)
         article = Article(path=Path("<translate>"), doc_id=doc_id, sha256="", text="",
                           paragraphs=paragraphs)
         segments = segment_article(0, article, self._models.tokenizer(self.config),
                                    self.config)
         _check_languages(article, segments, self.config)
-        errors = translate_segments(segments, self.engine, self.config)
+        errors = translate_segments(segments, self.engine, self.config, memory=self._memory)
         if errors:
             raise MtjobError(next(iter(errors.values())))
         return build_records(doc_id=doc_id, paragraphs=[p.text for p in paragraphs],
@@ -121,6 +127,9 @@ class Pipeline:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+        if self._memory is not None:
+            self._memory.close()
+            self._memory = None
 
 
 def _check_languages(article: Article, segments: list[Segment], config: JobConfig) -> None:

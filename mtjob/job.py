@@ -18,7 +18,8 @@ from .engines.base import Engine, Models, Progress, SummaryOutcome
 from .engines.batching import article_groups
 from .inputs.reader import Article
 from .inputs.sources import display_name
-from .memory.lookup import check_memory
+from .memory.lookup import open_memory
+from .memory.reader import MemoryReader
 from .outfolder.atomic import ensure_real_dir, ensure_writable, write_article
 from .outfolder.corrections import reapply
 from .outfolder.journal import recover
@@ -57,6 +58,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         ensure_real_dir(out / REPORT_DIR)
     report = RunReport() if report is None else report
     engine: Engine | None = None
+    memory: MemoryReader | None = None
     with ShardLock(out, rank, world_size, wait_lock) as lock:
         report.locked = True
         glossary, glossary_sha256 = load_once(config.glossary)  # one read for the whole run
@@ -69,16 +71,18 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         todo = book.plan(paths, skipped, force, stats)  # finished ones are skipped
         try:
             if todo:  # a broken model stops the run before any article is read
-                check_memory(config.memory)
+                memory = open_memory(config.memory, wait_lock)  # one state for the run
                 getattr(models, "preload", lambda _: None)(config)  # weights load meanwhile
                 book.timed("resolve", lambda: models.check(config))
             tokenizer = models.tokenizer(config) if todo else None  # no weights
             for start, end in article_groups(len(todo), config.group_articles):
                 engine = _run_group(book, todo[start:end], tokenizer, models, engine,
-                                    progress, glossary)
+                                    progress, glossary, memory)
         finally:
             if engine is not None:
                 engine.close()
+            if memory is not None:
+                memory.close()
             getattr(models, "release", lambda: None)()  # a preload no engine took
             manifest.flush()  # what a stopped run finished stays recorded
         book.finish()
@@ -88,7 +92,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
 
 def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | None,
                models: Models, engine: Engine | None, progress: Progress | None,
-               glossary: tuple[Entry, ...]) -> Engine | None:
+               glossary: tuple[Entry, ...], memory: MemoryReader | None) -> Engine | None:
     """One group of articles: read, segment, check languages, translate, build, summarize,
     write. Returns the engine, loaded at the first group that has work for it."""
     config, report = book.config, book.report
@@ -107,7 +111,7 @@ def _run_group(book: Bookkeeping, paths: list[Path], tokenizer: TokenCounter | N
     if engine is None:
         engine, report.models_loaded = models.engine(config), True
     errors.update(translate_segments(segments, engine, config, progress, report.stage_seconds,
-                                     glossary))
+                                     glossary, memory))
     provenance = book.provenance(engine)
     ready = []  # (article, language, records, machine JSONL, JSONL written, corrected)
     for doc, article in enumerate(articles):  # build records, re-apply the corrections

@@ -23,6 +23,7 @@ from .text.langid import LANG
 if TYPE_CHECKING:
     from .config import JobConfig
     from .engines.base import Engine, Progress
+    from .memory.reader import MemoryReader
     from .text.segment import Segment
 
 log = logging.getLogger(__name__)
@@ -33,11 +34,13 @@ RETRY_OPTIONS = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.3}
 def translate_segments(segments: list[Segment], engine: Engine, config: JobConfig,
                        progress: Progress | None = None,
                        seconds: dict[str, float] | None = None,
-                       glossary: tuple[Entry, ...] | None = None) -> dict[int, str]:
+                       glossary: tuple[Entry, ...] | None = None,
+                       memory: MemoryReader | None = None) -> dict[int, str]:
     """Translate segments in place, retrying flagged ones once when the config says so, then
     check the glossary. Returns ``{doc index: error}`` for the articles a failed batch took
     down; adds the time spent to ``seconds["translate"]`` and ``seconds["retry"]``.
-    ``glossary``: the entries the run loaded (else the file is read now)."""
+    ``glossary``: the entries the run loaded (else the file is read now); ``memory``: the
+    ``--memory`` the run opened (else it is opened now, for this call)."""
     seconds = {} if seconds is None else seconds
     glossary = load_glossary(config.glossary) if glossary is None else glossary
     started = time.monotonic()  # the memory's look-ups count as translating
@@ -48,8 +51,14 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
     not_decoded = len(copied)
     if config.memory:  # before batching: what the memory knows is never decoded
         from .memory.lookup import apply_memory
+        from .memory.reader import MemoryReader
 
-        not_decoded += apply_memory(segments, config.memory)
+        opened = memory if memory is not None else MemoryReader(config.memory)
+        try:
+            not_decoded += apply_memory(segments, opened)
+        finally:
+            if opened is not memory:
+                opened.close()
     if progress is not None and not_decoded:
         progress(not_decoded)
     errors = _translate(segments, engine, config, progress, retry=False)

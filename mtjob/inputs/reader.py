@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..text.clean import CONTROLS
 from .sniff import binary_kind, mostly_controls
 from .sources import (  # noqa: F401  (re-exported: the reader is where callers look)
     Skipped,
@@ -31,11 +31,6 @@ from .sources import (  # noqa: F401  (re-exported: the reader is where callers 
 
 log = logging.getLogger(__name__)
 
-# C0 controls other than tab and newline, DEL and the C1 controls (U+0080-U+009F, what a
-# CP1252 or Latin-1 file's 0x80-0x9F bytes become in a bad conversion) but NEL (U+0085, a line
-# break, kept as U+2028 is): never meaningful in an article, and NUL breaks many downstream
-# tools. They are removed and counted (logged), never kept silently.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _BOM = "\ufeff"
 
 
@@ -129,14 +124,14 @@ def decode(data: bytes, path: Path) -> str:
     if text.startswith(_BOM):
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    removed = len(_CONTROL.findall(text))
+    removed = len(CONTROLS.findall(text))
     if removed:
-        first = _CONTROL.search(text)
+        first = CONTROLS.search(text)
         assert first is not None
         line = text.count("\n", 0, first.start()) + 1
         log.warning("%s: removed %d control character(s) (first on line %d)",
                     display_name(path), removed, line)
-        text = _CONTROL.sub("", text)
+        text = CONTROLS.sub("", text)
     return text
 
 
