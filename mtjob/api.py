@@ -84,11 +84,13 @@ class Pipeline:
         """One paragraph record per text, as in the JSONL output (sentences, scores, flags);
         an empty text gives a record with no sentence and empty English."""
         from .inputs.reader import Article, Paragraph
+        from .inputs.textinput import clean_line
         from .records import build_records
         from .text.segment import segment_article
         from .translation import translate_segments
 
-        paragraphs = tuple(Paragraph(text=t.strip(), line=line)
+        paragraphs = tuple(Paragraph(text=clean_line(t, line, "translate(): text").strip(),
+                                     line=line)
                            for line, t in enumerate(_checked_texts(texts), 1))
         if not paragraphs:
             return []

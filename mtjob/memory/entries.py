@@ -64,8 +64,10 @@ COLUMNS = "id, ar, en, source, edited_by, edited_at, doc_id, unit"
 
 
 def entry(row: tuple[Any, ...]) -> MemoryEntry:
-    """A :class:`MemoryEntry` from a row of :data:`COLUMNS`."""
-    return MemoryEntry(row[0], row[1], row[2], EntrySource(row[3]), *row[4:])
+    """A :class:`MemoryEntry` from a row of :data:`COLUMNS`, its texts cleaned as
+    :func:`stored_text` cleans them (a memory written by an older mtjob may hold controls)."""
+    texts = [None if v is None else stored_text(v)[0] for v in (row[1], row[2], *row[4:])]
+    return MemoryEntry(row[0], texts[0] or "", texts[1] or "", EntrySource(row[3]), *texts[2:])
 
 
 def rank(source: str, edited_at: str | None) -> tuple[bool, str]:
