@@ -13,7 +13,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..outfolder.lock import MAX_WAIT
 from .common import errors, setup_logging
+from .options import in_range
 
 HELP = ("Apply corrections to a finished output folder: the review page's corrections file "
         "(JSON), XLIFF 1.2, TMX (mtjob's, or a CAT tool's memory, matched by the Arabic) or "
@@ -34,7 +36,8 @@ def import_(
         "--resummarize", help="Remake the abstract of each article with post-edits from its "
         "corrected English (the run's summarizer; loads the model).")] = False,
     wait_lock: Annotated[float, typer.Option(
-        "--wait-lock", help="Seconds to wait for a run holding the folder.")] = 0.0,
+        "--wait-lock", help="Seconds to wait for a run holding the folder.",
+        callback=in_range(0, MAX_WAIT))] = 0.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Apply the corrections of FILE... to OUT; exit 1 naming each unit refused."""

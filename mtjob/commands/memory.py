@@ -15,7 +15,9 @@ from typing import Annotated
 
 import typer
 
+from ..outfolder.lock import MAX_WAIT
 from .common import errors, setup_logging
+from .options import in_range
 
 HELP = ("The translation memory (one SQLite file) that mtjob run --memory reads: add corrected "
         "sentences from output folders, show its counts, export it as TMX for CAT tools.")
@@ -37,16 +39,16 @@ def add(
     outs: Annotated[list[Path], typer.Argument(help="Output folders (mtjob run --out).",
                                                metavar="OUT...")],
     include_mt: Annotated[bool, typer.Option("--include-mt", help=HELP_MT)] = False,
-    wait_lock: Annotated[float, typer.Option("--wait-lock", help=HELP_WAIT)] = 0.0,
+    wait_lock: Annotated[float, typer.Option("--wait-lock", help=HELP_WAIT,
+                                             callback=in_range(0, MAX_WAIT))] = 0.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Add OUT's corrected sentences to MEM; prints the counts."""
     setup_logging(quiet=quiet)
     with errors():
         from ..memory.adding import add as add_to_memory
-        from ..outfolder.lock import check_wait
 
-        counts = add_to_memory(memory, outs, include_mt, check_wait(wait_lock))
+        counts = add_to_memory(memory, outs, include_mt, wait_lock)
     typer.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
@@ -54,7 +56,8 @@ def add(
 def stats(
     memory: Annotated[Path, typer.Argument(help="The memory file (SQLite).", metavar="MEM")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
-    wait_lock: Annotated[float, typer.Option("--wait-lock", help=HELP_WAIT)] = 0.0,
+    wait_lock: Annotated[float, typer.Option("--wait-lock", help=HELP_WAIT,
+                                             callback=in_range(0, MAX_WAIT))] = 0.0,
 ) -> None:
     """Entries by source (post_edit, mt), editors, newest edit and add; checks the whole
     file (exit 2 naming the damage)."""
@@ -62,9 +65,8 @@ def stats(
         from contextlib import closing
 
         from ..memory.reader import MemoryReader
-        from ..outfolder.lock import check_wait
 
-        with closing(MemoryReader(memory, check_wait(wait_lock))) as reader:
+        with closing(MemoryReader(memory, wait_lock)) as reader:
             found = reader.stats()
     if as_json:
         from ..runs.runlog import json_safe
