@@ -145,7 +145,10 @@ def _check_languages(article: Article, segments: list[Segment], config: JobConfi
         return
     check_languages([article], segments, identifier)
     for para in sorted({s.para for s in segments if LANG in s.flags}):
-        text = article.paragraphs[para].text
+        copied = [s for s in segments if s.para == para and s.text]
+        whole = all(LANG in s.flags for s in copied)
+        text = article.paragraphs[para].text if whole else " ".join(
+            s.text for s in copied if LANG in s.flags)  # of a paragraph that mixes languages
         log.warning("not Arabic, so copied as it is (flag lang; lang_check off translates "
                     "it): %r", text if len(text) <= 60 else text[:59] + "\u2026")
 

@@ -90,15 +90,15 @@ class CloseMatchIndex:
                              else np.uint32)
 
     def _bound(self, counts: Any, query: Any, entries: Any) -> Any:
-        """``Σ min(count in key, count in entry)`` for the ``entries`` (columns) of
-        ``counts``; only the characters the key holds can add to it."""
+        """``Σ min(count in key, count in entry)`` for the ``entries`` (columns: a slice or
+        positions) of ``counts``; only the characters the key holds can add to it."""
         np = self._np
         rows = np.flatnonzero(query)
         limit = np.iinfo(counts.dtype).max  # an entry's counts are no larger
         wanted = np.minimum(query[rows], limit).astype(counts.dtype)[:, None]
-        picked = counts[rows, entries] if isinstance(entries, slice) else \
-            counts[rows[:, None], entries[None, :]]
-        return np.minimum(picked, wanted).sum(axis=0, dtype=np.int64)
+        picked = counts[:, entries] if isinstance(entries, slice) else \
+            np.take(counts, entries, axis=1)
+        return np.minimum(picked[rows], wanted).sum(axis=0, dtype=np.int64)
 
     def best(self, key: str, cutoff: float) -> tuple[int, float] | None:
         """(position in ``keys``, rapidfuzz ratio 0-100) of the best entry at or above
