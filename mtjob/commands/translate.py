@@ -5,7 +5,8 @@ stdout on one line, in order, so output line N answers input line N (an empty in
 gives an empty output line). Only the translation model is resolved and loaded.
 
 Exit codes: 0 translated; 1 an input line that is not UTF-8, or a failed model call; 2 usage,
-configuration or model error (no text at all included).
+configuration or model error (no text at all included, a --memory that is not an mtjob memory
+or is damaged); 75 another program holds the --memory file's write lock.
 """
 
 from __future__ import annotations

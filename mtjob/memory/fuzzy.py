@@ -30,6 +30,8 @@ FINE = 64
 COARSE = 8
 #: How many entries, likeliest first, are compared before the rest are bounded finely.
 FIRST = 32
+#: At most this many entries of a fitting length are compared without the counts.
+FEW = 64
 #: The entries searched first: those whose length allows this ratio.
 INNER = 0.95
 _SLACK = 0.01  # points of ratio: see _verify
@@ -39,11 +41,12 @@ _EPS = 1e-6  # float slack: a bound is never rounded into ruling out a true matc
 class CloseMatchIndex:
     """Keys (sorted by length, then id, by the caller) and their character counts."""
 
-    def __init__(self, keys: list[str]) -> None:
+    def __init__(self, keys: list[str], few: int = FEW) -> None:
         import numpy as np
 
         self._np = np
         self.keys = keys
+        self._few = few
         self._lengths = [len(k) for k in keys]
         self._length = np.array(self._lengths, dtype=np.int64)
         codes = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32)
@@ -109,6 +112,13 @@ class CloseMatchIndex:
         a = len(key)
         if not a:
             return None
+        low, high = self._window(a, cutoff)
+        if high - low <= self._few:  # a handful of entries: comparing them all is cheaper
+            from rapidfuzz import fuzz, process
+
+            found = process.extractOne(key, self.keys[low:high], scorer=fuzz.ratio,
+                                       processor=None, score_cutoff=100 * cutoff)
+            return None if found is None else (low + found[2], found[1])
         codes = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32)
         fine = np.bincount(self._buckets(codes), minlength=FINE)
         query = (fine, fine.reshape(COARSE, FINE // COARSE).sum(axis=1))
