@@ -18,8 +18,7 @@ from .engines.base import Engine, Models, Progress, SummaryOutcome
 from .engines.batching import article_groups
 from .inputs.reader import Article
 from .inputs.sources import display_name
-from .memory.lookup import open_memory
-from .memory.reader import MemoryReader
+from .memory.lookup import MemoryReader, open_memory
 from .outfolder.atomic import ensure_real_dir, ensure_writable, write_article
 from .outfolder.corrections import reapply
 from .outfolder.journal import recover
@@ -58,7 +57,6 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         ensure_real_dir(out / REPORT_DIR)
     report = RunReport() if report is None else report
     engine: Engine | None = None
-    memory: MemoryReader | None = None
     with ShardLock(out, rank, world_size, wait_lock) as lock:
         report.locked = True
         glossary, glossary_sha256 = load_once(config.glossary)  # one read for the whole run
@@ -69,9 +67,9 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         book.remove_temp_files(paths, lock.removed_tmp)
         recover(out)  # an import killed after its commit point: finish it first
         todo = book.plan(paths, skipped, force, stats)  # finished ones are skipped
+        memory = open_memory(config.memory, wait_lock) if todo else None  # one state a run
         try:
             if todo:  # a broken model stops the run before any article is read
-                memory = open_memory(config.memory, wait_lock)  # one state for the run
                 getattr(models, "preload", lambda _: None)(config)  # weights load meanwhile
                 book.timed("resolve", lambda: models.check(config))
             tokenizer = models.tokenizer(config) if todo else None  # no weights
@@ -79,10 +77,8 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
                 engine = _run_group(book, todo[start:end], tokenizer, models, engine,
                                     progress, glossary, memory)
         finally:
-            if engine is not None:
-                engine.close()
-            if memory is not None:
-                memory.close()
+            for held in [h for h in (engine, memory) if h is not None]:  # models, snapshot
+                held.close()
             getattr(models, "release", lambda: None)()  # a preload no engine took
             manifest.flush()  # what a stopped run finished stays recorded
         book.finish()

@@ -100,7 +100,7 @@ def plain_line(english: str) -> str:
     U+2028, U+2029, NEL...: what ``str.splitlines`` splits on) a space, so output line N
     answers input line N; no control character (an English from a memory written by an older
     mtjob may hold one)."""
-    from ..text.clean import remove_controls
+    from ..inputs.reader import remove_controls
 
     return remove_controls("".join(" " if c in _LINE_ENDS else c for c in english))[0]
 

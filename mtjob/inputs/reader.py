@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..text.clean import CONTROLS
 from .sniff import binary_kind, mostly_controls
 from .sources import (  # noqa: F401  (re-exported: the reader is where callers look)
     Skipped,
@@ -30,6 +30,19 @@ from .sources import (  # noqa: F401  (re-exported: the reader is where callers 
 )
 
 log = logging.getLogger(__name__)
+
+# C0 controls other than tab, newline and CR, DEL and the C1 controls (U+0080-U+009F, what a
+# CP1252 or Latin-1 file's 0x80-0x9F bytes become in a bad conversion) but NEL (U+0085, a line
+# break, kept as U+2028 is): never meaningful in an article or a person's English, they break
+# terminals (ESC, BEL), XML and many downstream tools (NUL). Removed and counted wherever text
+# comes in (article files, translate's lines, memory entries), never kept silently.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def remove_controls(text: str) -> tuple[str, int]:
+    """``text`` without :data:`CONTROLS`, and how many were removed."""
+    return CONTROLS.subn("", text)
+
 
 _BOM = "\ufeff"
 

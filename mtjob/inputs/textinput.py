@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputError
-from ..text.clean import remove_controls
+from .reader import remove_controls
 
 log = logging.getLogger(__name__)
 

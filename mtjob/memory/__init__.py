@@ -1,7 +1,8 @@
 """The translation memory: one SQLite file of Arabic sentences and the English people kept.
 
 - ``entries``: what an entry is (``MemoryEntry``), its key, the cleaning of its texts
-- ``database``: the file: what makes it mtjob's, read-only opening, copy-on-write writing
+- ``database``: the file: what makes it mtjob's, its checks, read-only opening
+- ``writer``: ``memory add``'s writes: copy, change, rename
 - ``adding``: ``memory add``, the sentences of finished folders into it
 - ``reader``: exact look-ups, close matches, every entry, counts
 - ``fuzzy``: the character-count index that finds close matches without a scan

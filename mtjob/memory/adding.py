@@ -4,7 +4,7 @@ A corrected sentence (``post_edit``) is stored, and with ``include_mt`` a decode
 carries no flag. Its texts are stored as :func:`entries.stored_text` cleans them (what went
 is logged, per sentence); ``edited_by``/``edited_at`` of another JSON type than text are not
 an editor or a time, so they are dropped, with a warning naming the sentence. The whole add
-is one copy-on-write change (``database.writing``): readers see the memory before or after.
+is one copy-on-write change (``writer.writing``): readers see the memory before or after.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 from ..inputs.sources import display_name
 from ..outfolder.sentences import folder_sentences
 from ..vocabulary import EntrySource, Origin
-from .database import writing
 from .entries import memory_key, rank, stored_text
+from .writer import writing
 
 log = logging.getLogger(__name__)
 

@@ -9,13 +9,9 @@
   read transaction for its whole life: every article of the run sees the same memory, and no
   lock file or journal is made, so every Slurm task can share one file on read-only storage.
   ``PRAGMA quick_check`` runs first: a damaged memory fails before any article, naming it.
-- **Copy-on-write writers.** ``memory add`` never writes the memory in place: under the lock
-  ``.NAME.lock`` it copies the memory into a temp file beside it (SQLite's backup API),
-  changes the copy, syncs it and renames it over the memory. A killed writer leaves the memory
-  as it was (and a temp file the next ``memory add`` removes); readers never meet a hot
-  journal or a write lock of mtjob's. A hot journal left by another program (or an older
-  mtjob) is rolled back by SQLite through a short read-write connection where this process may
-  write, else named.
+- **Copy-on-write writers** (``writer``): readers never meet a hot journal or a write lock of
+  mtjob's. A hot journal left by another program (or an older mtjob) is rolled back by SQLite
+  through a short read-write connection where this process may write, else named.
 - **Busy.** A memory another program holds locked past ``--wait-lock`` (at least
   :data:`LOCK_GRACE` seconds) is :class:`MemoryBusyError`, exit 75.
 """
@@ -26,14 +22,10 @@ import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import ConfigError, LockHeldError, MemoryBusyError
+from ..errors import ConfigError, MemoryBusyError
 from ..inputs.sources import display_name
-from ..outfolder.atomic import remove_stale_tmp, sync_folder, tmp_name, write_new
-from ..outfolder.lock import OutputLock
 
 log = logging.getLogger(__name__)
 
@@ -200,69 +192,3 @@ def open_read_only(path: Path, wait: float = 0.0, check: bool = True) -> sqlite3
             db.close()
             raise
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-@contextmanager
-def writing(path: Path, wait: float = 0.0) -> Iterator[sqlite3.Connection]:
-    """A connection on a copy of the memory (a new one when none is there) in one
-    transaction; on a clean exit the copy replaces the memory, else it is dropped."""
-    real = Path(os.path.realpath(path))
-    if not real.parent.is_dir():
-        raise ConfigError(f"{label(path)}: no folder {display_name(real.parent)}")
-    lock = OutputLock(real.with_name(f".{real.name}.lock"), wait)
-    try:
-        lock.acquire()
-    except LockHeldError:
-        raise MemoryBusyError(f"{label(path)}: another mtjob memory add is writing it; "
-                              "try later or pass --wait-lock SECONDS (exit 75 means busy)"
-                              ) from None
-    try:
-        remove_stale_tmp(real.parent, {real.name})  # of killed writers, under the lock
-        existing = recognise(real, new_ok=True)
-        if existing and not os.access(real, os.W_OK):
-            raise ConfigError(f"{label(path)}: read-only; nothing added")
-        tmp = tmp_name(real)
-        write_new(tmp, b"")  # never a planted name
-        try:
-            yield from _write_copy(path, real, tmp, existing, wait)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-    finally:
-        lock.release()
-
-
-def _write_copy(path: Path, real: Path, tmp: Path, existing: bool,
-                wait: float) -> Iterator[sqlite3.Connection]:
-    db = sqlite3.connect(tmp, isolation_level=None)
-    try:
-        # The copy needs no journal: a failure drops the whole file.
-        db.execute("PRAGMA journal_mode=OFF")
-        db.execute("PRAGMA synchronous=OFF")
-        if existing:
-            source = open_read_only(real, wait)
-            try:
-                source.backup(db)
-            finally:
-                source.close()
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        db.executescript(SCHEMA)
-        db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (str(FORMAT),))
-        check_tables(db, path)
-        db.execute("BEGIN")
-        yield db
-        db.execute("COMMIT")
-    except sqlite3.Error as exc:
-        raise translated(exc, path, max(wait, LOCK_GRACE)) from None
-    finally:
-        db.close()
-    mode = stat.S_IMODE(real.stat().st_mode) if existing else None
-    fd = os.open(tmp, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-        if mode is not None:
-            os.fchmod(fd, mode)
-    finally:
-        os.close(fd)
-    os.replace(tmp, real)
-    sync_folder(real.parent)

@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..text.clean import CONTROLS, clean_for_model
+from ..inputs.reader import CONTROLS
+from ..text.clean import clean_for_model
 from ..vocabulary import EntrySource
 
 #: What ``memory add`` removes besides :data:`CONTROLS` (the XML 1.0 non-characters).

@@ -116,9 +116,9 @@ class CloseMatchIndex:
         if high - low <= self._few:  # a handful of entries: comparing them all is cheaper
             from rapidfuzz import fuzz, process
 
-            found = process.extractOne(key, self.keys[low:high], scorer=fuzz.ratio,
+            first = process.extractOne(key, self.keys[low:high], scorer=fuzz.ratio,
                                        processor=None, score_cutoff=100 * cutoff)
-            return None if found is None else (low + found[2], found[1])
+            return None if first is None else (low + first[2], first[1])
         codes = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32)
         fine = np.bincount(self._buckets(codes), minlength=FINE)
         query = (fine, fine.reshape(COARSE, FINE // COARSE).sum(axis=1))

@@ -15,6 +15,8 @@ from .reader import FUZZY_MIN, MemoryReader
 if TYPE_CHECKING:
     from ..text.segment import Segment
 
+__all__ = ["MemoryReader", "apply_memory", "open_memory"]
+
 log = logging.getLogger(__name__)
 
 

@@ -27,19 +27,6 @@ def clean_for_model(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-# C0 controls other than tab, newline and CR, DEL and the C1 controls (U+0080-U+009F, what a
-# CP1252 or Latin-1 file's 0x80-0x9F bytes become in a bad conversion) but NEL (U+0085, a line
-# break, kept as U+2028 is): never meaningful in an article or a person's English, they break
-# terminals (ESC, BEL), XML and many downstream tools (NUL). Removed and counted wherever text
-# comes in (article files, translate's lines, memory entries), never kept silently.
-CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
-
-
-def remove_controls(text: str) -> tuple[str, int]:
-    """``text`` without :data:`CONTROLS`, and how many were removed."""
-    return CONTROLS.subn("", text)
-
-
 def count_removed(text: str) -> int:
     """How many invisible characters and tatweels cleaning removes (for logging)."""
     return len(INVISIBLE.findall(text)) + text.count(TATWEEL)

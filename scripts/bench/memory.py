@@ -115,7 +115,7 @@ def lookup_cost(work: Path, entries: int, source: str, queries: int = 300
     against a memory of ``entries`` wire sentences (``source``: post_edit or mt) plus the six
     corrected ones; the queries are new wire sentences (misses: the dearer path, and built
     from the same templates, so most have a close match) and the boilerplate (hits)."""
-    from mtjob.memory.database import writing
+    from mtjob.memory.writer import writing
     from mtjob.memory.entries import memory_key
     from mtjob.memory.lookup import apply_memory, open_memory
     from mtjob.text.segment import Segment

@@ -107,8 +107,8 @@ def corpus(kind: str, entries: int, queries: int) -> tuple[list[str], list[str]]
 
 def make_memory(path: Path, sentences: list[str]) -> None:
     """A memory of these sentences as post-edits, written as ``memory add`` writes one."""
-    from mtjob.memory.database import writing
     from mtjob.memory.entries import memory_key
+    from mtjob.memory.writer import writing
 
     with writing(path) as db:
         db.executemany(

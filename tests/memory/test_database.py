@@ -296,3 +296,17 @@ def test_a_damaged_memory_fails_before_any_article_naming_it(tmp_path, fake):
     add = invoke("memory", "add", mem, corrected_folder(tmp_path / "more", 2))
     assert add.exit_code == 2 and "damaged" in add.output
     assert mem.read_bytes() == before  # a damaged memory is not copied into a new one
+
+
+def test_a_fifo_or_a_folder_is_no_memory_and_nothing_waits_on_it(tmp_path, fake):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "b.txt").write_text(arabic(1) + "\n", encoding="utf-8")
+    fifo = tmp_path / "mem.fifo"
+    os.mkfifo(fifo)
+    for mem in (fifo, tmp_path):
+        for args in (["run", inbox, "--out", tmp_path / "out", "--memory", mem],
+                     ["memory", "stats", mem], ["memory", "add", mem, tmp_path / "in"]):
+            result = invoke(*args)
+            assert result.exit_code == 2 and "not an mtjob memory" in result.output, args
+    assert not fake.calls
