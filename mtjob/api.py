@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .engines.batching import BatchJob
     from .engines.local import LocalEngine
     from .inputs.reader import Article
+    from .memory.reader import MemoryReader
     from .records import ParagraphRecord
     from .runs.report import RunReport
     from .text.segment import Segment, TokenCounter
@@ -67,6 +68,7 @@ class Pipeline:
         self._models = LocalModels()
         self._engine: LocalEngine | None = None
         self._checked = False
+        self._memory: MemoryReader | None = None
 
     @property
     def engine(self) -> LocalEngine:
@@ -86,23 +88,29 @@ class Pipeline:
         """One paragraph record per text, as in the JSONL output (sentences, scores, flags);
         an empty text gives a record with no sentence and empty English."""
         from .inputs.reader import Article, Paragraph
+        from .inputs.textinput import clean_line
         from .records import build_records
         from .text.segment import segment_article
         from .translation import translate_segments
 
-        paragraphs = tuple(Paragraph(text=t.strip(), line=line)
+        paragraphs = tuple(Paragraph(text=clean_line(t, line, "translate(): text").strip(),
+                                     line=line)
                            for line, t in enumerate(_checked_texts(texts), 1))
         if not paragraphs:
             return []
         if not self._checked:  # a wrong or broken model fails here, before any work
             self._models.check(self.config, (Role.MT,))
             self._checked = True
+        if self.config.memory and self._memory is None:  # opened once, its index built once
+            from .memory.reader import MemoryReader
+
+            self._memory = MemoryReader(self.config.memory)
         article = Article(path=Path("<translate>"), doc_id=doc_id, sha256="", text="",
                           paragraphs=paragraphs)
         segments = segment_article(0, article, self._models.tokenizer(self.config),
                                    self.config)
         _check_languages(article, segments, self.config)
-        errors = translate_segments(segments, self.engine, self.config)
+        errors = translate_segments(segments, self.engine, self.config, memory=self._memory)
         if errors:
             raise MtjobError(next(iter(errors.values())))
         return build_records(doc_id=doc_id, paragraphs=[p.text for p in paragraphs],
@@ -128,6 +136,9 @@ class Pipeline:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+        if self._memory is not None:
+            self._memory.close()
+            self._memory = None
 
 
 def _check_languages(article: Article, segments: list[Segment], config: JobConfig) -> None:
@@ -141,7 +152,10 @@ def _check_languages(article: Article, segments: list[Segment], config: JobConfi
         return
     check_languages([article], segments, identifier)
     for para in sorted({s.para for s in segments if LANG in s.flags}):
-        text = article.paragraphs[para].text
+        copied = [s for s in segments if s.para == para and s.text]
+        whole = all(LANG in s.flags for s in copied)
+        text = article.paragraphs[para].text if whole else " ".join(
+            s.text for s in copied if LANG in s.flags)  # of a paragraph that mixes languages
         log.warning("not Arabic, so copied as it is (flag lang; lang_check off translates "
                     "it): %r", text if len(text) <= 60 else text[:59] + "\u2026")
 

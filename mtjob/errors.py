@@ -88,6 +88,11 @@ class ShardCountError(LockHeldError):
     """A run with another shard count (``--shard ?/M``) is active on the output folder."""
 
 
+class MemoryBusyError(LockHeldError):
+    """The translation memory is locked: another ``memory add``, or another program holding
+    its write lock past ``--wait-lock``."""
+
+
 class NoInputError(MtjobError):
     """The inputs hold no article at all (an empty inbox, only ``.md`` files, the output
     folder given as input): nothing to do is not success, so a cron job pointed at the wrong
@@ -121,8 +126,9 @@ EXIT_CODES = {
         "exit 0",
     74: "the output folder could not be written mid-run (disk full, permissions): one line "
         "naming the file; finished articles kept, nothing partial left",
-    75: "busy: another run holds the output folder's lock, or runs another shard count "
-        "(EX_TEMPFAIL: try later, or pass --wait-lock)",
+    75: "busy: another run holds the output folder's lock, or runs another shard count, or "
+        "another program holds the --memory file's write lock (EX_TEMPFAIL: try later, or "
+        "pass --wait-lock)",
     129: "stopped by SIGHUP: finished articles kept, nothing partial left",
     130: "stopped by SIGINT (Ctrl-C): finished articles kept, nothing partial left",
     143: "stopped by SIGTERM: finished articles kept, nothing partial left",

@@ -30,7 +30,7 @@ from .outfolder.paths import REVIEW_DIR, abstract_path, jsonl_path, meta_dir, sh
 from .outfolder.writer import article_jsonl, remove_temp_files, write_english
 from .records import TranslatedArticle, abstract_record, build_records
 from .runs.bookkeeping import Bookkeeping
-from .runs.checks import check_models
+from .runs.checks import Checked, check_run
 from .runs.report import RunReport
 from .runs.runlog import recorded
 from .runs.sharding import select_inputs
@@ -66,30 +66,34 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         paths, skipped = select_inputs(inputs, out, rank, world_size, stats)
         terms, glossary_sha256 = TermSession.start(config, out)  # one read, OUT untouched
         fresh = bool(paths) and not meta_dir(out).is_dir()  # a new folder: every input is work
+        checked: Checked | None = None
         try:  # a run stopped by a check leaves the folder as it found it
-            revisions = check_models(config, models, report) if fresh else None  # before mkdir
+            if fresh:  # before the folder is made
+                checked = check_run(config, models, report, wait_lock)
             ensure_writable(out)
             with ShardLock(out, rank, world_size, wait_lock) as lock:
-                revisions = revisions or models.revisions(config)  # cheap: cached fingerprints
+                revisions = checked.revisions if checked else models.revisions(config)
                 settings = config.output_settings(glossary_sha256)
                 manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
                 book = Bookkeeping(out, config, report, manifest, revisions, settings)
                 remove_temp_files(out, [doc_id_for(p) for p in paths], lock.removed_tmp)
                 recover(out)  # an import killed after its commit point: finish it first
                 todo = book.plan(paths, skipped, force, stats)  # finished ones are skipped
-                if todo and not fresh:  # before the manifest: a finished folder stays so
-                    check_models(config, models, report)
+                if todo and checked is None:  # before the manifest: a finished one stays so
+                    checked = check_run(config, models, report, wait_lock)
                 if config.report:  # a file, FIFO or symlink there: a usage error, no work done
                     ensure_real_dir(out / REVIEW_DIR)
                 report.locked = True  # from here on, the run is recorded however it ends
                 book.begin()
                 for doc_id in report.unchanged if config.text else []:
                     write_english(out, doc_id)  # from its JSONL, when missing or out of date
-                _run_groups(book, models, todo, terms, progress)
+                _run_groups(_Run(book, models, terms, checked), todo, progress)
                 book.finish()
                 if config.report:  # every page as the folder is now, and the index
                     _review_pages(out)
         finally:
+            if checked is not None:
+                checked.close()  # the memory's snapshot
             models.release()  # a preload no engine took
         report.seconds = time.monotonic() - started
     return report
@@ -101,29 +105,29 @@ class _Run:
 
     book: Bookkeeping
     models: Models
-    tokenizer: TokenCounter  #: the translation model's (no weights)
     terms: TermSession | None
+    checked: Checked | None  #: what the checks found: None when there is no work
     engine: Engine | None = None
     provenance: dict[Role, Any] | None = None  #: the models the engine ran, logged once
 
 
-def _run_groups(book: Bookkeeping, models: Models, todo: list[Path], terms: TermSession | None,
-                progress: Progress | None) -> None:
+def _run_groups(run: _Run, todo: list[Path], progress: Progress | None) -> None:
     """The articles to do, a group at a time, each group's progress labelled with it."""
     if not todo:
         return
-    run = _Run(book, models, models.tokenizer(book.config), terms)  # no weights yet
+    tokenizer = run.models.tokenizer(run.book.config)  # no weights
     try:
-        for start, end in article_groups(len(todo), book.config.group_articles):
-            _run_group(run, todo[start:end],
+        for start, end in article_groups(len(todo), run.book.config.group_articles):
+            _run_group(run, tokenizer, todo[start:end],
                        labelled(progress, f"articles {start + 1}-{end} of {len(todo)}"))
     finally:
         if run.engine is not None:
             run.engine.close()
-        book.manifest.flush()  # what a stopped run finished stays recorded
+        run.book.manifest.flush()  # what a stopped run finished stays recorded
 
 
-def _run_group(run: _Run, paths: list[Path], progress: Progress | None) -> None:
+def _run_group(run: _Run, tokenizer: TokenCounter, paths: list[Path],
+               progress: Progress | None) -> None:
     """One group of articles: read, segment, check languages, translate, build, summarize,
     write."""
     book, config, out = run.book, run.book.config, run.book.out
@@ -133,13 +137,14 @@ def _run_group(run: _Run, paths: list[Path], progress: Progress | None) -> None:
     if not articles:
         return
     with book.stage("segment"):
-        segments, errors = segment_articles(articles, run.tokenizer, config)
+        segments, errors = segment_articles(articles, tokenizer, config)
     languages = book.timed("language", lambda: article_languages(
         articles, segments, config.lang_check, config.summary))
     if run.engine is None:
         run.engine, book.report.models_loaded = run.models.engine(config), True
     errors.update(translate_segments(segments, run.engine, config, progress,
-                                     book.report.stage_seconds, run.terms))
+                                     book.report.stage_seconds, run.terms,
+                                     run.checked.memory if run.checked else None))
     if run.provenance is None:
         run.provenance = run.engine.provenance()
         for role, info in run.provenance.items():

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .config import JobConfig
     from .engines.base import Engine, Progress
     from .engines.batching import BatchJob
+    from .memory.reader import MemoryReader
     from .terms.session import TermSession
     from .text.segment import Segment
 
@@ -37,12 +38,14 @@ RETRY_OPTIONS: dict[str, Any] = {"no_repeat_ngram_size": 3, "repetition_penalty"
 def translate_segments(segments: list[Segment], engine: Engine, config: JobConfig,
                        progress: Progress | None = None,
                        seconds: dict[str, float] | None = None,
-                       terms: TermSession | None = None) -> dict[int, str]:
+                       terms: TermSession | None = None,
+                       memory: MemoryReader | None = None) -> dict[int, str]:
     """Translate segments in place, retrying flagged ones once when the config says so, then
     enforce and check the terms and unify the names (:mod:`mtjob.terms`). Returns ``{doc
     index: error}`` for the articles a failed batch took down; adds the time spent to
     ``seconds["translate"]``, ``seconds["retry"]`` and ``seconds["terms"]``. ``terms``: the
-    run's (else one is made from the config, its glossary read now)."""
+    run's (else one is made from the config, its glossary read now); ``memory``: the
+    ``--memory`` the run opened (else it is opened now, for this call)."""
     seconds = {} if seconds is None else seconds
     if terms is None:
         from .terms.glossary import load_glossary
@@ -56,8 +59,14 @@ def translate_segments(segments: list[Segment], engine: Engine, config: JobConfi
         copy_source(seg, config.alignments)
     if config.memory:  # before batching: what the memory knows is never decoded
         from .memory.lookup import apply_memory
+        from .memory.reader import MemoryReader
 
-        apply_memory(segments, config.memory)
+        opened = memory if memory is not None else MemoryReader(config.memory)
+        try:
+            apply_memory(segments, opened)
+        finally:
+            if opened is not memory:
+                opened.close()
     if progress is not None:  # what is copied or remembered takes no decoding: not counted
         progress.begin("translating",
                        sum(1 for s in segments if s.text and s.origin == Origin.MT), "sentences")

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 import typer
 
 from .common import errors, setup_logging
-from .options import HELP_QUIET, PanelCommand
+from .options import HELP_QUIET, PanelCommand, in_range
 
 HELP = ("Score a finished output folder against human references in --refs: NAME.en.txt "
         "(paragraphs as in the input) and optionally NAME.abstract.txt. Prints corpus BLEU and "
@@ -48,9 +48,11 @@ def evaluate(
         "--glossary", help="--terms: score against this glossary (TSV or TBX) instead of "
         "the run's.", show_default=False)] = None,
     heavy: Annotated[float, typer.Option(help="--post-edits: a sentence needed a heavy edit "
-                                         "above this HTER.")] = 0.3,
+                                         "above this HTER (0 to 100).",
+                                         callback=in_range(0, 100))] = 0.3,
     recall: Annotated[float, typer.Option(help="--post-edits: the share of heavy edits the "
-                                          "calibrated min_score flags.")] = 0.8,
+                                          "calibrated min_score flags (above 0, up to 1).",
+                                          callback=in_range(0, 1, above=True))] = 0.8,
     calibrate: Annotated[Path | None, typer.Option(
         help="--post-edits: write the calibrated min_score into this TOML profile (created "
              "when missing; other lines kept).", show_default=False)] = None,
@@ -114,7 +116,10 @@ def _post_edits(out: Path, heavy: float, recall: float, calibrate: Path | None,
         write_min_score(calibrate, report.min_score,
                         f"mtjob eval --post-edits: flags {recall:.0%} of heavy edits "
                         f"(HTER > {heavy:g}) in {out.name}")
-        typer.echo(f"min_score {report.min_score:.4f} written to {calibrate}", err=True)
+        from ..inputs.sources import display_name
+
+        typer.echo(f"min_score {report.min_score:.4f} written to {display_name(calibrate)}",
+                   err=True)
     return report
 
 

@@ -14,8 +14,9 @@ from typing import Annotated
 
 import typer
 
+from ..outfolder.lock import MAX_WAIT
 from .common import errors, setup_logging
-from .options import HELP_QUIET, PanelCommand
+from .options import HELP_QUIET, PanelCommand, in_range
 
 HELP = ("Apply corrections to a finished output folder: the review page's corrections file "
         "(JSON), XLIFF 1.2, TMX (mtjob's, or a CAT tool's memory, matched by the Arabic) or "
@@ -43,7 +44,8 @@ def import_(
         "--no-propagate", help="Apply each edit to its own sentence only, not to the same "
         "Arabic elsewhere in the folder.")] = False,
     wait_lock: Annotated[float, typer.Option(
-        "--wait-lock", help="Seconds to wait for a run holding the folder.")] = 0.0,
+        "--wait-lock", help="Seconds to wait for a run holding the folder.",
+        callback=in_range(0, MAX_WAIT))] = 0.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=HELP_QUIET)] = False,
 ) -> None:
     """Apply the corrections of FILE... to OUT; exit 1 naming each unit refused."""

@@ -67,6 +67,22 @@ class PanelCommand(PlainValues, typer.core.TyperCommand):
                 formatter.write_dl(rows)
 
 
+def in_range(low: float, high: float, *, above: bool = False) -> Callable[[float], float]:
+    """A typer callback for a number option: the value when it is finite and in
+    ``[low, high]`` (``(low, high]`` with ``above``), else a usage error (exit 2) naming the
+    option. Every number a command takes without a ``JobConfig`` field (whose bounds the
+    config checks) gets one."""
+    import math
+
+    def check(value: float) -> float:
+        if value is not None and not (math.isfinite(value) and (
+                low < value if above else low <= value) and value <= high):
+            shown = f"({low:g}, {high:g}]" if above else f"[{low:g}, {high:g}]"
+            raise typer.BadParameter(f"must be a number in {shown}, got {value!r}")
+        return value
+    return check
+
+
 #: ``-q, --quiet`` of the commands other than ``run`` (which keeps its summary line).
 HELP_QUIET = "Warnings and errors only."
 

@@ -5,7 +5,8 @@ stdout on one line, in order, so output line N answers input line N (an empty in
 gives an empty output line). Only the translation model is resolved and loaded.
 
 Exit codes: 0 translated; 1 an input line that is not UTF-8, or a failed model call; 2 usage,
-configuration or model error (no text at all included).
+configuration or model error (no text at all included, a --memory that is not an mtjob memory
+or is damaged); 75 another program holds the --memory file's write lock.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def translate(
 ) -> None:
     """English for Arabic text on stdout, one line per input paragraph, in order."""
     setup_logging(max(verbose - 1, 0), quiet=verbose == 0)
-    from ..inputs.textinput import chunks, stdin_lines
+    from ..inputs.textinput import chunks, clean_line, stdin_lines
     from ..records import dumps_line
 
     from_stdin = not texts or texts == ["-"]
@@ -61,7 +62,8 @@ def translate(
     if from_stdin and sys.stdin.isatty():
         typer.echo("Reading Arabic from the terminal, one paragraph per line "
                    "(Ctrl-D to end).", err=True)
-    lines = stdin_lines(sys.stdin.buffer) if from_stdin else iter(texts or [])
+    lines = stdin_lines(sys.stdin.buffer) if from_stdin else (
+        clean_line(text, number, "TEXT") for number, text in enumerate(texts or [], 1))
     size = 1 if from_stdin and sys.stdin.isatty() else LINES_PER_CALL
     seen = 0  # lines answered
     with errors():
@@ -83,7 +85,7 @@ def translate(
                 for record in records:
                     record = record if not seen else _renumbered(record, seen)
                     sys.stdout.write(dumps_line(record.to_dict()) if as_json
-                                     else " ".join(record.en.split("\n")) + "\n")
+                                     else plain_line(record.en) + "\n")
                 seen += len(records)
                 sys.stdout.flush()
         except BrokenPipeError:  # the reader stopped (| head): nothing more to say
@@ -91,6 +93,20 @@ def translate(
             raise typer.Exit(0) from None
     if not seen:
         raise fail("no text to translate: give TEXT arguments, or lines on stdin", 2)
+
+
+def plain_line(english: str) -> str:
+    """One output line: every character that ends a line for some reader (newline, CR,
+    U+2028, U+2029, NEL...: what ``str.splitlines`` splits on) a space, so output line N
+    answers input line N; no control character (an English from a memory written by an older
+    mtjob may hold one)."""
+    from ..inputs.controls import remove_controls
+
+    return remove_controls("".join(" " if c in _LINE_ENDS else c for c in english))[0]
+
+
+#: What ``str.splitlines`` splits on.
+_LINE_ENDS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 def _renumbered(record: Any, before: int) -> Any:

@@ -3,12 +3,15 @@ into a config profile, the rest of the file kept as it is (comments included).""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from ..config import load_config
 from ..errors import ConfigError, MtjobError
-from ..outfolder.atomic import atomic_write
+from ..inputs.pathcheck import read_setting_file
+from ..inputs.sources import display_name
+from ..outfolder.atomic import atomic_write, tmp_name, write_new
 
 _LINE = re.compile(r"^(\s*min_score\s*=\s*)[^#\n]*?(\s*(#.*)?)$", re.MULTILINE)
 _TRUST = re.compile(r"^\[trust\][^\n]*$", re.MULTILINE)
@@ -28,26 +31,33 @@ def profile_with_min_score(text: str, value: float, note: str) -> str:
 
 def write_min_score(profile: Path, value: float, note: str) -> None:
     """Set ``min_score`` in ``profile`` (created when missing); the result must load as a
-    config, or nothing is written."""
+    config, or nothing is written. A profile that is not a regular file (a FIFO, a folder)
+    is refused without blocking; the copy that is checked is a new temp file beside it
+    (never a name someone could have planted a link at), and the profile is replaced
+    atomically."""
+    where = f"--calibrate {display_name(profile)}"
     try:
-        text = profile.read_text(encoding="utf-8") if profile.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"--calibrate {profile}: cannot read: {exc}") from None
+        raw = read_setting_file(profile, "--calibrate profile") \
+            if os.path.lexists(profile) else b""
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{where}: cannot read: {exc}") from None
     new = profile_with_min_score(text, value, note)
-    tmp = profile.with_name(f".{profile.name}.check")
+    check = tmp_name(profile)
     try:
-        tmp.write_text(new, encoding="utf-8")
-        loaded = load_config(tmp)
-    except ConfigError as exc:
-        raise ConfigError(f"--calibrate {profile}: would not load: "
-                          f"{str(exc).replace(str(tmp), str(profile))}") from None
+        write_new(check, new.encode("utf-8"))
     except OSError as exc:
-        raise ConfigError(f"--calibrate {profile}: cannot write beside it: {exc}") from None
+        raise ConfigError(f"{where}: cannot write beside it: {exc.strerror or exc}") from None
+    try:
+        loaded = load_config(check)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: would not load: "
+                          f"{str(exc).replace(str(check), str(profile))}") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        check.unlink(missing_ok=True)
     if round(loaded.min_score, 4) != round(value, 4):
-        raise ConfigError(f"--calibrate {profile}: min_score did not take (a flag-like "
-                          "override in the file?)")
+        raise ConfigError(f"{where}: min_score did not take (a flag-like override in the "
+                          "file?)")
     atomic_write(profile, new.encode("utf-8"))
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..outfolder.sentences import folder_sentences
-from ..vocabulary import Origin, ReviewState
+from ..vocabulary import EditFrom, Origin, ReviewState
 from .references import _metrics
 
 HEAVY = 0.3
@@ -131,6 +131,11 @@ def threshold(heavy: list[float], recall: float) -> float | None:
 
 
 def _review(s: dict[str, Any]) -> str | None:
+    """What a person did with this very sentence (``FinishedSentence.reviewed``'s rule): a
+    correction propagated from the same Arabic elsewhere is a copy nobody looked at here,
+    and counting it would weigh one edit as many."""
+    if s.get("edit_from") == EditFrom.PROPAGATED:
+        return None
     review = s.get("review")
     if review in (ReviewState.EDITED, ReviewState.CONFIRMED):
         return str(review)

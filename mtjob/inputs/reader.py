@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from .controls import ARTICLE_CONTROLS
+from .controls import CONTROLS
 from .sniff import binary_kind, mostly_controls
 
 # Re-exported (``X as X``): the reader is where callers look for them.
@@ -33,9 +33,6 @@ from .sources import utf8_text as utf8_text
 
 log = logging.getLogger(__name__)
 
-# The controls no article holds (``controls.ARTICLE_CONTROLS``: imported post-edits are
-# cleaned of the same): removed and counted (logged), never kept silently.
-_CONTROL = ARTICLE_CONTROLS
 _BOM = "\ufeff"
 
 
@@ -129,14 +126,14 @@ def decode(data: bytes, path: Path) -> str:
     if text.startswith(_BOM):
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    removed = len(_CONTROL.findall(text))
+    removed = len(CONTROLS.findall(text))
     if removed:
-        first = _CONTROL.search(text)
+        first = CONTROLS.search(text)
         assert first is not None
         line = text.count("\n", 0, first.start()) + 1
         log.warning("%s: removed %d control character(s) (first on line %d)",
                     display_name(path), removed, line)
-        text = _CONTROL.sub("", text)
+        text = CONTROLS.sub("", text)
     return text
 
 

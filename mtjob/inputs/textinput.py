@@ -3,6 +3,7 @@ stdin) and the one article ``mtjob run -`` reads from stdin."""
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -10,6 +11,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputError
+from .controls import remove_controls
+
+log = logging.getLogger(__name__)
 
 #: ``mtjob run -``: the article's name, so its outputs are ``stdin.jsonl``...
 STDIN_NAME = "stdin.txt"
@@ -28,10 +32,20 @@ def decode_line(raw: bytes, number: int, where: str = "stdin") -> str:
     return text.rstrip("\r\n")
 
 
+def clean_line(text: str, number: int, where: str = "stdin line") -> str:
+    """``text`` without control characters (ESC, BEL, NUL...: what an article file loses
+    when it is read), the removal logged with the line's number."""
+    cleaned, removed = remove_controls(text)
+    if removed:
+        log.warning("%s %d: removed %d control character(s)", where, number, removed)
+    return cleaned
+
+
 def stdin_lines(stream: BinaryIO) -> Iterator[str]:
-    """The lines of ``stream`` as they come (a terminal gets each line's answer at once)."""
+    """The lines of ``stream`` as they come (a terminal gets each line's answer at once),
+    cleaned as :func:`clean_line` says."""
     for number, raw in enumerate(iter(stream.readline, b""), 1):
-        yield decode_line(raw, number)
+        yield clean_line(decode_line(raw, number), number)
 
 
 def chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:

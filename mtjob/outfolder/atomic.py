@@ -39,6 +39,18 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` holding ``data``: an existing name (a planted symlink included) is an
+    ``OSError``, never followed or overwritten."""
+    with open(os.open(path, _CREATE, 0o666), "wb") as handle:
+        handle.write(data)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the file system can)."""
+    _fsync_dir(folder)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically; on any failure the old file stays as it was."""
     tmp = tmp_name(path)

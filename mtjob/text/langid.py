@@ -4,14 +4,18 @@ path can download anything.
 
 A paragraph confidently in another language than Arabic gets the flag ``lang`` and is not
 sent to the Arabic model: English is its own translation, and Persian or Urdu (Arabic
-script, other languages) would come back as fluent nonsense. An article mostly in other
-languages gets the article flag ``not_arabic`` (README, Input).
+script, other languages) would come back as fluent nonsense. A paragraph that mixes scripts
+(a sentence mostly in Arabic letters, another mostly in other letters) is decided sentence by
+sentence: its Arabic sentences are translated, the others copied and flagged. An article
+mostly in other languages gets the article flag ``not_arabic`` (README, Input).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +36,8 @@ ARABIC = frozenset({"ar", "arz", "ary", "acm", "apc", "ajp", "aeb", "acq", "ars"
 MIN_LETTERS = 20
 #: Below this confidence a paragraph counts as Arabic: a wrong "lang" costs a translation.
 MIN_SCORE = 0.8
-#: The identifier reads this much of a paragraph: enough to tell, at a bounded cost.
+#: The identifier reads this much of a text: enough to tell, at a bounded cost (a longer one
+#: is read in four windows spread over it, so its start alone never decides).
 MAX_CHARS = 400
 
 
@@ -55,11 +60,11 @@ class LanguageIdentifier:
     def identify(self, texts: list[str]) -> list[str | None]:
         found: list[str | None] = []
         for text in texts:
-            if sum(c.isalpha() for c in text) < MIN_LETTERS:
+            if sum(1 for _ in itertools.islice(filter(str.isalpha, text), MIN_LETTERS)) \
+                    < MIN_LETTERS:
                 found.append(None)
                 continue
-            best = self._detector.detect(" ".join(text[:MAX_CHARS].split()), model="lite",
-                                         k=1)
+            best = self._detector.detect(" ".join(sample(text).split()), model="lite", k=1)
             found.append(best[0]["lang"] if best and best[0]["score"] >= MIN_SCORE else None)
         return found
 
@@ -85,22 +90,69 @@ def load_identifier() -> LanguageIdentifier | None:
         return None
 
 
+def sample(text: str) -> str:
+    """``text``, or MAX_CHARS of it in four windows spread from its start to its end."""
+    if len(text) <= MAX_CHARS:
+        return text
+    width = MAX_CHARS // 4
+    step = (len(text) - width) / 3
+    return " ".join(text[round(i * step):round(i * step) + width] for i in range(4))
+
+
+_ARABIC_BLOCKS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_ARABIC_LETTER = re.compile(f"(?![\\W\\d_])[{_ARABIC_BLOCKS}]")
+_OTHER_LETTER = re.compile(f"[^\\W\\d_{_ARABIC_BLOCKS}]")
+
+
+def _at_least(pattern: re.Pattern[str], text: str, count: int) -> bool:
+    """Whether ``pattern`` matches ``text`` ``count`` times (stops there)."""
+    return sum(1 for _ in itertools.islice(pattern.finditer(text), count)) >= count
+
+
+def _arabic_script(text: str) -> bool | None:
+    """Whether most letters of ``text`` are Arabic script (None: too few letters to say)."""
+    arabic, other = len(_ARABIC_LETTER.findall(text)), len(_OTHER_LETTER.findall(text))
+    return None if arabic + other < MIN_LETTERS else arabic > other
+
+
+def _units(text: str, segments: list[Segment]) -> list[tuple[str, list[Segment]]]:
+    """What is identified as one: the paragraph, or where it mixes scripts, each run of its
+    consecutive sentences in one script (a sentence too short to tell joins the run it is
+    in). Runs, not single sentences, keep the identifier's calls few."""
+    if len(segments) < 2 or not (_at_least(_OTHER_LETTER, text, MIN_LETTERS)
+                                 and _at_least(_ARABIC_LETTER, text, MIN_LETTERS)):
+        return [(text, segments)]
+    runs: list[tuple[bool | None, list[Segment]]] = []
+    for seg in segments:
+        script = _arabic_script(seg.text)
+        if runs and (script is None or runs[-1][0] in (None, script)):
+            runs[-1] = (runs[-1][0] if script is None else script, runs[-1][1] + [seg])
+        else:
+            runs.append((script, [seg]))
+    if len(runs) == 1:
+        return [(text, segments)]
+    return [(" ".join(s.text for s in run), run) for _, run in runs]
+
+
 def check_languages(articles: list[Article], segments: list[Segment],
                     identifier: LanguageIdentifier) -> list[ArticleLanguage]:
-    """Flag the segments of paragraphs in another language ``lang`` (the translation stage
-    copies them); each article's language."""
+    """Flag ``lang`` the segments in another language (the translation stage copies them):
+    those of a paragraph in another language, or, in a paragraph that mixes scripts, those of
+    each run of its sentences in another language. Returns each article's language."""
     by_para: dict[tuple[int, int], list[Segment]] = {}
     for seg in segments:
-        by_para.setdefault((seg.doc, seg.para), []).append(seg)
+        if seg.text:
+            by_para.setdefault((seg.doc, seg.para), []).append(seg)
     out = []
     for doc, article in enumerate(articles):
-        texts = [p.text for p in article.paragraphs]
-        langs = identifier.identify(texts)
-        for para, lang in enumerate(langs):
+        units = [unit for para, paragraph in enumerate(article.paragraphs)
+                 for unit in _units(paragraph.text, by_para.get((doc, para), []))]
+        langs = identifier.identify([text for text, _ in units])
+        for (_, segs), lang in zip(units, langs, strict=True):
             if lang is not None and lang not in ARABIC:
-                for seg in by_para.get((doc, para), []):
+                for seg in segs:
                     seg.flags = seg.flags + [LANG]
-        out.append(article_language(texts, langs))
+        out.append(article_language([text for text, _ in units], langs))
     return out
 
 

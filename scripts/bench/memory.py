@@ -3,7 +3,7 @@
 An inbox of agency copy where a third of the sentences repeat: every article has four
 sentences of its own and two of the agency's boilerplate (closing lines, credits, standard
 attributions), drawn from six. The memory holds those six as a person corrected them
-(written straight into a day-1 output folder's JSONL and added with ``mtjob.memory.store.add``, as
+(written straight into a day-1 output folder's JSONL and added with ``mtjob.memory.adding.add``, as
 ``mtjob memory add`` does). Then, alternating, ``run_shard`` over the inbox without
 ``--memory`` and with it (``--force``, fresh output folders), ``--rounds`` times each; the
 translate stage's seconds are the run's own ``stage_seconds["translate"]``.
@@ -15,6 +15,8 @@ uses the tiny test models instead (seconds, not figures).
 
     python -m scripts.bench.memory [--articles 24] [--rounds 2] [--backend auto] [--tiny]
     python -m scripts.bench.memory --lookup-only 100000   # the look-ups alone, no model
+    python -m scripts.bench.memory --lookup-growth        # scan vs index, 10k-100k entries
+    python -m scripts.bench.memory --lookup-article       # 2,000 segments x 50,000 entries
 
 Prints one JSON object (also written to docs/bench/memory-<time>.json).
 """
@@ -75,7 +77,7 @@ def build_inbox(inbox: Path, articles: int, seed: int = 0) -> int:
 
 def build_memory(work: Path) -> Path:
     """A day-1 output folder whose boilerplate sentences a person corrected, then the memory."""
-    from mtjob.memory.store import add
+    from mtjob.memory.adding import add
 
     day1 = work / "day1"
     day1.mkdir()
@@ -113,26 +115,28 @@ def lookup_cost(work: Path, entries: int, source: str, queries: int = 300
     against a memory of ``entries`` wire sentences (``source``: post_edit or mt) plus the six
     corrected ones; the queries are new wire sentences (misses: the dearer path, and built
     from the same templates, so most have a close match) and the boilerplate (hits)."""
-    from mtjob.memory.lookup import apply_memory
-    from mtjob.memory.store import memory_key, open_writable
+    from mtjob.memory.entries import memory_key
+    from mtjob.memory.lookup import apply_memory, open_memory
+    from mtjob.memory.writer import writing
     from mtjob.text.segment import Segment
 
     work.mkdir(parents=True)
     mem = build_memory(work)
     rng = random.Random(1)
-    db = open_writable(mem)
-    with db:
+    with writing(mem) as db:
         db.executemany(
             "INSERT OR IGNORE INTO entries (key, key_len, ar, en, source, added_at) "
             "VALUES (?, ?, ?, 'x', ?, '2026-12-01T00:00:00Z')",
             ((memory_key(t), len(memory_key(t)), t, source) for t in
              (unique_sentence(rng, 1_000_000 + i) for i in range(entries))))
-    db.close()
     rng = random.Random(2)
     texts = [unique_sentence(rng, i) for i in range(queries)] + BOILERPLATE * 10
     segments = [Segment(0, 0, t, memory_key(t), 10, 20) for t in texts]
     started = time.perf_counter()
-    taken = apply_memory(segments, mem)
+    memory = open_memory(mem)
+    assert memory is not None
+    taken = apply_memory(segments, memory)
+    memory.close()
     seconds = time.perf_counter() - started
     return {"entries": entries + len(BOILERPLATE), "source": source,
             "segments": len(segments), "taken": taken,
@@ -160,7 +164,30 @@ def main() -> None:
     parser.add_argument("--tiny", action="store_true")
     parser.add_argument("--lookup-only", type=int, metavar="ENTRIES", default=None,
                         help="only time the look-ups against a memory of ENTRIES sentences")
+    parser.add_argument("--lookup-growth", action="store_true",
+                        help="scan vs index per segment, 10k-100k entries (memory_lookup)")
+    parser.add_argument("--lookup-article", action="store_true",
+                        help="one article's translate stage: no memory, index, scan")
+    parser.add_argument("--corpus", choices=("wire", "words", "both"), default="both")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--segments", type=int, default=2000)
+    parser.add_argument("--entries", type=int, default=50_000)
     args = parser.parse_args()
+    if args.lookup_growth or args.lookup_article:
+        from . import memory_lookup
+
+        with tempfile.TemporaryDirectory() as tmp:
+            found: dict[str, object] = {}
+            if args.lookup_growth:
+                kinds = ("wire", "words") if args.corpus == "both" else (args.corpus,)
+                found["growth"] = [row for kind in kinds for row in memory_lookup.growth(
+                    Path(tmp), kind, args.queries)]
+            if args.lookup_article:
+                found["article"] = memory_lookup.article_run(Path(tmp), args.segments,
+                                                             args.entries)
+        print(json.dumps(found, indent=1))
+        save_json("memory-lookup", found)
+        return
     if args.lookup_only is not None:
         with tempfile.TemporaryDirectory() as tmp:
             for source in ("mt", "post_edit"):

@@ -92,3 +92,24 @@ def test_another_language_is_copied_not_decoded(mt_args, tiny_models):
     assert off.exit_code == 0 and off.stdout.strip() != FA  # decoded, as asked
     assert mtjob.translate([FA, SENTENCE], mt_model=str(tiny_models["mt"]), beams=1,
                            backend="transformers")[0] == FA
+
+
+def test_control_characters_of_a_line_never_reach_stdout(mt_args):
+    """Issue 29, item 15: ESC, BEL and NUL of a copied line were printed raw (a terminal
+    obeys them); they are removed as a run removes them from an article, and logged. A line
+    separator inside a line (U+2028, NEL) ends no output line either."""
+    english = "This is an English line with \x1b[31mred\x1b[0m, a bell \x07 and a nul \x00 here."
+    lines = [english, f"{SENTENCE}\x1b[2J\x07", "first\u2028second\x85third part of it"]
+    result = CliRunner().invoke(app, mt_args, input="\n".join(lines).encode() + b"\n")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert not any(c in out for c in "\x1b\x07\x00\x85\u2028\u2029")
+    assert len(out.splitlines()) == 3  # one answer per line, for every line reader
+    assert "[31mred[0m, a bell and a nul here." in out.splitlines()[0]
+    assert "stdin line 1: removed 4 control character(s)" in result.stderr
+    assert "stdin line 2: removed 2 control character(s)" in result.stderr
+    argument = CliRunner().invoke(app, mt_args + ["--json", english])
+    assert argument.exit_code == 0, argument.output
+    record = json.loads(argument.stdout)
+    assert not any(c in json.dumps(record, ensure_ascii=False) for c in "\x1b\x07\x00")
+    assert "\\u001b" not in argument.stdout and "TEXT 1: removed 4" in argument.stderr

@@ -18,7 +18,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from mtjob.cli import app
-from mtjob.memory.store import MemoryReader, memory_key
+from mtjob.memory.entries import memory_key
+from mtjob.memory.reader import MemoryReader
 from mtjob.outfolder.paths import meta_dir
 from mtjob.testing.fakes import FakeModels, FakeTranslator
 

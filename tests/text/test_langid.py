@@ -145,3 +145,39 @@ def test_an_article_mostly_not_arabic_gets_no_english_abstract(tmp_path: Path, t
                                     "--no-summary"]).exit_code == 0
     record = json.loads((off / "fa.abstract.json").read_text())
     assert record["abstract"] is None and record["method"] == "none"  # summaries off: as ever
+def test_a_paragraph_mixing_languages_is_decided_sentence_by_sentence(tmp_path, offline,
+                                                                      monkeypatch):
+    """Issue 29, item 20: a paragraph that opens with 400+ characters of English and is 73%
+    Arabic was identified by its first 400 characters and copied whole: its Arabic sentences
+    were never translated. Now its Arabic sentences are translated and its English ones are
+    copied and flagged."""
+    from mtjob.testing.fakes import FakeModels, FakeTranslator
+
+    translator = FakeTranslator()
+    monkeypatch.setattr("mtjob.job.default_models", lambda config: FakeModels(translator))
+    english = [f"{EN[:-1]} number {i}." for i in range(5)]
+    arabic = [AR.replace("العاصمة", f"العاصمة {i}") for i in range(18)]
+    paragraph = " ".join(english + arabic)
+    assert len(" ".join(english)) > 400
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    (inbox / "mixed.txt").write_text(paragraph + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(inbox), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in (out / "mixed.jsonl").read_text().splitlines()]
+    found = {s["ar"]: s for s in record["sentences"]}
+    for sentence in english:
+        assert found[sentence]["en"] == sentence and "lang" in found[sentence]["flags"]
+    for sentence in arabic:
+        assert found[sentence]["origin"] == "mt" and "lang" not in found[sentence]["flags"]
+    decoded = {text for texts, _ in translator.calls for text in texts}
+    assert len(decoded) == 18 and not decoded & set(english)
+    abstract = json.loads((out / "mixed.abstract.json").read_text())
+    assert abstract["language"] == "ar" and abstract["article_flags"] == []
+
+
+def test_a_long_text_is_read_across_not_by_its_start(offline):
+    """A text too long to read whole (one sentence without a stop, say) is read in windows
+    spread over it: its first 400 characters no longer decide alone."""
+    identifier = langid.load_identifier()
+    assert identifier.identify([EN * 5 + AR * 18]) == ["ar"]
