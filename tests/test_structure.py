@@ -106,8 +106,10 @@ def test_modules_stay_small():
     # the import journal's recovery and the memory check joined them (issues 20, 22, 24); 185
     # since the stages left the bookkeeping and every ending is recorded here (issue 30): what
     # the groups share (``_Run``), the models' log line, --text and the review pages follow
-    # the flow's own order.
-    assert sizes["mtjob.job"] <= 185
+    # the flow's own order; 200 since the checks run before a new folder is made (a run
+    # stopped by one leaves the folder as it was), the memory's snapshot is held for the run
+    # and each group's progress says which it is.
+    assert sizes["mtjob.job"] <= 200
 
 
 def test_the_cli_starts_without_torch_or_transformers():
