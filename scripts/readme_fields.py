@@ -52,10 +52,10 @@ def table(cls: type) -> str:
 
 
 def render(text: str) -> str:
-    from mtjob.outfolder import finished
+    from mtjob.outfolder import finished, finished_abstract
 
     tables = {"paragraph": finished.FinishedParagraph, "sentence": finished.FinishedSentence,
-              "abstract": finished.FinishedAbstract}
+              "abstract": finished_abstract.FinishedAbstract}
     found = {m.group(2) for m in MARKERS.finditer(text)}
     if found != set(tables):
         raise SystemExit(f"README.md lacks <!-- fields:NAME --> markers for "

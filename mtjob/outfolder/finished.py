@@ -11,14 +11,14 @@ with ``key(..., optional=True)``.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..vocabulary import EditFrom, Forced, Origin, ReviewState, Role, TermReason
+from ..vocabulary import EditFrom, Forced, Origin, ReviewState, TermReason
+from .finished_abstract import FinishedAbstract
 from .memory_note import MemoryNote, memory_note
-from .schema import SHA256, MapOf, OneOf, Opt, Rule, from_json, key, shape_of, validate
+from .schema import NUMBER, OneOf, Opt, Rule, from_json, key, shape_of, validate
 
 
 def _word_pair(pair: list[int]) -> list[str]:
@@ -30,17 +30,10 @@ def _number(value: int | float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _finite(value: Any) -> list[str]:
-    return [] if value is None or math.isfinite(value) else ["expected a finite number"]
-
-
-NUMBER = Rule((float, int, None), _finite)
-#: A term the English lacks, and a rendering put in; a name unified across the article.
+#: A term the English lacks, and a rendering put in by decoding again.
 TERM_MISS = {"term": str, "expected": [str]}
 TERM_FORCED = {"term": str, "rendering": str, "how": OneOf(tuple(Forced)),
                "why": OneOf(tuple(TermReason)), Opt("replaced"): str}
-NAME = {"name": str, "rendering": str, "sentences": int, "replaced": [str],
-        "how": [OneOf(tuple(Forced))]}
 
 
 @dataclass(frozen=True)
@@ -165,56 +158,6 @@ class FinishedParagraph:
 PARAGRAPH = shape_of(FinishedParagraph)
 
 
-@dataclass(frozen=True)
-class FinishedAbstract:
-    """``NAME.abstract.json``: the abstract, what it was made from and with what; written
-    last, it marks the article as done."""
-
-    doc_id: str = key(str, "The article.")
-    abstract: str | None = key((str, None), "The English abstract; null with "
-                               "`--no-summary`.")
-    method: str = key(str, "`abstractive` (one pass), `hierarchical` (chunks summarized, then "
-                      "the summaries; the input is never cut), `extractive` (the text is "
-                      "shorter than a summary: its own abstract) or `none`.")
-    paragraphs: int = key(int, "Lines of `NAME.jsonl`.")
-    source: str = key(str, "The input's file name.")
-    source_sha256: str = key(SHA256, "The input's bytes as translated.")
-    jsonl_sha256: str = key(SHA256, "The machine output: `NAME.jsonl` without the "
-                            "corrections' keys, byte for byte what the run wrote.")
-    models: dict[str, Any] | None = key(
-        (dict, None), "Per role (`" + "`, `".join(Role) + "`): id, revision (a local "
-        "folder's: a hash of its files), backend, device, precision.")
-    settings: dict[str, Any] = key(dict, "The output settings it was made with (a change "
-                                   "redoes the article).")
-    flags: dict[str, int] = key(MapOf(int), "How many sentences carry each flag.")
-    scores: dict[str, Any] | None = key(
-        {"scored": int, "min": NUMBER, "median": NUMBER, "low_confidence_share": NUMBER},
-        "The sentences' score distribution: `scored`, `min`, `median`, and the share "
-        "flagged `low_confidence`.", optional=True)
-    checks: dict[str, Any] | None = key(
-        {"unsupported_numbers": [str], "unsupported_names": [str], "flags": [str]},
-        "Numbers and capitalised names of the abstract found nowhere in the translation.",
-        optional=True)
-    input_tokens: int | None = key((int, None), "Summarizer tokens read (every level of a "
-                                   "hierarchy counted).", optional=True)
-    language: str | None = key((str, None), "The article's language as checked (null when "
-                               "not checked).", optional=True)
-    article_flags: tuple[str, ...] = key([str], "Flags of the whole article "
-                                         "(`not_arabic`).", optional=True, default=())
-    schema: int | None = key(int, "The record shapes' version (2).", optional=True)
-    mtjob_version: str = key(str, "The mtjob that wrote it.", default="")
-    summary_from: str | None = key(OneOf(("corrected",)), "`corrected`: summarized from the "
-                                   "post-edited English (absent: from the machine's).",
-                                   optional=True)
-    summary_jsonl_sha256: str | None = key(SHA256, "With `summary_from`: the JSONL, "
-                                           "post-edits included, it was made from.",
-                                           optional=True)
-    names: tuple[dict[str, Any], ...] = key(
-        [NAME], "With `--consistency`: the recurring names unified, `{name, rendering, "
-        "sentences, replaced, how}` each.", optional=True, default=())
-
-
-ABSTRACT = shape_of(FinishedAbstract)
 
 
 @dataclass(frozen=True)
@@ -267,8 +210,3 @@ class FinishedArticle:
 def validate_paragraph(obj: Any) -> list[str]:
     """Problems of one JSONL line (a paragraph record)."""
     return validate(obj, PARAGRAPH)
-
-
-def validate_abstract(obj: Any) -> list[str]:
-    """Problems of a ``NAME.abstract.json`` record."""
-    return validate(obj, ABSTRACT)

@@ -14,13 +14,8 @@ from pathlib import Path
 from ..errors import ConfigError, MtjobError
 from ..inputs.sources import display_name
 from .atomic import read_plain
-from .finished import (
-    FinishedAbstract,
-    FinishedArticle,
-    FinishedParagraph,
-    FinishedSentence,
-    validate_abstract,
-)
+from .finished import FinishedArticle, FinishedParagraph, FinishedSentence
+from .finished_abstract import FinishedAbstract, validate_abstract
 from .jsonl import RecordError, load_document, read_paragraphs
 from .paths import abstract_path, article_ids, jsonl_path, page_key
 from .schema import from_json

@@ -11,6 +11,7 @@ so). The manifest's schema is written here directly.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
@@ -57,6 +58,14 @@ class Rule:
 
     schema: Any
     check: Callable[[Any], list[str]]
+
+
+def _finite(value: Any) -> list[str]:
+    return [] if value is None or math.isfinite(value) else ["expected a finite number"]
+
+
+#: A finite number, or null (``NaN``/``Infinity`` are no JSON).
+NUMBER = Rule((float, int, None), _finite)
 
 
 SHA256 = Match(r"[0-9a-f]{64}", "a sha256 hex digest")

@@ -16,7 +16,7 @@ from . import journal
 from .atomic import read_plain
 from .corrected import check_article
 from .english_text import check_texts
-from .finished import validate_abstract
+from .finished_abstract import validate_abstract
 from .jsonl import check_lines, load_document
 from .machine import machine_bytes
 from .manifest import TAG, read_manifest

@@ -16,7 +16,8 @@ import xml.etree.ElementTree as ET
 from mtjob.export.html import render_html, render_index
 from mtjob.export.tmx import render_project_tmx, render_tmx
 from mtjob.export.xliff import render_xliff
-from mtjob.outfolder.finished import FinishedAbstract, FinishedArticle, FinishedParagraph
+from mtjob.outfolder.finished import FinishedArticle, FinishedParagraph
+from mtjob.outfolder.finished_abstract import FinishedAbstract
 from mtjob.outfolder.schema import from_json
 from mtjob.testing.output_folder import sentence
 

@@ -8,15 +8,13 @@ import sys
 from pathlib import Path
 
 from mtjob.outfolder.finished import (
-    ABSTRACT,
     PARAGRAPH,
     SENTENCE,
-    FinishedAbstract,
     FinishedParagraph,
     FinishedSentence,
-    validate_abstract,
     validate_paragraph,
 )
+from mtjob.outfolder.finished_abstract import ABSTRACT, FinishedAbstract, validate_abstract
 from mtjob.outfolder.schema import Opt, keys
 from mtjob.records import ParagraphRecord, SentenceRecord, abstract_record
 from mtjob.vocabulary import Origin

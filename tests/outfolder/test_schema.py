@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from mtjob.outfolder.finished import ABSTRACT, PARAGRAPH, validate_abstract, validate_paragraph
+from mtjob.outfolder.finished import PARAGRAPH, validate_paragraph
+from mtjob.outfolder.finished_abstract import ABSTRACT, validate_abstract
 from mtjob.outfolder.schema import validate, validate_manifest
 from mtjob.records import ParagraphRecord, SentenceRecord
 
