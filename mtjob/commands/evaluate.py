@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .common import errors, setup_logging
 from .options import HELP_QUIET, PanelCommand, in_range
+
+if TYPE_CHECKING:
+    from ..evaluation.post_edits import PostEditReport
+    from ..evaluation.references import EvalReport
+    from ..evaluation.terms import TermsReport
 
 HELP = ("Score a finished output folder against human references in --refs: NAME.en.txt "
         "(paragraphs as in the input) and optionally NAME.abstract.txt. Prints corpus BLEU and "
@@ -72,6 +77,7 @@ def evaluate(
         if (refs is not None) + post_edits + terms != 1 or (calibrate and not post_edits):
             raise ConfigError("give one of --refs DIR, --post-edits or --terms (--calibrate "
                               "needs --post-edits)")
+        report: EvalReport | PostEditReport | TermsReport
         if terms:
             from ..evaluation.terms import evaluate_terms
 
@@ -91,7 +97,7 @@ def evaluate(
 
 
 def _post_edits(out: Path, heavy: float, recall: float, calibrate: Path | None,
-                force: bool = False) -> Any:
+                force: bool = False) -> PostEditReport:
     from ..errors import ConfigError
     from ..evaluation.post_edits import evaluate_post_edits
 

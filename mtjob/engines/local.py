@@ -150,11 +150,11 @@ class LocalEngine:
                 log.debug("summaries together failed; one article at a time", exc_info=True)
         rest = [i for i, result in enumerate(out) if result is None]
         workers = self.summarizer.parallel_batches if len(rest) > 1 else 1
-        results = run_in_order(lambda doc: self.summarize_one(doc, workers > 1),
+        singles = run_in_order(lambda doc: self.summarize_one(doc, workers > 1),
                                [documents[i] for i in rest], workers, self.cancel,
                                None if progress is None else lambda _: progress(1))
-        for i, result in zip(rest, results, strict=True):
-            out[i] = result
+        for i, single in zip(rest, singles, strict=True):
+            out[i] = single
         return [r for r in out if r is not None]
 
     def _summary_calls(self, documents: list[list[str]]) -> int:

@@ -57,8 +57,8 @@ def input_errors(inputs: list[Path], recorded: dict[str, dict[str, Any]],
     files = [p for p in files if p not in own]
     if not files and not skipped:
         errors.append(f"--inputs: {no_article_message(inputs)}")
-    for entry in skipped:
-        errors.append(f"{shown(entry.path)}: {Status.NOT_AN_ARTICLE}: {entry.reason}")
+    for skip in skipped:
+        errors.append(f"{shown(skip.path)}: {Status.NOT_AN_ARTICLE}: {skip.reason}")
     for path in files:
         entry = recorded.get(doc_id_for(path))
         if entry is None:

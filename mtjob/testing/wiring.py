@@ -4,8 +4,13 @@ by position (``wire_monotonic``), in Marian's or BART's layout."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 
-def sinusoids(n_pos: int, dim: int):
+if TYPE_CHECKING:
+    import torch
+
+
+def sinusoids(n_pos: int, dim: int) -> torch.Tensor:
     """Marian's position table: sines in the first half, cosines in the second."""
     import torch
 
@@ -14,7 +19,7 @@ def sinusoids(n_pos: int, dim: int):
     return torch.cat([ang.sin(), ang.cos()], 1).float()
 
 
-def wire_monotonic(model, *, seed: int, rotate: bool, keep: dict[int, float] | None = None,
+def wire_monotonic(model: Any, *, seed: int, rotate: bool, keep: dict[int, float] | None = None,
                     eos_id: int | None = None, ratio: float = 20.0, gain: float = 20.0,
                     sharp: float = 12.0, noise: float = 0.05, tok_gain: float = 0.04,
                     top_logit: float = 10.0) -> None:
