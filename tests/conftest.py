@@ -8,10 +8,15 @@ import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from mtjob.testing import cache_guard
+from mtjob.vocabulary import Role
+
+if TYPE_CHECKING:
+    from mtjob.testing.tiny_models import ModelFolders
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "article.ar.txt"
@@ -70,7 +75,7 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture(scope="session")
-def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> ModelFolders:
     """Tiny MarianMT + BART folders in the real hub layout, built once per session."""
     from mtjob.testing.tiny_models import build_tiny_models
 
@@ -96,9 +101,9 @@ def sample_inbox(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def tiny_args(tiny_models: dict[str, Path]) -> list[str]:
+def tiny_args(tiny_models: ModelFolders) -> list[str]:
     """CLI flags that point mtjob at the tiny models, greedy and small for speed."""
-    return ["--mt-model", str(tiny_models["mt"]), "--sum-model", str(tiny_models["sum"]),
+    return ["--mt-model", str(tiny_models[Role.MT]), "--sum-model", str(tiny_models[Role.SUMMARY]),
             "--beams", "1", "--sum-beams", "1", "--sum-min-length", "5",
             "--sum-max-length", "30", "--quiet"]
 

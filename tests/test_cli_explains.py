@@ -11,6 +11,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from mtjob.choices import Device, Quantize
 from mtjob.cli import app
 from mtjob.config import FIELDS, JobConfig
 from mtjob.job import run_shard
@@ -74,7 +75,7 @@ def test_lossy_precision_warnings_name_their_model(tiny_models, caplog):
 
     source = resolve_model(str(tiny_models["mt"]), None, None, allow_pickle=False)
     with caplog.at_level(logging.WARNING):
-        load_model(source, JobConfig(device="cpu", quantize="int8"))
+        load_model(source, JobConfig(device=Device.CPU, quantize=Quantize.INT8))
     [warning] = [r.getMessage() for r in caplog.records if "lossy" in r.getMessage()]
     assert str(tiny_models["mt"]) in warning
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from mtjob.choices import Backend, Device
 from mtjob.config import OUTPUT_SETTINGS, JobConfig, load_config
 from mtjob.errors import ConfigError
 
@@ -63,7 +64,7 @@ def test_default_toml_equals_defaults() -> None:
 def test_gpu_and_cpu_profiles_differ_as_documented() -> None:
     by_name = {p.name: load_config(p) for p in CONFIGS}
     assert by_name["gpu.toml"].device == "cuda" and by_name["gpu.toml"].batch_tokens == 24000
-    assert by_name["cpu.toml"] == JobConfig(device="cpu")
+    assert by_name["cpu.toml"] == JobConfig(device=Device.CPU)
     assert by_name["fast-cpu.toml"].beams == 1
 
 
@@ -188,16 +189,17 @@ def test_to_json_round_trip() -> None:
 
 
 @pytest.mark.parametrize("backend, batch_tokens, budget", [
-    ("transformers", 0, 500), ("ctranslate2", 0, 1000), ("ctranslate2", 300, 300),
+    (Backend.TRANSFORMERS, 0, 500), (Backend.CTRANSLATE2, 0, 1000),
+    (Backend.CTRANSLATE2, 300, 300),
 ])
-def test_token_budget_per_backend(backend: str, batch_tokens: int, budget: int) -> None:
+def test_token_budget_per_backend(backend: Backend, batch_tokens: int, budget: int) -> None:
     assert JobConfig(backend=backend, batch_tokens=batch_tokens).token_budget == budget
 
 
 @pytest.mark.parametrize("installed, backend, budget", [
-    (True, "ctranslate2", 1000), (False, "transformers", 500)])
+    (True, Backend.CTRANSLATE2, 1000), (False, Backend.TRANSFORMERS, 500)])
 def test_auto_backend_is_resolved_once(monkeypatch: pytest.MonkeyPatch, installed: bool,
-                                       backend: str, budget: int) -> None:
+                                       backend: Backend, budget: int) -> None:
     """auto becomes the concrete backend at creation: the budget, the settings recorded in
     every abstract (so a rerun with auto skips) and config.json all name the one chosen."""
     import importlib.util
@@ -205,14 +207,14 @@ def test_auto_backend_is_resolved_once(monkeypatch: pytest.MonkeyPatch, installe
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: (
         (real("json") if installed else None) if name == "ctranslate2" else real(name, *a)))
-    config = JobConfig(backend="auto")
+    config = JobConfig(backend=Backend.AUTO)
     assert config.backend == backend and config.token_budget == budget
     assert config.output_settings()["backend"] == backend
     assert JobConfig(**json.loads(config.to_json())) == config
-    assert JobConfig(backend="transformers").backend == "transformers"
+    assert JobConfig(backend=Backend.TRANSFORMERS).backend is Backend.TRANSFORMERS
 
 
 def test_min_batch_tokens_is_checked_against_the_auto_budget() -> None:
     with pytest.raises(ConfigError, match=r"min_batch_tokens.*\(500\)"):
-        JobConfig(backend="transformers", min_batch_tokens=600)
-    assert JobConfig(backend="ctranslate2", min_batch_tokens=600).token_budget == 1000
+        JobConfig(backend=Backend.TRANSFORMERS, min_batch_tokens=600)
+    assert JobConfig(backend=Backend.CTRANSLATE2, min_batch_tokens=600).token_budget == 1000

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from mtjob.backends.base import GenOptions
+from mtjob.choices import Backend, Device, EngineKind
 from mtjob.config import JobConfig
 from mtjob.engines.batching import SMALL_CALL, SMALL_WORK, BatchJob, even_calls, plan_jobs
 from mtjob.engines.local import LocalEngine
@@ -75,7 +76,7 @@ def test_the_longest_calls_start_first_and_outcomes_keep_their_order():
 
 def ct2_config(tiny_models) -> JobConfig:
     return JobConfig(mt_model=str(tiny_models["mt"]), sum_model=str(tiny_models["sum"]),
-                     backend="ctranslate2", device="cpu", summary=False, beams=1)
+                     backend=Backend.CTRANSLATE2, device=Device.CPU, summary=False, beams=1)
 
 
 def test_the_translator_loads_in_the_background_and_the_engine_takes_it(tiny_models):
@@ -102,8 +103,8 @@ def test_no_background_load_for_the_ray_driver_or_transformers(tiny_models):
     from mtjob.engines.ray import RayModels
 
     config = ct2_config(tiny_models)
-    for models, changed in ((RayModels(), replace(config, engine="ray")),
-                            (LocalModels(), replace(config, backend="transformers"))):
+    for models, changed in ((RayModels(), replace(config, engine=EngineKind.RAY)),
+                            (LocalModels(), replace(config, backend=Backend.TRANSFORMERS))):
         models.preload(changed)
         assert models._preloaded is None
 

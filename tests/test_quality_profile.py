@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from mtjob.backends.base import GenOptions
 from mtjob.backends.tokenizers.tokenizer import load_light_tokenizer
+from mtjob.choices import Backend, Device, DType, Quantize
 from mtjob.cli import app
 from mtjob.config import JobConfig, load_config
 from mtjob.testing.tiny_models import TC_BIG_TOKENIZER
@@ -68,10 +69,10 @@ def test_tc_big_greedy_float32_matches_across_backends(tiny_models, tiny_big):
     from mtjob.backends.ct2 import CTranslate2Translator
     from mtjob.backends.hf import TransformersTranslator
 
-    config = JobConfig(mt_model=str(tiny_big), sum_model=str(tiny_models["sum"]), device="cpu",
-                       quantize="none", dtype="float32")
+    config = JobConfig(mt_model=str(tiny_big), sum_model=str(tiny_models["sum"]), device=Device.CPU,
+                       quantize=Quantize.NONE, dtype=DType.FLOAT32)
     texts = [p for p in SAMPLE.read_text(encoding="utf-8").splitlines() if p.strip()][:6]
-    ct2 = CTranslate2Translator(replace(config, backend="ctranslate2"))
+    ct2 = CTranslate2Translator(replace(config, backend=Backend.CTRANSLATE2))
     hf = TransformersTranslator(config)
     options = GenOptions(beams=1, max_new_tokens=max(hf.count_tokens(texts)) + 20)
     ours, theirs = ct2.translate(texts, options), hf.translate(texts, options)

@@ -4,19 +4,21 @@ dropped half of a source is caught, and reruns give the same bytes."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from mtjob.backends.base import GenOptions, Hypothesis, ModelBase
+from mtjob.choices import Backend, Device, Quantize
 from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.engines.local import LocalEngine
+from mtjob.testing.tiny_models import ModelFolders
 from mtjob.text import quality
 from mtjob.text.segment import Segment
 from mtjob.translation import translate_segments
+from mtjob.vocabulary import Role
 
 from .conftest import SAMPLE
 
@@ -32,12 +34,12 @@ def sentences(n: int = 6) -> list[str]:
     return [s for s in found if len(s.split()) >= 6][:n]
 
 
-def config(models: dict[str, Path], backend: str = "transformers", **kw) -> JobConfig:
-    return JobConfig(mt_model=str(models["mt"]), sum_model=str(models["sum"]),
-                     backend=backend, device="cpu", quantize="none", threads=1, **kw)
+def config(models: ModelFolders, backend: Backend = Backend.TRANSFORMERS, **kw) -> JobConfig:
+    return JobConfig(mt_model=str(models[Role.MT]), sum_model=str(models[Role.SUMMARY]),
+                     backend=backend, device=Device.CPU, quantize=Quantize.NONE, threads=1, **kw)
 
 
-def translator(models, backend: str = "transformers", **kw):
+def translator(models, backend: Backend = Backend.TRANSFORMERS, **kw):
     from mtjob.backends import make_translator
 
     found: Any = make_translator(config(models, backend, **kw))  # a concrete backend
@@ -95,7 +97,7 @@ def test_backends_agree_on_the_score(tiny_models, beams, extra):
     texts = sentences()
     options = GenOptions(beams=beams, max_new_tokens=64, **extra)
     hf = translator(tiny_models).translate(texts, options)
-    ct2 = translator(tiny_models, "ctranslate2").translate(texts, options)
+    ct2 = translator(tiny_models, Backend.CTRANSLATE2).translate(texts, options)
     same = [(a, b) for a, b in zip(hf, ct2, strict=True) if a.text == b.text]
     assert len(same) >= len(texts) - 1  # float32 on both: the same outputs, bar a near tie
     for a, b in same:
@@ -120,9 +122,9 @@ def copy_diagonal(tok, text: str, english: str) -> set[tuple[int, int]]:
     return pairs
 
 
-@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+@pytest.mark.parametrize("backend", [Backend.TRANSFORMERS, Backend.CTRANSLATE2])
 def test_alignments_follow_the_copy_diagonal(tiny_models, backend):
-    if backend == "ctranslate2":
+    if backend == Backend.CTRANSLATE2:
         pytest.importorskip("ctranslate2")
     mt = translator(tiny_models, backend, alignments=True)
     texts = sentences()
@@ -150,9 +152,9 @@ class HalfInput(ModelBase):
     def count_tokens(self, texts):
         return self.inner.count_tokens(texts)
 
-    def translate(self, texts, options, call=None) -> list[Hypothesis]:
+    def translate(self, texts, options, call=None, prefixes=None) -> list[Hypothesis]:
         halves = [" ".join(t.split()[:len(t.split()) // 2]) for t in texts]
-        return self.inner.translate(halves, options, call)
+        return self.inner.translate(halves, options, call, prefixes)
 
     def info(self):
         return self.inner.info()

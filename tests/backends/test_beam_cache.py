@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from mtjob.backends.beam_cache import beam_search_cache
+from mtjob.choices import Backend, Device
 
 from ..conftest import SAMPLE
 
@@ -91,6 +92,7 @@ def test_the_transformers_backend_passes_it(tiny_models, monkeypatch):
 
     monkeypatch.setattr(hf, "beam_search_cache", spy)
     translator = hf.TransformersTranslator(JobConfig(mt_model=str(tiny_models["mt"]),
-                                                     backend="transformers", device="cpu"))
+                                                     backend=Backend.TRANSFORMERS,
+                                                     device=Device.CPU))
     translator.translate(paragraphs(2), GenOptions(4, 10))
     assert made == [4]

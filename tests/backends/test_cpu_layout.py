@@ -6,6 +6,7 @@ import pytest
 
 from mtjob.backends.base import GenOptions
 from mtjob.backends.runtime import cpu_layout
+from mtjob.choices import Backend, Device
 from mtjob.config import JobConfig
 from mtjob.engines.batching import BatchJob
 from mtjob.engines.local import LocalEngine
@@ -30,7 +31,7 @@ def jobs(n: int) -> list[BatchJob]:
 @pytest.mark.parametrize("batches, workers", [(1, 1), (3, 2)])
 def test_engine_sizes_the_translator_to_the_planned_batches(tiny_models, backend, batches,
                                                             workers):
-    config = JobConfig(mt_model=str(tiny_models["mt"]), backend=backend, device="cpu",
+    config = JobConfig(mt_model=str(tiny_models["mt"]), backend=backend, device=Device.CPU,
                        threads=2, summary=False)
     engine = LocalEngine(config)
     outcomes = engine.translate_batches(jobs(batches))
@@ -40,8 +41,9 @@ def test_engine_sizes_the_translator_to_the_planned_batches(tiny_models, backend
 
 @pytest.mark.parametrize("documents, workers", [(1, 1), (2, 2)])
 def test_engine_sizes_the_summarizer_to_the_articles(tiny_models, documents, workers):
-    config = JobConfig(sum_model=str(tiny_models["sum"]), backend="ctranslate2", device="cpu",
-                       threads=2, sum_beams=1, sum_min_length=5, sum_max_length=30)
+    config = JobConfig(sum_model=str(tiny_models["sum"]), backend=Backend.CTRANSLATE2,
+                       device=Device.CPU, threads=2, sum_beams=1, sum_min_length=5,
+                       sum_max_length=30)
     engine = LocalEngine(config)
     docs = [["Kerry met the envoy in Geneva on Monday. " * 3] for _ in range(documents)]
     outcomes = engine.summarize(docs)
@@ -52,8 +54,9 @@ def test_engine_sizes_the_summarizer_to_the_articles(tiny_models, documents, wor
 def test_a_long_article_runs_its_chunks_side_by_side(tiny_models, monkeypatch):
     from mtjob.backends.ct2 import CTranslate2Summarizer
 
-    config = JobConfig(sum_model=str(tiny_models["sum"]), backend="ctranslate2", device="cpu",
-                       threads=2, sum_beams=1, sum_min_length=5, sum_max_length=30)
+    config = JobConfig(sum_model=str(tiny_models["sum"]), backend=Backend.CTRANSLATE2,
+                       device=Device.CPU, threads=2, sum_beams=1, sum_min_length=5,
+                       sum_max_length=30)
     engine = LocalEngine(config)
     calls: list[int] = []
     real = CTranslate2Summarizer.summarize

@@ -21,6 +21,7 @@ from mtjob.backends.ct2 import (
     converted_model,
     select_runtime,
 )
+from mtjob.choices import Backend, Device
 from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.errors import ConfigError, MissingExtraError
@@ -45,7 +46,7 @@ def english_texts() -> list[str]:
 
 def mt_config(models: dict[str, Path], **kw) -> JobConfig:
     return JobConfig(mt_model=str(models["mt"]), sum_model=str(models["sum"]),
-                     backend="ctranslate2", device="cpu", **kw)
+                     backend=Backend.CTRANSLATE2, device=Device.CPU, **kw)
 
 
 def ct2_entries() -> list[Path]:
@@ -189,7 +190,7 @@ def test_greedy_float32_matches_transformers(tiny_models, role):
     kw: dict[str, Any] = dict(quantize="none", dtype="float32", sum_beams=1,
                               sum_min_length=12, sum_max_length=30)
     hf_cfg = JobConfig(mt_model=str(tiny_models["mt"]), sum_model=str(tiny_models["sum"]),
-                       device="cpu", **kw)
+                       device=Device.CPU, **kw)
     if role == "mt":
         texts = sample_paragraphs(6)
         ct2 = CTranslate2Translator(mt_config(tiny_models, **kw))
@@ -215,14 +216,14 @@ def test_greedy_float32_matches_transformers(tiny_models, role):
 ])
 def test_runtime_selection(monkeypatch, gpus, device, dtype, quantize, expected):
     monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: gpus)
-    cfg = JobConfig(backend="ctranslate2", device=device, dtype=dtype, quantize=quantize)
+    cfg = JobConfig(backend=Backend.CTRANSLATE2, device=device, dtype=dtype, quantize=quantize)
     assert select_runtime(cfg) == expected
 
 
 def test_cuda_without_gpu_is_a_config_error(monkeypatch):
     monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 0)
     with pytest.raises(ConfigError, match="no CUDA GPU"):
-        select_runtime(JobConfig(backend="ctranslate2", device="cuda"))
+        select_runtime(JobConfig(backend=Backend.CTRANSLATE2, device=Device.CUDA))
 
 
 def test_missing_ctranslate2_names_the_extra(tiny_models, monkeypatch):
@@ -251,7 +252,7 @@ def test_summarizer_accepts_equal_min_and_max_length(tiny_models):
     from mtjob.backends.ct2 import CTranslate2Summarizer
     from mtjob.config import JobConfig
 
-    cfg = JobConfig(backend="ctranslate2", sum_model=str(tiny_models["sum"]), sum_beams=1,
+    cfg = JobConfig(backend=Backend.CTRANSLATE2, sum_model=str(tiny_models["sum"]), sum_beams=1,
                     sum_min_length=12, sum_max_length=12)
     [summary] = CTranslate2Summarizer(cfg).summarize(["The truce was extended by two days. " * 8])
     assert summary.strip()

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mtjob.backends.store.hub import resolve_model
+from mtjob.choices import Device, Quantize
 from mtjob.cli import app
 from mtjob.errors import ModelUnavailableError, UnsafeModelError
 
@@ -109,7 +110,7 @@ def test_loader_never_trusts_remote_code(tiny_models, monkeypatch):
 
     seen = spy_from_pretrained(monkeypatch)
     source = resolve_model(str(tiny_models["mt"]), None, None, allow_pickle=False)
-    load_model(source, JobConfig(quantize="none"))
+    load_model(source, JobConfig(quantize=Quantize.NONE))
     assert seen["trust_remote_code"] is False and seen["use_safetensors"] is True
 
 
@@ -141,7 +142,8 @@ def test_cpu_half_precision_uses_eager_attention(tiny_models, monkeypatch, dtype
 
     seen = spy_from_pretrained(monkeypatch)
     source = resolve_model(str(tiny_models["mt"]), None, None, allow_pickle=False)
-    model, info = load_model(source, JobConfig(device="cpu", dtype=dtype, quantize="none"))
+    model, info = load_model(source, JobConfig(device=Device.CPU, dtype=dtype,
+                                               quantize=Quantize.NONE))
     assert seen["attn_implementation"] == attention and info["dtype"] == dtype
     assert str(next(model.parameters()).dtype) == f"torch.{dtype}"
 
@@ -152,7 +154,8 @@ def test_cancel_stops_generate_at_the_next_step(tiny_models):
     from mtjob.backends.hf import TransformersTranslator
     from mtjob.config import JobConfig
 
-    translator = TransformersTranslator(JobConfig(mt_model=str(tiny_models["mt"]), device="cpu"))
+    translator = TransformersTranslator(JobConfig(mt_model=str(tiny_models["mt"]),
+                                                  device=Device.CPU))
     options = GenOptions(beams=2, max_new_tokens=40)
     text = "قال المتحدث إن المحادثات ستستمر غدا في العاصمة"
     [full] = translator.translate([text], options)
@@ -193,9 +196,9 @@ def test_torch_int8_is_opt_in_and_warned(tiny_models, caplog):
     from mtjob.config import JobConfig
 
     source = resolve_model(str(tiny_models["mt"]), None, None, allow_pickle=False)
-    _, info = load_model(source, JobConfig(device="cpu"))
+    _, info = load_model(source, JobConfig(device=Device.CPU))
     assert info["quantize"] == "none" and "lossy" not in caplog.text
-    model, info = load_model(source, JobConfig(device="cpu", quantize="int8"))
+    model, info = load_model(source, JobConfig(device=Device.CPU, quantize=Quantize.INT8))
     assert info["quantize"] == "int8" and "lossy" in caplog.text
     head = type(model.lm_head)
     assert "quantized" in head.__module__.lower() or "Quantized" in head.__name__

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -28,8 +29,11 @@ from mtjob.errors import ConfigError
 from mtjob.outfolder.index import skip_key
 from mtjob.vocabulary import Role
 
-WORDS = {"backend": "transformers", "device": "cpu", "dtype": "float32", "quantize": "none",
-         "lang_check": "off", "engine": "local", "terms": "flag", "consistency": "run"}
+# Plain words, as TOML, a flag or an untyped caller of the API hands them over (the config
+# turns each into its member): Any, since the fields are typed with the members.
+WORDS: dict[str, Any] = {
+    "backend": "transformers", "device": "cpu", "dtype": "float32", "quantize": "none",
+    "lang_check": "off", "engine": "local", "terms": "flag", "consistency": "run"}
 
 
 def test_every_choice_field_is_typed_with_its_enum():
@@ -60,14 +64,15 @@ def test_what_the_config_writes_is_byte_for_byte_the_words():
     words = {k: (WORDS.get(k, v)) for k, v in settings.items()}
     assert json.dumps(settings, sort_keys=True) == json.dumps(words, sort_keys=True)
     revisions = {Role.MT: "a" * 40, Role.SUMMARY: "b" * 40}
-    assert skip_key(settings, revisions) == skip_key(words, {"mt": "a" * 40,
-                                                             "summary": "b" * 40})
+    # the revisions keyed by plain words, as before the roles were members: the same key
+    word_revisions: dict[Any, str] = {"mt": "a" * 40, "summary": "b" * 40}
+    assert skip_key(settings, revisions) == skip_key(words, word_revisions)
 
 
 def test_a_wrong_word_names_the_allowed_ones(tmp_path: Path):
     with pytest.raises(ConfigError, match="dtype must be one of auto, float32, float16, "
                                           "bfloat16; got 'float8'"):
-        JobConfig(dtype="float8")
+        JobConfig(dtype="float8")  # type: ignore[arg-type]  # a wrong word, to be refused
     toml = tmp_path / "c.toml"
     toml.write_text("device = 3\n")
     with pytest.raises(ConfigError, match="device must be str, got 3"):

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from mtjob.choices import EngineKind
 from mtjob.outfolder.verify import verify
 
 from ..conftest import SAMPLE
@@ -109,7 +110,7 @@ def test_token_counting_under_ray_loads_no_weights_and_starts_no_ray(tiny_models
 
     monkeypatch.setattr(AutoModelForSeq2SeqLM, "from_pretrained", no_weights)
     config = JobConfig(mt_model=str(tiny_models["mt"]), sum_model=str(tiny_models["sum"]),
-                       engine="ray")
+                       engine=EngineKind.RAY)
     models = RayModels()
     models.check(config)
     tokenizer = models.tokenizer(config)

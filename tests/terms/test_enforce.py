@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from mtjob.backends.base import Call, GenOptions, Hypothesis
+from mtjob.choices import Consistency, LangCheck
 from mtjob.config import JobConfig
 from mtjob.job import run_shard
 from mtjob.outfolder.verify import verify
@@ -150,7 +151,8 @@ def test_the_run_record_counts_forced_and_unified_sentences(tmp_path):
     (tmp_path / "g.tsv").write_text("جنيف\tGeneva\n", encoding="utf-8")
     english = {**ENGLISH, "قال جنيف إن الاجتماع انتهى.": ["said Genf that it ended."]}
     config = JobConfig(mt_model="fake-mt", sum_model="fake-sum", summary=False,
-                       lang_check="off", glossary=str(tmp_path / "g.tsv"), consistency="run")
+                       lang_check=LangCheck.OFF, glossary=str(tmp_path / "g.tsv"),
+                       consistency=Consistency.RUN)
     report = run_shard(config, [inbox], tmp_path / "out", models=FakeModels(Scripted(english)))
     assert report.terms == {"forced": 1, "unified": 1}
     assert run_record(0, 1, report, config, 0, 0.0)["terms"] == {"forced": 1, "unified": 1}

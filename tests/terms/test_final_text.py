@@ -11,6 +11,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from mtjob.choices import LangCheck, TermsMode
 from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.job import run_shard
@@ -33,7 +34,7 @@ def folder(tmp_path: Path) -> Path:
     (inbox / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "g.tsv").write_text("كيري\tKerry\nجنيف\tGeneva\n", encoding="utf-8")
     config = JobConfig(mt_model="fake-mt", sum_model="fake-sum", summary=False,
-                       lang_check="off", glossary=str(tmp_path / "g.tsv"))
+                       lang_check=LangCheck.OFF, glossary=str(tmp_path / "g.tsv"))
     out = tmp_path / "out"
     run_shard(config, [inbox], out, models=FakeModels(FakeTranslator(
         script=lambda text, options: ENGLISH.get(text))))
@@ -73,7 +74,8 @@ def test_a_post_edit_that_restores_a_term_clears_the_flag(tmp_path):
     out = folder(tmp_path)
     (tmp_path / "g.tsv").write_text("كيري\tKerry\n", encoding="utf-8")
     config = JobConfig(mt_model="fake-mt", sum_model="fake-sum", summary=False,
-                       lang_check="off", glossary=str(tmp_path / "g.tsv"), terms="flag")
+                       lang_check=LangCheck.OFF, glossary=str(tmp_path / "g.tsv"),
+                       terms=TermsMode.FLAG)
     run_shard(config, [tmp_path / "inbox"], out, force=True, models=FakeModels(FakeTranslator(
         script=lambda text, options: "Carey said it ended." if "كيري" in text else None)))
     sentences = [json.loads(line)["sentences"][0] for line in (out / "a.jsonl").read_text(
