@@ -15,13 +15,14 @@ from mtjob.config import JobConfig
 from mtjob.records import ArticleOutcome
 from mtjob.runs.report import RunReport
 from mtjob.runs.runlog import JsonFormatter, write_metrics, write_run_record
+from mtjob.vocabulary import Role, Status
 
 
 def report(**counts) -> RunReport:
-    models = {"mt": {"id": "org/mt", "revision": "c" * 40}}
-    outcomes = [ArticleOutcome("a", Path("in/a.txt"), "done", meta={"models": models}),
-                ArticleOutcome("b", Path("in/b.txt"), "unchanged"),
-                ArticleOutcome("c", Path("in/c.txt"), "failed", "c.txt: not UTF-8")]
+    models = {Role.MT: {"id": "org/mt", "revision": "c" * 40}}
+    outcomes = [ArticleOutcome("a", Path("in/a.txt"), Status.DONE, meta={"models": models}),
+                ArticleOutcome("b", Path("in/b.txt"), Status.UNCHANGED),
+                ArticleOutcome("c", Path("in/c.txt"), Status.FAILED, "c.txt: not UTF-8")]
     rep = RunReport(outcomes=outcomes, paragraphs=3, segments=5, src_tokens=120,
                     tgt_tokens=100, seconds=4.0, flags=Counter({"repeat": 2, "latin": 1}),
                     locked=True)
@@ -113,7 +114,7 @@ def test_metric_labels_are_escaped(tmp_path, flag):
 def test_record_run_leaves_unchanged_reruns_alone(tmp_path):
     from mtjob.runs.runlog import record_run
 
-    rerun = RunReport(outcomes=[ArticleOutcome("a", Path("a.txt"), "unchanged")])
+    rerun = RunReport(outcomes=[ArticleOutcome("a", Path("a.txt"), Status.UNCHANGED)])
     record_run(tmp_path, 0, 1, rerun, JobConfig(), 0, 0.0, metrics=tmp_path / "m.prom")
     assert not (tmp_path / "_mtjob").exists() and (tmp_path / "m.prom").is_file()
     record_run(tmp_path, 0, 1, report(), JobConfig(), 1, 0.0)

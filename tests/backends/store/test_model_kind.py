@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from mtjob.backends.store.model_kind import describe, is_kind
 from mtjob.cli import app
+from mtjob.vocabulary import Role
 
 
 def invoke(*args, **kwargs):
@@ -50,7 +51,7 @@ def test_translate_checks_its_model_too(tiny_models):
 def test_kinds(tmp_path, config, files, mt, summary):
     for name in files:
         (tmp_path / name).write_bytes(b"")
-    assert (is_kind("mt", config, tmp_path), is_kind("summary", config, tmp_path)) == \
+    assert (is_kind(Role.MT, config, tmp_path), is_kind(Role.SUMMARY, config, tmp_path)) == \
         (mt, summary)
 
 
