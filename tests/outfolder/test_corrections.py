@@ -4,7 +4,7 @@ for another text piped on stdin not applied, short journal names."""
 
 from __future__ import annotations
 
-from mtjob.outfolder import journal
+from mtjob.outfolder import atomic, journal
 from mtjob.outfolder.anchors import Anchor, ArticleIndex
 from mtjob.outfolder.corrected import ArticleCorrections
 from mtjob.outfolder.corrections import Correction, parse_corrections, store_bytes
@@ -103,7 +103,7 @@ def test_staged_names_are_short_whatever_the_article_is_called(tmp_path, monkeyp
     (out / "_mtjob").mkdir(parents=True)
     name = "ب" * 110 + ".abstract.json"  # 234 bytes
     seen = []
-    real = journal.atomic_write
+    real = atomic.atomic_write  # what the journal writes with
 
     def spy(path, data):
         seen.append(path.name)

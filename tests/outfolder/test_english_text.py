@@ -6,6 +6,7 @@ it finds for the articles it changed."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from mtjob.export import export_folder
 from mtjob.outfolder.english_text import check_texts, final_paragraph, text_path
@@ -27,7 +28,7 @@ def correct(out, doc_id: str, para: int, sent: int, text: str, tmp_path) -> None
 
 
 def test_final_paragraph_joins_the_post_edits_as_the_run_joins():
-    record = {"ar": "أ.\nب. ج.", "en": "A.\nB. C.", "sentences": [
+    record: dict[str, Any] = {"ar": "أ.\nب. ج.", "en": "A.\nB. C.", "sentences": [
         {"ar": "أ.", "en": "A."}, {"ar": "ب.", "en": "B.", "post_edit": "Bee."},
         {"ar": "ج.", "en": "C."}]}
     assert final_paragraph(record) == "A.\nBee. C."

@@ -32,7 +32,8 @@ def _in_declared_order(written: list[str], declared: list[str]) -> bool:
 
 
 def test_every_key_the_writer_writes_is_declared_in_its_order():
-    sentence = SentenceRecord("نص.", "Text.", 3, 2, ("copied",), -0.5, ((0, 0),), ("x",),
+    miss = {"term": "نص", "expected": ["Text"]}
+    sentence = SentenceRecord("نص.", "Text.", 3, 2, ("copied",), -0.5, ((0, 0),), (miss,),
                               Origin.MEMORY, {"id": 1}, {"en": "T"})
     record = ParagraphRecord("a", 0, "نص.", "Text.", (sentence,), ("copied",)).to_dict()
     assert _in_declared_order(list(record), _names(FinishedParagraph))

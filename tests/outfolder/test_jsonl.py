@@ -84,14 +84,15 @@ def test_a_cut_last_line_is_named():
 
 
 def test_the_typed_reader_reads_what_the_writer_wrote():
+    miss = {"term": "نص", "expected": ["T"]}
     record = ParagraphRecord("a", 0, "نص.", "T.", (SentenceRecord(
-        "نص.", "T.", 2, 3, ("low_confidence",), -2, ((0, 1),), ("x",)),), ("low_confidence",))
+        "نص.", "T.", 2, 3, ("low_confidence",), -2, ((0, 1),), (miss,)),), ("low_confidence",))
     [paragraph] = read_paragraphs(jsonl_bytes([record]), "a.jsonl", "a")
     [s] = paragraph.sentences
     assert (s.index, s.ar, s.en, s.src_tokens, s.tgt_tokens) == (0, "نص.", "T.", 2, 3)
     assert s.score == -2.0 and isinstance(s.score, float)
     assert (s.flags, s.alignment, s.glossary_miss, s.origin) == \
-        (("low_confidence",), ((0, 1),), ("x",), "mt")
+        (("low_confidence",), ((0, 1),), (miss,), "mt")
     assert (s.post_edit, s.edited_by, s.edited_at, s.memory) == (None, None, None, None)
 
 
