@@ -387,7 +387,7 @@ class ParallelFake(FakeTranslator):
 
         self.lock, self.active, self.most = threading.Lock(), 0, 0
 
-    def translate(self, texts, options, call=None):
+    def translate(self, texts, options, call=None, prefixes=None):
         import time
 
         with self.lock:
@@ -395,7 +395,7 @@ class ParallelFake(FakeTranslator):
             self.most = max(self.most, self.active)
         try:
             time.sleep(0.02)
-            return super().translate(texts, options, call)
+            return super().translate(texts, options, call, prefixes)
         finally:
             with self.lock:
                 self.active -= 1
@@ -426,7 +426,7 @@ def test_an_interrupted_engine_cancels_the_batches_still_running(cfg):
     jobs = [BatchJob(("a b c",), (4,), GenOptions(1, 8))] * 6
 
     class Interrupt:  # a Progress whose first report is a Ctrl-C
-        def add_total(self, steps: int) -> None:
+        def begin(self, stage: str, total: int, unit: str) -> None:
             pass
 
         def __call__(self, steps: int) -> None:
@@ -551,8 +551,8 @@ def test_a_failed_retry_keeps_the_first_translations(tmp_path, sample_inbox, cfg
 def test_a_batch_that_returns_too_few_translations_fails_its_article(tmp_path, sample_inbox,
                                                                      cfg):
     class Short(FakeTranslator):
-        def translate(self, texts, options, call=None):
-            return super().translate(texts, options, call)[:-1]
+        def translate(self, texts, options, call=None, prefixes=None):
+            return super().translate(texts, options, call, prefixes)[:-1]
 
     report = run_shard(cfg, [sample_inbox], tmp_path / "out", models=factory(Short()))
     assert not report.done and "translation(s) for" in failures(report)[0][1]

@@ -56,11 +56,11 @@ class SlowTranslator(FakeTranslator):
         self.started: list[int] = []
         self.lock = threading.Lock()
 
-    def translate(self, texts, options, call=None):
+    def translate(self, texts, options, call=None, prefixes=None):
         with self.lock:
             self.started.append(options.max_new_tokens)
         time.sleep(options.max_new_tokens / 2000)
-        return super().translate(texts, options, call)
+        return super().translate(texts, options, call, prefixes)
 
 
 def test_the_longest_calls_start_first_and_outcomes_keep_their_order():

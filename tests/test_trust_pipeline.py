@@ -84,8 +84,8 @@ class ScoredTranslator(FakeTranslator):
         super().__init__()
         self.scores = scores
 
-    def translate(self, texts, options, call=None):
-        hyps = super().translate(texts, options, call)
+    def translate(self, texts, options, call=None, prefixes=None):
+        hyps = super().translate(texts, options, call, prefixes)
         retry = options.repetition_penalty != 1.0
         return [Hypothesis(h.text + (" again" if retry else ""), h.tokens,
                            self.scores(t, retry)) for t, h in zip(texts, hyps, strict=True)]

@@ -79,9 +79,9 @@ def test_a_corrected_sentence_comes_from_the_memory_and_is_never_decoded(
         translator = real(*args)
         translate = translator.translate
 
-        def wrapped(texts, options, call=None):
+        def wrapped(texts, options, call=None, prefixes=None):
             decoded.extend(texts)
-            return translate(texts, options, call)
+            return translate(texts, options, call, prefixes)
         translator.translate = wrapped
         return translator
 
