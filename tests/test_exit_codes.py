@@ -18,6 +18,8 @@ from mtjob.cli import app
 from mtjob.errors import EXIT_CODES, OutputError
 from mtjob.outfolder.lock import OutputLock
 from mtjob.outfolder.paths import meta_dir
+from mtjob.testing.tiny_models import ModelFolders
+from mtjob.vocabulary import Role
 
 from .conftest import REPO
 
@@ -103,7 +105,7 @@ def test_usage_errors_that_used_to_exit_1(tmp_path, sample_inbox, tiny_args, deb
         assert result.exit_code == 2 and "not writable" in result.output
 
 
-def broken(tmp_path: Path, tiny_models: dict[str, Path], role: str, how: str) -> Path:
+def broken(tmp_path: Path, tiny_models: ModelFolders, role: Role, how: str) -> Path:
     folder = tmp_path / f"{role}-{how}"
     shutil.copytree(tiny_models[role], folder)
     if how == "truncated":
@@ -121,17 +123,17 @@ def broken(tmp_path: Path, tiny_models: dict[str, Path], role: str, how: str) ->
 
 
 @pytest.mark.parametrize("role, how, message", [
-    ("mt", "truncated", "model.safetensors is truncated"),
-    ("mt", "no-config", "no config.json"),
-    ("mt", "custom-code", "needs its own code"),
-    ("mt", "source.spm", "tokenizer cannot be loaded"),
-    ("sum", "vocab.json", "tokenizer cannot be loaded"),
+    (Role.MT, "truncated", "model.safetensors is truncated"),
+    (Role.MT, "no-config", "no config.json"),
+    (Role.MT, "custom-code", "needs its own code"),
+    (Role.MT, "source.spm", "tokenizer cannot be loaded"),
+    (Role.SUMMARY, "vocab.json", "tokenizer cannot be loaded"),
 ])
 @pytest.mark.parametrize("debug", [False, True])
 def test_a_broken_model_stops_the_run_before_any_article(tmp_path, sample_inbox, tiny_models,
                                                          tiny_args, role, how, message, debug):
     folder = broken(tmp_path, tiny_models, role, how)
-    flag = "--mt-model" if role == "mt" else "--sum-model"
+    flag = "--mt-model" if role is Role.MT else "--sum-model"
     out = tmp_path / "out"
     result = invoke("run", sample_inbox, "--out", out, *tiny_args, flag, folder, debug=debug)
     assert result.exit_code == 2, result.output

@@ -263,7 +263,9 @@ def _docstrings(tree: ast.AST) -> set[int]:
 
 def test_the_words_of_the_files_are_written_as_enum_members():
     """``"done"`` outside ``Status`` is a second definition waiting to drift (STYLE 20)."""
-    words, seen, where = _enum_words(), defaultdict(int), defaultdict(list)
+    words = _enum_words()
+    seen: defaultdict[tuple[str, str], int] = defaultdict(int)
+    where: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
     for name, path in modules().items():
         if name == "mtjob.vocabulary":
             continue

@@ -26,6 +26,7 @@ from mtjob.cli import app
 from mtjob.config import JobConfig
 from mtjob.errors import ConfigError, MissingExtraError
 from mtjob.testing.tiny_models import ModelFolders
+from mtjob.vocabulary import Role
 
 ctranslate2 = pytest.importorskip("ctranslate2")
 
@@ -37,15 +38,15 @@ def sample_paragraphs(n: int) -> list[str]:
 
 
 def english_texts() -> list[str]:
-    from mtjob.testing.tiny_models import EN_SEED
+    from mtjob.testing.seed_text import EN_SEED
 
     lines = EN_SEED.splitlines()
     return ["Kerry met the envoy.", "Oil prices fell on Monday after the report."] + [
         " ".join(lines[i:i + 4]) for i in (0, 8, 16)]
 
 
-def mt_config(models: dict[str, Path], **kw) -> JobConfig:
-    return JobConfig(mt_model=str(models["mt"]), sum_model=str(models["sum"]),
+def mt_config(models: ModelFolders, **kw) -> JobConfig:
+    return JobConfig(mt_model=str(models[Role.MT]), sum_model=str(models[Role.SUMMARY]),
                      backend=Backend.CTRANSLATE2, device=Device.CPU, **kw)
 
 
@@ -136,7 +137,7 @@ def with_positions(folder: Path, out: Path, positions: int) -> Path:
 
 
 @pytest.fixture(scope="module")
-def long_models(tiny_models, tmp_path_factory) -> dict[str, Path]:
+def long_models(tiny_models, tmp_path_factory) -> ModelFolders:
     root = tmp_path_factory.mktemp("long")
     return ModelFolders({role: with_positions(path, root / path.name, 2048)
                          for role, path in tiny_models.items()})

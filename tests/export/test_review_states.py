@@ -12,6 +12,7 @@ the review branch lands, make the ``confirmed`` and ``propagated`` sentences by 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import Any
 
 from mtjob.export.html import render_html, render_index
 from mtjob.export.tmx import render_project_tmx, render_tmx
@@ -30,7 +31,7 @@ def article(doc_id: str, sentences: list[dict]) -> FinishedArticle:
     record = {"doc_id": doc_id, "para_id": 0, "ar": " ".join(s["ar"] for s in sentences),
               "en": " ".join(s["en"] for s in sentences), "sentences": sentences,
               "flags": []}
-    meta = {"doc_id": doc_id, "abstract": None, "method": "none", "paragraphs": 1,
+    meta: dict[str, Any] = {"doc_id": doc_id, "abstract": None, "method": "none", "paragraphs": 1,
             "source": f"{doc_id}.txt", "source_sha256": "0" * 64, "jsonl_sha256": "0" * 64,
             "models": None, "settings": {}, "flags": {}}
     return FinishedArticle(doc_id=doc_id, paragraphs=(from_json(FinishedParagraph, record),),

@@ -50,7 +50,7 @@ def test_xliff_alt_trans_and_leveraged_tm(matched):
     close = units["p1-s0"]
     assert close.find(f"{XLIFF}target").get("state-qualifier") == "leveraged-mt"
     (alt,) = close.findall(f"{XLIFF}alt-trans")
-    assert alt.get("origin") == "memory" and 85 <= int(alt.get("match-quality")) < 100
+    assert alt.get("origin") == "memory" and 85 <= int(alt.attrib["match-quality"]) < 100
     assert alt.find(f"{XLIFF}target").text == FIXED
     assert alt.find(f"{XLIFF}source").text == DATELINE
     assert alt.find(f"{XLIFF}note").get("from") == "rania"
