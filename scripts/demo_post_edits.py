@@ -67,6 +67,7 @@ def main() -> None:
 
     from mtjob.cli import app
     from mtjob.testing.tiny_models import build_tiny_models
+    from mtjob.vocabulary import Role
     from scripts.bench.memory import build_inbox
 
     work = Path(tempfile.mkdtemp(prefix="mtjob-demo-postedits-"))
@@ -78,7 +79,7 @@ def main() -> None:
         out = work / "out"
         runner = CliRunner()
         done = runner.invoke(app, ["run", str(inbox), "--out", str(out), "--mt-model",
-                                   str(models["mt"]), "--no-summary", "--beams", "2",
+                                   str(models[Role.MT]), "--no-summary", "--beams", "2",
                                    "--no-retry-degenerate", "--quiet"])
         assert done.exit_code == 0, done.output
         simulate(out)

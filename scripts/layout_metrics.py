@@ -20,6 +20,7 @@ import sys
 from itertools import pairwise
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 HERE = Path(__file__).resolve().parent.parent
 
@@ -83,7 +84,7 @@ def _collapse(walk: list[str]) -> list[str]:
     return [m for i, m in enumerate(walk) if i == 0 or walk[i - 1] != m]
 
 
-def measure(root: Path) -> dict:
+def measure(root: Path) -> dict[str, Any]:
     structure = _structure(root)
     package = root / "mtjob"
     mods = [p for p in package.rglob("*.py") if "testing" not in p.parts]

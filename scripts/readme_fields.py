@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from readme_cli import update
+from scripts.readme_cli import update
 
 MARKERS = re.compile(r"(<!-- fields:(\w+) -->\n)(?:.*?\n)?(<!-- /fields:\2 -->)", re.S)
 

@@ -11,8 +11,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from readme_cli import README, update
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from scripts.readme_cli import README, update
 
 ROOT = README.parent
 WIDTH, NAME = 100, 24

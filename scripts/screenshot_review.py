@@ -28,6 +28,7 @@ def build_run(work: Path) -> Path:
 
     from mtjob.cli import app
     from mtjob.testing.tiny_models import build_tiny_models
+    from mtjob.vocabulary import Role
 
     models = build_tiny_models(work / "models")
     inbox = work / "inbox"
@@ -35,8 +36,8 @@ def build_run(work: Path) -> Path:
     shutil.copy(REPO / "examples" / "article.ar.txt", inbox / "article.ar.txt")
     out = work / "out"
     runner = CliRunner()
-    for args in (["run", str(inbox), "--out", str(out), "--mt-model", str(models["mt"]),
-                  "--sum-model", str(models["sum"]), "--beams", "1", "--sum-beams", "1",
+    for args in (["run", str(inbox), "--out", str(out), "--mt-model", str(models[Role.MT]),
+                  "--sum-model", str(models[Role.SUMMARY]), "--beams", "1", "--sum-beams", "1",
                   "--quiet"],
                  ["export", str(out), "--format", "html", "--quiet"]):
         result = runner.invoke(app, args, catch_exceptions=False)

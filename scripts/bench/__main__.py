@@ -100,18 +100,19 @@ def run_models_parts(parts: set[str], args: argparse.Namespace, work: Path, env:
         "summary_lengths": [SUM_MIN, SUM_MAX]}
     tables = []
     if "job" in parts:
-        from mtjob.choices import resolve_backend  # this checkout's mtjob, as the children get
+        # this checkout's mtjob, as the children get
+        from mtjob.choices import Backend, resolve_backend
 
         rows = run_job_part(ctx, ["auto", "transformers"])
         report["job"] = {"rows": rows, "naive": ctx["naive_job"],
-                         "default_backend": resolve_backend("auto")}
+                         "default_backend": resolve_backend(Backend.AUTO)}
         tables.append(format_job(rows, ctx["naive_job"]))
         tables.append("\n".join(["Targets of the whole job (issue 14)"]
                                 + evaluate_job(rows, "auto")))
     if "gpu" in parts:
-        rows, base = run_gpu_part(ctx)
-        report["runs"] = [asdict(r) | {"tokens_per_s": r.rate} for r in rows]
-        tables.append(format_table(rows, {4: base}, "GPU: ratios to (a) at beam 4; wall time "
+        gpu_rows, base = run_gpu_part(ctx)
+        report["runs"] = [asdict(r) | {"tokens_per_s": r.rate} for r in gpu_rows]
+        tables.append(format_table(gpu_rows, {4: base}, "GPU: ratios to (a) at beam 4; wall time "
                                    "counts the whole process"))
     return tables
 

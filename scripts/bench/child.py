@@ -123,7 +123,7 @@ def ban_eos(src: Path, dst: Path) -> int:
     for item in src.iterdir():
         if item.name != "model.safetensors":
             shutil.copy2(item, dst / item.name)
-    eos = json.loads((src / "config.json").read_text(encoding="utf-8"))["eos_token_id"]
+    eos: int = json.loads((src / "config.json").read_text(encoding="utf-8"))["eos_token_id"]
     weights = load_file(str(src / "model.safetensors"))
     weights["final_logits_bias"][0, eos] = EOS_BIAS
     save_file(weights, str(dst / "model.safetensors"), metadata={"format": "pt"})

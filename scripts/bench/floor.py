@@ -52,6 +52,8 @@ def main() -> int:
     import ctranslate2
 
     from mtjob.backends.conversion import converted_model
+    from mtjob.backends.lazy import LazyModel
+    from mtjob.choices import Backend
     from mtjob.config import JobConfig
     from mtjob.engines.resolve import LocalModels
     from mtjob.inputs.reader import read_article
@@ -59,7 +61,7 @@ def main() -> int:
     from mtjob.translation import translate_segments
 
     config = JobConfig(mt_model=str(MODELS / NOEOS / "marian-ar-en"), beams=4,
-                       backend="ctranslate2", threads=2, max_length_factor=1.3,
+                       backend=Backend.CTRANSLATE2, threads=2, max_length_factor=1.3,
                        max_length_offset=0, retry_degenerate=False, summary=False)
     models = LocalModels()
     tokens = models.tokenizer(config)
@@ -71,8 +73,10 @@ def main() -> int:
     translate_segments(segments[:2], engine, config)  # waits for the load; warms
     mtjob_s = min(_timed(lambda: translate_segments(segments, engine, config))
                   for _ in range(args.runs))
-    layout = engine.translator.info()["parallel_batches"]
-    path = converted_model(engine.translator.source, "int8", config.alignment_layer)
+    translator = engine.translator
+    assert isinstance(translator, LazyModel)  # a real backend: its staged model's source
+    layout = translator.info()["parallel_batches"]
+    path = converted_model(translator.source, "int8", config.alignment_layer)
     engine.close()
     source = tokens.source_tokens([s.text for s in segments])
     limits = [s.limit for s in segments]

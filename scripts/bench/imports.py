@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from .settings import save_json
 
@@ -75,7 +76,7 @@ def make_folder(root: Path, size: int, per_paragraph: int = 5) -> tuple[Path, Pa
     return out, tsv
 
 
-def timed_import(tree: Path, folder: Path, tsv: Path, work: Path) -> dict:
+def timed_import(tree: Path, folder: Path, tsv: Path, work: Path) -> dict[str, Any]:
     """One import by the mtjob in ``tree``, on a fresh copy of ``folder``."""
     copy = work / "copy"
     shutil.rmtree(copy, ignore_errors=True)
@@ -85,7 +86,8 @@ def timed_import(tree: Path, folder: Path, tsv: Path, work: Path) -> dict:
                           env={**os.environ, "PYTHONPATH": str(tree)}, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"import failed ({tree}): {proc.stderr[-2000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    timings: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return timings
 
 
 def main() -> None:

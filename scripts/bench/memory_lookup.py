@@ -161,6 +161,7 @@ def growth(work: Path, kind: str, queries: int, sizes: tuple[int, ...] = SIZES
 def article_run(work: Path, segments: int, entries: int) -> dict[str, Any]:
     """The translate stage of one article of ``segments`` sentences: without the memory,
     with it (index), with it through the scan (the module doc says how)."""
+    from mtjob.choices import LangCheck
     from mtjob.config import JobConfig
     from mtjob.job import run_shard
     from mtjob.memory.reader import MemoryReader
@@ -180,7 +181,6 @@ def article_run(work: Path, segments: int, entries: int) -> dict[str, Any]:
     (inbox / "long.txt").write_text("\n\n".join(" ".join(sentences[i:i + 5]) for i in
                                                 range(0, segments, 5)) + "\n",
                                     encoding="utf-8")
-    base = {"summary": False, "beams": 1, "lang_check": "off"}
     real = MemoryReader.close_matches
 
     def scanned(self: MemoryReader, keys: list[str], cutoff: float = 0.85) -> Any:
@@ -196,9 +196,9 @@ def article_run(work: Path, segments: int, entries: int) -> dict[str, Any]:
                                  ("scan", str(mem), scanned), ("index again", str(mem), real)):
         MemoryReader.close_matches = search  # type: ignore[method-assign]
         try:
-            report = run_shard(JobConfig(**base, memory=memory), [inbox],
-                               work / f"out-{name.replace(' ', '-')}", force=True,
-                               models=FakeModels(FakeTranslator()))
+            config = JobConfig(summary=False, beams=1, lang_check=LangCheck.OFF, memory=memory)
+            report = run_shard(config, [inbox], work / f"out-{name.replace(' ', '-')}",
+                               force=True, models=FakeModels(FakeTranslator()))
         finally:
             MemoryReader.close_matches = real  # type: ignore[method-assign]
         result[name] = {"translate_s": round(report.stage_seconds.get("translate", 0.0), 2),

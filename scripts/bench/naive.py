@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
                 src_tokens = int(inputs["input_ids"].shape[1])
                 limit = math.ceil(args.factor * src_tokens)
                 ids = model.generate(**inputs, num_beams=args.beams, max_new_tokens=limit)
-                english = tokenizer.decode(ids[0], skip_special_tokens=True)
+                english = str(tokenizer.decode(ids[0], skip_special_tokens=True))  # one text
                 english_paragraphs.append(english)
                 # Decoder steps = output length minus the decoder start token.
                 steps = int(ids.shape[1]) - 1

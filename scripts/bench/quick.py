@@ -41,6 +41,7 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     # From a neutral folder: ``-m mtjob`` must find the interpreter's own mtjob, not ./mtjob.
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             cwd=tempfile.gettempdir())
+    assert proc.stderr is not None  # stderr=PIPE
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:

@@ -99,7 +99,8 @@ def mtjob_command(backend: str, beams: int, summary: bool, out: Path, ctx: dict[
                 "--sum-max-length", str(SUM_MAX)]
     else:
         cmd.append("--no-summary")
-    return cmd + ctx["extra"]
+    extra: list[str] = ctx["extra"]  # --mtjob-args, split
+    return cmd + extra
 
 
 

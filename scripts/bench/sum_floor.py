@@ -22,19 +22,23 @@ import json
 import os
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import settings
 from .settings import ARTICLE, CT2_CACHE, MODELS, SUM_MAX, SUM_MIN
 
+if TYPE_CHECKING:
+    from mtjob.config import JobConfig
+
 NOEOS = MODELS / settings.NOEOS
 
 
-def bench_config(**changes: Any) -> Any:
+def bench_config(**changes: Any) -> JobConfig:
+    from mtjob.choices import Backend
     from mtjob.config import JobConfig
 
     return JobConfig(mt_model=str(NOEOS / "marian-ar-en"), sum_model=str(NOEOS / "bart-sum"),
-                     beams=4, backend="ctranslate2", threads=2, max_length_factor=1.3,
+                     beams=4, backend=Backend.CTRANSLATE2, threads=2, max_length_factor=1.3,
                      max_length_offset=0, retry_degenerate=False, summary=True, sum_beams=4,
                      sum_min_length=SUM_MIN, sum_max_length=SUM_MAX, **changes)
 

@@ -71,7 +71,7 @@ def format_table(rows: list[Row], baselines: dict[int, Row], title: str) -> str:
 
 
 def machine_info() -> dict[str, Any]:
-    versions = {}
+    versions: dict[str, str | None] = {}
     for package in ("torch", "transformers", "ctranslate2", "tokenizers", "mtjob"):
         try:
             versions[package] = metadata.version(package)

@@ -73,7 +73,8 @@ def _share(value: float | None) -> str:
 
 def run_record(out: Path) -> dict[str, Any]:
     records = sorted((out / "_mtjob" / "runs").glob("*.json"))
-    return json.loads(records[-1].read_text(encoding="utf-8"))
+    record: dict[str, Any] = json.loads(records[-1].read_text(encoding="utf-8"))
+    return record
 
 
 def main() -> int:

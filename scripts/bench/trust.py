@@ -18,13 +18,16 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from mtjob.backends import make_translator
-from mtjob.backends.base import GenOptions
+from mtjob.backends.base import GenOptions, Translator
+from mtjob.choices import Backend, Device, Quantize
 from mtjob.config import JobConfig
 from mtjob.testing.tiny_models import build_marian
 from mtjob.text.clean import clean_for_model
@@ -49,18 +52,20 @@ def main() -> None:
     options = GenOptions(args.beams, 128)
     result: dict[str, object] = {"full_size": args.full_size, "beams": args.beams,
                                  "sentences": len(texts), "threads": args.threads}
-    for backend in ("transformers", "ctranslate2"):
-        def make(backend=backend, **kw):
-            found = make_translator(JobConfig(mt_model=str(mt), backend=backend, device="cpu",
-                                              quantize="none", threads=args.threads, **kw))
+    for backend in (Backend.TRANSFORMERS, Backend.CTRANSLATE2):
+        def make(backend: Backend = backend, **kw: Any) -> Translator:
+            found = make_translator(JobConfig(mt_model=str(mt), backend=backend,
+                                              device=Device.CPU, quantize=Quantize.NONE,
+                                              threads=args.threads, **kw))
             found.parallel = False
             return found
 
         plain, aligning = make(), make(alignments=True)
-        variants = {"baseline": partial(baseline, plain, texts, options),
-                    "score": partial(plain.translate, texts, options),
-                    "score+alignments": partial(aligning.translate, texts,
-                                                GenOptions(args.beams, 128, alignments=True))}
+        variants: dict[str, Callable[[], object]] = {
+            "baseline": partial(baseline, plain, texts, options),
+            "score": partial(plain.translate, texts, options),
+            "score+alignments": partial(aligning.translate, texts,
+                                        GenOptions(args.beams, 128, alignments=True))}
         times: dict[str, list[float]] = {name: [] for name in variants}
         for fn in variants.values():
             fn()  # load and warm up
@@ -75,10 +80,11 @@ def main() -> None:
     print(json.dumps(result, indent=2))
 
 
-def baseline(translator, texts: list[str], options: GenOptions) -> None:
-    """The decoding call alone, without scores or alignments."""
+def baseline(translator: Any, texts: list[str], options: GenOptions) -> None:
+    """The decoding call alone, without scores or alignments (``translator``: a concrete
+    backend, whose model and runtime are reached directly)."""
     model = translator._ensure_model()
-    if translator._runtime["backend"] == "ctranslate2":
+    if translator._runtime["backend"] == Backend.CTRANSLATE2:
         model.translate_batch(translator.source_tokens(texts), beam_size=options.beams,
                               max_input_length=0, min_decoding_length=1,
                               max_decoding_length=options.max_new_tokens, return_scores=False)
