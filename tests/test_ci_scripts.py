@@ -60,23 +60,24 @@ def test_the_test_command_gates_on_lint_and_types_before_the_suite():
     assert "lint" in (REPO / "scripts" / "ci" / "extras.txt").read_text().strip().split(",")
 
 
-@pytest.mark.parametrize("module, tool", [
-    ("import os\n", "ruff"),  # F401, unused import
-    ("def half(n: int) -> int:\n    return n / 2\n", "mypy"),  # a float returned as int
+@pytest.mark.parametrize("module, tool, package", [
+    ("import os\n", "ruff", "mtjob"),  # F401, unused import
+    ("def half(n: int) -> int:\n    return n / 2\n", "mypy", "mtjob"),  # a float as int
+    ("def half(n: int) -> int:\n    return n / 2\n", "mypy", "scripts"),  # a script too
 ])
-def test_the_gate_fails_on_a_finding(tmp_path: Path, module: str, tool: str):
+def test_the_gate_fails_on_a_finding(tmp_path: Path, module: str, tool: str, package: str):
     """scripts/ci/lint.sh over a tree with this project's configuration and one finding."""
     (tmp_path / "scripts" / "ci").mkdir(parents=True)
     shutil.copy(REPO / "scripts" / "ci" / "lint.sh", tmp_path / "scripts" / "ci")
     shutil.copy(REPO / "pyproject.toml", tmp_path)
-    for package in ("mtjob", "tests"):
-        (tmp_path / package).mkdir()
-        (tmp_path / package / "__init__.py").write_text('"""A package."""\n')
+    for name in ("mtjob", "tests", "scripts"):
+        (tmp_path / name).mkdir(exist_ok=True)
+        (tmp_path / name / "__init__.py").write_text('"""A package."""\n')
     clean = subprocess.run(["bash", "scripts/ci/lint.sh"], cwd=tmp_path, capture_output=True,
                            text=True, env={**os.environ, "PYTHON": sys.executable},
                            check=False)
     assert clean.returncode == 0, clean.stdout + clean.stderr
-    (tmp_path / "mtjob" / "bad.py").write_text('"""A finding."""\n\n' + module)
+    (tmp_path / package / "bad.py").write_text('"""A finding."""\n\n' + module)
     done = subprocess.run(["bash", "scripts/ci/lint.sh"], cwd=tmp_path, capture_output=True,
                           text=True, env={**os.environ, "PYTHON": sys.executable},
                           check=False)
