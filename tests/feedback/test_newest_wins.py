@@ -162,14 +162,14 @@ def test_the_memorys_own_tmx_brings_no_machine_english_as_a_post_edit(tmp_path):
     """Issue 29 item 8: the TMX of ``mtjob memory export`` marks machine entries
     ``x-source=mt``; importing it turned them into post-edits (then filed as post-edits by
     ``memory add``)."""
-    from mtjob.memory.tmx import memory_tmx
+    from mtjob.memory.tmx import write_memory_tmx
 
     other = tmp_path / "other"
     write_finished(other, "gamma", [[sentence("نعم", "Yes"), sentence("لا", "No")]])
     memory = tmp_path / "mem.sqlite"
     assert invoke("memory", "add", memory, other, "--include-mt").exit_code == 0
     tmx = tmp_path / "memory.tmx"
-    tmx.write_text(memory_tmx(memory)[0], encoding="utf-8")
+    assert write_memory_tmx(memory, tmx) == 2  # as ``mtjob memory export`` writes it
     out = tmp_path / "out"
     write_finished(out, "beta", [[sentence("نعم", "Yes."), sentence("لا", "Nay")]])
     before = snapshot(out)
