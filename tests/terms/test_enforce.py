@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mtjob.backends.base import Call, GenOptions, Hypothesis
-from mtjob.choices import Consistency, LangCheck
+from mtjob.choices import Consistency, LangCheck, TermsMode
 from mtjob.config import JobConfig
 from mtjob.job import run_shard
 from mtjob.outfolder.verify import verify
@@ -56,7 +57,7 @@ SOURCE = "قال كيري إن الاجتماع انتهى."
 
 
 def run(tmp_path: Path, translator: FakeTranslator, articles: dict[str, str],
-        glossary: str | None = "كيري\tKerry\n", **settings: object) -> dict[str, list[dict]]:
+        glossary: str | None = "كيري\tKerry\n", **settings: Any) -> dict[str, list[dict]]:
     inbox = tmp_path / "inbox"
     inbox.mkdir(exist_ok=True)
     for name, text in articles.items():
@@ -65,7 +66,7 @@ def run(tmp_path: Path, translator: FakeTranslator, articles: dict[str, str],
         (tmp_path / "g.tsv").write_text(glossary, encoding="utf-8")
         settings["glossary"] = str(tmp_path / "g.tsv")
     config = JobConfig(mt_model="fake-mt", sum_model="fake-sum", summary=False,
-                       lang_check="off", **settings)  # type: ignore[arg-type]
+                       lang_check=LangCheck.OFF, **settings)
     run_shard(config, [inbox], tmp_path / "out", models=FakeModels(translator))
     assert verify(tmp_path / "out") == []
     return {name: [s for line in (tmp_path / "out" / f"{name}.jsonl").read_text(
@@ -111,7 +112,8 @@ def test_every_term_of_a_sentence_stays_while_another_is_forced(tmp_path):
 
 def test_terms_off_leaves_the_english_and_the_folder_as_without_a_glossary(tmp_path):
     model = Scripted({SOURCE: ["said Carey that the meeting ended."]})
-    [sentence] = run(tmp_path, model, {"a": SOURCE}, terms="off", consistency="off")["a"]
+    [sentence] = run(tmp_path, model, {"a": SOURCE}, terms=TermsMode.OFF,
+                     consistency=Consistency.OFF)["a"]
     assert sentence["en"] == "said Carey that the meeting ended." and "terms" not in sentence
 
 
@@ -124,8 +126,8 @@ ENGLISH = {"قال كيري إن الاجتماع انتهى.": ["said Kerry tha
 
 @pytest.mark.parametrize("group_articles", [16, 1])  # one batch group, or one article each
 def test_a_name_is_unified_across_two_articles_with_consistency_run(tmp_path, group_articles):
-    found = run(tmp_path, Scripted(ENGLISH), ARTICLES, glossary=None, consistency="run",
-                group_articles=group_articles)
+    found = run(tmp_path, Scripted(ENGLISH), ARTICLES, glossary=None,
+                consistency=Consistency.RUN, group_articles=group_articles)
     assert found["b"][0]["en"] == "confirmed Kerry the-news."
     assert found["b"][0]["terms"] == [{"term": "كيري", "rendering": "Kerry", "how": "prefix",
                                        "why": "consistency", "replaced": "Carey"}]
@@ -137,7 +139,8 @@ def test_a_name_is_unified_across_two_articles_with_consistency_run(tmp_path, gr
 
 
 def test_consistency_article_leaves_a_name_alone_in_another_article(tmp_path):
-    found = run(tmp_path, Scripted(ENGLISH), ARTICLES, glossary=None, consistency="article")
+    found = run(tmp_path, Scripted(ENGLISH), ARTICLES, glossary=None,
+                consistency=Consistency.ARTICLE)
     assert found["b"][0]["en"] == "confirmed Carey the-news." and "terms" not in found["b"][0]
 
 
