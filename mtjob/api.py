@@ -21,19 +21,16 @@ from typing import TYPE_CHECKING, Any
 
 from .choices import EngineKind, LangCheck
 from .config import FIELDS, JobConfig, load_config
-from .engines.base import ModelsBase
 from .errors import ConfigError, MtjobError
 from .vocabulary import Role
 
 if TYPE_CHECKING:
-    from .engines.base import BatchOutcome, Progress, SummaryOutcome
-    from .engines.batching import BatchJob
     from .engines.local import LocalEngine
     from .inputs.reader import Article
     from .memory.reader import MemoryReader
     from .records import ParagraphRecord
     from .runs.report import RunReport
-    from .text.segment import Segment, TokenCounter
+    from .text.segment import Segment
 
 log = logging.getLogger(__name__)
 
@@ -123,12 +120,14 @@ class Pipeline:
         ``out``; finished articles are skipped. Per-article failures are in the report
         (``report.failed``), never raised. The run is recorded as the CLI's are: in
         ``OUT/_mtjob/runs/``, and in ``metrics_file`` (Prometheus textfile) when given."""
+        from .engines.kept import KeptModels
         from .job import run_shard
 
         paths = [Path(inputs)] if isinstance(inputs, (str, Path)) else [Path(p) for p in inputs]
+        kept = KeptModels(self._models, lambda: self.engine)  # loaded once, for every call
         return run_shard(self.config, paths, Path(out), rank=rank, world_size=world_size,
                          force=force, wait_lock=wait_lock,
-                         models=None if self.config.engine == EngineKind.RAY else _KeptModels(self),
+                         models=None if self.config.engine == EngineKind.RAY else kept,
                          metrics=None if metrics_file is None else Path(metrics_file))
 
     def close(self) -> None:
@@ -178,48 +177,6 @@ def _checked_texts(texts: Sequence[str]) -> list[str]:
             raise ValueError(f"translate(): item {position} is not valid Unicode text (a lone "
                              f"surrogate {text[exc.start]!r} at character {exc.start})") from None
     return items
-
-
-class _KeptModels(ModelsBase):
-    """``Models`` for ``run_shard`` that hands out the pipeline's engine and keeps it open
-    when the run ends, so the next call loads nothing (nothing is preloaded: the engine,
-    kept, may hold its weights already)."""
-
-    def __init__(self, pipeline: Pipeline) -> None:
-        self._pipeline = pipeline
-
-    def revisions(self, config: JobConfig) -> dict[Role, str]:
-        return self._pipeline._models.revisions(config)
-
-    def check(self, config: JobConfig) -> None:
-        self._pipeline._models.check(config)
-
-    def tokenizer(self, config: JobConfig) -> TokenCounter:
-        return self._pipeline._models.tokenizer(config)
-
-    def engine(self, config: JobConfig) -> _KeptEngine:
-        return _KeptEngine(self._pipeline.engine)
-
-
-class _KeptEngine:
-    """The pipeline's engine, with ``close`` left to ``Pipeline.close``."""
-
-    def __init__(self, engine: LocalEngine) -> None:
-        self._engine = engine
-
-    def translate_batches(self, jobs: list[BatchJob],
-                          progress: Progress | None = None) -> list[BatchOutcome]:
-        return self._engine.translate_batches(jobs, progress)
-
-    def summarize(self, documents: list[list[str]],
-                  progress: Progress | None = None) -> list[SummaryOutcome]:
-        return self._engine.summarize(documents, progress)
-
-    def provenance(self) -> dict[Role, Any]:
-        return self._engine.provenance()
-
-    def close(self) -> None:
-        pass
 
 
 _pipelines: dict[JobConfig, Pipeline] = {}

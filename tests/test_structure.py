@@ -300,6 +300,8 @@ FOREIGN_PROBES = {
         "getattr(info, k, v)": "typer's parameter info"},
     "mtjob.config.fields": {"hasattr(os, 'sched_getaffinity')": "the platform"},
     "mtjob.engines.ray": {"getattr(exc, 'cause', None)": "Ray's error wrappers"},
+    "mtjob.memory.database": {
+        "getattr(exc, 'sqlite_errorname', None)": "sqlite3's errors (Python 3.11+ only)"},
     "mtjob.inputs.sources": {"getattr(os, 'O_CLOEXEC', 0)": "the platform"},
     "mtjob.outfolder.atomic": {"getattr(os, 'O_CLOEXEC', 0)": "the platform"},
     "mtjob.testing.wiring": {

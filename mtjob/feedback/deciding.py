@@ -21,14 +21,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum, auto
 
 from ..outfolder.corrections import Correction, time_key
 from ..vocabulary import EditFrom, ReviewState
 from .folder import Folder
 from .units import Unit
 
-#: What a unit came to (the import's report counts them).
-APPLIED, OLDER, UNCHANGED = "applied", "older", "unchanged"
+
+class Outcome(Enum):
+    """What a unit came to for one sentence (the import's report counts them)."""
+
+    APPLIED = auto()  #: a new correction that applies
+    OLDER = auto()  #: kept in the history: a newer correction applies
+    UNCHANGED = auto()  #: no edit (untouched, or the sentence already says it)
+    REFUSED = auto()  #: named in the report with the reason (``Verdict.refused``)
+
+
+APPLIED, OLDER, UNCHANGED = Outcome.APPLIED, Outcome.OLDER, Outcome.UNCHANGED
 
 
 @dataclass
@@ -36,7 +46,7 @@ class Verdict:
     """A unit's outcome for one sentence: ``refused`` (the reason) or one of the words above,
     with the correction it added (None when it added none)."""
 
-    outcome: str
+    outcome: Outcome
     correction: Correction | None = None
     refused: str | None = None
 
@@ -52,7 +62,7 @@ def decide(unit: Unit, folder: Folder, doc_id: str, i: int, by: str | None, now:
         return Verdict(UNCHANGED)
     if not text.strip():
         if unit.fmt in (EditFrom.PAGE, EditFrom.TSV) or unit.translated or unit.state:
-            return Verdict("refused", refused="the new English is empty")
+            return Verdict(Outcome.REFUSED, refused="the new English is empty")
         return Verdict(UNCHANGED)  # an empty target: not translated
     if text == sentence.get("ar") and text != en:
         return Verdict(UNCHANGED)  # a target still holding the Arabic (OmegaT, untranslated)
@@ -88,7 +98,7 @@ def decide(unit: Unit, folder: Folder, doc_id: str, i: int, by: str | None, now:
         elif text in machine or text in earlier:
             return Verdict(OLDER)
         elif not exported and not unit.translated and unit.fmt != EditFrom.TSV:
-            return Verdict("refused", refused=(
+            return Verdict(Outcome.REFUSED, refused=(
                 "made on older machine output and not marked translated: cannot tell the "
                 "person's English from the older machine English"))
         else:

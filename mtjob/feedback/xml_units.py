@@ -8,7 +8,9 @@ state says whether a person translated (``translated``) or signed it off (``fina
 TMX takes who and when from the English ``tuv``'s ``changeid``/``changedate``, else its
 ``creationid``/``creationdate`` (else the ``tu``'s, else the memory's ``x-edited-by``/
 ``x-edited-at``). mtjob's ``x-doc-id``/``x-para-id``/``x-sent-id`` name the sentence; a TU
-whose ``x-source`` is ``mt`` holds the machine's English (never a post-edit); OmegaT's
+of a memory (or a tool) whose ``x-source`` is ``mt`` holds machine English (never a post-edit;
+on mtjob's own article export the mark says what was exported, and a changed text is an
+edit); OmegaT's
 ``file``/``prev``/``next``/``id`` props tie an alternative translation to one place.
 """
 
@@ -117,10 +119,15 @@ def _tmx_unit(path: Path, tu: ET.Element, ar: ET.Element, en: ET.Element,
               head: dict[str, str], number: int, fmt: EditFrom) -> Unit:
     props = _props(tu)
     unit = Unit(file=str(path), unit=tu.get("tuid") or f"tu[{number}]", fmt=fmt,
-                ar=_text(ar.find("seg")), machine=props.get("x-source") == EntrySource.MT)
+                ar=_text(ar.find("seg")))
     unit.text = clean(unit, _text(en.find("seg")))
     doc_id = props.get("x-doc-id") or head.get("x-doc-id")
-    if doc_id is not None and "x-para-id" in props and "x-sent-id" in props:
+    ours = doc_id is not None and "x-para-id" in props and "x-sent-id" in props
+    # A memory's (or a tool's) unit marked x-source=mt holds machine English; on a sentence
+    # of mtjob's own export the mark says what was exported, and a changed text is an edit.
+    unit.machine = props.get("x-source") == EntrySource.MT and (fmt == EditFrom.MEMORY
+                                                                or not ours)
+    if ours:
         unit.doc_id, unit.fingerprint = doc_id, head.get("x-jsonl-sha256")
         try:
             unit.para_id = check_id(props["x-para-id"], "x-para-id")

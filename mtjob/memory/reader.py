@@ -100,8 +100,8 @@ class MemoryReader:
                                         "GROUP BY source"))
             return {"path": str(self.path), "format": FORMAT,
                     "entries": sum(by_source.values()),
-                    "post_edit": by_source.get(EntrySource.POST_EDIT, 0),
-                    "mt": by_source.get(EntrySource.MT, 0),
+                    EntrySource.POST_EDIT: by_source.get(EntrySource.POST_EDIT, 0),
+                    EntrySource.MT: by_source.get(EntrySource.MT, 0),
                     "editors": db.execute("SELECT COUNT(DISTINCT edited_by) FROM entries "
                                           "WHERE edited_by IS NOT NULL").fetchone()[0],
                     "newest_edit": db.execute("SELECT MAX(edited_at) FROM entries"

@@ -51,8 +51,9 @@ def corrected_folder(folder: Path, count: int, fix: str = "fixed") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "a.jsonl", "w", encoding="utf-8") as handle:
         for i in range(count):
-            s = {"ar": arabic(i), "en": "machine", "flags": [], "post_edit": f"{fix} {i}",
-                 "edited_by": "rania", "edited_at": "2026-12-01T10:00:00Z"}
+            s = {"ar": arabic(i), "en": "machine", "src_tokens": 9, "tgt_tokens": 1,
+                 "flags": [], "post_edit": f"{fix} {i}", "edited_by": "rania",
+                 "edited_at": "2026-12-01T10:00:00Z"}
             handle.write(json.dumps({"doc_id": "a", "para_id": i, "ar": s["ar"], "en": "m",
                                      "sentences": [s], "flags": []}, ensure_ascii=False) + "\n")
     return folder

@@ -47,8 +47,8 @@ def test_any_text_round_trips_through_add_read_and_tmx(tmp_path_factory, ar, en,
     arabic = "قال الوزير " + ar  # a key is never empty
     out = work / "out"
     out.mkdir()
-    sentence = {"ar": arabic, "en": "machine", "flags": [], "post_edit": en,
-                "edited_by": who, "edited_at": "2026-12-01T10:00:00Z"}
+    sentence = {"ar": arabic, "en": "machine", "src_tokens": 9, "tgt_tokens": 1, "flags": [],
+                "post_edit": en, "edited_by": who, "edited_at": "2026-12-01T10:00:00Z"}
     record = {"doc_id": "a", "para_id": 0, "ar": arabic, "en": "machine",
               "sentences": [sentence], "flags": []}
     (out / "a.jsonl").write_text(json.dumps(record) + "\n", encoding="ascii")  # \udXXX escapes
@@ -82,23 +82,32 @@ def test_the_cleaning_is_what_the_module_says():
 
 
 def test_a_memory_add_run_from_the_cli_logs_what_it_cleaned(tmp_path: Path):
+    """Controls are cleaned and counted; a field of the wrong type is no longer read past
+    with a warning: the folder's one strict reader refuses the line, naming file and line
+    (a JSONL that mtjob's own writers cannot have made: edited by hand)."""
     from typer.testing import CliRunner
 
     from mtjob.cli import app
 
     out = tmp_path / "out"
     out.mkdir()
-    sentence = {"ar": "قال الوزير\x1b[2J", "en": "m", "post_edit": "Fixed\x07 \x00text",
-                "edited_by": {"name": "not text"}, "edited_at": 20261201}
-    (out / "a.jsonl").write_text(json.dumps({"doc_id": "a", "para_id": 0, "ar": "x",
-                                             "sentences": [sentence]}) + "\n",
-                                 encoding="utf-8")
+    sentence = {"ar": "قال الوزير\x1b[2J", "en": "m", "src_tokens": 3, "tgt_tokens": 1,
+                "flags": [], "post_edit": "Fixed\x07 \x00text", "edited_by": "rania",
+                "edited_at": "2026-12-01T10:00:00Z"}
+    line = {"doc_id": "a", "para_id": 0, "ar": "x", "en": "m", "sentences": [sentence],
+            "flags": []}
+    (out / "a.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["memory", "add", str(tmp_path / "m.sqlite"), str(out)])
     assert result.exit_code == 0, result.output
     assert "added 1" in result.output
     assert "removed or replaced 3 control character(s)" in result.output
-    assert "edited_by is dict, not text" in result.output
-    assert "edited_at is int, not text" in result.output
     with closing(MemoryReader(tmp_path / "m.sqlite")) as memory:
         (entry,) = memory.entries()
-    assert (entry.en, entry.edited_by, entry.edited_at) == ("Fixed text", None, None)
+    assert (entry.en, entry.edited_by) == ("Fixed text", "rania")
+
+    sentence.update(edited_by={"name": "not text"}, edited_at=20261201)
+    (out / "a.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["memory", "add", str(tmp_path / "m2.sqlite"), str(out)])
+    assert result.exit_code == 1, result.output
+    assert "a.jsonl" in result.output and "line 1" in result.output
+    assert "edited_by" in result.output and not (tmp_path / "m2.sqlite").exists()
