@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..vocabulary import Origin
 from .reader import FUZZY_MIN, MemoryReader
 
 if TYPE_CHECKING:
@@ -33,6 +34,16 @@ def apply_memory(segments: list[Segment], memory: MemoryReader,
     the memory's key (the model's cleaned text: ``memory_key``)."""
     taken = 0
     missed: list[Segment] = []
+    for seg in segments:
+        if not seg.text or seg.origin != Origin.MT:
+            continue
+        entry = memory.exact(seg.text)
+        if entry is None:
+            missed.append(seg)
+            continue
+        seg.en, seg.tgt_tokens, seg.flags, seg.score = entry.en, 0, [], None
+        seg.origin, seg.memory, seg.alignment = Origin.MEMORY, entry.provenance(), None
+        taken += 1
     for seg, close in zip(missed, memory.close_matches([s.text for s in missed], cutoff),
                           strict=True):
         if close is not None:
