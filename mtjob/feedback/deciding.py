@@ -5,17 +5,22 @@
   history unless the very same correction is there already (importing a file twice adds
   nothing); it applies only if it is the newest (``mtjob.outfolder.corrections``). A TMX
   text that the sentence reads already is a confirmation when a named person left it later
-  than whoever gave it, else nothing (a correction carried back by the export).
+  than whoever gave it, else nothing (a correction carried back by the export). The very
+  correction (text, author, time) the folder holds for this Arabic in another sentence is
+  nothing either: a memory carries it back to every repeat (``Folder.held``).
 - A file that does not (XLIFF, TSV, a TMX without dates) cannot be ordered against other
   edits, so what it says is compared with what the sentence went through: its text as the
   sentence reads now is no edit (but a confirmation when the unit is signed off: XLIFF
   ``final``/``signed-off``, a TSV post_edit equal to the machine English shown); a text the
-  sentence held before (a machine English, an earlier correction) is an older state carried
-  over by the file, no edit (an old export imported again never reverts newer work); any
-  other text is an edit by ``--by``, at the import's time.
-- Machine English is never a person's edit: a TMX unit marked ``x-source=mt``, or a text
-  that is the machine English of this Arabic anywhere in the folder, can at most confirm a
-  sentence that reads so (when a person is named), never replace a correction elsewhere.
+  sentence held before (a machine English, an earlier correction, a correction of the
+  same Arabic elsewhere in the folder) is an older state carried over by the file, no edit
+  (an old export imported again never reverts newer work); any other text is an edit by
+  ``--by``, at the import's time.
+- Machine English is never a person's edit: a TMX unit marked ``x-source=mt`` (unless it
+  names its sentence, as mtjob's article TMX does, and its English is no machine English of
+  it: a person edited the file), or a text that is the machine English of this Arabic
+  anywhere in the folder, can at most confirm a sentence that reads so (when a person is
+  named), never replace a correction elsewhere.
 """
 
 from __future__ import annotations
@@ -48,8 +53,8 @@ def decide(unit: Unit, folder: Folder, doc_id: str, i: int, by: str | None, now:
     en = sentence.get("en") if isinstance(sentence.get("en"), str) else ""
     current, final = state.winner(i), state.final(i)
     text = unit.text
-    if unit.machine:
-        return Verdict(UNCHANGED)
+    if unit.machine and (unit.doc_id is None or text in folder.machine_texts(doc_id, i)):
+        return Verdict(UNCHANGED)  # mtjob's TU of a sentence, edited since: read on
     if not text.strip():
         if unit.fmt in (EditFrom.PAGE, EditFrom.TSV) or unit.translated or unit.state:
             return Verdict("refused", refused="the new English is empty")
@@ -72,6 +77,8 @@ def decide(unit: Unit, folder: Folder, doc_id: str, i: int, by: str | None, now:
                     current.review == ReviewState.CONFIRMED or when <= time_key(current))):
                 return Verdict(UNCHANGED)
             review = ReviewState.CONFIRMED
+        elif (text, who, when) in folder.held(doc_id, i):
+            return Verdict(UNCHANGED)  # a correction of this Arabic elsewhere, carried back
         elif text not in machine:
             review = ReviewState.EDITED
         else:
@@ -85,7 +92,8 @@ def decide(unit: Unit, folder: Folder, doc_id: str, i: int, by: str | None, now:
                     current.review == ReviewState.CONFIRMED or current.signed_off)):
                 return Verdict(UNCHANGED)  # nothing new (or its own sign-off read again)
             review = ReviewState.CONFIRMED
-        elif text in machine or text in earlier:
+        elif text in machine or text in earlier or \
+                any(held[0] == text for held in folder.held(doc_id, i)):
             return Verdict(OLDER)
         elif not exported and not unit.translated and unit.fmt != EditFrom.TSV:
             return Verdict("refused", refused=(

@@ -9,6 +9,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from mtjob.export import export_folder
 from mtjob.outfolder.corrections import read_corrections
 from mtjob.outfolder.verify import verify
@@ -160,6 +162,9 @@ def test_the_memorys_own_tmx_brings_no_machine_english_as_a_post_edit(tmp_path):
     """Issue 29 item 8: the TMX of ``mtjob memory export`` marks machine entries
     ``x-source=mt``; importing it turned them into post-edits (then filed as post-edits by
     ``memory add``)."""
+    from contextlib import closing
+
+    from mtjob.memory.reader import MemoryReader
     from mtjob.memory.tmx import memory_tmx
 
     other = tmp_path / "other"
@@ -167,7 +172,8 @@ def test_the_memorys_own_tmx_brings_no_machine_english_as_a_post_edit(tmp_path):
     memory = tmp_path / "mem.sqlite"
     assert invoke("memory", "add", memory, other, "--include-mt").exit_code == 0
     tmx = tmp_path / "memory.tmx"
-    tmx.write_text(memory_tmx(memory)[0], encoding="utf-8")
+    with closing(MemoryReader(memory)) as reader:
+        tmx.write_text(memory_tmx(reader)[0], encoding="utf-8")
     out = tmp_path / "out"
     write_finished(out, "beta", [[sentence("نعم", "Yes."), sentence("لا", "Nay")]])
     before = snapshot(out)
@@ -189,4 +195,58 @@ def test_a_tsv_confirms_and_an_untouched_row_is_no_edit(tmp_path):
     assert got[1]["review"] == "edited" and got[1]["post_edit"] == "No, never"
     before = snapshot(out)
     assert invoke("import", out, path, "--by", "ed").exit_code == 0
+    assert snapshot(out) == before
+
+
+SAID = "قال الوزير إن الاجتماع انتهى"
+HALA = "The minister said the meeting ended."
+RANA = "The minister announced the end of the meeting."
+
+
+def omegat_alternative(path: Path, doc_id: str, prev: str, after: str) -> Path:
+    """OmegaT's memory holding one alternative translation of SAID, tied to ``doc_id``'s
+    file and neighbours, by rana at 09:30."""
+    path.write_text(
+        '<?xml version="1.0"?><tmx version="1.1"><header srclang="AR"/><body><tu>'
+        f'<prop type="file">{doc_id}.xlf</prop><prop type="prev">{prev}</prop>'
+        f'<prop type="next">{after}</prop><tuv lang="AR"><seg>{SAID}</seg></tuv>'
+        f'<tuv lang="EN" changeid="rana" changedate="20261207T093000Z"><seg>{RANA}</seg>'
+        "</tuv></tu></body></tmx>", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("carried_by", ["tmx", "xliff"])
+@pytest.mark.parametrize("alternative_first", [False, True], ids=["page-first", "alt-first"])
+def test_a_correction_carried_back_to_a_repeat_credits_nobody(tmp_path, carried_by,
+                                                              alternative_first):
+    """Found by the translator's day (tests/test_translators_day.py): Hala corrects SAID in
+    alpha on the page (propagated to beta's SAID), translator A ties an alternative
+    translation to beta's SAID in OmegaT. Translator B's OmegaT project, exported between
+    the two, shows Hala's English at beta's SAID too (the project memory has one entry per
+    Arabic): its memory (Hala's changeid/changedate, as tm/auto carried them) or its target
+    XLIFF (``--by omar``) imported last made a new correction of beta's sentence credited to
+    Hala (or omar) that replaced A's newer-by-rule alternative. That English is Hala's
+    correction of alpha, carried back: no edit of beta."""
+    out = tmp_path / "out"
+    write_finished(out, "alpha", [[sentence("خبر", "News"), sentence(SAID, "Said (a)")]])
+    write_finished(out, "beta", [[sentence("أعلنت", "Announced"), sentence(SAID, "Said (b)")],
+                                 [sentence("نهاية", "End")]])
+    hala = page_file(tmp_path / "h.json", "Hala", [
+        ("alpha", 0, 1, SAID, "Said (a)", HALA, "2026-12-07T11:05:00Z")])
+    rana = omegat_alternative(tmp_path / "a.tmx", "beta", "أعلنت", "نهاية")
+    for path in ([rana, hala] if alternative_first else [hala, rana]):
+        result = invoke("import", out, path)
+        assert result.exit_code == 0, result.output
+    assert applied(out, "beta", 1) == (RANA, "rana", "2026-12-07T09:30:00Z")
+    before = snapshot(out)
+    if carried_by == "tmx":
+        carried = cat_tmx(tmp_path / "b.tmx", [(SAID, HALA, "Hala", "20261207T110500Z")])
+        result = invoke("import", out, carried)
+    else:
+        export_folder(out, "xliff")  # B's file, OmegaT having filled beta's SAID from tm/auto
+        carried = out / "export" / "xliff" / "beta.xlf"
+        edit_xliff(carried, {"p0-s1": HALA})
+        result = invoke("import", out, carried, "--by", "omar")
+    assert result.exit_code == 0, result.output
+    assert applied(out, "beta", 1) == (RANA, "rana", "2026-12-07T09:30:00Z")
     assert snapshot(out) == before
