@@ -84,7 +84,10 @@ def test_tmx_author_and_dates_in_tmx_s_own_attributes():
 
 def test_project_tmx_a_person_beats_the_machine_and_the_newer_the_older():
     """Issue 31.7 (export half): for the same Arabic, one entry; a correction in a later
-    article beats the machine English of an earlier one; of two corrections the newer."""
+    article beats the machine English of an earlier one; of two corrections the newer. The
+    older correction stays its own article's: an OmegaT alternative translation tied to the
+    article's file and neighbours (found by tests/test_translators_day.py: it was left out,
+    and OmegaT showed the other article's correction there)."""
     a = article("a", [sentence("مكرر", "machine a"), sentence("اثنان", "older fix",
                                                                  post_edit="older fix",
                                                                  edited_at="2026-01-01T00:00:00Z")])
@@ -94,10 +97,14 @@ def test_project_tmx_a_person_beats_the_machine_and_the_newer_the_older():
                                edited_at="2026-06-01T00:00:00Z"),
                       sentence("وحيد", "only")])
     text, units, repeats = render_project_tmx([a, b])
-    got = {tu.findall("tuv")[0].find("seg").text: tu.findall("tuv")[1].find("seg").text
-           for tu in ET.fromstring(text).iter("tu")}
-    assert got == {"مكرر": "person b", "اثنان": "newer fix", "وحيد": "only"}
-    assert (units, repeats) == (3, 2)
+    tus = [({p.get("type"): p.text for p in tu.findall("prop")},
+            tu.findall("tuv")[0].find("seg").text, tu.findall("tuv")[1].find("seg").text)
+           for tu in ET.fromstring(text).iter("tu")]
+    assert {ar: en for props, ar, en in tus if "file" not in props} == {
+        "مكرر": "person b", "اثنان": "newer fix", "وحيد": "only"}
+    assert [(props, ar, en) for props, ar, en in tus if "file" in props] == [
+        ({"file": "a.xlf", "prev": "مكرر"}, "اثنان", "older fix")]
+    assert (units, repeats) == (4, 1)
 
 
 def test_page_badges_each_state():
