@@ -15,7 +15,10 @@
   sentence held before (a machine English, an earlier correction, a correction of the
   same Arabic elsewhere in the folder) is an older state carried over by the file, no edit
   (an old export imported again never reverts newer work); any other text is an edit by
-  ``--by``, at the import's time.
+  ``--by``, at the import's time. But not an entry of a CAT tool's memory (a TMX without
+  mtjob's ids) naming no author and no time: the tools stamp a person's work with both, so
+  it is a copy of English the tool was given (mtjob's own, of an earlier model, from
+  ``tm/auto``), counted and left (``NAMELESS``).
 - Machine English is never a person's edit: a TMX unit marked ``x-source=mt`` (unless it
   names its sentence, as mtjob's article TMX does, and its English is no machine English of
   it: a person edited the file), or a text that is the machine English of this Arabic
@@ -33,7 +36,7 @@ from .folder import Folder
 from .units import Unit
 
 #: What a unit came to (the import's report counts them).
-APPLIED, OLDER, UNCHANGED = "applied", "older", "unchanged"
+APPLIED, OLDER, UNCHANGED, NAMELESS = "applied", "older", "unchanged", "nameless"
 
 
 @dataclass
@@ -53,15 +56,16 @@ def decide(unit: Unit, folder: Folder, doc_id: str, i: int, by: str | None, now:
     en = sentence.get("en") if isinstance(sentence.get("en"), str) else ""
     current, final = state.winner(i), state.final(i)
     text = unit.text
-    if unit.machine and (unit.doc_id is None or text in folder.machine_texts(doc_id, i)):
-        return Verdict(UNCHANGED)  # mtjob's TU of a sentence, edited since: read on
+    article = folder.articles[doc_id]
+    if unit.machine and (unit.doc_id is None or unit.fingerprint != article.machine_sha256
+                         or text in folder.machine_texts(doc_id, i)):
+        return Verdict(UNCHANGED)  # else mtjob's TU of this output, edited since: read on
     if not text.strip():
         if unit.fmt in (EditFrom.PAGE, EditFrom.TSV) or unit.translated or unit.state:
             return Verdict("refused", refused="the new English is empty")
         return Verdict(UNCHANGED)  # an empty target: not translated
     if text == sentence.get("ar") and text != en:
         return Verdict(UNCHANGED)  # a target still holding the Arabic (OmegaT, untranslated)
-    article = folder.articles[doc_id]
     exported = unit.fingerprint is None or unit.fingerprint == article.machine_sha256
     machine = folder.machine_texts(doc_id, i) | ({unit.mt_en} if unit.mt_en else set())
     earlier = {c.post_edit for c in state.corrections_of(i)}
@@ -95,6 +99,8 @@ def decide(unit: Unit, folder: Folder, doc_id: str, i: int, by: str | None, now:
         elif text in machine or text in earlier or \
                 any(held[0] == text for held in folder.held(doc_id, i)):
             return Verdict(OLDER)
+        elif unit.fmt == EditFrom.TMX and unit.doc_id is None and unit.edited_by is None:
+            return Verdict(NAMELESS)
         elif not exported and not unit.translated and unit.fmt != EditFrom.TSV:
             return Verdict("refused", refused=(
                 "made on older machine output and not marked translated: cannot tell the "

@@ -250,3 +250,39 @@ def test_a_correction_carried_back_to_a_repeat_credits_nobody(tmp_path, carried_
     assert result.exit_code == 0, result.output
     assert applied(out, "beta", 1) == (RANA, "rana", "2026-12-07T09:30:00Z")
     assert snapshot(out) == before
+
+
+def rerun(out: Path, doc_id: str, paragraphs: list) -> None:
+    """The article written again by another model, as a run writes it: the new machine
+    output, the stored corrections laid over it."""
+    from mtjob.outfolder.corrected import with_corrections
+
+    path = write_finished(out, doc_id, paragraphs)
+    path.write_bytes(with_corrections(path.read_bytes(), read_corrections(out, doc_id))[0])
+
+
+def test_a_cat_memory_of_an_earlier_model_is_no_edit(tmp_path):
+    """Found by the translator's day (tests/test_translators_day.py): after a run with another
+    model, the morning's OmegaT project TMX (imported then to no effect) was imported again:
+    each entry OmegaT had filled from ``tm/auto`` with the first model's English, naming no
+    author and no time, came back as an anonymous post-edit at the import's time, and one
+    replaced Omar's newer edit. A CAT tool stamps a person's work with who and when; an entry
+    with neither, whose English the folder does not know, is counted and left."""
+    out = tmp_path / "out"
+    write_finished(out, "beta", [[sentence("نعم", "Yes (model 1)"),
+                                  sentence("لا", "No (model 1)")]])
+    morning = cat_tmx(tmp_path / "project-omegat.tmx", [("نعم", "Yes (model 1)", None, None),
+                                                        ("لا", "No (model 1)", None, None)])
+    before = snapshot(out)
+    assert invoke("import", out, morning).exit_code == 0 and snapshot(out) == before
+    assert invoke("import", out, page_file(tmp_path / "o.json", "Omar", [
+        ("beta", 0, 1, "لا", "No (model 1)", "No, never", "2026-12-07T11:00:00Z")])
+                  ).exit_code == 0
+    rerun(out, "beta", [[sentence("نعم", "Yes (model 2)"), sentence("لا", "No (model 2)")]])
+    assert verify(out) == []
+    before = snapshot(out)
+    result = invoke("import", out, morning)
+    assert result.exit_code == 0, result.output
+    assert snapshot(out) == before
+    assert applied(out, "beta", 1) == ("No, never", "Omar", "2026-12-07T11:00:00Z")
+    assert "1 memory entr(ies) naming no author or time" in result.output
