@@ -164,3 +164,34 @@ def test_the_project_memory_gives_omegat_the_correction(tmp_path, corrected):
     assert targets(root / "target" / "a.xlf") == {"p0-s0": FIXED,
                                                   "p0-s1": "Another sentence."}
     assert targets(root / "target" / "b.xlf") == {"p0-s0": FIXED}
+
+
+def test_the_project_memory_keeps_each_articles_own_correction(tmp_path):
+    """Found by the translator's day (tests/test_translators_day.py): a sentence of ``b``
+    corrected to its own English (an alternative translation in OmegaT, say) and the same
+    Arabic corrected later in ``a``: the project memory held only the newer correction, so
+    OmegaT showed ``a``'s English in ``b``, and a translator who went on from there saw (and
+    handed back) the wrong English. ``b``'s correction is now OmegaT's alternative
+    translation, tied to its file and neighbours."""
+    out = tmp_path / "out"
+    write_finished(out, "a", [[sentence(SHARED, "Machine English of a.")]])
+    write_finished(out, "b", [[sentence("خبر أول.", "First news."),
+                               sentence(SHARED, "Machine English of b.")],
+                              [sentence("النهاية.", "The end.")]])
+    fix = tmp_path / "corrections.json"
+    fix.write_text(json.dumps({"format": "mtjob-corrections", "corrections": [
+        {"doc_id": doc, "para_id": 0, "sent_id": sent, "ar": SHARED,
+         "mt_en": f"Machine English of {doc}.", "post_edit": text, "edited_by": who,
+         "edited_at": when} for doc, sent, text, who, when in (
+            ("b", 1, "The spokesman said talks continue.", "Rana", "2026-12-07T09:30:00Z"),
+            ("a", 0, FIXED, "Hala", "2026-12-07T11:05:00Z"))]}), encoding="utf-8")
+    assert invoke("import", out, fix).exit_code == 0
+    root = omegat_project(tmp_path / "project", out, project=True)
+    assert targets(root / "target" / "a.xlf") == {"p0-s0": FIXED}
+    assert targets(root / "target" / "b.xlf") == {
+        "p0-s0": "First news.", "p0-s1": "The spokesman said talks continue.",
+        "p1-s0": "The end."}
+    before = (out / "b.jsonl").read_bytes(), (out / "a.jsonl").read_bytes()
+    memory = root / "project-omegat.tmx"  # what OmegaT hands back carries both, no edit
+    assert invoke("import", out, memory).exit_code == 0
+    assert ((out / "b.jsonl").read_bytes(), (out / "a.jsonl").read_bytes()) == before

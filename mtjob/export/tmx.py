@@ -11,7 +11,8 @@ machine output it came from, for ``mtjob import``. The memory's close match trav
 ``<note>``.
 
 ``render_project_tmx``: one memory for a whole folder (OmegaT's ``tm/auto``), one ``<tu>`` per
-Arabic sentence, where a person's English beats the machine's and the newer person's the older.
+Arabic sentence, where a person's English beats the machine's and the newer person's the older;
+a sentence a person reviewed to another English keeps it as OmegaT's alternative translation.
 """
 
 from __future__ import annotations
@@ -112,21 +113,48 @@ def _rank(sentence: FinishedSentence) -> tuple[bool, str]:
 def render_project_tmx(articles: list[FinishedArticle], *, only_flagged: bool = False,
                        clean: XmlText | None = None) -> tuple[str, int, int]:
     """One memory for every article: per Arabic sentence the best English (``_rank``; among
-    equals the first in doc id order). Returns the document, its units, and how many
-    sentences it left out because another sentence of the same Arabic gave the English."""
+    equals the first in doc id order); and for a sentence a person reviewed whose English
+    differs from that, an OmegaT alternative translation tied to its place
+    (:func:`alternative_unit`), so OmegaT shows each article's own correction where it was
+    made. Returns the document, its units, and how many sentences it left out because
+    another sentence of the same Arabic gave the English."""
     best: dict[str, tuple[tuple[bool, str], TranslationUnit]] = {}
+    reviewed: list[tuple[FinishedArticle, FinishedParagraph, FinishedSentence, str | None,
+                         str | None]] = []
     considered = 0
     for article in articles:
-        for paragraph, sentence in article.sentences():
-            if (only_flagged and not sentence.flagged) or \
-                    not (sentence.ar.strip() and sentence.final.strip()):
+        chain = [(p, s) for p, s in article.sentences() if s.ar.strip()]  # OmegaT's segments
+        for n, (paragraph, sentence) in enumerate(chain):
+            if (only_flagged and not sentence.flagged) or not sentence.final.strip():
                 continue
             considered += 1
             rank = _rank(sentence)
             if sentence.ar not in best or rank > best[sentence.ar][0]:
                 best[sentence.ar] = rank, sentence_unit(article, paragraph, sentence)
+            if sentence.reviewed:
+                reviewed.append((article, paragraph, sentence,
+                                 chain[n - 1][1].ar if n else None,
+                                 chain[n + 1][1].ar if n + 1 < len(chain) else None))
     units = [unit for _, unit in best.values()]
+    units += [alternative_unit(article, paragraph, sentence, prev, after)
+              for article, paragraph, sentence, prev, after in reviewed
+              if sentence.final != best[sentence.ar][1].en]
     return tmx_document([], units, clean), len(units), considered - len(units)
+
+
+def alternative_unit(article: FinishedArticle, paragraph: FinishedParagraph,
+                     sentence: FinishedSentence, prev: str | None, after: str | None
+                     ) -> TranslationUnit:
+    """A sentence's own English as OmegaT's alternative translation: the props OmegaT ties it
+    with (its XLIFF file, ``ARTICLE.xlf`` as ``export --omegat`` names it, and the Arabic of
+    the segments before and after it; none at an end), and no other prop (OmegaT 3.6 applies
+    a ``tm/auto`` alternative only where every prop names a field of the segment's key)."""
+    props = [("file", article.doc_id + ".xlf")]
+    props += [(kind, text) for kind, text in (("prev", prev), ("next", after)) if text]
+    author = _author(sentence.edited_by, sentence.edited_at, changed=True)
+    return TranslationUnit(f"{article.doc_id}:{paragraph.unit_id(sentence)}:alternative",
+                           sentence.ar, sentence.final, tuple(props),
+                           tuple(sorted(author.items())))
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,25 @@
   history unless the very same correction is there already (importing a file twice adds
   nothing); it applies only if it is the newest (``mtjob.outfolder.corrections``). A TMX
   text that the sentence reads already is a confirmation when a named person left it later
-  than whoever gave it, else nothing (a correction carried back by the export).
+  than whoever gave it, else nothing (a correction carried back by the export). The very
+  correction (text, author, time) the folder holds for this Arabic in another sentence is
+  nothing either: a memory carries it back to every repeat (``Folder.held``).
 - A file that does not (XLIFF, TSV, a TMX without dates) cannot be ordered against other
   edits, so what it says is compared with what the sentence went through: its text as the
   sentence reads now is no edit (but a confirmation when the unit is signed off: XLIFF
   ``final``/``signed-off``, a TSV post_edit equal to the machine English shown); a text the
-  sentence held before (a machine English, an earlier correction) is an older state carried
-  over by the file, no edit (an old export imported again never reverts newer work); any
-  other text is an edit by ``--by``, at the import's time.
-- Machine English is never a person's edit: a TMX unit marked ``x-source=mt``, or a text
-  that is the machine English of this Arabic anywhere in the folder, can at most confirm a
-  sentence that reads so (when a person is named), never replace a correction elsewhere.
+  sentence held before (a machine English, an earlier correction, a correction of the
+  same Arabic elsewhere in the folder) is an older state carried over by the file, no edit
+  (an old export imported again never reverts newer work); any other text is an edit by
+  ``--by``, at the import's time. But not an entry of a CAT tool's memory (a TMX without
+  mtjob's ids) naming no author and no time: the tools stamp a person's work with both, so
+  it is a copy of English the tool was given (mtjob's own, of an earlier model, from
+  ``tm/auto``), counted and left (``NAMELESS``).
+- Machine English is never a person's edit: a TMX unit marked ``x-source=mt`` (unless it
+  names its sentence, as mtjob's article TMX does, and its English is no machine English of
+  it: a person edited the file), or a text that is the machine English of this Arabic
+  anywhere in the folder, can at most confirm a sentence that reads so (when a person is
+  named), never replace a correction elsewhere.
 """
 
 from __future__ import annotations
@@ -35,10 +43,12 @@ class Outcome(Enum):
     APPLIED = auto()  #: a new correction that applies
     OLDER = auto()  #: kept in the history: a newer correction applies
     UNCHANGED = auto()  #: no edit (untouched, or the sentence already says it)
+    NAMELESS = auto()  #: a CAT memory's entry naming no author or time: counted, no edit
     REFUSED = auto()  #: named in the report with the reason (``Verdict.refused``)
 
 
-APPLIED, OLDER, UNCHANGED = Outcome.APPLIED, Outcome.OLDER, Outcome.UNCHANGED
+APPLIED, OLDER, UNCHANGED, NAMELESS = (Outcome.APPLIED, Outcome.OLDER, Outcome.UNCHANGED,
+                                       Outcome.NAMELESS)
 
 
 @dataclass
@@ -58,15 +68,16 @@ def decide(unit: Unit, folder: Folder, doc_id: str, i: int, by: str | None, now:
     en = sentence.get("en") if isinstance(sentence.get("en"), str) else ""
     current, final = state.winner(i), state.final(i)
     text = unit.text
-    if unit.machine:
-        return Verdict(UNCHANGED)
+    article = folder.articles[doc_id]
+    if unit.machine and (unit.doc_id is None or unit.fingerprint != article.machine_sha256
+                         or text in folder.machine_texts(doc_id, i)):
+        return Verdict(UNCHANGED)  # else mtjob's TU of this output, edited since: read on
     if not text.strip():
         if unit.fmt in (EditFrom.PAGE, EditFrom.TSV) or unit.translated or unit.state:
             return Verdict(Outcome.REFUSED, refused="the new English is empty")
         return Verdict(UNCHANGED)  # an empty target: not translated
     if text == sentence.get("ar") and text != en:
         return Verdict(UNCHANGED)  # a target still holding the Arabic (OmegaT, untranslated)
-    article = folder.articles[doc_id]
     exported = unit.fingerprint is None or unit.fingerprint == article.machine_sha256
     machine = folder.machine_texts(doc_id, i) | ({unit.mt_en} if unit.mt_en else set())
     earlier = {c.post_edit for c in state.corrections_of(i)}
@@ -82,6 +93,8 @@ def decide(unit: Unit, folder: Folder, doc_id: str, i: int, by: str | None, now:
                     current.review == ReviewState.CONFIRMED or when <= time_key(current))):
                 return Verdict(UNCHANGED)
             review = ReviewState.CONFIRMED
+        elif (text, who, when) in folder.held(doc_id, i):
+            return Verdict(UNCHANGED)  # a correction of this Arabic elsewhere, carried back
         elif text not in machine:
             review = ReviewState.EDITED
         else:
@@ -95,8 +108,11 @@ def decide(unit: Unit, folder: Folder, doc_id: str, i: int, by: str | None, now:
                     current.review == ReviewState.CONFIRMED or current.signed_off)):
                 return Verdict(UNCHANGED)  # nothing new (or its own sign-off read again)
             review = ReviewState.CONFIRMED
-        elif text in machine or text in earlier:
+        elif text in machine or text in earlier or \
+                any(held[0] == text for held in folder.held(doc_id, i)):
             return Verdict(OLDER)
+        elif unit.fmt == EditFrom.TMX and unit.doc_id is None and unit.edited_by is None:
+            return Verdict(NAMELESS)
         elif not exported and not unit.translated and unit.fmt != EditFrom.TSV:
             return Verdict(Outcome.REFUSED, refused=(
                 "made on older machine output and not marked translated: cannot tell the "

@@ -14,7 +14,7 @@ from ..inputs.textinput import STDIN_NAME
 from ..outfolder.anchors import anchor_key
 from ..outfolder.atomic import read_plain
 from ..outfolder.corrected import ArticleCorrections
-from ..outfolder.corrections import Correction, read_corrections
+from ..outfolder.corrections import Correction, read_corrections, time_key
 from ..outfolder.machine import machine_bytes, parse_jsonl
 from ..outfolder.paths import jsonl_path
 from ..outfolder.readback import FinishedArticle
@@ -45,6 +45,8 @@ class Folder:
             for name in {a.source_name, _stem(a.source_name)}:
                 self._by_name.setdefault(name, []).append(a.doc_id)
         self.new: dict[str, list[Correction]] = {}
+        self._added: set[int] = set()  # id() of this import's corrections
+        self._held: dict[str, set[tuple[str, str | None, str]]] = {}
 
     def state(self, doc_id: str) -> ArticleCorrections:
         """The article's machine records with its stored (and this import's) corrections."""
@@ -68,6 +70,7 @@ class Folder:
     def add(self, doc_id: str, correction: Correction, at: int) -> None:
         self.state(doc_id).add(correction, at=at)
         self.new.setdefault(doc_id, []).append(correction)
+        self._added.add(id(correction))
 
     def named(self, name: str, loosely: bool = False) -> FinishedArticle | None:
         """The one article a name denotes: its doc id, else its source's file name;
@@ -95,6 +98,20 @@ class Folder:
         found = {self.machine_en(d, j) for d, j in self.by_key.get(self.key(doc_id, i), [])}
         found.update(c.mt_en for c in self.state(doc_id).corrections_of(i) if c.mt_en)
         return found
+
+    def held(self, doc_id: str, i: int) -> set[tuple[str, str | None, str]]:
+        """The corrections the folder held before this import for this sentence's Arabic,
+        in any article, as (English, author, time). A memory or a CAT tool's file gives such
+        a correction back to every sentence of its Arabic (OmegaT fills each repeat from the
+        project memory): it is the correction of its own sentence, carried back, not an edit
+        of the others (an edit reaches its repeats by propagation)."""
+        key = self.key(doc_id, i)
+        if key not in self._held:
+            self._held[key] = {(c.post_edit, c.edited_by, time_key(c))
+                               for d, j in self.by_key.get(key, [])
+                               for c in self.state(d).corrections_of(j)
+                               if id(c) not in self._added}
+        return self._held[key]
 
     def key(self, doc_id: str, i: int) -> str:
         """The anchor key (normalised Arabic) of sentence ``i`` of the article."""

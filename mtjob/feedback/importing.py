@@ -35,7 +35,7 @@ from ..outfolder.readback import FinishedArticle, read_folder
 from ..terms.check import TermMiss
 from ..terms.stored import post_edit_misses
 from ..vocabulary import EditFrom
-from .deciding import APPLIED, OLDER, decide
+from .deciding import APPLIED, NAMELESS, OLDER, decide
 from .folder import Folder
 from .formats import read_units
 from .propagation import propagate
@@ -51,6 +51,7 @@ class ImportReport:
     unchanged: int = 0
     older: int = 0  # kept in the history, a newer correction applies (or an older text)
     older_output: int = 0  # applied, made on older machine English than the folder holds
+    nameless: int = 0  # a CAT memory's entries with no author nor time and a new English
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # file, unit, reason
     articles: list[str] = field(default_factory=list)
     resummarized: list[str] = field(default_factory=list)
@@ -65,8 +66,10 @@ class ImportReport:
         made = f" ({self.older_output} made on older machine output)" \
             if self.older_output else ""
         terms = f"; {len(self.term_misses)} lack a glossary term" if self.term_misses else ""
+        nameless = (f", {self.nameless} memory entr(ies) naming no author or time (no "
+                    "edit: a CAT tool's copy of English it was given)") if self.nameless else ""
         return (f"{len(self.applied)} correction(s) applied{made} to {len(self.articles)} "
-                f"article(s){spread}, {self.unchanged} unit(s) already so{older}, "
+                f"article(s){spread}, {self.unchanged} unit(s) already so{older}{nameless}, "
                 f"{len(self.refused)} refused{again}{terms}")
 
 
@@ -105,6 +108,8 @@ def import_files(out: Path, files: list[Path], by: str | None = None,
                     applied.append((doc_id, i, verdict.correction))
                 elif verdict.outcome == OLDER:
                     report.older += 1
+                elif verdict.outcome == NAMELESS:
+                    report.nameless += 1
                 else:
                     report.unchanged += 1
         winners = [(d, i, c) for d, i, c in applied if folder.state(d).winner(i) is c]

@@ -8,10 +8,10 @@ state says whether a person translated (``translated``) or signed it off (``fina
 TMX takes who and when from the English ``tuv``'s ``changeid``/``changedate``, else its
 ``creationid``/``creationdate`` (else the ``tu``'s, else the memory's ``x-edited-by``/
 ``x-edited-at``). mtjob's ``x-doc-id``/``x-para-id``/``x-sent-id`` name the sentence; a TU
-of a memory (or a tool) whose ``x-source`` is ``mt`` holds machine English (never a post-edit;
-on mtjob's own article export the mark says what was exported, and a changed text is an
-edit); OmegaT's
-``file``/``prev``/``next``/``id`` props tie an alternative translation to one place.
+whose ``x-source`` is ``mt`` held the machine's English when it was written (a memory's
+entry is never a post-edit; a changed text of mtjob's own article export is, as
+``mtjob.feedback.deciding`` says); OmegaT's ``file``/``prev``/``next``/``id`` props tie an
+alternative translation to one place.
 """
 
 from __future__ import annotations
@@ -122,12 +122,10 @@ def _tmx_unit(path: Path, tu: ET.Element, ar: ET.Element, en: ET.Element,
                 ar=_text(ar.find("seg")))
     unit.text = clean(unit, _text(en.find("seg")))
     doc_id = props.get("x-doc-id") or head.get("x-doc-id")
-    ours = doc_id is not None and "x-para-id" in props and "x-sent-id" in props
-    # A memory's (or a tool's) unit marked x-source=mt holds machine English; on a sentence
-    # of mtjob's own export the mark says what was exported, and a changed text is an edit.
-    unit.machine = props.get("x-source") == EntrySource.MT and (fmt == EditFrom.MEMORY
-                                                                or not ours)
-    if ours:
+    # x-source=mt: machine English as exported (``deciding`` tells an edit of mtjob's own
+    # article export from a memory's machine entry).
+    unit.machine = props.get("x-source") == EntrySource.MT
+    if doc_id is not None and "x-para-id" in props and "x-sent-id" in props:
         unit.doc_id, unit.fingerprint = doc_id, head.get("x-jsonl-sha256")
         try:
             unit.para_id = check_id(props["x-para-id"], "x-para-id")

@@ -186,14 +186,20 @@ def test_phone_width_is_one_column(browser, tmp_path):
 
 def test_flagged_only_shows_what_nobody_reviewed(browser, tmp_path):
     """Issue 31.12: a reviewed sentence keeps its flags (the machine's facts) but "Flagged
-    only" shows only flagged sentences nobody reviewed. TODO(merge): the confirmed sentence
-    is written by hand (``review``), until the review branch's import writes it."""
+    only" shows only flagged sentences nobody reviewed (two confirmed by ``mtjob import``)."""
+    from tests.export.test_review_states import corrections, imported
+    from tests.feedback.test_importing import sentences
+
     out = tmp_path / "out"
     write_finished(out, "doc", [[sentence("أ", "a", ["repetition"]),
-                                 sentence("ب", "b", ["low_confidence"], review="confirmed",
-                                          edited_by="Rana", edited_at="2026-12-07T11:05:00Z")],
-                                [sentence("ج", "c", ["low_confidence"], review="confirmed")],
+                                 sentence("ب", "b", ["low_confidence"])],
+                                [sentence("ج", "c", ["low_confidence"])],
                                 [sentence("د", "d", ["low_confidence"])]])
+    imported(out, corrections(tmp_path / "c.json", [
+        ("doc", 0, 1, "ب", "b", "b", "confirmed", "Rana", "2026-12-07T11:05:00Z"),
+        ("doc", 1, 0, "ج", "c", "c", "confirmed", None, "2026-12-07T11:06:00Z")]))
+    assert [s.get("review") for s in sentences(out, "doc")] == [
+        None, "confirmed", "confirmed", None]
     export_folder(out, "html")
     page = Watched(browser).open(out / "export" / "html" / "doc.html")
 

@@ -236,37 +236,28 @@ def test_page_work_survives_a_model_change(after_model_change):
     assert all(c["edited_at"].endswith("Z") for c in items.values())
 
 
-def test_download_after_a_model_change_imports_what_today_s_import_can(after_model_change,
-                                                                      tmp_path):
-    """Today's ``mtjob import`` (before the review branch) applies the edit made on the
-    current output and names each item made on older machine English ("re-translated since
-    export"); nothing else is refused."""
-    out = tmp_path / "out"
-    shutil.copytree(after_model_change["out"], out)
-    result = invoke("import", out, after_model_change["file"])
-    refused = [line for line in result.output.splitlines() if line.startswith("Refused")]
-    assert all("machine English differs" in line for line in refused), result.output
-    got = {f"p{r['para_id']}-s{i}": s for r in
-           map(json.loads, (out / "article.jsonl").read_text(encoding="utf-8").splitlines())
-           for i, s in enumerate(r["sentences"])}
-    assert got["p2-s0"]["post_edit"] == "Edited on the new output."
-    assert got["p2-s0"]["edited_by"] == "Hala"
-
-
-@pytest.mark.xfail(strict=True, reason="TODO(merge): needs the review branch's import, which "
-                   "applies an item made on older machine English when its Arabic still "
-                   "matches (issue 31.2) and reads `state: confirmed`; remove this mark then")
 def test_download_after_a_model_change_imports_cleanly(after_model_change, tmp_path):
+    """Issue 31.2: the file downloaded after the rerun holds items made on the first model's
+    English; import refused them ("the machine English differs", exit 1) and applied only the
+    one made on the current output. Now each item whose Arabic still matches is applied
+    (counted as made on older output), and the confirmation keeps the English confirmed."""
+    run = after_model_change
     out = tmp_path / "out"
-    shutil.copytree(after_model_change["out"], out)
-    result = invoke("import", out, after_model_change["file"])
+    shutil.copytree(run["out"], out)
+    result = invoke("import", out, run["file"])
     assert result.exit_code == 0, result.output
+    assert f"({len(run['seen']['older'])} made on older machine output)" in result.output
+    assert "0 refused" in result.output
     got = {f"p{r['para_id']}-s{i}": s for r in
            map(json.loads, (out / "article.jsonl").read_text(encoding="utf-8").splitlines())
            for i, s in enumerate(r["sentences"])}
-    assert got["p0-s0"]["post_edit"] == "Edited on the first output."
+    assert (got["p0-s0"]["review"], got["p0-s0"]["post_edit"]) == (
+        "edited", "Edited on the first output.")
     assert got["p1-s0"]["review"] == "confirmed"
-    assert got["p2-s0"]["review"] == "edited"
+    assert got["p1-s0"].get("post_edit", got["p1-s0"]["en"]) == run["before"]["p1-s0"]
+    assert (got["p2-s0"]["review"], got["p2-s0"]["post_edit"]) == (
+        "edited", "Edited on the new output.")
+    assert {got[uid]["edited_by"] for uid in ("p0-s0", "p1-s0", "p2-s0")} == {"Hala"}
     assert verify(out) == []
 
 

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -93,6 +94,22 @@ def test_tmx_round_trip(tmp_path):
     assert [s.get("post_edit") for s in sentences(out, "alpha")] == [
         None, "SECOND?", "THE MINISTER SAY"]
     assert verify(out) == []
+
+
+def test_an_article_tmx_of_an_earlier_model_is_no_edit(tmp_path):
+    """The article TMX marks machine English ``x-source=mt``; an edit in it (its text no
+    machine English of its output) is imported, but after a run with another model the same
+    TU's English is the earlier model's: no edit, and nothing refused."""
+    from .test_newest_wins import rerun
+
+    out = folder(tmp_path / "out")
+    export_folder(out, "tmx")
+    old = shutil.copy(out / "export" / "tmx" / "beta.tmx", tmp_path / "beta.tmx")
+    rerun(out, "beta", [[sentence("نعم", "Yes (model 2)"), sentence("لا", "No (model 2)")]])
+    before = snapshot(out)
+    result = invoke("import", out, old)
+    assert result.exit_code == 0, result.output
+    assert snapshot(out) == before
 
 
 def edit_tsv(path: Path, post_edits: list[str]) -> None:

@@ -10,6 +10,8 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from mtjob.export import export_folder
 from mtjob.outfolder.corrections import read_corrections
 from mtjob.outfolder.verify import verify
@@ -192,3 +194,93 @@ def test_a_tsv_confirms_and_an_untouched_row_is_no_edit(tmp_path):
     before = snapshot(out)
     assert invoke("import", out, path, "--by", "ed").exit_code == 0
     assert snapshot(out) == before
+
+
+SAID = "قال الوزير إن الاجتماع انتهى"
+HALA = "The minister said the meeting ended."
+RANA = "The minister announced the end of the meeting."
+
+
+def omegat_alternative(path: Path, doc_id: str, prev: str, after: str) -> Path:
+    """OmegaT's memory holding one alternative translation of SAID, tied to ``doc_id``'s
+    file and neighbours, by rana at 09:30."""
+    path.write_text(
+        '<?xml version="1.0"?><tmx version="1.1"><header srclang="AR"/><body><tu>'
+        f'<prop type="file">{doc_id}.xlf</prop><prop type="prev">{prev}</prop>'
+        f'<prop type="next">{after}</prop><tuv lang="AR"><seg>{SAID}</seg></tuv>'
+        f'<tuv lang="EN" changeid="rana" changedate="20261207T093000Z"><seg>{RANA}</seg>'
+        "</tuv></tu></body></tmx>", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("carried_by", ["tmx", "xliff"])
+@pytest.mark.parametrize("alternative_first", [False, True], ids=["page-first", "alt-first"])
+def test_a_correction_carried_back_to_a_repeat_credits_nobody(tmp_path, carried_by,
+                                                              alternative_first):
+    """Found by the translator's day (tests/test_translators_day.py): Hala corrects SAID in
+    alpha on the page (propagated to beta's SAID), translator A ties an alternative
+    translation to beta's SAID in OmegaT. Translator B's OmegaT project, exported between
+    the two, shows Hala's English at beta's SAID too (the project memory has one entry per
+    Arabic): its memory (Hala's changeid/changedate, as tm/auto carried them) or its target
+    XLIFF (``--by omar``) imported last made a new correction of beta's sentence credited to
+    Hala (or omar) that replaced A's newer-by-rule alternative. That English is Hala's
+    correction of alpha, carried back: no edit of beta."""
+    out = tmp_path / "out"
+    write_finished(out, "alpha", [[sentence("خبر", "News"), sentence(SAID, "Said (a)")]])
+    write_finished(out, "beta", [[sentence("أعلنت", "Announced"), sentence(SAID, "Said (b)")],
+                                 [sentence("نهاية", "End")]])
+    hala = page_file(tmp_path / "h.json", "Hala", [
+        ("alpha", 0, 1, SAID, "Said (a)", HALA, "2026-12-07T11:05:00Z")])
+    rana = omegat_alternative(tmp_path / "a.tmx", "beta", "أعلنت", "نهاية")
+    for path in ([rana, hala] if alternative_first else [hala, rana]):
+        result = invoke("import", out, path)
+        assert result.exit_code == 0, result.output
+    assert applied(out, "beta", 1) == (RANA, "rana", "2026-12-07T09:30:00Z")
+    before = snapshot(out)
+    if carried_by == "tmx":
+        carried = cat_tmx(tmp_path / "b.tmx", [(SAID, HALA, "Hala", "20261207T110500Z")])
+        result = invoke("import", out, carried)
+    else:
+        export_folder(out, "xliff")  # B's file, OmegaT having filled beta's SAID from tm/auto
+        carried = out / "export" / "xliff" / "beta.xlf"
+        edit_xliff(carried, {"p0-s1": HALA})
+        result = invoke("import", out, carried, "--by", "omar")
+    assert result.exit_code == 0, result.output
+    assert applied(out, "beta", 1) == (RANA, "rana", "2026-12-07T09:30:00Z")
+    assert snapshot(out) == before
+
+
+def rerun(out: Path, doc_id: str, paragraphs: list) -> None:
+    """The article written again by another model, as a run writes it: the new machine
+    output, the stored corrections laid over it."""
+    from mtjob.outfolder.corrected import with_corrections
+
+    path = write_finished(out, doc_id, paragraphs)
+    path.write_bytes(with_corrections(path.read_bytes(), read_corrections(out, doc_id))[0])
+
+
+def test_a_cat_memory_of_an_earlier_model_is_no_edit(tmp_path):
+    """Found by the translator's day (tests/test_translators_day.py): after a run with another
+    model, the morning's OmegaT project TMX (imported then to no effect) was imported again:
+    each entry OmegaT had filled from ``tm/auto`` with the first model's English, naming no
+    author and no time, came back as an anonymous post-edit at the import's time, and one
+    replaced Omar's newer edit. A CAT tool stamps a person's work with who and when; an entry
+    with neither, whose English the folder does not know, is counted and left."""
+    out = tmp_path / "out"
+    write_finished(out, "beta", [[sentence("نعم", "Yes (model 1)"),
+                                  sentence("لا", "No (model 1)")]])
+    morning = cat_tmx(tmp_path / "project-omegat.tmx", [("نعم", "Yes (model 1)", None, None),
+                                                        ("لا", "No (model 1)", None, None)])
+    before = snapshot(out)
+    assert invoke("import", out, morning).exit_code == 0 and snapshot(out) == before
+    assert invoke("import", out, page_file(tmp_path / "o.json", "Omar", [
+        ("beta", 0, 1, "لا", "No (model 1)", "No, never", "2026-12-07T11:00:00Z")])
+                  ).exit_code == 0
+    rerun(out, "beta", [[sentence("نعم", "Yes (model 2)"), sentence("لا", "No (model 2)")]])
+    assert verify(out) == []
+    before = snapshot(out)
+    result = invoke("import", out, morning)
+    assert result.exit_code == 0, result.output
+    assert snapshot(out) == before
+    assert applied(out, "beta", 1) == ("No, never", "Omar", "2026-12-07T11:00:00Z")
+    assert "1 memory entr(ies) naming no author or time" in result.output

@@ -43,8 +43,9 @@ def test_a_repeated_sentence_corrected_two_ways_survives_a_new_lead(tmp_path, ti
     tsv = out / "export" / "tsv" / "article.tsv"
     rows = list(csv.reader(io.StringIO(tsv.read_text(encoding="utf-8"), newline=""),
                            delimiter="\t"))
-    edit = rows[0].index("post_edit")
-    rows[1][edit], rows[3][edit] = "First: the meeting ended.", "Second: the meeting is over."
+    column = rows[0].index("post_edit")  # columns follow it (review, suggestion...)
+    rows[1][column], rows[3][column] = "First: the meeting ended.", \
+        "Second: the meeting is over."
     buffer = io.StringIO()
     csv.writer(buffer, delimiter="\t", lineterminator="\r\n").writerows(rows)
     tsv.write_text(buffer.getvalue(), encoding="utf-8")
