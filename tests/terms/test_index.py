@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from mtjob.terms.arabic import PREFIXES, fold
@@ -84,6 +84,7 @@ ARABIC = st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنه�
 @given(term=ARABIC, prefix=st.sampled_from(("",) + PREFIXES))
 def test_any_term_with_any_proclitic_is_found(term, prefix):
     index = TermIndex(parse(f"{term}\tX\n".encode(), "g.tsv"))
+    assume(not index.find("قال اليوم"))  # the carrier words are no form of the term (يوم)
     assert [m.term.term for m in index.find(f"قال {prefix}{term} اليوم")] == [term]
 
 
