@@ -1,5 +1,5 @@
-"""Trust signals against real edits: ``mtjob eval OUT --post-edits`` (README, Calibrating on
-post-edits).
+"""Trust signals against real edits: ``mtjob eval OUT --post-edits`` (docs/review.md,
+"Calibrating on post-edits").
 
 A sentence's ``post_edit`` is the English a person made of the machine's ``en``. An article
 with at least one post-edit counts as reviewed: its other decoded sentences were read and

@@ -64,7 +64,7 @@ def _word_pair(pair: list[int]) -> list[str]:
         ["expected [source word, output word], two indices >= 0"]
 
 
-#: Schema 2 (README, Trust signals) added the optional keys; schema-1 files still verify.
+#: Schema 2 (docs/output.md, "Trust signals") added the optional keys; schema-1 files still verify.
 SENTENCE = {"ar": str, "en": str, "src_tokens": int, "tgt_tokens": int, "flags": [str],
             Opt("score"): (float, int, None), Opt("alignment"): [Rule([int], _word_pair)],
             Opt("glossary_miss"): [str], Opt("post_edit"): str, Opt("edited_by"): (str, None),

@@ -34,7 +34,7 @@ class VerifyReport:
 
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: Articles the manifests list, by status word (README, Status words).
+    #: Articles the manifests list, by status word (docs/output.md, "Status words").
     articles: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property

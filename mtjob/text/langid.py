@@ -5,7 +5,7 @@ path can download anything.
 A paragraph confidently in another language than Arabic gets the flag ``lang`` and is not
 sent to the Arabic model: English is its own translation, and Persian or Urdu (Arabic
 script, other languages) would come back as fluent nonsense. An article mostly in other
-languages gets the article flag ``not_arabic`` (README, Input).
+languages gets the article flag ``not_arabic`` (docs/input.md, "The language check").
 """
 
 from __future__ import annotations
