@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs what the suite needs with the pinned set (constraints.txt), then
-# runs it, the docs build included (6 to 7 minutes on 2 cores). Run it inside a virtual
+# runs it, the docs build included (7 to 16 minutes on 2 cores). Run it inside a virtual
 # environment (scripts/setup.sh makes one); CI makes a brand-new one for every run (.ci/run).
 # torch goes first and pinned: a bare "torch" requirement would pull a multi-GB CUDA build.
 set -euo pipefail
