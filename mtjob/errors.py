@@ -114,7 +114,7 @@ class OutputFolderError(OutputError):
     exit_code = 2
 
 
-#: What each exit code of ``mtjob run`` means (README's table is generated from this).
+#: What each exit code of ``mtjob run`` means (docs/output.md's table is made from it).
 EXIT_CODES = {
     0: "every input done (written now, or unchanged since an earlier run)",
     1: "some inputs failed or were not articles (status failed or not_an_article, each named "

@@ -1,4 +1,4 @@
-"""The records a run passes between its stages and writes (the contract in the README)."""
+"""The records a run passes between its stages and writes (docs/output.md)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .text.langid import ArticleLanguage
 
 #: Version of the record shapes: 2 added score, alignment, glossary_miss and the abstract's
-#: scores, checks and input_tokens (README, Trust signals).
+#: scores, checks and input_tokens (docs/output.md, "Trust signals").
 SCHEMA = 2
 
 # Line separators that some JSONL readers (str.splitlines, JavaScript) treat as line ends:

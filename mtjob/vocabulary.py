@@ -32,7 +32,7 @@ else:  # pragma: no cover - Python 3.10
 
 
 class Status(StrEnum):
-    """What became of one input (README, Status words)."""
+    """What became of one input (docs/output.md, "Status words")."""
 
     DONE = "done"  #: translated and written by this run
     UNCHANGED = "unchanged"  #: finished by an earlier run with the same source, settings, models

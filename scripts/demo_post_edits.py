@@ -1,4 +1,5 @@
-"""``mtjob eval --post-edits`` on a sample with simulated edits (the README's example output).
+"""``mtjob eval --post-edits`` on a sample with simulated edits (the example of
+docs/review.md, "Calibrating on post-edits").
 
 Runs the tiny test models (random weights: the English is nonsense of the right length) over
 the sample article and six wire articles of ``scripts/bench/memory.py``, then edits the JSONL

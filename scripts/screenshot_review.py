@@ -1,4 +1,4 @@
-"""Screenshot of the HTML review page for the README: docs/review-sample.png.
+"""Screenshot of the HTML review page for docs/review.md: docs/review-sample.png.
 
 Runs the job on examples/article.ar.txt with the tiny offline models (their English is
 nonsense of the right length: the point is the page, not the translation), exports HTML and

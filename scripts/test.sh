@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
 # The test command: installs what the suite needs with the pinned set (constraints.txt), then
 # gates on lint and types (scripts/ci/lint.sh: ruff and mypy as pyproject.toml configures them)
-# and runs the suite
-# (about 5 minutes on 2 cores; the 20 slowest tests are listed). Run it inside a virtual
-# environment (the README's first command makes one); CI makes a brand-new one for every run
+# and runs the suite, the docs build included (the 20 slowest tests are listed). Run it inside
+# a virtual environment (scripts/setup.sh makes one); CI makes a brand-new one for every run
 # (.ci/run). Arguments go to pytest.
 # torch goes first and pinned: a bare "torch" requirement would pull a multi-GB CUDA build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
-quiet_pip() {  # pip's notes about this workplace's empty local index folders are noise
+quiet_pip() {  # pip notes about configured index folders that do not exist are noise
   "$PY" -m pip install -q --disable-pip-version-check -c constraints.txt "$@" 2>&1 \
     | { grep -v "is ignored: it is neither a file nor a directory" || true; }
   return "${PIPESTATUS[0]}"

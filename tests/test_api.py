@@ -73,7 +73,7 @@ def test_run_writes_outputs_that_verify_accepts(settings, sample_inbox, tmp_path
     out, prom = tmp_path / "out", tmp_path / "mtjob.prom"
     report = mtjob.run(str(sample_inbox), out, metrics_file=prom, **settings)
     assert report.done == ["article"] and not report.failed
-    # recorded by the job itself, as a CLI run is (README, Machine-readable runs)
+    # recorded by the job itself, as a CLI run is (docs/operations.md, "Run records")
     [record] = [json.loads(p.read_text()) for p in (out / "_mtjob" / "runs").iterdir()]
     assert record["exit_code"] == 0 and record["articles"]["done"] == 1
     assert "mtjob_last_exit_code 0\n" in prom.read_text()

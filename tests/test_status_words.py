@@ -1,5 +1,6 @@
 """One set of status words (issue 20): the log, the summary line, the manifest, the run
-record and the metrics of one run say the same word for each input (README, Status words)."""
+record and the metrics of one run say the same word for each input
+(docs/output.md, "Status words")."""
 
 from __future__ import annotations
 

@@ -216,12 +216,6 @@ def test_every_package_has_a_face():
         assert doc and doc.splitlines()[0].strip(), init
 
 
-def test_the_readme_layout_is_current():
-    done = subprocess.run([sys.executable, str(REPO / "scripts" / "readme_layout.py"), "--check"],
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
 #: The words of the files, each a member of its enum in ``mtjob/vocabulary.py`` (issue 30), and
 #: ``sum``, the summarizer's older spelling. ``post_edit`` is left out: it is first the name of
 #: the JSONL key of a correction (``EntrySource.POST_EDIT`` borrows that key's name).

@@ -5,8 +5,8 @@ Beam search expands each source to ``beams`` identical rows before the encoder o
 the decoder, so the cross-attention keys and values of one source's beams are equal, and the
 step's ``beam_idx`` only picks rows inside the source's own block of ``beams`` rows. Reordering
 the cross-attention cache is then a copy that changes no value; skipping it is exact, and it
-was most of the time of a beam-4 step on CPU (README, Performance). Self-attention entries
-differ per beam and are reordered as before.
+was most of the time of a beam-4 step on CPU (docs/performance.md, "Where the time goes").
+Self-attention entries differ per beam and are reordered as before.
 """
 
 from __future__ import annotations

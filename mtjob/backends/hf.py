@@ -53,7 +53,7 @@ def load_model(source: ModelSource, config: JobConfig, parallel: bool = False,
     _set_threads(threads)
     dtype = select_dtype(config.dtype, device, source.ref)
     # Half precision on CPU: torch's SDPA kernel is slower there than eager attention
-    # (README, Performance), while float32 runs at the same speed with either.
+    # (docs/performance.md, "Precision"), while float32 runs at the same speed with either.
     attention = "eager" if device == Device.CPU and dtype != DType.FLOAT32 or attentions \
         else "sdpa"
     model = AutoModelForSeq2SeqLM.from_pretrained(
@@ -61,7 +61,7 @@ def load_model(source: ModelSource, config: JobConfig, parallel: bool = False,
         dtype=getattr(torch, dtype.value), attn_implementation=attention)
     model.eval().to(device.value)
     # "auto" means float: torch's dynamic int8 is faster on CPU but was measured to change
-    # greedy output well beyond tolerance (README, Performance); it is opt-in here.
+    # greedy output well beyond tolerance (docs/performance.md, "Precision"); it is opt-in here.
     quantize = Quantize.NONE if config.quantize == Quantize.AUTO else config.quantize
     if quantize == Quantize.INT8:
         if device != Device.CPU:
@@ -78,7 +78,7 @@ def load_model(source: ModelSource, config: JobConfig, parallel: bool = False,
                 model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8,
                                          inplace=True)  # no second copy of the weights
             log.warning("%s: int8 dynamic quantisation is lossy: greedy output changed beyond "
-                        "tolerance in our check (README, Performance); float32 is exact",
+                        "tolerance in our check (docs, Performance: Precision); float32 is exact",
                         source.ref)
     return model, {"backend": Backend.TRANSFORMERS, "device": device, "dtype": dtype,
                    "quantize": quantize, "parallel_batches": workers, "threads": threads,

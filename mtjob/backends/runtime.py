@@ -31,7 +31,8 @@ def select_device(requested: Device) -> Device:
 def cpu_layout(threads: int, calls: int | None = None) -> tuple[int, int]:
     """(batches run in parallel, threads per batch) for ``threads`` CPU threads (0: all the
     cores this process may use). Independent one-thread batches scale better than one batch
-    on several threads (README, Performance); beyond 4 threads each batch gets a quarter.
+    on several threads (docs/performance.md, "Earlier measurements"); beyond 4 threads each
+    batch gets a quarter.
     ``calls``: how many calls the work holds, when known before the weights load; fewer
     than the workers (one short article) get the idle workers' threads instead."""
     total = threads or len(os.sched_getaffinity(0)) or 1
@@ -82,9 +83,9 @@ def is_out_of_memory(exc: BaseException) -> bool:
 
 def limit_malloc_arenas(arenas: int = 2) -> bool:
     """Cap glibc's malloc arenas: each thread that allocates gets an arena of its own (up to 8
-    per core) and keeps freed memory there, so parallel batches inflated the peak RSS (README,
-    Performance). A no-op off glibc, or when the user set ``MALLOC_ARENA_MAX``. Returns
-    whether the cap was set."""
+    per core) and keeps freed memory there, so parallel batches inflated the peak RSS
+    (docs/performance.md, "Earlier measurements"). A no-op off glibc, or when the user set
+    ``MALLOC_ARENA_MAX``. Returns whether the cap was set."""
     if os.environ.get("MALLOC_ARENA_MAX") or not sys.platform.startswith("linux"):
         return False
     try:

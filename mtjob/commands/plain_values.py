@@ -1,11 +1,11 @@
 """Option values converted without pydantic when the conversion is plain.
 
 Typer (0.29) converts every option value through a pydantic ``TypeAdapter``: the first option
-of a command imports pydantic, a large share of a quick ``mtjob translate "..."`` (README,
-Performance: Quick path). The options of ``run`` and ``translate`` are plain (text, whole or
-decimal numbers, flags, choices, paths, and optional or list forms of those), so their values
-are converted here. A value that does not convert plainly goes to typer's own conversion, so
-every error reads exactly as typer words it.
+of a command imports pydantic, a large share of a quick ``mtjob translate "..."``
+(docs/performance.md, "The quick path"). The options of ``run`` and ``translate`` are plain
+(text, whole or decimal numbers, flags, choices, paths, and optional or list forms of those),
+so their values are converted here. A value that does not convert plainly goes to typer's own
+conversion, so every error reads exactly as typer words it.
 
 This leans on typer's private ``_runtime_param`` hook: typer 0.29 has no public one (its
 ``parser=`` and ``click_type=`` values go through a pydantic ``TypeAdapter`` too:

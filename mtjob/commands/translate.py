@@ -31,7 +31,7 @@ LINES_PER_CALL = 64
 
 #: Characters of TEXT arguments (or a terminal's one line at a time) translated on one thread
 #: when --threads is left at 0: the weights load faster on one thread and one sentence
-#: decodes no faster on more (README, Performance: Quick path).
+#: decodes no faster on more (docs/performance.md, "The quick path").
 SHORT = 2000
 
 HELP_TEXTS = ("Arabic paragraphs, one per argument. None, or -: each line of stdin is one "

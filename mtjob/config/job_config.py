@@ -29,7 +29,8 @@ from ..vocabulary import Role, StrEnum
 from .fields import CLUSTER, DECODING, MODELS, OUTPUT, PERFORMANCE, max_threads, setting
 
 #: ``batch_tokens = 0`` (the default) picks the budget per backend, as measured on CPU with
-#: ``python -m scripts.bench`` (README, Performance). GPUs want far more (configs/gpu.toml).
+#: ``python -m scripts.bench`` (docs/performance.md, "Earlier measurements"). GPUs want far
+#: more (configs/gpu.toml).
 AUTO_BATCH_TOKENS = {Backend.TRANSFORMERS: 500, Backend.CTRANSLATE2: 1000}
 
 @dataclass(frozen=True)
@@ -79,9 +80,9 @@ class JobConfig:
                                      output=True, bounds=(0, 10_000))
     retry_degenerate: bool = setting(True, "Retry flagged segments once with anti-repetition "
                                      "settings.", DECODING, output=True)
-    # [trust] (README, Trust signals)
+    # [trust] (docs/output.md, "Trust signals")
     min_score: float = setting(-1.5, "Flag low_confidence below this mean log-prob per token "
-                               "(not yet calibrated: README, Trust signals).", DECODING,
+                               "(not yet calibrated: docs, Trust signals).", DECODING,
                                output=True, bounds=(-100, 0))
     max_uncovered: float = setting(0.4, "Flag source_uncovered when more than this share of "
                                    "source words is unaligned (with --alignments).", DECODING,
@@ -105,7 +106,7 @@ class JobConfig:
                                     "other languages are flagged lang and copied, not "
                                     "translated; an article mostly not Arabic is flagged "
                                     "not_arabic.", OUTPUT, output=True)
-    # [trust] (README, Trust signals)
+    # [trust] (docs/output.md, "Trust signals")
     alignments: bool = setting(False, "Record word alignments per sentence (and flag "
                                "source_uncovered).", OUTPUT, output=True)
     glossary: str | None = setting(None, "Glossary, TSV or TBX (README, Terms and names).",

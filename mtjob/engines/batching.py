@@ -81,7 +81,7 @@ class BatchJob:
 #: Work of at most ``SMALL_WORK`` segments (one or two articles) is too little to fill the
 #: CPU workers with budget-sized batches: a few uneven batches leave a worker idle while the
 #: last long one decodes. It goes in calls of at most ``SMALL_CALL`` length-sorted segments
-#: instead, each with its own output limit (README, Performance: the one-article floor).
+#: instead, each with its own output limit (docs/performance.md, "Against the floors").
 SMALL_WORK = 32
 SMALL_CALL = 4
 
@@ -107,7 +107,7 @@ def even_calls(items: list[int], cap: int, workers: int) -> list[list[int]]:
     """``items`` (length-sorted) in consecutive calls of at most ``cap``, as many calls as a
     multiple of ``workers`` and as even as they can be, so that the workers finish together:
     six abstracts on two workers go 3 + 3, not 2 + 2 + 2 with one worker idle for the last
-    call (README, Performance: the summarizer's floor)."""
+    call (docs/performance.md, "Against the floors")."""
     if not items:
         return []
     count = min(len(items), workers * -(-len(items) // (workers * max(cap, 1))))
@@ -122,7 +122,8 @@ def article_groups(count: int, size: int) -> list[tuple[int, int]]:
     """(start, end) of each group of articles translated together, ``size`` at a time: their
     batches mix articles and run fuller. In a long run (over two groups) the first article
     goes alone, so the first output and the first sign of life in a cron log come early; in
-    a short run that costs more throughput than it gives (README, Performance)."""
+    a short run that costs more throughput than it gives (docs/performance.md,
+    "Earlier measurements")."""
     first = 1 if count > 2 * size and size > 1 else size
     bounds = [0, *range(first, count, size), count]
     return [(a, b) for a, b in pairwise(bounds) if b > a]

@@ -1,5 +1,5 @@
-"""Trust signals against real edits: ``mtjob eval OUT --post-edits`` (README, Calibrating on
-post-edits).
+"""Trust signals against real edits: ``mtjob eval OUT --post-edits`` (docs/review.md,
+"Calibrating on post-edits").
 
 Only sentences a person reviewed count: ``review`` edited (``post_edit`` is the English they
 made of the machine's ``en``) or confirmed (accepted as shown: HTER 0 unless the text

@@ -8,7 +8,7 @@ from typing import Any
 
 from .html_text import esc
 
-#: Labels of the abstract's ``checks`` and ``scores`` keys (README, Trust signals).
+#: Labels of the abstract's ``checks`` and ``scores`` keys (docs/output.md, "Trust signals").
 LABELS = {
     "unsupported_numbers": "Numbers not in the translation",
     "unsupported_names": "Names not in the translation",

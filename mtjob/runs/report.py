@@ -40,7 +40,8 @@ class RunReport:
     #: record nothing more (the CLI records in its metrics a run that stopped before).
     recorded: bool = False
     flags: Counter[str] = field(default_factory=Counter)
-    #: Sentences written by origin: mt (decoded), copy, memory (README, Translation memory).
+    #: Sentences written by origin: mt (decoded), copy, memory
+    #: (docs/memory.md, "Translation memory").
     origins: Counter[Origin] = field(default_factory=Counter)
     #: Seconds per stage: resolve, read, segment, translate, retry, terms, summarize, write.
     stage_seconds: dict[str, float] = field(default_factory=dict)
@@ -64,7 +65,7 @@ class RunReport:
         return [o for o in self.outcomes if o.status in (Status.FAILED, Status.NOT_AN_ARTICLE)]
 
     def counts(self) -> dict[Status, int]:
-        """Inputs by status word (README, Status words), every word present."""
+        """Inputs by status word (docs/output.md, "Status words"), every word present."""
         return {status: sum(o.status == status for o in self.outcomes) for status in OUTCOMES}
 
     def add_written(self, outcome: ArticleOutcome, records: list[ParagraphRecord]) -> None:

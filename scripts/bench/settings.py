@@ -10,11 +10,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The bench models, their CTranslate2 conversions and the runs' scratch folders (``/models/``
-#: is gitignored); ``outputs/`` is left to the README's ``mtjob run`` alone.
+#: is gitignored); ``outputs/`` is left to the sample run of ``scripts/setup.sh``.
 MODELS = ROOT / "models" / "bench"
 WORK = MODELS / "work"
 CT2_CACHE = MODELS / "ct2-cache"
-#: Where every benchmark writes its JSON (the README cites the tracked ones).
+#: Where every benchmark writes its JSON (docs/performance.md cites the tracked ones).
 JSON_DIR = ROOT / "docs" / "bench"
 ARTICLE = ROOT / "examples" / "article.ar.txt"
 NAIVE = Path(__file__).resolve().parent / "naive.py"

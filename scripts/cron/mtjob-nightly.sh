@@ -22,7 +22,7 @@ if [[ -f $MTJOB_HOME/models/mtjob.toml ]]; then DEFAULT_CONFIG=$MTJOB_HOME/model
 else DEFAULT_CONFIG=$MTJOB_HOME/app/configs/cpu.toml; fi
 CONFIG=${MTJOB_CONFIG:-$DEFAULT_CONFIG}
 LOG_DIR=${MTJOB_LOG_DIR:-$MTJOB_HOME/logs}
-# Models pre-staged on local disk (README, "Models"; docs/operators.md); never download mid-run.
+# Models pre-staged on local disk (docs/models.md, "Stage, list, check"); never download mid-run.
 export HF_HOME=${HF_HOME:-$MTJOB_HOME/hf}
 export HF_HUB_OFFLINE=${HF_HUB_OFFLINE:-1}
 

@@ -34,7 +34,7 @@ def test_a_reference_that_can_only_be_a_folder_is_a_missing_folder(ref, tmp_path
 
 
 def test_an_ambiguous_miss_names_both_readings(tiny_models, tmp_path, monkeypatch):
-    """The README's relative path, run from another folder (offline)."""
+    """The docs' relative path, run from another folder (offline)."""
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["translate", "--mt-model", "models/marian-ar-en", "x"])
     assert result.exit_code == 2

@@ -1,22 +1,16 @@
-"""Regenerate the README's Layout section from the tree: every package of ``mtjob/`` with the
-first line of its ``__init__`` docstring (its face) and its members, each top-level module with
-the first sentence of its docstring, and the scripts. ``--check`` exits 1 when the README is
-stale (a test runs it)."""
+"""The layout page's tree, from the tree itself: every package of ``mtjob/`` with the first line
+of its ``__init__`` docstring (its face) and its members, each top-level module with the first
+sentence of its docstring, and the scripts."""
 
 from __future__ import annotations
 
 import ast
 import re
-import sys
 import textwrap
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from scripts.readme_cli import README, update
-
-ROOT = README.parent
+ROOT = Path(__file__).resolve().parents[2]
 WIDTH, NAME = 100, 24
-MARKERS = re.compile(r"(<!-- layout:tree -->\n)(?:.*?\n)?(<!-- /layout:tree -->)", re.S)
 
 
 def purpose(path: Path, whole_line: bool = False) -> str:
@@ -67,30 +61,19 @@ def top() -> list[str]:
 
 def scripts() -> list[str]:
     folder = ROOT / "scripts"
-    out = line("scripts/", "benchmarks, README generators, CI, cron and Slurm helpers", 0)
+    out = line("scripts/", "the set-up and test commands, benchmarks, the docs' generators, CI, "
+               "cron and Slurm helpers", 0)
     out += line("", members(folder) + ", " + ", ".join(
         sorted(p.name for p in folder.glob("*.sh"))), 1)
-    bench = folder / "bench"
-    return out + line("bench/", purpose(bench / "__init__.py", whole_line=True), 1) \
-        + line("", members(bench), 2)
+    for sub in ("bench", "docgen"):
+        out += line(sub + "/", purpose(folder / sub / "__init__.py", whole_line=True), 1)
+        out += line("", members(folder / sub), 2)
+    return out
 
 
 def layout() -> str:
+    """The whole tree, in a text block."""
     tests = ("tests/", "one folder per package (tests/outfolder/test_manifest.py, ...); theme "
              "suites at the top (test_process, test_golden, test_log_forgery, ...)")
     lines = top() + scripts() + line(*tests, 0)
-    return "```text\n" + "\n".join(s.rstrip() for s in lines) + "\n```"
-
-
-def render(text: str) -> str:
-    if not MARKERS.search(text):
-        raise SystemExit("README.md lacks the <!-- layout:tree --> markers")
-    return MARKERS.sub(lambda m: m.group(1) + layout() + "\n" + m.group(2), text)
-
-
-def main() -> int:
-    return update(render, "Layout", "readme_layout.py")
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return "```text\n" + "\n".join(s.rstrip() for s in lines) + "\n```\n"
