@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import signals
+from .backends.shortlist.locate import file_sha256, shortlist_file
 from .config import JobConfig
 from .engines import default_models
 from .engines.base import Engine, Models, Progress, SummaryOutcome
@@ -60,9 +61,10 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
     with ShardLock(out, rank, world_size, wait_lock) as lock:
         report.locked = True
         glossary, glossary_sha256 = load_once(config.glossary)  # one read for the whole run
-        settings = config.output_settings(glossary_sha256)
-        manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
         revisions = models.revisions(config)  # cheap: fingerprints are cached
+        shortlist = shortlist_file(config.shortlist, config.mt_model, revisions.get("mt", ""))
+        settings = config.output_settings(glossary_sha256, file_sha256(shortlist))
+        manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
         book = Bookkeeping(out, config, report, manifest, revisions, settings)
         book.remove_temp_files(paths, lock.removed_tmp)
         recover(out)  # an import killed after its commit point: finish it first

@@ -15,6 +15,7 @@ from .base import Call, GenOptions, Hypothesis
 from .conversion import conversion_target, converted_model, import_ctranslate2
 from .lazy import LazyModel, LoadLater
 from .runtime import cpu_layout
+from .shortlist.locate import load_shortlist, vmap_model
 from .store.hub import ModelSource, cache_root
 from .tokenizers.tokenizer import ModelTokenizer
 from .trust import ct2_score, penalised, word_pairs
@@ -62,6 +63,8 @@ class _CTranslate2Model(LazyModel):
 
     #: Decoder layer whose cross-attention gives the alignments (None: CTranslate2's default).
     alignment_layer: int | None = None
+    #: Whether the run's shortlist applies (the translator's, never the summarizer's).
+    shortlisted = False
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
         ct2 = import_ctranslate2()
@@ -70,6 +73,11 @@ class _CTranslate2Model(LazyModel):
                 self.source, compute_type, self.alignment_layer) / "model.bin").is_file():
             raise LoadLater  # converting waits for the run's checks of the model
         path = converted_model(self.source, compute_type, self.alignment_layer)
+        facts: dict[str, Any] = {}
+        if self.shortlisted and (shortlist := load_shortlist(
+                self.config.shortlist, self.source, self.tokens)) is not None:
+            path = vmap_model(path, shortlist)  # used by translate_batch(use_vmap=True)
+            facts = {"shortlist": shortlist.sha256}
         workers, per_batch = 1, self.config.threads
         if self.parallel and device == "cpu":
             workers, per_batch = cpu_layout(self.config.threads, self.expected_calls)
@@ -79,11 +87,13 @@ class _CTranslate2Model(LazyModel):
         return model, {"backend": "ctranslate2", "device": device,
                        "compute_type": compute_type,
                        "quantize": "int8" if compute_type.startswith("int8") else "none",
-                       "parallel_batches": workers}
+                       "parallel_batches": workers, **facts}
 
 
 class CTranslate2Translator(_CTranslate2Model):
     """MarianMT through CTranslate2 ``translate_batch``. Loads lazily, converts on first use."""
+
+    shortlisted = True
 
     def __init__(self, config: JobConfig, source: ModelSource | None = None,
                  tokens: ModelTokenizer | None = None) -> None:
@@ -104,7 +114,8 @@ class CTranslate2Translator(_CTranslate2Model):
             min_decoding_length=1, max_decoding_length=options.max_new_tokens,
             no_repeat_ngram_size=options.no_repeat_ngram_size,
             repetition_penalty=options.repetition_penalty, length_penalty=LENGTH_PENALTY,
-            return_scores=True, return_attention=options.alignments)
+            return_scores=True, return_attention=options.alignments,
+            use_vmap="shortlist" in self._runtime)
         kept = [r.hypotheses[0] for r in results]
         rescored = None
         if penalised(options):

@@ -11,12 +11,14 @@ from .base import Call, GenOptions, Hypothesis
 from .beam_cache import beam_search_cache
 from .lazy import LazyModel
 from .runtime import cpu_layout, select_device, select_dtype
+from .shortlist.locate import load_shortlist
 from .store.hub import ModelSource
 from .tokenizers.tokenizer import ModelTokenizer, quiet_transformers
 from .trust import hf_teacher_forced
 
 if TYPE_CHECKING:
     from ..config import JobConfig
+    from .shortlist.vmap import Shortlist
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +115,33 @@ class TransformersTranslator(LazyModel):
     def __init__(self, config: JobConfig, source: ModelSource | None = None,
                  tokens: ModelTokenizer | None = None) -> None:
         super().__init__(config, config.mt_model, config.mt_revision, source, tokens)
+        self._shortlist: Shortlist | None = None
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
-        return load_model(self.source, self.config, self.parallel,
-                          attentions=self.config.alignments, calls=self.expected_calls)
+        model, runtime = load_model(self.source, self.config, self.parallel,
+                                    attentions=self.config.alignments, calls=self.expected_calls)
+        self._shortlist = load_shortlist(self.config.shortlist, self.source, self.tokens) \
+            if self.config.shortlist else None
+        if self._shortlist is not None:
+            from .shortlist.head import install
+
+            install(model)
+            runtime["shortlist"] = self._shortlist.sha256
+        return model, runtime
+
+    def _candidates(self, texts: list[str]) -> Any:
+        """The batch's output rows under the shortlist (CTranslate2's vocabulary map: the
+        candidates of its source tokens, unknown and end of sequence), or a no-op context."""
+        from contextlib import nullcontext
+
+        if self._shortlist is None:
+            return nullcontext()
+        tokens = self.tokens.source_tokens(texts)
+        ids = set(self.tokens.core.convert_tokens_to_ids(sorted(
+            self._shortlist.candidates(tokens))))
+        ids.update(self.tokenizer.convert_tokens_to_ids([self.tokenizer.unk_token,
+                                                         self.tokenizer.eos_token]))
+        return self._ensure_model().get_output_embeddings().only(sorted(ids))
 
     def translate(self, texts: list[str], options: GenOptions,
                   call: Call | None = None) -> list[Hypothesis]:
@@ -137,7 +162,7 @@ class TransformersTranslator(LazyModel):
             kwargs["no_repeat_ngram_size"] = options.no_repeat_ngram_size
         if options.repetition_penalty != 1.0:
             kwargs["repetition_penalty"] = options.repetition_penalty
-        with torch.inference_mode():
+        with torch.inference_mode(), self._candidates(texts):
             out = model.generate(**batch, **kwargs)
         special = set(tok.all_special_ids) | {model.config.decoder_start_token_id}
         decoded = [text.strip() for text in tok.batch_decode(out, skip_special_tokens=True)]
