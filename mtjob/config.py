@@ -91,11 +91,8 @@ class JobConfig:
                                     PERFORMANCE, bounds=(1, 1_000_000))
     group_articles: int = setting(16, "Articles whose sentences share batches.", PERFORMANCE,
                                   bounds=(1, 100_000))
-    shortlist: str | None = setting(None, "Vocabulary shortlist of the translator (mtjob "
-                                    "models shortlist): a file, or auto (the one built for "
-                                    "this model in the mtjob cache, if any). Faster decoding; "
-                                    "a few sentences may change (README, Shortlist).",
-                                    PERFORMANCE)
+    shortlist: str | None = setting(None, "Vocabulary shortlist file, or auto (mtjob models "
+                                    "shortlist): faster, may change a few words.", PERFORMANCE)
     # [translation]
     beams: int = setting(4, "Beam size for translation.", DECODING, output=True, bounds=(1, 64))
     max_source_tokens: int = setting(256, "Longest segment sent to the model (longer "
@@ -188,22 +185,18 @@ class JobConfig:
         """Padded source tokens per batch: ``batch_tokens``, or the backend's default if 0."""
         return self.batch_tokens or AUTO_BATCH_TOKENS[self.backend]
 
-    def output_settings(self, glossary_sha256: str | None = None,
-                        shortlist_sha256: str | None = None) -> dict[str, Any]:
+    def output_settings(self, glossary_sha256: str | None = None) -> dict[str, Any]:
         """The settings that determine the output, as recorded beside every abstract
-        (``glossary_sha256``: the hash of the glossary as a run loaded it;
-        ``shortlist_sha256``: of the shortlist the run uses, if any)."""
+        (``glossary_sha256``: the hash of the glossary as a run loaded it)."""
         settings = {name: getattr(self, name) for name in OUTPUT_SETTINGS}
         if self.glossary is not None:  # its content, not its path, shapes the output
             from .text.glossary import load_once
 
             settings["glossary_sha256"] = glossary_sha256 or load_once(self.glossary)[1]
-        if shortlist_sha256 is not None:  # likewise; written only when one is used
-            settings["shortlist_sha256"] = shortlist_sha256
         return settings
 
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+    def to_dict(self) -> dict[str, Any]:  # no shortlist key when unset: the bytes of before
+        return {k: v for k, v in dataclasses.asdict(self).items() if v or k != "shortlist"}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import signals
-from .backends.shortlist.locate import file_sha256, shortlist_file
+from .backends.shortlist.locate import shortlist_setting
 from .config import JobConfig
 from .engines import default_models
 from .engines.base import Engine, Models, Progress, SummaryOutcome
@@ -42,11 +42,10 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
               report: RunReport | None = None) -> RunReport:
     """Translate and summarize this shard's articles into ``out``.
 
-    Finished articles (same source hash, settings and model revisions) are skipped without
-    loading a model, unless ``force``. Per-article problems are recorded in the report and the
-    manifest, never raised; a broken model or a usage error is raised before any work.
-    A ``report`` passed in is filled as the run goes, so its caller still holds what a run
-    that raised (a model failing mid-run, a signal) had finished.
+    Finished articles (same source hash, settings, model revisions) are skipped without loading
+    a model, unless ``force``. Per-article problems go to the report and the manifest, never
+    raised; a broken model or a usage error is raised before any work. A ``report`` passed in
+    is filled as the run goes: its caller holds what a run that raised had finished.
     """
     started = time.monotonic()
     check_wait(wait_lock)  # before the output folder is created
@@ -62,8 +61,7 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
         report.locked = True
         glossary, glossary_sha256 = load_once(config.glossary)  # one read for the whole run
         revisions = models.revisions(config)  # cheap: fingerprints are cached
-        shortlist = shortlist_file(config.shortlist, config.mt_model, revisions.get("mt", ""))
-        settings = config.output_settings(glossary_sha256, file_sha256(shortlist))
+        settings = config.output_settings(glossary_sha256) | shortlist_setting(config, revisions)
         manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
         book = Bookkeeping(out, config, report, manifest, revisions, settings)
         book.remove_temp_files(paths, lock.removed_tmp)

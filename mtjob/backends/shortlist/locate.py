@@ -18,6 +18,7 @@ from .tokens import ModelVocabulary
 from .vmap import Shortlist, read_shortlist
 
 if TYPE_CHECKING:
+    from ...config import JobConfig
     from ..store.hub import ModelSource
     from ..tokenizers.tokenizer import ModelTokenizer
 
@@ -51,12 +52,14 @@ def shortlist_file(setting: str | None, ref: str, revision: str) -> Path | None:
     return Path(setting).expanduser()
 
 
-def file_sha256(path: Path | None) -> str | None:
-    """The hash the outputs record (its content, not its path, shapes them)."""
+def shortlist_setting(config: JobConfig, revisions: dict[str, str]) -> dict[str, str]:
+    """``{"shortlist_sha256": ...}`` for the output settings when the run uses a shortlist
+    (its content, not its path, shapes the outputs), else nothing: the bytes of before."""
+    path = shortlist_file(config.shortlist, config.mt_model, revisions.get("mt", ""))
     if path is None:
-        return None
+        return {}
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return {"shortlist_sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
     except OSError as exc:
         raise ConfigError(f"shortlist {path}: cannot read: {exc.strerror or exc}") from None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mtjob.backends.shortlist.vmap import MAGIC, read_shortlist, vmap_bytes
@@ -23,6 +23,7 @@ def write(tmp_path: Path, data: bytes) -> Path:
     return path
 
 
+@settings(deadline=None)  # a loaded machine
 @given(always=st.lists(TOKEN, max_size=5, unique=True),
        rules=st.dictionaries(TOKEN, st.lists(TOKEN, min_size=1, max_size=4, unique=True),
                              max_size=5))
