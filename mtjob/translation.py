@@ -89,7 +89,8 @@ def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
         [s.text for s in work], [s.tokens for s in work], [s.limit for s in work],
         config.token_budget,
         lambda limit: GenOptions(config.beams, limit, alignments=config.alignments,
-                                 alignment_layer=config.alignment_layer, **extra))
+                                 alignment_layer=config.alignment_layer, **extra),
+        engine.planned_workers)
     log.info("%s %d segment(s) in %d batch(es) of up to %d padded tokens, beam %d",
              "retrying" if retry else "translating", len(work), len(jobs), config.token_budget,
              config.beams)

@@ -49,6 +49,10 @@ class Translator(Protocol):
     def parallel_batches(self) -> int:
         """How many ``translate`` calls may run at once, from different threads."""
 
+    def planned_batches(self, calls: int) -> int:
+        """How many ``translate`` calls will run at once for a first piece of work of
+        ``calls`` calls, without loading the weights (once loaded: ``parallel_batches``)."""
+
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Source tokens per text, the end-of-sequence token included."""
 

@@ -53,6 +53,9 @@ def select_runtime(config: JobConfig, model: str = "the model") -> tuple[str, st
 class _CTranslate2Model(LazyModel):
     """The CTranslate2 ``Translator`` shared by both roles, loaded lazily."""
 
+    def device(self) -> str:
+        return "cpu" if self.config.device == "cpu" else select_runtime(self.config)[0]
+
     def source_tokens(self, texts: list[str]) -> list[list[str]]:
         """Token strings with the tokenizer's special tokens; CTranslate2 adds none itself
         for converted Hugging Face models, and Marian needs the final ``</s>``."""

@@ -109,7 +109,14 @@ def generated_tokens(ids: Any, special: set[int]) -> list[int]:
     return [sum(1 for t in row.tolist() if t not in special) for row in ids]
 
 
-class TransformersTranslator(LazyModel):
+class _TransformersModel(LazyModel):
+    """What both transformers roles share."""
+
+    def device(self) -> str:
+        return "cpu" if self.config.device == "cpu" else select_device(self.config.device)
+
+
+class TransformersTranslator(_TransformersModel):
     """MarianMT (or any seq2seq model) through transformers. Loads lazily."""
 
     def __init__(self, config: JobConfig, source: ModelSource | None = None,
@@ -177,7 +184,7 @@ class TransformersTranslator(LazyModel):
                 for text, n, score, pairs in zip(decoded, counts, scores, aligned)]
 
 
-class TransformersSummarizer(LazyModel):
+class TransformersSummarizer(_TransformersModel):
     """BART-style summarizer through transformers ``generate``. Loads lazily."""
 
     batch_size = 4

@@ -71,6 +71,9 @@ class LocalEngine:
             log.debug("batch failed", exc_info=True)
             return BatchOutcome(error=f"translation failed: {type(exc).__name__}: {exc}")
 
+    def planned_workers(self, calls: int) -> int:
+        return 1 if calls <= 1 else min(calls, self.translator.planned_batches(calls))
+
     def translate_batches(self, jobs: list[BatchJob],
                           progress: Progress | None = None) -> list[BatchOutcome]:
         """Outcomes in the order of ``jobs``. Side by side, the longest decodes start first,

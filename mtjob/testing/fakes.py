@@ -29,6 +29,9 @@ class FakeTranslator:
         self.fail = fail
         self.calls: list[tuple[list[str], GenOptions]] = []
 
+    def planned_batches(self, calls: int) -> int:
+        return self.parallel_batches
+
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(t.split()) + 1 for t in texts]
 
