@@ -148,15 +148,15 @@ def test_a_failed_background_load_is_the_first_calls_error(tiny_models, monkeypa
 
 
 def test_side_by_side_summaries_keep_both_workers_busy():
-    """Six abstracts on two CPU workers, at most three a call: two calls of three
-    length-sorted articles, one per worker. Two a call made three calls, and one worker
-    idled through the last: 1.31-1.33x the floor of scripts/bench/sum_floor.py on a quiet
+    """Six abstracts on two CPU workers, three a call by the token budget: two calls of
+    three length-sorted articles, one per worker. Two a call in three calls left one worker
+    idle through the last: 1.31-1.33x the floor of scripts/bench/sum_floor.py on a quiet
     machine. Abstracts in article order."""
     from mtjob.testing.fakes import FakeSummarizer
 
     class TwoWorkers(FakeSummarizer):
         parallel_batches = 2
-        side_by_side = 3
+        call_tokens = 3 * 80  # the longest article has 78 tokens
 
         def __init__(self) -> None:
             super().__init__()
@@ -280,3 +280,40 @@ def test_the_planned_layout_is_known_before_the_weights_load(tiny_models, monkey
     assert translator._model is None  # nothing loaded to know it
     engine = LocalEngine(translator.config, translator)
     assert engine.planned_workers(calls) == min(workers, calls)
+
+
+def test_summary_calls_are_sized_by_tokens_not_by_count():
+    """Beam search keeps each beam's cross-attention cache for every input token: a call's
+    memory follows its tokens. Six articles of ~870 tokens on two workers with 2,048 tokens
+    a call go 2 + 2 + 1 + 1 (three a call took the six-article job over its memory aim);
+    short articles share a call more."""
+    from mtjob.testing.fakes import FakeSummarizer
+
+    class Budgeted(FakeSummarizer):
+        parallel_batches = 2
+        call_tokens = 2048
+
+        def __init__(self) -> None:
+            super().__init__(window=1024)
+            self.calls: list[list[int]] = []
+
+        def summarize(self, texts, call=None):
+            self.calls.append(self.count_tokens(texts))
+            return super().summarize(texts, call)
+
+    def article(words: int) -> list[str]:
+        return [" ".join(["word"] * words)]
+
+    for words, sizes in ((868, [1, 1, 2, 2]), (300, [3, 3]), (120, [3, 3])):
+        summarizer = Budgeted()
+        LocalEngine(JobConfig(sum_min_length=5), FakeTranslator(), summarizer).summarize(
+            [article(words)] * 6)
+        assert sorted(len(c) for c in summarizer.calls) == sizes
+        assert all(sum(c) <= 2048 for c in summarizer.calls)
+
+
+def test_token_calls():
+    from mtjob.backends.ct2 import token_calls
+
+    assert token_calls([900, 900, 900, 300, 2500, 10], 2048) == [[0, 1], [2, 3], [4], [5]]
+    assert token_calls([], 2048) == []

@@ -74,6 +74,11 @@ class Summarizer(Protocol):
     def parallel_batches(self) -> int:
         """How many ``summarize`` calls may run at once, from different threads."""
 
+    @property
+    def call_tokens(self) -> int:
+        """Input tokens one ``summarize`` call of several articles holds at most when calls
+        run side by side (an article alone may hold more; 0: one article a call)."""
+
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Input tokens per text, special tokens included."""
 

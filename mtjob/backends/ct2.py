@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 #: CTranslate2's default, passed explicitly: the score is normalised by it (undone in trust).
 LENGTH_PENALTY = 1.0
+#: Summarizer input tokens a call takes at most on CPU (``CTranslate2Summarizer.call_tokens``).
+CALL_TOKENS = 2048
 
 
 def select_runtime(config: JobConfig, model: str = "the model") -> tuple[str, str]:
@@ -144,25 +146,23 @@ class CTranslate2Summarizer(_CTranslate2Model):
     """BART-style summarizer through CTranslate2, decoding as ``generate`` does."""
 
     # Several summaries side by side, one thread each, share one copy of the weights; the
-    # engine sizes the layout to the summaries ahead (one article: every thread on it).
+    # engine sizes the layout to the summaries ahead (one article: every thread on it) and
+    # each call to ``call_tokens``.
 
     def __init__(self, config: JobConfig, source: ModelSource | None = None,
                  tokens: ModelTokenizer | None = None) -> None:
         super().__init__(config, config.sum_model, config.sum_revision, source, tokens)
 
     @property
-    def batch_size(self) -> int:
-        """Articles per call: 4 on a GPU; at most 3 on CPU, where the engine spreads the
-        articles evenly over the workers (six abstracts on two workers: 3 + 3, the best
-        layout of ``python -m scripts.bench.sum_floor``); more at once pushes the job's peak
-        RSS towards its aim (beam search keeps a cross-attention cache per beam and article)."""
+    def call_tokens(self) -> int:
+        """Input tokens a call takes at most (an article alone may take more): beam search
+        keeps every beam's cross-attention keys and values for every input token, so a
+        call's memory follows its tokens, not its count of articles. On CPU
+        :data:`CALL_TOKENS`: two articles of the bench's ~870 tokens a call, spread evenly
+        over the workers (README, Performance: three a call took the six-article job over
+        its memory aim); twice that on a GPU (four articles of 1,024 tokens, as before)."""
         self._ensure_model()
-        return 3 if self._runtime["device"] == "cpu" else 4
-
-    @property
-    def side_by_side(self) -> int:
-        """Articles per call when the engine runs calls side by side (CPU workers)."""
-        return self.batch_size
+        return CALL_TOKENS if self._runtime["device"] == "cpu" else 2 * CALL_TOKENS
 
     def window(self) -> int:
         return self.tokens.limit(1024)
@@ -190,9 +190,22 @@ class CTranslate2Summarizer(_CTranslate2Model):
         model = self._ensure_model()
         options, prefix = self.decoding_options()
         out: list[str] = []
-        for start in range(0, len(texts), self.batch_size):
-            batch = self.source_tokens(texts[start:start + self.batch_size])
+        for part in token_calls(self.count_tokens(texts), self.call_tokens):
+            batch = self.source_tokens([texts[i] for i in part])
             results = model.translate_batch(
                 batch, target_prefix=[prefix] * len(batch) if prefix else None, **options)
             out.extend(self.decode(r.hypotheses[0]) for r in results)
         return out
+
+
+def token_calls(counts: list[int], budget: int) -> list[list[int]]:
+    """Consecutive indices in calls of at most ``budget`` tokens (one alone may exceed it)."""
+    calls: list[list[int]] = []
+    total = budget + 1
+    for i, count in enumerate(counts):
+        if total + count > budget:
+            calls.append([])
+            total = 0
+        calls[-1].append(i)
+        total += count
+    return calls

@@ -117,25 +117,27 @@ class LocalEngine:
 
     def summarize(self, documents: list[list[str]]) -> list[SummaryOutcome]:
         """Abstracts in order. A summarizer that runs one call at a time gets the articles it
-        summarizes in one pass together, length-sorted; one that runs calls side by side gets
-        them at most ``side_by_side`` a call (CTranslate2 on CPU: three; else one),
-        length-sorted, in as many calls as keep every worker busy to the end
-        (:func:`even_calls`), or, for one article alone, one chunk per call. The others (short:
-        extractive, long: hierarchical), and all of them if a joint call fails, go one
-        article at a time."""
+        summarizes in one pass together, length-sorted (it cuts them into calls of
+        ``call_tokens``); one that runs calls side by side gets as many a call as its longest
+        fits ``call_tokens`` (at least one), length-sorted, in as many calls as keep every
+        worker busy to the end (:func:`even_calls`), or, for one article alone, one chunk per
+        call. The others (short: extractive, long: hierarchical), and all of them if a joint
+        call fails, go one article at a time."""
         _expect_calls(self.summarizer, self._summary_calls(documents))
         out: list[SummaryOutcome | None] = [None] * len(documents)
         workers = self.summarizer.parallel_batches if len(documents) > 1 else 1
-        per_call = getattr(self.summarizer, "side_by_side", 1) if workers > 1 else len(documents)
         inputs: dict[int, tuple[str, int]] = {}
-        for i, doc in enumerate(documents if len(documents) > 1 and per_call > 1 else []):
+        for i, doc in enumerate(documents if len(documents) > 1 else []):
             try:
                 found = one_pass_input(doc, self.summarizer, self.config.sum_min_length)
             except Exception:  # summarize_one reports it for this article alone
                 found = None
             if found:
                 inputs[i] = found
-        if len(inputs) > 1:
+        longest = max((n for _, n in inputs.values()), default=1)
+        per_call = max(1, self.summarizer.call_tokens // longest) if workers > 1 \
+            else len(documents)
+        if len(inputs) > 1 and per_call > 1:
             order = sorted(inputs, key=lambda i: (inputs[i][1], i))
             calls = even_calls(order, per_call, workers)
             try:

@@ -56,6 +56,7 @@ class FakeSummarizer:
     """Summarizes to the first words of each input; a small ``window`` forces chunking."""
 
     parallel_batches = 1
+    call_tokens = 0
 
     def __init__(self, window: int = 1024, words: int = 8) -> None:
         self._window = window
