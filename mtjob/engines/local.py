@@ -141,11 +141,11 @@ class LocalEngine:
             order = sorted(inputs, key=lambda i: (inputs[i][1], i))
             calls = even_calls(order, per_call, workers)
             try:
-                results = run_in_order(
+                joint = run_in_order(
                     lambda part: self.summarizer.summarize([inputs[i][0] for i in part],
                                                            Call(self.cancel, workers > 1)),
                     calls, workers, self.cancel)
-                for i, abstract in zip(order, (a for part in results for a in part)):
+                for i, abstract in zip(order, (a for part in joint for a in part)):
                     out[i] = SummaryOutcome(_clean_text(abstract.strip(), "an abstract"),
                                             ABSTRACTIVE, input_tokens=inputs[i][1])
             except Exception:

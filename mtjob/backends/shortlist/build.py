@@ -156,8 +156,9 @@ def build_shortlist(source: ModelSource, folders: list[Path], corpus: Path | Non
         raise ConfigError("no translated sentence to build a shortlist from (give finished "
                           "output folders or --corpus)")
     always, rules = select(counts, frequent, per_source)
-    facts = {"sentences": counts.sentences, "frequent": frequent, "per-source": per_source,
-             "model": Path(source.ref).name or source.ref}
+    facts: dict[str, str | int] = {
+        "sentences": counts.sentences, "frequent": frequent, "per-source": per_source,
+        "model": Path(source.ref).name or source.ref}
     path = output if output is not None else auto_path(source.ref, source.revision)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, vmap_bytes(vocab.hash, always, rules, facts))
