@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..backends import make_summarizer, make_translator
 from ..backends.base import Call, Hypothesis
-from ..backends.runtime import free_memory, limit_malloc_arenas
+from ..backends.runtime import free_memory, limit_malloc_arenas, trim_heap
 from ..errors import ModelError, MtjobError
 from ..text.clean import clean_generated
 from .base import BatchOutcome, Progress, SummaryOutcome
@@ -123,6 +123,7 @@ class LocalEngine:
         worker busy to the end (:func:`even_calls`), or, for one article alone, one chunk per
         call. The others (short: extractive, long: hierarchical), and all of them if a joint
         call fails, go one article at a time."""
+        trim_heap()  # what the translation batches freed, before the summarizer's weights
         _expect_calls(self.summarizer, self._summary_calls(documents))
         out: list[SummaryOutcome | None] = [None] * len(documents)
         workers = self.summarizer.parallel_batches if len(documents) > 1 else 1
