@@ -120,16 +120,17 @@ def memory(trees: dict[str, Path], rounds: int, work: Path) -> dict[str, Any]:
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in trees}
     for r in range(rounds):
         for name in (list(trees) if r % 2 == 0 else list(trees)[::-1]):
-            folder = work / f"out-{name}-{r}"
+            tag = name.split()[0]  # before / after
+            folder = work / f"out-{tag}-{r}"
             cmd = [sys.executable, "-m", "mtjob", "run", str(inbox), "--out", str(folder),
                    "--backend", "auto", "--beams", "4", "--threads", "2", "--quantize", "auto",
                    *MTJOB_LENGTH_FLAGS, "--no-retry-degenerate", "--mt-model",
                    str(models / "marian-ar-en"), "--sum-model", str(models / "bart-sum"),
                    "--force", "--summary", "--sum-beams", "4", "--sum-min-length", "58",
                    "--sum-max-length", "60"]
-            m = measure(cmd, env_for(trees[name]), work / f"{name}-{r}.log")
+            m = measure(cmd, env_for(trees[name]), work / f"{tag}-{r}.log")
             if m.returncode:
-                raise SystemExit(f"{name}: mtjob run failed, see {work / f'{name}-{r}.log'}")
+                raise SystemExit(f"{name}: mtjob run failed, see {work / f'{tag}-{r}.log'}")
             record = json.loads(max((folder / "_mtjob" / "runs").glob("*.json"))
                                 .read_text(encoding="utf-8"))
             out[name].append({"wall_s": round(m.wall_s, 2), "cpu_s": round(m.cpu_s, 2),

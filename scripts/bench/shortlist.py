@@ -103,43 +103,90 @@ def segments_of(paths: list[Path], config: Any, models: Any) -> list[Any]:
         if s.text]
 
 
-def translated(paths: list[Path], config: Any) -> tuple[list[str], list[list[str]]]:
-    """English per segment, and the source tokens per segment."""
+def translated(segments: list[Any], config: Any) -> list[str]:
+    """English per segment (the segments are translated in place)."""
     from mtjob.engines.resolve import LocalModels
     from mtjob.translation import translate_segments
 
-    models = LocalModels()
-    segments = segments_of(paths, config, models)
-    engine = models.engine(config)
+    engine = LocalModels().engine(config)
     translate_segments(segments, engine, config)
     engine.close()
-    tokens = models.tokenizer(config).source_tokens([s.text for s in segments])
-    return [s.en for s in segments], tokens
+    return [s.en for s in segments]
 
 
-def agreement(model: Path, shortlist: Path, sets: dict[str, list[Path]],
-              args: argparse.Namespace) -> dict[str, Any]:
+def stats(full: list[str], short: list[str], tokens: list[list[str]],
+          shortlists: list[Any]) -> dict[str, Any]:
+    """Agreement of two translations of the same segments, and how much of their source the
+    shortlist (of each segment) covers."""
     import sacrebleu
 
-    from mtjob.backends.shortlist.vmap import read_shortlist
-
-    found = read_shortlist(shortlist)
-    out = {}
-    for name, paths in sets.items():
-        full, tokens = translated(paths, job_config(model, args))
-        short, _ = translated(paths, job_config(model, args, shortlist=str(shortlist)))
-        words = [t for row in tokens for t in row if not t.startswith("</")]
-        calls = [tokens[i:i + 4] for i in range(0, len(tokens), 4)]
-        out[name] = {
-            "articles": len(paths), "sentences": len(full),
-            "identical": sum(a == b for a, b in zip(full, short)),
-            "identical_share": round(sum(a == b for a, b in zip(full, short)) / len(full), 4),
+    same = sum(a == b for a, b in zip(full, short))
+    words = [(t, sl) for row, sl in zip(tokens, shortlists) for t in row if not t.startswith("</")]
+    calls = [(tokens[i:i + 4], shortlists[i]) for i in range(0, len(tokens), 4)]
+    return {"sentences": len(full), "identical": same,
+            "identical_share": round(same / max(1, len(full)), 4),
             "chrf": round(sacrebleu.corpus_chrf(short, [full]).score, 2),
-            "source_tokens_with_a_rule": round(sum(t in found.rules for t in words)
+            "source_tokens_with_a_rule": round(sum(t in sl.rules for t, sl in words)
                                                / max(1, len(words)), 4),
-            "candidates_per_call_of_4": round(sum(len(found.candidates(c)) + 2 for c in calls)
+            "candidates_per_call_of_4": round(sum(len(sl.candidates(c)) + 2 for c, sl in calls)
                                               / max(1, len(calls)), 1),
             "differing_examples": [(a, b) for a, b in zip(full, short) if a != b][:3]}
+
+
+def fold_shortlist(model: Path, built: Path, others: list[Any], path: Path) -> Path:
+    """A shortlist from the build folder plus the model's English of ``others`` (segments of
+    the same story, not the ones it is tested on)."""
+    from mtjob.backends.shortlist.build import PairCounts, count_folders, select
+    from mtjob.backends.shortlist.tokens import ModelVocabulary
+    from mtjob.backends.shortlist.vmap import vmap_bytes
+    from mtjob.backends.store.hub import resolve_model
+
+    vocab = ModelVocabulary(resolve_model(str(model), None, None, False))
+    counts = PairCounts()
+    count_folders([built], vocab, counts)
+    for seg, src in zip(others, vocab.source_tokens([s.text for s in others])):
+        counts.add(src, vocab.target_tokens(seg.en))
+    always, rules = select(counts)
+    path.write_bytes(vmap_bytes(vocab.hash, always, rules, {"sentences": counts.sentences}))
+    return path
+
+
+def agreement(model: Path, shortlist: Path, held: list[Path], args: argparse.Namespace,
+              folds: int = 4) -> dict[str, Any]:
+    """Held-out wire articles and the sample article (an unseen topic) with the wire-built
+    shortlist; the sample's paragraphs in ``folds`` folds, each with a shortlist that also
+    counts the other folds' English (the same story, other paragraphs)."""
+    from mtjob.backends.shortlist.vmap import read_shortlist
+    from mtjob.engines.resolve import LocalModels
+
+    models = LocalModels()
+    base = job_config(model, args)
+    found = read_shortlist(shortlist)
+    out: dict[str, Any] = {}
+    sample: list[Any] = []
+    for name, paths in (("wire, other days", held), ("sample article, unseen topic",
+                                                     [ARTICLE])):
+        segments = segments_of(paths, base, models)
+        full = translated(segments, base)
+        sample = segments if paths == [ARTICLE] else sample
+        short = translated(segments_of(paths, base, models),
+                           job_config(model, args, shortlist=str(shortlist)))
+        tokens = models.tokenizer(base).source_tokens([s.text for s in segments])
+        out[name] = {"articles": len(paths)} | stats(full, short, tokens,
+                                                      [found] * len(segments))
+    full_all, short_all, tokens_all, lists = [], [], [], []
+    for f in range(folds):
+        test = [s for s in sample if s.para % folds == f]
+        path = fold_shortlist(model, shortlist.parent / f"built-{model.parent.name}",
+                              [s for s in sample if s.para % folds != f],
+                              shortlist.with_name(f"{shortlist.stem}-fold{f}.txt"))
+        fresh = [s for s in segments_of([ARTICLE], base, models) if s.para % folds == f]
+        short_all += translated(fresh, job_config(model, args, shortlist=str(path)))
+        full_all += [s.en for s in test]
+        tokens_all += models.tokenizer(base).source_tokens([s.text for s in test])
+        lists += [read_shortlist(path)] * len(test)
+    out[f"sample article, same story ({folds} folds by paragraph)"] = {"articles": 1} | \
+        stats(full_all, short_all, tokens_all, lists)
     return out
 
 
@@ -206,7 +253,7 @@ def table(result: dict[str, Any]) -> str:
     lines = []
     for model, sets in result["agreement"].items():
         for name, row in sets.items():
-            lines.append(f"agreement, {model}, held-out {name} ({row['articles']} article(s), "
+            lines.append(f"agreement, {model}, {name} ({row['articles']} article(s), "
                          f"{row['sentences']} sentences): identical {row['identical']}/"
                          f"{row['sentences']} ({100 * row['identical_share']:.1f}%), chrF "
                          f"{row['chrf']:.1f}; source tokens with a rule "
@@ -235,6 +282,8 @@ def main() -> int:
     parser.add_argument("--pad", type=int, default=2000, help="candidates of the padded run")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.add_argument("--parts", default="agreement,speed,job",
+                        help="comma-separated: agreement, speed, job (the whole job)")
     parser.add_argument("--transformers", action="store_true",
                         help="also time the transformers backend (one article)")
     args = parser.parse_args()
@@ -251,17 +300,20 @@ def main() -> int:
                               "build_articles": args.build, "load_start": os.getloadavg(),
                               "cpus": len(os.sched_getaffinity(0))}
     shortlists = {model: build(model, build_inbox, work, args) for model in (full, noeos)}
+    parts = set(args.parts.split(","))
     result["agreement"] = {
         f"{model.parent.name} ({'EOS banned' if model == noeos else 'EOS allowed'})":
-        agreement(model, path, {"sample article": [ARTICLE], "wire": held}, args)
-        for model, path in shortlists.items()}
+        agreement(model, path, held, args) for model, path in shortlists.items()
+        if "agreement" in parts}
     vocab = json.loads((noeos / "vocab.json").read_text(encoding="utf-8"))
     variants = {"full vocabulary": None, "shortlist": shortlists[noeos],
                 f"shortlist padded to {args.pad}": padded(shortlists[noeos], args.pad, vocab)}
-    result["speed"] = {"ctranslate2": speed(noeos, variants, args, "ctranslate2", (1, 6))}
-    if args.transformers:
+    result["speed"] = {}
+    if "speed" in parts:
+        result["speed"]["ctranslate2"] = speed(noeos, variants, args, "ctranslate2", (1, 6))
+    if "speed" in parts and args.transformers:
         result["speed"]["transformers"] = speed(noeos, variants, args, "transformers", (1,))
-    if args.rounds and args.device == "cpu":
+    if "job" in parts and args.rounds and args.device == "cpu":
         result["whole_job"] = whole_job(shortlists[noeos], args.rounds, work)
     result["load_end"] = os.getloadavg()
     print(table(result))
