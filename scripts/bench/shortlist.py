@@ -22,6 +22,10 @@ with and without ``--shortlist``, fresh processes, ``--rounds`` each.
 
     python -m scripts.bench.shortlist [--runs 3] [--rounds 2] [--build 200] [--held 20]
     python -m scripts.bench.shortlist --device cuda --transformers   # scripts/gpu_check.sh
+    python -m scripts.bench.shortlist --model DIR --build-inbox OLD/ --held-inbox NEW/  # real
+
+With real weights (``--model``, a Marian folder) and real articles, the same agreement and
+timing (no forced lengths): what decides whether the shortlist could be the default.
 
 Prints a table; the numbers go to ``docs/bench/shortlist-<time>.json``.
 """
@@ -152,7 +156,7 @@ def fold_shortlist(model: Path, built: Path, others: list[Any], path: Path) -> P
 
 
 def agreement(model: Path, shortlist: Path, held: list[Path], args: argparse.Namespace,
-              folds: int = 4) -> dict[str, Any]:
+              folds: int = 4, sample: bool = True) -> dict[str, Any]:
     """Held-out wire articles and the sample article (an unseen topic) with the wire-built
     shortlist; the sample's paragraphs in ``folds`` folds, each with a shortlist that also
     counts the other folds' English (the same story, other paragraphs)."""
@@ -163,22 +167,25 @@ def agreement(model: Path, shortlist: Path, held: list[Path], args: argparse.Nam
     base = job_config(model, args)
     found = read_shortlist(shortlist)
     out: dict[str, Any] = {}
-    sample: list[Any] = []
-    for name, paths in (("wire, other days", held), ("sample article, unseen topic",
-                                                     [ARTICLE])):
+    story: list[Any] = []
+    sets = [("held-out articles", held)] + ([("sample article, unseen topic", [ARTICLE])]
+                                            if sample else [])
+    for name, paths in sets:
         segments = segments_of(paths, base, models)
         full = translated(segments, base)
-        sample = segments if paths == [ARTICLE] else sample
+        story = segments if paths == [ARTICLE] else story
         short = translated(segments_of(paths, base, models),
                            job_config(model, args, shortlist=str(shortlist)))
         tokens = models.tokenizer(base).source_tokens([s.text for s in segments])
         out[name] = {"articles": len(paths)} | stats(full, short, tokens,
                                                       [found] * len(segments))
+    if not story:
+        return out
     full_all, short_all, tokens_all, lists = [], [], [], []
     for f in range(folds):
-        test = [s for s in sample if s.para % folds == f]
+        test = [s for s in story if s.para % folds == f]
         path = fold_shortlist(model, shortlist.parent / f"built-{model.parent.name}",
-                              [s for s in sample if s.para % folds != f],
+                              [s for s in story if s.para % folds != f],
                               shortlist.with_name(f"{shortlist.stem}-fold{f}.txt"))
         fresh = [s for s in segments_of([ARTICLE], base, models) if s.para % folds == f]
         short_all += translated(fresh, job_config(model, args, shortlist=str(path)))
@@ -191,29 +198,29 @@ def agreement(model: Path, shortlist: Path, held: list[Path], args: argparse.Nam
 
 
 def speed(model: Path, variants: dict[str, Path | None], args: argparse.Namespace,
-          backend: str, copies: tuple[int, ...]) -> dict[str, Any]:
+          backend: str, inputs: dict[str, list[Path]]) -> dict[str, Any]:
     """The translate stage, warm, each variant's engine in this process, alternating."""
     from mtjob.engines.resolve import LocalModels
     from mtjob.translation import translate_segments
 
     out: dict[str, Any] = {}
-    for n in copies:
+    for label, paths in inputs.items():
         configs = {name: job_config(model, args, backend=backend, shortlist=path and str(path))
                    for name, path in variants.items()}
         models = LocalModels()
         engines = {name: models.engine(c) for name, c in configs.items()}
         for name, engine in engines.items():  # loads and warms
-            translate_segments(segments_of([ARTICLE], configs[name], models)[:2], engine,
+            translate_segments(segments_of(paths[:1], configs[name], models)[:2], engine,
                                configs[name])
         times: dict[str, list[float]] = {name: [] for name in engines}
         for r in range(args.runs):
             for name in (list(engines) if r % 2 == 0 else list(engines)[::-1]):
-                work = segments_of([ARTICLE] * n, configs[name], models)
+                work = segments_of(paths, configs[name], models)
                 started = time.perf_counter()
                 translate_segments(work, engines[name], configs[name])
                 times[name].append(round(time.perf_counter() - started, 3))
         best = {name: min(t) for name, t in times.items()}
-        out[f"{n} article(s)"] = {"seconds": times, "best_s": best, "speedup": {
+        out[label] = {"seconds": times, "best_s": best, "speedup": {
             name: round(best["full vocabulary"] / s, 2) for name, s in best.items()}}
         for engine in engines.values():
             engine.close()
@@ -286,9 +293,15 @@ def main() -> int:
                         help="comma-separated: agreement, speed, job (the whole job)")
     parser.add_argument("--transformers", action="store_true",
                         help="also time the transformers backend (one article)")
+    parser.add_argument("--model", type=Path, help="a real Marian folder: agreement and "
+                        "speed on --build-inbox/--held-inbox instead of the bench's")
+    parser.add_argument("--build-inbox", type=Path, help="articles (*.txt) to build from")
+    parser.add_argument("--held-inbox", type=Path, help="held-out articles (*.txt)")
     args = parser.parse_args()
     os.environ.update(HF_HUB_OFFLINE="1", MTJOB_CACHE=str(CT2_CACHE),
                       TOKENIZERS_PARALLELISM="false")
+    if args.model:
+        return real_model(args)
     full, noeos = MODELS / FULL / "marian-ar-en", MODELS / NOEOS / "marian-ar-en"
     if not (full.is_dir() and noeos.is_dir()):
         raise SystemExit("Error: bench models missing: run python -m scripts.bench --only job")
@@ -305,20 +318,45 @@ def main() -> int:
         f"{model.parent.name} ({'EOS banned' if model == noeos else 'EOS allowed'})":
         agreement(model, path, held, args) for model, path in shortlists.items()
         if "agreement" in parts}
+    copies = {"1 article(s)": [ARTICLE], "6 article(s)": [ARTICLE] * 6}
     vocab = json.loads((noeos / "vocab.json").read_text(encoding="utf-8"))
     variants = {"full vocabulary": None, "shortlist": shortlists[noeos],
                 f"shortlist padded to {args.pad}": padded(shortlists[noeos], args.pad, vocab)}
     result["speed"] = {}
     if "speed" in parts:
-        result["speed"]["ctranslate2"] = speed(noeos, variants, args, "ctranslate2", (1, 6))
+        result["speed"]["ctranslate2"] = speed(noeos, variants, args, "ctranslate2", copies)
     if "speed" in parts and args.transformers:
-        result["speed"]["transformers"] = speed(noeos, variants, args, "transformers", (1,))
+        result["speed"]["transformers"] = speed(noeos, variants, args, "transformers",
+                                                {"1 article(s)": [ARTICLE]})
     if "job" in parts and args.rounds and args.device == "cpu":
         result["whole_job"] = whole_job(shortlists[noeos], args.rounds, work)
     result["load_end"] = os.getloadavg()
     print(table(result))
     print(f"load average {result['load_start']} -> {result['load_end']}; JSON: "
           f"{save_json('shortlist', result).relative_to(ROOT)}; scratch {work}")
+    return 0
+
+
+def real_model(args: argparse.Namespace) -> int:
+    """With real weights (``--model``): the shortlist built from its run over
+    ``--build-inbox``, agreement and the translate stage on ``--held-inbox``."""
+    if not (args.build_inbox and args.held_inbox):
+        raise SystemExit("Error: --model needs --build-inbox and --held-inbox")
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    work = WORK / f"shortlist-real-{stamp}"
+    work.mkdir(parents=True)
+    held = sorted(args.held_inbox.glob("*.txt"))
+    shortlist = build(args.model, args.build_inbox, work, args)
+    result: dict[str, Any] = {"created": stamp, "model": str(args.model), "load_start":
+                              os.getloadavg(), "agreement": {args.model.name: agreement(
+                                  args.model, shortlist, held, args, sample=False)}}
+    variants: dict[str, Path | None] = {"full vocabulary": None, "shortlist": shortlist}
+    result["speed"] = {"ctranslate2": speed(args.model, variants, args, "ctranslate2",
+                                            {"1 article(s)": held[:1],
+                                             f"{len(held)} article(s)": held})}
+    result["load_end"] = os.getloadavg()
+    print(table(result))
+    print(f"JSON: {save_json('shortlist-real', result).relative_to(ROOT)}; scratch {work}")
     return 0
 
 
