@@ -35,14 +35,18 @@ class Measured:
 
 def measure(cmd: list[str], env: dict[str, str], log_path: Path, poll_dir: Path | None = None,
             timeout: float = 3600.0) -> Measured:
-    """Run ``cmd``; peak RSS and CPU time come from ``wait4`` (this child only, exact), the
-    first output from polling ``poll_dir`` for ``*.jsonl`` every 50 ms."""
+    """Run ``cmd``; CPU time comes from ``wait4`` (this child only, exact), peak RSS from
+    the child's own ``VmHWM`` polled every 50 ms (``wait4``'s ``ru_maxrss`` keeps the
+    parent's peak across fork and exec: a bench holding models would report its own), the
+    first output from polling ``poll_dir`` for ``*.jsonl``."""
     load_before = list(os.getloadavg())
     with log_path.open("wb") as sink:
         started = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         first = None
+        hwm_kb = 0
         while True:
+            hwm_kb = max(hwm_kb, _hwm_kb(proc.pid))
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             now = time.monotonic()
             if pid:
@@ -61,9 +65,20 @@ def measure(cmd: list[str], env: dict[str, str], log_path: Path, poll_dir: Path 
         tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
         log.error("%s exited with %d:\n%s", " ".join(cmd[:4]), proc.returncode, tail)
     return Measured(wall_s=now - started, cpu_s=usage.ru_utime + usage.ru_stime,
-                    peak_rss_mb=usage.ru_maxrss / 1024, first_output_s=first,
+                    peak_rss_mb=(hwm_kb or usage.ru_maxrss) / 1024, first_output_s=first,
                     returncode=proc.returncode, load_before=load_before,
                     load_after=list(os.getloadavg()), started=started)
+
+
+
+def _hwm_kb(pid: int) -> int:
+    """The process's peak resident set (``VmHWM``, kB) so far; 0 when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+            return next((int(line.split()[1]) for line in status
+                         if line.startswith("VmHWM:")), 0)
+    except (OSError, ValueError):
+        return 0
 
 
 
