@@ -1,5 +1,7 @@
-"""Vocabulary shortlists: the decoder scores a few hundred likely target tokens per batch, not
-the model's whole vocabulary (``--shortlist FILE|auto``; README, Shortlist).
+"""Vocabulary shortlists: per batch, the decoder scores only the likely target tokens.
+
+``--shortlist FILE|auto`` (docs/shortlist.md): a few hundred rows of the output projection in
+place of the model's whole vocabulary.
 
 - ``vmap``: the file (CTranslate2's vocabulary map, plus a header naming the vocabulary)
 - ``tokens``: a Marian folder's source and target tokens, and its vocabulary hash
