@@ -34,15 +34,16 @@ class Measured:
 
 
 def measure(cmd: list[str], env: dict[str, str], log_path: Path, poll_dir: Path | None = None,
-            timeout: float = 3600.0) -> Measured:
+            timeout: float = 3600.0, cwd: Path = ROOT) -> Measured:
     """Run ``cmd``; CPU time comes from ``wait4`` (this child only, exact), peak RSS from
     the child's own ``VmHWM`` polled every 50 ms (``wait4``'s ``ru_maxrss`` keeps the
     parent's peak across fork and exec: a bench holding models would report its own), the
-    first output from polling ``poll_dir`` for ``*.jsonl``."""
+    first output from polling ``poll_dir`` for ``*.jsonl``. ``cwd``: another checkout's
+    ``python -m mtjob`` must start outside this one, whose ``mtjob/`` would come first."""
     load_before = list(os.getloadavg())
     with log_path.open("wb") as sink:
         started = time.monotonic()
-        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=cwd)
         first = None
         hwm_kb = 0
         while True:

@@ -128,7 +128,8 @@ def memory(trees: dict[str, Path], rounds: int, work: Path) -> dict[str, Any]:
                    str(models / "marian-ar-en"), "--sum-model", str(models / "bart-sum"),
                    "--force", "--summary", "--sum-beams", "4", "--sum-min-length", "58",
                    "--sum-max-length", "60"]
-            m = measure(cmd, env_for(trees[name]), work / f"{tag}-{r}.log")
+            # From the scratch folder: ROOT's mtjob/ would shadow the other checkout's.
+            m = measure(cmd, env_for(trees[name]), work / f"{tag}-{r}.log", cwd=work)
             if m.returncode:
                 raise SystemExit(f"{name}: mtjob run failed, see {work / f'{tag}-{r}.log'}")
             record = json.loads(max((folder / "_mtjob" / "runs").glob("*.json"))
