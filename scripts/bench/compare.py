@@ -170,6 +170,12 @@ def main() -> int:
     work.mkdir(parents=True)
     before, sha = export(args.before)
     trees = {f"before {sha[:8]}": before, "after (this checkout)": ROOT}
+    for name, tree in trees.items():  # each row must run its own checkout's code
+        found = subprocess.run([sys.executable, "-c", "import mtjob; print(mtjob.__file__)"],
+                               env=env_for(tree), cwd=work, capture_output=True, text=True,
+                               check=True).stdout.strip()
+        if not Path(found).is_relative_to(tree):
+            raise SystemExit(f"Error: {name} imports {found}, not its own checkout {tree}")
     result: dict[str, Any] = {"before": sha, "created": stamp, "load_start": os.getloadavg(),
                               "cpus": len(os.sched_getaffinity(0))}
     parts = set(args.parts.split(","))
