@@ -38,11 +38,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # also as scripts/bench/
 
-from scripts.bench.child import CHILDREN, child_env, run_child  # noqa: E402
-from scripts.bench.gpu import run_gpu_part  # noqa: E402
-from scripts.bench.job import evaluate_job, run_job_part  # noqa: E402
-from scripts.bench.runs import make_inbox  # noqa: E402
-from scripts.bench.settings import (  # noqa: E402
+from scripts.bench.child import CHILDREN, child_env, run_child
+from scripts.bench.gpu import run_gpu_part
+from scripts.bench.job import evaluate_job, run_job_part
+from scripts.bench.runs import make_inbox
+from scripts.bench.settings import (
     ALL_PARTS,
     DEFAULT_PARTS,
     FACTOR,
@@ -55,7 +55,7 @@ from scripts.bench.settings import (  # noqa: E402
     WORK,
     log,
 )
-from scripts.bench.tables import format_job, format_table, machine_info  # noqa: E402
+from scripts.bench.tables import format_job, format_table, machine_info
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -100,7 +100,9 @@ def run_models_parts(parts: set[str], args: argparse.Namespace, work: Path, env:
         "summary_lengths": [SUM_MIN, SUM_MAX]}
     tables = []
     if "job" in parts:
-        from mtjob.choices import resolve_backend  # this checkout's mtjob, as the children get
+        from mtjob.choices import (
+            resolve_backend,  # this checkout's mtjob, as the children get
+        )
 
         rows = run_job_part(ctx, ["auto", "transformers"])
         report["job"] = {"rows": rows, "naive": ctx["naive_job"],

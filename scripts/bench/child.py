@@ -72,6 +72,29 @@ def measure(cmd: list[str], env: dict[str, str], log_path: Path, poll_dir: Path 
 
 
 
+def timed_run(inbox: Path, out: Path, env: dict[str, str], *, mt: Path, summarizer: Path,
+              summary: bool, extra: tuple[str, ...] = (), cwd: Path = ROOT) -> dict[str, Any]:
+    """One ``mtjob run`` with the bench's settings (CTranslate2 int8 by ``auto``, beam 4,
+    forced 1.3x lengths, abstracts of 58-60 tokens), a fresh process: wall and CPU seconds,
+    peak RSS (MB), the run record's stage seconds, the load average around it."""
+    cmd = [sys.executable, "-m", "mtjob", "run", str(inbox), "--out", str(out), "--backend",
+           "auto", "--beams", "4", "--quantize", "auto", "--max-length-factor", str(FACTOR),
+           "--max-length-offset", "0", "--no-retry-degenerate", "--mt-model", str(mt),
+           "--sum-model", str(summarizer), "--force", *extra]
+    cmd += (["--summary", "--sum-beams", "4", "--sum-min-length", "58", "--sum-max-length",
+             "60"] if summary else ["--no-summary"])
+    log_path = out.with_name(out.name + ".log")
+    m = measure(cmd, env, log_path, cwd=cwd)
+    if m.returncode:
+        raise SystemExit(f"mtjob run failed: see {log_path}")
+    record = json.loads(max((out / "_mtjob" / "runs").glob("*.json")).read_text("utf-8"))
+    return {"wall_s": round(m.wall_s, 2), "cpu_s": round(m.cpu_s, 2),
+            "peak_rss_mb": round(m.peak_rss_mb * 2**20 / 1e6),
+            "stages": record.get("stage_seconds", {}), "load": [m.load_before[0],
+                                                                m.load_after[0]]}
+
+
+
 def _hwm_kb(pid: int) -> int:
     """The process's peak resident set (``VmHWM``, kB) so far; 0 when it cannot be read."""
     try:

@@ -31,12 +31,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .child import measure
+from .child import timed_run
 from .settings import (
     ARTICLE,
     CT2_CACHE,
     MODELS,
-    MTJOB_LENGTH_FLAGS,
     NOEOS,
     ROOT,
     WORK,
@@ -116,28 +115,14 @@ def memory(trees: dict[str, Path], rounds: int, work: Path) -> dict[str, Any]:
     inbox.mkdir(parents=True, exist_ok=True)
     for i in range(6):
         shutil.copyfile(ARTICLE, inbox / f"article-{i + 1:02d}.txt")
-    models = MODELS / NOEOS
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in trees}
     for r in range(rounds):
         for name in (list(trees) if r % 2 == 0 else list(trees)[::-1]):
-            tag = name.split()[0]  # before / after
-            folder = work / f"out-{tag}-{r}"
-            cmd = [sys.executable, "-m", "mtjob", "run", str(inbox), "--out", str(folder),
-                   "--backend", "auto", "--beams", "4", "--threads", "2", "--quantize", "auto",
-                   *MTJOB_LENGTH_FLAGS, "--no-retry-degenerate", "--mt-model",
-                   str(models / "marian-ar-en"), "--sum-model", str(models / "bart-sum"),
-                   "--force", "--summary", "--sum-beams", "4", "--sum-min-length", "58",
-                   "--sum-max-length", "60"]
             # From the scratch folder: ROOT's mtjob/ would shadow the other checkout's.
-            m = measure(cmd, env_for(trees[name]), work / f"{tag}-{r}.log", cwd=work)
-            if m.returncode:
-                raise SystemExit(f"{name}: mtjob run failed, see {work / f'{tag}-{r}.log'}")
-            record = json.loads(max((folder / "_mtjob" / "runs").glob("*.json"))
-                                .read_text(encoding="utf-8"))
-            out[name].append({"wall_s": round(m.wall_s, 2), "cpu_s": round(m.cpu_s, 2),
-                              "peak_rss_mb": round(m.peak_rss_mb * 2**20 / 1e6),
-                              "stages": record.get("stage_seconds", {}),
-                              "load": [m.load_before[0], m.load_after[0]]})
+            out[name].append(timed_run(
+                inbox, work / f"out-{name.split()[0]}-{r}", env_for(trees[name]),
+                mt=MODELS / NOEOS / "marian-ar-en", summarizer=MODELS / NOEOS / "bart-sum",
+                summary=True, extra=("--threads", "2"), cwd=work))
     return out
 
 

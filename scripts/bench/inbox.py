@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from mtjob.config import JobConfig  # noqa: E402
-from mtjob.job import run_shard  # noqa: E402
-from mtjob.testing.fakes import FakeModels  # noqa: E402
+from mtjob.config import JobConfig
+from mtjob.job import run_shard
+from mtjob.testing.fakes import FakeModels
 
 TEXT = "قال المتحدث باسم الوزارة إن الاجتماع عقد يوم {i} في العاصمة.\n"
 

@@ -46,7 +46,6 @@ from .settings import (
     CT2_CACHE,
     FULL,
     MODELS,
-    MTJOB_LENGTH_FLAGS,
     NOEOS,
     ROOT,
     WORK,
@@ -228,7 +227,7 @@ def speed(model: Path, variants: dict[str, Path | None], args: argparse.Namespac
 
 
 def whole_job(shortlist: Path, rounds: int, work: Path) -> dict[str, Any]:
-    from .child import measure
+    from .child import timed_run
     from .compare import env_for
 
     inbox = work / "inbox-6"
@@ -238,21 +237,12 @@ def whole_job(shortlist: Path, rounds: int, work: Path) -> dict[str, Any]:
     out: dict[str, list[dict[str, Any]]] = {"full vocabulary": [], "shortlist": []}
     for r in range(rounds):
         for name in (list(out) if r % 2 == 0 else list(out)[::-1]):
-            folder = work / f"job-{r}-{name.split()[0]}"
-            cmd = [sys.executable, "-m", "mtjob", "run", str(inbox), "--out", str(folder),
-                   "--backend", "auto", "--beams", "4", "--threads", "2", *MTJOB_LENGTH_FLAGS,
-                   "--no-retry-degenerate", "--mt-model", str(MODELS / NOEOS / "marian-ar-en"),
-                   "--sum-model", str(MODELS / NOEOS / "bart-sum"), "--force", "--summary",
-                   "--sum-beams", "4", "--sum-min-length", "58", "--sum-max-length", "60"]
-            cmd += ["--shortlist", str(shortlist)] if name == "shortlist" else []
-            m = measure(cmd, env_for(ROOT), work / f"job-{r}-{name.split()[0]}.log")
-            if m.returncode:
-                raise SystemExit(f"mtjob run failed: see {work}")
-            record = json.loads(max((folder / "_mtjob" / "runs").glob("*.json"))
-                                .read_text(encoding="utf-8"))
-            out[name].append({"wall_s": round(m.wall_s, 2),
-                              "peak_rss_mb": round(m.peak_rss_mb * 2**20 / 1e6),
-                              "stages": record.get("stage_seconds", {})})
+            extra = ("--threads", "2") + (("--shortlist", str(shortlist))
+                                          if name == "shortlist" else ())
+            out[name].append(timed_run(
+                inbox, work / f"job-{r}-{name.split()[0]}", env_for(ROOT),
+                mt=MODELS / NOEOS / "marian-ar-en", summarizer=MODELS / NOEOS / "bart-sum",
+                summary=True, extra=extra))
     return out
 
 

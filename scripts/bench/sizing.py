@@ -18,7 +18,6 @@ Prints a markdown table; the numbers go to ``docs/bench/sizing-<time>.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -26,16 +25,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .child import timed_run
 from .prepare_big import BIG_NOEOS
 from .settings import (
     ARTICLE,
     CT2_CACHE,
     MODELS,
-    MTJOB_LENGTH_FLAGS,
     NOEOS,
     ROOT,
-    SUM_MAX,
-    SUM_MIN,
     WORK,
     save_json,
 )
@@ -66,26 +63,6 @@ def shortlist_for(model: Path, work: Path) -> Path:
     return path
 
 
-def one_run(model: Path, summary: bool, shortlist: Path | None, inbox: Path, out: Path,
-            env: dict[str, str]) -> dict[str, Any]:
-    from .child import measure
-
-    cmd = [sys.executable, "-m", "mtjob", "run", str(inbox), "--out", str(out), "--backend",
-           "auto", "--beams", "4", "--quantize", "auto", *MTJOB_LENGTH_FLAGS,
-           "--no-retry-degenerate", "--mt-model", str(model), "--sum-model", str(SUMMARIZER),
-           "--force"]
-    cmd += (["--summary", "--sum-beams", "4", "--sum-min-length", str(SUM_MIN),
-             "--sum-max-length", str(SUM_MAX)] if summary else ["--no-summary"])
-    cmd += ["--shortlist", str(shortlist)] if shortlist else []
-    m = measure(cmd, env, out.with_suffix(".log"))
-    if m.returncode:
-        raise SystemExit(f"mtjob run failed: {out.with_suffix('.log')}")
-    record = json.loads(max((out / "_mtjob" / "runs").glob("*.json")).read_text("utf-8"))
-    return {"wall_s": round(m.wall_s, 2), "peak_rss_mb": round(m.peak_rss_mb * 2**20 / 1e6),
-            "stages": record.get("stage_seconds", {}), "load": [m.load_before[0],
-                                                              m.load_after[0]]}
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=12)
@@ -112,8 +89,9 @@ def main() -> int:
                 for short in (False, True):
                     key = (f"{name}, {'with abstracts' if summary else 'translation only'}, "
                            f"{'shortlist' if short else 'full vocabulary'}")
-                    found = one_run(model, summary, shortlists[name] if short else None,
-                                    inbox, work / f"out-{len(rows)}-{r}", env)
+                    extra = ("--shortlist", str(shortlists[name])) if short else ()
+                    found = timed_run(inbox, work / f"out-{len(rows)}-{r}", env, mt=model,
+                                      summarizer=SUMMARIZER, summary=summary, extra=extra)
                     rows.setdefault(key, []).append(found)
     result = {"created": stamp, "articles": args.articles, "cpus": len(os.sched_getaffinity(0)),
               "load_average_end": os.getloadavg(), "rows": rows,

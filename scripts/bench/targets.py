@@ -109,7 +109,7 @@ def table(runs: list[dict[str, Any]]) -> str:
     for key in ("default-mt", "default-job", "quality-mt", "quality-job"):
         rows.append((f"mtjob run 1 article, {key}, whole process (s)",
                      [r[key]["wall_s"] for r in runs]))
-        rows.append((f"  its translate stage (s)", [r[key]["translate_s"] for r in runs]))
+        rows.append(("  its translate stage (s)", [r[key]["translate_s"] for r in runs]))
     for articles in (1, 6):
         if all("summary_floor" in r for r in runs):
             found = [r["summary_floor"][f"{articles}_article"] for r in runs]

@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from mtjob.backends import make_translator  # noqa: E402
-from mtjob.backends.base import GenOptions  # noqa: E402
-from mtjob.config import JobConfig  # noqa: E402
-from mtjob.testing.tiny_models import build_marian  # noqa: E402
-from mtjob.text.clean import clean_for_model  # noqa: E402
-from mtjob.text.segment import split_sentences  # noqa: E402
+from mtjob.backends import make_translator
+from mtjob.backends.base import GenOptions
+from mtjob.config import JobConfig
+from mtjob.testing.tiny_models import build_marian
+from mtjob.text.clean import clean_for_model
+from mtjob.text.segment import split_sentences
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "article.ar.txt"
 
