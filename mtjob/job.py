@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import signals
+from .backends.shortlist.locate import shortlist_setting
 from .config import JobConfig
 from .engines import default_models
 from .engines.base import Engine, Models, Progress, SummaryOutcome, labelled
@@ -73,7 +74,8 @@ def run_shard(config: JobConfig, inputs: list[Path], out: Path, rank: int = 0,
             ensure_writable(out)
             with ShardLock(out, rank, world_size, wait_lock) as lock:
                 revisions = checked.revisions if checked else models.revisions(config)
-                settings = config.output_settings(glossary_sha256)
+                settings = config.output_settings(glossary_sha256) | shortlist_setting(
+                    config, revisions)
                 manifest = ManifestWriter(out, rank, world_size, settings, config.to_json())
                 book = Bookkeeping(out, config, report, manifest, revisions, settings)
                 remove_temp_files(out, [doc_id_for(p) for p in paths], lock.removed_tmp)

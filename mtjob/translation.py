@@ -131,7 +131,8 @@ def _translate(segments: list[Segment], engine: Engine, config: JobConfig,
     jobs: list[BatchJob] = []
     for group, options in groups:
         planned, group_jobs = plan_jobs([s.text for s in group], [s.tokens for s in group],
-                                        [s.limit for s in group], config.token_budget, options)
+                                        [s.limit for s in group], config.token_budget, options,
+                                        workers=engine.planned_workers)
         batches += [[group[i] for i in batch.indices] for batch in planned]
         jobs += group_jobs
     log.info("%s %d segment(s) in %d batch(es) of up to %d padded tokens, beam %d",

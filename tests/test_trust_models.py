@@ -149,6 +149,9 @@ class HalfInput(ModelBase):
         self.inner = inner
         self.parallel_batches = 1
 
+    def planned_batches(self, calls):
+        return 1
+
     def count_tokens(self, texts):
         return self.inner.count_tokens(texts)
 

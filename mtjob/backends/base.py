@@ -57,9 +57,10 @@ class ModelBase:
     parallel: bool = True
 
     @property
-    def side_by_side(self) -> int:
-        """Articles a summarizer takes in one call when its calls run side by side."""
-        return 1
+    def call_tokens(self) -> int:
+        """Input tokens a summarizer call of several articles holds at most when calls run
+        side by side (0: one article a call)."""
+        return 0
 
     def expect_calls(self, calls: int) -> None:
         """How many calls the work ahead holds (it may size the model's CPU layout)."""
@@ -87,6 +88,10 @@ class Translator(Protocol):
     def parallel_batches(self) -> int:
         """How many ``translate`` calls may run at once, from different threads."""
 
+    def planned_batches(self, calls: int) -> int:
+        """How many ``translate`` calls will run at once for a first piece of work of
+        ``calls`` calls, without loading the weights (once loaded: ``parallel_batches``)."""
+
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Source tokens per text, the end-of-sequence token included."""
 
@@ -106,9 +111,6 @@ class Summarizer(Protocol):
 
     parallel: bool
 
-    @property
-    def side_by_side(self) -> int: ...
-
     def expect_calls(self, calls: int) -> None: ...
 
     def window(self) -> int:
@@ -117,6 +119,11 @@ class Summarizer(Protocol):
     @property
     def parallel_batches(self) -> int:
         """How many ``summarize`` calls may run at once, from different threads."""
+
+    @property
+    def call_tokens(self) -> int:
+        """Input tokens one ``summarize`` call of several articles holds at most when calls
+        run side by side (an article alone may hold more; 0: one article a call)."""
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Input tokens per text, special tokens included."""

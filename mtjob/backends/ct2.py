@@ -18,6 +18,7 @@ from .conversion import conversion_target, converted_model, import_ctranslate2
 from .lazy import LazyModel, LoadLater
 from .registry import ModelBackend, register_backend
 from .runtime import cpu_layout
+from .shortlist.locate import load_shortlist, vmap_model
 from .store.hub import ModelSource, cache_root
 from .tokenizers.tokenizer import ModelTokenizer
 from .trust import ct2_score, penalised, word_pairs
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 
 #: CTranslate2's default, passed explicitly: the score is normalised by it (undone in trust).
 LENGTH_PENALTY = 1.0
+#: Summarizer input tokens a call takes at most on CPU (``CTranslate2Summarizer.call_tokens``).
+CALL_TOKENS = 2048
 
 
 def select_runtime(config: JobConfig, model: str = "the model") -> tuple[Device, str]:
@@ -63,6 +66,9 @@ def compute_type(config: JobConfig, device: Device) -> str:
 class _CTranslate2Model(LazyModel):
     """The CTranslate2 ``Translator`` shared by both roles, loaded lazily."""
 
+    def device(self) -> str:
+        return Device.CPU if self.config.device == Device.CPU else select_runtime(self.config)[0]
+
     def source_tokens(self, texts: list[str]) -> list[list[str]]:
         """Token strings with the tokenizer's special tokens; CTranslate2 adds none itself
         for converted Hugging Face models, and Marian needs the final ``</s>``."""
@@ -73,6 +79,8 @@ class _CTranslate2Model(LazyModel):
 
     #: Decoder layer whose cross-attention gives the alignments (None: CTranslate2's default).
     alignment_layer: int | None = None
+    #: Whether the run's shortlist applies (the translator's, never the summarizer's).
+    shortlisted = False
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
         ct2 = import_ctranslate2()
@@ -81,6 +89,11 @@ class _CTranslate2Model(LazyModel):
                 self.source, compute, self.alignment_layer) / "model.bin").is_file():
             raise LoadLater  # converting waits for the run's checks of the model
         path = converted_model(self.source, compute, self.alignment_layer)
+        facts: dict[str, Any] = {}
+        if self.shortlisted and (shortlist := load_shortlist(
+                self.config.shortlist, self.source, self.tokens)) is not None:
+            path = vmap_model(path, shortlist)  # used by translate_batch(use_vmap=True)
+            facts = {"shortlist": shortlist.sha256}
         workers, per_batch = 1, self.config.threads
         if self.parallel and device == Device.CPU:
             workers, per_batch = cpu_layout(self.config.threads, self.expected_calls)
@@ -90,11 +103,13 @@ class _CTranslate2Model(LazyModel):
         return model, {"backend": Backend.CTRANSLATE2, "device": device,
                        "compute_type": compute,
                        "quantize": Quantize.INT8 if compute.startswith("int8") else Quantize.NONE,
-                       "parallel_batches": workers}
+                       "parallel_batches": workers, **facts}
 
 
 class CTranslate2Translator(_CTranslate2Model):
     """MarianMT through CTranslate2 ``translate_batch``. Loads lazily, converts on first use."""
+
+    shortlisted = True
 
     def __init__(self, config: JobConfig, source: ModelSource | None = None,
                  tokens: ModelTokenizer | None = None) -> None:
@@ -122,7 +137,8 @@ class CTranslate2Translator(_CTranslate2Model):
             min_decoding_length=1, max_decoding_length=limit, num_hypotheses=n,
             no_repeat_ngram_size=options.no_repeat_ngram_size,
             repetition_penalty=options.repetition_penalty, length_penalty=LENGTH_PENALTY,
-            return_scores=True, return_attention=options.alignments)
+            return_scores=True, return_attention=options.alignments,
+            use_vmap="shortlist" in self._runtime)
         rows = [(i, k) for i, r in enumerate(results) for k in range(len(r.hypotheses))]
         rescored: dict[tuple[int, int], float] = {}
         if penalised(options) or forced:
@@ -155,25 +171,23 @@ class CTranslate2Summarizer(_CTranslate2Model):
     """BART-style summarizer through CTranslate2, decoding as ``generate`` does."""
 
     # Several summaries side by side, one thread each, share one copy of the weights; the
-    # engine sizes the layout to the summaries ahead (one article: every thread on it).
+    # engine sizes the layout to the summaries ahead (one article: every thread on it) and
+    # each call to ``call_tokens``.
 
     def __init__(self, config: JobConfig, source: ModelSource | None = None,
                  tokens: ModelTokenizer | None = None) -> None:
         super().__init__(config, config.sum_model, config.sum_revision, source, tokens)
 
     @property
-    def batch_size(self) -> int:
-        """Articles per call: 4 on a GPU; at most 3 on CPU, where the engine spreads the
-        articles evenly over the workers (six abstracts on two workers: 3 + 3, the best
-        layout of ``python -m scripts.bench.sum_floor``); more at once pushes the job's peak
-        RSS towards its aim (beam search keeps a cross-attention cache per beam and article)."""
+    def call_tokens(self) -> int:
+        """Input tokens a call takes at most (an article alone may take more): beam search
+        keeps every beam's cross-attention keys and values for every input token, so a
+        call's memory follows its tokens, not its count of articles. On CPU
+        :data:`CALL_TOKENS`: two articles of the bench's ~870 tokens a call, spread evenly
+        over the workers (docs/performance.md: three a call took the six-article job over
+        its memory aim); twice that on a GPU (four articles of 1,024 tokens, as before)."""
         self._ensure_model()
-        return 3 if self._runtime["device"] == Device.CPU else 4
-
-    @property
-    def side_by_side(self) -> int:
-        """Articles per call when the engine runs calls side by side (CPU workers)."""
-        return self.batch_size
+        return CALL_TOKENS if self._runtime["device"] == Device.CPU else 2 * CALL_TOKENS
 
     def window(self) -> int:
         return self.tokens.limit(1024)
@@ -201,12 +215,25 @@ class CTranslate2Summarizer(_CTranslate2Model):
         model = self._ensure_model()
         options, prefix = self.decoding_options()
         out: list[str] = []
-        for start in range(0, len(texts), self.batch_size):
-            batch = self.source_tokens(texts[start:start + self.batch_size])
+        for part in token_calls(self.count_tokens(texts), self.call_tokens):
+            batch = self.source_tokens([texts[i] for i in part])
             results = model.translate_batch(
                 batch, target_prefix=[prefix] * len(batch) if prefix else None, **options)
             out.extend(self.decode(r.hypotheses[0]) for r in results)
         return out
+
+
+def token_calls(counts: list[int], budget: int) -> list[list[int]]:
+    """Consecutive indices in calls of at most ``budget`` tokens (one alone may exceed it)."""
+    calls: list[list[int]] = []
+    total = budget + 1
+    for i, count in enumerate(counts):
+        if total + count > budget:
+            calls.append([])
+            total = 0
+        calls[-1].append(i)
+        total += count
+    return calls
 
 
 @register_backend(Backend.CTRANSLATE2)

@@ -4,7 +4,7 @@ never truncating."""
 from __future__ import annotations
 
 import logging
-import threading
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -19,15 +19,19 @@ from ..choices import (
 )
 from .base import Call, GenOptions, Hypothesis
 from .beam_cache import beam_search_cache
+from .generate_hooks import cancel_criteria, forced_prefix
 from .lazy import LazyModel
 from .registry import ModelBackend, register_backend
 from .runtime import cpu_layout, select_device, select_dtype
+from .shortlist.head import candidate_rows, install
+from .shortlist.locate import load_shortlist
 from .store.hub import ModelSource
 from .tokenizers.tokenizer import ModelTokenizer, quiet_transformers
 from .trust import hf_teacher_forced
 
 if TYPE_CHECKING:
     from ..config import JobConfig
+    from .shortlist.vmap import Shortlist
 
 log = logging.getLogger(__name__)
 
@@ -100,31 +104,25 @@ def use_threads(runtime: dict[str, Any], pooled: bool) -> None:
     _set_threads(runtime["threads"] if pooled else runtime["all_threads"])
 
 
-def cancel_criteria(cancel: threading.Event) -> Any:
-    """A ``StoppingCriteriaList`` that ends ``generate`` at its next step once ``cancel`` is
-    set, so a stopped run does not wait for batches in worker threads."""
-    import torch
-    from transformers import StoppingCriteria, StoppingCriteriaList
-
-    class Cancelled(StoppingCriteria):
-        def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
-            return torch.full((input_ids.shape[0],), cancel.is_set(), dtype=torch.bool,
-                              device=input_ids.device)
-
-    return StoppingCriteriaList([Cancelled()])
-
-
 def generated_tokens(ids: Any, special: set[int]) -> list[int]:
     """Generated token counts per row, special tokens (pad, eos, start) excluded."""
     return [sum(1 for t in row.tolist() if t not in special) for row in ids]
 
 
-class TransformersTranslator(LazyModel):
+class _TransformersModel(LazyModel):
+    """What both transformers roles share."""
+
+    def device(self) -> str:
+        return Device.CPU if self.config.device == Device.CPU else select_device(self.config.device)
+
+
+class TransformersTranslator(_TransformersModel):
     """MarianMT (or any seq2seq model) through transformers. Loads lazily."""
 
     def __init__(self, config: JobConfig, source: ModelSource | None = None,
                  tokens: ModelTokenizer | None = None) -> None:
         super().__init__(config, config.mt_model, config.mt_revision, source, tokens)
+        self._shortlist: Shortlist | None = None
 
     def _load(self) -> tuple[Any, dict[str, Any]]:
         # Forcing terms and finding names read the cross-attention: eager attention.
@@ -132,8 +130,20 @@ class TransformersTranslator(LazyModel):
                                                 self.config.glossary is not None)
         attentions = (self.config.alignments or terms == TermsMode.ENFORCE
                       or consistency != Consistency.OFF)
-        return load_model(self.source, self.config, self.parallel, attentions=attentions,
-                          calls=self.expected_calls)
+        model, runtime = load_model(self.source, self.config, self.parallel,
+                                    attentions=attentions, calls=self.expected_calls)
+        self._shortlist = load_shortlist(self.config.shortlist, self.source, self.tokens) \
+            if self.config.shortlist else None
+        if self._shortlist is not None:
+            install(model)
+            runtime["shortlist"] = self._shortlist.sha256
+        return model, runtime
+
+    def _candidates(self, texts: list[str]) -> Any:
+        """The batch's output rows under the shortlist, or a no-op context."""
+        if self._shortlist is None:
+            return nullcontext()
+        return candidate_rows(self._ensure_model(), self._shortlist, self.tokens, texts)
 
     def translate(self, texts: list[str], options: GenOptions, call: Call | None = None,
                   prefixes: list[str] | None = None) -> list[Hypothesis]:
@@ -163,7 +173,7 @@ class TransformersTranslator(LazyModel):
             kwargs["no_repeat_ngram_size"] = options.no_repeat_ngram_size
         if options.repetition_penalty != 1.0:
             kwargs["repetition_penalty"] = options.repetition_penalty
-        with torch.inference_mode():
+        with torch.inference_mode(), self._candidates(texts):
             out = model.generate(**batch, **kwargs)
         special = set(tok.all_special_ids) | {model.config.decoder_start_token_id}
         decoded = [text.strip() for text in tok.batch_decode(out, skip_special_tokens=True)]
@@ -184,33 +194,12 @@ class TransformersTranslator(LazyModel):
                 for i in range(len(texts))]
 
 
-def forced_prefix(prefixes: list[list[int]], beams: int) -> Any:
-    """A ``LogitsProcessorList`` that lets row ``i``'s beams take only ``prefixes[i]``'s
-    token at each of its first steps (its other tokens at -inf), then anything: the
-    transformers form of CTranslate2's ``target_prefix``. A forced token another processor
-    banned (the retry's n-gram blocking) is forced all the same, as CTranslate2 does; the
-    kept output is scored again by a teacher-forced pass."""
-    import torch
-    from transformers import LogitsProcessor, LogitsProcessorList
-
-    class ForcedPrefix(LogitsProcessor):
-        def __call__(self, input_ids: Any, scores: Any) -> Any:
-            step = input_ids.shape[1] - 1  # the decoder start token came first
-            for row in range(scores.shape[0]):
-                prefix = prefixes[row // beams]
-                if step < len(prefix):
-                    kept = scores[row, prefix[step]].clone()
-                    scores[row] = -torch.inf
-                    scores[row, prefix[step]] = kept if torch.isfinite(kept) else 0.0
-            return scores
-
-    return LogitsProcessorList([ForcedPrefix()])
-
-
-class TransformersSummarizer(LazyModel):
+class TransformersSummarizer(_TransformersModel):
     """BART-style summarizer through transformers ``generate``. Loads lazily."""
 
     batch_size = 4
+    #: Side by side (CPU workers), one article a call: 4 a call on 2 threads was slower.
+    call_tokens = 0
 
     def __init__(self, config: JobConfig, source: ModelSource | None = None,
                  tokens: ModelTokenizer | None = None) -> None:

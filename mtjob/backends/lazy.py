@@ -127,6 +127,22 @@ class LazyModel(ModelBase):
             self._model, self._runtime = self._load_checked()
         return self._model
 
+    def device(self) -> str:
+        """The device the weights will load on (``cpu`` or ``cuda``), without loading them."""
+        raise NotImplementedError
+
+    def planned_batches(self, calls: int) -> int:
+        """How many calls will run at once for a first piece of work of ``calls`` calls,
+        without loading the weights: the loaded layout, else the one the load will choose
+        (``runtime.cpu_layout``; a load already under way took the default one)."""
+        if self._model is not None:
+            return int(self._runtime.get("parallel_batches", 1))
+        if not self.parallel or self.device() != "cpu":
+            return 1
+        from .runtime import cpu_layout
+
+        return cpu_layout(self.config.threads, None if self._loader else calls)[0]
+
     @property
     def parallel_batches(self) -> int:
         """How many calls the loaded model runs at once (loads it): more than 1 on CPU, where

@@ -95,6 +95,18 @@ def limit_malloc_arenas(arenas: int = 2) -> bool:
     return bool(mallopt(-8, arenas))  # -8: M_ARENA_MAX
 
 
+def trim_heap() -> bool:
+    """Give the C heap's free pages back to the system (glibc ``malloc_trim``): what a stage's
+    batches freed stays mapped otherwise, under the next stage's own allocations
+    (docs/sizing.md: peak RSS of the whole job). A no-op off glibc."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(ctypes.CDLL(None).malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
 def free_memory() -> None:
     """Give back what a failed batch held, without importing torch just for that."""
     gc.collect()

@@ -1,7 +1,9 @@
-"""``mtjob models stage|list|check``: models for a cluster, staged once and checked per node.
+"""``mtjob models stage|list|check|shortlist``: models for a cluster, staged once and checked
+per node; a vocabulary shortlist for the translator.
 
-Exit codes: 0 done / all good; 2 a model cannot be resolved, is damaged or unsafe, its
-tokenizer does not load, or the configured device is missing (one ``Error:`` line).
+Exit codes: 0 done / all good; 1 an output folder fails verify (shortlist); 2 a model cannot
+be resolved, is damaged or unsafe, its tokenizer does not load, the configured device is
+missing, or a shortlist input is unusable (one ``Error:`` line).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from ..choices import Backend, Device
 from .common import errors, setup_logging
 from .options import HELP_QUIET, PanelCommand
 
-HELP = "Stage models for offline nodes, list what is cached, check what a run would use."
+HELP = ("Stage models for offline nodes, list what is cached, check what a run would use, "
+        "build a vocabulary shortlist.")
 HELP_STAGE = ("Download both configured models (safe weights, pinned revisions) into "
               "DIR/<name>/, optionally convert them for CTranslate2, and write DIR/mtjob.toml, "
               "a profile that points offline nodes at DIR. Needs internet.")
@@ -122,6 +125,57 @@ def check(
                       device=device and device.value, summary=summary)
         for line in describe(cfg):
             typer.echo(line)
+
+
+HELP_SHORTLIST = (
+    "Build the translator's vocabulary shortlist (CTranslate2's vmap.txt format, used by "
+    "run and translate with --shortlist FILE|auto) from finished output folders: which "
+    "target tokens the model produced for which source tokens, plus the most frequent "
+    "ones; and/or from a parallel corpus (--corpus, Arabic TAB English a line). Without -o "
+    "it goes to the mtjob cache, where --shortlist auto finds it. Prints its path.")
+
+
+@models_app.command("shortlist", help=HELP_SHORTLIST, cls=PanelCommand)
+def shortlist(
+    folders: Annotated[list[Path] | None, typer.Argument(
+        help="Finished output folders (mtjob verify passes).", metavar="OUT",
+        show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Shortlist file to write (default: the mtjob cache, for "
+        "--shortlist auto).", show_default=False)] = None,
+    corpus: Annotated[Path | None, typer.Option(
+        "--corpus", help="Parallel corpus: Arabic TAB English, a sentence pair a line.",
+        show_default=False)] = None,
+    frequent: Annotated[int, typer.Option(
+        "--frequent", help="Most frequent target tokens, always candidates.")] = 100,
+    per_source: Annotated[int, typer.Option(
+        "--per-source", help="Target tokens kept per source token (at least 1).")] = 50,
+    config: ConfigOpt = None, mt_model: MtOpt = None, mt_revision: MtRevOpt = None,
+    allow_pickle: PickleOpt = None, cache_dir: CacheOpt = None, quiet: QuietOpt = False,
+) -> None:
+    """Build a shortlist for the translation model."""
+    setup_logging(quiet=quiet)
+    with errors():
+        from ..backends.shortlist.build import build_shortlist
+        from ..backends.store.hub import resolve_model
+        from ..errors import ConfigError
+
+        if not folders and corpus is None:
+            raise ConfigError("give finished output folders (OUT...) or --corpus FILE")
+        if frequent < 0 or per_source < 1:
+            raise ConfigError("--frequent must be at least 0 and --per-source at least 1")
+        cfg = _config(config, mt_model=mt_model, mt_revision=mt_revision,
+                      allow_pickle=allow_pickle, cache_dir=cache_dir)
+        source = resolve_model(cfg.mt_model, cfg.mt_revision, cfg.cache_dir, cfg.allow_pickle)
+        path, stats = build_shortlist(source, list(folders or []), corpus, output,
+                                      frequent=frequent, per_source=per_source)
+    from ..inputs.sources import display_name
+
+    typer.echo(display_name(path))
+    if not quiet:
+        typer.echo(f"{stats['sentences']} sentence(s); {stats['source_tokens']} source "
+                   f"token(s) with rules; {stats['target_tokens']} target token(s), "
+                   f"{stats['always']} always", err=True)
 
 
 def register(app: typer.Typer) -> None:

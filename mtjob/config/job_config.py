@@ -68,6 +68,8 @@ class JobConfig:
                                     PERFORMANCE, bounds=(1, 1_000_000))
     group_articles: int = setting(16, "Articles whose sentences share batches.", PERFORMANCE,
                                   bounds=(1, 100_000))
+    shortlist: str | None = setting(None, "Vocabulary shortlist file, or auto (mtjob models "
+                                    "shortlist): faster, may change a few words.", PERFORMANCE)
     # [translation]
     beams: int = setting(4, "Beam size for translation.", DECODING, output=True, bounds=(1, 64))
     max_source_tokens: int = setting(256, "Longest segment sent to the model (longer "
@@ -195,7 +197,8 @@ class JobConfig:
 
 FIELDS = {f.name: f for f in fields(JobConfig)}
 #: In ``to_dict`` only when set: a run without the feature writes what it wrote before.
-QUIET = {"terms": TermsMode.AUTO, "consistency": Consistency.AUTO}
+QUIET: dict[str, object] = {"terms": TermsMode.AUTO, "consistency": Consistency.AUTO,
+                             "shortlist": None}
 #: The field types, resolved once: ``str``, ``int``, ``float``, ``bool``, an enum of
 #: ``choices``, or ``X | None``.
 TYPES = typing.get_type_hints(JobConfig)

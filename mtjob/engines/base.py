@@ -66,6 +66,11 @@ class Engine(Protocol):
     def translate_batches(self, jobs: list[BatchJob],
                           progress: Progress | None = None) -> list[BatchOutcome]: ...
 
+    def planned_workers(self, calls: int) -> int:
+        """How many of ``calls`` translation calls will run side by side, known before the
+        weights load (the layout a load for that work gets), so that the calls can be
+        planned for it."""
+
     def summarize(self, documents: list[list[str]],
                   progress: Progress | None = None) -> list[SummaryOutcome]: ...
 

@@ -81,21 +81,27 @@ class BatchJob:
 #: Work of at most ``SMALL_WORK`` segments (one or two articles) is too little to fill the
 #: CPU workers with budget-sized batches: a few uneven batches leave a worker idle while the
 #: last long one decodes. It goes in calls of at most ``SMALL_CALL`` length-sorted segments
-#: instead, each with its own output limit (docs/performance.md, "Against the floors").
+#: instead, each with its own output limit (docs/performance.md, "Against the floors") --
+#: when several workers will run them. One worker (one thread, a GPU, a Ray actor alone)
+#: runs fewer, fuller calls faster: it keeps the budget-sized batches.
 SMALL_WORK = 32
 SMALL_CALL = 4
 
 
 def plan_jobs(texts: list[str], lengths: list[int], limits: list[int], budget: int,
               options: Callable[[int], GenOptions],
-              prefixes: list[str] | None = None) -> tuple[list[Batch], list[BatchJob]]:
+              prefixes: list[str] | None = None,
+              workers: Callable[[int], int] | None = None) -> tuple[list[Batch], list[BatchJob]]:
     """Length-sorted, budgeted batches of segments and the jobs that translate them (small
-    work: in calls of at most ``SMALL_CALL``); ``prefixes``: the English each output must
-    begin with."""
+    work: in calls of at most ``SMALL_CALL`` when ``workers(calls)``, the number of calls
+    that will run side by side, is over one; unknown: assumed so); ``prefixes``: the English
+    each output must begin with."""
     batches = plan_batches(lengths, budget)
     if len(texts) <= SMALL_WORK:
-        batches = [Batch(b.indices[at:at + SMALL_CALL], lengths[b.indices[at:at + SMALL_CALL][-1]])
-                   for b in batches for at in range(0, len(b.indices), SMALL_CALL)]
+        small = [Batch(b.indices[at:at + SMALL_CALL], lengths[b.indices[at:at + SMALL_CALL][-1]])
+                 for b in batches for at in range(0, len(b.indices), SMALL_CALL)]
+        if workers is None or workers(len(small)) > 1:
+            batches = small
     jobs = [BatchJob(tuple(texts[i] for i in b.indices), tuple(lengths[i] for i in b.indices),
                      options(max(limits[i] for i in b.indices)),
                      None if prefixes is None else tuple(prefixes[i] for i in b.indices))

@@ -47,6 +47,9 @@ class KeptEngine:
                           progress: Progress | None = None) -> list[BatchOutcome]:
         return self._engine.translate_batches(jobs, progress)
 
+    def planned_workers(self, calls: int) -> int:
+        return self._engine.planned_workers(calls)
+
     def summarize(self, documents: list[list[str]],
                   progress: Progress | None = None) -> list[SummaryOutcome]:
         return self._engine.summarize(documents, progress)

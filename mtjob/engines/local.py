@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..backends import make_summarizer, make_translator
 from ..backends.base import Call, Hypothesis
-from ..backends.runtime import free_memory, limit_malloc_arenas
+from ..backends.runtime import free_memory, limit_malloc_arenas, trim_heap
 from ..errors import ModelError, MtjobError
 from ..text.clean import clean_generated
 from ..vocabulary import Role
@@ -72,6 +72,9 @@ class LocalEngine:
             log.debug("batch failed", exc_info=True)
             return BatchOutcome(error=f"translation failed: {type(exc).__name__}: {exc}")
 
+    def planned_workers(self, calls: int) -> int:
+        return 1 if calls <= 1 else min(calls, self.translator.planned_batches(calls))
+
     def translate_batches(self, jobs: list[BatchJob],
                           progress: Progress | None = None) -> list[BatchOutcome]:
         """Outcomes in the order of ``jobs``. Side by side, the longest decodes start first,
@@ -116,34 +119,37 @@ class LocalEngine:
     def summarize(self, documents: list[list[str]],
                   progress: Progress | None = None) -> list[SummaryOutcome]:
         """Abstracts in order. A summarizer that runs one call at a time gets the articles it
-        summarizes in one pass together, length-sorted; one that runs calls side by side gets
-        them at most ``side_by_side`` a call (CTranslate2 on CPU: three; else one),
-        length-sorted, in as many calls as keep every worker busy to the end
-        (:func:`even_calls`), or, for one article alone, one chunk per call. The others (short:
-        extractive, long: hierarchical), and all of them if a joint call fails, go one
-        article at a time."""
+        summarizes in one pass together, length-sorted (it cuts them into calls of
+        ``call_tokens``); one that runs calls side by side gets as many a call as its longest
+        fits ``call_tokens`` (at least one), length-sorted, in as many calls as keep every
+        worker busy to the end (:func:`even_calls`), or, for one article alone, one chunk per
+        call. The others (short: extractive, long: hierarchical), and all of them if a joint
+        call fails, go one article at a time."""
+        trim_heap()  # what the translation batches freed, before the summarizer's weights
         self.summarizer.expect_calls(self._summary_calls(documents))
         out: list[SummaryOutcome | None] = [None] * len(documents)
         workers = self.summarizer.parallel_batches if len(documents) > 1 else 1
-        per_call = self.summarizer.side_by_side if workers > 1 else len(documents)
         inputs: dict[int, tuple[str, int]] = {}
-        for i, doc in enumerate(documents if len(documents) > 1 and per_call > 1 else []):
+        for i, doc in enumerate(documents if len(documents) > 1 else []):
             try:
                 found = one_pass_input(doc, self.summarizer, self.config.sum_min_length)
             except Exception:  # summarize_one reports it for this article alone
                 found = None
             if found:
                 inputs[i] = found
-        if len(inputs) > 1:
+        longest = max((n for _, n in inputs.values()), default=1)
+        per_call = max(1, self.summarizer.call_tokens // longest) if workers > 1 \
+            else len(documents)
+        if len(inputs) > 1 and per_call > 1:
             order = sorted(inputs, key=lambda i: (inputs[i][1], i))
             calls = even_calls(order, per_call, workers)
             try:
-                results = run_in_order(
+                joint = run_in_order(
                     lambda part: self.summarizer.summarize([inputs[i][0] for i in part],
                                                            Call(self.cancel, workers > 1)),
                     calls, workers, self.cancel,
                     None if progress is None else lambda part: progress(len(part)))
-                for i, abstract in zip(order, (a for part in results for a in part), strict=True):
+                for i, abstract in zip(order, (a for part in joint for a in part), strict=True):
                     out[i] = SummaryOutcome(_clean_text(abstract.strip(), "an abstract"),
                                             ABSTRACTIVE, input_tokens=inputs[i][1])
             except Exception:

@@ -139,6 +139,10 @@ class RayEngine:
                  ", ".join(f"pid {pid} on {node[:8]}" for node, pid in self.placement),
                  gpus_per_worker)
 
+    def planned_workers(self, calls: int) -> int:
+        """Each actor runs one call at a time."""
+        return max(1, min(calls, len(self._actors)))
+
     def translate_batches(self, jobs: list[BatchJob],
                           progress: Progress | None = None) -> list[BatchOutcome]:
         out: list[BatchOutcome] = []

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..backends import make_summarizer, make_translator
 from ..backends.registry import backend_for
+from ..backends.shortlist.locate import load_shortlist
 from ..backends.store.hub import ModelSource, resolve_model
 from ..backends.store.model_kind import check_kind
 from ..backends.store.validate import check_config, check_tokenizer, check_weights
@@ -56,6 +57,8 @@ class LocalModels:
                                  f"the summarizer {source.ref!r} can write ({positions})")
             check_weights(source)
             check_tokenizer(source, self._tokenizer(source))
+            if role == Role.MT and config.shortlist:  # built for another model: exit 2 now
+                load_shortlist(config.shortlist, source, self._tokenizer(source))
             log.info("%s model %s: revision %s, folder %s", role, source.ref, source.revision,
                      source.path)
 

@@ -123,7 +123,8 @@ class _Decoder:
             batches, jobs = plan_jobs([s.text for s in segs], [s.tokens for s in segs],
                                       [s.limit for s in segs], self.config.token_budget,
                                       self.options(retried, hypotheses),
-                                      prefixes if any(prefixes) else None)
+                                      prefixes if any(prefixes) else None,
+                                      self.engine.planned_workers)
             for batch, outcome in zip(batches, self.engine.translate_batches(jobs), strict=True):
                 if outcome.error is not None or len(outcome.hypotheses) != len(batch.indices):
                     log.warning("terms: a batch of %d forced decoding(s) failed, the first "

@@ -31,6 +31,9 @@ class FakeTranslator(ModelBase):
         self.fail = fail
         self.calls: list[tuple[list[str], GenOptions]] = []
 
+    def planned_batches(self, calls: int) -> int:
+        return self.parallel_batches
+
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(t.split()) + 1 for t in texts]
 
@@ -59,6 +62,7 @@ class FakeSummarizer(ModelBase):
     """Summarizes to the first words of each input; a small ``window`` forces chunking."""
 
     parallel_batches = 1
+    call_tokens = 0
 
     def __init__(self, window: int = 1024, words: int = 8) -> None:
         self._window = window

@@ -34,15 +34,20 @@ class Measured:
 
 
 def measure(cmd: list[str], env: dict[str, str], log_path: Path, poll_dir: Path | None = None,
-            timeout: float = 3600.0) -> Measured:
-    """Run ``cmd``; peak RSS and CPU time come from ``wait4`` (this child only, exact), the
-    first output from polling ``poll_dir`` for ``*.jsonl`` every 50 ms."""
+            timeout: float = 3600.0, cwd: Path = ROOT) -> Measured:
+    """Run ``cmd``; CPU time comes from ``wait4`` (this child only, exact), peak RSS from
+    the child's own ``VmHWM`` polled every 50 ms (``wait4``'s ``ru_maxrss`` keeps the
+    parent's peak across fork and exec: a bench holding models would report its own), the
+    first output from polling ``poll_dir`` for ``*.jsonl``. ``cwd``: another checkout's
+    ``python -m mtjob`` must start outside this one, whose ``mtjob/`` would come first."""
     load_before = list(os.getloadavg())
     with log_path.open("wb") as sink:
         started = time.monotonic()
-        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=cwd)
         first = None
+        hwm_kb = 0
         while True:
+            hwm_kb = max(hwm_kb, _hwm_kb(proc.pid))
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             now = time.monotonic()
             if pid:
@@ -61,9 +66,43 @@ def measure(cmd: list[str], env: dict[str, str], log_path: Path, poll_dir: Path 
         tail = log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
         log.error("%s exited with %d:\n%s", " ".join(cmd[:4]), proc.returncode, tail)
     return Measured(wall_s=now - started, cpu_s=usage.ru_utime + usage.ru_stime,
-                    peak_rss_mb=usage.ru_maxrss / 1024, first_output_s=first,
+                    peak_rss_mb=(hwm_kb or usage.ru_maxrss) / 1024, first_output_s=first,
                     returncode=proc.returncode, load_before=load_before,
                     load_after=list(os.getloadavg()), started=started)
+
+
+
+def timed_run(inbox: Path, out: Path, env: dict[str, str], *, mt: Path, summarizer: Path,
+              summary: bool, extra: tuple[str, ...] = (), cwd: Path = ROOT) -> dict[str, Any]:
+    """One ``mtjob run`` with the bench's settings (CTranslate2 int8 by ``auto``, beam 4,
+    forced 1.3x lengths, abstracts of 58-60 tokens), a fresh process: wall and CPU seconds,
+    peak RSS (MB), the run record's stage seconds, the load average around it."""
+    cmd = [sys.executable, "-m", "mtjob", "run", str(inbox), "--out", str(out), "--backend",
+           "auto", "--beams", "4", "--quantize", "auto", "--max-length-factor", str(FACTOR),
+           "--max-length-offset", "0", "--no-retry-degenerate", "--mt-model", str(mt),
+           "--sum-model", str(summarizer), "--force", *extra]
+    cmd += (["--summary", "--sum-beams", "4", "--sum-min-length", "58", "--sum-max-length",
+             "60"] if summary else ["--no-summary"])
+    log_path = out.with_name(out.name + ".log")
+    m = measure(cmd, env, log_path, cwd=cwd)
+    if m.returncode:
+        raise SystemExit(f"mtjob run failed: see {log_path}")
+    record = json.loads(max((out / "_mtjob" / "runs").glob("*.json")).read_text("utf-8"))
+    return {"wall_s": round(m.wall_s, 2), "cpu_s": round(m.cpu_s, 2),
+            "peak_rss_mb": round(m.peak_rss_mb * 2**20 / 1e6),
+            "stages": record.get("stage_seconds", {}), "load": [m.load_before[0],
+                                                                m.load_after[0]]}
+
+
+
+def _hwm_kb(pid: int) -> int:
+    """The process's peak resident set (``VmHWM``, kB) so far; 0 when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+            return next((int(line.split()[1]) for line in status
+                         if line.startswith("VmHWM:")), 0)
+    except (OSError, ValueError):
+        return 0
 
 
 

@@ -15,7 +15,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .child import ban_eos, convert_ct2  # the same EOS ban and conversion as the bench's
+from .child import (  # the same EOS ban and conversion as the bench's
+    ban_eos,
+    convert_ct2,
+)
 from .settings import CT2_CACHE, MODELS
 
 BIG, BIG_NOEOS = MODELS / "bench-v2-big", MODELS / "bench-v2-big-noeos"

@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from .child import measure
-from .settings import ARTICLE, FACTOR, MT_CAP, MTJOB_LENGTH_FLAGS, NAIVE, SUM_MAX, SUM_MIN, log
+from .settings import (
+    ARTICLE,
+    FACTOR,
+    MT_CAP,
+    MTJOB_LENGTH_FLAGS,
+    NAIVE,
+    SUM_MAX,
+    SUM_MIN,
+    log,
+)
 
 
 @dataclass

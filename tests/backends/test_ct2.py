@@ -354,3 +354,27 @@ def test_a_killed_conversion_leaves_nothing_behind(tiny_models, tmp_path, monkey
         target = converted_model(source, "int8")
     assert not partial.exists() and (target / "model.bin").is_file()
     assert "removed 1 partial conversion" in caplog.text
+
+
+def test_on_a_gpu_both_models_default_to_ctranslate2_float16(monkeypatch):
+    """Issue 34: CTranslate2 float16 is ~9x transformers on a GPU and int8 slower than
+    float16 (CTranslate2's published OPUS-MT benchmark, configs/gpu.toml): the defaults and
+    the GPU profile choose it for both roles; transformers bfloat16 stays a choice."""
+    import torch
+
+    from mtjob.backends import make_summarizer, make_translator
+    from mtjob.backends.runtime import select_dtype
+    from mtjob.config import load_config
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)
+    gpu = load_config(Path(__file__).resolve().parents[2] / "configs" / "gpu.toml")
+    for config in (JobConfig(), gpu):
+        assert config.backend == "ctranslate2"
+        assert select_runtime(config) == ("cuda", "float16")
+        assert isinstance(make_translator(config), CTranslate2Translator)
+        assert isinstance(make_summarizer(config), CTranslate2Summarizer)
+    assert gpu.device == "cuda" and gpu.token_budget == 24000
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
+    chosen = load_config(None, {"backend": "transformers", "device": "cuda"})
+    assert chosen.backend == Backend.TRANSFORMERS
+    assert select_dtype(chosen.dtype, Device.CUDA) == "bfloat16"
