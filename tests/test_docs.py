@@ -26,7 +26,7 @@ from mtjob.inputs.reader import doc_id_for
 from .conftest import REPO
 
 sys.path.insert(0, str(REPO))
-from scripts.docgen import cli, hooks, layout, settings
+from scripts.docgen import cli, fields, hooks, layout, settings
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 DOCS = REPO / "docs"
@@ -103,6 +103,11 @@ def test_the_site_builds_strict_with_every_link_checked(tmp_path):
 
     for code in EXIT_CODES:
         assert f"<code>{code}</code>" in built["output"], code
+    from mtjob.outfolder.finished import FinishedSentence
+    from mtjob.outfolder.schema import keys
+
+    for name, _ in keys(FinishedSentence):
+        assert f"<td><code>{name}</code></td>" in built["output"], name
 
 
 def settings_fields() -> list[str]:
@@ -140,6 +145,27 @@ def test_the_settings_and_layout_references_cover_everything():
             assert f"  {package.name}/" in tree, package.name
     for module in (REPO / "mtjob").glob("*.py"):
         assert module.name == "__init__.py" or f"  {module.name}" in tree, module.name
+
+
+def test_the_field_tables_are_every_key_of_the_records_declaration():
+    """docs/output.md's tables of a JSONL line, its sentences and the abstract are made from
+    ``mtjob.outfolder.finished``: every key declared is a row, with its type in words."""
+    from mtjob.outfolder.finished import FinishedParagraph, FinishedSentence
+    from mtjob.outfolder.finished_abstract import FinishedAbstract
+    from mtjob.outfolder.schema import keys
+
+    for make, cls in ((fields.paragraph, FinishedParagraph), (fields.sentence, FinishedSentence),
+                      (fields.abstract, FinishedAbstract)):
+        rows = make().splitlines()[2:]
+        assert [row.split(" | ")[0] for row in rows] == [f"| `{name}`" for name, _ in keys(cls)]
+        assert all(row.count(" | ") == 3 for row in rows), cls  # no | breaks a row
+    sentence = fields.sentence()
+    assert "| `flags` | array of strings | always |" in sentence
+    assert "| `score` | number or null | optional |" in sentence
+    assert "| `review` | `edited` \\| `confirmed` | optional |" in sentence
+    assert "| `source_sha256` | a sha256 hex digest | always |" in fields.abstract()
+    for name in ("fields-paragraph", "fields-sentence", "fields-abstract"):
+        assert f"<!-- gen:{name} -->" in PAGES["output.md"]
 
 
 def test_every_page_names_the_readme_sections_it_took_over():
