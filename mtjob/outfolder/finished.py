@@ -68,8 +68,9 @@ class FinishedSentence:
         "output token goes to the source token it attends to most in the cross-attention of "
         "`alignment_layer` (heads averaged).", optional=True)
     glossary_miss: tuple[Any, ...] = key(
-        [(str, TERM_MISS)], "With `--glossary`: the terms of the source whose renderings the "
-        "English lacks, `{term, expected}` each (older folders: the term alone).",
+        [(str, TERM_MISS)], "With `--terms` on (a glossary, or `--terms flag`): the terms and "
+        "do-not-translate spans of the source that the English lacks, `{term, expected}` "
+        "each (older folders: the term alone).",
         optional=True, default=())
     terms: tuple[dict[str, str], ...] = key(
         [TERM_FORCED], "Renderings put in by decoding again (`--terms enforce`, "
