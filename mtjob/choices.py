@@ -63,7 +63,8 @@ CONSISTENCY_HELP = ("A recurring name gets one rendering across the article or t
 
 
 class TermsMode(StrEnum):
-    """What a run does with glossary terms and do-not-translate spans (README, Terms)."""
+    """What a run does with glossary terms and do-not-translate spans
+    (docs/memory.md, "Terms and names")."""
 
     AUTO = "auto"  #: enforce when a glossary is given, else off
     ENFORCE = "enforce"  #: decode again until the English holds them; flag what still lacks
@@ -72,7 +73,7 @@ class TermsMode(StrEnum):
 
 
 class Consistency(StrEnum):
-    """Where a recurring name must get one rendering (README, Terms)."""
+    """Where a recurring name must get one rendering (docs/memory.md, "Consistency")."""
 
     AUTO = "auto"  #: article when a glossary is given, else off
     ARTICLE = "article"

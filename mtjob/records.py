@@ -53,7 +53,7 @@ class SentenceRecord:
     flags: tuple[str, ...] = ()
     score: float | None = None
     alignment: tuple[tuple[int, int], ...] | None = None
-    #: Terms the English lacks: ``{term, expected}`` each (README, Terms and names).
+    #: Terms the English lacks: ``{term, expected}`` each (docs/memory.md, "Terms and names").
     glossary_miss: tuple[dict[str, Any], ...] = ()
     origin: Origin = Origin.MT
     memory: dict[str, Any] | None = None

@@ -4,8 +4,8 @@ docs/review.md, "Calibrating on post-edits").
 Runs the tiny test models (random weights: the English is nonsense of the right length) over
 the sample article and six wire articles of ``scripts/bench/memory.py``, then edits the JSONL
 as a reviewer would leave it after ``mtjob import``: in every article but one, each decoded
-sentence is accepted, lightly edited (one word changed) or heavily edited (half its words
-changed), drawn with odds that grow as its ``score`` falls (lowest third: 70% heavy; middle:
+sentence is confirmed as it is, lightly edited (one word changed) or heavily edited (half its
+words changed), drawn with odds that grow as its ``score`` falls (lowest third: 70% heavy; middle:
 40% light, 20% heavy; top third: 10% light). The simulation builds the link between score and
 edits in, so the AUC shows the mechanics of the report, not a model's quality. Then prints
 ``mtjob eval OUT --post-edits`` and the profile line ``--calibrate`` writes.
@@ -37,6 +37,7 @@ def change(words: list[str], count: int, rng: random.Random) -> list[str]:
 def simulate(out: Path, seed: int = 0) -> None:
     from mtjob.outfolder.jsonl import paragraph_dicts
     from mtjob.records import dumps_line
+    from mtjob.vocabulary import ReviewState
 
     rng = random.Random(seed)
     paths = sorted(out.glob("*.jsonl"))
@@ -52,14 +53,15 @@ def simulate(out: Path, seed: int = 0) -> None:
                 words, draw = s["en"].split(), rng.random()
                 odds = (0.7, 0.0) if s["score"] < low else (0.2, 0.4) if s["score"] < high \
                     else (0.0, 0.1)
+                review = {"edited_by": "desk", "edited_at": "2026-12-06T09:00:00Z"}
                 if draw < odds[0]:
                     edited = change(words, max(2, len(words) // 2), rng)
                 elif draw < odds[0] + odds[1]:
                     edited = change(words, 1, rng)
-                else:
+                else:  # read and accepted as it is
+                    s.update(review=ReviewState.CONFIRMED, **review)
                     continue
-                s.update(post_edit=" ".join(edited), edited_by="desk",
-                         edited_at="2026-12-06T09:00:00Z")
+                s.update(review=ReviewState.EDITED, post_edit=" ".join(edited), **review)
         path.write_bytes("".join(dumps_line(r) for r in records).encode("utf-8"))
 
 

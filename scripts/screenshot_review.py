@@ -1,8 +1,10 @@
 """Screenshot of the HTML review page for docs/review.md: docs/review-sample.png.
 
 Runs the job on examples/article.ar.txt with the tiny offline models (their English is
-nonsense of the right length: the point is the page, not the translation), exports HTML and
-photographs the article's page in headless Chromium at desktop width.
+nonsense of the right length: the point is the page, not the translation), imports the
+correction of the README's tour (the second paragraph's sentence, through the TSV, by
+"reviewer"), exports HTML and photographs the article's page in headless Chromium at desktop
+width, the corrected pair highlighted.
 
     python scripts/screenshot_review.py [--out docs/review-sample.png] [--keep DIR]
 
@@ -22,8 +24,29 @@ REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 
 
+#: The README tour's correction, of sentence 0 of paragraph 1.
+CORRECTION = "Russia and the US discussed a political settlement in Syria."
+
+
+def correct_tsv(tsv: Path) -> None:
+    """Write :data:`CORRECTION` into the ``post_edit`` cell of paragraph 1, sentence 0."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(tsv.read_text(encoding="utf-8"), newline=""),
+                           delimiter="\t"))
+    column = rows[0].index("post_edit")
+    for row in rows[1:]:
+        if row[1:3] == ["1", "0"]:
+            row[column] = CORRECTION
+    text = io.StringIO(newline="")
+    csv.writer(text, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    tsv.write_text(text.getvalue(), encoding="utf-8", newline="")
+
+
 def build_run(work: Path) -> Path:
-    """Tiny models, the sample article, ``mtjob run`` then ``mtjob export --format html``."""
+    """Tiny models, the sample article, ``mtjob run``, the TSV export with one correction
+    imported, then ``mtjob export --format html``."""
     from typer.testing import CliRunner
 
     from mtjob.cli import app
@@ -35,11 +58,16 @@ def build_run(work: Path) -> Path:
     inbox.mkdir()
     shutil.copy(REPO / "examples" / "article.ar.txt", inbox / "article.ar.txt")
     out = work / "out"
+    tsv = out / "export" / "tsv" / "article.ar.tsv"
     runner = CliRunner()
     for args in (["run", str(inbox), "--out", str(out), "--mt-model", str(models[Role.MT]),
                   "--sum-model", str(models[Role.SUMMARY]), "--beams", "1", "--sum-beams", "1",
                   "--quiet"],
+                 ["export", str(out), "--format", "tsv", "--quiet"],
+                 ["import", str(out), str(tsv), "--by", "reviewer", "--quiet"],
                  ["export", str(out), "--format", "html", "--quiet"]):
+        if args[0] == "import":
+            correct_tsv(tsv)
         result = runner.invoke(app, args, catch_exceptions=False)
         if result.exit_code:
             sys.exit(f"mtjob {args[0]} failed: {result.output}")

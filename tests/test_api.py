@@ -111,8 +111,9 @@ def test_import_stays_light():
 
 
 def test_translate_never_resolves_the_summarizer(tiny_models):
-    """Issue 20: the README's first API line failed offline, resolving the default
-    summarizer (sshleifer/distilbart-cnn-12-6) that translating never uses."""
+    """Issue 20: the first API line of the docs (then the README's, now docs/api.md's)
+    failed offline, resolving the default summarizer (sshleifer/distilbart-cnn-12-6) that
+    translating never uses."""
     english = mtjob.translate(TEXTS, mt_model=str(tiny_models["mt"]), beams=1)
     assert len(english) == 2 and all(english)
     pipe = mtjob.Pipeline(mt_model=str(tiny_models["mt"]), sum_model="/no/such/summarizer",

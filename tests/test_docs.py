@@ -26,7 +26,7 @@ from mtjob.inputs.reader import doc_id_for
 from .conftest import REPO
 
 sys.path.insert(0, str(REPO))
-from scripts.docgen import cli, hooks, layout, settings
+from scripts.docgen import cli, fields, hooks, layout, settings
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 DOCS = REPO / "docs"
@@ -103,6 +103,11 @@ def test_the_site_builds_strict_with_every_link_checked(tmp_path):
 
     for code in EXIT_CODES:
         assert f"<code>{code}</code>" in built["output"], code
+    from mtjob.outfolder.finished import FinishedSentence
+    from mtjob.outfolder.schema import keys
+
+    for name, _ in keys(FinishedSentence):
+        assert f"<td><code>{name}</code></td>" in built["output"], name
 
 
 def settings_fields() -> list[str]:
@@ -142,6 +147,27 @@ def test_the_settings_and_layout_references_cover_everything():
         assert module.name == "__init__.py" or f"  {module.name}" in tree, module.name
 
 
+def test_the_field_tables_are_every_key_of_the_records_declaration():
+    """docs/output.md's tables of a JSONL line, its sentences and the abstract are made from
+    ``mtjob.outfolder.finished``: every key declared is a row, with its type in words."""
+    from mtjob.outfolder.finished import FinishedParagraph, FinishedSentence
+    from mtjob.outfolder.finished_abstract import FinishedAbstract
+    from mtjob.outfolder.schema import keys
+
+    for make, cls in ((fields.paragraph, FinishedParagraph), (fields.sentence, FinishedSentence),
+                      (fields.abstract, FinishedAbstract)):
+        rows = make().splitlines()[2:]
+        assert [row.split(" | ")[0] for row in rows] == [f"| `{name}`" for name, _ in keys(cls)]
+        assert all(row.count(" | ") == 3 for row in rows), cls  # no | breaks a row
+    sentence = fields.sentence()
+    assert "| `flags` | array of strings | always |" in sentence
+    assert "| `score` | number or null | optional |" in sentence
+    assert "| `review` | `edited` \\| `confirmed` | optional |" in sentence
+    assert "| `source_sha256` | a sha256 hex digest | always |" in fields.abstract()
+    for name in ("fields-paragraph", "fields-sentence", "fields-abstract"):
+        assert f"<!-- gen:{name} -->" in PAGES["output.md"]
+
+
 def test_every_page_names_the_readme_sections_it_took_over():
     """The lead ports README additions of other branches into the page that took over the
     section: each page's first line names them."""
@@ -151,14 +177,21 @@ def test_every_page_names_the_readme_sections_it_took_over():
 
 def test_references_to_a_docs_section_name_one_that_exists():
     """``docs/PAGE.md, "Heading"`` in scripts, configs, the package and the tests, and links
-    between pages (the build checks those too, but this says which file holds a stale one)."""
+    between pages (the build checks those too, but this says which file holds a stale one).
+    The README has no sections left to point at: no file cites one by its heading, and the
+    package, whose messages, help and docstrings people read, never sends anyone to the
+    README."""
     files = [*REPO.glob("scripts/**/*"), *REPO.glob("configs/*.toml"), *REPO.glob("mtjob/**/*.py"),
              *REPO.glob("tests/**/*.py"), REPO / "README.md", *DOCS.glob("*.md")]
     seen = 0
     for path in (p for p in files if p.is_file() and p.suffix in (".py", ".sh", ".toml", ".md",
                                                                      ".sbatch")):
         text = path.read_text(encoding="utf-8")
-        assert not re.search(r'README, "?[A-Z]', text), path  # the README has no sections left
+        assert not re.search(r'README, "?[A-Z]', text), path
+        if path.suffix != ".md":  # the pages' first lines name the README sections they took
+            assert not re.search(r"README(?:'s|:) \"?[A-Z]", text), path
+        if path.relative_to(REPO).parts[0] == "mtjob":
+            assert not re.search(r"\bREADME\b", text), path
         for page, heading in re.findall(r'docs/([a-z][\w-]*\.md), "([^"]+)"', text):
             seen += 1
             assert page in PAGES, (path, page)

@@ -111,8 +111,8 @@ class JobConfig:
     # [trust] (docs/output.md, "Trust signals")
     alignments: bool = setting(False, "Record word alignments per sentence (and flag "
                                "source_uncovered).", OUTPUT, output=True)
-    glossary: str | None = setting(None, "Glossary, TSV or TBX (README, Terms and names).",
-                                   OUTPUT)
+    glossary: str | None = setting(None, "Glossary, TSV or TBX "
+                                   '(docs/memory.md, "Glossary files").', OUTPUT)
     terms: TermsMode = setting(TermsMode.AUTO, TERMS_HELP, OUTPUT)
     consistency: Consistency = setting(Consistency.AUTO, CONSISTENCY_HELP, OUTPUT)
     memory: str | None = setting(None, "Translation memory (SQLite, from mtjob memory add), "

@@ -4,9 +4,9 @@ line, each with its :class:`FinishedSentence` s) and ``NAME.abstract.json``
 
 Each JSON key is declared here once, with its shape and meaning (``schema.key``): ``verify``'s
 validator (:data:`PARAGRAPH`, :data:`ABSTRACT`), the typed reader (``outfolder.jsonl``) and the
-README's field tables (``scripts/readme_fields.py``) are all made from these declarations, and
-a test holds the writer (``mtjob.records``) to them. A new optional key is one line: a field
-with ``key(..., optional=True)``.
+field tables of docs/output.md (``scripts/docgen/fields.py``) are all made from these
+declarations, and a test holds the writer (``mtjob.records``) to them. A new optional key is
+one line: a field with ``key(..., optional=True)``.
 """
 
 from __future__ import annotations
@@ -68,8 +68,9 @@ class FinishedSentence:
         "output token goes to the source token it attends to most in the cross-attention of "
         "`alignment_layer` (heads averaged).", optional=True)
     glossary_miss: tuple[Any, ...] = key(
-        [(str, TERM_MISS)], "With `--glossary`: the terms of the source whose renderings the "
-        "English lacks, `{term, expected}` each (older folders: the term alone).",
+        [(str, TERM_MISS)], "With `--terms` on (a glossary, or `--terms flag`): the terms and "
+        "do-not-translate spans of the source that the English lacks, `{term, expected}` "
+        "each (older folders: the term alone).",
         optional=True, default=())
     terms: tuple[dict[str, str], ...] = key(
         [TERM_FORCED], "Renderings put in by decoding again (`--terms enforce`, "
@@ -83,9 +84,9 @@ class FinishedSentence:
         "output): `{en, ar, match, ...provenance}`.", optional=True, read=memory_note)
     post_edit: str | None = key(str, "A person's English (`mtjob import`): the text to "
                                 "publish.", optional=True)
-    edited_by: str | None = key((str, None), "Who wrote `post_edit` (a name, or null).",
+    edited_by: str | None = key((str, None), "Who edited or confirmed it (a name, or null).",
                                 optional=True)
-    edited_at: str | None = key(str, "When `post_edit` was written (ISO-8601 UTC).",
+    edited_at: str | None = key(str, "When it was edited or confirmed (ISO-8601 UTC).",
                                 optional=True)
     review: str | None = key(
         OneOf((ReviewState.EDITED, ReviewState.CONFIRMED)), "What a person did: `edited` "

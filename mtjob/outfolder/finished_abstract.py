@@ -24,7 +24,8 @@ class FinishedAbstract:
                                "`--no-summary`.")
     method: str = key(str, "`abstractive` (one pass), `hierarchical` (chunks summarized, then "
                       "the summaries; the input is never cut), `extractive` (the text is "
-                      "shorter than a summary: its own abstract) or `none`.")
+                      "shorter than a summary: its own abstract), `not_arabic` (the article "
+                      "is mostly not Arabic: no abstract) or `none` (`--no-summary`).")
     paragraphs: int = key(int, "Lines of `NAME.jsonl`.")
     source: str = key(str, "The input's file name.")
     source_sha256: str = key(SHA256, "The input's bytes as translated.")

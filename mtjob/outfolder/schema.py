@@ -74,9 +74,9 @@ STATUSES = MANIFEST_STATUSES
 
 @dataclass(frozen=True)
 class Key:
-    """A dataclass field that is a key of a JSON object: its schema, what it means (the
-    README's field tables print ``doc``), and whether a record may lack it. ``read`` turns the
-    JSON value into the field's value (default: arrays become tuples)."""
+    """A dataclass field that is a key of a JSON object: its schema, what it means (the field
+    tables of docs/output.md print ``doc``), and whether a record may lack it. ``read`` turns
+    the JSON value into the field's value (default: arrays become tuples)."""
 
     schema: Any
     doc: str

@@ -34,7 +34,7 @@ class VerifyReport:
     #: article, then the other problems (file, shard and input problems), each named.
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: Articles the manifests list, by status word (README, Status words).
+    #: Articles the manifests list, by status word (docs/output.md, "Status words").
     articles: dict[str, int] = field(default_factory=dict, compare=False)
     #: The articles that are not done, by status: one line each (doc id, the reason).
     left: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)

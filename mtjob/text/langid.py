@@ -7,8 +7,8 @@ sent to the Arabic model: English is its own translation, and Persian or Urdu (A
 script, other languages) would come back as fluent nonsense. A paragraph that mixes scripts
 (a sentence mostly in Arabic letters, another mostly in other letters) is decided sentence by
 sentence: its Arabic sentences are translated, the others copied and flagged. An article
-mostly in other languages gets the article flag ``not_arabic`` (docs/input.md, "The language
-check").
+mostly in other languages gets the article flag ``not_arabic`` and no English abstract
+(docs/input.md, "The language check").
 """
 
 from __future__ import annotations

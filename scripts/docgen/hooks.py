@@ -14,12 +14,15 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.docgen import cli, layout, settings  # noqa: E402
+from scripts.docgen import cli, fields, layout, settings  # noqa: E402
 
 GENERATORS: dict[str, Callable[[], str]] = {
     "cli-reference": cli.reference,
     "exit-codes": cli.exit_codes,
     "settings": settings.reference,
+    "fields-paragraph": fields.paragraph,
+    "fields-sentence": fields.sentence,
+    "fields-abstract": fields.abstract,
     "layout": layout.layout,
 }
 MARKER = re.compile(r"^<!-- gen:([\w-]+) -->$", re.M)

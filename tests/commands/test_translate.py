@@ -61,8 +61,9 @@ def test_bad_input_is_named(mt_args):
 
 
 @pytest.mark.slow
-def test_the_readme_line_without_a_summarizer(tiny_models, tmp_path):
-    """``echo ... | mtjob translate --mt-model DIR``, the default backend, a fresh process."""
+def test_the_documented_line_without_a_summarizer(tiny_models, tmp_path):
+    """``echo ... | mtjob translate --mt-model DIR``, the default backend, a fresh process
+    (docs/getting-started.md, "Translate a few lines")."""
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     done = subprocess.run(
         [sys.executable, "-m", "mtjob", "translate", "--mt-model", str(tiny_models["mt"])],

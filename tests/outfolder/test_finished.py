@@ -1,10 +1,9 @@
 """The record's shape is declared once (``outfolder.finished``): the validator, the typed
-reader and the README's field tables are made from it, and the writer is held to it."""
+reader and the field tables of docs/output.md (tests/test_docs.py) are made from it, and the
+writer is held to it."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from mtjob.outfolder.finished import (
@@ -18,7 +17,6 @@ from mtjob.outfolder.finished_abstract import ABSTRACT, FinishedAbstract, valida
 from mtjob.outfolder.schema import Opt, keys
 from mtjob.records import ParagraphRecord, SentenceRecord, abstract_record
 from mtjob.vocabulary import Origin
-from tests.conftest import REPO
 
 SHA = "ab" * 32
 
@@ -56,8 +54,3 @@ def test_the_validator_is_the_declaration():
     assert set(SENTENCE) == {Opt(n) if k.optional else n for n, k in keys(FinishedSentence)}
     assert "mtjob_version" in ABSTRACT and Opt("summary_from") in ABSTRACT
 
-
-def test_the_readme_field_tables_are_current():
-    done = subprocess.run([sys.executable, str(REPO / "scripts" / "readme_fields.py"),
-                           "--check"], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
