@@ -90,8 +90,14 @@ class _CTranslate2Model(LazyModel):
             raise LoadLater  # converting waits for the run's checks of the model
         path = converted_model(self.source, compute, self.alignment_layer)
         facts: dict[str, Any] = {}
-        if self.shortlisted and (shortlist := load_shortlist(
-                self.config.shortlist, self.source, self.tokens)) is not None:
+        shortlist = load_shortlist(self.config.shortlist, self.source, self.tokens) \
+            if self.shortlisted else None
+        if shortlist is not None and device != Device.CPU:
+            raise ConfigError(
+                f"{self.source.ref}: --shortlist is for CTranslate2 on CPU: on a GPU it pads the "
+                "output layer and keeps stale token positions across calls (CTranslate2 4.x); "
+                "run without it, or with --backend transformers")
+        if shortlist is not None:
             path = vmap_model(path, shortlist)  # used by translate_batch(use_vmap=True)
             facts = {"shortlist": shortlist.sha256}
         workers, per_batch = 1, self.config.threads
@@ -138,7 +144,9 @@ class CTranslate2Translator(_CTranslate2Model):
             no_repeat_ngram_size=options.no_repeat_ngram_size,
             repetition_penalty=options.repetition_penalty, length_penalty=LENGTH_PENALTY,
             return_scores=True, return_attention=options.alignments,
-            use_vmap="shortlist" in self._runtime)
+            # A forced prefix decodes with the whole vocabulary: CTranslate2 maps a prefix's
+            # tokens by their positions in an earlier batch's candidates (pin_specials).
+            use_vmap="shortlist" in self._runtime and not forced)
         rows = [(i, k) for i, r in enumerate(results) for k in range(len(r.hypotheses))]
         rescored: dict[tuple[int, int], float] = {}
         if penalised(options) or forced:

@@ -16,7 +16,7 @@ from ...errors import ConfigError
 from ...vocabulary import Role
 from ..store.fingerprint import cache_root
 from .tokens import ModelVocabulary
-from .vmap import Shortlist, read_shortlist
+from .vmap import Shortlist, pin_specials, read_shortlist
 
 if TYPE_CHECKING:
     from ...config import JobConfig
@@ -85,19 +85,22 @@ def load_shortlist(setting: str | None, source: ModelSource,
         _parsed.clear()  # one run uses one shortlist
         _parsed[key] = read_shortlist(path)
     shortlist = _parsed[key]
-    expected = ModelVocabulary(source, tokens).hash
+    vocabulary = ModelVocabulary(source, tokens)
+    expected = vocabulary.hash
     if shortlist.vocabulary != expected:
         raise ConfigError(
             f"shortlist {path} was built for another model (vocabulary {shortlist.vocabulary}; "
             f"{source.ref} has {expected}): build one for it with mtjob models shortlist "
             f"OUT... --mt-model {source.ref}")
-    return shortlist
+    return pin_specials(shortlist, vocabulary.vocab, vocabulary.ctranslate2_specials)
 
 
 def vmap_model(converted: Path, shortlist: Shortlist) -> Path:
     """A CTranslate2 model folder with the shortlist as ``vmap.txt``: the conversion's files
     linked (or copied) beside it, made once per conversion and shortlist, atomically."""
-    target = cache_root() / "ct2-vmap" / f"{converted.name}--{shortlist.sha256[:16]}"
+    data = shortlist.file_bytes()
+    target = cache_root() / "ct2-vmap" / \
+        f"{converted.name}--{hashlib.sha256(data).hexdigest()[:16]}"
     if (target / "vmap.txt").is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -105,9 +108,7 @@ def vmap_model(converted: Path, shortlist: Shortlist) -> Path:
     try:
         for item in converted.iterdir():
             _link(item, tmp / item.name)
-        shutil.copyfile(shortlist.path, tmp / "vmap.txt")
-        if hashlib.sha256((tmp / "vmap.txt").read_bytes()).hexdigest() != shortlist.sha256:
-            raise ConfigError(f"shortlist {shortlist.path} changed while the run read it")
+        (tmp / "vmap.txt").write_bytes(data)  # the file as read and pinned (pin_specials)
         try:
             os.replace(tmp, target)
         except OSError:

@@ -55,6 +55,16 @@ class ModelVocabulary:
         return digest.hexdigest()[:16]
 
     @functools.cached_property
+    def ctranslate2_specials(self) -> list[str]:
+        """The tokens CTranslate2 makes candidates of every batch (unknown, start, end), as
+        the folder's ``special_tokens_map.json`` names them (read without transformers)."""
+        path = self.source.path / "special_tokens_map.json"
+        named = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        names = [named.get(key, default) for key, default in
+                 (("unk_token", "<unk>"), ("bos_token", "<s>"), ("eos_token", "</s>"))]
+        return [n if isinstance(n, str) else str(n.get("content", "")) for n in names]
+
+    @functools.cached_property
     def special(self) -> set[str]:
         return self.tokens.special_tokens
 

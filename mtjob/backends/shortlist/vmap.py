@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...errors import ConfigError
@@ -36,6 +36,10 @@ class Shortlist:
     #: The header's other ``key:value`` facts (how it was built), for ``models shortlist``.
     facts: Mapping[str, str] = field(default_factory=dict, repr=False)
 
+    def file_bytes(self) -> bytes:
+        """The shortlist as CTranslate2 reads it (``vmap.txt``), always-candidates as held."""
+        return vmap_bytes(self.vocabulary, self.always, self.rules, self.facts)
+
     @property
     def longest_key(self) -> int:
         return max((key.count(" ") + 1 for key in self.rules), default=1)
@@ -53,6 +57,27 @@ class Shortlist:
                     if targets:
                         found.update(targets)
         return found
+
+
+def pin_specials(shortlist: Shortlist, ids: Mapping[str, int],
+                 specials: Iterable[str]) -> Shortlist:
+    """The shortlist with every target whose id lies below the highest of ``specials`` (the
+    tokens CTranslate2 always adds: unknown, start, end) made an always-candidate, so that
+    those tokens sit at the same position among every batch's sorted candidates.
+
+    CTranslate2 4.x maps the end token (and a forced prefix's tokens) to its position among
+    the candidates of the first batch a model replica decodes with a vocabulary map, and
+    keeps that position for every later batch (``Decoder::update_output_layer`` adds to
+    ``_to_output_word_id`` without clearing it). A model whose end token is not its lowest
+    candidate (opus-mt-tc-big: ``</s>`` amid the vocabulary) then ends on a wrong token, or
+    fails with ``vector::_M_range_check``, whenever a batch has fewer or other candidates
+    below it. Pinned, the candidates below the end token are the same in every batch."""
+    top = max((ids[t] for t in specials if t in ids), default=-1)
+    below = [t for targets in shortlist.rules.values() for t in targets
+             if ids.get(t, top) < top]
+    if not below:
+        return shortlist
+    return replace(shortlist, always=tuple(dict.fromkeys([*shortlist.always, *below])))
 
 
 def vmap_bytes(vocabulary: str, always: Sequence[str], rules: Mapping[str, Sequence[str]],
