@@ -75,7 +75,7 @@ def _returns_soon(call) -> BaseException | None:
         try:
             call()
             got.append(None)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
+        except BaseException as exc:  # handed to the test
             got.append(exc)
 
     thread = threading.Thread(target=target, daemon=True)
