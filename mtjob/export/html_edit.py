@@ -82,7 +82,8 @@ _EDIT_BODY = """  function anchor(s) { return s.occ + ":" + s.ar; }
   var superseded = 0;
   Object.keys(items).forEach(function (a) {
     var item = items[a], s = data.sentences[uids[a]];
-    if (!s || s.state === "machine") { return; }
+    // A propagated correction never replaces a sentence's own edit (as import rules).
+    if (!s || s.state === "machine" || s.prop) { return; }
     var mine = time(item.at), theirs = time(s.at);
     var same = item.text === final(s) && (item.state === s.state || item.at === s.at);
     if (same || (theirs !== null && (mine === null || theirs >= mine))) {
@@ -214,13 +215,16 @@ def data_island(article: FinishedArticle) -> str:
     """The JSON block the edit script reads: ASCII, ``<`` escaped so no text can close it.
     Per sentence: the Arabic and its occurrence among identical sentences of the article
     (the anchor of unsaved work), the machine English, any imported post-edit, the review
-    state and the who and when of the correction that applies."""
+    state and the who and when of the correction that applies (``prop`` when it was only
+    propagated: an own browser edit outlives it, as an own correction does in the store)."""
     seen: Counter[str] = Counter()
     sentences: dict[str, dict[str, Any]] = {}
     for p, s in article.sentences():
         sentences[p.unit_id(s)] = {"ar": s.ar, "occ": seen[s.ar], "mt": s.en,
                                    "pe": s.post_edit, "state": str(s.state),
                                    "by": s.edited_by, "at": s.edited_at}
+        if s.propagated:  # copied from the same Arabic elsewhere: no look at this one
+            sentences[p.unit_id(s)]["prop"] = True
         seen[s.ar] += 1
     data = {"doc_id": article.doc_id, "jsonl_sha256": article.machine_sha256,
             "sentences": sentences}

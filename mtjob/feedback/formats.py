@@ -123,13 +123,15 @@ def _tsv_units(path: Path, text: str, excel: bool) -> list[Unit]:
             unit.problem = f"{len(row)} fields, the header has {len(rows[0])}"
             units.append(unit)
             continue
-        if not row[col["post_edit"]]:
-            continue
         try:
             unit.para_id = check_id(row[col["para_id"]], "para_id")
             unit.sent_id = check_id(row[col["sent_id"]], "sent_id")
         except FieldProblem as exc:
             unit.problem = str(exc)
+        if not row[col["post_edit"]]:
+            if unit.problem is not None:
+                continue  # no English of a person's in it: nothing to refuse
+            unit.en_only = True  # the importer checks that en is still the machine's
         unit.doc_id, unit.ar = row[col["doc_id"]], row[col["ar"]]
         unit.mt_en, unit.text = row[col["en"]], clean(unit, row[col["post_edit"]])
         units.append(unit)

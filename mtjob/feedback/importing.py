@@ -100,6 +100,10 @@ def import_files(out: Path, files: list[Path], by: str | None = None,
                             "the editor's name", display_name(unit.file),
                             display_name(unit.unit), unit.cleaned)
             source = f"{Path(unit.file).name}#{unit.unit}"
+            if unit.en_only:
+                if _typed_over_en(unit, folder):
+                    report.refused.append((unit.file, unit.unit, TYPED_OVER_EN))
+                continue
             for doc_id, i in _targets(unit, folder, covered, report):
                 verdict = decide(unit, folder, doc_id, i, by, now, source)
                 if verdict.refused is not None:
@@ -201,6 +205,25 @@ def _targets(unit: Unit, folder: Folder, covered: set[tuple[str, int]],
 
 
 Refuse = Callable[[str], list[tuple[str, int]]]
+
+TYPED_OVER_EN = ("post_edit is empty and the en column is not the machine English of the "
+                 "sentence: the en column is the machine's, to check against; write the new "
+                 "English in post_edit (or the file is older than the article's last run)")
+
+
+def _typed_over_en(unit: Unit, folder: Folder) -> bool:
+    """A TSV row with an empty post_edit whose ``en`` is no machine English (nor the final
+    English) of its sentence: a person's English typed over the machine's. A row whose
+    sentence cannot be found holds no English of a person's: it stays silent, as before."""
+    article = folder.named(unit.doc_id or "")
+    if article is None:
+        return False
+    i = folder.state(article.doc_id).index.nearest(unit.ar, unit.place)
+    if i is None:
+        return False
+    en = unit.mt_en or ""
+    return en not in folder.machine_texts(article.doc_id, i) and \
+        en != folder.state(article.doc_id).final(i)
 
 
 def _locate(unit: Unit, folder: Folder, article: FinishedArticle, refuse: Refuse

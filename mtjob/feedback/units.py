@@ -52,6 +52,9 @@ class Unit:
     edited_by: str | None = None  # who and when, as the file says
     edited_at: str | None = None
     machine: bool = False  # the file says this English is the machine's (TMX x-source=mt)
+    #: TSV: post_edit is empty; ``mt_en`` is the row's ``en``, read only to see whether a
+    #: person typed the correction there (refused by name, never dropped in silence).
+    en_only: bool = False
     context: Context | None = None
     problem: str | None = None  # why the unit cannot be used (refused by name)
     cleaned: int = 0  # control characters removed from the English and the names

@@ -76,7 +76,13 @@ _TMX_TIME = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z")
 def utc_time(value: str) -> str | None:
     """``value`` (ISO-8601 with a zone, fractions allowed, or TMX's ``YYYYMMDDThhmmssZ``) as
     ``YYYY-MM-DDTHH:MM:SSZ`` in UTC; None when it is no such time."""
+    if not value.isascii():  # digits of other scripts are digits to \\d and to fromisoformat
+        return None
     if _TIME.fullmatch(value):
+        try:  # a real date and time: 2025-02-30 or 99:99 would sort as text, and win
+            datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            return None
         return value
     m = _TMX_TIME.fullmatch(value)
     text = f"{m[1]}-{m[2]}-{m[3]}T{m[4]}:{m[5]}:{m[6]}+00:00" if m else value
@@ -86,7 +92,11 @@ def utc_time(value: str) -> str | None:
         return None
     if when.tzinfo is None or not re.match(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d", text):
         return None
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        utc = when.astimezone(timezone.utc)
+    except OverflowError:  # 9999-12-31T23:59-05:00 and 0001-01-01T00:00+01:00: no UTC year
+        return None
+    return f"{utc.year:04d}" + utc.strftime("-%m-%dT%H:%M:%SZ")
 
 
 def now_utc() -> str:

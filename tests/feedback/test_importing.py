@@ -327,3 +327,26 @@ def test_an_import_redraws_the_review_page_and_a_stale_one_is_named(tmp_path):
     sync_review_pages(out)
     assert "Yes, indeed" in page.read_text(encoding="utf-8")
     assert not any("review page" in w for w in check_folder(out).warnings)
+
+
+def test_english_written_in_the_tsv_en_column_is_not_dropped_in_silence(tmp_path):
+    """A reviewer who typed the correction over the machine English in the ``en`` column
+    (post_edit left empty) got "0 correction(s) applied ... 0 refused", exit 0: the row was
+    skipped unseen and their English lost. Now it is refused by row with the reason (the
+    ``en`` column is the machine's); untouched rows with an empty post_edit stay silent."""
+    out = folder(tmp_path / "out")
+    export_folder(out, "tsv")
+    path = out / "export" / "tsv" / "beta.tsv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline=""),
+                           delimiter="\t"))
+    rows[2][rows[0].index("en")] = "No, never: typed over the machine English"
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    before = snapshot(out)
+    result = invoke("import", out, path, "--by", "ed")
+    assert result.exit_code == 1, result.output
+    refused = [line for line in result.stderr.splitlines() if line.startswith("Refused")]
+    assert len(refused) == 1 and refused[0].startswith(f"Refused: {path}: row 3: ")
+    assert "post_edit" in refused[0] and "en column" in refused[0]
+    assert snapshot(out) == before  # nothing else happened

@@ -16,7 +16,7 @@ from ...errors import ConfigError
 from ...vocabulary import Role
 from ..store.fingerprint import cache_root
 from .tokens import ModelVocabulary
-from .vmap import Shortlist, pin_specials, read_shortlist
+from .vmap import Shortlist, pin_specials, read_shortlist, shortlist_bytes
 
 if TYPE_CHECKING:
     from ...config import JobConfig
@@ -59,10 +59,7 @@ def shortlist_setting(config: JobConfig, revisions: dict[Role, str]) -> dict[str
     path = shortlist_file(config.shortlist, config.mt_model, revisions.get(Role.MT, ""))
     if path is None:
         return {}
-    try:
-        return {"shortlist_sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
-    except OSError as exc:
-        raise ConfigError(f"shortlist {path}: cannot read: {exc.strerror or exc}") from None
+    return {"shortlist_sha256": hashlib.sha256(shortlist_bytes(path)).hexdigest()}
 
 
 def load_shortlist(setting: str | None, source: ModelSource,

@@ -98,13 +98,26 @@ def _fact(value: str | int) -> str:
     return re.sub(r"[\s;]+", "_", str(value))
 
 
+#: Larger than any shortlist of a real vocabulary (a full Marian's is tens of MB).
+MAX_BYTES = 1 << 30
+
+
+def shortlist_bytes(path: Path) -> bytes:
+    """The bytes of a shortlist file; anything but a regular file (a FIFO, which would wait
+    for a writer for good, a folder, a device) is a ``ConfigError`` naming it, at once."""
+    from ...errors import InputError
+    from ...inputs.sources import read_bytes
+
+    try:
+        return read_bytes(path, MAX_BYTES)
+    except InputError as exc:
+        raise ConfigError(f"shortlist {exc}") from None
+
+
 def read_shortlist(path: Path) -> Shortlist:
     """Parse a shortlist written by ``mtjob models shortlist``; a file that is not one (no
     header, a line without a tab, not UTF-8) is a ``ConfigError`` naming the file and line."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"shortlist {path}: cannot read: {exc.strerror or exc}") from None
+    data = shortlist_bytes(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -62,3 +62,48 @@ def test_a_file_that_is_not_a_shortlist_is_named(tmp_path, data, says):
     with pytest.raises(ConfigError, match=says) as err:
         read_shortlist(write(tmp_path, data))
     assert "sl.txt" in str(err.value)
+
+
+def _returns_soon(call) -> BaseException | None:
+    """What ``call`` raised, or a failure if it was still blocked after 10 s (then unblocked,
+    so the test run goes on)."""
+    import threading
+
+    got: list[BaseException | None] = []
+
+    def target() -> None:
+        try:
+            call()
+            got.append(None)
+        except BaseException as exc:  # handed to the test
+            got.append(exc)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(10)
+    if thread.is_alive():
+        return AssertionError("still blocked after 10 s")
+    return got[0]
+
+
+@pytest.mark.parametrize("reader", ["read_shortlist", "shortlist_setting"])
+def test_a_fifo_named_as_the_shortlist_is_refused_without_blocking(tmp_path, reader):
+    """``mtjob run --shortlist FIFO`` hung for good (``Path.read_bytes`` waits for a writer);
+    the glossary and the config refuse a FIFO at once. So does the shortlist now."""
+    import os
+    from types import SimpleNamespace
+
+    from mtjob.backends.shortlist.locate import shortlist_setting
+
+    fifo = tmp_path / "sl.txt"
+    os.mkfifo(fifo)
+    config = SimpleNamespace(shortlist=str(fifo), mt_model="m")
+    calls = {"read_shortlist": lambda: read_shortlist(fifo),
+             "shortlist_setting": lambda: shortlist_setting(config, {})}  # type: ignore[arg-type]
+    try:
+        raised = _returns_soon(calls[reader])
+    finally:
+        fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)  # frees a reader still waiting
+        os.close(fd)
+    assert isinstance(raised, ConfigError), raised
+    assert "sl.txt" in str(raised)
