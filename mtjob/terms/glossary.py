@@ -18,6 +18,7 @@ byte-identical.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -105,8 +106,12 @@ def parse(data: bytes, path: str | Path) -> tuple[GlossaryTerm, ...]:
 
 def _tsv_rows(text: str, path: str | Path) -> Iterator[Row]:
     """``(line, term, renderings, note)`` of each TSV line that holds an entry."""
-    strip = str.strip
-    for number, line in enumerate(text.splitlines(), 1):
+    def strip(field: str) -> str:  # U+2028, NEL and the like inside a field are spaces
+        return " ".join(field.split())
+
+    # Lines end at \n, \r\n or \r only, as OmegaT reads them: a U+2028 or NEL inside a
+    # term is no line end (str.splitlines would cut the entry in two).
+    for number, line in enumerate(re.split(r"\r\n|\n|\r", text), 1):
         parts = line.split("\t")
         if parts[0].lstrip().startswith("#") or (len(parts) == 1 and not line.strip()):
             continue
@@ -116,7 +121,7 @@ def _tsv_rows(text: str, path: str | Path) -> Iterator[Row]:
         renderings = list(map(strip, parts[1].split("|")))
         if "" in renderings:
             renderings = [r for r in renderings if r]
-        yield number, parts[0], renderings, parts[2].strip() if len(parts) == 3 else ""
+        yield number, parts[0], renderings, strip(parts[2]) if len(parts) == 3 else ""
 
 
 def merge(rows: Iterable[Row], path: str | Path) -> tuple[GlossaryTerm, ...]:

@@ -85,3 +85,9 @@ def _distinct(terms: list[GlossaryTerm]) -> tuple[GlossaryTerm, ...]:
 def test_any_glossary_round_trips_through_tbx_and_omegat_tsv(terms):
     assert parse(render_tbx(terms).encode(), "g.tbx") == terms
     assert parse(render_tsv(terms).encode(), "g.txt") == terms
+
+
+def test_a_line_separator_inside_an_entry_does_not_cut_it_in_two():
+    data = "كيري\tJohn\u2028Kerry\tUS\x85Secretary\r\nجنيف\tGeneva\n".encode()
+    assert parse(data, "g.txt") == (GlossaryTerm("كيري", ("John Kerry",), False, "US Secretary"),
+                                     GlossaryTerm("جنيف", ("Geneva",), False, ""))

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 AUTO = "auto"
 _parsed: dict[tuple[Path, int, int], Shortlist] = {}
-_warned: set[tuple[str, str]] = set()  # auto without a shortlist: said once per model
+_warned: set[tuple[object, object]] = set()  # said once per model, or per shortlist
 
 
 def _safe(text: str) -> str:
@@ -89,6 +89,16 @@ def load_shortlist(setting: str | None, source: ModelSource,
             f"shortlist {path} was built for another model (vocabulary {shortlist.vocabulary}; "
             f"{source.ref} has {expected}): build one for it with mtjob models shortlist "
             f"OUT... --mt-model {source.ref}")
+    targets = {*shortlist.always, *(t for ts in shortlist.rules.values() for t in ts)}
+    unknown = targets - vocabulary.vocab.keys()
+    if targets and unknown == targets:  # every batch would decode to nothing but unk and eos
+        raise ConfigError(f"shortlist {path}: none of its {len(targets)} target tokens is in "
+                          f"{source.ref}'s vocabulary: build one with mtjob models shortlist")
+    if unknown and (path, len(unknown)) not in _warned:
+        _warned.add((path, len(unknown)))
+        log.warning("shortlist %s: %d of its %d target tokens are not in %s's vocabulary and "
+                    "are left out (e.g. %r)", path, len(unknown), len(targets), source.ref,
+                    sorted(unknown)[0])
     return pin_specials(shortlist, vocabulary.vocab, vocabulary.ctranslate2_specials)
 
 

@@ -18,6 +18,7 @@ from mtjob.backends.store.hub import resolve_model
 from mtjob.choices import Backend, Device
 from mtjob.cli import app
 from mtjob.config import JobConfig
+from mtjob.errors import ConfigError
 
 pytest.importorskip("ctranslate2")
 BACKENDS = ["ctranslate2", "transformers"]
@@ -154,3 +155,19 @@ def test_building_needs_something_to_count(tiny_models, tmp_path):
                  tmp_path / "c.tsv", "-o", tmp_path / "sl.txt")
     assert result.exit_code == 0
     assert "▁said" in (tmp_path / "sl.txt").read_text(encoding="utf-8")
+
+
+def test_a_shortlist_of_tokens_the_model_lacks_is_refused_and_a_few_are_named(
+        tiny_models, tmp_path, caplog):
+    from mtjob.backends.shortlist.locate import load_shortlist
+
+    source = resolve_model(str(tiny_models["mt"]), None, None, False)
+    none = tmp_path / "none.txt"
+    none.write_bytes(vmap_bytes(vocabulary(tiny_models["mt"]), ["▁NoSuchPiece1"],
+                                {"x": ["▁NoSuchPiece2"]}))
+    with pytest.raises(ConfigError, match="none of its 2 target tokens"):
+        load_shortlist(str(none), source)
+    some = tmp_path / "some.txt"
+    some.write_bytes(vmap_bytes(vocabulary(tiny_models["mt"]), ["▁Aleppo", "▁NoSuchPiece1"], {}))
+    assert load_shortlist(str(some), source) is not None
+    assert "1 of its 2 target tokens are not in" in caplog.text
