@@ -6,8 +6,9 @@
 #    int8_float16, GPU token budgets (24,000), then CTranslate2 float16 with the summary;
 # 2. the quality profile's price (at most 1 min 40 s): tc-big against opus-mt-ar-en,
 #    CTranslate2 float16, translation only (python -m scripts.bench.gpu_quality);
-# 3. the shortlist (at most 1 min 40 s): CTranslate2 float16 and transformers bfloat16 with
-#    and without it, held-out agreement (python -m scripts.bench.shortlist --device cuda).
+# 3. the shortlist (at most 1 min 40 s): transformers bfloat16 with and without it, held-out
+#    agreement (python -m scripts.bench.shortlist --device cuda; CTranslate2 refuses a
+#    shortlist on a GPU, see docs/shortlist.md).
 # Builds the full-size bench models first (CPU, ~1-2 min, counted in step 1) unless
 # models/bench has them. The JSON goes to docs/bench/ and, when $OUT is set (the device
 # tool's result folder), is copied there too, whatever step failed.

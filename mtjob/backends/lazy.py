@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+from ..choices import Device
 from ..errors import ModelError, MtjobError
 from .base import ModelBase
 from .store.hub import ModelSource, resolve_model
@@ -137,7 +138,7 @@ class LazyModel(ModelBase):
         (``runtime.cpu_layout``; a load already under way took the default one)."""
         if self._model is not None:
             return int(self._runtime.get("parallel_batches", 1))
-        if not self.parallel or self.device() != "cpu":
+        if not self.parallel or self.device() != Device.CPU:
             return 1
         from .runtime import cpu_layout
 

@@ -4,6 +4,7 @@ and the out-of-memory back-off that re-plans a batch under a smaller budget."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -141,12 +142,18 @@ class BudgetState:
     def __init__(self, budget: int, minimum: int) -> None:
         self.budget = budget
         self.minimum = minimum
+        self._lock = threading.Lock()  # the workers of one engine share it
 
     def shrink(self, failed_cost: int) -> bool:
-        """Halve the budget below the cost of the batch that failed; False at the minimum."""
-        if self.budget <= self.minimum:
-            return False
-        self.budget = max(self.minimum, min(self.budget, failed_cost) // 2)
+        """Halve the budget below the cost of the batch that failed; False at the minimum.
+        A batch planned under a larger budget that another worker has halved already is only
+        re-split under the current one (two workers out of memory at once halve it once)."""
+        with self._lock:
+            if failed_cost > self.budget:
+                return True
+            if self.budget <= self.minimum:
+                return False
+            self.budget = max(self.minimum, min(self.budget, failed_cost) // 2)
         log.warning("out of memory: token budget lowered to %d", self.budget)
         return True
 

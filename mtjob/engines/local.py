@@ -119,12 +119,13 @@ class LocalEngine:
     def summarize(self, documents: list[list[str]],
                   progress: Progress | None = None) -> list[SummaryOutcome]:
         """Abstracts in order. A summarizer that runs one call at a time gets the articles it
-        summarizes in one pass together, length-sorted (it cuts them into calls of
-        ``call_tokens``); one that runs calls side by side gets as many a call as its longest
-        fits ``call_tokens`` (at least one), length-sorted, in as many calls as keep every
-        worker busy to the end (:func:`even_calls`), or, for one article alone, one chunk per
-        call. The others (short: extractive, long: hierarchical), and all of them if a joint
-        call fails, go one article at a time."""
+        summarizes in one pass together, length-sorted (it cuts them into calls: CTranslate2
+        by ``call_tokens``, transformers four articles a call); one that runs calls side by
+        side gets as many a call as its longest fits ``call_tokens`` (at least one),
+        length-sorted, in as many calls as keep every worker busy to the end
+        (:func:`even_calls`), or, for one article alone, one chunk per call. The others
+        (short: extractive, long: hierarchical), and all of them if a joint call fails, go
+        one article at a time."""
         trim_heap()  # what the translation batches freed, before the summarizer's weights
         self.summarizer.expect_calls(self._summary_calls(documents))
         out: list[SummaryOutcome | None] = [None] * len(documents)
@@ -221,7 +222,14 @@ def run_in_order(fn: Callable[[T], R], items: list[T], workers: int, cancel: thr
             out.append(result)
             if done:
                 done(item)
-    except BaseException:
+    except Exception:
+        # A failed call: the others stop at their next step and are waited for, so that a
+        # fallback (one article at a time) never runs beside them on the same model.
+        cancel.set()
+        if pool:
+            pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    except BaseException:  # a signal: no new call starts; this thread returns at once
         cancel.set()
         raise
     finally:

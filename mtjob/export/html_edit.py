@@ -1,6 +1,6 @@
 """The review page's edit mode: each English sentence editable in place or confirmed as it is,
 the work kept in the browser (``localStorage``) until the reviewer downloads it as one
-corrections file (version 2, CONTRACT-review.md) for ``mtjob import``. Nothing leaves the
+corrections file (version 2, docs/review.md) for ``mtjob import``. Nothing leaves the
 page: the file is made from a ``blob:`` URL and saved by the browser's own download, which the
 page's policy does not govern.
 

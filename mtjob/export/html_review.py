@@ -11,7 +11,7 @@ from urllib.parse import quote
 from ..outfolder.memory_note import MemoryNote
 from ..outfolder.paths import page_name
 from ..outfolder.readback import FinishedSentence
-from ..vocabulary import EntrySource, Origin, ReviewState
+from ..vocabulary import EditFrom, EntrySource, Origin, ReviewState
 from .html_text import esc
 
 REVIEW_CSS = """
@@ -44,7 +44,7 @@ def _propagated(sentence: FinishedSentence) -> str:
              f"machine English: {sentence.en}")
     found = _REF.fullmatch(sentence.propagated_from or "")
     if found is None:
-        return _badge(Origin.PROPAGATED, title)
+        return _badge(EditFrom.PROPAGATED, title)
     doc, unit = found.groups()
     link = f'<a href="{esc(quote(page_name(doc)))}#{unit}">{esc(doc)} {unit}</a>'
     return _badge("", title, inner=f"propagated from {link}")

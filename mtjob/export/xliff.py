@@ -1,7 +1,7 @@
 """XLIFF 1.2 for CAT tools (memoQ, Trados, OmegaT): every sentence a unit to post-edit.
 
 One ``<file>`` per article, one ``<group>`` per paragraph, one ``<trans-unit id="pP-sN">``
-per sentence. The target's state says what a person did (CONTRACT-review.md): machine English
+per sentence. The target's state says what a person did (docs/review.md): machine English
 awaits review (``needs-review-translation``, qualified ``leveraged-mt`` when decoded,
 ``leveraged-tm`` when the memory's exact match, ``exact-match`` for a correction propagated
 from the same Arabic elsewhere); an edited sentence is ``translated`` (the person's English),

@@ -38,13 +38,16 @@ def _string(item: dict[str, Any], key: str, optional: bool = False) -> Any:
     return value
 
 
+#: The largest corrections file ``import`` reads (a whole folder's TMX fits many times over).
+MAX_FILE_BYTES = 1 << 30
+
+
 def read_units(path: Path) -> list[Unit]:
     """The units of one file; its format from its content. InputError (naming the file) for
     one that is none of the formats or does not parse."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    from ..inputs.sources import read_bytes
+
+    data = read_bytes(path, MAX_FILE_BYTES)  # regular files only: a FIFO is named, not awaited
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     try:
         if head in (b"{", b"["):
@@ -53,7 +56,7 @@ def read_units(path: Path) -> list[Unit]:
             return xml_units(path, data)
         return _tsv_units(path, data.decode("utf-8-sig"),
                           excel=data.startswith(b"\xef\xbb\xbf"))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"{path}: cannot read it: {exc}") from None
 
 

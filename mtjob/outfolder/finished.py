@@ -112,7 +112,7 @@ class FinishedSentence:
     @property
     def propagated(self) -> bool:
         """The correction came from the same Arabic elsewhere, not from a look at this one."""
-        return self.edit_from == Origin.PROPAGATED
+        return self.edit_from == EditFrom.PROPAGATED
 
     @property
     def reviewed(self) -> bool:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..errors import ConfigError
-from ..inputs.sources import one_line
+from ..errors import ConfigError, InputError
+from ..inputs.sources import display_name, one_line
 from .atomic import read_plain
 from .corrected import ArticleCorrections
 from .corrections import Correction, read_corrections
+from .jsonl import load_document
 from .machine import machine_bytes, parse_jsonl
-from .paths import abstract_path, jsonl_path
+from .paths import abstract_path, article_ids, jsonl_path
 
 
 def _row(mark: str, c: Correction) -> str:
@@ -34,12 +35,23 @@ def _row(mark: str, c: Correction) -> str:
 
 def history_lines(out: Path, doc_id: str) -> list[str]:
     """The lines ``verify --history`` prints for one article (see the module docstring)."""
+    if doc_id not in article_ids(out):  # never a path outside OUT (--history ../x)
+        raise ConfigError(f"--history: no article {doc_id!r} in {out}")
     data = read_plain(jsonl_path(out, doc_id))
     if data is None:
         raise ConfigError(f"--history: no article {doc_id!r} in {out}")
-    meta = json.loads(read_plain(abstract_path(out, doc_id)) or b"{}")
+    try:
+        meta = load_document(read_plain(abstract_path(out, doc_id)) or b"{}")
+    except ValueError as exc:
+        raise InputError(f"{display_name(abstract_path(out, doc_id))}: not valid JSON ({exc}); "
+                         f"mtjob verify {out} says more") from None
+    try:
+        records = parse_jsonl(machine_bytes(data))
+    except ValueError as exc:
+        raise InputError(f"{display_name(jsonl_path(out, doc_id))}: {exc}; mtjob verify {out} "
+                         "says more") from None
     source = meta.get("source_sha256") if isinstance(meta, dict) else None
-    article = ArticleCorrections(parse_jsonl(machine_bytes(data)),
+    article = ArticleCorrections(records,
                                  read_corrections(out, doc_id),
                                  source if isinstance(source, str) else None)
     lines = [one_line(f"{doc_id}: {sum(len(h) for h in article.history.values())} "

@@ -33,8 +33,8 @@ class TermSession:
     """The run's terms: ``terms`` and ``consistency`` as resolved (``JobConfig.term_modes``)."""
 
     index: TermIndex
-    terms: str
-    consistency: str
+    terms: TermsMode
+    consistency: Consistency
     #: Renderings chosen for recurring names earlier in the run (``--consistency run``).
     chosen: dict[str, str] = field(default_factory=dict)
     #: Where the glossary is kept for the final text's checks, its bytes and hash.

@@ -21,7 +21,7 @@ alternating, best of ``--runs``; then ``mtjob run`` on six copies with their abs
 with and without ``--shortlist``, fresh processes, ``--rounds`` each.
 
     python -m scripts.bench.shortlist [--runs 3] [--rounds 2] [--build 200] [--held 20]
-    python -m scripts.bench.shortlist --device cuda --transformers   # scripts/gpu_check.sh
+    python -m scripts.bench.shortlist --device cuda --transformers   # gpu_check.sh: transformers
     python -m scripts.bench.shortlist --model DIR --build-inbox OLD/ --held-inbox NEW/  # real
 
 With real weights (``--model``, a Marian folder) and real articles, the same agreement and
@@ -61,7 +61,9 @@ def job_config(model: Path, args: argparse.Namespace, **changes: Any) -> Any:
 
     gpu = args.device == "cuda"
     base: dict[str, Any] = {
-        "mt_model": str(model), "beams": 4, "backend": "ctranslate2", "device": args.device,
+        # CTranslate2 refuses a shortlist on a GPU (docs/shortlist.md): transformers there.
+        "mt_model": str(model), "beams": 4, "device": args.device,
+        "backend": "transformers" if gpu else "ctranslate2",
         "threads": 0 if gpu else args.threads, "summary": False, "retry_degenerate": False,
         "lang_check": "off", "quantize": "none" if gpu else "auto",
         "batch_tokens": 24000 if gpu else 0}
@@ -314,7 +316,7 @@ def main() -> int:
     variants = {"full vocabulary": None, "shortlist": shortlists[noeos],
                 f"shortlist padded to {args.pad}": padded(shortlists[noeos], args.pad, vocab)}
     result["speed"] = {}
-    if "speed" in parts:
+    if "speed" in parts and args.device == "cpu":  # CTranslate2 takes a shortlist on CPU only
         result["speed"]["ctranslate2"] = speed(noeos, variants, args, "ctranslate2", copies)
     if "speed" in parts and args.transformers:
         result["speed"]["transformers"] = speed(noeos, variants, args, "transformers",

@@ -91,3 +91,12 @@ def test_split_batch_keeps_original_indices() -> None:
     batch = Batch((1, 3, 5), 8)
     parts = split_batch(batch, lengths, 12)
     assert [p.indices for p in parts] == [(1, 3), (5,)]
+
+
+def test_two_workers_out_of_memory_at_once_halve_the_budget_once():
+    from mtjob.engines.batching import BudgetState
+
+    state = BudgetState(1000, 64)
+    assert state.shrink(900) and state.budget == 450
+    assert state.shrink(900) and state.budget == 450  # planned under 1000: only re-split
+    assert state.shrink(400) and state.budget == 200

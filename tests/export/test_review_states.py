@@ -1,4 +1,4 @@
-"""One review vocabulary on every surface (CONTRACT-review.md): a sentence is ``machine``,
+"""One review vocabulary on every surface (docs/review.md): a sentence is ``machine``,
 ``edited`` or ``confirmed``; the exports and the review page say which, who and when, from
 TMX's own author attributes to XLIFF's target states; a correction propagated from the same
 Arabic elsewhere is badged with where it came from (issue 31.10); "Flagged only" and the

@@ -350,3 +350,25 @@ def test_english_written_in_the_tsv_en_column_is_not_dropped_in_silence(tmp_path
     assert len(refused) == 1 and refused[0].startswith(f"Refused: {path}: row 3: ")
     assert "post_edit" in refused[0] and "en column" in refused[0]
     assert snapshot(out) == before  # nothing else happened
+
+
+def test_a_fifo_or_an_oversized_tsv_cell_is_refused_naming_the_file(tmp_path):
+    import os
+    import threading
+
+    from mtjob.errors import InputError
+    from mtjob.feedback.formats import read_units
+
+    fifo = tmp_path / "edits.tsv"
+    os.mkfifo(fifo)
+    caught: list[BaseException] = []
+    reader = threading.Thread(target=lambda: caught.append(
+        pytest.raises(InputError, read_units, fifo).value), daemon=True)
+    reader.start()
+    reader.join(10)
+    assert not reader.is_alive() and "edits.tsv" in str(caught[0])
+    big = tmp_path / "big.tsv"
+    big.write_text("doc_id\tpara_id\tsent_id\tar\ten\tpost_edit\n"
+                   f"a\t0\t0\tx\ty\t{'z' * 200_000}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="big.tsv"):
+        read_units(big)

@@ -168,3 +168,13 @@ def test_a_translator_leaving_a_correction_as_it_is_confirms_it(tmp_path):
         ("لا", "No, no", "omar", "20261207T120000Z")])).exit_code == 0
     got = sentences(out, "beta")[1]
     assert (got["review"], got["post_edit"], got["edited_by"]) == ("confirmed", "No, no", "omar")
+
+
+def test_history_names_a_damaged_file_and_reads_nothing_outside_the_folder(tmp_path):
+    out = folder(tmp_path / "out")
+    (tmp_path / "x.jsonl").write_text("{}\n", encoding="utf-8")
+    (tmp_path / "x.abstract.json").write_text("{}", encoding="utf-8")
+    assert invoke("verify", out, "--history", "../x").exit_code == 2
+    (out / "beta.abstract.json").write_text('{"source_sha256": ', encoding="utf-8")
+    result = invoke("verify", out, "--history", "beta")
+    assert result.exit_code != 0 and "beta.abstract.json" in result.output
