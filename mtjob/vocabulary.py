@@ -18,8 +18,8 @@ from __future__ import annotations
 import sys
 from enum import Enum
 
-__all__ = ["MANIFEST", "OUTCOMES", "EntrySource", "Origin", "ReviewState", "Role", "Status",
-           "StrEnum"]
+__all__ = ["MANIFEST", "OUTCOMES", "EditFrom", "EntrySource", "Forced", "Origin", "ReviewState",
+           "Role", "Status", "StrEnum", "TermReason"]
 
 if sys.version_info >= (3, 11):
     from enum import StrEnum

@@ -103,11 +103,6 @@ def _span(raw: list[str], start: int, end: int) -> str:
     return " ".join(raw[start:end]).strip(EDGES)
 
 
-def fold_term(text: str) -> str:
-    """A term's folded form, as the index keys it (for grouping names)."""
-    return " ".join(fold(w) for w in text.split())
-
-
 def build_index(terms: tuple[GlossaryTerm, ...], protect: bool) -> TermIndex:
     """The index of a glossary, built with the garbage collector paused: a 100k-term index
     is 100k small tuples, and the collector's passes over them cost more than the build."""
