@@ -92,14 +92,11 @@ class _CTranslate2Model(LazyModel):
         facts: dict[str, Any] = {}
         shortlist = load_shortlist(self.config.shortlist, self.source, self.tokens) \
             if self.shortlisted else None
-        if shortlist is not None and device != Device.CPU:
-            raise ConfigError(
-                f"{self.source.ref}: --shortlist is for CTranslate2 on CPU: on a GPU it pads the "
-                "output layer and keeps stale token positions across calls (CTranslate2 4.x); "
-                "run without it, or with --backend transformers")
-        if shortlist is not None:
-            path = vmap_model(path, shortlist)  # used by translate_batch(use_vmap=True)
-            facts = {"shortlist": shortlist.sha256}
+        if shortlist is not None:  # on a GPU CTranslate2 4.x keeps stale positions (pads them)
+            if device != Device.CPU:
+                raise ConfigError(f"{self.source.ref}: --shortlist takes CTranslate2 on CPU only "
+                                  "(docs/shortlist.md); use --backend transformers or none")
+            path, facts = vmap_model(path, shortlist), {"shortlist": shortlist.sha256}
         workers, per_batch = 1, self.config.threads
         if self.parallel and device == Device.CPU:
             workers, per_batch = cpu_layout(self.config.threads, self.expected_calls)
@@ -144,9 +141,8 @@ class CTranslate2Translator(_CTranslate2Model):
             no_repeat_ngram_size=options.no_repeat_ngram_size,
             repetition_penalty=options.repetition_penalty, length_penalty=LENGTH_PENALTY,
             return_scores=True, return_attention=options.alignments,
-            # A forced prefix decodes with the whole vocabulary: CTranslate2 maps a prefix's
-            # tokens by their positions in an earlier batch's candidates (pin_specials).
-            use_vmap="shortlist" in self._runtime and not forced)
+            # A forced prefix goes without the shortlist: CTranslate2 would map its tokens by
+            use_vmap="shortlist" in self._runtime and not forced)  # stale positions (vmap.py)
         rows = [(i, k) for i, r in enumerate(results) for k in range(len(r.hypotheses))]
         rescored: dict[tuple[int, int], float] = {}
         if penalised(options) or forced:

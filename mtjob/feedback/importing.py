@@ -212,9 +212,8 @@ TYPED_OVER_EN = ("post_edit is empty and the en column is not the machine Englis
 
 
 def _typed_over_en(unit: Unit, folder: Folder) -> bool:
-    """A TSV row with an empty post_edit whose ``en`` is no machine English (nor the final
-    English) of its sentence: a person's English typed over the machine's. A row whose
-    sentence cannot be found holds no English of a person's: it stays silent, as before."""
+    """A TSV row with an empty post_edit whose ``en`` is no machine or final English of its
+    sentence: a person's English typed over the machine's (a row not found stays silent)."""
     article = folder.named(unit.doc_id or "")
     if article is None:
         return False
