@@ -38,6 +38,13 @@ for _var in ("HOME", "HF_HOME", "XDG_CACHE_HOME", "MTJOB_CACHE"):
     os.environ[_var] = str(_SESSION_HOME / _var.lower())
 os.environ.pop("HF_HUB_CACHE", None)
 
+# A suite started under nohup (or a cron that ignores hang-ups) inherits SIGHUP ignored, and
+# mtjob rightly keeps an ignored signal ignored (signals.py): the tests of what a hang-up
+# does need the default disposition, here and in the processes they start.
+for _sig in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+    if signal.getsignal(_sig) == signal.SIG_IGN:
+        signal.signal(_sig, signal.SIG_DFL if _sig != signal.SIGINT else signal.default_int_handler)
+
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run, naming each test and write, if a test wrote into the user's caches."""
