@@ -36,7 +36,8 @@ def import_ctranslate2() -> Any:
     return ctranslate2
 
 
-def _safe(text: str) -> str:
+def cache_name(text: str) -> str:
+    """``text`` (a model id, a revision) as one safe file-name part of the cache."""
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._-")[-100:] or "model"
 
 
@@ -46,7 +47,8 @@ def conversion_target(source: ModelSource, quantization: str,
     # A local folder is identified by its content hash (the revision), not by where it lies.
     ref = Path(source.ref).expanduser().name if source.revision.startswith("local-") else source.ref
     align = "" if alignment_layer is None else f"align{alignment_layer}--"
-    return cache_root() / "ct2" / f"{_safe(ref)}--{_safe(source.revision)}--{align}{quantization}"
+    name = f"{cache_name(ref)}--{cache_name(source.revision)}--{align}{quantization}"
+    return cache_root() / "ct2" / name
 
 
 def converted_model(source: ModelSource, quantization: str,

@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ..inputs.sources import display_name
+from ..outfolder.corrections import now_utc
 from ..outfolder.sentences import folder_sentences
 from ..vocabulary import EntrySource, Origin
 from .entries import memory_key, rank, stored_text
@@ -91,7 +91,7 @@ def add(path: str | Path, folders: Iterable[Path], include_mt: bool = False,
     ``replaced`` (a better-ranked English for a known key), ``kept`` (the stored one ranks as
     high or higher)."""
     counts = {"read": 0, "added": 0, "replaced": 0, "kept": 0}
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    now = now_utc()
     with writing(Path(path), wait) as db:
         for folder in folders:
             for c in candidates(Path(folder), include_mt):

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .atomic import _fsync_dir, atomic_write, ensure_real_dir, read_plain
+from .atomic import atomic_write, ensure_real_dir, read_plain, sync_folder
 from .lock import open_lock_file
 from .paths import meta_dir, sha256_bytes
 
@@ -104,7 +104,7 @@ def _recover(out: Path) -> int:
         except FileNotFoundError:  # renamed already, by us before a kill or by another run
             pass
     for parent in {_final(out, e).parent for e in entries}:
-        _fsync_dir(parent)
+        sync_folder(parent)
     try:
         _journal(out).unlink()
     except FileNotFoundError:

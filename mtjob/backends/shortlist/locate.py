@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import ConfigError
 from ...vocabulary import Role
+from ..conversion import cache_name
 from ..store.fingerprint import cache_root
 from .tokens import ModelVocabulary
 from .vmap import Shortlist, pin_specials, read_shortlist, shortlist_bytes
@@ -30,16 +31,11 @@ _parsed: dict[tuple[Path, int, int], Shortlist] = {}
 _warned: set[tuple[object, object]] = set()  # said once per model, or per shortlist
 
 
-def _safe(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "._-" else "_" for c in text).strip("._-")[-100:] \
-        or "model"
-
-
 def auto_path(ref: str, revision: str) -> Path:
     """Where ``mtjob models shortlist`` puts a model's shortlist when no ``-o`` is given, and
     where ``--shortlist auto`` looks: keyed by the model's name and resolved revision."""
     name = Path(ref).expanduser().name if revision.startswith("local-") else ref
-    return cache_root() / "shortlists" / f"{_safe(name)}--{_safe(revision)}.vmap.txt"
+    return cache_root() / "shortlists" / f"{cache_name(name)}--{cache_name(revision)}.vmap.txt"
 
 
 def shortlist_file(setting: str | None, ref: str, revision: str) -> Path | None:
