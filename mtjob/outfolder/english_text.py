@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..inputs.sources import display_name
@@ -47,18 +47,9 @@ def paragraph_final(ar: str, en: str, sentences_ar: list[str], finals: list[str]
     return join_sentences(ar, sentences_ar, finals) if edited else en
 
 
-def final_paragraph(record: dict[str, Any]) -> str:
-    """A paragraph record's final English."""
-    sentences = record.get("sentences") or []
-    finals = [s["post_edit"] if isinstance(s.get("post_edit"), str) else s["en"]
-              for s in sentences]
-    return paragraph_final(str(record["ar"]), str(record["en"]), [s["ar"] for s in sentences],
-                           finals,
-                           any(isinstance(s.get("post_edit"), str) for s in sentences))
-
-
 def finished_final(paragraph: FinishedParagraph) -> str:
-    """A finished paragraph's final English (as :func:`final_paragraph` of its record)."""
+    """A finished paragraph's final English: what ``--text``, ``export text``, a
+    re-summary and ``final_english()`` publish."""
     sentences = paragraph.sentences
     return paragraph_final(paragraph.ar, paragraph.en, [s.ar for s in sentences],
                            [s.final for s in sentences],
@@ -73,21 +64,18 @@ def text_from_jsonl(data: bytes, where: str = "JSONL") -> bytes:
     return english_text(finished_final(p) for p in read_paragraphs(data, where))
 
 
-def write_text(out: Path, doc_id: str, paragraphs: Iterable[str] | None = None) -> bool:
-    """Write ``NAME.en.txt`` from ``paragraphs`` or, without them, from ``NAME.jsonl`` (the
-    final English); leaves an identical file alone. Returns whether it wrote."""
-    if paragraphs is not None:
-        data = english_text(paragraphs)
-    else:
-        path = jsonl_path(out, doc_id)
-        jsonl = read_plain(path)
-        if jsonl is None:
-            return False
-        try:
-            data = text_from_jsonl(jsonl, display_name(path))
-        except InputError as exc:  # the reader's RecordError: edited since it was written
-            log.warning("%s not written: %s", display_name(text_path(out, doc_id)), exc)
-            return False
+def write_text(out: Path, doc_id: str) -> bool:
+    """Write ``NAME.en.txt`` from ``NAME.jsonl`` (the final English); leaves an identical
+    file alone. Returns whether it wrote."""
+    path = jsonl_path(out, doc_id)
+    jsonl = read_plain(path)
+    if jsonl is None:
+        return False
+    try:
+        data = text_from_jsonl(jsonl, display_name(path))
+    except InputError as exc:  # the reader's RecordError: edited since it was written
+        log.warning("%s not written: %s", display_name(text_path(out, doc_id)), exc)
+        return False
     return write_if_changed(text_path(out, doc_id), data)
 
 

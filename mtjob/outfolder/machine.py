@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..records import dumps_line, join_sentences
+from ..records import dumps_line
 
 FIELDS = ("review", "post_edit", "edited_by", "edited_at", "edit_from", "propagated_from")
 # A quote inside a text is always escaped: these can only be keys.
@@ -48,9 +48,10 @@ def machine_bytes(data: bytes) -> bytes:
 
 
 def corrected_paragraphs(jsonl: bytes, where: str = "JSONL") -> list[str]:
-    """Each paragraph's English with the post-edits in place of the machine's sentences (read
-    strictly: a line that is not a paragraph record is a RecordError naming ``where``)."""
+    """Each paragraph's final English (``english_text.finished_final``: the post-edits in
+    place of the machine's sentences; read strictly: a line that is not a paragraph record is
+    a RecordError naming ``where``)."""
+    from .english_text import finished_final
     from .jsonl import read_paragraphs
 
-    return [join_sentences(p.ar, [s.ar for s in p.sentences], [s.final for s in p.sentences])
-            for p in read_paragraphs(jsonl, where)]
+    return [finished_final(p) for p in read_paragraphs(jsonl, where)]

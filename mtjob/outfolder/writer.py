@@ -32,11 +32,11 @@ def article_jsonl(out: Path, article: Article, records: list[ParagraphRecord]) -
     return ArticleJsonl(machine, *reapply(out, article, records, machine))
 
 
-def write_english(out: Path, doc_id: str, english: list[str] | None = None) -> None:
-    """``--text``: ``NAME.en.txt`` from the English paragraphs, or (``None``: an unchanged
-    article) from its JSONL. Not written is a warning: the article itself is done."""
+def write_english(out: Path, doc_id: str) -> None:
+    """``--text``: ``NAME.en.txt`` from the article's JSONL (its final English). Not written
+    is a warning: the article itself is done."""
     try:
-        write_text(out, doc_id, english)
+        write_text(out, doc_id)
     except OutputError as exc:
         log.warning("%s", exc)
 

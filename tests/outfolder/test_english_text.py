@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from mtjob.export import export_folder
-from mtjob.outfolder.english_text import check_texts, final_paragraph, text_path
+from mtjob.outfolder.english_text import check_texts, paragraph_final, text_path
 from mtjob.outfolder.verify import verify
 from mtjob.testing.output_folder import sentence, write_finished
 from tests.feedback.test_importing import invoke
@@ -31,6 +31,12 @@ def test_final_paragraph_joins_the_post_edits_as_the_run_joins():
     record: dict[str, Any] = {"ar": "أ.\nب. ج.", "en": "A.\nB. C.", "sentences": [
         {"ar": "أ.", "en": "A."}, {"ar": "ب.", "en": "B.", "post_edit": "Bee."},
         {"ar": "ج.", "en": "C."}]}
+    def final_paragraph(record: dict[str, Any]) -> str:
+        sentences = record["sentences"]
+        return paragraph_final(record["ar"], record["en"], [s["ar"] for s in sentences],
+                               [s.get("post_edit", s["en"]) for s in sentences],
+                               any("post_edit" in s for s in sentences))
+
     assert final_paragraph(record) == "A.\nBee. C."
     record["sentences"][1].pop("post_edit")
     assert final_paragraph(record) == "A.\nB. C."  # untouched: the paragraph as written
