@@ -69,12 +69,6 @@ def _read(path: str | Path) -> bytes:
     return read_setting_file(path, "glossary file")  # never blocks on a FIFO
 
 
-def load_once(path: str | Path | None) -> tuple[tuple[GlossaryTerm, ...], str | None]:
-    """The terms and content hash of one read of the file (``(), None`` for ``None``)."""
-    terms, sha, _ = load_data(path)
-    return terms, sha
-
-
 def load_data(path: str | Path | None) -> tuple[tuple[GlossaryTerm, ...], str | None, bytes]:
     """The terms, content hash and bytes of one read of the file: a run enforces, flags,
     records and keeps the glossary as it loaded it, even if the file is edited while it
@@ -88,7 +82,7 @@ def load_data(path: str | Path | None) -> tuple[tuple[GlossaryTerm, ...], str | 
 def load_glossary(path: str | Path | None) -> tuple[GlossaryTerm, ...]:
     """The terms of a glossary file (none for ``None``); a bad line is a ConfigError naming
     the file and line."""
-    return load_once(path)[0]
+    return load_data(path)[0]
 
 
 def parse(data: bytes, path: str | Path) -> tuple[GlossaryTerm, ...]:
