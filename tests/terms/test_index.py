@@ -92,6 +92,7 @@ def test_any_term_with_any_proclitic_is_found(term, prefix):
 @given(term=ARABIC, extra=st.sampled_from("قغظضصشسزذخجثتبا"))
 def test_a_term_with_a_letter_more_is_not_found(term, extra):
     index = TermIndex(parse(f"{term}\tX\n".encode(), "g.tsv"))
+    assume(not index.find("قال اليوم"))  # the carrier words are no form of the term (قال)
     assert index.find(f"قال {term}{extra} اليوم") == []
 
 
