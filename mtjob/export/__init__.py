@@ -22,7 +22,7 @@ from pathlib import Path
 from ..errors import ConfigError, OutputError
 from ..inputs.sources import display_name
 from ..outfolder.atomic import write_if_changed
-from ..outfolder.english_text import english_text, finished_final
+from ..outfolder.english_text import english_text
 from ..outfolder.paths import INDEX, page_name
 from ..outfolder.readback import FinishedArticle, read_finished_part, read_folder
 from ..terms.check import TermMiss
@@ -188,7 +188,7 @@ def _target_folder(target: Path) -> Path:
 
 def final_text(article: FinishedArticle) -> str:
     """The article's final English as ``--text`` writes it (``NAME.en.txt``)."""
-    return english_text(finished_final(p) for p in article.paragraphs).decode("utf-8")
+    return english_text(p.final for p in article.paragraphs).decode("utf-8")
 
 
 def _render(article: FinishedArticle, fmt: str, only_flagged: bool, excel: bool,

@@ -20,13 +20,12 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..inputs.sources import display_name
-from ..records import join_sentences
 from .atomic import read_plain, write_if_changed
 from .paths import TEXT as SUFFIX
 from .paths import jsonl_path
 
 if TYPE_CHECKING:
-    from .finished import FinishedParagraph
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -40,28 +39,12 @@ def english_text(paragraphs: Iterable[str]) -> bytes:
     return ("\n\n".join(paragraphs) + "\n").encode("utf-8")
 
 
-def paragraph_final(ar: str, en: str, sentences_ar: list[str], finals: list[str],
-                    edited: bool) -> str:
-    """A paragraph's final English: its ``en`` as written, or (``edited``: a sentence has a
-    post-edit) its sentences' final English joined as the run joins them."""
-    return join_sentences(ar, sentences_ar, finals) if edited else en
-
-
-def finished_final(paragraph: FinishedParagraph) -> str:
-    """A finished paragraph's final English: what ``--text``, ``export text``, a
-    re-summary and ``final_english()`` publish."""
-    sentences = paragraph.sentences
-    return paragraph_final(paragraph.ar, paragraph.en, [s.ar for s in sentences],
-                           [s.final for s in sentences],
-                           any(s.post_edit is not None for s in sentences))
-
-
 def text_from_jsonl(data: bytes, where: str = "JSONL") -> bytes:
     """The text file a JSONL gives (read strictly: a line that is not a paragraph record is
     a RecordError naming ``where`` and the line)."""
     from .jsonl import read_paragraphs  # not at import: a run that writes no text needs none
 
-    return english_text(finished_final(p) for p in read_paragraphs(data, where))
+    return english_text(p.final for p in read_paragraphs(data, where))
 
 
 def write_text(out: Path, doc_id: str) -> bool:

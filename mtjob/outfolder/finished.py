@@ -155,6 +155,23 @@ class FinishedParagraph:
         """The id every export gives a sentence: ``p{para}-s{n}``, both from 0."""
         return f"p{self.para_id}-s{sentence.index}"
 
+    @property
+    def final(self) -> str:
+        """The final English: what ``--text``, ``export text``, a re-summary and
+        ``final_english()`` publish."""
+        return paragraph_final(self.ar, self.en, [s.ar for s in self.sentences],
+                               [s.final for s in self.sentences],
+                               any(s.post_edit is not None for s in self.sentences))
+
+
+def paragraph_final(ar: str, en: str, sentences_ar: list[str], finals: list[str],
+                    edited: bool) -> str:
+    """A paragraph's final English: its ``en`` as written, or (``edited``: a sentence has a
+    post-edit) its sentences' final English joined as the run joins them."""
+    from ..records import join_sentences  # the run's own joining rule
+
+    return join_sentences(ar, sentences_ar, finals) if edited else en
+
 
 PARAGRAPH = shape_of(FinishedParagraph)
 

@@ -48,10 +48,9 @@ def machine_bytes(data: bytes) -> bytes:
 
 
 def corrected_paragraphs(jsonl: bytes, where: str = "JSONL") -> list[str]:
-    """Each paragraph's final English (``english_text.finished_final``: the post-edits in
-    place of the machine's sentences; read strictly: a line that is not a paragraph record is
-    a RecordError naming ``where``)."""
-    from .english_text import finished_final
+    """Each paragraph's final English (``FinishedParagraph.final``: the post-edits in place
+    of the machine's sentences; read strictly: a line that is not a paragraph record is a
+    RecordError naming ``where``)."""
     from .jsonl import read_paragraphs
 
-    return [finished_final(p) for p in read_paragraphs(jsonl, where)]
+    return [p.final for p in read_paragraphs(jsonl, where)]

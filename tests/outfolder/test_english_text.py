@@ -9,7 +9,8 @@ import json
 from typing import Any
 
 from mtjob.export import export_folder
-from mtjob.outfolder.english_text import check_texts, paragraph_final, text_path
+from mtjob.outfolder.english_text import check_texts, text_path
+from mtjob.outfolder.finished import paragraph_final
 from mtjob.outfolder.verify import verify
 from mtjob.testing.output_folder import sentence, write_finished
 from tests.feedback.test_importing import invoke
